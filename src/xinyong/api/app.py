@@ -1,0 +1,35 @@
+"""The FastAPI application: routers, problem details, health check, home page."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+
+from xinyong import __version__
+from xinyong.api import codes, enterprises, problems
+from xinyong.db import get_engine, session_factory
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    engine = engine or get_engine()
+    app = FastAPI(
+        title="xinyong 信用 API",
+        version=__version__,
+        description="企业信用信息平台接口 / Enterprise credit information platform API",
+    )
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    problems.install(app)
+    app.include_router(codes.router)
+    app.include_router(enterprises.router)
+
+    @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
+    def healthz() -> dict[str, str]:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__, "database": engine.dialect.name}
+
+    from xinyong.web import pages
+
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,227 @@
+"""The `xinyong` command (thin): each command calls a service and prints its result."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from xinyong import __version__
+from xinyong.errors import XinyongError
+
+app = typer.Typer(help="xinyong 信用 — 企业信用信息平台 / enterprise credit information platform")
+db_app = typer.Typer(help="数据库 / database")
+app.add_typer(db_app, name="db")
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(exc: XinyongError) -> None:
+    err.print(f"[red]错误 error:[/red] {exc.message_zh}\n{exc.message_en}")
+    raise typer.Exit(1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"xinyong {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="版本 / version")
+    ] = False,
+) -> None:
+    """xinyong 信用."""
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """应用数据库迁移 / apply database migrations."""
+    from xinyong.db import upgrade
+    from xinyong.settings import get_settings
+
+    upgrade()
+    console.print(f"数据库已是最新 / database up to date: {get_settings().database_url}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    )
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option(help="输出目录 / output folder")] = Path("demo-data"),
+    enterprises: Annotated[int, typer.Option(help="企业数量 / number of enterprises")] = 20000,
+    seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 7,
+    bad_rows: Annotated[int, typer.Option(help="故意写入的错误行数 / deliberately malformed rows")] = 0,
+) -> None:
+    """生成演示数据源文件 / write a deterministic demo data set in the upstream layouts."""
+    from xinyong.demo.generator import generate
+
+    with _progress() as bar:
+        task = bar.add_task("生成 generating", total=enterprises)
+        manifest = generate(out, enterprises=enterprises, seed=seed, bad_rows=bad_rows,
+                            progress=lambda n: bar.advance(task, n))
+    for name, rows in manifest["files"].items():
+        console.print(f"{out / name}: {rows} 行 rows")
+
+
+def _import(folder: Path) -> None:
+    from xinyong.db import get_engine
+    from xinyong.registry.importer import import_registry_dir, read_manifest
+
+    manifest = read_manifest(folder)
+    with _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def step(name: str, n: int) -> None:
+            if name not in tasks:
+                total = manifest.get("files", {}).get(name)
+                tasks[name] = bar.add_task(f"导入 importing {name}", total=total)
+            bar.advance(tasks[name], n)
+
+        results = import_registry_dir(get_engine(), folder, progress=step)
+    table = Table("文件 file", "读取 read", "新增 inserted", "更新 updated", "未变 unchanged", "拒绝 rejected")
+    for r in results:
+        c = r.counts
+        table.add_row(r.file, *(str(x) for x in (c.rows_read, c.inserted, c.updated, c.unchanged, c.rejected)))
+    console.print(table)
+    for r in results:
+        for p in r.counts.problems[:20]:
+            err.print(f"[yellow]{r.file}[/yellow] {p.reason_zh} / {p.reason_en}")
+
+
+@app.command("import-registry")
+def import_registry(folder: Path) -> None:
+    """导入登记数据文件夹 / import a registry (GSXT) file drop."""
+    from xinyong.db import upgrade
+
+    upgrade()
+    try:
+        _import(folder)
+    except XinyongError as exc:
+        _fail(exc)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
+    uvicorn.run("xinyong.api.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="info")
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="进程数 / worker processes")] = 1,
+) -> None:
+    """在现有数据库上启动服务 / serve the site and API on an existing database."""
+    from xinyong.db import upgrade
+
+    upgrade()
+    _serve(host, port, workers)
+
+
+@app.command()
+def demo(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    enterprises: Annotated[int, typer.Option(help="企业数量 / number of enterprises")] = 20000,
+    seed: int = 7,
+    serve_site: Annotated[bool, typer.Option("--serve/--no-serve", help="导入后启动服务 / serve after loading")] = True,
+) -> None:
+    """一键演示：建库、生成并导入演示数据、启动服务 / one-command demo."""
+    from xinyong.db import upgrade
+    from xinyong.demo.generator import generate
+    from xinyong.registry.importer import read_manifest
+    from xinyong.settings import get_settings
+
+    upgrade()
+    folder = get_settings().data_dir / "demo"
+    manifest = read_manifest(folder)
+    if manifest.get("enterprises") != enterprises or manifest.get("seed") != seed:
+        with _progress() as bar:
+            task = bar.add_task("生成演示数据 generating demo data", total=enterprises)
+            generate(folder, enterprises=enterprises, seed=seed, progress=lambda n: bar.advance(task, n))
+    try:
+        _import(folder)
+    except XinyongError as exc:
+        _fail(exc)
+    if serve_site:
+        _serve(host, port, 1)
+
+
+def _print_json(data) -> None:
+    console.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+@app.command()
+def code(value: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """校验并解析代码 / validate and decode a credit code (exit 1 when invalid)."""
+    from xinyong.codes import check_code
+
+    result = check_code(value)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        mark = "[green]✔ 有效 valid[/green]" if result.valid else "[red]✘ 无效 invalid[/red]"
+        console.print(f"{mark} {result.kind or ''} {result.code}")
+        for e in result.errors:
+            console.print(f"  [red]错误[/red] {e.message_zh} / {e.message_en}")
+        for w in result.warnings:
+            console.print(f"  [yellow]提示[/yellow] {w.message_zh} / {w.message_en}")
+        _print_decoded(result.decoded)
+    if not result.valid:
+        raise typer.Exit(1)
+
+
+def _print_decoded(d: dict) -> None:
+    rows: list[tuple[str, Callable[[dict], str]]] = [
+        ("authority", lambda v: f"登记管理部门 {v['name_zh']} / {v['name_en']}"),
+        ("entity_type", lambda v: f"机构类别 {v['name_zh']} / {v['name_en']}"),
+        ("division", lambda v: f"行政区划 {v['code']} {v['full_name']}"),
+        ("organisation_code", lambda v: f"组织机构代码 {v}"),
+    ]
+    for key, fmt in rows:
+        if d.get(key):
+            console.print("  " + fmt(d[key]))
+
+
+@app.command()
+def lookup(value: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """查询企业档案 / look up an enterprise profile by code."""
+    from xinyong.db import session_scope
+    from xinyong.registry.service import profile
+
+    try:
+        with session_scope() as session:
+            p = profile(session, value)
+    except XinyongError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(p.model_dump(mode="json"))
+        return
+    e = p.enterprise
+    demo = " [yellow]演示数据 demo[/yellow]" if e.provenance.demo else ""
+    console.print(f"[bold]{e.name}[/bold]{demo}  {e.credit_code}  {e.status}")
+    console.print(f"  法定代表人 {e.legal_rep or '—'} · 成立 {e.established_on or '—'} · {e.entity_type or ''}")
+    console.print(f"  {e.address or ''}")
+    console.print(f"  股东 shareholders {len(p.shareholders)} · 许可 licences {len(p.licences)}"
+                  f" · 异常 abnormal {len(p.abnormal_entries)}")
+    console.print(f"  来源 {e.provenance.source} · 截至 {e.provenance.as_of} · 获取 {e.provenance.fetched_at:%Y-%m-%d %H:%M} UTC")

@@ -1,0 +1,47 @@
+"""Domain error hierarchy: every error carries a code and a Chinese + English message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class XinyongError(Exception):
+    """Base of all domain errors. `status` is the HTTP status the API maps it to."""
+
+    code = "error"
+    status = 400
+    title_zh = "请求有误"
+    title_en = "Bad request"
+
+    def __init__(self, message_zh: str, message_en: str, **detail: Any) -> None:
+        super().__init__(f"{message_zh} / {message_en}")
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.detail = detail
+
+    @property
+    def message(self) -> str:
+        return f"{self.message_zh}（{self.message_en}）"
+
+
+class NotFound(XinyongError):
+    code = "not_found"
+    status = 404
+    title_zh = "未找到"
+    title_en = "Not found"
+
+
+class InvalidInput(XinyongError):
+    code = "invalid_input"
+    status = 422
+    title_zh = "输入无效"
+    title_en = "Invalid input"
+
+
+class FileRefused(XinyongError):
+    """A whole source file is refused before anything is written (wrong header, encoding)."""
+
+    code = "file_refused"
+    status = 422
+    title_zh = "文件被拒绝"
+    title_en = "File refused"

@@ -1,0 +1,94 @@
+"""Registry tables (the GSXT part): enterprises, shareholders, licences, abnormal-operation entries."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import JSON, BigInteger, Date, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinyong.db import Base
+from xinyong.sources.provenance import Provenance
+
+_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Enterprise(Provenance, Base):
+    """An enterprise or other registered entity, as the registry last told us."""
+
+    __tablename__ = "enterprise"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+    reg_no: Mapped[str | None] = mapped_column(String(15), index=True)  # 注册号 (legacy)
+    org_code: Mapped[str | None] = mapped_column(String(9), index=True)  # 组织机构代码
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    former_names: Mapped[list[str]] = mapped_column(JSON, default=list)  # 曾用名
+    legal_rep: Mapped[str | None] = mapped_column(String(100), index=True)  # 法定代表人
+    entity_type: Mapped[str | None] = mapped_column(String(100))
+    registered_capital_fen: Mapped[int | None] = mapped_column(BigInteger)
+    capital_currency: Mapped[str | None] = mapped_column(String(20))
+    established_on: Mapped[date | None] = mapped_column(Date)
+    term_from: Mapped[date | None] = mapped_column(Date)
+    term_to: Mapped[date | None] = mapped_column(Date)
+    registration_authority: Mapped[str | None] = mapped_column(String(200))
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # 存续/在业/吊销/注销/迁出
+    status_date: Mapped[date | None] = mapped_column(Date)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(500))
+    division_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    business_scope: Mapped[str | None] = mapped_column(Text)  # 经营范围
+    industry: Mapped[str | None] = mapped_column(String(100))
+
+
+class Shareholder(Provenance, Base):
+    """A shareholder (股东) and its contribution; linked to the enterprise by credit code."""
+
+    __tablename__ = "shareholder"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    id_type: Mapped[str | None] = mapped_column(String(40))
+    id_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    subscribed_fen: Mapped[int | None] = mapped_column(BigInteger)
+    share_percent: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
+    subscribed_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Licence(Provenance, Base):
+    """A licence or filing (行政许可/行业备案)."""
+
+    __tablename__ = "licence"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    number: Mapped[str | None] = mapped_column(String(100))
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    content: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AbnormalEntry(Provenance, Base):
+    """An entry in the abnormal-operation list (经营异常名录); removal keeps the entry."""
+
+    __tablename__ = "abnormal_entry"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    listed_on: Mapped[date] = mapped_column(Date)
+    listed_by: Mapped[str | None] = mapped_column(String(200))
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    removed_on: Mapped[date | None] = mapped_column(Date)
+    removed_by: Mapped[str | None] = mapped_column(String(200))
+    ended_on: Mapped[date | None] = mapped_column(Date)

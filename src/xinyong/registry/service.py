@@ -1,0 +1,154 @@
+"""Registry look-ups: find an enterprise by any of its codes and assemble its profile, now or as known on a date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.codes import check_code, lookup_division, mask_id_number
+from xinyong.errors import InvalidInput, NotFound
+from xinyong.registry.models import AbnormalEntry, Enterprise, Licence, Shareholder
+from xinyong.registry.schemas import (
+    AbnormalEntryOut,
+    DivisionOut,
+    EnterpriseOut,
+    LicenceOut,
+    ProfileOut,
+    ShareholderOut,
+)
+from xinyong.sources.provenance import RecordHistory
+
+ACTIVE_STATUSES = frozenset({"存续", "在业"})
+_PROVENANCE = ("source", "source_record_id", "fetched_at", "as_of", "known_from", "demo")
+_DATE_FIELDS = {
+    "established_on", "term_from", "term_to", "approved_on", "status_date", "subscribed_on",
+    "ended_on", "valid_from", "valid_to", "listed_on", "removed_on",
+}  # fmt: skip
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
+
+
+def _from_history(h: RecordHistory) -> dict[str, Any]:
+    """A history version as a record dict; JSON kept dates as ISO strings."""
+    data = {
+        k: (date.fromisoformat(v) if k in _DATE_FIELDS and v else v) for k, v in h.data.items()
+    }
+    data.update({k: getattr(h, k) for k in _PROVENANCE})
+    data["id"] = h.record_id
+    return data
+
+
+def _versions_as_known(
+    session: Session, model, rows: list[dict[str, Any]], code: str, at: datetime | None
+) -> list[dict[str, Any]]:
+    """Replace each row by the version we held at `at`; drop rows we did not know yet."""
+    if at is None:
+        return rows
+    result = {r["id"]: r for r in rows if r["known_from"] <= at}
+    older = session.scalars(
+        select(RecordHistory).where(
+            RecordHistory.record_type == model.__tablename__,
+            RecordHistory.credit_code == code,
+            RecordHistory.known_from <= at,
+            RecordHistory.known_to > at,
+        )
+    )
+    for h in older:
+        result[h.record_id] = _from_history(h)
+    return sorted(result.values(), key=lambda r: r["id"])
+
+
+def _provenance(r: dict[str, Any]) -> dict[str, Any]:
+    return {k: r[k] for k in _PROVENANCE}
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else Decimal(fen) / 100
+
+
+def find_enterprise(session: Session, code: str) -> Enterprise:
+    """By 18-character credit code, legacy 15-digit registration number or 9-character org code."""
+    check = check_code(code)
+    if check.kind is None:
+        problem = check.errors[0]
+        raise InvalidInput(problem.message_zh, problem.message_en, code=code)
+    column = {
+        "uscc": Enterprise.credit_code,
+        "registration_number": Enterprise.reg_no,
+        "organisation_code": Enterprise.org_code,
+    }[check.kind]
+    found = session.scalars(
+        select(Enterprise).where(column == check.code).order_by(Enterprise.id).limit(1)
+    ).first()
+    if found is None:
+        raise NotFound(
+            f"未找到代码为 {check.code} 的主体",
+            f"no entity with code {check.code} is registered here",
+            code=check.code,
+        )
+    return found
+
+
+def enterprise_out(r: dict[str, Any]) -> EnterpriseOut:
+    division = None
+    if r["division_code"]:
+        d = lookup_division(r["division_code"])
+        division = DivisionOut(code=d.code, name=d.full_name, known=d.known)
+    return EnterpriseOut(
+        **{k: v for k, v in r.items() if k in EnterpriseOut.model_fields},
+        registered_capital_yuan=_yuan(r["registered_capital_fen"]),
+        active=r["status"] in ACTIVE_STATUSES,
+        division=division,
+        provenance=_provenance(r),
+    )
+
+
+def shareholder_out(r: dict[str, Any]) -> ShareholderOut:
+    id_number = r["id_number"]
+    # Natural persons' ID numbers are personal information (PIPL): never shown in full here.
+    if id_number and r["kind"] == "自然人股东":
+        id_number = mask_id_number(id_number)
+    fields = {k: v for k, v in r.items() if k in ShareholderOut.model_fields}
+    fields.update(id_number=id_number, subscribed_yuan=_yuan(r["subscribed_fen"]))
+    return ShareholderOut(**fields, provenance=_provenance(r))
+
+
+def profile(session: Session, code: str, as_known_on: datetime | None = None) -> ProfileOut:
+    """The enterprise with shareholders, licences and abnormal entries, each with provenance."""
+    enterprise = find_enterprise(session, code)
+    cc = enterprise.credit_code
+    [ent] = _versions_as_known(session, Enterprise, [_row(enterprise)], cc, as_known_on) or [None]
+    if ent is None:
+        raise NotFound(
+            f"在 {as_known_on:%Y-%m-%d %H:%M} 时尚未收录主体 {cc}",
+            f"entity {cc} was not yet known on {as_known_on:%Y-%m-%d %H:%M}",
+            code=cc,
+        )
+
+    def children(model):
+        rows = [_row(o) for o in session.scalars(select(model).where(model.credit_code == cc))]
+        return _versions_as_known(session, model, rows, cc, as_known_on)
+
+    return ProfileOut(
+        as_known_on=as_known_on,
+        enterprise=enterprise_out(ent),
+        shareholders=[shareholder_out(r) for r in children(Shareholder)],
+        licences=[
+            LicenceOut(**{k: v for k, v in r.items() if k in LicenceOut.model_fields}, provenance=_provenance(r))
+            for r in children(Licence)
+        ],
+        abnormal_entries=[
+            AbnormalEntryOut(
+                **{k: v for k, v in r.items() if k in AbnormalEntryOut.model_fields},
+                current=r["removed_on"] is None,
+                provenance=_provenance(r),
+            )
+            for r in children(AbnormalEntry)
+        ],
+    )

@@ -1,0 +1,22 @@
+"""The one settings object, read from XINYONG_* environment variables."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XINYONG_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./xinyong.db"
+    data_dir: Path = Path("./data")
+    # Default division of this deployment (信用连云港 = 320700).
+    division_code: str = "320700"
+    site_name: str = "信用连云港"
+    site_name_en: str = "Credit Lianyungang"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,53 @@
+"""Page routes (thin): home page with a code check, and a plain enterprise page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.api.deps import get_session
+from xinyong.codes import check_code
+from xinyong.errors import XinyongError
+from xinyong.registry.models import Enterprise
+from xinyong.registry.service import profile
+from xinyong.settings import get_settings
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, code: str | None = None, session: Session = Depends(get_session)):
+    check = check_code(code) if code else None
+    found = None
+    if check and check.valid:
+        try:
+            found = profile(session, check.code)
+        except XinyongError:
+            found = None
+    count = session.scalar(select(func.count()).select_from(Enterprise))
+    return templates.TemplateResponse(
+        request,
+        "home.html",
+        {"settings": get_settings(), "code": code, "check": check, "found": found, "count": count},
+    )
+
+
+@router.get("/e/{code}", response_class=HTMLResponse)
+def enterprise_page(request: Request, code: str, session: Session = Depends(get_session)):
+    try:
+        data = profile(session, code)
+        error = None
+    except XinyongError as exc:
+        data, error = None, exc
+    return templates.TemplateResponse(
+        request,
+        "enterprise.html",
+        {"settings": get_settings(), "p": data, "error": error, "code": code},
+        status_code=error.status if error else 200,
+    )
