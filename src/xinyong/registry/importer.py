@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,9 @@ from sqlalchemy import Engine
 
 from xinyong.errors import FileRefused
 from xinyong.registry.models import AbnormalEntry, Enterprise, Licence, Shareholder
-from xinyong.sources.ingest import Counts, Ingest, Target
+from xinyong.sources.files import FileResult
+from xinyong.sources.files import import_file as import_source_file
+from xinyong.sources.ingest import Target
 from xinyong.sources.layouts import (
     REGISTRY_ABNORMAL,
     REGISTRY_ENTERPRISES,
@@ -20,7 +21,6 @@ from xinyong.sources.layouts import (
     REGISTRY_LICENCES,
     REGISTRY_SHAREHOLDERS,
 )
-from xinyong.sources.readers import open_csv
 
 REGISTRY_SOURCE = "gsxt"
 
@@ -38,38 +38,16 @@ REGISTRY_TARGETS = {
 }
 
 
-@dataclass
-class FileResult:
-    file: str
-    run_id: int
-    counts: Counts
-
-
 def read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
 def import_file(
-    engine: Engine,
-    path: Path,
-    layout_name: str,
-    *,
-    source: str = REGISTRY_SOURCE,
-    demo: bool = False,
-    encoding: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    engine: Engine, path: Path, layout_name: str, *, source: str = REGISTRY_SOURCE, **options
 ) -> FileResult:
-    target = REGISTRY_TARGETS[layout_name]
-    ingest = Ingest(engine, target, source=source, location=str(path), demo=demo)
-    ingest.start()
-    try:
-        drop = open_csv(path, encoding)
-    except FileRefused as exc:
-        ingest.finish("refused", exc.message)
-        raise
-    counts = ingest.run(drop.header, drop.rows, progress)
-    return FileResult(path.name, ingest.run_id or 0, counts)
+    """Import one registry file by its layout name (e.g. "registry.enterprises")."""
+    return import_source_file(engine, path, REGISTRY_TARGETS[layout_name], source=source, **options)
 
 
 def import_registry_dir(

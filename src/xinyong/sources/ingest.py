@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
 
 from xinyong.errors import FileRefused
 from xinyong.sources.fields import FieldError
@@ -37,6 +37,10 @@ class Target:
     layout: Layout
     table: Table
     to_columns: Callable[[dict[str, Any]], dict[str, Any]] = dict
+    # Adds derived columns (e.g. the link to an enterprise) to rows about to be written, a
+    # batch at a time so look-ups are one query. Not part of the content hash: upstream
+    # content decides whether a record changed, our derivations do not.
+    derive: Callable[[Connection, list[dict[str, Any]]], None] | None = None
 
     @property
     def record_type(self) -> str:
@@ -314,6 +318,8 @@ class Ingest:
                     continue
                 history.append(self._history_row(old, now))
                 updates.append(dict(row, _id=old.id))
+            if self.target.derive and (inserts or updates):
+                self.target.derive(conn, inserts + updates)
             if inserts:
                 conn.execute(insert(table), inserts)
                 self.counts.inserted += len(inserts)
