@@ -69,7 +69,7 @@ def _provenance(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else Decimal(fen) / 100
+    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def find_enterprise(session: Session, code: str) -> Enterprise:
