@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
-from xinyong.registry.importer import import_registry_dir
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+from xinyong.registry.importer import import_registry_dir
 
 
 def _load(tmp_path, engine, rows):

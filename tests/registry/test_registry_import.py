@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
+from tests.support.registry_files import credit_code, enterprise_row, write_csv, write_enterprises
 from xinyong.errors import FileRefused, NotFound
 from xinyong.registry.importer import import_file, import_registry_dir
 from xinyong.registry.models import Enterprise
@@ -16,9 +18,6 @@ from xinyong.sources.layouts import (
 )
 from xinyong.sources.models import Reject, SyncRun
 from xinyong.types import utcnow
-from tests.support.registry_files import credit_code, enterprise_row, write_csv, write_enterprises
-
-import pytest
 
 ENT = REGISTRY_ENTERPRISES.name
 
@@ -128,11 +127,11 @@ def test_profile_shows_shareholders_licences_and_abnormal_entries_with_provenanc
 
     p = profile(session, code)
     assert p.enterprise.provenance.demo and p.enterprise.provenance.source == "gsxt"
-    assert str(p.enterprise.registered_capital_yuan) == "1000000"
+    assert str(p.enterprise.registered_capital_yuan) == "1000000.00"
     person, company = p.shareholders
     assert person.id_number == "3207**********1234"  # a natural person's ID is masked
     assert company.id_number == credit_code(2)
-    assert str(person.subscribed_yuan) == "600000" and person.share_percent == 60
+    assert str(person.subscribed_yuan) == "600000.00" and person.share_percent == 60
     assert p.licences[0].title == "食品经营许可证"
     assert p.abnormal_entries[0].current is False
     assert p.enterprise.division.name == "江苏省连云港市海州区"
