@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
-from xinyong.codes import check_uscc, uscc_with_check
+from xinyong.codes import check_uscc, is_valid_uscc, uscc_with_check
 from xinyong.codes.tables import ENTITY_TYPES, types_under
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -86,3 +86,17 @@ def test_stdnum_docstring_letter_code_is_rejected_only_for_its_check_character()
     assert [p.code for p in result.errors] == ["check_char"]
     assert check_uscc("A1110000600037341K").valid
     assert result.decoded["entity_type"]["name_zh"] == "军队事业单位"
+
+
+@given(
+    st.one_of(
+        lawful_bodies.map(uscc_with_check),
+        bodies(st.sampled_from(LETTER_TYPES)).map(uscc_with_check),
+        corrupted(any_digit_bodies.map(uscc_with_check)),
+    )
+)
+def test_the_bulk_import_fast_path_gives_the_same_verdict(code: str) -> None:
+    """Imports use is_valid_uscc on normalised codes; it must never disagree with check_uscc."""
+    result = check_uscc(code)
+    if result.code == code:
+        assert is_valid_uscc(code) == result.valid

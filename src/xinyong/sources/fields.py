@@ -37,6 +37,11 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d"
 
 def day(raw: str) -> date:
     value = raw.strip()
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)  # the common case, in C
+        except ValueError:
+            pass
     # Excel exports often carry a time part: "2020-01-02 00:00:00".
     value = value.split(" ")[0].split("T")[0]
     for fmt in _DATE_FORMATS:
@@ -102,8 +107,11 @@ def one_of(*choices: str, aliases: dict[str, str] | None = None) -> Parser:
 
 def credit_code(raw: str) -> str:
     """An 18-character unified social credit code; errors say exactly what is wrong."""
-    from xinyong.codes import check_uscc
+    from xinyong.codes import check_uscc, is_valid_uscc
 
+    quick = raw.strip().upper()
+    if is_valid_uscc(quick):
+        return quick
     result = check_uscc(raw)
     if not result.valid:
         problem = result.errors[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -79,7 +78,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def content_hash(values: dict[str, Any]) -> str:
-    payload = json.dumps(values, default=_jsonable, sort_keys=True, ensure_ascii=False)
+    """Digest of a record's upstream content; repr() of str/int/date/Decimal/list is stable."""
+    payload = repr(sorted(values.items()))
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
