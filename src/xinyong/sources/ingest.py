@@ -15,10 +15,11 @@ from xinyong.errors import FileRefused
 from xinyong.sources.fields import FieldError
 from xinyong.sources.layouts import Layout
 from xinyong.sources.models import Reject, SyncRun
-from xinyong.sources.provenance import RecordHistory
+from xinyong.sources.provenance import RecordHistory, allocate_seq
 from xinyong.types import utcnow
 
 PROVENANCE_COLUMNS = (
+    "change_seq",
     "source",
     "source_record_id",
     "fetched_at",
@@ -318,8 +319,13 @@ class Ingest:
                     continue
                 history.append(self._history_row(old, now))
                 updates.append(dict(row, _id=old.id))
-            if self.target.derive and (inserts or updates):
-                self.target.derive(conn, inserts + updates)
+            written = inserts + updates
+            if written:
+                first = allocate_seq(conn, len(written))
+                for offset, row in enumerate(written):
+                    row["change_seq"] = first + offset
+            if self.target.derive and written:
+                self.target.derive(conn, written)
             if inserts:
                 conn.execute(insert(table), inserts)
                 self.counts.inserted += len(inserts)

@@ -21,12 +21,37 @@ class Provenance:
     known_from: Mapped[datetime] = mapped_column(UTCDateTime())
     content_hash: Mapped[str] = mapped_column(String(32))
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Position in this node's change feed; a new number on every insert, update or closure.
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
 
     @declared_attr.directive
     def __table_args__(cls):  # noqa: N805 - SQLAlchemy declared_attr signature
         return (
             Index(f"uq_{cls.__tablename__}_source_record", "source", "source_record_id", unique=True),
         )
+
+
+class FeedCounter(Base):
+    """Hands out change-feed sequence numbers. Its row lock, held until the writing
+    transaction commits, makes numbers become visible in order, so a feed reader that
+    has seen number N will never later find a smaller one appear."""
+
+    __tablename__ = "feed_counter"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+def allocate_seq(conn, count: int) -> int:
+    """Reserve `count` feed numbers inside the caller's transaction; returns the first."""
+    table = FeedCounter.__table__
+    last = conn.execute(
+        table.update()
+        .where(table.c.name == "changes")
+        .values(value=table.c.value + count)
+        .returning(table.c.value)
+    ).scalar_one()
+    return last - count + 1
 
 
 class RecordHistory(Base):

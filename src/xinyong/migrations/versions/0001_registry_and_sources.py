@@ -35,9 +35,13 @@ def upgrade() -> None:
         sa.Column("known_from", xinyong.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("demo", sa.Boolean(), nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_abnormal_entry")),
     )
     with op.batch_alter_table("abnormal_entry", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_abnormal_entry_change_seq"), ["change_seq"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_abnormal_entry_credit_code"), ["credit_code"], unique=False
         )
@@ -76,10 +80,12 @@ def upgrade() -> None:
         sa.Column("known_from", xinyong.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("demo", sa.Boolean(), nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise")),
         sa.UniqueConstraint("credit_code", name=op.f("uq_enterprise_credit_code")),
     )
     with op.batch_alter_table("enterprise", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_enterprise_change_seq"), ["change_seq"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_enterprise_division_code"), ["division_code"], unique=False
         )
@@ -92,6 +98,17 @@ def upgrade() -> None:
             "uq_enterprise_source_record", ["source", "source_record_id"], unique=True
         )
 
+    op.create_table(
+        "feed_counter",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_feed_counter")),
+    )
+    # The change feed starts at 1; one row, one counter.
+    op.bulk_insert(
+        sa.table("feed_counter", sa.column("name", sa.String), sa.column("value", sa.BigInteger)),
+        [{"name": "changes", "value": 0}],
+    )
     op.create_table(
         "licence",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -112,9 +129,11 @@ def upgrade() -> None:
         sa.Column("known_from", xinyong.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("demo", sa.Boolean(), nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_licence")),
     )
     with op.batch_alter_table("licence", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_licence_change_seq"), ["change_seq"], unique=False)
         batch_op.create_index(batch_op.f("ix_licence_credit_code"), ["credit_code"], unique=False)
         batch_op.create_index(
             "uq_licence_source_record", ["source", "source_record_id"], unique=True
@@ -163,9 +182,11 @@ def upgrade() -> None:
         sa.Column("known_from", xinyong.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("demo", sa.Boolean(), nullable=False),
+        sa.Column("change_seq", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shareholder")),
     )
     with op.batch_alter_table("shareholder", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_shareholder_change_seq"), ["change_seq"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_shareholder_credit_code"), ["credit_code"], unique=False
         )
@@ -230,6 +251,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_shareholder_name"))
         batch_op.drop_index(batch_op.f("ix_shareholder_id_number"))
         batch_op.drop_index(batch_op.f("ix_shareholder_credit_code"))
+        batch_op.drop_index(batch_op.f("ix_shareholder_change_seq"))
 
     op.drop_table("shareholder")
     with op.batch_alter_table("record_history", schema=None) as batch_op:
@@ -240,8 +262,10 @@ def downgrade() -> None:
     with op.batch_alter_table("licence", schema=None) as batch_op:
         batch_op.drop_index("uq_licence_source_record")
         batch_op.drop_index(batch_op.f("ix_licence_credit_code"))
+        batch_op.drop_index(batch_op.f("ix_licence_change_seq"))
 
     op.drop_table("licence")
+    op.drop_table("feed_counter")
     with op.batch_alter_table("enterprise", schema=None) as batch_op:
         batch_op.drop_index("uq_enterprise_source_record")
         batch_op.drop_index(batch_op.f("ix_enterprise_status"))
@@ -250,10 +274,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_enterprise_name"))
         batch_op.drop_index(batch_op.f("ix_enterprise_legal_rep"))
         batch_op.drop_index(batch_op.f("ix_enterprise_division_code"))
+        batch_op.drop_index(batch_op.f("ix_enterprise_change_seq"))
 
     op.drop_table("enterprise")
     with op.batch_alter_table("abnormal_entry", schema=None) as batch_op:
         batch_op.drop_index("uq_abnormal_entry_source_record")
         batch_op.drop_index(batch_op.f("ix_abnormal_entry_credit_code"))
+        batch_op.drop_index(batch_op.f("ix_abnormal_entry_change_seq"))
 
     op.drop_table("abnormal_entry")
