@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from xinyong.errors import FileRefused
 from xinyong.sources.ingest import Counts, Ingest, Target
-from xinyong.sources.readers import open_csv
+from xinyong.sources.readers import open_source
 
 
 @dataclass
@@ -34,7 +34,7 @@ def import_file(
     ingest = Ingest(engine, target, source=source, location=str(path), demo=demo)
     ingest.start()
     try:
-        drop = open_csv(path, encoding)
+        drop = open_source(path, encoding)
     except FileRefused as exc:
         ingest.finish("refused", exc.message)
         raise

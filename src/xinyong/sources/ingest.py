@@ -16,6 +16,7 @@ from xinyong.sources.fields import FieldError
 from xinyong.sources.layouts import Layout
 from xinyong.sources.models import Reject, SyncRun
 from xinyong.sources.provenance import RecordHistory, allocate_seq
+from xinyong.sources.readers import BrokenRow
 from xinyong.types import utcnow
 
 PROVENANCE_COLUMNS = (
@@ -105,8 +106,11 @@ def map_header(layout: Layout, header: list[str], location: str) -> list[tuple[i
 def parse_row(
     mapping: list[tuple[int, Any]], cells: list[str], width: int, line: int
 ) -> tuple[dict[str, Any], list[RowProblem]]:
+    """Parse the mapped cells; fields the file does not carry are absent (None) for every row."""
     values: dict[str, Any] = {}
     problems: list[RowProblem] = []
+    if isinstance(cells, BrokenRow):
+        return values, [RowProblem(line, None, None, cells.reason_zh, cells.reason_en)]
     if len(cells) != width:
         problems.append(
             RowProblem(
@@ -233,9 +237,11 @@ class Ingest:
             batch: dict[str, dict[str, Any]] = {}
             rejects: list[dict[str, Any]] = []
             width = len(header)
+            absent = {fl.key: None for fl in self.target.layout.fields}
             for line, cells in rows:
                 self.counts.rows_read += 1
                 values, problems = parse_row(mapping, cells, width, line)
+                values = absent | values
                 if problems:
                     rejects.extend(self._reject_rows(line, cells, header, problems))
                 else:
