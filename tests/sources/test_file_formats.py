@@ -34,7 +34,8 @@ def test_an_excel_workbook_with_real_dates_and_numbers(tmp_path, engine, session
         cells[REGISTRY_ENTERPRISES.headers.index("成立日期")] = datetime(2018, 5, 20)
         cells[REGISTRY_ENTERPRISES.headers.index("注册资本（万元）")] = 100.5
         sheet.append(cells)
-    sheet.append([credit_code(3)[:-1] + "I", "坏代码公司"] + [None] * 5)
+    bad = enterprise_row(3, 统一社会信用代码=credit_code(3)[:-1] + "I", 登记状态="")
+    sheet.append([bad.get(h) or None for h in REGISTRY_ENTERPRISES.headers])
     path = tmp_path / "enterprises.xlsx"
     book.save(path)
 
