@@ -27,11 +27,15 @@ REGISTRY_SOURCE = "gsxt"
 
 def _enterprise_columns(values: dict[str, Any]) -> dict[str, Any]:
     # The organisation code is positions 9-17 of the credit code; kept for legacy look-ups.
-    return dict(values, org_code=values["credit_code"][8:17], former_names=values["former_names"] or [])
+    return dict(
+        values, org_code=values["credit_code"][8:17], former_names=values["former_names"] or []
+    )
 
 
 REGISTRY_TARGETS = {
-    REGISTRY_ENTERPRISES.name: Target(REGISTRY_ENTERPRISES, Enterprise.__table__, _enterprise_columns),
+    REGISTRY_ENTERPRISES.name: Target(
+        REGISTRY_ENTERPRISES, Enterprise.__table__, _enterprise_columns, unique_by="credit_code"
+    ),
     REGISTRY_SHAREHOLDERS.name: Target(REGISTRY_SHAREHOLDERS, Shareholder.__table__),
     REGISTRY_LICENCES.name: Target(REGISTRY_LICENCES, Licence.__table__),
     REGISTRY_ABNORMAL.name: Target(REGISTRY_ABNORMAL, AbnormalEntry.__table__),
@@ -68,7 +72,9 @@ def import_registry_dir(
         if not path.exists():
             continue
         step = (lambda n, _name=name: progress(_name, n)) if progress else None
-        results.append(import_file(engine, path, layout.name, source=source, demo=demo, progress=step))
+        results.append(
+            import_file(engine, path, layout.name, source=source, demo=demo, progress=step)
+        )
     if not results:
         raise FileRefused(
             f"目录 {folder} 中没有登记数据文件（应有 {'、'.join(REGISTRY_FILES)}）",

@@ -57,7 +57,8 @@ class Shareholder(Provenance, Base):
     subscribed_fen: Mapped[int | None] = mapped_column(BigInteger)
     share_percent: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
     subscribed_on: Mapped[date | None] = mapped_column(Date)
-    ended_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)  # closed when the upstream removed it
+    end_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Licence(Provenance, Base):
@@ -75,7 +76,8 @@ class Licence(Provenance, Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     content: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10))
-    ended_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)  # closed when the upstream removed it
+    end_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AbnormalEntry(Provenance, Base):
@@ -91,4 +93,5 @@ class AbnormalEntry(Provenance, Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
     removed_on: Mapped[date | None] = mapped_column(Date)
     removed_by: Mapped[str | None] = mapped_column(String(200))
-    ended_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)  # closed when the upstream removed it
+    end_reason: Mapped[str | None] = mapped_column(Text)

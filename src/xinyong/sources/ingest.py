@@ -42,6 +42,9 @@ class Target:
     # batch at a time so look-ups are one query. Not part of the content hash: upstream
     # content decides whether a record changed, our derivations do not.
     derive: Callable[[Connection, list[dict[str, Any]]], None] | None = None
+    # A column that identifies the real-world record across sources (an enterprise's credit
+    # code): a second source may not create a duplicate of it.
+    unique_by: str | None = None
 
     @property
     def record_type(self) -> str:
@@ -67,6 +70,7 @@ class Counts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    closed: int = 0
     rejected: int = 0
     problems: list[RowProblem] = field(default_factory=list)
 
@@ -152,11 +156,21 @@ def parse_row(
     return values, problems
 
 
+@dataclass(frozen=True)
+class Ended:
+    """An upstream removal: the record ended on this date (a 失信 record deleted by the court)."""
+
+    on: date
+    reason: str | None = None
+
+
 class Ingest:
     """One run of one target over a stream of rows, committed batch by batch.
 
     Committing per batch keeps memory flat and lets a killed run be re-run: rows already
-    landed hash as unchanged, so the re-run only writes what is missing.
+    landed hash as unchanged, so the re-run only writes what is missing. Rows are pushed
+    (`begin`, `add`, `end`) so one feed can drive several targets at once; `run` wraps that
+    for a file.
     """
 
     def __init__(
@@ -179,6 +193,14 @@ class Ingest:
         self.fetched_at = fetched_at or utcnow()
         self.counts = Counts()
         self.run_id: int | None = None
+        self._header: list[str] = []
+        self._mapping: list[tuple[int, Any]] = []
+        self._key_mapping: list[tuple[int, Any]] = []
+        self._absent = {fl.key: None for fl in target.layout.fields}
+        self._batch: dict[str, tuple[dict[str, Any], Ended | None]] = {}
+        self._rejects: list[dict[str, Any]] = []
+        self._progress: Callable[[int], None] | None = None
+        self._pending = 0
 
     def start(self, cursor: str | None = None) -> int:
         with self.engine.begin() as conn:
@@ -195,6 +217,7 @@ class Ingest:
                     inserted=0,
                     updated=0,
                     unchanged=0,
+                    closed=0,
                     rejected=0,
                 ),
             ).scalar_one()
@@ -215,9 +238,49 @@ class Ingest:
                     inserted=c.inserted,
                     updated=c.updated,
                     unchanged=c.unchanged,
+                    closed=c.closed,
                     rejected=c.rejected,
                 )
             )
+
+    def begin(self, header: list[str], progress: Callable[[int], None] | None = None) -> None:
+        """Check the header; a file that lacks required columns is refused before any write."""
+        if self.run_id is None:
+            self.start()
+        try:
+            self._mapping = map_header(self.target.layout, header, self.location)
+        except FileRefused as exc:
+            self.finish("refused", exc.message)
+            raise
+        keys = set(self.target.layout.key)
+        self._key_mapping = [(i, fl) for i, fl in self._mapping if fl.key in keys]
+        self._header = header
+        self._progress = progress
+
+    def add(self, line: int, cells: list[str], ended: Ended | None = None) -> None:
+        """One upstream row; with `ended`, only its key is read and the record is closed."""
+        self.counts.rows_read += 1
+        mapping = self._key_mapping if ended else self._mapping
+        values, problems = parse_row(mapping, cells, len(self._header), line)
+        if problems:
+            self._rejects.extend(self._reject_rows(line, cells, problems))
+        else:
+            values = self._absent | values
+            key = "|".join(str(values[k]) for k in self.target.layout.key)
+            if key in self._batch:  # the same record twice in a run: the later one wins
+                self._flush()
+            self._batch[key] = (values, ended)
+        self._pending += 1
+        if len(self._batch) + len(self._rejects) >= self.batch_size:
+            self._flush()
+
+    def end(self, cursor: str | None = None) -> Counts:
+        self._flush()
+        self.finish("succeeded", cursor=cursor)
+        return self.counts
+
+    def fail(self, exc: BaseException) -> None:
+        self.finish("failed", f"{type(exc).__name__}: {exc}")
 
     def run(
         self,
@@ -226,48 +289,19 @@ class Ingest:
         progress: Callable[[int], None] | None = None,
     ) -> Counts:
         """Refuse a bad header before writing anything; then land good rows, keep bad ones."""
-        if self.run_id is None:
-            self.start()
+        self.begin(header, progress)
         try:
-            mapping = map_header(self.target.layout, header, self.location)
-        except FileRefused as exc:
-            self.finish("refused", exc.message)
-            raise
-        try:
-            batch: dict[str, dict[str, Any]] = {}
-            rejects: list[dict[str, Any]] = []
-            width = len(header)
-            absent = {fl.key: None for fl in self.target.layout.fields}
             for line, cells in rows:
-                self.counts.rows_read += 1
-                values, problems = parse_row(mapping, cells, width, line)
-                values = absent | values
-                if problems:
-                    rejects.extend(self._reject_rows(line, cells, header, problems))
-                else:
-                    key = "|".join(str(values[k]) for k in self.target.layout.key)
-                    if key in batch:  # the same record twice in a file: the later one wins
-                        self._flush(batch, rejects)
-                        batch, rejects = {}, []
-                    batch[key] = values
-                if len(batch) + len(rejects) >= self.batch_size:
-                    self._flush(batch, rejects)
-                    if progress:
-                        progress(len(batch) + len(rejects))
-                    batch, rejects = {}, []
-            self._flush(batch, rejects)
-            if progress:
-                progress(len(batch) + len(rejects))
-        except Exception as exc:
-            self.finish("failed", f"{type(exc).__name__}: {exc}")
+                self.add(line, cells)
+            return self.end()
+        except BaseException as exc:
+            self.fail(exc)
             raise
-        self.finish("succeeded")
-        return self.counts
 
-    def _reject_rows(self, line, cells, header, problems: list[RowProblem]) -> list[dict[str, Any]]:
-        raw = dict(zip(header, cells, strict=False))
+    def _reject_rows(self, line, cells, problems: list[RowProblem]) -> list[dict[str, Any]]:
+        raw = dict(zip(self._header, cells, strict=False))
         self.counts.rejected += 1
-        self.counts.problems.extend(problems)
+        self.counts.problems.extend(problems[: 1000 - len(self.counts.problems)])
         return [
             dict(
                 run_id=self.run_id,
@@ -282,10 +316,18 @@ class Ingest:
             for p in problems
         ]
 
-    def _flush(self, batch: dict[str, dict[str, Any]], rejects: list[dict[str, Any]]) -> None:
-        if not batch and not rejects:
-            return
+    def _flush(self) -> None:
+        batch, rejects = self._batch, self._rejects
+        self._batch, self._rejects = {}, []
+        if batch or rejects:
+            self._write(batch, rejects)
+        if self._progress and self._pending:
+            self._progress(self._pending)
+        self._pending = 0
+
+    def _write(self, batch: dict[str, tuple[dict[str, Any], Ended | None]], rejects) -> None:
         table = self.target.table
+        closable = "ended_on" in table.c
         now = utcnow()
         with self.engine.begin() as conn:
             if rejects:
@@ -302,12 +344,24 @@ class Ingest:
                 )
             }
             inserts, updates, history = [], [], []
-            for key, values in batch.items():
+            for key, (values, ended) in batch.items():
+                old = existing.get(key)
+                if ended is not None:
+                    if old is None or not closable or old.ended_on is not None:
+                        self.counts.unchanged += 1
+                        continue
+                    history.append(self._history_row(old, now))
+                    closing = dict(ended_on=ended.on, known_from=now, fetched_at=self.fetched_at)
+                    if "end_reason" in table.c:
+                        closing["end_reason"] = ended.reason
+                    updates.append(dict(closing, _id=old.id))
+                    self.counts.closed += 1
+                    continue
                 as_of = values.pop("as_of", None)
                 columns = self.target.to_columns(values)
                 digest = content_hash(columns)
-                old = existing.get(key)
-                if old is not None and old.content_hash == digest:
+                reopened = closable and old is not None and old.ended_on is not None
+                if old is not None and old.content_hash == digest and not reopened:
                     self.counts.unchanged += 1
                     continue
                 row = dict(
@@ -320,26 +374,66 @@ class Ingest:
                     content_hash=digest,
                     demo=self.demo,
                 )
+                if closable:
+                    row["ended_on"] = None
+                    if "end_reason" in table.c:
+                        row["end_reason"] = None
                 if old is None:
                     inserts.append(row)
                     continue
                 history.append(self._history_row(old, now))
                 updates.append(dict(row, _id=old.id))
+                self.counts.updated += 1
+            inserts = self._drop_identity_conflicts(conn, inserts)
             written = inserts + updates
             if written:
                 first = allocate_seq(conn, len(written))
                 for offset, row in enumerate(written):
                     row["change_seq"] = first + offset
-            if self.target.derive and written:
-                self.target.derive(conn, written)
+            if self.target.derive:
+                # Closures carry no content to derive links from.
+                self.target.derive(conn, [r for r in written if "source_record_id" in r])
             if inserts:
                 conn.execute(insert(table), inserts)
                 self.counts.inserted += len(inserts)
-            if updates:
+            if history:
                 conn.execute(insert(RecordHistory.__table__), history)
+            # Updates differ in their columns (content vs closure); group by shape for executemany.
+            shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in updates:
+                shapes.setdefault(tuple(sorted(row)), []).append(row)
+            for rows in shapes.values():
                 # SET columns come from the parameter keys; `_id` only feeds the WHERE.
-                conn.execute(update(table).where(table.c.id == bindparam("_id")), updates)
-                self.counts.updated += len(updates)
+                conn.execute(update(table).where(table.c.id == bindparam("_id")), rows)
+
+    def _drop_identity_conflicts(self, conn: Connection, inserts: list[dict[str, Any]]):
+        """A record another source already holds (same credit code) is rejected, not duplicated."""
+        column = self.target.unique_by
+        if not column or not inserts:
+            return inserts
+        table = self.target.table
+        held = dict(
+            conn.execute(
+                select(table.c[column], table.c.source).where(
+                    table.c[column].in_([r[column] for r in inserts])
+                )
+            ).all()
+        )
+        kept = []
+        for row in inserts:
+            other = held.get(row[column])
+            if other is None:
+                kept.append(row)
+                continue
+            problem = RowProblem(
+                None,
+                None,
+                row[column],
+                f"{row[column]} 已由来源“{other}”提供，不以“{self.source}”的记录覆盖",
+                f"{row[column]} is already held from source '{other}'; not overwritten from '{self.source}'",
+            )
+            conn.execute(insert(Reject.__table__), self._reject_rows(None, [], [problem]))
+        return kept
 
     def _history_row(self, old, now: datetime) -> dict[str, Any]:
         mapping = old._mapping
