@@ -138,6 +138,19 @@ def division_code(raw: str) -> str:
     return value
 
 
+def fen_to_wan_yuan(fen: int) -> str:
+    """Integer fen back to the 万元 text the layouts publish (exact, no exponent)."""
+    return format((Decimal(fen) / 1_000_000).normalize(), "f")
+
+
+# How a parsed value is written back as upstream text (for the change feed and demo files).
+_FORMATTERS: dict[Parser, Callable[[Any], str]] = {
+    day: date.isoformat,
+    wan_yuan_to_fen: fen_to_wan_yuan,
+    text_list: "；".join,
+}
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of an upstream layout: its official header, our key, how to read it."""
@@ -152,3 +165,9 @@ class Field:
     @property
     def headers(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
+
+    def format(self, value: Any) -> str:
+        """The upstream text for a parsed value; parse(format(v)) == v."""
+        if value is None or value == []:
+            return ""
+        return _FORMATTERS.get(self.parse, str)(value)

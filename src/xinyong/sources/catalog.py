@@ -1,0 +1,44 @@
+"""The catalogue of upstream layouts: by name, and which drop-file name carries which layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xinyong.errors import NotFound
+from xinyong.sources.layouts import REGISTRY_LAYOUTS, Layout
+
+# A drop file's stem names its layout, whatever its type (.csv, .xlsx, .jsonl).
+FILE_STEMS: dict[str, str] = {
+    "enterprises": "registry.enterprises",
+    "shareholders": "registry.shareholders",
+    "licences": "registry.licences",
+    "abnormal": "registry.abnormal",
+    "debtors": "enforcement.debtors",
+    "dishonest": "enforcement.dishonest",
+    "penalties": "penalties.decisions",
+}
+
+
+def layouts() -> dict[str, Layout]:
+    found = {layout.name: layout for layout in REGISTRY_LAYOUTS}
+    try:
+        from xinyong.sources.layouts_judicial import JUDICIAL_LAYOUTS
+    except ImportError:  # the judicial sources are being added; the registry works alone
+        JUDICIAL_LAYOUTS = ()
+    found.update({layout.name: layout for layout in JUDICIAL_LAYOUTS})
+    return found
+
+
+def layout(name: str) -> Layout:
+    try:
+        return layouts()[name]
+    except KeyError:
+        raise NotFound(
+            f"没有名为“{name}”的数据格式（可用：{'、'.join(layouts())}）",
+            f"no layout named '{name}' (known: {', '.join(layouts())})",
+        ) from None
+
+
+def layout_for_file(path: Path) -> Layout | None:
+    name = FILE_STEMS.get(path.stem)
+    return layouts().get(name) if name else None

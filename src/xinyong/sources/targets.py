@@ -1,0 +1,10 @@
+"""Every target this node imports into, by layout name: the change feed publishes them all."""
+
+from __future__ import annotations
+
+from xinyong.registry.importer import REGISTRY_TARGETS
+from xinyong.sources.ingest import Target
+
+
+def all_targets() -> dict[str, Target]:
+    return {**REGISTRY_TARGETS}
