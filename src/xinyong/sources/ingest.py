@@ -157,6 +157,25 @@ def parse_row(
 
 
 @dataclass(frozen=True)
+class Change:
+    """One write, as event rules see it: what the record was and what it became."""
+
+    op: str  # insert / update / close
+    layout: str
+    source: str
+    source_record_id: str
+    old: dict[str, Any] | None
+    new: dict[str, Any]
+
+    @property
+    def credit_code(self) -> str | None:
+        return self.new.get("credit_code") or (self.old or {}).get("credit_code")
+
+
+ChangeHook = Callable[[Connection, list[Change]], None]
+
+
+@dataclass(frozen=True)
 class Ended:
     """An upstream removal: the record ended on this date (a 失信 record deleted by the court)."""
 
@@ -183,8 +202,10 @@ class Ingest:
         demo: bool = False,
         batch_size: int = 2000,
         fetched_at: datetime | None = None,
+        on_changes: ChangeHook | None = None,
     ) -> None:
         self.engine = engine
+        self.on_changes = on_changes
         self.target = target
         self.source = source
         self.location = location
@@ -344,6 +365,7 @@ class Ingest:
                 )
             }
             inserts, updates, history = [], [], []
+            changes: list[Change] = []
             for key, (values, ended) in batch.items():
                 old = existing.get(key)
                 if ended is not None:
@@ -356,6 +378,9 @@ class Ingest:
                         closing["end_reason"] = ended.reason
                     updates.append(dict(closing, _id=old.id))
                     self.counts.closed += 1
+                    if self.on_changes:
+                        old_row = dict(old._mapping)
+                        changes.append(self._change("close", key, old_row, old_row | closing))
                     continue
                 as_of = values.pop("as_of", None)
                 columns = self.target.to_columns(values)
@@ -384,7 +409,11 @@ class Ingest:
                 history.append(self._history_row(old, now))
                 updates.append(dict(row, _id=old.id))
                 self.counts.updated += 1
+                if self.on_changes:
+                    changes.append(self._change("update", key, dict(old._mapping), row))
             inserts = self._drop_identity_conflicts(conn, inserts)
+            if self.on_changes:
+                changes += [self._change("insert", r["source_record_id"], None, r) for r in inserts]
             written = inserts + updates
             if written:
                 first = allocate_seq(conn, len(written))
@@ -405,6 +434,12 @@ class Ingest:
             for rows in shapes.values():
                 # SET columns come from the parameter keys; `_id` only feeds the WHERE.
                 conn.execute(update(table).where(table.c.id == bindparam("_id")), rows)
+            if changes and self.on_changes:
+                # Same transaction: an alert exists exactly when the change that caused it does.
+                self.on_changes(conn, changes)
+
+    def _change(self, op: str, key: str, old, new) -> Change:
+        return Change(op, self.target.layout.name, self.source, key, old, new)
 
     def _drop_identity_conflicts(self, conn: Connection, inserts: list[dict[str, Any]]):
         """A record another source already holds (same credit code) is rejected, not duplicated."""
