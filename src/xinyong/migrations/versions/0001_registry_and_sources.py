@@ -111,6 +111,13 @@ def upgrade() -> None:
         [{"name": "changes", "value": 0}],
     )
     op.create_table(
+        "lease",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("holder", sa.String(length=128), nullable=False),
+        sa.Column("expires_at", xinyong.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_lease")),
+    )
+    op.create_table(
         "licence",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("credit_code", sa.String(length=18), nullable=False),
@@ -269,6 +276,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_licence_change_seq"))
 
     op.drop_table("licence")
+    op.drop_table("lease")
     op.drop_table("feed_counter")
     with op.batch_alter_table("enterprise", schema=None) as batch_op:
         batch_op.drop_index("uq_enterprise_source_record")
