@@ -67,42 +67,126 @@ def demo_data(
     out: Annotated[Path, typer.Option(help="输出目录 / output folder")] = Path("demo-data"),
     enterprises: Annotated[int, typer.Option(help="企业数量 / number of enterprises")] = 20000,
     seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 7,
-    bad_rows: Annotated[int, typer.Option(help="故意写入的错误行数 / deliberately malformed rows")] = 0,
+    bad_rows: Annotated[
+        int, typer.Option(help="故意写入的错误行数 / deliberately malformed rows")
+    ] = 0,
 ) -> None:
     """生成演示数据源文件 / write a deterministic demo data set in the upstream layouts."""
     from xinyong.demo.generator import generate
 
     with _progress() as bar:
         task = bar.add_task("生成 generating", total=enterprises)
-        manifest = generate(out, enterprises=enterprises, seed=seed, bad_rows=bad_rows,
-                            progress=lambda n: bar.advance(task, n))
+        manifest = generate(
+            out,
+            enterprises=enterprises,
+            seed=seed,
+            bad_rows=bad_rows,
+            progress=lambda n: bar.advance(task, n),
+        )
     for name, rows in manifest["files"].items():
         console.print(f"{out / name}: {rows} 行 rows")
+
+
+def _print_runs(rows) -> None:
+    """One line per file or dataset: what was read and what it did."""
+    table = Table(
+        "来源 source",
+        "数据 data",
+        "状态 status",
+        "读取 read",
+        "新增 new",
+        "更新 updated",
+        "未变 same",
+        "关闭 closed",
+        "拒绝 rejected",
+    )
+    for source, run in rows:
+        c = run.counts
+        table.add_row(
+            source,
+            Path(run.location).name or run.layout,
+            run.status,
+            *(
+                str(x)
+                for x in (c.rows_read, c.inserted, c.updated, c.unchanged, c.closed, c.rejected)
+            ),
+        )
+    console.print(table)
+    for source, run in rows:
+        for p in run.counts.problems[:10]:
+            err.print(
+                f"[yellow]{source} {Path(run.location).name}[/yellow] {p.reason_zh} / {p.reason_en}"
+            )
 
 
 def _import(folder: Path) -> None:
     from xinyong.db import get_engine
     from xinyong.registry.importer import import_registry_dir, read_manifest
+    from xinyong.sources.sync import LayoutRun
 
     manifest = read_manifest(folder)
     with _progress() as bar:
-        tasks: dict[str, int] = {}
+        results = import_registry_dir(get_engine(), folder, progress=_stepper(bar, manifest))
+    _print_runs(
+        [("gsxt", LayoutRun(r.file, r.file, r.run_id, "succeeded", r.counts)) for r in results]
+    )
 
-        def step(name: str, n: int) -> None:
-            if name not in tasks:
-                total = manifest.get("files", {}).get(name)
-                tasks[name] = bar.add_task(f"导入 importing {name}", total=total)
-            bar.advance(tasks[name], n)
 
-        results = import_registry_dir(get_engine(), folder, progress=step)
-    table = Table("文件 file", "读取 read", "新增 inserted", "更新 updated", "未变 unchanged", "拒绝 rejected")
-    for r in results:
-        c = r.counts
-        table.add_row(r.file, *(str(x) for x in (c.rows_read, c.inserted, c.updated, c.unchanged, c.rejected)))
-    console.print(table)
-    for r in results:
-        for p in r.counts.problems[:20]:
-            err.print(f"[yellow]{r.file}[/yellow] {p.reason_zh} / {p.reason_en}")
+def _stepper(bar: Progress, manifest: dict) -> Callable[[str, int], None]:
+    tasks: dict[str, int] = {}
+
+    def step(name: str, n: int) -> None:
+        if name not in tasks:
+            total = manifest.get("files", {}).get(name)
+            tasks[name] = bar.add_task(f"导入 importing {name}", total=total)
+        bar.advance(tasks[name], n)
+
+    return step
+
+
+@app.command()
+def sync(
+    source: Annotated[str | None, typer.Argument(help="数据源名称 / source name")] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="全部数据源 / every source")] = False,
+) -> None:
+    """同步数据源（供 cron 调用）/ sync one source or all of them (for cron)."""
+    from xinyong.db import upgrade
+    from xinyong.sources.config import get_source, load_sources
+
+    if not source and not all_sources:
+        err.print("请指定数据源或 --all / name a source or pass --all")
+        raise typer.Exit(2)
+    try:
+        upgrade()
+        configs = list(load_sources().values()) if all_sources else [get_source(source)]
+    except XinyongError as exc:
+        _fail(exc)
+    if not _sync_and_print(configs):
+        raise typer.Exit(1)
+
+
+def _sync_and_print(configs) -> bool:
+    """Run the syncs under the lease with progress bars; print the runs; True when all succeeded."""
+    from xinyong.db import get_engine
+    from xinyong.sources.scheduler import run_syncs
+
+    totals = {k: v for c in configs for k, v in _source_manifest(c).get("files", {}).items()}
+    try:
+        with _progress() as bar:
+            results = run_syncs(get_engine(), configs, _stepper(bar, {"files": totals}))
+    except XinyongError as exc:
+        _fail(exc)
+    _print_runs([(r.source, run) for r in results for run in r.runs])
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        err.print(f"[red]{r.source}[/red] {r.error.message_zh}\n{r.error.message_en}")
+    return not failed
+
+
+def _source_manifest(cfg) -> dict:
+    from xinyong.registry.importer import read_manifest
+
+    return read_manifest(cfg.folder()) if cfg.transport == "files" and cfg.folder().is_dir() else {}
 
 
 @app.command("import-registry")
@@ -121,8 +205,14 @@ def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
-    uvicorn.run("xinyong.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+    uvicorn.run(
+        "xinyong.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 @app.command()
@@ -144,7 +234,9 @@ def demo(
     port: int = 8000,
     enterprises: Annotated[int, typer.Option(help="企业数量 / number of enterprises")] = 20000,
     seed: int = 7,
-    serve_site: Annotated[bool, typer.Option("--serve/--no-serve", help="导入后启动服务 / serve after loading")] = True,
+    serve_site: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="导入后启动服务 / serve after loading")
+    ] = True,
 ) -> None:
     """一键演示：建库、生成并导入演示数据、启动服务 / one-command demo."""
     from xinyong.db import upgrade
@@ -158,11 +250,13 @@ def demo(
     if manifest.get("enterprises") != enterprises or manifest.get("seed") != seed:
         with _progress() as bar:
             task = bar.add_task("生成演示数据 generating demo data", total=enterprises)
-            generate(folder, enterprises=enterprises, seed=seed, progress=lambda n: bar.advance(task, n))
-    try:
-        _import(folder)
-    except XinyongError as exc:
-        _fail(exc)
+            generate(
+                folder, enterprises=enterprises, seed=seed, progress=lambda n: bar.advance(task, n)
+            )
+    from xinyong.sources.config import load_sources
+
+    # The demo data goes through the same connectors as real data: the configured sources.
+    _sync_and_print(list(load_sources().values()))
     if serve_site:
         _serve(host, port, 1)
 
@@ -220,8 +314,14 @@ def lookup(value: str, as_json: Annotated[bool, typer.Option("--json")] = False)
     e = p.enterprise
     demo = " [yellow]演示数据 demo[/yellow]" if e.provenance.demo else ""
     console.print(f"[bold]{e.name}[/bold]{demo}  {e.credit_code}  {e.status}")
-    console.print(f"  法定代表人 {e.legal_rep or '—'} · 成立 {e.established_on or '—'} · {e.entity_type or ''}")
+    console.print(
+        f"  法定代表人 {e.legal_rep or '—'} · 成立 {e.established_on or '—'} · {e.entity_type or ''}"
+    )
     console.print(f"  {e.address or ''}")
-    console.print(f"  股东 shareholders {len(p.shareholders)} · 许可 licences {len(p.licences)}"
-                  f" · 异常 abnormal {len(p.abnormal_entries)}")
-    console.print(f"  来源 {e.provenance.source} · 截至 {e.provenance.as_of} · 获取 {e.provenance.fetched_at:%Y-%m-%d %H:%M} UTC")
+    console.print(
+        f"  股东 shareholders {len(p.shareholders)} · 许可 licences {len(p.licences)}"
+        f" · 异常 abnormal {len(p.abnormal_entries)}"
+    )
+    console.print(
+        f"  来源 {e.provenance.source} · 截至 {e.provenance.as_of} · 获取 {e.provenance.fetched_at:%Y-%m-%d %H:%M} UTC"
+    )

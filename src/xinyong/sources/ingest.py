@@ -295,6 +295,29 @@ class Ingest:
         if len(self._batch) + len(self._rejects) >= self.batch_size:
             self._flush()
 
+    def checkpoint(self, cursor: str) -> None:
+        """Write what is pending, then record how far the upstream has been read.
+
+        A later run resumes from the last checkpoint, even if this run is killed; everything
+        before the cursor is committed by then.
+        """
+        self._flush()
+        c = self.counts
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(SyncRun.__table__)
+                .where(SyncRun.__table__.c.id == self.run_id)
+                .values(
+                    cursor=cursor,
+                    rows_read=c.rows_read,
+                    inserted=c.inserted,
+                    updated=c.updated,
+                    unchanged=c.unchanged,
+                    closed=c.closed,
+                    rejected=c.rejected,
+                )
+            )
+
     def end(self, cursor: str | None = None) -> Counts:
         self._flush()
         self.finish("succeeded", cursor=cursor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from xinyong.codes import check_organisation_code, check_uscc, is_personal_id, mask_id_number
 from xinyong.codes.problems import normalise
@@ -76,9 +77,13 @@ def yuan_to_fen(raw: str) -> int:
     return int(fen)
 
 
-def wan_yuan_to_fen(raw: str) -> int:
-    """万元 amounts; a trailing unit is tolerated because spreadsheets often carry one."""
-    return f.wan_yuan_to_fen(raw.strip().removesuffix("万元"))
+def fen_to_yuan(fen: int) -> str:
+    return format((Decimal(fen) / 100).normalize(), "f")
+
+
+# Field.format writes parsed values back as upstream text (change feed, demo files); it finds
+# formatters by parser, and there is no public way to add one yet.
+f._FORMATTERS[yuan_to_fen] = fen_to_yuan
 
 
 _INDEFINITE = frozenset({"长期", "永久", "长期有效", "无期限"})
@@ -170,7 +175,11 @@ def looks_like_organisation(name: str) -> bool:
 
 def _as_of() -> Field:
     return Field(
-        "更新日期", "as_of", f.day, aliases=("数据更新日期",), description="上游数据截至日期 / as-of date"
+        "更新日期",
+        "as_of",
+        f.day,
+        aliases=("数据更新日期",),
+        description="上游数据截至日期 / as-of date",
     )
 
 
@@ -265,7 +274,9 @@ ENFORCEMENT_DISHONEST = Layout(
 )
 
 
-def _cf(header: str, key: str, code: str, parse=f.text, *, required: bool = False, more=()) -> Field:
+def _cf(
+    header: str, key: str, code: str, parse=f.text, *, required: bool = False, more=()
+) -> Field:
     """A 双公示 data item: its national name, and its field code in lower and upper case."""
     return Field(
         header, key, parse, required=required, aliases=(code, code.upper(), *more), description=code
@@ -307,7 +318,13 @@ PENALTY_DECISIONS = Layout(
             code_text,
             more=("行政相对人代码_3(组织机构代码)",),
         ),
-        _cf("税务登记号", "party_tax_no", "cf_xdr_swdj", code_text, more=("行政相对人代码_4(税务登记号)",)),
+        _cf(
+            "税务登记号",
+            "party_tax_no",
+            "cf_xdr_swdj",
+            code_text,
+            more=("行政相对人代码_4(税务登记号)",),
+        ),
         _cf(
             "事业单位证书号",
             "party_institution_no",
@@ -333,12 +350,14 @@ PENALTY_DECISIONS = Layout(
         _cf("处罚依据", "legal_basis", "cf_yj"),
         _cf("处罚类别", "penalty_types", "cf_cflb", required=True),
         _cf("处罚内容", "content", "cf_nr"),
-        _cf("罚款金额（万元）", "fine_fen", "cf_nr_fk", wan_yuan_to_fen, more=("罚款金额(万元)",)),
+        _cf(
+            "罚款金额（万元）", "fine_fen", "cf_nr_fk", f.wan_yuan_to_fen, more=("罚款金额(万元)",)
+        ),
         _cf(
             "没收违法所得、没收非法财物的金额（万元）",
             "confiscated_fen",
             "cf_nr_wfff",
-            wan_yuan_to_fen,
+            f.wan_yuan_to_fen,
             more=("没收违法所得、没收非法财物的金额(万元)",),
         ),
         _cf("暂扣或吊销证照名称及编号", "licence_action", "cf_nr_zkdx"),

@@ -102,9 +102,7 @@ def _former_names_clause(conn: Connection, variants: list[str]):
     return None
 
 
-def _candidates(
-    conn: Connection, codes: dict[str, set[str]], variants: set[str]
-) -> list[Any]:
+def _candidates(conn: Connection, codes: dict[str, set[str]], variants: set[str]) -> list[Any]:
     """Every enterprise any row of the batch could mean, in one statement."""
     columns = (
         _ENTERPRISE.c.credit_code,
@@ -185,7 +183,8 @@ def make_linker(
                     if found:
                         break
             if not found and by_name:
-                found, status = index.get(("name", normalise_name(row[name_column])), set()), BY_NAME
+                status = BY_NAME
+                found = index.get(("name", normalise_name(row[name_column])), set())
             if len(found) == 1:
                 _set(row, status, next(iter(found)))
             elif found:

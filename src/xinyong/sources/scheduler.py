@@ -1,0 +1,83 @@
+"""Who runs syncs: under the deployment-wide lease (CLI or the in-process daily scheduler)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from xinyong.errors import XinyongError
+from xinyong.sources import lock
+from xinyong.sources.config import SourceConfig, load_sources
+from xinyong.sources.ingest import ChangeHook
+from xinyong.sources.sync import Progress, SyncResult, sync_source
+
+LOCK_NAME = "sync"
+LEASE = timedelta(hours=2)
+log = logging.getLogger(__name__)
+
+
+class SyncBusy(XinyongError):
+    code = "sync_busy"
+    status = 409
+    title_zh = "同步进行中"
+    title_en = "Sync in progress"
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def change_hook() -> ChangeHook | None:
+    """The event rules, when this deployment has them."""
+    try:
+        from xinyong.alerts.engine import make_hook
+        from xinyong.alerts.rules import load_rules
+    except ImportError:
+        return None
+    return make_hook(load_rules())
+
+
+def run_syncs(
+    engine: Engine, sources: Iterable[SourceConfig], progress: Progress | None = None
+) -> list[SyncResult]:
+    """Sync the sources one after another while holding the lease; refuse if another holds it."""
+    holder = holder_id()
+    if not lock.acquire(engine, LOCK_NAME, holder, LEASE):
+        raise SyncBusy(
+            "另一个进程正在执行同步，请稍后再试",
+            "another process is running a sync; try again later",
+        )
+    try:
+        hook = change_hook()
+        return [sync_source(engine, cfg, hook=hook, progress=progress) for cfg in sources]
+    finally:
+        lock.release(engine, LOCK_NAME, holder)
+
+
+def start_scheduler(engine: Engine):
+    """Daily syncs inside `xinyong serve`: every process schedules, only the lease holder runs."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
+    for cfg in load_sources().values():
+        if not cfg.schedule:
+            continue
+
+        def job(cfg: SourceConfig = cfg) -> None:
+            try:
+                for result in run_syncs(engine, [cfg]):
+                    log.info("sync %s: %s", result.source, "ok" if result.ok else result.error)
+            except SyncBusy:
+                log.info("sync %s skipped: another process holds the lease", cfg.name)
+
+        scheduler.add_job(
+            job, CronTrigger.from_crontab(cfg.schedule, timezone="Asia/Shanghai"), id=cfg.name
+        )
+    scheduler.start()
+    return scheduler
