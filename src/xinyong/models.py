@@ -5,7 +5,6 @@ from xinyong.enforcement import models as enforcement_models  # noqa: F401
 from xinyong.penalties import models as penalty_models  # noqa: F401
 from xinyong.registry import models as registry_models  # noqa: F401
 from xinyong.sources import lock, provenance  # noqa: F401
-from xinyong.sources import linking  # noqa: F401 - declares an index on enterprise
 from xinyong.sources import models as source_models  # noqa: F401
 
 metadata = Base.metadata

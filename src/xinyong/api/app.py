@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
 from xinyong import __version__
-from xinyong.api import changes, codes, enterprises, problems
+from xinyong.api import changes, codes, enterprises, problems, sources
 from xinyong.db import get_engine, session_factory
 
 
@@ -23,6 +23,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(codes.router)
     app.include_router(enterprises.router)
     app.include_router(changes.router)
+    app.include_router(sources.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:

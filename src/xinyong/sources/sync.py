@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from xinyong.errors import FileRefused, XinyongError
 from xinyong.sources.catalog import FILE_STEMS, layout_for_file
@@ -245,7 +245,9 @@ def sync_peer(
                         if item.get("ended_on")
                         else None
                     )
-                    ingest.add(item["seq"], _cells(ingest.target.layout.headers, item["record"]), ended)
+                    ingest.add(
+                        item["seq"], _cells(ingest.target.layout.headers, item["record"]), ended
+                    )
                     if progress:
                         progress(item["layout"], 1)
                 cursor = page["next"]
@@ -283,4 +285,26 @@ def sync_source(
     try:
         return TRANSPORTS[cfg.transport](engine, cfg, hook, progress)
     except XinyongError as exc:
-        return SyncResult(cfg.name, error=exc)
+        # The source could not even be opened: still a run, so the freshness page shows why.
+        location = str(cfg.folder()) if cfg.transport == "files" else (cfg.url or "")
+        now = utcnow()
+        with engine.begin() as conn:
+            run_id = conn.execute(
+                insert(SyncRun.__table__).returning(SyncRun.__table__.c.id),
+                dict(
+                    source=cfg.name,
+                    layout="*",
+                    location=location,
+                    started_at=now,
+                    finished_at=now,
+                    status="failed",
+                    error=exc.message,
+                    rows_read=0,
+                    inserted=0,
+                    updated=0,
+                    unchanged=0,
+                    closed=0,
+                    rejected=0,
+                ),
+            ).scalar_one()
+        return SyncResult(cfg.name, [LayoutRun("*", location, run_id, "failed", Counts())], exc)

@@ -51,3 +51,15 @@ def enterprise_page(request: Request, code: str, session: Session = Depends(get_
         {"settings": get_settings(), "p": data, "error": error, "code": code},
         status_code=error.status if error else 200,
     )
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request, session: Session = Depends(get_session)):
+    from xinyong.sources.config import load_sources
+    from xinyong.sources.freshness import all_status
+
+    return templates.TemplateResponse(
+        request,
+        "sources.html",
+        {"settings": get_settings(), "sources": all_status(session, load_sources())},
+    )

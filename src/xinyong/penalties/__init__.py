@@ -1,0 +1,1 @@
+"""Administrative penalty records (行政处罚) published under 双公示."""

@@ -1,0 +1,125 @@
+"""How fresh each source is: last success and failure, lag, record counts, rejects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.sources.config import SourceConfig
+from xinyong.sources.models import Reject, SyncRun
+from xinyong.sources.targets import all_targets
+from xinyong.types import utcnow
+
+OK_STATUSES = ("succeeded", "unchanged")
+BAD_STATUSES = ("failed", "refused")
+
+
+class RunOut(BaseModel):
+    id: int
+    layout: str
+    location: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    closed: int
+    rejected: int
+    error: str | None
+
+
+class SourceStatus(BaseModel):
+    name: str
+    title_zh: str
+    title_en: str
+    transport: str
+    schedule: str | None
+    last_success: datetime | None
+    last_failure: datetime | None
+    last_error: str | None
+    hours_since_success: float | None
+    newest_as_of: date | None
+    days_behind_upstream: int | None  # today (Asia/Shanghai) minus the newest as-of date
+    records: dict[str, int]
+    rejects_last_run: int
+    recent_runs: list[RunOut]
+    fresh: bool
+
+
+def _stored_name(cfg: SourceConfig) -> str:
+    return f"peer:{cfg.name}" if cfg.transport == "peer" else cfg.name
+
+
+def source_status(session: Session, cfg: SourceConfig, today: date | None = None) -> SourceStatus:
+    from zoneinfo import ZoneInfo
+
+    name = _stored_name(cfg)
+    now = utcnow()
+    today = today or now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    runs = session.scalars(
+        select(SyncRun).where(SyncRun.source == name).order_by(SyncRun.id.desc()).limit(10)
+    ).all()
+    success = next((r for r in runs if r.status in OK_STATUSES and r.finished_at), None)
+    failure = next((r for r in runs if r.status in BAD_STATUSES), None)
+    records: dict[str, int] = {}
+    newest: date | None = None
+    for layout, target in all_targets().items():
+        table = target.table
+        count, as_of = session.execute(
+            select(func.count(), func.max(table.c.as_of)).where(table.c.source == name)
+        ).one()
+        if count:
+            records[layout] = count
+            newest = max(filter(None, (newest, as_of)), default=None)
+    last = runs[0] if runs else None
+    rejects = (
+        session.scalar(select(func.count()).select_from(Reject).where(Reject.run_id == last.id))
+        if last
+        else 0
+    )
+    hours = (now - success.finished_at).total_seconds() / 3600 if success else None
+    # A daily source is fresh when it succeeded within a day and a half and its last run did not fail.
+    fresh = hours is not None and hours < 36 and (last is None or last.status not in BAD_STATUSES)
+    return SourceStatus(
+        name=cfg.name,
+        title_zh=cfg.title_zh,
+        title_en=cfg.title_en,
+        transport=cfg.transport,
+        schedule=cfg.schedule,
+        last_success=success.finished_at if success else None,
+        last_failure=failure.finished_at if failure else None,
+        last_error=failure.error if failure else None,
+        hours_since_success=round(hours, 2) if hours is not None else None,
+        newest_as_of=newest,
+        days_behind_upstream=(today - newest).days if newest else None,
+        records=records,
+        rejects_last_run=rejects or 0,
+        recent_runs=[RunOut.model_validate(r, from_attributes=True) for r in runs],
+        fresh=fresh,
+    )
+
+
+def all_status(session: Session, configs: dict[str, SourceConfig]) -> list[SourceStatus]:
+    return [source_status(session, cfg) for cfg in configs.values()]
+
+
+def rejects_of(session: Session, run_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(Reject).where(Reject.run_id == run_id).order_by(Reject.id).limit(limit)
+    )
+    return [
+        {
+            "line": r.line,
+            "field": r.field,
+            "value": r.value,
+            "reason_zh": r.reason_zh,
+            "reason_en": r.reason_en,
+        }
+        for r in rows
+    ]
