@@ -201,8 +201,13 @@ def import_registry(folder: Path) -> None:
         _fail(exc)
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _serve(host: str, port: int, workers: int, scheduler: bool = True) -> None:
+    import os
+
     import uvicorn
+
+    # Every worker schedules the daily syncs; the lease lets only one of them run each.
+    os.environ["XINYONG_RUN_SCHEDULER"] = "1" if scheduler else "0"
 
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
     uvicorn.run(
@@ -220,12 +225,16 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: Annotated[int, typer.Option(help="进程数 / worker processes")] = 1,
+    scheduler: Annotated[
+        bool,
+        typer.Option("--scheduler/--no-scheduler", help="在服务内执行每日同步 / run daily syncs"),
+    ] = True,
 ) -> None:
     """在现有数据库上启动服务 / serve the site and API on an existing database."""
     from xinyong.db import upgrade
 
     upgrade()
-    _serve(host, port, workers)
+    _serve(host, port, workers, scheduler)
 
 
 @app.command()

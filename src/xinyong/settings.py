@@ -13,6 +13,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     # Upstream sources (sources.yaml); None = the built-in file-drop sources under data_dir.
     sources_file: Path | None = None
+    # Run the daily syncs inside the server (`xinyong serve` turns this on).
+    run_scheduler: bool = False
     # Default division of this deployment (信用连云港 = 320700).
     division_code: str = "320700"
     site_name: str = "信用连云港"

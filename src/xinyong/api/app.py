@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
 from xinyong import __version__
 from xinyong.api import changes, codes, enterprises, problems, sources
 from xinyong.db import get_engine, session_factory
+from xinyong.settings import get_settings
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     engine = engine or get_engine()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        scheduler = None
+        if get_settings().run_scheduler:
+            from xinyong.sources.scheduler import start_scheduler
+
+            scheduler = start_scheduler(engine)
+        yield
+        if scheduler:
+            scheduler.shutdown(wait=False)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="xinyong 信用 API",
         version=__version__,
         description="企业信用信息平台接口 / Enterprise credit information platform API",

@@ -1,0 +1,5 @@
+"""`python -m xinyong` runs the CLI."""
+
+from xinyong.cli import app
+
+app()

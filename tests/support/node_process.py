@@ -1,0 +1,53 @@
+"""Start a real xinyong node (`xinyong serve`) as a separate process for tests over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_node(database_url: str, **env: str) -> Iterator[str]:
+    """Serve `database_url` on a free loopback port; yields the base URL; stops the process."""
+    port = free_port()
+    environ = dict(os.environ, XINYONG_DATABASE_URL=database_url, **env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xinyong", "serve", "--port", str(port), "--no-scheduler"],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"node exited early:\n{proc.stdout.read().decode(errors='replace')}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("node did not start within 30 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
