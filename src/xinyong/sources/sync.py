@@ -89,6 +89,12 @@ def _drop_files(cfg: SourceConfig) -> list[tuple[Path, str]]:
         layout = layout_for_file(path)
         if layout and (not cfg.layouts or layout.name in cfg.layouts):
             found.append((order.index(path.stem), path.name, path, layout.name))
+    if not found:
+        wanted = "、".join(cfg.layouts) if cfg.layouts else "任何已知格式 / any known layout"
+        raise FileRefused(
+            f"数据源“{cfg.name}”的目录 {folder} 中没有待导入的文件（{wanted}）",
+            f"source '{cfg.name}' folder {folder} holds no files to import ({', '.join(cfg.layouts) or 'any layout'})",
+        )
     return [(path, name) for _, _, path, name in sorted(found)]
 
 
