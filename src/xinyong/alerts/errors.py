@@ -43,11 +43,16 @@ class Where:
         for key in block:
             if key in allowed:
                 continue
-            guess = difflib.get_close_matches(str(key), allowed, n=1)
-            hint_zh = f"是否想写“{guess[0]}”？" if guess else ""
-            hint_en = f" — did you mean '{guess[0]}'?" if guess else ""
+            hint_zh, hint_en = did_you_mean(str(key), allowed)
             raise self.error(
                 f"未知的键“{key}”。{hint_zh}可用的键：{'、'.join(allowed)}",
                 f"unknown key '{key}'{hint_en} Allowed keys: {', '.join(allowed)}",
                 key=str(key),
             )
+
+
+def did_you_mean(key: str, allowed: Iterable[str]) -> tuple[str, str]:
+    guess = difflib.get_close_matches(key, list(allowed), n=1)
+    if not guess:
+        return "", ""
+    return f"是否想写“{guess[0]}”？", f" — did you mean '{guess[0]}'?"

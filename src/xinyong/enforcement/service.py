@@ -54,7 +54,8 @@ def histories(
     result: dict[int, list[EarlierVersion]] = {}
     for row in rows:
         versions = older.get(row["id"], [])
-        following = [v.data for v in versions[1:]] + [{c: _jsonable(row[c]) for c in business}]
+        current = {c: _jsonable(row[c]) for c in business}
+        following = [v.data for v in versions[1:]] + [current] if versions else []
         result[row["id"]] = [
             EarlierVersion(
                 known_from=v.known_from,

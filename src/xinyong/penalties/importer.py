@@ -14,7 +14,7 @@ from xinyong.sources.ingest import Target
 from xinyong.sources.layouts_judicial import ORGANISATION, PENALTY_DECISIONS, PERSON, PERSON_TYPES
 from xinyong.sources.linking import make_linker
 
-PENALTY_SOURCE = "sgs"  # 双公示 (shuang gongshi), from the city or provincial credit platform
+PENALTY_SOURCE = "penalties"  # 双公示, from the city or provincial credit platform (sources.yaml)
 
 
 def penalty_columns(values: dict[str, Any]) -> dict[str, Any]:

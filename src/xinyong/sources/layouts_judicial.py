@@ -6,7 +6,13 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from xinyong.codes import check_organisation_code, check_uscc, is_personal_id, mask_id_number
+from xinyong.codes import (
+    check_organisation_code,
+    is_personal_id,
+    is_valid_uscc,
+    mask_id_number,
+    orgcode,
+)
 from xinyong.codes.problems import normalise
 from xinyong.sources import fields as f
 from xinyong.sources.fields import Field, FieldError
@@ -128,13 +134,13 @@ def party_id(raw: str) -> str:
         # 15 digits is the pre-1999 ID format; zxgk never lists registration numbers here.
         return _masked(value)
     if re.fullmatch(r"\d{17}[\dX]", value):
-        if is_personal_id(value) or not check_uscc(value).valid:
+        if not is_valid_uscc(value) or is_personal_id(value):
             return _masked(value)
         return value
     if len(value) == 18:
         return f.credit_code(value)
     if len(value) == 9:
-        return organisation_code(value)
+        return value if orgcode.is_valid(value) else organisation_code(value)
     # Passport, Hong Kong / Macao / Taiwan permit…: personal documents, so masked.
     return mask_id_number(value)
 

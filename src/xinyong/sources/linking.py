@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    any_,
     bindparam,
     cast,
     exists,
@@ -88,16 +90,27 @@ def _code_kind(value: str) -> str | None:
     return {18: "credit_code", 15: "reg_no", 9: "org_code"}.get(len(value))
 
 
+def _one_of(conn: Connection, column, values: list[str], name: str):
+    """`column IN values` with the list bound as one parameter: a 2,000-row batch would
+    otherwise compile a statement with thousands of placeholders every time."""
+    if conn.dialect.name == "sqlite":
+        listed = func.json_each(bindparam(name, json.dumps(values))).table_valued("value")
+        return column.in_(select(listed.c.value))
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(name, values, type_=ARRAY(Text)))
+    return column.in_(values)
+
+
 def _former_names_clause(conn: Connection, variants: list[str]):
     dialect = conn.dialect.name
     if dialect == "sqlite":
         names = func.json_each(_ENTERPRISE.c.former_names).table_valued("value")
         return text(_HAS_FORMER_NAMES), exists(
-            select(1).select_from(names).where(names.c.value.in_(variants))
+            select(1).select_from(names).where(_one_of(conn, names.c.value, variants, "former"))
         ).correlate(_ENTERPRISE)
     if dialect == "postgresql":
         # Matches the expression of the GIN index created in migration 0002.
-        names = bindparam("former_names", variants, type_=ARRAY(Text))
+        names = bindparam("former", variants, type_=ARRAY(Text))
         return (cast(_ENTERPRISE.c.former_names, JSONB).op("?|")(names),)
     return None
 
@@ -112,13 +125,13 @@ def _candidates(conn: Connection, codes: dict[str, set[str]], variants: set[str]
         _ENTERPRISE.c.former_names,
     )
     parts = [
-        select(*columns).where(_ENTERPRISE.c[kind].in_(sorted(values)))
+        select(*columns).where(_one_of(conn, _ENTERPRISE.c[kind], sorted(values), kind))
         for kind, values in codes.items()
         if values
     ]
     if variants:
         names = sorted(variants)
-        parts.append(select(*columns).where(_ENTERPRISE.c.name.in_(names)))
+        parts.append(select(*columns).where(_one_of(conn, _ENTERPRISE.c.name, names, "names")))
         clause = _former_names_clause(conn, names)
         if clause is not None:
             parts.append(select(*columns).where(*clause))

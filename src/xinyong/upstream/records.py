@@ -48,7 +48,9 @@ def in_layout_order(layout: Layout, values: Mapping[str, str]) -> Record:
 def from_payload(layout: Layout, payload: Any, where: str) -> Record:
     """An admin-supplied record: aliases become official headers; unknown headers are refused."""
     if not isinstance(payload, dict):
-        raise InvalidInput(f"{where}：record 应为 JSON 对象", f"{where}: record must be a JSON object")
+        raise InvalidInput(
+            f"{where}：record 应为 JSON 对象", f"{where}: record must be a JSON object"
+        )
     index = header_index(layout)
     unknown = [h for h in payload if h not in index]
     if unknown:
@@ -86,7 +88,9 @@ def require_record_id(layout: Layout, record: Mapping[str, str], where: str) -> 
     return rid
 
 
-def tombstone(layout: Layout, record: Mapping[str, str], ended_on: str | None, reason: str | None) -> dict:
+def tombstone(
+    layout: Layout, record: Mapping[str, str], ended_on: str | None, reason: str | None
+) -> dict:
     """What a client sees of a deleted record: the flag, when and why it ended, and its key."""
     out: dict[str, Any] = {"_deleted": True, "_ended_on": ended_on, "_end_reason": reason or ""}
     for h in key_headers(layout):

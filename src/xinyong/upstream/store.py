@@ -107,7 +107,9 @@ class LoadCounts:
 
 def _stored(dataset: str, row: sqlite3.Row | tuple) -> Stored:
     record_id, version, deleted, ended_on, end_reason, record_json = row
-    return Stored(dataset, record_id, version, bool(deleted), ended_on, end_reason, json.loads(record_json))
+    return Stored(
+        dataset, record_id, version, bool(deleted), ended_on, end_reason, json.loads(record_json)
+    )
 
 
 _COLUMNS = "record_id, version, deleted, ended_on, end_reason, record_json"
@@ -128,7 +130,8 @@ class Writer:
 
     def get(self, dataset: str, record_id: str) -> Stored | None:
         row = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM records WHERE dataset = ? AND record_id = ?", (dataset, record_id)
+            f"SELECT {_COLUMNS} FROM records WHERE dataset = ? AND record_id = ?",
+            (dataset, record_id),
         ).fetchone()
         return _stored(dataset, row) if row else None
 
@@ -184,7 +187,9 @@ class Writer:
         self.conn.executemany(_UPSERT, writes)
 
     def file_loaded(self, name: str, sha256: str) -> bool:
-        row = self.conn.execute("SELECT sha256 FROM loaded_files WHERE name = ?", (name,)).fetchone()
+        row = self.conn.execute(
+            "SELECT sha256 FROM loaded_files WHERE name = ?", (name,)
+        ).fetchone()
         return bool(row) and row[0] == sha256
 
     def mark_loaded(self, name: str, sha256: str, dataset: str, rows: int) -> None:
@@ -234,7 +239,9 @@ class Store:
                 "SELECT dataset, count(*) - sum(deleted), sum(deleted), max(version)"
                 " FROM records GROUP BY dataset ORDER BY dataset"
             ).fetchall()
-        return {d: {"records": live, "deleted": dead, "version": top} for d, live, dead, top in rows}
+        return {
+            d: {"records": live, "deleted": dead, "version": top} for d, live, dead, top in rows
+        }
 
     def page(self, dataset: str, after: int, limit: int) -> tuple[list[tuple], bool]:
         """Rows with version > after, oldest first; one extra row tells whether more remain."""
@@ -271,3 +278,39 @@ class Store:
                 (dataset, *params, limit, offset),
             ).fetchall()
         return [_stored(dataset, row) for row in rows]
+
+    def loaded_files(self) -> list[dict[str, Any]]:
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT name, dataset, rows, sha256, loaded_at FROM loaded_files ORDER BY loaded_at, name"
+            ).fetchall()
+        return [
+            {"name": n, "dataset": d, "rows": r, "sha256": s, "loaded_at": at}
+            for n, d, r, s, at in rows
+        ]
+
+    def get(self, dataset: str, record_id: str) -> Stored | None:
+        with self.lock:
+            return Writer(self.conn).get(dataset, record_id)
+
+    def ids_at(
+        self, dataset: str, positions: Sequence[int], where: str = "1", params: Sequence[Any] = ()
+    ) -> dict[int, str]:
+        """The record ids at some positions of the live records matching `where`, ordered by id.
+
+        One pass over the matches, however many positions, so sampling stays cheap on big data.
+        """
+        wanted = set(positions)
+        found: dict[int, str] = {}
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT record_id FROM records WHERE dataset = ? AND deleted = 0 AND ({where})"
+                " ORDER BY record_id",
+                (dataset, *params),
+            )
+            for position, (rid,) in enumerate(rows):
+                if position in wanted:
+                    found[position] = rid
+                    if len(found) == len(wanted):
+                        break
+        return found

@@ -1,0 +1,30 @@
+"""GET /api/v1/alerts and POST /api/v1/alerts/{id}/decision: thin over the alerts service."""
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from xinyong.alerts.schemas import AlertOut, DecisionIn
+from xinyong.alerts.service import MAX_LIMIT, decide, list_alerts
+from xinyong.api.deps import get_session
+
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts 预警"])
+
+
+@router.get("", response_model=list[AlertOut], summary="预警列表 / Alerts")
+def get_alerts(
+    status: str | None = Query(None, description="open / acknowledged / dismissed"),
+    kind: str | None = Query(None, description="propose_blacklist / warning …"),
+    credit_code: str | None = Query(None, description="统一社会信用代码 / credit code"),
+    limit: int = Query(100, ge=1, le=MAX_LIMIT),
+    session: Session = Depends(get_session),
+) -> list[AlertOut]:
+    return list_alerts(session, status=status, kind=kind, credit_code=credit_code, limit=limit)
+
+
+@router.post("/{alert_id}/decision", response_model=AlertOut, summary="处理预警 / Decide an alert")
+def post_decision(
+    alert_id: int, body: DecisionIn, session: Session = Depends(get_session)
+) -> AlertOut:
+    decided = decide(session, alert_id, body.status, body.by)
+    session.commit()
+    return decided

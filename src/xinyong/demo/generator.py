@@ -1,0 +1,144 @@
+"""Writing the demo data set: registry CSV files in the upstream layouts, streamed, plus manifest.json."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from random import Random
+from types import TracebackType
+from typing import Any, TextIO
+
+from xinyong.demo.bad_rows import BadRow, BadRowMaker
+from xinyong.demo.builder import Builder
+from xinyong.demo.model import Enterprise, child_rows, column_order, enterprise_row
+from xinyong.demo.sector import SECTOR_SIZE, build_sector
+from xinyong.sources.layouts import REGISTRY_FILES
+
+DEMO_AS_OF = date(2026, 11, 20)
+MANIFEST = "manifest.json"
+PROGRESS_EVERY = 5000
+
+
+class _Files:
+    """The four CSV files, open for streaming, with their row counts."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self._handles: list[TextIO] = []
+        self.writers: dict[str, Any] = {}
+        self.orders: dict[str, list[int] | None] = {}
+        self.counts: dict[str, int] = {}
+        for name, layout in REGISTRY_FILES.items():
+            fh = open(out_dir / name, "w", encoding="utf-8", newline="", buffering=1 << 20)  # noqa: SIM115
+            self._handles.append(fh)
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(layout.headers)
+            self.writers[name] = writer
+            self.orders[name] = column_order(layout)
+            self.counts[name] = 0
+
+    def write(self, name: str, rows: list[list[str]]) -> None:
+        if not rows:
+            return
+        order = self.orders[name]
+        if order is not None:
+            rows = [[(row + [""])[i] for i in order] for row in rows]
+        self.writers[name].writerows(rows)
+        self.counts[name] += len(rows)
+
+    def enterprise(self, e: Enterprise) -> None:
+        self.write("enterprises.csv", [enterprise_row(e)])
+        shareholders, licences, abnormal = child_rows(e)
+        self.write("shareholders.csv", shareholders)
+        self.write("licences.csv", licences)
+        self.write("abnormal.csv", abnormal)
+
+    def __enter__(self) -> _Files:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for fh in self._handles:
+            fh.close()
+
+
+def generate(
+    out_dir: Path,
+    enterprises: int = 20000,
+    seed: int = 7,
+    bad_rows: int = 0,
+    progress: Callable[[int], None] | None = None,
+    as_of: date = DEMO_AS_OF,
+) -> dict[str, Any]:
+    """Write a demo registry drop for 信用连云港 into out_dir and return its manifest.
+
+    The same (enterprises, seed, bad_rows) always gives byte-identical files. The first
+    rows of enterprises.csv are the debt-service sector (see manifest["sector"]); the
+    enterprise count includes it. progress(k) reports k more enterprises written.
+    """
+    if enterprises < SECTOR_SIZE:
+        raise ValueError(
+            f"演示数据至少需要 {SECTOR_SIZE} 家企业（含债务服务行业）/ "
+            f"the demo needs at least {SECTOR_SIZE} enterprises (the debt-service sector)"
+        )
+    if bad_rows < 0:
+        raise ValueError("bad_rows 不能为负数 / bad_rows cannot be negative")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    builder = Builder(Random(seed), as_of)
+    bad = BadRowMaker(seed, bad_rows, enterprises)
+    bad_found: list[BadRow] = []
+    done = reported = 0
+
+    with _Files(out_dir) as files:
+
+        def written(e: Enterprise) -> None:
+            nonlocal done, reported
+            files.enterprise(e)
+            done += 1
+            for index in bad.due(done):
+                name, row, column, value = bad.row(index, e)
+                files.write(name, [row])
+                # Line 1 is the header and no cell holds a line break, so row n is line n + 1.
+                bad_found.append(
+                    BadRow(name, files.counts[name] + 1, bad.problem(index), column, value)
+                )
+            if progress is not None and done - reported >= PROGRESS_EVERY:
+                progress(done - reported)
+                reported = done
+
+        sector = build_sector(builder)
+        for member in sector:
+            written(member.enterprise)
+        for _ in range(enterprises - len(sector)):
+            written(builder.enterprise())
+        if progress is not None and done > reported:
+            progress(done - reported)
+        counts = dict(files.counts)
+
+    manifest: dict[str, Any] = {
+        "demo": True,
+        "generator": "xinyong demo-data",
+        "seed": seed,
+        "enterprises": enterprises,
+        "as_of": as_of.isoformat(),
+        "files": counts,
+        "sector": [m.describe() for m in sector],
+        "bad_rows": [b.describe() for b in bad_found],
+    }
+    (out_dir / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return manifest
+
+
+def describe_sector(out_dir: Path) -> list[dict[str, Any]]:
+    """The debt-service sector of a generated data set: credit_code, name, role, status, note."""
+    manifest = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+    return list(manifest["sector"])
