@@ -13,6 +13,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     # Upstream sources (sources.yaml); None = the built-in file-drop sources under data_dir.
     sources_file: Path | None = None
+    # Event rules (alerts); None = the rules shipped in xinyong/alerts/rules.yaml.
+    rules_file: Path | None = None
     # Run the daily syncs inside the server (`xinyong serve` turns this on).
     run_scheduler: bool = False
     # Default division of this deployment (信用连云港 = 320700).

@@ -7,6 +7,7 @@ import pytest
 
 from xinyong.alerts.errors import RulesInvalid
 from xinyong.alerts.rules import RULES_ENV, load_rules
+from xinyong.settings import get_settings
 
 RULE = """
 version: 1
@@ -107,8 +108,10 @@ def test_a_deployment_points_at_its_own_rules_file(tmp_path, monkeypatch):
     own = tmp_path / "own.yaml"
     own.write_text(BASE.replace("    when:", "    enabled: false\n    when:", 1), "utf-8")
     monkeypatch.setenv(RULES_ENV, str(own))
+    get_settings.cache_clear()
     mine = load_rules()
     assert (mine.file, mine.rules) == (str(own), ())  # its one rule is switched off
     monkeypatch.setenv(RULES_ENV, str(tmp_path / "missing.yaml"))
+    get_settings.cache_clear()
     with pytest.raises(RulesInvalid, match="missing.yaml"):
         load_rules()

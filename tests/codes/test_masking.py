@@ -41,3 +41,10 @@ def test_personal_id_validity_is_stdnum_ric() -> None:
     assert is_personal_id("360426199101010071")
     assert not is_personal_id("360426199101010072")
     assert not is_personal_id("91110000600037341L")
+
+
+def test_masking_an_already_masked_id_changes_nothing():
+    from xinyong.codes import mask_id_number
+
+    once = mask_id_number("320706199001011234")
+    assert mask_id_number(once) == once == "3207**********1234"

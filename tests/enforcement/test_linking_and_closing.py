@@ -17,10 +17,10 @@ from tests.support.judicial_files import (
 )
 from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.enforcement.importer import ENFORCEMENT_TARGETS, import_file
-from xinyong.enforcement.lifecycle import close_records, relink
 from xinyong.enforcement.models import DishonestRecord
 from xinyong.enforcement.service import records_for
 from xinyong.sources.layouts_judicial import ENFORCEMENT_DEBTORS, ENFORCEMENT_DISHONEST
+from xinyong.sources.lifecycle import close_records, relink
 from xinyong.sources.provenance import RecordHistory
 
 DISHONEST = ENFORCEMENT_DISHONEST.name

@@ -58,3 +58,29 @@ def test_the_shipped_source_list_names_every_official_source():
     sources = load_sources()
     assert {"gsxt", "zxgk", "penalties"} <= set(sources)
     assert all(s.title_zh and s.title_en for s in sources.values())
+
+
+def test_a_court_record_that_arrived_first_is_linked_once_the_registry_knows_the_company(
+    tmp_path, engine, session
+):
+    from tests.support.judicial_files import dishonest_row, write_drop
+    from tests.support.registry_files import credit_code
+    from xinyong.enforcement.models import DishonestRecord
+    from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST
+
+    courts, registry = tmp_path / "zxgk", tmp_path / "gsxt"
+    row = dishonest_row(1)
+    row.pop("身份证号码/组织机构代码", None)  # the court published the name only
+    row["被执行人姓名/名称"] = "连云港市海州区测试1商贸有限公司"
+    write_drop(courts / "dishonest.csv", ENFORCEMENT_DISHONEST, [row])
+    zxgk = SourceConfig(
+        name="zxgk", title_zh="执行", title_en="courts", transport="files", path=courts
+    )
+    run_syncs(engine, [zxgk])
+    assert session.scalars(select(DishonestRecord.link_status)).one() == "unlinked"
+
+    write_enterprises(registry / "enterprises.csv", [enterprise_row(1)])
+    run_syncs(engine, [_gsxt(registry)])
+    session.expire_all()
+    record = session.scalars(select(DishonestRecord)).one()
+    assert (record.link_status, record.linked_credit_code) == ("name", credit_code(1))

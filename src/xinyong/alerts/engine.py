@@ -15,7 +15,8 @@ from xinyong.alerts.conditions import as_text
 from xinyong.alerts.models import Alert
 from xinyong.alerts.rules import Rule, RuleSet
 from xinyong.registry.models import Enterprise
-from xinyong.sources.ingest import PROVENANCE_COLUMNS, Change, ChangeHook, _jsonable
+from xinyong.sources.ingest import Change, ChangeHook
+from xinyong.sources.provenance import PROVENANCE_COLUMNS, jsonable
 from xinyong.types import utcnow
 
 # Where a change names the enterprise it is about: registry records carry the credit code,
@@ -107,7 +108,7 @@ def evidence(change: Change, rule: Rule, enterprise: Mapping[str, Any] | None) -
     """What changed (old → new) and the enterprise facts the rule looked at."""
     old = change.old or {}
     changed = {
-        k: {"old": _jsonable(old.get(k)), "new": _jsonable(v)}
+        k: {"old": jsonable(old.get(k)), "new": jsonable(v)}
         for k, v in change.new.items()
         if k not in _NOT_EVIDENCE
         and (old.get(k) != v if change.old is not None else v not in (None, "", []))
@@ -115,13 +116,13 @@ def evidence(change: Change, rule: Rule, enterprise: Mapping[str, Any] | None) -
     found: dict[str, Any] = {"op": change.op, "changes": changed}
     if enterprise is not None:
         fields = ("credit_code", "name", "status", *rule.enterprise_fields)
-        found["enterprise"] = {f: _jsonable(enterprise.get(f)) for f in dict.fromkeys(fields)}
+        found["enterprise"] = {f: jsonable(enterprise.get(f)) for f in dict.fromkeys(fields)}
     return found
 
 
 def digest(rule: Rule, change: Change) -> str:
     """The facts the rule looked at; the same facts on the same record never alert twice."""
-    facts = [(f, _jsonable(change.new.get(f))) for f in rule.dedupe_on]
+    facts = [(f, jsonable(change.new.get(f))) for f in rule.dedupe_on]
     return hashlib.blake2b(repr(facts).encode(), digest_size=16).hexdigest()
 
 

@@ -17,6 +17,7 @@ from xinyong.alerts.conditions import OPS, Compiler, Predicate
 from xinyong.alerts.errors import RulesInvalid, Where
 from xinyong.alerts.models import KINDS, SEVERITIES
 from xinyong.registry.models import Enterprise
+from xinyong.settings import get_settings
 from xinyong.sources.catalog import layouts
 from xinyong.sources.ingest import ChangeHook
 
@@ -97,7 +98,7 @@ class RuleSet:
 
 def default_rules_path() -> Path | Traversable:
     """The deployment's file (XINYONG_RULES_FILE) or the rules shipped with the package."""
-    configured = os.environ.get(RULES_ENV)
+    configured = get_settings().rules_file
     if configured:
         return Path(configured)
     return resources.files("xinyong.alerts").joinpath("rules.yaml")

@@ -7,6 +7,8 @@ import re
 from stdnum.cn import ric
 
 _ID_SHAPE = re.compile(r"\d{17}[\dX]|\d{15}")
+# Already masked as courts and we publish it: 3207**********1234 (or 15-digit 3207*******1234).
+_MASKED_ID = re.compile(r"\d{4}\*{10}\d{3}[\dX]|\d{4}\*{7}\d{4}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
@@ -21,6 +23,8 @@ def mask_id_number(value: str) -> str:
     Whatever the input, at least half of it is masked, so the middle never shows.
     """
     text = value.strip()
+    if _MASKED_ID.fullmatch(text.upper()):
+        return text.upper()  # masking twice must not reveal less or more
     if _ID_SHAPE.fullmatch(text.upper()):
         text, keep = text.upper(), 4
     else:

@@ -17,9 +17,8 @@ from xinyong.enforcement.schemas import (
     EnforcementCaseOut,
     EnforcementRecords,
 )
-from xinyong.sources.ingest import PROVENANCE_COLUMNS, _jsonable
 from xinyong.sources.layouts_judicial import PERSON, is_masked
-from xinyong.sources.provenance import RecordHistory
+from xinyong.sources.provenance import RecordHistory, business_columns, jsonable
 
 _PROVENANCE = ("source", "source_record_id", "fetched_at", "as_of", "known_from", "demo")
 
@@ -40,7 +39,7 @@ def histories(
     """Earlier versions of each record, oldest first, with the fields each next version changed."""
     if not rows:
         return {}
-    business = [c.name for c in table.columns if c.name not in ("id", *PROVENANCE_COLUMNS)]
+    business = business_columns(table)
     older: dict[int, list[RecordHistory]] = defaultdict(list)
     for h in session.scalars(
         select(RecordHistory)
@@ -54,7 +53,7 @@ def histories(
     result: dict[int, list[EarlierVersion]] = {}
     for row in rows:
         versions = older.get(row["id"], [])
-        current = {c: _jsonable(row[c]) for c in business}
+        current = {c: jsonable(row[c]) for c in business}
         following = [v.data for v in versions[1:]] + [current] if versions else []
         result[row["id"]] = [
             EarlierVersion(

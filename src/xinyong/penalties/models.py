@@ -8,9 +8,8 @@ from sqlalchemy import BigInteger, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.db import Base
-from xinyong.enforcement.lifecycle import Closable
 from xinyong.sources.linking import Linked
-from xinyong.sources.provenance import Provenance
+from xinyong.sources.provenance import Closable, Provenance
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 

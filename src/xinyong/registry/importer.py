@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from xinyong.codes import mask_id_number
 from xinyong.errors import FileRefused
 from xinyong.registry.models import AbnormalEntry, Enterprise, Licence, Shareholder
 from xinyong.sources.files import FileResult
@@ -32,11 +33,20 @@ def _enterprise_columns(values: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def _shareholder_columns(values: dict[str, Any]) -> dict[str, Any]:
+    # A natural person's ID number is never stored in full (PIPL); GSXT rarely publishes it.
+    if values["kind"] == "自然人股东" and values["id_number"]:
+        values = dict(values, id_number=mask_id_number(values["id_number"]))
+    return values
+
+
 REGISTRY_TARGETS = {
     REGISTRY_ENTERPRISES.name: Target(
         REGISTRY_ENTERPRISES, Enterprise.__table__, _enterprise_columns, unique_by="credit_code"
     ),
-    REGISTRY_SHAREHOLDERS.name: Target(REGISTRY_SHAREHOLDERS, Shareholder.__table__),
+    REGISTRY_SHAREHOLDERS.name: Target(
+        REGISTRY_SHAREHOLDERS, Shareholder.__table__, _shareholder_columns
+    ),
     REGISTRY_LICENCES.name: Target(REGISTRY_LICENCES, Licence.__table__),
     REGISTRY_ABNORMAL.name: Target(REGISTRY_ABNORMAL, AbnormalEntry.__table__),
 }

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, BigInteger, Date, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.db import Base
-from xinyong.sources.provenance import Provenance
+from xinyong.sources.provenance import Closable, Provenance
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -43,7 +43,7 @@ class Enterprise(Provenance, Base):
     industry: Mapped[str | None] = mapped_column(String(100))
 
 
-class Shareholder(Provenance, Base):
+class Shareholder(Provenance, Closable, Base):
     """A shareholder (股东) and its contribution; linked to the enterprise by credit code."""
 
     __tablename__ = "shareholder"
@@ -57,11 +57,9 @@ class Shareholder(Provenance, Base):
     subscribed_fen: Mapped[int | None] = mapped_column(BigInteger)
     share_percent: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
     subscribed_on: Mapped[date | None] = mapped_column(Date)
-    ended_on: Mapped[date | None] = mapped_column(Date)  # closed when the upstream removed it
-    end_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class Licence(Provenance, Base):
+class Licence(Provenance, Closable, Base):
     """A licence or filing (行政许可/行业备案)."""
 
     __tablename__ = "licence"
@@ -76,11 +74,9 @@ class Licence(Provenance, Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     content: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10))
-    ended_on: Mapped[date | None] = mapped_column(Date)  # closed when the upstream removed it
-    end_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class AbnormalEntry(Provenance, Base):
+class AbnormalEntry(Provenance, Closable, Base):
     """An entry in the abnormal-operation list (经营异常名录); removal keeps the entry."""
 
     __tablename__ = "abnormal_entry"
@@ -93,5 +89,3 @@ class AbnormalEntry(Provenance, Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
     removed_on: Mapped[date | None] = mapped_column(Date)
     removed_by: Mapped[str | None] = mapped_column(String(200))
-    ended_on: Mapped[date | None] = mapped_column(Date)  # closed when the upstream removed it
-    end_reason: Mapped[str | None] = mapped_column(Text)

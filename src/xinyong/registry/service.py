@@ -36,9 +36,7 @@ def _row(obj: Any) -> dict[str, Any]:
 
 def _from_history(h: RecordHistory) -> dict[str, Any]:
     """A history version as a record dict; JSON kept dates as ISO strings."""
-    data = {
-        k: (date.fromisoformat(v) if k in _DATE_FIELDS and v else v) for k, v in h.data.items()
-    }
+    data = {k: (date.fromisoformat(v) if k in _DATE_FIELDS and v else v) for k, v in h.data.items()}
     data.update({k: getattr(h, k) for k in _PROVENANCE})
     data["id"] = h.record_id
     return data
@@ -140,7 +138,10 @@ def profile(session: Session, code: str, as_known_on: datetime | None = None) ->
         enterprise=enterprise_out(ent),
         shareholders=[shareholder_out(r) for r in children(Shareholder)],
         licences=[
-            LicenceOut(**{k: v for k, v in r.items() if k in LicenceOut.model_fields}, provenance=_provenance(r))
+            LicenceOut(
+                **{k: v for k, v in r.items() if k in LicenceOut.model_fields},
+                provenance=_provenance(r),
+            )
             for r in children(Licence)
         ],
         abnormal_entries=[

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from xinyong.errors import NotFound
 from xinyong.sources.layouts import REGISTRY_LAYOUTS, Layout
+from xinyong.sources.layouts_judicial import JUDICIAL_LAYOUTS
 
 # A drop file's stem names its layout, whatever its type (.csv, .xlsx, .jsonl).
 FILE_STEMS: dict[str, str] = {
@@ -20,13 +21,7 @@ FILE_STEMS: dict[str, str] = {
 
 
 def layouts() -> dict[str, Layout]:
-    found = {layout.name: layout for layout in REGISTRY_LAYOUTS}
-    try:
-        from xinyong.sources.layouts_judicial import JUDICIAL_LAYOUTS
-    except ImportError:  # the judicial sources are being added; the registry works alone
-        JUDICIAL_LAYOUTS = ()
-    found.update({layout.name: layout for layout in JUDICIAL_LAYOUTS})
-    return found
+    return {layout.name: layout for layout in (*REGISTRY_LAYOUTS, *JUDICIAL_LAYOUTS)}
 
 
 def layout(name: str) -> Layout:

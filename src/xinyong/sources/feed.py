@@ -54,7 +54,9 @@ def changes_since(conn: Connection, since: int, limit: int = 500) -> dict[str, A
                     "source_record_id": row.source_record_id,
                     "known_from": row.known_from.isoformat(),
                     "demo": row.demo,
-                    "ended_on": (mapping["ended_on"].isoformat() if mapping.get("ended_on") else None),
+                    "ended_on": (
+                        mapping["ended_on"].isoformat() if mapping.get("ended_on") else None
+                    ),
                     "end_reason": mapping.get("end_reason"),
                     "record": record_fields(target, row),
                 }

@@ -151,6 +151,11 @@ _FORMATTERS: dict[Parser, Callable[[Any], str]] = {
 }
 
 
+def register_formatter(parser: Parser, formatter: Callable[[Any], str]) -> None:
+    """Say how values of a domain-specific parser are written back as upstream text."""
+    _FORMATTERS[parser] = formatter
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of an upstream layout: its official header, our key, how to read it."""
@@ -161,6 +166,8 @@ class Field:
     required: bool = False
     aliases: tuple[str, ...] = ()
     description: str = ""
+    # Personal information (PIPL): never kept in full, not even in the reject store.
+    personal: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:

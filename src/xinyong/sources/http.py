@@ -82,7 +82,11 @@ class UpstreamClient:
                     )
                 why_zh = why_en = f"HTTP {response.status_code}"
                 retry_after = response.headers.get("Retry-After")
-                delay = float(retry_after) if retry_after and retry_after.replace(".", "").isdigit() else None
+                delay = (
+                    float(retry_after)
+                    if retry_after and retry_after.replace(".", "").isdigit()
+                    else None
+                )
             if attempt == self.retries:
                 raise UpstreamError(
                     f"上游 {url} 在重试 {self.retries} 次后仍失败（{why_zh}）",

@@ -6,29 +6,22 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 
+from xinyong.codes import mask_id_number
 from xinyong.errors import FileRefused
 from xinyong.sources.fields import FieldError
 from xinyong.sources.layouts import Layout
 from xinyong.sources.models import Reject, SyncRun
-from xinyong.sources.provenance import RecordHistory, allocate_seq
+from xinyong.sources.provenance import (
+    allocate_seq,
+    business_columns,
+    write_versions,
+)
 from xinyong.sources.readers import BrokenRow
 from xinyong.types import utcnow
-
-PROVENANCE_COLUMNS = (
-    "change_seq",
-    "source",
-    "source_record_id",
-    "fetched_at",
-    "as_of",
-    "known_from",
-    "content_hash",
-    "demo",
-)
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ class Target:
 
     @property
     def business_columns(self) -> list[str]:
-        return [c.name for c in self.table.columns if c.name not in ("id", *PROVENANCE_COLUMNS)]
+        return business_columns(self.table)
 
 
 @dataclass
@@ -73,14 +66,6 @@ class Counts:
     closed: int = 0
     rejected: int = 0
     problems: list[RowProblem] = field(default_factory=list)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def content_hash(values: dict[str, Any]) -> str:
@@ -218,6 +203,7 @@ class Ingest:
         self._mapping: list[tuple[int, Any]] = []
         self._key_mapping: list[tuple[int, Any]] = []
         self._absent = {fl.key: None for fl in target.layout.fields}
+        self._personal: set[str] = set()
         self._batch: dict[str, tuple[dict[str, Any], Ended | None]] = {}
         self._rejects: list[dict[str, Any]] = []
         self._progress: Callable[[int], None] | None = None
@@ -273,6 +259,9 @@ class Ingest:
         except FileRefused as exc:
             self.finish("refused", exc.message)
             raise
+        # Personal data is masked even in the reject store (PIPL: keep no more than needed).
+        personal = [(i, fl) for i, fl in self._mapping if fl.personal]
+        self._personal = {header[i] for i, _ in personal} | {fl.header for _, fl in personal}
         keys = set(self.target.layout.key)
         self._key_mapping = [(i, fl) for i, fl in self._mapping if fl.key in keys]
         self._header = header
@@ -342,8 +331,25 @@ class Ingest:
             self.fail(exc)
             raise
 
+    def _masked(self, header: str | None, value: str | None) -> str | None:
+        return mask_id_number(value) if value and header in self._personal else value
+
     def _reject_rows(self, line, cells, problems: list[RowProblem]) -> list[dict[str, Any]]:
-        raw = dict(zip(self._header, cells, strict=False))
+        raw = {h: self._masked(h, c) for h, c in zip(self._header, cells, strict=False)}
+        problems = [
+            RowProblem(
+                p.line,
+                p.field,
+                self._masked(p.field, p.value),
+                p.reason_zh.replace(p.value, self._masked(p.field, p.value))
+                if p.value
+                else p.reason_zh,
+                p.reason_en.replace(p.value, self._masked(p.field, p.value))
+                if p.value
+                else p.reason_en,
+            )
+            for p in problems
+        ]
         self.counts.rejected += 1
         self.counts.problems.extend(problems[: 1000 - len(self.counts.problems)])
         return [
@@ -387,23 +393,19 @@ class Ingest:
                     )
                 )
             }
-            inserts, updates, history = [], [], []
-            changes: list[Change] = []
+            inserts: list[dict[str, Any]] = []
+            updates: list[tuple[Any, dict[str, Any]]] = []  # (old row, new values)
+            closures: list[tuple[Any, dict[str, Any]]] = []
             for key, (values, ended) in batch.items():
                 old = existing.get(key)
                 if ended is not None:
                     if old is None or not closable or old.ended_on is not None:
                         self.counts.unchanged += 1
                         continue
-                    history.append(self._history_row(old, now))
-                    closing = dict(ended_on=ended.on, known_from=now, fetched_at=self.fetched_at)
+                    closing = dict(ended_on=ended.on, fetched_at=self.fetched_at)
                     if "end_reason" in table.c:
                         closing["end_reason"] = ended.reason
-                    updates.append(dict(closing, _id=old.id))
-                    self.counts.closed += 1
-                    if self.on_changes:
-                        old_row = dict(old._mapping)
-                        changes.append(self._change("close", key, old_row, old_row | closing))
+                    closures.append((old, closing))
                     continue
                 as_of = values.pop("as_of", None)
                 columns = self.target.to_columns(values)
@@ -428,36 +430,33 @@ class Ingest:
                         row["end_reason"] = None
                 if old is None:
                     inserts.append(row)
-                    continue
-                history.append(self._history_row(old, now))
-                updates.append(dict(row, _id=old.id))
-                self.counts.updated += 1
-                if self.on_changes:
-                    changes.append(self._change("update", key, dict(old._mapping), row))
+                else:
+                    updates.append((old, row))
             inserts = self._drop_identity_conflicts(conn, inserts)
-            if self.on_changes:
-                changes += [self._change("insert", r["source_record_id"], None, r) for r in inserts]
-            written = inserts + updates
-            if written:
-                first = allocate_seq(conn, len(written))
-                for offset, row in enumerate(written):
-                    row["change_seq"] = first + offset
             if self.target.derive:
-                # Closures carry no content to derive links from.
-                self.target.derive(conn, [r for r in written if "source_record_id" in r])
+                # Links are derived on the very dicts that are written, so rules see them too.
+                self.target.derive(conn, inserts + [row for _, row in updates])
             if inserts:
+                first = allocate_seq(conn, len(inserts))
+                for offset, row in enumerate(inserts):
+                    row["change_seq"] = first + offset
                 conn.execute(insert(table), inserts)
-                self.counts.inserted += len(inserts)
-            if history:
-                conn.execute(insert(RecordHistory.__table__), history)
-            # Updates differ in their columns (content vs closure); group by shape for executemany.
-            shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            for row in updates:
-                shapes.setdefault(tuple(sorted(row)), []).append(row)
-            for rows in shapes.values():
-                # SET columns come from the parameter keys; `_id` only feeds the WHERE.
-                conn.execute(update(table).where(table.c.id == bindparam("_id")), rows)
-            if changes and self.on_changes:
+            write_versions(conn, table, updates + closures, now)
+            self.counts.inserted += len(inserts)
+            self.counts.updated += len(updates)
+            self.counts.closed += len(closures)
+            if self.on_changes and (inserts or updates or closures):
+                changes = [self._change("insert", r["source_record_id"], None, r) for r in inserts]
+                changes += [
+                    self._change("update", old.source_record_id, dict(old._mapping), row)
+                    for old, row in updates
+                ]
+                changes += [
+                    self._change(
+                        "close", old.source_record_id, dict(old._mapping), dict(old._mapping) | c
+                    )
+                    for old, c in closures
+                ]
                 # Same transaction: an alert exists exactly when the change that caused it does.
                 self.on_changes(conn, changes)
 
@@ -492,19 +491,3 @@ class Ingest:
             )
             conn.execute(insert(Reject.__table__), self._reject_rows(None, [], [problem]))
         return kept
-
-    def _history_row(self, old, now: datetime) -> dict[str, Any]:
-        mapping = old._mapping
-        return dict(
-            record_type=self.target.record_type,
-            record_id=old.id,
-            credit_code=mapping.get("credit_code"),
-            data={c: _jsonable(mapping[c]) for c in self.target.business_columns},
-            source=old.source,
-            source_record_id=old.source_record_id,
-            fetched_at=old.fetched_at,
-            as_of=old.as_of,
-            known_from=old.known_from,
-            known_to=now,
-            demo=old.demo,
-        )

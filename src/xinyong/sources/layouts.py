@@ -53,13 +53,17 @@ REGISTRY_ENTERPRISES = Layout(
     title_en="Enterprise registration",
     key=("credit_code",),
     fields=(
-        Field("统一社会信用代码", "credit_code", f.credit_code, required=True, aliases=("信用代码",)),
+        Field(
+            "统一社会信用代码", "credit_code", f.credit_code, required=True, aliases=("信用代码",)
+        ),
         Field("注册号", "reg_no", f.registration_number),
         Field("企业名称", "name", f.text, required=True, aliases=("名称", "主体名称")),
         Field("曾用名", "former_names", f.text_list),
         Field("法定代表人", "legal_rep", f.text, aliases=("负责人", "经营者", "执行事务合伙人")),
         Field("企业类型", "entity_type", f.text, aliases=("类型", "主体类型")),
-        Field("注册资本（万元）", "registered_capital_fen", f.wan_yuan_to_fen, aliases=("注册资本",)),
+        Field(
+            "注册资本（万元）", "registered_capital_fen", f.wan_yuan_to_fen, aliases=("注册资本",)
+        ),
         Field("注册资本币种", "capital_currency", f.text, aliases=("币种",)),
         Field("成立日期", "established_on", f.day, aliases=("注册日期",)),
         Field("营业期限自", "term_from", f.day),
@@ -94,7 +98,7 @@ REGISTRY_SHAREHOLDERS = Layout(
         Field("股东名称", "name", f.text, required=True, aliases=("股东", "发起人")),
         Field("股东类型", "kind", f.one_of(*SHAREHOLDER_KINDS)),
         Field("证照类型", "id_type", f.text),
-        Field("证照号码", "id_number", f.text),
+        Field("证照号码", "id_number", f.text, personal=True),
         Field("认缴出资额（万元）", "subscribed_fen", f.wan_yuan_to_fen),
         Field("出资比例", "share_percent", f.percent),
         Field("认缴出资日期", "subscribed_on", f.day),
@@ -140,7 +144,12 @@ REGISTRY_ABNORMAL = Layout(
     ),
 )
 
-REGISTRY_LAYOUTS = (REGISTRY_ENTERPRISES, REGISTRY_SHAREHOLDERS, REGISTRY_LICENCES, REGISTRY_ABNORMAL)
+REGISTRY_LAYOUTS = (
+    REGISTRY_ENTERPRISES,
+    REGISTRY_SHAREHOLDERS,
+    REGISTRY_LICENCES,
+    REGISTRY_ABNORMAL,
+)
 # The file names a registry drop uses, one per layout.
 REGISTRY_FILES = {
     "enterprises.csv": REGISTRY_ENTERPRISES,

@@ -87,9 +87,8 @@ def fen_to_yuan(fen: int) -> str:
     return format((Decimal(fen) / 100).normalize(), "f")
 
 
-# Field.format writes parsed values back as upstream text (change feed, demo files); it finds
-# formatters by parser, and there is no public way to add one yet.
-f._FORMATTERS[yuan_to_fen] = fen_to_yuan
+# The change feed writes 执行标的 back in yuan, as zxgk publishes it.
+f.register_formatter(yuan_to_fen, fen_to_yuan)
 
 
 _INDEFINITE = frozenset({"长期", "永久", "长期有效", "无期限"})
@@ -207,6 +206,7 @@ ENFORCEMENT_DEBTORS = Layout(
             "身份证号码/组织机构代码",
             "party_id",
             party_id,
+            personal=True,
             aliases=("身份证号码", "组织机构代码", "证件号码"),
         ),
         Field("性别", "gender", f.text, description="读取但不保存 / read, not stored"),
@@ -248,6 +248,7 @@ ENFORCEMENT_DISHONEST = Layout(
             "身份证号码/组织机构代码",
             "party_id",
             party_id,
+            personal=True,
             aliases=("身份证号码", "组织机构代码", "证件号码"),
         ),
         Field("性别", "gender", f.text, description="读取但不保存 / read, not stored"),
@@ -285,7 +286,13 @@ def _cf(
 ) -> Field:
     """A 双公示 data item: its national name, and its field code in lower and upper case."""
     return Field(
-        header, key, parse, required=required, aliases=(code, code.upper(), *more), description=code
+        header,
+        key,
+        parse,
+        required=required,
+        aliases=(code, code.upper(), *more),
+        description=code,
+        personal=parse is personal_id,
     )
 
 

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    update,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from xinyong.db import Base
-from xinyong.types import UTCDateTime
+from xinyong.types import UTCDateTime, utcnow
 
 
 class Provenance:
@@ -27,8 +43,17 @@ class Provenance:
     @declared_attr.directive
     def __table_args__(cls):  # noqa: N805 - SQLAlchemy declared_attr signature
         return (
-            Index(f"uq_{cls.__tablename__}_source_record", "source", "source_record_id", unique=True),
+            Index(
+                f"uq_{cls.__tablename__}_source_record", "source", "source_record_id", unique=True
+            ),
         )
+
+
+class Closable:
+    """A record that upstream can end: it is closed with a date and a reason, never deleted."""
+
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class FeedCounter(Base):
@@ -76,3 +101,73 @@ class RecordHistory(Base):
         Index("ix_record_history_record", "record_type", "record_id"),
         Index("ix_record_history_code", "record_type", "credit_code"),
     )
+
+
+PROVENANCE_COLUMNS = (
+    "change_seq",
+    "source",
+    "source_record_id",
+    "fetched_at",
+    "as_of",
+    "known_from",
+    "content_hash",
+    "demo",
+)
+# Columns through which a record names its enterprise, in order of preference.
+_CODE_COLUMNS = ("credit_code", "linked_credit_code")
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def business_columns(table: Table) -> list[str]:
+    return [c.name for c in table.columns if c.name not in ("id", *PROVENANCE_COLUMNS)]
+
+
+def history_row(table: Table, old: Any, now: datetime) -> dict[str, Any]:
+    """The version `old` (a row) as a history entry: what we believed until `now`."""
+    row = old._mapping
+    return dict(
+        record_type=table.name,
+        record_id=row["id"],
+        credit_code=next((row[c] for c in _CODE_COLUMNS if row.get(c)), None),
+        data={c: jsonable(row[c]) for c in business_columns(table)},
+        source=row["source"],
+        source_record_id=row["source_record_id"],
+        fetched_at=row["fetched_at"],
+        as_of=row["as_of"],
+        known_from=row["known_from"],
+        known_to=now,
+        demo=row["demo"],
+    )
+
+
+def write_versions(
+    conn: Connection,
+    table: Table,
+    changes: list[tuple[Any, dict[str, Any]]],
+    now: datetime | None = None,
+) -> int:
+    """The one way to change stored records: each (old row, new values) pair keeps the old
+    row as a history version and takes a new feed number. Runs in the caller's transaction."""
+    if not changes:
+        return 0
+    now = now or utcnow()
+    first = allocate_seq(conn, len(changes))
+    conn.execute(
+        insert(RecordHistory.__table__), [history_row(table, old, now) for old, _ in changes]
+    )
+    # Updates may differ in their columns (content vs closure); executemany wants one shape.
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for n, (old, values) in enumerate(changes):
+        row = dict(values, known_from=now, change_seq=first + n, _id=old.id)
+        shapes.setdefault(tuple(sorted(row)), []).append(row)
+    for rows in shapes.values():
+        # SET columns come from the parameter keys; `_id` only feeds the WHERE.
+        conn.execute(update(table).where(table.c.id == bindparam("_id")), rows)
+    return len(changes)

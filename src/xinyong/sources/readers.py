@@ -15,7 +15,12 @@ from xinyong.errors import FileRefused
 
 _CHUNK = 1 << 20
 # GB18030 is a superset of GBK and GB2312, so one decoder reads all three.
-_ENCODING_ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "utf-8": "utf-8-sig", "utf8": "utf-8-sig"}
+_ENCODING_ALIASES = {
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "utf-8": "utf-8-sig",
+    "utf8": "utf-8-sig",
+}
 
 
 def _decodes_fully(path: Path, encoding: str) -> tuple[bool, int]:
@@ -87,7 +92,9 @@ def open_csv(path: Path, encoding: str | None = None) -> SourceFile:
     except StopIteration:
         fh.close()
         raise FileRefused(
-            f"文件 {path.name} 为空，缺少表头", f"file {path.name} is empty, no header row", file=str(path)
+            f"文件 {path.name} 为空，缺少表头",
+            f"file {path.name} is empty, no header row",
+            file=str(path),
         ) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -112,7 +119,9 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
@@ -160,9 +169,12 @@ def open_jsonl(path: Path, encoding: str | None = None) -> SourceFile:
                 obj = parse(line_no, text)
                 if "__error__" in obj:
                     why = obj["__error__"]
-                    yield line_no, BrokenRow(
-                        f"第 {line_no} 行不是有效的 JSON 对象：{why}",
-                        f"line {line_no} is not a valid JSON object: {why}",
+                    yield (
+                        line_no,
+                        BrokenRow(
+                            f"第 {line_no} 行不是有效的 JSON 对象：{why}",
+                            f"line {line_no} is not a valid JSON object: {why}",
+                        ),
                     )
                     continue
                 yield line_no, [cell_text(obj.get(h)) for h in header]
@@ -189,7 +201,9 @@ def open_xlsx(path: Path, encoding: str | None = None) -> SourceFile:
     except StopIteration:
         book.close()
         raise FileRefused(
-            f"文件 {path.name} 为空，缺少表头", f"file {path.name} is empty, no header row", file=str(path)
+            f"文件 {path.name} 为空，缺少表头",
+            f"file {path.name} is empty, no header row",
+            file=str(path),
         ) from None
     while header and not header[-1]:
         header.pop()

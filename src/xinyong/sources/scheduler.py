@@ -32,13 +32,11 @@ def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def change_hook() -> ChangeHook | None:
-    """The event rules, when this deployment has them."""
-    try:
-        from xinyong.alerts.engine import make_hook
-        from xinyong.alerts.rules import load_rules
-    except ImportError:
-        return None
+def change_hook() -> ChangeHook:
+    """The event rules (alerts) evaluated on every change a sync writes."""
+    from xinyong.alerts.engine import make_hook
+    from xinyong.alerts.rules import load_rules
+
     return make_hook(load_rules())
 
 
@@ -54,9 +52,29 @@ def run_syncs(
         )
     try:
         hook = change_hook()
-        return [sync_source(engine, cfg, hook=hook, progress=progress) for cfg in sources]
+        results = [sync_source(engine, cfg, hook=hook, progress=progress) for cfg in sources]
+        if any(
+            run.layout == "registry.enterprises" and (run.counts.inserted or run.counts.updated)
+            for result in results
+            for run in result.runs
+        ):
+            relink_all(engine)
+        return results
     finally:
         lock.release(engine, LOCK_NAME, holder)
+
+
+def relink_all(engine: Engine) -> int:
+    """New or renamed enterprises may now match records that were imported unlinked."""
+    from xinyong.sources.lifecycle import relink
+    from xinyong.sources.targets import all_targets
+
+    changed = 0
+    with engine.begin() as conn:
+        for target in all_targets().values():
+            if target.derive is not None:
+                changed += relink(conn, target)
+    return changed
 
 
 def start_scheduler(engine: Engine):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from xinyong.enforcement.importer import ENFORCEMENT_TARGETS
+from xinyong.penalties.importer import PENALTY_TARGETS
 from xinyong.registry.importer import REGISTRY_TARGETS
 from xinyong.sources.ingest import Target
 
 
 def all_targets() -> dict[str, Target]:
-    return {**REGISTRY_TARGETS}
+    return {**REGISTRY_TARGETS, **ENFORCEMENT_TARGETS, **PENALTY_TARGETS}

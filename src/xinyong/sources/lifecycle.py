@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
-from sqlalchemy import Connection, Date, Table, Text, bindparam, insert, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
-from xinyong.sources.ingest import PROVENANCE_COLUMNS, Target, _jsonable
+from xinyong.sources.ingest import Target
 from xinyong.sources.linking import AMBIGUOUS, BY_NAME, UNLINKED
-from xinyong.sources.provenance import RecordHistory, allocate_seq
-from xinyong.types import utcnow
+from xinyong.sources.provenance import write_versions
 
 _LINK_COLUMNS = ("linked_credit_code", "link_status", "link_candidates")
 _CHUNK = 1000
-
-
-class Closable:
-    """A record that upstream can end: it is closed with a date and a reason, never deleted."""
-
-    ended_on: Mapped[date | None] = mapped_column(Date)
-    end_reason: Mapped[str | None] = mapped_column(Text)
 
 
 def _connection(db: Connection | Session) -> Connection:
@@ -35,45 +26,6 @@ def _connection(db: Connection | Session) -> Connection:
 def _done(db: Connection | Session) -> None:
     if isinstance(db, Session):
         db.expire_all()  # loaded objects must not keep showing the version we just replaced
-
-
-def _history_row(table: Table, old: Any, now: datetime) -> dict[str, Any]:
-    row = old._mapping
-    business = [c.name for c in table.columns if c.name not in ("id", *PROVENANCE_COLUMNS)]
-    return dict(
-        record_type=table.name,
-        record_id=row["id"],
-        credit_code=row.get("linked_credit_code"),
-        data={c: _jsonable(row[c]) for c in business},
-        source=row["source"],
-        source_record_id=row["source_record_id"],
-        fetched_at=row["fetched_at"],
-        as_of=row["as_of"],
-        known_from=row["known_from"],
-        known_to=now,
-        demo=row["demo"],
-    )
-
-
-def write_versions(
-    conn: Connection, table: Table, changes: list[tuple[Any, dict[str, Any]]]
-) -> int:
-    """Apply (old row, new values) pairs, keeping each old row as a RecordHistory version."""
-    if not changes:
-        return 0
-    now = utcnow()
-    first = allocate_seq(conn, len(changes))
-    conn.execute(
-        insert(RecordHistory.__table__), [_history_row(table, old, now) for old, _ in changes]
-    )
-    conn.execute(
-        update(table).where(table.c.id == bindparam("_id")),
-        [
-            dict(values, known_from=now, change_seq=first + n, _id=old.id)
-            for n, (old, values) in enumerate(changes)
-        ],
-    )
-    return len(changes)
 
 
 def close_records(
