@@ -270,6 +270,20 @@ def demo(
         _serve(host, port, 1)
 
 
+@app.command(
+    "fake-upstream",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def fake_upstream(ctx: typer.Context) -> None:
+    """模拟上游系统（真实 HTTP 服务）/ serve a drop folder as a fake upstream API.
+
+    Options: --data DIR --port P --token T --rate R --fail-every N --today D --state FILE.
+    """
+    from xinyong.upstream import main as upstream_main
+
+    raise typer.Exit(upstream_main(list(ctx.args)))
+
+
 def _print_json(data) -> None:
     console.print_json(json.dumps(data, ensure_ascii=False, default=str))
 

@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     sources_file: Path | None = None
     # Event rules (alerts); None = the rules shipped in xinyong/alerts/rules.yaml.
     rules_file: Path | None = None
+    # The sync lease is renewed every third of this while a sync runs; a killed sync's
+    # lease expires after it.
+    sync_lease_seconds: int = 90
     # Run the daily syncs inside the server (`xinyong serve` turns this on).
     run_scheduler: bool = False
     # Default division of this deployment (信用连云港 = 320700).

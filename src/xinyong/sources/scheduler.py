@@ -5,19 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import Engine
 
 from xinyong.errors import XinyongError
+from xinyong.settings import get_settings
 from xinyong.sources import lock
 from xinyong.sources.config import SourceConfig, load_sources
 from xinyong.sources.ingest import ChangeHook
 from xinyong.sources.sync import Progress, SyncResult, sync_source
 
 LOCK_NAME = "sync"
-LEASE = timedelta(hours=2)
 log = logging.getLogger(__name__)
 
 
@@ -45,11 +46,20 @@ def run_syncs(
 ) -> list[SyncResult]:
     """Sync the sources one after another while holding the lease; refuse if another holds it."""
     holder = holder_id()
-    if not lock.acquire(engine, LOCK_NAME, holder, LEASE):
+    lease = timedelta(seconds=get_settings().sync_lease_seconds)
+    if not lock.acquire(engine, LOCK_NAME, holder, lease):
         raise SyncBusy(
             "另一个进程正在执行同步，请稍后再试",
             "another process is running a sync; try again later",
         )
+    # A short lease renewed while we work: a killed sync blocks the next one only briefly.
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.wait(lease.total_seconds() / 3):
+            lock.acquire(engine, LOCK_NAME, holder, lease)
+
+    threading.Thread(target=heartbeat, name="sync-lease", daemon=True).start()
     try:
         hook = change_hook()
         results = [sync_source(engine, cfg, hook=hook, progress=progress) for cfg in sources]
@@ -61,6 +71,7 @@ def run_syncs(
             relink_all(engine)
         return results
     finally:
+        stop.set()
         lock.release(engine, LOCK_NAME, holder)
 
 
