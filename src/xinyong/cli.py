@@ -59,6 +59,7 @@ def _progress() -> Progress:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
+        refresh_per_second=2,  # a redraw holds the GIL; imports should not pay for animation
     )
 
 

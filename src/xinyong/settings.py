@@ -11,6 +11,11 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./xinyong.db"
     data_dir: Path = Path("./data")
+    # A drop file at least this large, into an empty table, loads with secondary indexes
+    # dropped and rebuilt at the end.
+    bulk_load_bytes: int = 8 * 1024 * 1024
+    # SQLite page cache per connection, in MB.
+    sqlite_cache_mb: int = 128
     # Upstream sources (sources.yaml); None = the built-in file-drop sources under data_dir.
     sources_file: Path | None = None
     # Event rules (alerts); None = the rules shipped in xinyong/alerts/rules.yaml.

@@ -1,5 +1,8 @@
 """Older identifiers still printed on licences: 15-digit registration numbers and organisation codes."""
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from xinyong.codes import check_code, check_organisation_code, check_registration_number
 
 
@@ -43,3 +46,19 @@ def test_a_standalone_organisation_code_with_a_wrong_check_is_an_error() -> None
     assert (error.code, error.position) == ("check_char", 9)
     assert "应为“1”，实际为“5”" in error.message_zh
     assert "should be '1' but is '5'" in error.message_en
+
+
+@given(
+    st.text("0123456789", min_size=14, max_size=14),
+    st.integers(0, 14),
+    st.sampled_from("0123456789Xa "),
+)
+def test_the_bulk_import_fast_path_agrees_with_the_full_registration_number_check(body, i, char):
+    from stdnum.iso7064 import mod_11_10
+
+    from xinyong.codes import check_registration_number, is_valid_registration_number
+
+    number = body + mod_11_10.calc_check_digit(body)
+    typo = number[:i] + char + number[i + 1 :]
+    for candidate in (number, typo):
+        assert is_valid_registration_number(candidate) == check_registration_number(candidate).valid

@@ -47,6 +47,7 @@ DESCRIPTIONS = {
     "negative_amount": "金额为负数 / negative amount",
     "unknown_status": "登记状态未知 / unknown registration status",
     "missing_name": "必填名称为空 / required name missing",
+    "unknown_value": "取值不在允许范围内 / value not among the allowed ones",
 }
 
 

@@ -1,4 +1,4 @@
-"""Writing the demo data set: registry CSV files in the upstream layouts, streamed, plus manifest.json."""
+"""Writing the demo data set: registry, enforcement and penalty CSV files in the upstream layouts, streamed, plus manifest.json."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from typing import Any, TextIO
 
 from xinyong.demo.bad_rows import BadRow, BadRowMaker
 from xinyong.demo.builder import Builder
-from xinyong.demo.model import Enterprise, child_rows, column_order, enterprise_row
+from xinyong.demo.judicial import JUDICIAL_FILES, Judicial, Row
+from xinyong.demo.judicial_bad_rows import JudicialBadRowMaker
+from xinyong.demo.model import Enterprise, child_rows, column_order, enterprise_row, iso
 from xinyong.demo.sector import SECTOR_SIZE, build_sector
 from xinyong.sources.layouts import REGISTRY_FILES
 
@@ -68,6 +70,42 @@ class _Files:
             fh.close()
 
 
+class _JudicialFiles:
+    """The enforcement and penalty CSV files: rows by field key, written in layout order."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self._handles: list[TextIO] = []
+        self.writers: dict[str, Any] = {}
+        self.keys: dict[str, list[str]] = {}
+        self.counts: dict[str, int] = {}
+        for name, layout in JUDICIAL_FILES.items():
+            fh = open(out_dir / name, "w", encoding="utf-8", newline="", buffering=1 << 20)  # noqa: SIM115
+            self._handles.append(fh)
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(layout.headers)
+            self.writers[name] = writer
+            self.keys[name] = [f.key for f in layout.fields]
+            self.counts[name] = 0
+
+    def write(self, name: str, row: Row) -> int:
+        """Write one row; returns its line in the file (line 1 is the header)."""
+        self.writers[name].writerow([row.get(k, "") for k in self.keys[name]])
+        self.counts[name] += 1
+        return self.counts[name] + 1
+
+    def __enter__(self) -> _JudicialFiles:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for fh in self._handles:
+            fh.close()
+
+
 def generate(
     out_dir: Path,
     enterprises: int = 20000,
@@ -76,11 +114,18 @@ def generate(
     progress: Callable[[int], None] | None = None,
     as_of: date = DEMO_AS_OF,
 ) -> dict[str, Any]:
-    """Write a demo registry drop for 信用连云港 into out_dir and return its manifest.
+    """Write a demo drop for 信用连云港 into out_dir and return its manifest.
 
-    The same (enterprises, seed, bad_rows) always gives byte-identical files. The first
-    rows of enterprises.csv are the debt-service sector (see manifest["sector"]); the
-    enterprise count includes it. progress(k) reports k more enterprises written.
+    Registry files (GSXT), the zxgk 被执行人 and 失信被执行人 files and the 双公示 行政处罚
+    file, in their upstream layouts. The same (enterprises, seed, bad_rows) always gives
+    byte-identical files. The first rows of enterprises.csv are the debt-service sector (see
+    manifest["sector"]); the enterprise count includes it; its story records head the other
+    files (manifest["sector_records"]). The judicial and penalty rows come from their own
+    random stream, so the registry files are what they would be without them.
+
+    bad_rows malformed rows go into the registry files, and as many again into the
+    judicial and penalty files; manifest["bad_rows"] lists them all. progress(k) reports k
+    more enterprises written.
     """
     if enterprises < SECTOR_SIZE:
         raise ValueError(
@@ -92,13 +137,16 @@ def generate(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     builder = Builder(Random(seed), as_of)
+    judicial = Judicial(seed, as_of, enterprises)
     bad = BadRowMaker(seed, bad_rows, enterprises)
+    judicial_bad = JudicialBadRowMaker(seed, bad_rows, enterprises, iso(as_of.toordinal()))
     bad_found: list[BadRow] = []
+    sector_records: list[dict[str, Any]] = []
     done = reported = 0
 
-    with _Files(out_dir) as files:
+    with _Files(out_dir) as files, _JudicialFiles(out_dir) as jfiles:
 
-        def written(e: Enterprise) -> None:
+        def written(e: Enterprise, ordinary: bool = True) -> None:
             nonlocal done, reported
             files.enterprise(e)
             done += 1
@@ -109,18 +157,30 @@ def generate(
                 bad_found.append(
                     BadRow(name, files.counts[name] + 1, bad.problem(index), column, value)
                 )
+            if ordinary:
+                for name, jrow in judicial.records(e):
+                    jfiles.write(name, jrow)
+            for index in judicial_bad.due(done):
+                name, jrow, column, value = judicial_bad.row(index)
+                line = jfiles.write(name, jrow)
+                bad_found.append(BadRow(name, line, judicial_bad.problem(index), column, value))
             if progress is not None and done - reported >= PROGRESS_EVERY:
                 progress(done - reported)
                 reported = done
 
         sector = build_sector(builder)
         for member in sector:
-            written(member.enterprise)
+            written(member.enterprise, ordinary=False)
+        for name, jrow, story in judicial.sector_records(sector):
+            line = jfiles.write(name, jrow)
+            layout = JUDICIAL_FILES[name]
+            key = "|".join(jrow[k] for k in layout.key)
+            sector_records.append({"file": name, "line": line, "key": key, **story})
         for _ in range(enterprises - len(sector)):
             written(builder.enterprise())
         if progress is not None and done > reported:
             progress(done - reported)
-        counts = dict(files.counts)
+        counts = dict(files.counts) | jfiles.counts
 
     manifest: dict[str, Any] = {
         "demo": True,
@@ -130,6 +190,7 @@ def generate(
         "as_of": as_of.isoformat(),
         "files": counts,
         "sector": [m.describe() for m in sector],
+        "sector_records": sector_records,
         "bad_rows": [b.describe() for b in bad_found],
     }
     (out_dir / MANIFEST).write_text(

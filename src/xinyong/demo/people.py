@@ -137,6 +137,18 @@ def person_name(rng: Random) -> str:
     return surname + first + chars[int(r() * len(chars))]
 
 
+def person_name_and_sex(rng: Random, male_share: float = 0.62) -> tuple[str, bool]:
+    """A name and whether the person is a man, for records that publish 性别 (失信被执行人)."""
+    r = rng.random
+    surname = _SURNAME_TABLE[int(r() * len(_SURNAME_TABLE))]
+    male = r() < male_share
+    chars = _MALE if male else _FEMALE
+    first = chars[int(r() * len(chars))]
+    if r() < 0.22:
+        return surname + first, male
+    return surname + first + chars[int(r() * len(chars))], male
+
+
 def surname_of(name: str) -> str:
     return name[:2] if name[:2] in _COMPOUND else name[:1]
 

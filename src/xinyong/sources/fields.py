@@ -9,6 +9,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from xinyong.codes import (
+    check_registration_number,
+    check_uscc,
+    is_valid_registration_number,
+    is_valid_uscc,
+)
+
 
 class FieldError(ValueError):
     """A cell that cannot be read; says what was expected, in Chinese and English."""
@@ -105,28 +112,26 @@ def one_of(*choices: str, aliases: dict[str, str] | None = None) -> Parser:
     return parse
 
 
-def credit_code(raw: str) -> str:
-    """An 18-character unified social credit code; errors say exactly what is wrong."""
-    from xinyong.codes import check_uscc, is_valid_uscc
+def _code_parser(quick: Callable[[str], bool], check: Callable[[str], Any]) -> Parser:
+    """A code field: a fast yes for the common valid case; the full check only to explain a no."""
 
-    quick = raw.strip().upper()
-    if is_valid_uscc(quick):
-        return quick
-    result = check_uscc(raw)
-    if not result.valid:
-        problem = result.errors[0]
-        raise FieldError(problem.message_zh, problem.message_en)
-    return result.code
+    def parse(raw: str) -> str:
+        value = raw.strip().upper()
+        if quick(value):
+            return value
+        result = check(raw)
+        if not result.valid:
+            problem = result.errors[0]
+            raise FieldError(problem.message_zh, problem.message_en)
+        return result.code
+
+    return parse
 
 
-def registration_number(raw: str) -> str:
-    from xinyong.codes import check_registration_number
-
-    result = check_registration_number(raw)
-    if not result.valid:
-        problem = result.errors[0]
-        raise FieldError(problem.message_zh, problem.message_en)
-    return result.code
+# An 18-character unified social credit code; errors say exactly what is wrong and where.
+credit_code = _code_parser(is_valid_uscc, check_uscc)
+# A legacy 15-digit registration number (注册号).
+registration_number = _code_parser(is_valid_registration_number, check_registration_number)
 
 
 def division_code(raw: str) -> str:

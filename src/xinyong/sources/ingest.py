@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Index, Table, insert, select, update
 
 from xinyong.codes import mask_id_number
 from xinyong.errors import FileRefused
@@ -22,6 +22,16 @@ from xinyong.sources.provenance import (
 )
 from xinyong.sources.readers import BrokenRow
 from xinyong.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A valid row ready to write: its record id, columns, as-of date and content digest."""
+
+    key: str
+    columns: dict[str, Any]
+    as_of: date | None
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,17 @@ class Target:
     @property
     def record_type(self) -> str:
         return self.table.name
+
+    def key_of(self, values: dict[str, Any]) -> str:
+        """The upstream record id (source_record_id) from the layout's key fields."""
+        return "|".join(str(values.get(k)) for k in self.layout.key)
+
+    def prepare(self, values: dict[str, Any]) -> Prepared:
+        """Parsed values as the columns to store, with the record id and content digest."""
+        values = {fl.key: None for fl in self.layout.fields} | values
+        as_of = values.pop("as_of", None)
+        columns = self.to_columns(values)
+        return Prepared(self.key_of(values), columns, as_of, content_hash(columns))
 
     @property
     def business_columns(self) -> list[str]:
@@ -68,9 +89,15 @@ class Counts:
     problems: list[RowProblem] = field(default_factory=list)
 
 
+def _plain_indexes(table: Table) -> list[Index]:
+    """Indexes we may drop and rebuild: not dialect-specific ones (they live in migrations)."""
+    return [ix for ix in table.indexes if getattr(ix, "_ddl_if", None) is None]
+
+
 def content_hash(values: dict[str, Any]) -> str:
-    """Digest of a record's upstream content; repr() of str/int/date/Decimal/list is stable."""
-    payload = repr(sorted(values.items()))
+    """Digest of a record's upstream content: str() of str/int/date/Decimal/list is stable,
+    and the unit separator keeps fields apart."""
+    payload = "\x1f".join([f"{k}\x1e{values[k]}" for k in sorted(values)])
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
@@ -202,11 +229,11 @@ class Ingest:
         self._header: list[str] = []
         self._mapping: list[tuple[int, Any]] = []
         self._key_mapping: list[tuple[int, Any]] = []
-        self._absent = {fl.key: None for fl in target.layout.fields}
         self._personal: set[str] = set()
-        self._batch: dict[str, tuple[dict[str, Any], Ended | None]] = {}
+        self._batch: dict[str, tuple[Prepared | str, Ended | None]] = {}
         self._rejects: list[dict[str, Any]] = []
         self._progress: Callable[[int], None] | None = None
+        self._dropped: list[Index] = []
         self._pending = 0
 
     def start(self, cursor: str | None = None) -> int:
@@ -250,8 +277,21 @@ class Ingest:
                 )
             )
 
-    def begin(self, header: list[str], progress: Callable[[int], None] | None = None) -> None:
-        """Check the header; a file that lacks required columns is refused before any write."""
+    @property
+    def mapping(self) -> list[tuple[int, Any]]:
+        return self._mapping
+
+    def begin(
+        self,
+        header: list[str],
+        progress: Callable[[int], None] | None = None,
+        bulk: bool = False,
+    ) -> None:
+        """Check the header; a file that lacks required columns is refused before any write.
+
+        With `bulk` (a large file) and an empty table, secondary indexes are dropped for the
+        load and built once at the end: sorting once beats updating ten B-trees per row.
+        """
         if self.run_id is None:
             self.start()
         try:
@@ -259,6 +299,7 @@ class Ingest:
         except FileRefused as exc:
             self.finish("refused", exc.message)
             raise
+        self._prepare_indexes(bulk)
         # Personal data is masked even in the reject store (PIPL: keep no more than needed).
         personal = [(i, fl) for i, fl in self._mapping if fl.personal]
         self._personal = {header[i] for i, _ in personal} | {fl.header for _, fl in personal}
@@ -269,17 +310,32 @@ class Ingest:
 
     def add(self, line: int, cells: list[str], ended: Ended | None = None) -> None:
         """One upstream row; with `ended`, only its key is read and the record is closed."""
-        self.counts.rows_read += 1
         mapping = self._key_mapping if ended else self._mapping
         values, problems = parse_row(mapping, cells, len(self._header), line)
         if problems:
+            self._add(line, cells, None, problems)
+        elif ended:
+            self._add(line, cells, self.target.key_of(values), [], ended)
+        else:
+            self._add(line, cells, self.target.prepare(values), [])
+
+    def _add(
+        self,
+        line: int,
+        cells: list[str],
+        row: Prepared | str | None,
+        problems: list[RowProblem],
+        ended: Ended | None = None,
+    ) -> None:
+        """A parsed row: prepared for writing, or for an `ended` row just its record id."""
+        self.counts.rows_read += 1
+        if problems:
             self._rejects.extend(self._reject_rows(line, cells, problems))
         else:
-            values = self._absent | values
-            key = "|".join(str(values[k]) for k in self.target.layout.key)
+            key = row if isinstance(row, str) else row.key
             if key in self._batch:  # the same record twice in a run: the later one wins
                 self._flush()
-            self._batch[key] = (values, ended)
+            self._batch[key] = (row, ended)
         self._pending += 1
         if len(self._batch) + len(self._rejects) >= self.batch_size:
             self._flush()
@@ -307,12 +363,32 @@ class Ingest:
                 )
             )
 
+    def _prepare_indexes(self, bulk: bool) -> None:
+        table = self.target.table
+        with self.engine.begin() as conn:
+            # A bulk load killed before its end left indexes dropped: put them back first.
+            for index in _plain_indexes(table):
+                index.create(conn, checkfirst=True)
+            if bulk and conn.execute(select(table.c.id).limit(1)).first() is None:
+                self._dropped = [ix for ix in _plain_indexes(table) if not ix.unique]
+                for index in self._dropped:
+                    index.drop(conn)
+
+    def _restore_indexes(self) -> None:
+        if self._dropped:
+            with self.engine.begin() as conn:
+                for index in self._dropped:
+                    index.create(conn, checkfirst=True)
+            self._dropped = []
+
     def end(self, cursor: str | None = None) -> Counts:
         self._flush()
+        self._restore_indexes()
         self.finish("succeeded", cursor=cursor)
         return self.counts
 
     def fail(self, exc: BaseException) -> None:
+        self._restore_indexes()
         self.finish("failed", f"{type(exc).__name__}: {exc}")
 
     def run(
@@ -375,7 +451,7 @@ class Ingest:
             self._progress(self._pending)
         self._pending = 0
 
-    def _write(self, batch: dict[str, tuple[dict[str, Any], Ended | None]], rejects) -> None:
+    def _write(self, batch: dict[str, tuple[Prepared | str, Ended | None]], rejects) -> None:
         table = self.target.table
         closable = "ended_on" in table.c
         now = utcnow()
@@ -396,7 +472,7 @@ class Ingest:
             inserts: list[dict[str, Any]] = []
             updates: list[tuple[Any, dict[str, Any]]] = []  # (old row, new values)
             closures: list[tuple[Any, dict[str, Any]]] = []
-            for key, (values, ended) in batch.items():
+            for key, (prepared, ended) in batch.items():
                 old = existing.get(key)
                 if ended is not None:
                     if old is None or not closable or old.ended_on is not None:
@@ -407,9 +483,7 @@ class Ingest:
                         closing["end_reason"] = ended.reason
                     closures.append((old, closing))
                     continue
-                as_of = values.pop("as_of", None)
-                columns = self.target.to_columns(values)
-                digest = content_hash(columns)
+                columns, as_of, digest = prepared.columns, prepared.as_of, prepared.digest
                 reopened = closable and old is not None and old.ended_on is not None
                 if old is not None and old.content_hash == digest and not reopened:
                     self.counts.unchanged += 1

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from xinyong.errors import FileRefused, XinyongError
+from xinyong.settings import get_settings
 from xinyong.sources.catalog import FILE_STEMS, layout_for_file
 from xinyong.sources.config import SourceConfig
 from xinyong.sources.http import UpstreamClient
@@ -133,7 +134,9 @@ def sync_files(
             result.error = exc
             continue
         try:
-            ingest.begin(drop.header, step)
+            # A large file into an empty table loads with secondary indexes built at the end.
+            large = path.stat().st_size >= get_settings().bulk_load_bytes
+            ingest.begin(drop.header, step, bulk=large)
             for line, cells in drop.rows:
                 ingest.add(line, cells)
             ingest.end(cursor=digest)
