@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from xinyong.demo import generate
+from xinyong.demo.judicial import JUDICIAL_FILES
+from xinyong.enforcement.importer import ENFORCEMENT_SOURCE, ENFORCEMENT_TARGETS
+from xinyong.penalties.importer import PENALTY_SOURCE, PENALTY_TARGETS
+from xinyong.registry.importer import import_registry_dir
+from xinyong.sources.files import FileResult, import_file
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -34,6 +40,25 @@ class DemoSet:
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSet:
-    """5,000 enterprises with 28 malformed rows mixed in: two of each kind of defect."""
+    """5,000 enterprises with 28 malformed registry rows and 28 judicial ones mixed in."""
     out = tmp_path_factory.mktemp("demo")
     return DemoSet(out, generate(out, enterprises=5000, seed=7, bad_rows=28))
+
+
+@pytest.fixture(scope="session")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> DemoSet:
+    """5,000 enterprises and no malformed rows."""
+    out = tmp_path_factory.mktemp("clean")
+    return DemoSet(out, generate(out, enterprises=5000, seed=7))
+
+
+def import_drop(engine: Engine, folder: Path) -> list[FileResult]:
+    """Every file of a demo drop through the real importers, registry first, as a sync would."""
+    results = import_registry_dir(engine, folder)
+    targets = ENFORCEMENT_TARGETS | PENALTY_TARGETS
+    for name, layout in JUDICIAL_FILES.items():
+        source = PENALTY_SOURCE if layout.name in PENALTY_TARGETS else ENFORCEMENT_SOURCE
+        results.append(
+            import_file(engine, folder / name, targets[layout.name], source=source, demo=True)
+        )
+    return results

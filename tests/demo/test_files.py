@@ -9,8 +9,11 @@ from stdnum.iso7064 import mod_11_10
 
 from tests.demo.conftest import DemoSet
 from xinyong.codes import check_registration_number, check_uscc
+from xinyong.demo.judicial import JUDICIAL_FILES
 from xinyong.sources.fields import FieldError
 from xinyong.sources.layouts import REGISTRY_FILES, Layout
+
+ALL_FILES: dict[str, Layout] = {**REGISTRY_FILES, **JUDICIAL_FILES}
 
 
 def _problems(layout: Layout, row: list[str]) -> list[str]:
@@ -29,14 +32,14 @@ def _problems(layout: Layout, row: list[str]) -> list[str]:
 
 
 def test_each_file_has_exactly_the_layout_headers_in_order(demo: DemoSet) -> None:
-    for name, layout in REGISTRY_FILES.items():
+    for name, layout in ALL_FILES.items():
         with open(demo.out / name, encoding="utf-8", newline="") as fh:
             assert next(csv.reader(fh)) == [field.header for field in layout.fields]
 
 
 def test_every_good_row_parses_and_every_listed_bad_row_is_rejected(demo: DemoSet) -> None:
     rejected = set()
-    for name, layout in REGISTRY_FILES.items():
+    for name, layout in ALL_FILES.items():
         with open(demo.out / name, encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             next(reader)
@@ -50,17 +53,20 @@ def test_every_good_row_parses_and_every_listed_bad_row_is_rejected(demo: DemoSe
 
 def test_bad_rows_cover_every_file_and_every_kind_of_defect(demo: DemoSet) -> None:
     bad = demo.manifest["bad_rows"]
-    assert len(bad) == 28
-    assert {b["file"] for b in bad} == set(REGISTRY_FILES)
+    # As many again in the judicial and penalty files as in the registry files.
+    assert sum(b["file"] in REGISTRY_FILES for b in bad) == 28
+    assert sum(b["file"] in JUDICIAL_FILES for b in bad) == 28
+    assert {b["file"] for b in bad} == set(ALL_FILES)
     assert {b["problem"] for b in bad} == {
         "check_char",
         "illegal_char",
         "impossible_date",
         "negative_amount",
         "unknown_status",
+        "unknown_value",
         "missing_name",
     }
-    rows = {name: demo.rows(name, good_only=False) for name in REGISTRY_FILES}
+    rows = {name: demo.rows(name, good_only=False) for name in ALL_FILES}
     for b in bad:
         row = rows[b["file"]][b["line"] - 2]
         assert row[b["column"]] == b["value"]

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from xinyong.demo import SECTOR_SIZE, generate
+from xinyong.demo.judicial import JUDICIAL_FILES
 from xinyong.sources.layouts import REGISTRY_FILES
 
-FILES = [*REGISTRY_FILES, "manifest.json"]
+DATA_FILES = [*REGISTRY_FILES, *JUDICIAL_FILES]
+FILES = [*DATA_FILES, "manifest.json"]
 
 
 def _bytes(out: Path) -> dict[str, bytes]:
@@ -27,14 +29,14 @@ def test_a_different_seed_gives_different_data(tmp_path: Path) -> None:
     generate(tmp_path / "a", enterprises=400, seed=3)
     generate(tmp_path / "b", enterprises=400, seed=4)
     a, b = _bytes(tmp_path / "a"), _bytes(tmp_path / "b")
-    for name in REGISTRY_FILES:
+    for name in DATA_FILES:
         assert a[name] != b[name], name
 
 
 def test_asking_for_bad_rows_adds_rows_without_changing_the_good_ones(tmp_path: Path) -> None:
     clean = generate(tmp_path / "clean", enterprises=400, seed=5)
     dirty = generate(tmp_path / "dirty", enterprises=400, seed=5, bad_rows=14)
-    for name in REGISTRY_FILES:
+    for name in DATA_FILES:
         bad_lines = {b["line"] for b in dirty["bad_rows"] if b["file"] == name}
         dirty_lines = (tmp_path / "dirty" / name).read_text(encoding="utf-8").splitlines()
         kept = [line for n, line in enumerate(dirty_lines, 1) if n not in bad_lines]
