@@ -325,11 +325,11 @@ def _print_decoded(d: dict) -> None:
 def lookup(value: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """查询企业档案 / look up an enterprise profile by code."""
     from xinyong.db import session_scope
-    from xinyong.registry.service import profile
+    from xinyong.profile.service import enterprise_profile
 
     try:
         with session_scope() as session:
-            p = profile(session, value)
+            p = enterprise_profile(session, value)
     except XinyongError as exc:
         _fail(exc)
     if as_json:
@@ -346,6 +346,14 @@ def lookup(value: str, as_json: Annotated[bool, typer.Option("--json")] = False)
         f"  股东 shareholders {len(p.shareholders)} · 许可 licences {len(p.licences)}"
         f" · 异常 abnormal {len(p.abnormal_entries)}"
     )
+    if p.enforcement is not None:
+        dishonest = sum(r.current for r in p.enforcement.dishonest)
+        cases = sum(c.current for c in p.enforcement.cases)
+        style = "red" if dishonest else "default"
+        console.print(
+            f"  [{style}]失信被执行人 dishonest {dishonest}[/{style}] · 被执行人 cases {cases}"
+            f" · 行政处罚 penalties {len(p.penalties or [])}"
+        )
     console.print(
         f"  来源 {e.provenance.source} · 截至 {e.provenance.as_of} · 获取 {e.provenance.fetched_at:%Y-%m-%d %H:%M} UTC"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -17,14 +16,11 @@ from xinyong.enforcement.schemas import (
     EnforcementCaseOut,
     EnforcementRecords,
 )
+from xinyong.money import fen_to_yuan
 from xinyong.sources.layouts_judicial import PERSON, is_masked
 from xinyong.sources.provenance import RecordHistory, business_columns, jsonable
 
 _PROVENANCE = ("source", "source_record_id", "fetched_at", "as_of", "known_from", "demo")
-
-
-def yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def linked_rows(session: Session, table: Table, credit_code: str, *order) -> list[dict[str, Any]]:
@@ -100,7 +96,7 @@ def records_for(session: Session, credit_code: str) -> EnforcementRecords:
         credit_code=credit_code.strip().upper(),
         cases=[
             EnforcementCaseOut(
-                **public_fields(r, case_history[r["id"]]), amount_yuan=yuan(r["amount_fen"])
+                **public_fields(r, case_history[r["id"]]), amount_yuan=fen_to_yuan(r["amount_fen"])
             )
             for r in cases
         ],

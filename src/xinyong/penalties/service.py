@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from xinyong.enforcement.service import histories, linked_rows, public_fields, yuan
+from xinyong.enforcement.service import histories, linked_rows, public_fields
+from xinyong.money import fen_to_yuan
 from xinyong.penalties.models import Penalty
 from xinyong.penalties.schemas import PenaltyOut
 from xinyong.sources.layouts_judicial import PERSON
@@ -28,8 +29,8 @@ def records_for(session: Session, credit_code: str) -> list[PenaltyOut]:
         result.append(
             PenaltyOut(
                 **fields,
-                fine_yuan=yuan(r["fine_fen"]),
-                confiscated_yuan=yuan(r["confiscated_fen"]),
+                fine_yuan=fen_to_yuan(r["fine_fen"]),
+                confiscated_yuan=fen_to_yuan(r["confiscated_fen"]),
             )
         )
     return result

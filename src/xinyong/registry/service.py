@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.codes import check_code, lookup_division, mask_id_number
 from xinyong.errors import InvalidInput, NotFound
+from xinyong.money import fen_to_yuan
 from xinyong.registry.models import AbnormalEntry, Enterprise, Licence, Shareholder
 from xinyong.registry.schemas import (
     AbnormalEntryOut,
@@ -66,10 +66,6 @@ def _provenance(r: dict[str, Any]) -> dict[str, Any]:
     return {k: r[k] for k in _PROVENANCE}
 
 
-def _yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
-
-
 def find_enterprise(session: Session, code: str) -> Enterprise:
     """By 18-character credit code, legacy 15-digit registration number or 9-character org code."""
     check = check_code(code)
@@ -100,7 +96,7 @@ def enterprise_out(r: dict[str, Any]) -> EnterpriseOut:
         division = DivisionOut(code=d.code, name=d.full_name, known=d.known)
     return EnterpriseOut(
         **{k: v for k, v in r.items() if k in EnterpriseOut.model_fields},
-        registered_capital_yuan=_yuan(r["registered_capital_fen"]),
+        registered_capital_yuan=fen_to_yuan(r["registered_capital_fen"]),
         active=r["status"] in ACTIVE_STATUSES,
         division=division,
         provenance=_provenance(r),
@@ -113,7 +109,7 @@ def shareholder_out(r: dict[str, Any]) -> ShareholderOut:
     if id_number and r["kind"] == "自然人股东":
         id_number = mask_id_number(id_number)
     fields = {k: v for k, v in r.items() if k in ShareholderOut.model_fields}
-    fields.update(id_number=id_number, subscribed_yuan=_yuan(r["subscribed_fen"]))
+    fields.update(id_number=id_number, subscribed_yuan=fen_to_yuan(r["subscribed_fen"]))
     return ShareholderOut(**fields, provenance=_provenance(r))
 
 

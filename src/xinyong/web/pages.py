@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong.api.deps import get_session
 from xinyong.codes import check_code
 from xinyong.errors import XinyongError
+from xinyong.profile.service import enterprise_profile
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import profile
 from xinyong.settings import get_settings
@@ -41,7 +42,7 @@ def home(request: Request, code: str | None = None, session: Session = Depends(g
 @router.get("/e/{code}", response_class=HTMLResponse)
 def enterprise_page(request: Request, code: str, session: Session = Depends(get_session)):
     try:
-        data = profile(session, code)
+        data = enterprise_profile(session, code)
         error = None
     except XinyongError as exc:
         data, error = None, exc
@@ -62,4 +63,21 @@ def sources_page(request: Request, session: Session = Depends(get_session)):
         request,
         "sources.html",
         {"settings": get_settings(), "sources": all_status(session, load_sources())},
+    )
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(
+    request: Request,
+    status: str | None = "open",
+    kind: str | None = None,
+    session: Session = Depends(get_session),
+):
+    from xinyong.alerts.service import list_alerts
+
+    alerts = list_alerts(session, status=status or None, kind=kind or None, limit=200)
+    return templates.TemplateResponse(
+        request,
+        "alerts.html",
+        {"settings": get_settings(), "alerts": alerts, "status": status, "kind": kind},
     )

@@ -1,0 +1,1 @@
+"""The enterprise profile: every domain's view of one enterprise, side by side."""

@@ -1,0 +1,34 @@
+"""Assembling an enterprise's profile from the registry, court and penalty records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from xinyong.enforcement.schemas import EnforcementRecords
+from xinyong.enforcement.service import records_for as enforcement_for
+from xinyong.penalties.schemas import PenaltyOut
+from xinyong.penalties.service import records_for as penalties_for
+from xinyong.registry.schemas import ProfileOut
+from xinyong.registry.service import profile as registry_profile
+
+
+class EnterpriseProfile(ProfileOut):
+    """Registration plus court and penalty records. Court and penalty sections are today's
+    view only: asked "as known on" a date, they are left out (None) rather than mixed in."""
+
+    enforcement: EnforcementRecords | None = None
+    penalties: list[PenaltyOut] | None = None
+
+
+def enterprise_profile(
+    session: Session, code: str, as_known_on: datetime | None = None
+) -> EnterpriseProfile:
+    registry = registry_profile(session, code, as_known_on)
+    profile = EnterpriseProfile(**dict(registry))
+    if as_known_on is None:
+        credit_code = registry.enterprise.credit_code
+        profile.enforcement = enforcement_for(session, credit_code)
+        profile.penalties = penalties_for(session, credit_code)
+    return profile

@@ -1,0 +1,58 @@
+"""The README's first command: `xinyong demo` loads demo data through the real connectors and serves the site."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.support.node_process import free_port
+
+
+def test_the_one_command_demo_serves_the_api_and_the_pages(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xinyong", "demo", "--enterprises", "400", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "demo did not start serving within 120 s"
+            time.sleep(0.3)
+
+        manifest = json.loads((tmp_path / "data" / "demo" / "manifest.json").read_text("utf-8"))
+        law_firm = next(s for s in manifest["sector"] if s["name"] == "江苏田湾律师事务所")
+        body = httpx.get(f"{base}/api/v1/enterprises/{law_firm['credit_code']}").json()
+        assert body["enterprise"]["name"] == "江苏田湾律师事务所"
+        assert body["enterprise"]["provenance"]["demo"] is True
+        assert body["enterprise"]["provenance"]["source"] == "gsxt"
+
+        home = httpx.get(base, params={"code": law_firm["credit_code"]}).text
+        assert "代码有效" in home and "律师执业机构" in home and "演示数据" in home
+        assert httpx.get(f"{base}/docs").status_code == 200
+
+        # The article's case: the sync flagged the two companies revoked for violent collection.
+        alerts = httpx.get(f"{base}/api/v1/alerts", params={"kind": "propose_blacklist"}).json()
+        assert len(alerts) == 2 and all("暴力" in a["message_zh"] for a in alerts)
+        sources = {s["name"]: s for s in httpx.get(f"{base}/api/v1/sources").json()}
+        assert all(sources[name]["fresh"] for name in ("gsxt", "zxgk", "penalties"))
+        assert (tmp_path / "xinyong.db").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
