@@ -6,11 +6,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import httpx
 
-from tests.support.node_process import free_port
+from tests.support.node_process import free_port, wait_until_healthy
 
 
 def test_the_one_command_demo_serves_the_api_and_the_pages(tmp_path):
@@ -25,16 +24,7 @@ def test_the_one_command_demo_serves_the_api_and_the_pages(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "demo did not start serving within 120 s"
-            time.sleep(0.3)
+        wait_until_healthy(proc, base, 120)
 
         manifest = json.loads((tmp_path / "data" / "demo" / "manifest.json").read_text("utf-8"))
         law_firm = next(s for s in manifest["sector"] if s["name"] == "江苏田湾律师事务所")

@@ -19,6 +19,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_healthy(proc: subprocess.Popen, base: str, seconds: float) -> None:
+    """Poll /healthz until it answers 200; fail with the process's output if it dies first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"process exited early:\n{proc.stdout.read().decode(errors='replace')}"
+            )
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{base} did not answer within {seconds} s")
+        time.sleep(0.2)
+
+
 @contextmanager
 def running_node(database_url: str, **env: str) -> Iterator[str]:
     """Serve `database_url` on a free loopback port; yields the base URL; stops the process."""
@@ -32,18 +50,7 @@ def running_node(database_url: str, **env: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"node exited early:\n{proc.stdout.read().decode(errors='replace')}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("node did not start within 30 s")
-            time.sleep(0.2)
+        wait_until_healthy(proc, base, 30)
         yield base
     finally:
         proc.terminate()

@@ -36,7 +36,9 @@ def enterprise_row(n: int, **overrides: str) -> dict[str, str]:
     return row
 
 
-def write_csv(path: Path, layout: Layout, rows: list[dict[str, str]], encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, layout: Layout, rows: list[dict[str, str]], encoding: str = "utf-8"
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh)

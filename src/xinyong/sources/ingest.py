@@ -88,6 +88,38 @@ class Counts:
     rejected: int = 0
     problems: list[RowProblem] = field(default_factory=list)
 
+    def as_columns(self) -> dict[str, int]:
+        """The counts as `sync_run` columns."""
+        names = ("rows_read", "inserted", "updated", "unchanged", "closed", "rejected")
+        return {name: getattr(self, name) for name in names}
+
+
+def open_run(
+    conn: Connection,
+    source: str,
+    layout: str,
+    location: str,
+    cursor: str | None = None,
+    status: str = "running",
+    error: str | None = None,
+) -> int:
+    """Record a new sync run and return its id; a run that ends at once passes its status."""
+    now = utcnow()
+    return conn.execute(
+        insert(SyncRun.__table__).returning(SyncRun.__table__.c.id),
+        dict(
+            source=source,
+            layout=layout,
+            location=location,
+            started_at=now,
+            finished_at=None if status == "running" else now,
+            status=status,
+            cursor=cursor,
+            error=error,
+            **Counts().as_columns(),
+        ),
+    ).scalar_one()
+
 
 def _plain_indexes(table: Table) -> list[Index]:
     """Indexes we may drop and rebuild: not dialect-specific ones (they live in migrations)."""
@@ -238,44 +270,22 @@ class Ingest:
 
     def start(self, cursor: str | None = None) -> int:
         with self.engine.begin() as conn:
-            self.run_id = conn.execute(
-                insert(SyncRun.__table__).returning(SyncRun.__table__.c.id),
-                dict(
-                    source=self.source,
-                    layout=self.target.layout.name,
-                    location=self.location,
-                    started_at=utcnow(),
-                    status="running",
-                    cursor=cursor,
-                    rows_read=0,
-                    inserted=0,
-                    updated=0,
-                    unchanged=0,
-                    closed=0,
-                    rejected=0,
-                ),
-            ).scalar_one()
+            self.run_id = open_run(
+                conn, self.source, self.target.layout.name, self.location, cursor
+            )
         return self.run_id
 
-    def finish(self, status: str, error: str | None = None, cursor: str | None = None) -> None:
-        c = self.counts
+    def _save_run(self, **values: Any) -> None:
+        """Write the counts so far (and any status, cursor or error) to this run's row."""
         with self.engine.begin() as conn:
             conn.execute(
                 update(SyncRun.__table__)
                 .where(SyncRun.__table__.c.id == self.run_id)
-                .values(
-                    finished_at=utcnow(),
-                    status=status,
-                    error=error,
-                    cursor=cursor,
-                    rows_read=c.rows_read,
-                    inserted=c.inserted,
-                    updated=c.updated,
-                    unchanged=c.unchanged,
-                    closed=c.closed,
-                    rejected=c.rejected,
-                )
+                .values(**self.counts.as_columns(), **values)
             )
+
+    def finish(self, status: str, error: str | None = None, cursor: str | None = None) -> None:
+        self._save_run(finished_at=utcnow(), status=status, error=error, cursor=cursor)
 
     @property
     def mapping(self) -> list[tuple[int, Any]]:
@@ -347,21 +357,7 @@ class Ingest:
         before the cursor is committed by then.
         """
         self._flush()
-        c = self.counts
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(SyncRun.__table__)
-                .where(SyncRun.__table__.c.id == self.run_id)
-                .values(
-                    cursor=cursor,
-                    rows_read=c.rows_read,
-                    inserted=c.inserted,
-                    updated=c.updated,
-                    unchanged=c.unchanged,
-                    closed=c.closed,
-                    rejected=c.rejected,
-                )
-            )
+        self._save_run(cursor=cursor)
 
     def _prepare_indexes(self, bulk: bool) -> None:
         table = self.target.table

@@ -83,19 +83,24 @@ class SourceFile:
     rows: Iterator[tuple[int, list[str]]]
 
 
-def open_csv(path: Path, encoding: str | None = None) -> SourceFile:
-    encoding = detect_encoding(path, encoding)
-    fh = path.open("r", encoding=encoding, newline="")
-    reader = csv.reader(fh)
+def _header(path: Path, rows: Iterator, close) -> list[str]:
+    """The first row, stripped; an empty file is refused (and closed)."""
     try:
-        header = [h.strip() for h in next(reader)]
+        return [str(h if h is not None else "").strip() for h in next(rows)]
     except StopIteration:
-        fh.close()
+        close()
         raise FileRefused(
             f"文件 {path.name} 为空，缺少表头",
             f"file {path.name} is empty, no header row",
             file=str(path),
         ) from None
+
+
+def open_csv(path: Path, encoding: str | None = None) -> SourceFile:
+    encoding = detect_encoding(path, encoding)
+    fh = path.open("r", encoding=encoding, newline="")
+    reader = csv.reader(fh)
+    header = _header(path, reader, fh.close)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         with fh:
@@ -196,15 +201,7 @@ def open_xlsx(path: Path, encoding: str | None = None) -> SourceFile:
         ) from None
     sheet = book.worksheets[0]
     values = sheet.iter_rows(values_only=True)
-    try:
-        header = [cell_text(v).strip() for v in next(values)]
-    except StopIteration:
-        book.close()
-        raise FileRefused(
-            f"文件 {path.name} 为空，缺少表头",
-            f"file {path.name} is empty, no header row",
-            file=str(path),
-        ) from None
+    header = [cell_text(v) for v in _header(path, values, book.close)]
     while header and not header[-1]:
         header.pop()
 

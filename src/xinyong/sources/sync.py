@@ -9,14 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, select, update
 
 from xinyong.errors import FileRefused, XinyongError
 from xinyong.settings import get_settings
 from xinyong.sources.catalog import FILE_STEMS, layout_for_file
 from xinyong.sources.config import SourceConfig
 from xinyong.sources.http import UpstreamClient
-from xinyong.sources.ingest import ChangeHook, Counts, Ended, Ingest
+from xinyong.sources.ingest import ChangeHook, Counts, Ended, Ingest, open_run
 from xinyong.sources.models import SyncRun
 from xinyong.sources.readers import cell_text, open_source
 from xinyong.sources.targets import all_targets
@@ -296,24 +296,6 @@ def sync_source(
     except XinyongError as exc:
         # The source could not even be opened: still a run, so the freshness page shows why.
         location = str(cfg.folder()) if cfg.transport == "files" else (cfg.url or "")
-        now = utcnow()
         with engine.begin() as conn:
-            run_id = conn.execute(
-                insert(SyncRun.__table__).returning(SyncRun.__table__.c.id),
-                dict(
-                    source=cfg.name,
-                    layout="*",
-                    location=location,
-                    started_at=now,
-                    finished_at=now,
-                    status="failed",
-                    error=exc.message,
-                    rows_read=0,
-                    inserted=0,
-                    updated=0,
-                    unchanged=0,
-                    closed=0,
-                    rejected=0,
-                ),
-            ).scalar_one()
+            run_id = open_run(conn, cfg.name, "*", location, status="failed", error=exc.message)
         return SyncResult(cfg.name, [LayoutRun("*", location, run_id, "failed", Counts())], exc)
