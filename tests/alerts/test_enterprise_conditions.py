@@ -95,11 +95,22 @@ def test_a_deployment_rule_on_the_linked_enterprise(tmp_path, engine, session):
     assert alert.evidence["changes"]["reason"]["new"].startswith("通过登记的住所")
 
 
-def test_the_shipped_rule_warns_of_every_new_abnormal_entry(tmp_path, engine, session):
+def test_the_shipped_rule_warns_of_every_new_abnormal_entry_but_not_of_history(
+    tmp_path, engine, session
+):
     rules = load_rules()
-    sync_enterprises(engine, tmp_path / "gsxt", [enterprise_row(2)], rules)
-    drop = write_drop(tmp_path / "abnormal.csv", REGISTRY_ABNORMAL, [_abnormal(2, credit_code(2))])
-    sync(engine, drop, REGISTRY_TARGETS[ABNORMAL], rules)
+    sync_enterprises(engine, tmp_path / "gsxt", [enterprise_row(2), enterprise_row(3)], rules)
+    # The first load of the list is history: no alert per old entry.
+    first = write_drop(tmp_path / "abnormal.csv", REGISTRY_ABNORMAL, [_abnormal(3, credit_code(3))])
+    sync(engine, first, REGISTRY_TARGETS[ABNORMAL], rules)
+    assert alerts(session) == []
+    entries = [_abnormal(3, credit_code(3)), _abnormal(2, credit_code(2))]
+    sync(
+        engine,
+        write_drop(tmp_path / "abnormal2.csv", REGISTRY_ABNORMAL, entries),
+        REGISTRY_TARGETS[ABNORMAL],
+        rules,
+    )
     [alert] = alerts(session)
     assert (alert.rule_id, alert.severity) == ("abnormal-operation-listed", "low")
     assert alert.message_zh.startswith("连云港市海州区测试2商贸有限公司（")
@@ -124,8 +135,9 @@ def test_a_dishonest_debt_service_agency_is_a_high_warning(tmp_path, engine, ses
     registry = [enterprise_row(1, 企业名称=AGENCY), enterprise_row(2)]
     sync_enterprises(engine, tmp_path / "gsxt", registry, load_rules())
     agency = dishonest_row(1, **{"被执行人姓名/名称": AGENCY})
+    assert _dishonest_sync(engine, [person_dishonest_row(3)]).inserted == 1  # the first load
     rows = [agency, dishonest_row(2), person_dishonest_row(3)]
-    assert _dishonest_sync(engine, rows).inserted == 3
+    assert _dishonest_sync(engine, rows).inserted == 2
 
     raised = {a.rule_id: a for a in alerts(session)}
     assert set(raised) == {"dishonest-debt-service-agency", "dishonest-enterprise"}

@@ -57,6 +57,8 @@ def evaluate(conn: Connection, rules: RuleSet, changes: list[Change]) -> list[di
         if change.layout != layout:
             layout, by_op = change.layout, rules.index(change.layout)
         for rule in by_op.get(change.op, ()):
+            if change.first_load and not rule.on_first_load:
+                continue
             if rule.test(change):
                 code = credit_code_of(change)
                 # An enterprise condition cannot hold for a record linked to no enterprise.

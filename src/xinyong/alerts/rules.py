@@ -32,6 +32,7 @@ RULE_KEYS = (
     "when",
     "alert",
     "dedupe_on",
+    "on_first_load",
 )
 ALERT_KEYS = ("kind", "severity", "message_zh", "message_en")
 ENTERPRISE_COLUMNS = frozenset(c.name for c in Enterprise.__table__.columns)
@@ -58,6 +59,9 @@ class Rule:
     message_en: str
     description_zh: str = ""
     description_en: str = ""
+    # False: stay silent while a source loads into an empty table for the first time, where
+    # every historical record is "new" and an alert per record would bury the operator.
+    on_first_load: bool = True
 
     def watches(self, layout: str, op: str) -> bool:
         return (self.layouts is None or layout in self.layouts) and (
@@ -168,10 +172,12 @@ def _rule(item: Any, where: Where, known_layouts: frozenset[str]) -> Rule | None
         if key not in item:
             raise where.error(f"缺少“{key}”", f"'{key}' is missing", key=key)
     enabled = item.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise where.at("enabled").error(
-            "enabled 应为 true 或 false", "'enabled' must be true or false", key="enabled"
-        )
+    on_first_load = item.get("on_first_load", True)
+    for key, value in (("enabled", enabled), ("on_first_load", on_first_load)):
+        if not isinstance(value, bool):
+            raise where.at(key).error(
+                f"{key} 应为 true 或 false", f"'{key}' must be true or false", key=key
+            )
 
     compiler = Compiler(ENTERPRISE_COLUMNS, known_layouts)
     when = item["when"]
@@ -212,6 +218,7 @@ def _rule(item: Any, where: Where, known_layouts: frozenset[str]) -> Rule | None
         test=test,
         enterprise_test=enterprise_test,
         wants_enterprise=has_enterprise or alert["uses_enterprise"],
+        on_first_load=on_first_load,
         enterprise_fields=tuple(sorted(compiler.enterprise_fields)),
         dedupe_on=dedupe_on,
         kind=alert["kind"],

@@ -210,6 +210,8 @@ class Change:
     source_record_id: str
     old: dict[str, Any] | None
     new: dict[str, Any]
+    # Written while the source loaded into its (then empty) table for the first time.
+    first_load: bool = False
 
     @property
     def credit_code(self) -> str | None:
@@ -266,6 +268,7 @@ class Ingest:
         self._rejects: list[dict[str, Any]] = []
         self._progress: Callable[[int], None] | None = None
         self._dropped: list[Index] = []
+        self.first_load = False
         self._pending = 0
 
     def start(self, cursor: str | None = None) -> int:
@@ -365,6 +368,8 @@ class Ingest:
             # A bulk load killed before its end left indexes dropped: put them back first.
             for index in _plain_indexes(table):
                 index.create(conn, checkfirst=True)
+            mine = select(table.c.id).where(table.c.source == self.source).limit(1)
+            self.first_load = conn.execute(mine).first() is None
             if bulk and conn.execute(select(table.c.id).limit(1)).first() is None:
                 self._dropped = [ix for ix in _plain_indexes(table) if not ix.unique]
                 for index in self._dropped:
@@ -531,7 +536,7 @@ class Ingest:
                 self.on_changes(conn, changes)
 
     def _change(self, op: str, key: str, old, new) -> Change:
-        return Change(op, self.target.layout.name, self.source, key, old, new)
+        return Change(op, self.target.layout.name, self.source, key, old, new, self.first_load)
 
     def _drop_identity_conflicts(self, conn: Connection, inserts: list[dict[str, Any]]):
         """A record another source already holds (same credit code) is rejected, not duplicated."""
