@@ -39,13 +39,13 @@ def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | Non
 
 def sqlite_import(db: Path, files: list[Path]) -> list[str]:
     """The baseline: sqlite3's .import of the same CSVs into bare tables, no checks."""
-    script = "".join(f".import --csv --skip 1 {f} t_{f.stem}\n" for f in files)
-    creates = []
+    # sqlite3 runs each argument as one SQL statement or dot-command, in order.
+    commands = ["PRAGMA journal_mode=WAL;"]
     for f in files:
         header = f.open(encoding="utf-8").readline().strip().split(",")
         cols = ", ".join(f'"c{i}" TEXT' for i in range(len(header)))
-        creates.append(f"CREATE TABLE t_{f.stem} ({cols});")
-    return ["sqlite3", str(db), "-cmd", "PRAGMA journal_mode=WAL", " ".join(creates) + "\n" + script]
+        commands += [f"CREATE TABLE t_{f.stem} ({cols});", f".import --csv --skip 1 {f} t_{f.stem}"]
+    return ["sqlite3", str(db), *commands]
 
 
 def main() -> None:
@@ -55,6 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.workdir
     shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     drop = work / "data" / "demo"
     env = dict(os.environ, XINYONG_DATA_DIR=str(work / "data"), XINYONG_DATABASE_URL=f"sqlite:///{work / 'x.db'}")
     xinyong = [sys.executable, "-m", "xinyong"]
@@ -71,6 +72,7 @@ def main() -> None:
         base_db = work / f"baseline-{source}.db"
         base = timed(sqlite_import(base_db, [drop / f"{s}.csv" for s in stems]))
         rows.append((f"sync {source} ({', '.join(stems)})", count, ours, base))
+        print(f"{source}: {count} rows, ours {ours}, sqlite3 {base}", file=sys.stderr, flush=True)
 
     print(f"enterprises: {args.enterprises:,}\n")
     print("| step | rows | seconds | rows/s | peak RSS MB | sqlite3 .import s | ours / .import time |")

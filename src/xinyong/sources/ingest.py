@@ -15,11 +15,7 @@ from xinyong.errors import FileRefused
 from xinyong.sources.fields import FieldError
 from xinyong.sources.layouts import Layout
 from xinyong.sources.models import Reject, SyncRun
-from xinyong.sources.provenance import (
-    allocate_seq,
-    business_columns,
-    write_versions,
-)
+from xinyong.sources.provenance import allocate_seq, business_columns, insert_many, write_versions
 from xinyong.sources.readers import BrokenRow
 from xinyong.types import utcnow
 
@@ -515,7 +511,7 @@ class Ingest:
                 first = allocate_seq(conn, len(inserts))
                 for offset, row in enumerate(inserts):
                     row["change_seq"] = first + offset
-                conn.execute(insert(table), inserts)
+                insert_many(conn, table, inserts)
             write_versions(conn, table, updates + closures, now)
             self.counts.inserted += len(inserts)
             self.counts.updated += len(updates)

@@ -171,3 +171,21 @@ def write_versions(
         # SET columns come from the parameter keys; `_id` only feeds the WHERE.
         conn.execute(update(table).where(table.c.id == bindparam("_id")), rows)
     return len(changes)
+
+
+def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """executemany of same-shaped rows. On SQLite, values are converted with SQLAlchemy's own
+    type processors once per column instead of its per-row parameter machinery, which cost
+    more than SQLite's own insert work (bench/). Other dialects adapt some types at execution
+    (psycopg wraps JSON), so they take the ordinary path."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), rows)
+        return
+    keys = [key for key in rows[0] if key in table.c]  # e.g. a layout's record id is no column
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    processors = [(n, table.c[n].type.bind_processor(dialect)) for n in compiled.positiontup]
+    params = [tuple(p(row[n]) if p else row[n] for n, p in processors) for row in rows]
+    conn.exec_driver_sql(str(compiled), params)
