@@ -52,7 +52,6 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             # SQLite's default page cache is 2 MB; a registry of a million enterprises has a
             # dozen indexes, and bulk imports thrash a small cache (measured in bench/).
             cur.execute(f"PRAGMA cache_size=-{get_settings().sqlite_cache_mb * 1024}")
-            cur.execute("PRAGMA temp_store=MEMORY")
             # Checkpoint the WAL every ~40 MB rather than every 4 MB: a bulk import rewrites
             # the same index pages batch after batch, and each checkpoint ends in an fsync.
             cur.execute("PRAGMA wal_autocheckpoint=10000")
