@@ -150,7 +150,7 @@ def map_header(layout: Layout, header: list[str], location: str) -> list[tuple[i
 def parse_row(
     mapping: list[tuple[int, Any]], cells: list[str], width: int, line: int
 ) -> tuple[dict[str, Any], list[RowProblem]]:
-    """Parse the mapped cells; fields the file does not carry are absent (None) for every row."""
+    """Parse the mapped cells into values by field key, with every problem of the row."""
     values: dict[str, Any] = {}
     problems: list[RowProblem] = []
     if isinstance(cells, BrokenRow):
@@ -208,10 +208,6 @@ class Change:
     new: dict[str, Any]
     # Written while the source loaded into its (then empty) table for the first time.
     first_load: bool = False
-
-    @property
-    def credit_code(self) -> str | None:
-        return self.new.get("credit_code") or (self.old or {}).get("credit_code")
 
 
 ChangeHook = Callable[[Connection, list[Change]], None]
@@ -285,10 +281,6 @@ class Ingest:
 
     def finish(self, status: str, error: str | None = None, cursor: str | None = None) -> None:
         self._save_run(finished_at=utcnow(), status=status, error=error, cursor=cursor)
-
-    @property
-    def mapping(self) -> list[tuple[int, Any]]:
-        return self._mapping
 
     def begin(
         self,
