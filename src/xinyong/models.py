@@ -5,6 +5,7 @@ from xinyong.db import Base
 from xinyong.enforcement import models as enforcement_models  # noqa: F401
 from xinyong.penalties import models as penalty_models  # noqa: F401
 from xinyong.registry import models as registry_models  # noqa: F401
+from xinyong.search import models as search_models  # noqa: F401
 from xinyong.sources import lock, provenance  # noqa: F401
 from xinyong.sources import models as source_models  # noqa: F401
 

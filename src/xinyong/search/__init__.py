@@ -1,0 +1,1 @@
+"""Enterprise search: name normalisation, the index (hook and rebuild), backends and ranking."""

@@ -1,0 +1,67 @@
+"""Marking the matched part of a displayed name, through normalisation and pinyin."""
+
+from __future__ import annotations
+
+from html import escape
+
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz
+
+from xinyong.search.normalise import normalise_char
+
+
+def _mark(original: str, start: int, end: int) -> str:
+    if start >= end:
+        return escape(original)
+    return (
+        escape(original[:start])
+        + "<mark>"
+        + escape(original[start:end])
+        + "</mark>"
+        + escape(original[end:])
+    )
+
+
+def _spelled(original: str, spell) -> tuple[str, list[int]]:
+    """The original spelled char by char (normalised, or as pinyin) and, for every output
+    character, the index of the original character it came from."""
+    out: list[str] = []
+    owner: list[int] = []
+    for i, ch in enumerate(original):
+        piece = spell(ch)
+        out.append(piece)
+        owner.extend([i] * len(piece))
+    return "".join(out), owner
+
+
+def _pinyin_of(ch: str) -> str:
+    norm = normalise_char(ch)
+    return "".join(lazy_pinyin(norm)).lower() if norm else ""
+
+
+def _initial_of(ch: str) -> str:
+    norm = normalise_char(ch)
+    return "".join(lazy_pinyin(norm, style=Style.FIRST_LETTER)).lower()[:1] if norm else ""
+
+
+def highlight(original: str, query: str, how: str = "text", fuzzy: bool = False) -> str:
+    """`original` escaped, with the part matching the normalised `query` in <mark>.
+
+    `how` is text, pinyin or initials: how the query was compared. Pinyin is spelled per
+    character here, so a polyphone read differently in a phrase may not be marked.
+    """
+    spell = {"pinyin": _pinyin_of, "initials": _initial_of}.get(how, normalise_char)
+    spelled, owner = _spelled(original, spell)
+    if not query or not spelled:
+        return escape(original)
+    pos = spelled.find(query)
+    if pos >= 0:
+        end = pos + len(query)
+    elif fuzzy:
+        aligned = fuzz.partial_ratio_alignment(query, spelled)
+        if aligned is None or aligned.dest_end <= aligned.dest_start:
+            return escape(original)
+        pos, end = aligned.dest_start, aligned.dest_end
+    else:
+        return escape(original)
+    return _mark(original, owner[pos], owner[end - 1] + 1)

@@ -1,0 +1,135 @@
+"""Name normalisation for matching: width, case, traditional→simplified, 字号 core and pinyin."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from functools import lru_cache
+
+import stdnum
+from opencc import OpenCC
+from pypinyin import lazy_pinyin
+
+_T2S = OpenCC("t2s")
+
+# Legal-form suffixes (组织形式), longest first so 股份有限公司 is not cut as 有限公司 + 股份.
+LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "分公司",
+    "公司",
+    "个人独资企业",
+    "合伙企业",
+    "个体工商户",
+)
+_PARENS = re.compile(r"\([^()]*\)")
+_NOT_PINYIN = re.compile(r"[^a-z0-9]")
+_DIVISION_NAME = re.compile(r'(?:county|province)="([^"]+)"')
+_YEARS = re.compile(r"^\[[\d-]*\]")
+_DIVISION_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "盟",
+    "旗",
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width letters and brackets become half-width), no whitespace, lower case,
+    simplified characters: the one form both the index and the query are compared in."""
+    text = "".join(unicodedata.normalize("NFKC", text).split()).lower()
+    return _T2S.convert(text)
+
+
+def normalise_char(ch: str) -> str:
+    """`normalise` of one character (may be empty or longer); highlighting maps through it."""
+    return normalise(ch)
+
+
+@lru_cache(maxsize=1)
+def region_names() -> tuple[str, ...]:
+    """Division names from GB/T 2260 (via python-stdnum's data) and their short forms,
+    longest first: 连云港市, 连云港, 海州区, 海州 …"""
+    path = os.path.join(os.path.dirname(stdnum.__file__), "cn", "loc.dat")
+    names: set[str] = {"中国", "中华人民共和国"}
+    with open(path, encoding="utf-8") as fh:
+        for raw in _DIVISION_NAME.findall(fh.read()):
+            for period in raw.split(","):
+                name = _YEARS.sub("", period)
+                if len(name) < 2 or name in {"市辖区", "县"}:
+                    continue
+                names.add(name)
+                for suffix in _DIVISION_SUFFIXES:
+                    if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                        names.add(name[: -len(suffix)])
+                        break
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _regions_by_first_char() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for name in region_names():
+        table.setdefault(name[0], []).append(name)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def _strip_region(text: str) -> str:
+    regions = _regions_by_first_char()
+    while True:
+        # The longest place name only: 连云港市 must not lose just 连云 (连云区) when the
+        # whole of it cannot go.
+        name = next((n for n in regions.get(text[:1], ()) if text.startswith(n)), None)
+        # Keep at least two characters: a name that is all place words is its own core.
+        if name is None or len(text) - len(name) < 2:
+            return text
+        text = text[len(name) :]
+
+
+def core(normalised_name: str) -> str:
+    """The 字号 core of a normalised name: without bracketed parts, leading region names and
+    trailing legal forms (连云港金鼎盛国际要账有限公司 → 金鼎盛国际要账)."""
+    text = _PARENS.sub("", normalised_name)
+    changed = True
+    while changed:
+        changed = False
+        for form in LEGAL_FORMS:
+            if text.endswith(form) and len(text) - len(form) >= 2:
+                text, changed = text[: -len(form)], True
+                break
+    text = _strip_region(text)
+    return text or normalised_name
+
+
+def spellings(normalised: str) -> tuple[str, str]:
+    """(full pinyin without tones, initials) in the common reading (pypinyin's phrase data):
+    金鼎盛 → (jindingsheng, jds). Other characters stand for themselves, one per letter."""
+    syllables = lazy_pinyin(normalised, errors=list)
+    full = _NOT_PINYIN.sub("", "".join(syllables).lower())
+    firsts = _NOT_PINYIN.sub("", "".join(s[:1] for s in syllables).lower())
+    return full, firsts
+
+
+def pinyin(normalised: str) -> str:
+    """Full pinyin without tones: 金鼎盛 → jindingsheng."""
+    return spellings(normalised)[0]
+
+
+def initials(normalised: str) -> str:
+    """Pinyin initials, one letter per character: 金鼎盛 → jds."""
+    return spellings(normalised)[1]
+
+
+def is_pinyin_query(normalised: str) -> bool:
+    """Latin letters only: may be pinyin or initials (a name may also contain Latin letters)."""
+    return bool(re.fullmatch(r"[a-z]+", normalised))

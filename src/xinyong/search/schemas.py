@@ -1,0 +1,34 @@
+"""Search results as the API returns them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+MatchedField = Literal[
+    "credit_code", "reg_no", "org_code", "name", "former_name", "legal_rep", "pinyin", "initials"
+]
+MatchKind = Literal["exact", "prefix", "substring", "fuzzy"]
+
+
+class SearchItem(BaseModel):
+    credit_code: str
+    name: str
+    status: str
+    division: str | None
+    industry: str | None
+    legal_rep: str | None
+    matched_field: MatchedField  # 命中字段
+    match: MatchKind  # 命中方式
+    matched_text: str  # the matched value (a former name, the legal representative …), HTML-escaped, match in <mark>
+    score: float  # 1.0 exact … lower for weaker matches; fuzzy scales with similarity
+    highlight: str  # the name, HTML-escaped, with the matched part in <mark>
+
+
+class SearchPage(BaseModel):
+    query: str
+    total: int
+    page: int
+    size: int
+    items: list[SearchItem]

@@ -1,0 +1,376 @@
+"""Query understanding and ranking: codes first, then exact > prefix > substring > fuzzy names."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+from xinyong.search.backends import Backend, backend_for, like_escape
+from xinyong.search.highlight import highlight
+from xinyong.search.normalise import is_pinyin_query, normalise, pinyin
+from xinyong.search.schemas import SearchItem, SearchPage
+
+# Within one match level: the current name before its core, former names, pinyin, people.
+KIND_RANK = {"name": 0, "core": 1, "former_name": 2, "pinyin": 3, "initials": 4, "legal_rep": 5}
+TEXT_KINDS = ("name", "core", "former_name", "legal_rep")
+PINYIN_KINDS = ("pinyin", "initials")
+# Levels: 0 code, 1 exact name, 2 exact other field, 3 prefix, 4 substring, 5 fuzzy.
+LEVEL_MATCH = {0: "exact", 1: "exact", 2: "exact", 3: "prefix", 4: "substring", 5: "fuzzy"}
+LEVEL_SCORE = {0: 1.0, 1: 1.0, 2: 0.95, 3: 0.9, 4: 0.8}
+FUZZY_BELOW = 10  # fuzzy candidates are looked for only when precise matches are this few
+FUZZY_CANDIDATES = 300
+MAX_SIZE = 100
+
+_SEPARATORS = re.compile(r"[\s\-_—－]")
+_ENTERPRISE_COLUMNS = (
+    "e.credit_code, e.name, e.status, e.division_code, e.industry, e.legal_rep, e.former_names"
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Why one enterprise is in the results: its best entry and how it matched."""
+
+    code: str
+    kind: str
+    text: str
+    level: int
+    score: float
+
+
+def code_query(query: str) -> tuple[str, str] | None:
+    """(column, value) when the query looks like a credit code, registration number or
+    organisation code, with or without separators (9133…, 12345678-9)."""
+    value = _SEPARATORS.sub("", unicodedata.normalize("NFKC", query)).upper()
+    if not re.search(r"\d", value):
+        return None
+    if re.fullmatch(r"[0-9A-Z]{18}", value):
+        return "credit_code", value
+    if re.fullmatch(r"\d{15}", value):
+        return "reg_no", value
+    if re.fullmatch(r"[0-9A-Z]{8}[0-9X]", value):
+        return "org_code", value
+    return None
+
+
+def _filters(
+    division: str | None, status: str | Sequence[str] | None, industry: str | None
+) -> tuple[str, dict[str, Any]]:
+    """SQL conditions on `e` (enterprise) and their parameters."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    if division:
+        prefix = division.strip()
+        # 320700 (a city) means every 3207xx district; 320000 the whole province.
+        while len(prefix) > 2 and prefix.endswith("00"):
+            prefix = prefix[:-2]
+        parts.append("e.division_code LIKE :division")
+        params["division"] = like_escape(prefix) + "%"
+    if status:
+        wanted = re.split(r"[,，、]", status) if isinstance(status, str) else list(status)
+        wanted = [s.strip() for s in wanted if s.strip()]
+        names = [f"st{i}" for i in range(len(wanted))]
+        parts.append(f"e.status IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, wanted, strict=True))
+    if industry:
+        parts.append("e.industry = :industry")
+        params["industry"] = industry.strip()
+    return "".join(f" AND {p}" for p in parts), params
+
+
+def _in_list(values: Sequence[str]) -> str:
+    # Only our own constant kind names reach this: safe to inline.
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _level(entry_text: str, kind: str, query: str) -> int | None:
+    if entry_text == query:
+        return 1 if kind == "name" else 2
+    if entry_text.startswith(query):
+        return 3
+    if query in entry_text:
+        return 4
+    return None
+
+
+def _precise(
+    backend: Backend, query: str, kinds: Sequence[str], where: str, params: dict
+) -> tuple[str, dict[str, Any]]:
+    """The FROM clause of enterprises whose entries contain the query, with their best level."""
+    params = dict(params, q=query, prefix=like_escape(query) + "%")
+    contains = backend.contains(query, params)
+    kind_rank = (
+        "CASE s.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
+    )
+    level = (
+        "CASE WHEN s.text = :q THEN (CASE WHEN s.kind = 'name' THEN 1 ELSE 2 END) "
+        "WHEN s.text LIKE :prefix ESCAPE '\\' THEN 3 ELSE 4 END"
+    )
+    hits = (
+        f"SELECT s.credit_code AS code, MIN(({level}) * 10 + {kind_rank}) AS best, "
+        f"MIN(s.status_rank) AS rank FROM search_entry s "
+        f"WHERE s.kind IN ({_in_list(kinds)}) AND {contains} GROUP BY s.credit_code"
+    )
+    return f"FROM ({hits}) h JOIN enterprise e ON e.credit_code = h.code WHERE 1 = 1{where}", params
+
+
+def _similarity(query: str, entry_text: str) -> float:
+    # partial_ratio finds the query inside a longer name; a shorter text must match whole.
+    if len(entry_text) > len(query):
+        return fuzz.partial_ratio(query, entry_text)
+    return fuzz.ratio(query, entry_text)
+
+
+def _fuzzy(
+    conn: Connection,
+    backend: Backend,
+    query: str,
+    where: str,
+    params: dict[str, Any],
+    exclude: set[str],
+) -> list[Hit]:
+    """Typo-tolerant matches: candidates sharing characters or bigrams with the query,
+    re-ranked by RapidFuzz; allows one wrong character (two from eight characters on)."""
+    latin = is_pinyin_query(query)
+    if len(query) < (4 if latin else 3):
+        return []
+    kinds = ("name", "core", "pinyin") if latin else ("name", "core", "former_name")
+    errors = 1 if len(query) < 8 else 2
+    cutoff = 100.0 * (len(query) - errors) / len(query) - 0.5
+    if len(query) - 2 > 3 * errors:
+        # Each wrong character breaks at most three trigrams, so with more trigrams than
+        # that the right name shares one: the trigram index finds the candidates.
+        units = [query[i : i + 3] for i in range(len(query) - 2)]
+    else:
+        units = ([] if latin else list(query)) + [query[i : i + 2] for i in range(len(query) - 1)]
+    units = list(dict.fromkeys(units))[:32]
+    params = dict(params, **{f"u{i}": u for i, u in enumerate(units)})
+    found = [f"{backend.position('s.text', f'u{i}')} > 0" for i in range(len(units))]
+    overlap = " + ".join(f"CASE WHEN {f} THEN 1 ELSE 0 END" for f in found)
+    sql = (
+        f"SELECT s.credit_code, s.kind, s.text, s.status_rank, length(e.name) AS name_len, "
+        f"({overlap}) AS overlap FROM search_entry s "
+        f"JOIN enterprise e ON e.credit_code = s.credit_code "
+        f"WHERE s.kind IN ({_in_list(kinds)}) AND {backend.contains_any(units, params)}{where} "
+        f"ORDER BY overlap DESC, length(s.text), s.id LIMIT {FUZZY_CANDIDATES}"
+    )
+    rows = conn.execute(text(sql), params).all()
+    # A typed Chinese typo is most often a homophone (金鼎胜 for 金鼎盛): same pinyin wins ties.
+    sound = pinyin(query) if not latin else ""
+    homophones: set[str] = set()
+    if sound and rows:
+        sound_params: dict[str, Any] = {}
+        homophones = {
+            r.credit_code
+            for r in conn.execute(
+                text(
+                    "SELECT s.credit_code FROM search_entry s WHERE s.kind = 'pinyin' "
+                    f"AND {backend.contains(sound, sound_params)}"
+                ),
+                sound_params,
+            )
+        }
+    best: dict[str, tuple[tuple, Hit]] = {}
+    for row in rows:
+        if row.credit_code in exclude:
+            continue
+        similarity = _similarity(query, row.text)
+        if similarity < cutoff:
+            continue
+        similarity = min(100.0, similarity + (10 if row.credit_code in homophones else 0))
+        key = (-similarity, row.status_rank, KIND_RANK[row.kind], row.name_len, row.credit_code)
+        hit = Hit(row.credit_code, row.kind, row.text, 5, round(0.7 * similarity / 100, 3))
+        if row.credit_code not in best or key < best[row.credit_code][0]:
+            best[row.credit_code] = (key, hit)
+    return [hit for _, hit in sorted(best.values(), key=lambda kh: kh[0])]
+
+
+def _best_entries(
+    conn: Connection, codes: list[str], kinds: Sequence[str], query: str
+) -> dict[str, Hit]:
+    """For enterprises found by the SQL ranking: which of their entries matched, and how."""
+    if not codes:
+        return {}
+    marks = {f"c{i}": c for i, c in enumerate(codes)}
+    rows = conn.execute(
+        text(
+            "SELECT credit_code, kind, text FROM search_entry "
+            f"WHERE kind IN ({_in_list(kinds)}) AND credit_code IN ({', '.join(':' + m for m in marks)})"
+        ),
+        marks,
+    ).all()
+    best: dict[str, tuple[int, Hit]] = {}
+    for row in rows:
+        level = _level(row.text, row.kind, query)
+        if level is None:
+            continue
+        key = level * 10 + KIND_RANK[row.kind]
+        if row.credit_code not in best or key < best[row.credit_code][0]:
+            best[row.credit_code] = (
+                key,
+                Hit(row.credit_code, row.kind, row.text, level, LEVEL_SCORE[level]),
+            )
+    return {code: hit for code, (_, hit) in best.items()}
+
+
+def _item(ent: Any, hit: Hit, query: str) -> SearchItem:
+    fuzzy = hit.level == 5
+    name_marked = escape(ent.name)
+    matched = name_marked
+    field = hit.kind
+    if hit.kind in ("name", "core"):
+        field = "name"
+        name_marked = matched = highlight(ent.name, query, fuzzy=fuzzy)
+    elif hit.kind in PINYIN_KINDS:
+        name_marked = matched = highlight(ent.name, query, hit.kind, fuzzy=fuzzy)
+    elif hit.kind == "former_name":
+        original = next((f for f in ent.former_names or [] if normalise(f) == hit.text), hit.text)
+        matched = highlight(original, query, fuzzy=fuzzy)
+    elif hit.kind == "legal_rep":
+        matched = highlight(ent.legal_rep or hit.text, query, fuzzy=fuzzy)
+    elif hit.kind in ("credit_code", "reg_no", "org_code"):
+        matched = f"<mark>{escape(hit.text)}</mark>"
+    return SearchItem(
+        credit_code=ent.credit_code,
+        name=ent.name,
+        status=ent.status,
+        division=ent.division_code,
+        industry=ent.industry,
+        legal_rep=ent.legal_rep,
+        matched_field=field,
+        match=LEVEL_MATCH[hit.level],
+        matched_text=matched,
+        score=hit.score,
+        highlight=name_marked,
+    )
+
+
+def _enterprises(conn: Connection, codes: list[str]) -> dict[str, Any]:
+    if not codes:
+        return {}
+    marks = {f"c{i}": c for i, c in enumerate(codes)}
+    rows = conn.execute(
+        text(
+            f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e "
+            f"WHERE e.credit_code IN ({', '.join(':' + m for m in marks)})"
+        ),
+        marks,
+    ).all()
+    return {row.credit_code: _Ent.of(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class _Ent:
+    """The enterprise columns a result shows."""
+
+    credit_code: str
+    name: str
+    status: str
+    division_code: str | None
+    industry: str | None
+    legal_rep: str | None
+    former_names: list[str]
+
+    @classmethod
+    def of(cls, row: Any) -> _Ent:
+        former = row.former_names
+        if isinstance(former, str):  # raw SQL returns the JSON column as text on SQLite
+            former = json.loads(former)
+        return cls(
+            row.credit_code,
+            row.name,
+            row.status,
+            row.division_code,
+            row.industry,
+            row.legal_rep,
+            list(former or []),
+        )
+
+
+def search(
+    session: Session,
+    q: str,
+    *,
+    division: str | None = None,
+    status: str | Sequence[str] | None = None,
+    industry: str | None = None,
+    page: int = 1,
+    size: int = 20,
+) -> SearchPage:
+    """Find enterprises by code, name (any spelling), former name or legal representative.
+
+    Ranking: exact code > exact name > other exact > prefix > substring > fuzzy; at equal
+    level active (存续/在业) before moved, revoked and cancelled ones.
+    """
+    page, size = max(1, page), min(max(1, size), MAX_SIZE)
+    offset = (page - 1) * size
+    conn = session.connection()
+    where, filter_params = _filters(division, status, industry)
+    empty = SearchPage(query=q, total=0, page=page, size=size, items=[])
+
+    code = code_query(q)
+    if code:
+        column, value = code
+        rows = conn.execute(
+            text(
+                f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e "
+                f"WHERE e.{column} = :code{where} ORDER BY e.credit_code"
+            ),
+            dict(filter_params, code=value),
+        ).all()
+        if rows:
+            hits = [_Ent.of(row) for row in rows]
+            items = [
+                _item(ent, Hit(ent.credit_code, column, value, 0, 1.0), value)
+                for ent in hits[offset : offset + size]
+            ]
+            return SearchPage(query=q, total=len(hits), page=page, size=size, items=items)
+
+    query = normalise(q)
+    if not query:
+        return empty
+    backend = backend_for(conn)
+    kinds = TEXT_KINDS + (PINYIN_KINDS if is_pinyin_query(query) else ())
+    source, params = _precise(backend, query, kinds, where, filter_params)
+    order = "ORDER BY h.best / 10, h.rank, h.best, length(e.name), e.credit_code"
+    # One pass gives the page, the total and the best level (window functions), rather
+    # than running the match once to count and once more to rank.
+    page_rows = conn.execute(
+        text(
+            f"SELECT h.code, count(*) OVER () AS total, min(h.best) OVER () AS top "
+            f"{source} {order} LIMIT :limit OFFSET :offset"
+        ),
+        dict(params, limit=size, offset=offset),
+    ).all()
+    if page_rows:
+        precise_total, best_level = page_rows[0].total, page_rows[0].top // 10
+    else:  # past the last precise match: the total is still needed for the fuzzy part
+        precise_total, best_level = conn.execute(
+            text(f"SELECT count(*), min(h.best) / 10 {source}"), params
+        ).one()
+
+    fuzzy: list[Hit] = []
+    # An exact or prefix hit shows the query was typed right: typo candidates would only
+    # add noise (and a scan) below it.
+    if precise_total < FUZZY_BELOW and (best_level is None or best_level >= 4):
+        found = {r.code for r in conn.execute(text(f"SELECT h.code {source}"), params)}
+        fuzzy = _fuzzy(conn, backend, query, where, filter_params, found)
+
+    codes = [r.code for r in page_rows]
+    best = _best_entries(conn, codes, kinds, query)
+    hits: list[Hit] = [best[c] for c in codes if c in best]
+    start = max(0, offset - precise_total)
+    hits += fuzzy[start : start + size - len(hits)]
+
+    ents = _enterprises(conn, [h.code for h in hits])
+    items = [_item(ents[h.code], h, query) for h in hits if h.code in ents]
+    return SearchPage(query=q, total=precise_total + len(fuzzy), page=page, size=size, items=items)

@@ -1,0 +1,82 @@
+"""The index follows the registry: renames and status changes through the ingest, full rebuilds."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from tests.search.conftest import HAIXIN_ACTIVE, HAIXIN_REVOKED, JDS, load, registry_rows
+from tests.support.registry_files import enterprise_row
+from xinyong.api.app import create_app
+from xinyong.search.api import router
+from xinyong.search.index import rebuild
+from xinyong.search.models import SearchEntry
+from xinyong.search.service import search
+
+
+def codes(page) -> list[str]:
+    return [item.credit_code for item in page.items]
+
+
+def test_a_rename_in_the_next_sync_is_searchable_at_once(registry, session, tmp_path):
+    rows = registry_rows()
+    rows[0] = rows[0] | {"企业名称": "连云港金鼎盛法律咨询有限公司"}
+    rows[2] = rows[2] | {"登记状态": "注销"}
+    load(registry, tmp_path / "next", rows)
+
+    assert codes(search(session, "金鼎盛法律咨询")) == [JDS]
+    assert codes(search(session, "国际要账")) == []  # the old name is gone from the index
+    # The revoked one now outranks the cancelled one.
+    assert codes(search(session, "海鑫")) == [HAIXIN_REVOKED, HAIXIN_ACTIVE]
+
+
+def test_a_rebuild_indexes_what_was_imported_without_the_hook(engine, session, tmp_path):
+    load(engine, tmp_path / "drop", registry_rows(), hook=False)
+    assert search(session, "金鼎盛").total == 0
+    seen: list[tuple[int, int]] = []
+
+    written = rebuild(
+        engine, progress=lambda done, total: seen.append((done, total)), batch_size=10
+    )
+
+    assert codes(search(session, "金鼎盛")) == [JDS]
+    assert codes(search(session, "jds"))[0] == JDS
+    assert seen[-1] == (32, 32) and len(seen) == 4
+    assert written == session.scalar(select(func.count()).select_from(SearchEntry))
+    # Rebuilding twice gives the same index, not a doubled one.
+    assert rebuild(engine) == written
+    assert codes(search(session, "金鼎盛")) == [JDS]
+
+
+def test_the_api_returns_a_page_of_results(registry, tmp_path):
+    load(
+        registry,
+        tmp_path / "more",
+        [enterprise_row(900, **{"企业名称": "连云港金鼎盛物业有限公司"})],
+    )
+    app = create_app(registry)
+    app.include_router(router)
+    with TestClient(app) as client:
+        body = client.get("/api/v1/enterprises", params={"q": "金鼎盛", "size": 1}).json()
+        assert body["total"] == 2 and len(body["items"]) == 1
+        assert set(body["items"][0]) >= {"credit_code", "name", "status", "highlight", "match"}
+        assert client.get("/api/v1/enterprises", params={"q": ""}).status_code == 422
+        assert client.get("/api/v1/enterprises", params={"q": "x", "size": 0}).status_code == 422
+
+
+def test_upgrading_a_database_that_already_has_enterprises_indexes_them(tmp_path):
+    from tests.conftest import _fresh_database
+    from xinyong.db import make_engine, session_factory, upgrade
+
+    url, drop = _fresh_database(tmp_path)
+    try:
+        upgrade(url, "0003")
+        engine = make_engine(url)
+        load(engine, tmp_path / "old", registry_rows(), hook=False)
+        upgrade(url)
+        with session_factory(engine)() as session:
+            assert codes(search(session, "金鼎盛")) == [JDS]
+            assert codes(search(session, "jindingsheng"))[0] == JDS
+        engine.dispose()
+    finally:
+        drop()

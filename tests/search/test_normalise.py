@@ -1,0 +1,23 @@
+"""How names are spelled for matching: width, traditional characters, 字号 core, pinyin."""
+
+from __future__ import annotations
+
+from xinyong.search.normalise import core, normalise, spellings
+
+
+def test_full_width_traditional_and_spaced_names_normalise_alike():
+    assert normalise("連雲港 金鼎盛（國際）ＡＢＣ有限公司") == "连云港金鼎盛(国际)abc有限公司"
+
+
+def test_the_core_drops_places_and_legal_forms():
+    assert core(normalise("连云港金鼎盛国际要账有限公司")) == "金鼎盛国际要账"
+    assert core(normalise("江苏省连云港市海州区恒达贸易股份有限公司")) == "恒达贸易"
+    assert core(normalise("金鼎盛（连云港）贸易有限公司")) == "金鼎盛贸易"
+    # A name made only of place words keeps them rather than becoming empty.
+    assert core(normalise("连云港市有限公司")) == "连云港市"
+
+
+def test_pinyin_takes_the_common_reading_of_polyphones_in_phrases():
+    assert spellings("金鼎盛") == ("jindingsheng", "jds")
+    assert spellings("重庆长江银行") == ("chongqingchangjiangyinhang", "cqcjyh")
+    assert spellings("abc科技1号") == ("abckeji1hao", "abckj1h")

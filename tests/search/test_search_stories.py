@@ -1,0 +1,137 @@
+"""A visitor searching for an enterprise by code, name in any spelling, former name or person."""
+
+from __future__ import annotations
+
+from tests.search.conftest import (
+    HAIXIN_ACTIVE,
+    HAIXIN_REVOKED,
+    HENGXIN,
+    HENGXIN_BRANCH,
+    JDS,
+    QIAN,
+    RUIFENG,
+    reg_no,
+)
+from xinyong.search.service import search
+
+
+def codes(page) -> list[str]:
+    return [item.credit_code for item in page.items]
+
+
+def test_a_credit_code_finds_its_enterprise_however_it_is_typed(registry, session):
+    for typed in (JDS, JDS.lower(), f"{JDS[:8]}-{JDS[8:]}", f" {JDS[:6]} {JDS[6:]} "):
+        page = search(session, typed)
+        assert codes(page) == [JDS], typed
+        assert page.items[0].matched_field == "credit_code" and page.items[0].match == "exact"
+
+
+def test_a_legacy_registration_number_or_organisation_code_finds_the_enterprise(registry, session):
+    assert codes(search(session, reg_no(1))) == [JDS]
+    org = JDS[8:17]
+    page = search(session, f"{org[:8]}-{org[8]}")
+    assert codes(page) == [JDS] and page.items[0].matched_field == "org_code"
+
+
+def test_the_exact_name_comes_before_names_that_start_with_it(registry, session):
+    page = search(session, "江苏恒信律师事务所")
+    assert codes(page) == [HENGXIN, HENGXIN_BRANCH]
+    assert [i.match for i in page.items] == ["exact", "prefix"]
+    assert page.items[0].score > page.items[1].score
+
+
+def test_a_brand_word_finds_the_company_and_is_highlighted(registry, session):
+    page = search(session, "金鼎盛")
+    assert codes(page) == [JDS]
+    assert page.items[0].highlight == "连云港<mark>金鼎盛</mark>国际要账有限公司"
+
+
+def test_a_substring_from_the_middle_of_the_name_is_found(registry, session):
+    page = search(session, "国际要账")
+    assert codes(page) == [JDS] and page.items[0].match in ("prefix", "substring")
+
+
+def test_one_and_two_character_queries_work(registry, session):
+    assert set(codes(search(session, "鑫"))) == {HAIXIN_ACTIVE, HAIXIN_REVOKED}
+    assert codes(search(session, "恒信")) == [HENGXIN, HENGXIN_BRANCH]
+    assert codes(search(session, "宏图")) == [QIAN]
+
+
+def test_traditional_and_full_width_characters_find_simplified_names(registry, session):
+    page = search(session, "連雲港金鼎盛國際")
+    assert codes(page) == [JDS]
+    assert page.items[0].highlight == "<mark>连云港金鼎盛国际</mark>要账有限公司"
+    assert codes(search(session, "恒信律师事务所　")) == [HENGXIN, HENGXIN_BRANCH]
+    assert codes(search(session, "ｊｄｓ")) == [JDS]
+
+
+def test_pinyin_and_pinyin_initials_find_the_brand(registry, session):
+    for typed in ("jindingsheng", "JinDingSheng", "jds"):
+        page = search(session, typed)
+        assert codes(page)[0] == JDS, typed
+        assert page.items[0].highlight == "连云港<mark>金鼎盛</mark>国际要账有限公司", typed
+    assert search(session, "jds").items[0].matched_field == "initials"
+    assert search(session, "jindingsheng").items[0].matched_field == "pinyin"
+
+
+def test_a_name_with_one_wrong_character_is_found_by_fuzzy_matching(registry, session):
+    page = search(session, "金鼎胜国际要账")
+    assert codes(page)[:1] == [JDS]
+    assert page.items[0].match == "fuzzy" and page.items[0].score < 0.8
+    assert "<mark>" in page.items[0].highlight
+    assert codes(search(session, "瑞峰科技"))[:1] == [RUIFENG]
+
+
+def test_a_former_name_finds_the_renamed_enterprise(registry, session):
+    page = search(session, "瑞丰电子")
+    assert codes(page) == [RUIFENG]
+    item = page.items[0]
+    assert item.matched_field == "former_name" and item.name == "连云港瑞丰科技有限公司"
+    assert item.matched_text == "连云港<mark>瑞丰电子</mark>有限公司"
+
+
+def test_a_legal_representative_finds_the_companies_they_represent(registry, session):
+    page = search(session, "钱多多")
+    assert codes(page) == [QIAN]
+    assert page.items[0].matched_field == "legal_rep" and page.items[0].match == "exact"
+    assert page.items[0].matched_text == "<mark>钱多多</mark>"
+
+
+def test_an_active_company_comes_before_a_revoked_one_at_equal_match(registry, session):
+    page = search(session, "海鑫")
+    assert codes(page) == [HAIXIN_ACTIVE, HAIXIN_REVOKED]
+    assert [i.status for i in page.items] == ["存续", "吊销"]
+
+
+def test_filters_by_division_status_and_industry(registry, session):
+    assert codes(search(session, "恒信", division="320703")) == [HENGXIN]
+    # A city code covers its districts.
+    assert codes(search(session, "恒信", division="320700")) == [HENGXIN, HENGXIN_BRANCH]
+    assert codes(search(session, "海鑫", status="吊销")) == [HAIXIN_REVOKED]
+    assert codes(search(session, "海鑫", status="存续,在业")) == [HAIXIN_ACTIVE]
+    assert codes(search(session, "连云港", industry="租赁和商务服务业")) == [JDS]
+    assert codes(search(session, JDS, status="存续")) == []
+
+
+def test_results_come_in_pages(registry, session):
+    pages = [search(session, "测试", page=n, size=10) for n in (1, 2, 3)]
+    assert [p.total for p in pages] == [25, 25, 25]
+    assert [len(p.items) for p in pages] == [10, 10, 5]
+    seen = [code for p in pages for code in codes(p)]
+    assert len(set(seen)) == 25
+    assert search(session, "测试", page=4, size=10).items == []
+
+
+def test_nothing_matching_is_an_empty_page_not_an_error(registry, session):
+    for typed in ("不存在的企业名称", "   ", "zzzzqqq", "%", "_"):
+        page = search(session, typed)
+        assert page.total == 0 and page.items == [], typed
+
+
+def test_markup_in_names_is_escaped_in_highlights(engine, tmp_path, session):
+    from tests.search.conftest import load
+    from tests.support.registry_files import enterprise_row
+
+    load(engine, tmp_path / "d", [enterprise_row(9, **{"企业名称": "连云港<b>粗体</b>有限公司"})])
+    [item] = search(session, "粗体").items
+    assert item.highlight == "连云港&lt;b&gt;<mark>粗体</mark>&lt;/b&gt;有限公司"
