@@ -321,12 +321,57 @@ def _print_decoded(d: dict) -> None:
             console.print("  " + fmt(d[key]))
 
 
+def _search(query: str, as_json: bool) -> None:
+    import re
+
+    from xinyong.db import session_scope
+    from xinyong.search.service import search
+
+    try:
+        with session_scope() as session:
+            page = search(session, query)
+    except XinyongError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(page.model_dump(mode="json"))
+        return
+    table = Table("企业名称 name", "统一社会信用代码 code", "状态 status", "命中 match")
+    for item in page.items:
+        name = re.sub(
+            r"</?mark>",
+            lambda m: "[/bold]" if m.group().startswith("</") else "[bold]",
+            item.highlight,
+        )
+        table.add_row(name, item.credit_code, item.status, f"{item.matched_field}/{item.match}")
+    console.print(f"“{query}”：共 {page.total} 条 / {page.total} found")
+    console.print(table)
+
+
+@app.command("search-index")
+def search_index() -> None:
+    """重建搜索索引 / rebuild the search index from the registry."""
+    from xinyong.db import get_engine, upgrade
+    from xinyong.search.index import rebuild
+
+    upgrade()
+    with _progress() as bar:
+        task = bar.add_task("索引 indexing", total=None)
+        written = rebuild(
+            get_engine(), progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    console.print(f"搜索索引已重建，{written} 条 / search index rebuilt: {written} entries")
+
+
 @app.command()
 def lookup(value: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """查询企业档案 / look up an enterprise profile by code."""
+    """查询企业：代码显示档案，名称/拼音显示搜索结果 / a code shows the profile, a name searches."""
+    from xinyong.codes import check_code
     from xinyong.db import session_scope
     from xinyong.profile.service import enterprise_profile
 
+    if not check_code(value).valid:
+        _search(value, as_json)
+        return
     try:
         with session_scope() as session:
             p = enterprise_profile(session, value)

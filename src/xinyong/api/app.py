@@ -11,6 +11,7 @@ from xinyong import __version__
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
 from xinyong.db import get_engine, session_factory
+from xinyong.search import api as search_api
 from xinyong.settings import get_settings
 
 
@@ -38,6 +39,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     problems.install(app)
     app.include_router(codes.router)
+    app.include_router(search_api.router)
     app.include_router(enterprises.router)
     app.include_router(changes.router)
     app.include_router(sources.router)

@@ -19,10 +19,20 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+# Objects migrations create by hand, differently per dialect (the FTS5 search table and its
+# shadow tables, trigram and JSON indexes): autogenerate must neither add nor drop them.
+HAND_MADE = ("search_fts", "ix_search_entry_text_trgm", "ix_enterprise_former_names")
+
+
+def _include(obj, name, type_, reflected, compare_to) -> bool:
+    return not (name or "").startswith(HAND_MADE)
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        include_object=_include,
         # SQLite cannot ALTER most things; batch mode rebuilds tables so one migration fits both.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,

@@ -12,6 +12,7 @@ from xinyong.search.backends import backend_for
 from xinyong.search.models import SearchEntry
 from xinyong.search.normalise import core, normalise, spellings
 from xinyong.sources.ingest import Change
+from xinyong.sources.provenance import insert_many
 
 ENTERPRISES_LAYOUT = "registry.enterprises"
 STATUS_RANK = {"存续": 0, "在业": 0, "迁出": 1, "吊销": 2, "注销": 3}
@@ -51,12 +52,16 @@ def entries_for(ent: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def replace(
-    conn: Connection, enterprises: Iterable[Mapping[str, Any]], stale: Iterable[str] = ()
+    conn: Connection,
+    enterprises: Iterable[Mapping[str, Any]],
+    stale: Iterable[str] = (),
+    fresh: bool = False,
 ) -> int:
     """Re-index these enterprises (and drop entries of `stale` codes): one delete and one
-    insert per chunk, so a 2,000-row ingest batch costs a handful of statements."""
+    insert per chunk, so a 2,000-row ingest batch costs a handful of statements. `fresh`
+    enterprises were just inserted: they have no entries to delete."""
     ents = list(enterprises)
-    codes = list(dict.fromkeys([e["credit_code"] for e in ents] + list(stale)))
+    codes = [] if fresh else list(dict.fromkeys([e["credit_code"] for e in ents] + list(stale)))
     backend = backend_for(conn)
     written = 0
     for start in range(0, len(codes), _CHUNK):
@@ -67,7 +72,7 @@ def replace(
         batch = ents[start : start + _CHUNK]
         rows = [row for ent in batch for row in entries_for(ent)]
         if rows:
-            conn.execute(insert(_ENTRY), rows)
+            insert_many(conn, _ENTRY, rows)
             backend.written(conn, [e["credit_code"] for e in batch])
             written += len(rows)
     return written
@@ -85,7 +90,8 @@ def index_hook(conn: Connection, changes: list[Change]) -> None:
         if old_code and old_code != change.new["credit_code"]:
             stale.add(old_code)
     if current or stale:
-        replace(conn, current.values(), stale)
+        fresh = not stale and all(c.op == "insert" for c in changes)
+        replace(conn, current.values(), stale, fresh=fresh)
 
 
 _COLUMNS = [

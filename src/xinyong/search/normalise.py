@@ -111,6 +111,7 @@ def core(normalised_name: str) -> str:
     return text or normalised_name
 
 
+@lru_cache(maxsize=1 << 16)  # cores repeat across a registry; pypinyin is the costly part
 def spellings(normalised: str) -> tuple[str, str]:
     """(full pinyin without tones, initials) in the common reading (pypinyin's phrase data):
     金鼎盛 → (jindingsheng, jds). Other characters stand for themselves, one per letter."""

@@ -34,11 +34,19 @@ def holder_id() -> str:
 
 
 def change_hook() -> ChangeHook:
-    """The event rules (alerts) evaluated on every change a sync writes."""
+    """What every batch a sync writes feeds, in its transaction: the event rules (alerts)
+    and the search index."""
     from xinyong.alerts.engine import make_hook
     from xinyong.alerts.rules import load_rules
+    from xinyong.search.index import index_hook
 
-    return make_hook(load_rules())
+    hooks: list[ChangeHook] = [make_hook(load_rules()), index_hook]
+
+    def on_changes(conn, changes) -> None:
+        for hook in hooks:
+            hook(conn, changes)
+
+    return on_changes
 
 
 def run_syncs(
