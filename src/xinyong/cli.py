@@ -120,19 +120,6 @@ def _print_runs(rows) -> None:
             )
 
 
-def _import(folder: Path) -> None:
-    from xinyong.db import get_engine
-    from xinyong.registry.importer import import_registry_dir, read_manifest
-    from xinyong.sources.sync import LayoutRun
-
-    manifest = read_manifest(folder)
-    with _progress() as bar:
-        results = import_registry_dir(get_engine(), folder, progress=_stepper(bar, manifest))
-    _print_runs(
-        [("gsxt", LayoutRun(r.file, r.file, r.run_id, "succeeded", r.counts)) for r in results]
-    )
-
-
 def _stepper(bar: Progress, manifest: dict) -> Callable[[str, int], None]:
     tasks: dict[str, int] = {}
 
@@ -192,14 +179,18 @@ def _source_manifest(cfg) -> dict:
 
 @app.command("import-registry")
 def import_registry(folder: Path) -> None:
-    """导入登记数据文件夹 / import a registry (GSXT) file drop."""
+    """导入登记数据文件夹 / import a registry (GSXT) file drop, as a one-off gsxt sync."""
     from xinyong.db import upgrade
+    from xinyong.sources.config import get_source
 
     upgrade()
     try:
-        _import(folder)
+        # The same path as the scheduled sync (lease, rules, search index), on another folder.
+        cfg = get_source("gsxt").model_copy(update={"path": folder.resolve()})
     except XinyongError as exc:
         _fail(exc)
+    if not _sync_and_print([cfg]):
+        raise typer.Exit(1)
 
 
 def _serve(host: str, port: int, workers: int, scheduler: bool = True) -> None:

@@ -71,7 +71,9 @@ def import_registry_dir(
     source: str = REGISTRY_SOURCE,
     progress: Callable[[str, int], None] | None = None,
 ) -> list[FileResult]:
-    """Import every registry file present in a drop folder, enterprises first.
+    """Import every registry file present in a drop folder, enterprises first — the bare
+    import, without a sync's lease, event rules or search index (used by tests of the import
+    itself; operators use `xinyong sync` or `xinyong import-registry`).
 
     A manifest saying `"demo": true` marks every record as demo data wherever it is shown.
     """

@@ -1,0 +1,41 @@
+"""From the shell: check a code, import a registry drop, look an enterprise up by code or name."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+
+
+def _xinyong(*args: str, database_url: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, XINYONG_DATABASE_URL=database_url, COLUMNS="200")
+    return subprocess.run(
+        [sys.executable, "-m", "xinyong", *args], env=env, capture_output=True, text=True
+    )
+
+
+def test_code_check_exit_status_and_json(database_url):
+    good = _xinyong("code", credit_code(1), "--json", database_url=database_url)
+    assert (
+        good.returncode == 0 and json.loads(good.stdout)["decoded"]["division"]["code"] == "320706"
+    )
+    bad = _xinyong("code", credit_code(1)[:-1] + "I", database_url=database_url)
+    assert bad.returncode == 1 and "第18位" in bad.stdout
+
+
+def test_import_then_lookup_by_code_and_by_name(tmp_path, database_url):
+    write_enterprises(
+        tmp_path / "drop" / "enterprises.csv",
+        [enterprise_row(1, 企业名称="连云港金鼎盛国际要账有限公司")],
+    )
+    imported = _xinyong("import-registry", str(tmp_path / "drop"), database_url=database_url)
+    assert imported.returncode == 0, imported.stderr
+
+    by_code = _xinyong("lookup", credit_code(1), "--json", database_url=database_url)
+    assert json.loads(by_code.stdout)["enterprise"]["name"] == "连云港金鼎盛国际要账有限公司"
+    by_pinyin = _xinyong("lookup", "jds", "--json", database_url=database_url)
+    assert [i["credit_code"] for i in json.loads(by_pinyin.stdout)["items"]] == [credit_code(1)]
+    assert _xinyong("--version", database_url=database_url).stdout.startswith("xinyong ")
