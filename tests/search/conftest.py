@@ -9,7 +9,7 @@ from stdnum.iso7064 import mod_11_10
 
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
 from xinyong.registry.importer import REGISTRY_TARGETS
-from xinyong.search.index import index_hook
+from xinyong.search.index import ensure_complete, index_hook
 from xinyong.sources.ingest import Ingest
 from xinyong.sources.readers import open_source
 
@@ -66,7 +66,8 @@ def registry_rows() -> list[dict[str, str]]:
 
 
 def load(engine, folder: Path, rows: list[dict[str, str]], *, hook: bool = True) -> None:
-    """Import an enterprise file through the one ingest path, as a sync would."""
+    """Import an enterprise file through the one ingest path, then complete the index, as a
+    sync does (a first load is indexed in one pass at the end)."""
     path = write_enterprises(folder / "enterprises.csv", rows)
     drop = open_source(path, None)
     ingest = Ingest(
@@ -77,6 +78,8 @@ def load(engine, folder: Path, rows: list[dict[str, str]], *, hook: bool = True)
         on_changes=index_hook if hook else None,
     )
     ingest.run(drop.header, drop.rows)
+    if hook:
+        ensure_complete(engine)
 
 
 @pytest.fixture

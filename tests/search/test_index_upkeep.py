@@ -80,3 +80,15 @@ def test_upgrading_a_database_that_already_has_enterprises_indexes_them(tmp_path
         engine.dispose()
     finally:
         drop()
+
+
+def test_enterprises_a_killed_first_load_left_unindexed_are_indexed_by_the_next_sync(
+    engine, session, tmp_path
+):
+    from xinyong.search.index import ensure_complete
+
+    load(engine, tmp_path / "drop", registry_rows(), hook=False)  # landed, never indexed
+    assert search(session, "金鼎盛").total == 0
+    assert ensure_complete(engine) > 0
+    assert codes(search(session, "金鼎盛")) == [JDS]
+    assert ensure_complete(engine) == 0  # complete: nothing to do

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, select
 
 from xinyong.registry.models import Enterprise
 from xinyong.search.backends import backend_for
@@ -79,7 +79,11 @@ def replace(
 
 
 def index_hook(conn: Connection, changes: list[Change]) -> None:
-    """ChangeHook: re-index enterprises an ingest batch inserted or updated, in its transaction."""
+    """ChangeHook: re-index enterprises an ingest batch inserted or updated, in its transaction.
+
+    A source's first load is left to `ensure_complete`, which indexes it in one pass."""
+    if changes and changes[0].first_load:
+        return
     current: dict[str, Mapping[str, Any]] = {}
     stale: set[str] = set()
     for change in changes:
@@ -101,6 +105,16 @@ _COLUMNS = [
     Enterprise.legal_rep,
     Enterprise.status,
 ]
+
+
+def ensure_complete(engine: Engine, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the index when some enterprise has no entry (a first load, or a load that was
+    killed before it finished); every enterprise has at least its name entry. Returns the
+    rows written, 0 when the index was complete."""
+    with engine.connect() as conn:
+        enterprises = conn.execute(select(func.count()).select_from(Enterprise)).scalar_one()
+        indexed = conn.execute(select(func.count(func.distinct(_ENTRY.c.credit_code)))).scalar_one()
+    return rebuild(engine, progress) if indexed < enterprises else 0
 
 
 def rebuild(
@@ -132,7 +146,7 @@ def rebuild_connection(
     for part in result.partitions(batch_size):
         rows = [row for ent in part for row in entries_for(ent)]
         if rows:
-            conn.execute(insert(_ENTRY), rows)
+            insert_many(conn, _ENTRY, rows)
             written += len(rows)
         done += len(part)
         if progress:

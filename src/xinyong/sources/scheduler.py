@@ -77,6 +77,9 @@ def run_syncs(
             for run in result.runs
         ):
             relink_all(engine)
+        from xinyong.search.index import ensure_complete
+
+        ensure_complete(engine)
         return results
     finally:
         stop.set()
