@@ -15,7 +15,13 @@ from xinyong.errors import FileRefused
 from xinyong.sources.fields import FieldError
 from xinyong.sources.layouts import Layout
 from xinyong.sources.models import Reject, SyncRun
-from xinyong.sources.provenance import allocate_seq, business_columns, insert_many, write_versions
+from xinyong.sources.provenance import (
+    allocate_seq,
+    business_columns,
+    insert_many,
+    plain_indexes,
+    write_versions,
+)
 from xinyong.sources.readers import BrokenRow
 from xinyong.types import utcnow
 
@@ -115,11 +121,6 @@ def open_run(
             **Counts().as_columns(),
         ),
     ).scalar_one()
-
-
-def _plain_indexes(table: Table) -> list[Index]:
-    """Indexes we may drop and rebuild: not dialect-specific ones (they live in migrations)."""
-    return [ix for ix in table.indexes if getattr(ix, "_ddl_if", None) is None]
 
 
 def content_hash(values: dict[str, Any]) -> str:
@@ -354,12 +355,12 @@ class Ingest:
         table = self.target.table
         with self.engine.begin() as conn:
             # A bulk load killed before its end left indexes dropped: put them back first.
-            for index in _plain_indexes(table):
+            for index in plain_indexes(table):
                 index.create(conn, checkfirst=True)
             mine = select(table.c.id).where(table.c.source == self.source).limit(1)
             self.first_load = conn.execute(mine).first() is None
             if bulk and conn.execute(select(table.c.id).limit(1)).first() is None:
-                self._dropped = [ix for ix in _plain_indexes(table) if not ix.unique]
+                self._dropped = [ix for ix in plain_indexes(table) if not ix.unique]
                 for index in self._dropped:
                     index.drop(conn)
 
