@@ -70,19 +70,16 @@ class BadRow:
         }
 
 
-class BadRowMaker:
-    """Plans where bad rows go (spread evenly over the enterprises) and makes each one.
+class BadRowSchedule:
+    """When each planned bad row is due (after how many enterprises), and what it breaks."""
 
-    Bad rows come from their own random stream and their own code series: asking for them
-    adds rows but never changes the good ones.
-    """
+    plan: tuple = PLAN
 
-    def __init__(self, seed: int, count: int, enterprises: int) -> None:
-        self.rng = Random(f"{seed}:bad-rows")
-        self.mint = CodeMint(self.rng)
+    def __init__(self, rng: Random, count: int, after: list[int]) -> None:
+        self.rng = rng
+        self.mint = CodeMint(rng)
         self.count = count
-        # After which enterprise (1-based) each bad row is written.
-        self.after = [max(1, round((i + 1) * enterprises / (count + 1))) for i in range(count)]
+        self.after = after
         self.next = 0
 
     def due(self, done: int) -> list[int]:
@@ -94,7 +91,20 @@ class BadRowMaker:
         return out
 
     def problem(self, index: int) -> str:
-        return PLAN[index % len(PLAN)][1]
+        return self.plan[index % len(self.plan)][1]
+
+
+class BadRowMaker(BadRowSchedule):
+    """Plans where bad rows go (spread evenly over the enterprises) and makes each one.
+
+    Bad rows come from their own random stream and their own code series: asking for them
+    adds rows but never changes the good ones.
+    """
+
+    def __init__(self, seed: int, count: int, enterprises: int) -> None:
+        # After which enterprise (1-based) each bad row is written.
+        after = [max(1, round((i + 1) * enterprises / (count + 1))) for i in range(count)]
+        super().__init__(Random(f"{seed}:bad-rows"), count, after)
 
     def _corrupt(self, code: str, problem: str) -> str:
         r = self.rng.random

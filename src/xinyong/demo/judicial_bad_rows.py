@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from random import Random
 
-from xinyong.demo.bad_rows import IMPOSSIBLE_DATES
-from xinyong.demo.codes import USCC_ALPHABET, CodeMint
+from xinyong.demo.bad_rows import IMPOSSIBLE_DATES, BadRowSchedule
+from xinyong.demo.codes import USCC_ALPHABET
 from xinyong.demo.judicial import DEBTORS, DISHONEST, JUDICIAL_FILES, OUTSIDE_PLACES, PENALTIES, Row
 from xinyong.demo.judicial_vocab import BY_DISTRICT, COURTS
 
@@ -53,7 +53,7 @@ UNKNOWN = {"case_status": "审理中", "performance": "履行中", "party_catego
 _LETTERS = [c for c in USCC_ALPHABET if not c.isdigit() and c != "X"]
 
 
-class JudicialBadRowMaker:
+class JudicialBadRowMaker(BadRowSchedule):
     """Plans where bad judicial rows go and makes each one, from its own random stream.
 
     Their parties are firms from outside the city with codes from a series nothing else
@@ -61,24 +61,13 @@ class JudicialBadRowMaker:
     adds rows but never changes the good ones.
     """
 
+    plan = PLAN
+
     def __init__(self, seed: int, count: int, enterprises: int, as_of: str) -> None:
-        self.rng = Random(f"{seed}:judicial-bad-rows")
-        self.mint = CodeMint(self.rng)
-        self.count = count
-        self.as_of = as_of
         # Half a step after the registry's bad rows, so the two sets do not bunch together.
-        self.after = [round((i + 1.5) * enterprises / (count + 1)) for i in range(count)]
-        self.next = 0
-
-    def due(self, done: int) -> list[int]:
-        out = []
-        while self.next < self.count and self.after[self.next] <= done:
-            out.append(self.next)
-            self.next += 1
-        return out
-
-    def problem(self, index: int) -> str:
-        return PLAN[index % len(PLAN)][1]
+        after = [round((i + 1.5) * enterprises / (count + 1)) for i in range(count)]
+        super().__init__(Random(f"{seed}:judicial-bad-rows"), count, after)
+        self.as_of = as_of
 
     def _corrupt(self, code: str, problem: str) -> str:
         r = self.rng.random
