@@ -27,7 +27,9 @@ class CodeCheckOut(BaseModel):
     decoded: dict[str, Any]
 
 
-@router.get("/{code}", response_model=CodeCheckOut, summary="校验并解析代码 / Validate and decode a code")
+@router.get(
+    "/{code}", response_model=CodeCheckOut, summary="校验并解析代码 / Validate and decode a code"
+)
 def get_code(code: str) -> dict[str, Any]:
     """Always 200: `valid` says whether the code is lawful; `errors` say exactly why not."""
     return check_code(code).to_dict()

@@ -15,7 +15,8 @@ router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 def get_enterprise(
     code: str,
     as_known_on: date | None = Query(
-        None, description="回溯：该日结束时平台掌握的信息 / what we knew at the end of this day (UTC)"
+        None,
+        description="回溯：该日结束时平台掌握的信息 / what we knew at the end of this day (UTC)",
     ),
     session: Session = Depends(get_session),
 ) -> EnterpriseProfile:

@@ -12,7 +12,9 @@ from xinyong.errors import XinyongError
 PROBLEM = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, type_: str, instance: str, **extra) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, type_: str, instance: str, **extra
+) -> JSONResponse:
     body = {"type": type_, "title": title, "status": status, "detail": detail, "instance": instance}
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM)

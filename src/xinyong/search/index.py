@@ -12,7 +12,7 @@ from xinyong.search.backends import backend_for
 from xinyong.search.models import SearchEntry
 from xinyong.search.normalise import core, normalise, spellings
 from xinyong.sources.ingest import Change
-from xinyong.sources.provenance import indexes_deferred, insert_many
+from xinyong.sources.provenance import insert_many
 
 ENTERPRISES_LAYOUT = "registry.enterprises"
 STATUS_RANK = {"存续": 0, "在业": 0, "迁出": 1, "吊销": 2, "注销": 3}
@@ -141,16 +141,15 @@ def rebuild_connection(
     backend.cleared(conn)
     conn.execute(delete(_ENTRY))
     written = done = 0
-    with indexes_deferred(conn, _ENTRY):
-        result = conn.execute(select(*_COLUMNS).order_by(Enterprise.id)).mappings()
-        # Partitions keep memory flat on a million enterprises.
-        for part in result.partitions(batch_size):
-            rows = [row for ent in part for row in entries_for(ent)]
-            if rows:
-                insert_many(conn, _ENTRY, rows)
-                written += len(rows)
-            done += len(part)
-            if progress:
-                progress(done, total)
+    result = conn.execute(select(*_COLUMNS).order_by(Enterprise.id)).mappings()
+    # Partitions keep memory flat on a million enterprises.
+    for part in result.partitions(batch_size):
+        rows = [row for ent in part for row in entries_for(ent)]
+        if rows:
+            insert_many(conn, _ENTRY, rows)
+            written += len(rows)
+        done += len(part)
+        if progress:
+            progress(done, total)
     backend.rebuilt(conn)
     return written

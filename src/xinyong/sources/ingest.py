@@ -359,7 +359,10 @@ class Ingest:
                 index.create(conn, checkfirst=True)
             mine = select(table.c.id).where(table.c.source == self.source).limit(1)
             self.first_load = conn.execute(mine).first() is None
-            if bulk and conn.execute(select(table.c.id).limit(1)).first() is None:
+            # SQLite only: there the one writer excludes readers anyway, while on PostgreSQL
+            # DROP INDEX would wait for (and then block) every open reader of the table.
+            sqlite = conn.dialect.name == "sqlite"
+            if bulk and sqlite and conn.execute(select(table.c.id).limit(1)).first() is None:
                 self._dropped = [ix for ix in plain_indexes(table) if not ix.unique]
                 for index in self._dropped:
                     index.drop(conn)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -196,15 +194,3 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 def plain_indexes(table: Table) -> list[Index]:
     """Indexes we may drop and rebuild: not dialect-specific ones (they live in migrations)."""
     return [ix for ix in table.indexes if getattr(ix, "_ddl_if", None) is None]
-
-
-@contextmanager
-def indexes_deferred(conn: Connection, table: Table) -> Iterator[None]:
-    """Within the caller's transaction: drop the table's secondary indexes, let the caller
-    refill it, build them once at the end (sorting once beats updating a B-tree per row)."""
-    dropped = [ix for ix in plain_indexes(table) if not ix.unique]
-    for index in dropped:
-        index.drop(conn)
-    yield
-    for index in dropped:
-        index.create(conn)
