@@ -11,7 +11,10 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from xinyong.alerts.engine import make_hook
+from xinyong.alerts.rules import load_rules
 from xinyong.errors import XinyongError
+from xinyong.search.index import ensure_complete, index_hook
 from xinyong.settings import get_settings
 from xinyong.sources import lock
 from xinyong.sources.config import SourceConfig, load_sources
@@ -36,10 +39,6 @@ def holder_id() -> str:
 def change_hook() -> ChangeHook:
     """What every batch a sync writes feeds, in its transaction: the event rules (alerts)
     and the search index."""
-    from xinyong.alerts.engine import make_hook
-    from xinyong.alerts.rules import load_rules
-    from xinyong.search.index import index_hook
-
     hooks: list[ChangeHook] = [make_hook(load_rules()), index_hook]
 
     def on_changes(conn, changes) -> None:
@@ -77,8 +76,6 @@ def run_syncs(
             for run in result.runs
         ):
             relink_all(engine)
-        from xinyong.search.index import ensure_complete
-
         ensure_complete(engine)
         return results
     finally:
