@@ -172,7 +172,7 @@ def _sync_and_print(configs) -> bool:
 
 
 def _source_manifest(cfg) -> dict:
-    from xinyong.registry.importer import read_manifest
+    from xinyong.sources.readers import read_manifest
 
     return read_manifest(cfg.folder()) if cfg.transport == "files" and cfg.folder().is_dir() else {}
 
@@ -242,8 +242,8 @@ def demo(
     """一键演示：建库、生成并导入演示数据、启动服务 / one-command demo."""
     from xinyong.db import upgrade
     from xinyong.demo.generator import generate
-    from xinyong.registry.importer import read_manifest
     from xinyong.settings import get_settings
+    from xinyong.sources.readers import read_manifest
 
     upgrade()
     folder = get_settings().data_dir / "demo"

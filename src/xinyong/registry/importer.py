@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from xinyong.sources.layouts import (
     REGISTRY_LICENCES,
     REGISTRY_SHAREHOLDERS,
 )
+from xinyong.sources.readers import read_manifest
 
 REGISTRY_SOURCE = "gsxt"
 
@@ -50,11 +50,6 @@ REGISTRY_TARGETS = {
     REGISTRY_LICENCES.name: Target(REGISTRY_LICENCES, Licence.__table__),
     REGISTRY_ABNORMAL.name: Target(REGISTRY_ABNORMAL, AbnormalEntry.__table__),
 }
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    path = folder / "manifest.json"
-    return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
 def import_file(

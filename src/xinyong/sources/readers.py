@@ -231,3 +231,9 @@ def open_source(path: Path, encoding: str | None = None) -> SourceFile:
         f"file {path.name} has an unsupported type, expected .csv, .xlsx or .jsonl",
         file=str(path),
     )
+
+
+def read_manifest(folder: Path) -> dict:
+    """A drop folder's `manifest.json` (e.g. `{"demo": true}`), or {} when it has none."""
+    path = folder / "manifest.json"
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}

@@ -18,7 +18,7 @@ from xinyong.sources.config import SourceConfig
 from xinyong.sources.http import UpstreamClient
 from xinyong.sources.ingest import ChangeHook, Counts, Ended, Ingest, open_run
 from xinyong.sources.models import SyncRun
-from xinyong.sources.readers import cell_text, open_source
+from xinyong.sources.readers import cell_text, open_source, read_manifest
 from xinyong.sources.targets import all_targets
 from xinyong.types import utcnow
 
@@ -104,7 +104,7 @@ def sync_files(
 ):
     """Each drop file through its layout; a file identical to the last one imported is skipped."""
     result = SyncResult(cfg.name)
-    manifest = _manifest(cfg.folder())
+    manifest = read_manifest(cfg.folder())
     demo = cfg.demo or bool(manifest.get("demo"))
     for path, layout_name in _drop_files(cfg):
         digest = _digest(path)
@@ -153,12 +153,6 @@ def sync_files(
             LayoutRun(layout_name, str(path), ingest.run_id, "succeeded", ingest.counts)
         )
     return result
-
-
-def _manifest(folder: Path) -> dict[str, Any]:
-    from xinyong.registry.importer import read_manifest
-
-    return read_manifest(folder)
 
 
 def _cells(header: list[str], record: dict[str, Any]) -> list[str]:
