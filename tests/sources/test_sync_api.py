@@ -123,7 +123,7 @@ def test_a_killed_sync_resumes_from_its_last_checkpoint(
         os.environ,
         XINYONG_DATABASE_URL=database_url,
         XINYONG_SOURCES_FILE=str(tmp_path / "sources.yaml"),
-        XINYONG_SYNC_LEASE_SECONDS="2",
+        XINYONG_SYNC_LEASE_SECONDS="8",  # long enough to outlive the next process's start-up
     )
     command = [sys.executable, "-m", "xinyong", "sync", "upstream"]
     killed = subprocess.Popen(
@@ -142,7 +142,7 @@ def test_a_killed_sync_resumes_from_its_last_checkpoint(
 
     refused = subprocess.run(command, env=env, capture_output=True, timeout=60)
     assert refused.returncode == 1 and "another process" in refused.stderr.decode()
-    time.sleep(2.5)  # the dead process's lease runs out
+    time.sleep(8.5)  # the dead process's lease runs out
 
     finished = subprocess.run(command, env=env, capture_output=True, timeout=60)
     assert finished.returncode == 0, finished.stderr.decode()
