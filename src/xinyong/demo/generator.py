@@ -17,29 +17,47 @@ from xinyong.demo.judicial import JUDICIAL_FILES, Judicial, Row
 from xinyong.demo.judicial_bad_rows import JudicialBadRowMaker
 from xinyong.demo.model import Enterprise, child_rows, column_order, enterprise_row, iso
 from xinyong.demo.sector import SECTOR_SIZE, build_sector
-from xinyong.sources.layouts import REGISTRY_FILES
+from xinyong.sources.layouts import REGISTRY_FILES, Layout
 
 DEMO_AS_OF = date(2026, 11, 20)
 MANIFEST = "manifest.json"
 PROGRESS_EVERY = 5000
 
 
-class _Files:
-    """The four CSV files, open for streaming, with their row counts."""
+class _CsvSet:
+    """A set of drop files, one per layout, open for streaming with their headers written."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, layouts: dict[str, Layout]) -> None:
         self._handles: list[TextIO] = []
         self.writers: dict[str, Any] = {}
-        self.orders: dict[str, list[int] | None] = {}
         self.counts: dict[str, int] = {}
-        for name, layout in REGISTRY_FILES.items():
+        for name, layout in layouts.items():
             fh = open(out_dir / name, "w", encoding="utf-8", newline="", buffering=1 << 20)  # noqa: SIM115
             self._handles.append(fh)
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(layout.headers)
             self.writers[name] = writer
-            self.orders[name] = column_order(layout)
             self.counts[name] = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for fh in self._handles:
+            fh.close()
+
+
+class _Files(_CsvSet):
+    """The four registry CSV files, with their row counts."""
+
+    def __init__(self, out_dir: Path) -> None:
+        super().__init__(out_dir, REGISTRY_FILES)
+        self.orders = {name: column_order(layout) for name, layout in REGISTRY_FILES.items()}
 
     def write(self, name: str, rows: list[list[str]]) -> None:
         if not rows:
@@ -57,53 +75,21 @@ class _Files:
         self.write("licences.csv", licences)
         self.write("abnormal.csv", abnormal)
 
-    def __enter__(self) -> _Files:
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        for fh in self._handles:
-            fh.close()
-
-
-class _JudicialFiles:
+class _JudicialFiles(_CsvSet):
     """The enforcement and penalty CSV files: rows by field key, written in layout order."""
 
     def __init__(self, out_dir: Path) -> None:
-        self._handles: list[TextIO] = []
-        self.writers: dict[str, Any] = {}
-        self.keys: dict[str, list[str]] = {}
-        self.counts: dict[str, int] = {}
-        for name, layout in JUDICIAL_FILES.items():
-            fh = open(out_dir / name, "w", encoding="utf-8", newline="", buffering=1 << 20)  # noqa: SIM115
-            self._handles.append(fh)
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(layout.headers)
-            self.writers[name] = writer
-            self.keys[name] = [f.key for f in layout.fields]
-            self.counts[name] = 0
+        super().__init__(out_dir, JUDICIAL_FILES)
+        self.keys = {
+            name: [f.key for f in layout.fields] for name, layout in JUDICIAL_FILES.items()
+        }
 
     def write(self, name: str, row: Row) -> int:
         """Write one row; returns its line in the file (line 1 is the header)."""
         self.writers[name].writerow([row.get(k, "") for k in self.keys[name]])
         self.counts[name] += 1
         return self.counts[name] + 1
-
-    def __enter__(self) -> _JudicialFiles:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        for fh in self._handles:
-            fh.close()
 
 
 def generate(
