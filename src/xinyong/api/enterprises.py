@@ -6,6 +6,8 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from xinyong.api.deps import get_session
+from xinyong.profile.related import related_enterprises
+from xinyong.profile.schemas import RelatedEnterprises
 from xinyong.profile.service import EnterpriseProfile, enterprise_profile
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
@@ -22,3 +24,16 @@ def get_enterprise(
 ) -> EnterpriseProfile:
     at = datetime.combine(as_known_on, time.max, UTC) if as_known_on else None
     return enterprise_profile(session, code, at)
+
+
+@router.get(
+    "/{code}/related",
+    response_model=RelatedEnterprises,
+    summary="周边风险：关联企业 / Related enterprises (shared people, shareholding)",
+)
+def get_related(
+    code: str,
+    hops: int = Query(2, ge=1, le=2, description="关联层级 / links away (1 or 2)"),
+    session: Session = Depends(get_session),
+) -> RelatedEnterprises:
+    return related_enterprises(session, code, hops=hops)

@@ -10,6 +10,8 @@ from xinyong.enforcement.schemas import EnforcementRecords
 from xinyong.enforcement.service import records_for as enforcement_for
 from xinyong.penalties.schemas import PenaltyOut
 from xinyong.penalties.service import records_for as penalties_for
+from xinyong.profile.related import related_enterprises
+from xinyong.profile.schemas import RelatedEnterprises
 from xinyong.registry.schemas import ProfileOut
 from xinyong.registry.service import profile as registry_profile
 
@@ -20,6 +22,7 @@ class EnterpriseProfile(ProfileOut):
 
     enforcement: EnforcementRecords | None = None
     penalties: list[PenaltyOut] | None = None
+    related: RelatedEnterprises | None = None  # 周边风险
 
 
 def enterprise_profile(
@@ -31,4 +34,5 @@ def enterprise_profile(
         credit_code = registry.enterprise.credit_code
         profile.enforcement = enforcement_for(session, credit_code)
         profile.penalties = penalties_for(session, credit_code)
+        profile.related = related_enterprises(session, credit_code)
     return profile

@@ -1,0 +1,279 @@
+"""Related enterprises (周边风险): companies linked through the same people or by ownership."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.enforcement.models import DishonestRecord, EnforcementCase
+from xinyong.penalties.models import Penalty
+from xinyong.profile.schemas import (
+    CommonName,
+    RecordCounts,
+    RelatedEnterprise,
+    RelatedEnterprises,
+    RelationLink,
+)
+from xinyong.registry.models import AbnormalEntry, Enterprise, Shareholder
+from xinyong.registry.service import find_enterprise
+from xinyong.types import utcnow
+
+NATURAL = "自然人股东"
+LEGAL_REP = "legal_rep"
+SHAREHOLDER = "shareholder"
+ROLE_ZH = {LEGAL_REP: "法定代表人", SHAREHOLDER: "股东"}
+# GSXT publishes people by name only, so a shared name is the link. A name found in more
+# enterprises than this is too common to say it is the same person: it is reported, not followed.
+COMMON_NAME_LIMIT = 12
+PENALTY_YEARS = 3
+ACTIVE = ("存续", "在业")
+_CHUNK = 500
+
+
+@dataclass
+class _Node:
+    """An enterprise reached by the walk, and the links that reached it."""
+
+    ent: Enterprise
+    hops: int
+    via: list[RelationLink] = field(default_factory=list)
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    items = sorted(set(values))
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _enterprises(session: Session, codes: Iterable[str]) -> dict[str, Enterprise]:
+    found: dict[str, Enterprise] = {}
+    for chunk in _chunks(codes):
+        for ent in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(chunk))):
+            found[ent.credit_code] = ent
+    return found
+
+
+def _people(session: Session, ents: list[Enterprise]) -> dict[str, dict[str, set[str]]]:
+    """Per enterprise: person name → roles (legal_rep, shareholder) held there now."""
+    people: dict[str, dict[str, set[str]]] = {e.credit_code: {} for e in ents}
+    for e in ents:
+        if e.legal_rep:
+            people[e.credit_code].setdefault(e.legal_rep, set()).add(LEGAL_REP)
+    for chunk in _chunks(people):
+        rows = session.execute(
+            select(Shareholder.credit_code, Shareholder.name).where(
+                Shareholder.credit_code.in_(chunk),
+                Shareholder.kind == NATURAL,
+                Shareholder.ended_on.is_(None),
+            )
+        )
+        for code, name in rows:
+            people[code].setdefault(name, set()).add(SHAREHOLDER)
+    return people
+
+
+def _roles_of(session: Session, names: list[str]) -> dict[str, dict[str, set[str]]]:
+    """Per person name: credit code → roles held there, over the whole registry."""
+    found: dict[str, dict[str, set[str]]] = {n: {} for n in names}
+    for chunk in _chunks(names):
+        for name, code in session.execute(
+            select(Enterprise.legal_rep, Enterprise.credit_code).where(
+                Enterprise.legal_rep.in_(chunk)
+            )
+        ):
+            found[name].setdefault(code, set()).add(LEGAL_REP)
+        for name, code in session.execute(
+            select(Shareholder.name, Shareholder.credit_code).where(
+                Shareholder.name.in_(chunk),
+                Shareholder.kind == NATURAL,
+                Shareholder.ended_on.is_(None),
+            )
+        ):
+            found[name].setdefault(code, set()).add(SHAREHOLDER)
+    return found
+
+
+def _ownership(session: Session, codes: list[str]) -> list[tuple[str, str]]:
+    """(owner, owned) credit-code pairs where one of these enterprises holds shares in
+    another registered enterprise, or another holds shares in one of them."""
+    pairs: list[tuple[str, str]] = []
+    for chunk in _chunks(codes):
+        for owned, owner in session.execute(
+            select(Shareholder.credit_code, Shareholder.id_number).where(
+                Shareholder.credit_code.in_(chunk),
+                Shareholder.kind != NATURAL,
+                Shareholder.ended_on.is_(None),
+                func.length(Shareholder.id_number) == 18,
+            )
+        ):
+            pairs.append((owner, owned))
+        for owned, owner in session.execute(
+            select(Shareholder.credit_code, Shareholder.id_number).where(
+                Shareholder.id_number.in_(chunk), Shareholder.ended_on.is_(None)
+            )
+        ):
+            pairs.append((owner, owned))
+    return pairs
+
+
+def _roles_text(roles: set[str]) -> str:
+    return "、".join(ROLE_ZH[r] for r in sorted(roles))
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _counts(session: Session, codes: list[str], today: date) -> dict[str, RecordCounts]:
+    counts = {c: RecordCounts() for c in codes}
+    since = _years_before(today, PENALTY_YEARS)
+    queries = (
+        ("dishonest", DishonestRecord.linked_credit_code, DishonestRecord.ended_on.is_(None)),
+        ("enforcement", EnforcementCase.linked_credit_code, EnforcementCase.ended_on.is_(None)),
+        ("penalties", Penalty.linked_credit_code, Penalty.decided_on >= since),
+        (
+            "abnormal",
+            AbnormalEntry.credit_code,
+            AbnormalEntry.ended_on.is_(None) & AbnormalEntry.removed_on.is_(None),
+        ),
+    )
+    for chunk in _chunks(codes):
+        for attr, column, condition in queries:
+            rows = session.execute(
+                select(column, func.count()).where(column.in_(chunk), condition).group_by(column)
+            )
+            for code, n in rows:
+                setattr(counts[code], attr, n)
+    return counts
+
+
+def _risks(ent: Enterprise, counts: RecordCounts) -> list[str]:
+    """Plain notes a creditor should read about a related enterprise."""
+    notes = []
+    if ent.status not in ACTIVE:
+        reason = f"（{ent.status_reason}）" if ent.status_reason else ""
+        notes.append(f"登记状态：{ent.status}{reason} / status: {ent.status}")
+    if counts.dishonest:
+        notes.append(
+            f"失信被执行人记录 {counts.dishonest} 条 / {counts.dishonest} dishonest-debtor entries"
+        )
+    if counts.enforcement:
+        notes.append(
+            f"未结被执行案件 {counts.enforcement} 件 / {counts.enforcement} open enforcement cases"
+        )
+    if counts.penalties:
+        notes.append(
+            f"近{PENALTY_YEARS}年行政处罚 {counts.penalties} 件 / {counts.penalties} penalties in {PENALTY_YEARS} years"
+        )
+    if counts.abnormal:
+        notes.append(f"列入经营异常名录 / on the abnormal-operation list ({counts.abnormal})")
+    return notes
+
+
+def _gravity(item: RelatedEnterprise) -> int:
+    r = item.records
+    revoked = 0 if item.status in ACTIVE else (4 if item.status_reason else 2)
+    return revoked + 4 * r.dishonest + 2 * r.enforcement + r.penalties + r.abnormal
+
+
+def related_enterprises(
+    session: Session, code: str, *, hops: int = 2, today: date | None = None
+) -> RelatedEnterprises:
+    """Enterprises one and two hops away through a shared legal representative or natural-person
+    shareholder (matched by name, as GSXT publishes no ID numbers) or through shareholding.
+
+    Each comes with how it is linked, its status and its record counts, so the classic pattern
+    shows: the people of a revoked debt-collection company behind a new "consulting" firm.
+    """
+    root = find_enterprise(session, code)
+    today = today or utcnow().date()
+    nodes: dict[str, _Node] = {root.credit_code: _Node(root, 0)}
+    frontier = [root]
+    followed: set[str] = set()
+    common: dict[str, int] = {}
+    for hop in range(1, hops + 1):
+        found: dict[str, list[RelationLink]] = {}
+        people = _people(session, frontier)
+        names = sorted({n for per in people.values() for n in per} - followed - set(common))
+        roles_of = _roles_of(session, names)
+        followed.update(names)
+        by_code = {e.credit_code: e for e in frontier}
+        for here, per in people.items():
+            for name, roles_here in per.items():
+                where = roles_of.get(name)
+                if where is None:
+                    continue
+                if len(where) > COMMON_NAME_LIMIT:
+                    common[name] = len(where)
+                    continue
+                for there, roles_there in where.items():
+                    if there in nodes:
+                        continue
+                    found.setdefault(there, []).append(
+                        RelationLink(
+                            kind="person",
+                            through_code=here,
+                            through_name=by_code[here].name,
+                            person=name,
+                            role_through=_roles_text(roles_here),
+                            role_related=_roles_text(roles_there),
+                            basis="同名 / same name",
+                        )
+                    )
+        for owner, owned in _ownership(session, list(by_code)):
+            here, there = (owner, owned) if owner in by_code else (owned, owner)
+            if there in nodes or here not in by_code:
+                continue
+            found.setdefault(there, []).append(
+                RelationLink(
+                    kind="ownership",
+                    through_code=here,
+                    through_name=by_code[here].name,
+                    role_through="被投资企业" if here == owned else "股东",
+                    role_related="股东" if there == owner else "被投资企业",
+                    basis="股东登记 / shareholder register",
+                )
+            )
+        ents = _enterprises(session, found)
+        frontier = []
+        for there, links in found.items():
+            if there in ents:
+                nodes[there] = _Node(ents[there], hop, links)
+                frontier.append(ents[there])
+        if not frontier:
+            break
+
+    related = [n for c, n in nodes.items() if c != root.credit_code]
+    counts = _counts(session, [n.ent.credit_code for n in related], today)
+    items = [
+        RelatedEnterprise(
+            credit_code=n.ent.credit_code,
+            name=n.ent.name,
+            status=n.ent.status,
+            status_date=n.ent.status_date,
+            status_reason=n.ent.status_reason,
+            legal_rep=n.ent.legal_rep,
+            hops=n.hops,
+            via=n.via,
+            records=counts[n.ent.credit_code],
+            risks=_risks(n.ent, counts[n.ent.credit_code]),
+        )
+        for n in related
+    ]
+    # Nearer before farther, and within a hop the gravest first: that is what a reader seeks.
+    items.sort(key=lambda i: (i.hops, -_gravity(i), i.credit_code))
+    return RelatedEnterprises(
+        credit_code=root.credit_code,
+        hops=hops,
+        items=items,
+        common_names=[CommonName(name=n, enterprises=c) for n, c in sorted(common.items())],
+        penalty_years=PENALTY_YEARS,
+        computed_on=today,
+    )
