@@ -21,7 +21,13 @@ def run_migrations_online() -> None:
 
 # Objects migrations create by hand, differently per dialect (the FTS5 search table and its
 # shadow tables, trigram and JSON indexes): autogenerate must neither add nor drop them.
-HAND_MADE = ("search_fts", "ix_search_entry_text_trgm", "ix_enterprise_former_names")
+HAND_MADE = (
+    "search_fts",
+    "search_chars",
+    "ix_search_entry_text_trgm",
+    "ix_search_entry_chars",
+    "ix_enterprise_former_names",
+)
 
 
 def _include(obj, name, type_, reflected, compare_to) -> bool:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, text
 
 FTS_TABLE = "search_fts"
+CHARS_TABLE = "search_chars"
 _CHUNK = 500
 
 
@@ -16,13 +17,22 @@ def like_escape(value: str) -> str:
 
 
 class Backend(Protocol):
-    """What the index and the service need from a database engine."""
+    """What the index and the service need from a database engine.
+
+    Two indexes serve substring matches: trigrams for queries of three or more characters,
+    and single characters (of 字号 cores and legal representatives only) for one- and
+    two-character queries, which trigrams cannot serve."""
 
     def contains(self, query: str, params: dict[str, Any]) -> str:
         """A WHERE fragment on `s` (search_entry) true when s.text contains the query."""
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
-        """A WHERE fragment on `s` true when s.text contains any of the units."""
+        """A WHERE fragment on `s` true when s.text contains any of the units (all of three
+        or more characters, or all of one or two)."""
+
+    def rarity(self, units: list[str], width: int = 3) -> dict[str, int] | None:
+        """How many entries hold each unit (an upper bound for units of one or two
+        characters), when the engine can tell cheaply; None when it cannot."""
 
     def position(self, column: str, param: str) -> str:
         """An SQL expression > 0 when the text contains the parameter (1-based position)."""
@@ -40,6 +50,23 @@ class Backend(Protocol):
         """Every entry has been written anew (full rebuild)."""
 
 
+# The entry kinds the character index holds: what a one- or two-character query can mean.
+CHAR_KINDS = ("core", "legal_rep")
+# A trigram query ANDs at most this many of the query's rarest trigrams, then checks the
+# whole query with instr(): reading the postings of 有限公 for every name costs more than it
+# narrows.
+MAX_TRIGRAMS = 3
+
+
+def _phrase(unit: str) -> str:
+    return '"' + unit.replace('"', '""') + '"'
+
+
+def _spaced(value: str) -> str:
+    """One token per character for the unicode61 tokenizer."""
+    return " ".join(ch for ch in value if not ch.isspace())
+
+
 def _chunks(codes: Iterable[str]) -> Iterable[list[str]]:
     items = list(codes)
     for start in range(0, len(items), _CHUNK):
@@ -52,72 +79,136 @@ def _in_params(chunk: list[str]) -> tuple[str, dict[str, str]]:
 
 
 class SqliteFts:
-    """FTS5 with the trigram tokenizer (SQLite ≥ 3.34). Trigram MATCH needs three characters,
-    so one- and two-character queries use instr() on the same rows."""
+    """FTS5: `search_fts` (trigram tokenizer) over every entry, and `search_chars` (one
+    unicode61 token per character) over cores and legal representatives for short queries."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _documents(self, table: str, terms: set[str]) -> dict[str, int]:
+        marks = {f"r{i}": t for i, t in enumerate(sorted(terms))}
+        rows = self.conn.execute(
+            text(
+                f"SELECT term, doc FROM {table}_vocab "
+                f"WHERE term IN ({', '.join(':' + m for m in marks)})"
+            ),
+            marks,
+        )
+        return dict(rows.all())
+
+    def rarity(self, units: list[str], width: int = 3) -> dict[str, int] | None:
+        if width >= 3:
+            docs = self._documents(FTS_TABLE, {u.lower() for u in units})
+            return {u: docs.get(u.lower(), 0) for u in units}
+        # The character index counts characters: a bigram is at most as common as its rarer one.
+        docs = self._documents(CHARS_TABLE, {ch.lower() for u in units for ch in u})
+        return {u: min(docs.get(ch.lower(), 0) for ch in u) for u in units}
 
     def contains(self, query: str, params: dict[str, Any]) -> str:
-        if len(query) >= 3:
-            # A quoted string is a phrase of consecutive trigrams: a substring match.
-            params["fts"] = '"' + query.replace('"', '""') + '"'
-            return f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts)"
         params["needle"] = query
-        return "instr(s.text, :needle) > 0"
+        if len(query) >= 3:
+            grams = list(dict.fromkeys(query[i : i + 3].lower() for i in range(len(query) - 2)))
+            counts = self.rarity(grams, 3)
+            rarest = sorted(grams, key=lambda g: counts[g])[:MAX_TRIGRAMS]
+            params["fts"] = " AND ".join(_phrase(g) for g in rarest)
+            return (
+                f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts) "
+                "AND instr(s.text, :needle) > 0"
+            )
+        params["chars"] = _phrase(_spaced(query))
+        return (
+            f"s.id IN (SELECT rowid FROM {CHARS_TABLE} WHERE {CHARS_TABLE} MATCH :chars) "
+            "AND instr(s.text, :needle) > 0"
+        )
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
         if all(len(u) >= 3 for u in units):
-            params["fts_any"] = " OR ".join('"' + u.replace('"', '""') + '"' for u in units)
+            params["fts_any"] = " OR ".join(_phrase(u) for u in units)
             return f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_any)"
-        names = [f"any{i}" for i in range(len(units))]
-        params.update(zip(names, units, strict=True))
-        return "(" + " OR ".join(f"instr(s.text, :{n}) > 0" for n in names) + ")"
+        params["chars_any"] = " OR ".join(_phrase(_spaced(u)) for u in units)
+        return f"s.id IN (SELECT rowid FROM {CHARS_TABLE} WHERE {CHARS_TABLE} MATCH :chars_any)"
 
     def position(self, column: str, param: str) -> str:
         return f"instr({column}, :{param})"
 
+    def _index(self, conn: Connection, where: str, params: dict[str, Any]) -> None:
+        conn.execute(
+            text(f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, text FROM search_entry {where}"),
+            params,
+        )
+        kinds = ", ".join(f"'{k}'" for k in CHAR_KINDS)
+        rows = conn.execute(
+            text(
+                f"SELECT id, text FROM search_entry {where or 'WHERE 1 = 1'} AND kind IN ({kinds})"
+            ),
+            params,
+        ).all()
+        if rows:
+            conn.exec_driver_sql(
+                f"INSERT INTO {CHARS_TABLE}(rowid, text) VALUES (?, ?)",
+                [(i, _spaced(t)) for i, t in rows],
+            )
+
     def written(self, conn: Connection, codes: Iterable[str]) -> None:
         for chunk in _chunks(codes):
             marks, params = _in_params(chunk)
-            conn.execute(
-                text(
-                    f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, text FROM search_entry "
-                    f"WHERE credit_code IN ({marks})"
-                ),
-                params,
-            )
+            self._index(conn, f"WHERE credit_code IN ({marks})", params)
 
     def removing(self, conn: Connection, codes: Iterable[str]) -> None:
         for chunk in _chunks(codes):
             marks, params = _in_params(chunk)
-            conn.execute(
-                text(
-                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
-                    f"(SELECT id FROM search_entry WHERE credit_code IN ({marks}))"
-                ),
-                params,
-            )
+            for table in (FTS_TABLE, CHARS_TABLE):
+                conn.execute(
+                    text(
+                        f"DELETE FROM {table} WHERE rowid IN "
+                        f"(SELECT id FROM search_entry WHERE credit_code IN ({marks}))"
+                    ),
+                    params,
+                )
 
     def cleared(self, conn: Connection) -> None:
         conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
+        conn.execute(text(f"DELETE FROM {CHARS_TABLE}"))
 
     def rebuilt(self, conn: Connection) -> None:
-        conn.execute(
-            text(f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, text FROM search_entry")
-        )
+        self._index(conn, "", {})
 
 
 class PostgresTrgm:
-    """pg_trgm: the GIN trigram index on search_entry.text serves LIKE '%…%' itself, so
-    there is nothing to keep in sync."""
+    """pg_trgm: the GIN trigram index on search_entry.text serves LIKE '%…%' itself, and a GIN
+    index on the characters of cores and legal representatives serves shorter queries; both
+    are maintained by PostgreSQL, so there is nothing to keep in sync."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def rarity(self, units: list[str], width: int = 3) -> dict[str, int] | None:
+        return None
 
     def contains(self, query: str, params: dict[str, Any]) -> str:
         params["like"] = f"%{like_escape(query)}%"
-        return "s.text LIKE :like ESCAPE '\\'"
+        if len(query) >= 3:
+            return "s.text LIKE :like ESCAPE '\\'"
+        params["chars"] = list(dict.fromkeys(query))
+        return (
+            f"s.kind IN ({_kinds_sql()}) AND string_to_array(s.text, NULL) @> "
+            "CAST(:chars AS text[]) AND s.text LIKE :like ESCAPE '\\'"
+        )
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
-        # Each LIKE of three or more characters is served by the trigram index (bitmap OR).
         names = [f"any{i}" for i in range(len(units))]
         params.update({n: f"%{like_escape(u)}%" for n, u in zip(names, units, strict=True)})
-        return "(" + " OR ".join(f"s.text LIKE :{n} ESCAPE '\\'" for n in names) + ")"
+        if all(len(u) >= 3 for u in units):
+            # Each LIKE of three or more characters is served by the trigram index (bitmap OR).
+            return "(" + " OR ".join(f"s.text LIKE :{n} ESCAPE '\\'" for n in names) + ")"
+        parts = []
+        for i, unit in enumerate(units):
+            params[f"anychars{i}"] = list(dict.fromkeys(unit))
+            parts.append(
+                f"(string_to_array(s.text, NULL) @> CAST(:anychars{i} AS text[]) "
+                f"AND s.text LIKE :any{i} ESCAPE '\\')"
+            )
+        return f"(s.kind IN ({_kinds_sql()}) AND (" + " OR ".join(parts) + "))"
 
     def position(self, column: str, param: str) -> str:
         return f"strpos({column}, :{param})"
@@ -135,10 +226,14 @@ class PostgresTrgm:
         return None
 
 
+def _kinds_sql() -> str:
+    return ", ".join(f"'{k}'" for k in CHAR_KINDS)
+
+
 def backend_for(conn: Connection) -> Backend:
     """The backend for this connection's dialect."""
     if conn.dialect.name == "sqlite":
-        return SqliteFts()
+        return SqliteFts(conn)
     if conn.dialect.name == "postgresql":
-        return PostgresTrgm()
+        return PostgresTrgm(conn)
     raise NotImplementedError(f"search: unsupported database {conn.dialect.name}")

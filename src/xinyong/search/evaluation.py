@@ -110,8 +110,9 @@ def labelled_queries(rows: Sequence[Any], per_kind: int, seed: int) -> list[Labe
         spot = name.find(name_core[:1]) + rng.randrange(len(name_core))
         wrong = rng.choice([c for c in TYPO_CHARS if c not in name])
         add("typo", name[:spot] + wrong + name[spot + 1 :])
-        at = rng.randrange(len(name_core))
-        add("typo_core", name_core[:at] + wrong + name_core[at + 1 :])
+        if len(name_core) >= 3:  # one wrong character of two is not a typo but a guess
+            at = rng.randrange(len(name_core))
+            add("typo_core", name_core[:at] + wrong + name_core[at + 1 :])
     with_former = [r for r in rows if r.former_names]
     for row in rng.sample(with_former, min(per_kind, len(with_former))):
         out.append(Labelled("former_name", row.former_names[0], row.credit_code, row.name))

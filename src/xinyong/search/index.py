@@ -38,8 +38,8 @@ def entries_for(ent: Mapping[str, Any]) -> list[dict[str, Any]]:
     name = normalise(ent.get("name") or "")
     add("name", name)
     name_core = core(name) if name else ""
-    if name_core != name:
-        add("core", name_core)
+    # Even when it is the whole name: short queries are matched against cores.
+    add("core", name_core)
     # Pinyin of the 字号 core: people type the brand (jindingsheng, jds), not the city.
     full, firsts = spellings(name_core)
     add("pinyin", full)

@@ -29,6 +29,8 @@ class SearchItem(BaseModel):
 class SearchPage(BaseModel):
     query: str
     total: int
+    # True when the query matched more than the search reads: `total` is then "at least".
+    total_capped: bool = False
     page: int
     size: int
     items: list[SearchItem]

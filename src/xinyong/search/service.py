@@ -11,12 +11,13 @@ from html import escape
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from xinyong.search.backends import Backend, backend_for, like_escape
 from xinyong.search.highlight import highlight
-from xinyong.search.normalise import is_pinyin_query, normalise, pinyin
+from xinyong.search.normalise import core, is_pinyin_query, normalise, pinyin
 from xinyong.search.schemas import SearchItem, SearchPage
 
 # Within one match level: the current name before its core, former names, pinyin, people.
@@ -28,6 +29,7 @@ LEVEL_MATCH = {0: "exact", 1: "exact", 2: "exact", 3: "prefix", 4: "substring", 
 LEVEL_SCORE = {0: 1.0, 1: 1.0, 2: 0.95, 3: 0.9, 4: 0.8}
 FUZZY_BELOW = 10  # fuzzy candidates are looked for only when precise matches are this few
 FUZZY_CANDIDATES = 300
+CAP = 1000  # candidate entries read per branch; beyond it the total is shown as "1000+"
 MAX_SIZE = 100
 
 _SEPARATORS = re.compile(r"[\s\-_—－]")
@@ -105,29 +107,94 @@ def _level(entry_text: str, kind: str, query: str) -> int | None:
 def _precise(
     backend: Backend, query: str, kinds: Sequence[str], where: str, params: dict
 ) -> tuple[str, dict[str, Any]]:
-    """The FROM clause of enterprises whose entries contain the query, with their best level."""
-    params = dict(params, q=query, prefix=like_escape(query) + "%")
+    """The FROM clause of enterprises whose entries contain the query, with their best level.
+
+    Candidates come from two bounded branches: entries starting with the query (the b-tree
+    on text, so exact and prefix matches are never crowded out) and entries containing it
+    (the trigram or character index). Each stops at CAP rows, so a query matching half the
+    registry costs no more than one matching a thousand; the total is then a lower bound.
+    """
+    params = dict(params, q=query, hi=query + "\U0010ffff", cap=CAP)
     contains = backend.contains(query, params)
     kind_rank = (
-        "CASE s.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
+        "CASE m.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
     )
     level = (
-        "CASE WHEN s.text = :q THEN (CASE WHEN s.kind = 'name' THEN 1 ELSE 2 END) "
-        "WHEN s.text LIKE :prefix ESCAPE '\\' THEN 3 ELSE 4 END"
+        "CASE WHEN m.text = :q THEN (CASE WHEN m.kind = 'name' THEN 1 ELSE 2 END) "
+        "WHEN m.text >= :q AND m.text < :hi THEN 3 ELSE 4 END"
     )
+    # With filters, candidates are filtered before the cap, not after it.
+    join = " JOIN enterprise e ON e.credit_code = s.credit_code" if where else ""
+    kinds_in = f"s.kind IN ({_in_list(kinds)})"
+    columns = "s.credit_code, s.kind, s.text, s.status_rank"
+    by_prefix = (
+        f"SELECT {columns}, 0 AS b FROM search_entry s{join} "
+        f"WHERE s.text >= :q AND s.text < :hi AND {kinds_in}{where} LIMIT :cap"
+    )
+    by_contains = (
+        f"SELECT {columns}, 1 AS b FROM search_entry s{join} "
+        f"WHERE {kinds_in} AND {contains}{where} LIMIT :cap"
+    )
+    matched = f"SELECT * FROM ({by_prefix}) p UNION ALL SELECT * FROM ({by_contains}) c"
     hits = (
-        f"SELECT s.credit_code AS code, MIN(({level}) * 10 + {kind_rank}) AS best, "
-        f"MIN(s.status_rank) AS rank FROM search_entry s "
-        f"WHERE s.kind IN ({_in_list(kinds)}) AND {contains} GROUP BY s.credit_code"
+        f"SELECT m.credit_code AS code, MIN(({level}) * 10 + {kind_rank}) AS best, "
+        f"MIN(m.status_rank) AS rank, SUM(1 - m.b) AS np, SUM(m.b) AS nc "
+        f"FROM ({matched}) m GROUP BY m.credit_code"
     )
     return f"FROM ({hits}) h JOIN enterprise e ON e.credit_code = h.code WHERE 1 = 1{where}", params
 
 
-def _similarity(query: str, entry_text: str) -> float:
-    # partial_ratio finds the query inside a longer name; a shorter text must match whole.
-    if len(entry_text) > len(query):
-        return fuzz.partial_ratio(query, entry_text)
-    return fuzz.ratio(query, entry_text)
+def _similarity(query: str, entry_text: str) -> tuple[float, float]:
+    """(Levenshtein, Indel) similarity in percent of the query and the text, or of the query
+    and the part of a longer text it best matches. A typo is most often one character put for
+    another, which Levenshtein counts once and Indel twice (段西面馆 is nearer 段记面馆 than
+    西胜面馆); Indel breaks ties."""
+    n = len(query)
+    if len(entry_text) <= n:
+        windows = [entry_text]
+    else:  # a missing or extra character shifts the match by one
+        windows = [
+            entry_text[i : i + width]
+            for width in (n - 1, n, n + 1)
+            for i in range(len(entry_text) - width + 1)
+        ]
+    best = max(Levenshtein.normalized_similarity(query, w) for w in windows)
+    return 100.0 * best, fuzz.partial_ratio(query, entry_text)
+
+
+def _disjoint_rarest(
+    backend: Backend, query: str, grams: dict[int, str], width: int, need: int
+) -> list[str]:
+    """The rarest units of the query that no `need - 1` wrong characters can all break.
+
+    Units that do not overlap are broken by different wrong characters, so `need` disjoint
+    ones guarantee that one survives `need - 1` typos; rare ones keep the candidate set small
+    (有限公 is in every company name), and units no entry holds are left out. Without counts
+    from the engine, units inside the 字号 core are taken as the rare ones. Short queries may
+    have no disjoint set: then the rarest units are taken as they come (best effort).
+    """
+    counts = backend.rarity(list(dict.fromkeys(grams.values())), width)
+    if counts is None:
+        name_core = core(query)
+        start = query.find(name_core) if name_core != query else -1
+        inside = range(start, start + len(name_core) - width + 1) if start >= 0 else range(0)
+        counts = {u: (1 if i in inside else 2) for i, u in grams.items()}
+    else:
+        # A unit no entry holds is one the typo broke: it can only find nothing.
+        grams = {i: u for i, u in grams.items() if counts.get(u)} or grams
+    order = sorted(grams, key=lambda i: (counts.get(grams[i], 0), i))
+    picked: list[int] = []
+    for i in order:
+        if all(abs(i - j) >= width for j in picked):
+            picked.append(i)
+        if len(picked) == need:
+            break
+    for i in order:
+        if len(picked) >= need:
+            break
+        if i not in picked:
+            picked.append(i)
+    return list(dict.fromkeys(grams[i] for i in picked))
 
 
 def _fuzzy(
@@ -146,13 +213,13 @@ def _fuzzy(
     kinds = ("name", "core", "pinyin") if latin else ("name", "core", "former_name")
     errors = 1 if len(query) < 8 else 2
     cutoff = 100.0 * (len(query) - errors) / len(query) - 0.5
-    if len(query) - 2 > 3 * errors:
-        # Each wrong character breaks at most three trigrams, so with more trigrams than
-        # that the right name shares one: the trigram index finds the candidates.
-        units = [query[i : i + 3] for i in range(len(query) - 2)]
-    else:
-        units = ([] if latin else list(query)) + [query[i : i + 2] for i in range(len(query) - 1)]
-    units = list(dict.fromkeys(units))[:32]
+    # Candidates share a unit with the query: trigrams from six characters on, else bigrams
+    # (characters for three) from the character index, which holds cores: a query that short
+    # is a 字号.
+    width = 3 if latin or len(query) >= 6 else (2 if len(query) > 3 else 1)
+    grams = {i: query[i : i + width] for i in range(len(query) - width + 1)}
+    chosen = _disjoint_rarest(backend, query, grams, width, errors + 1)
+    units = list(dict.fromkeys(grams.values()))[:32]
     params = dict(params, **{f"u{i}": u for i, u in enumerate(units)})
     found = [f"{backend.position('s.text', f'u{i}')} > 0" for i in range(len(units))]
     overlap = " + ".join(f"CASE WHEN {f} THEN 1 ELSE 0 END" for f in found)
@@ -160,7 +227,7 @@ def _fuzzy(
         f"SELECT s.credit_code, s.kind, s.text, s.status_rank, length(e.name) AS name_len, "
         f"({overlap}) AS overlap FROM search_entry s "
         f"JOIN enterprise e ON e.credit_code = s.credit_code "
-        f"WHERE s.kind IN ({_in_list(kinds)}) AND {backend.contains_any(units, params)}{where} "
+        f"WHERE s.kind IN ({_in_list(kinds)}) AND {backend.contains_any(chosen, params)}{where} "
         f"ORDER BY overlap DESC, length(s.text), s.id LIMIT {FUZZY_CANDIDATES}"
     )
     rows = conn.execute(text(sql), params).all()
@@ -183,11 +250,18 @@ def _fuzzy(
     for row in rows:
         if row.credit_code in exclude:
             continue
-        similarity = _similarity(query, row.text)
+        similarity, indel = _similarity(query, row.text)
         if similarity < cutoff:
             continue
         similarity = min(100.0, similarity + (10 if row.credit_code in homophones else 0))
-        key = (-similarity, row.status_rank, KIND_RANK[row.kind], row.name_len, row.credit_code)
+        key = (
+            -similarity,
+            -indel,
+            row.status_rank,
+            KIND_RANK[row.kind],
+            row.name_len,
+            row.credit_code,
+        )
         hit = Hit(row.credit_code, row.kind, row.text, 5, round(0.7 * similarity / 100, 3))
         if row.credit_code not in best or key < best[row.credit_code][0]:
             best[row.credit_code] = (key, hit)
@@ -344,19 +418,25 @@ def search(
     order = "ORDER BY h.best / 10, h.rank, h.best, length(e.name), e.credit_code"
     # One pass gives the page, the total and the best level (window functions), rather
     # than running the match once to count and once more to rank.
+    totals = "count(*) OVER () AS total, min(h.best) OVER () AS top, "
+    totals += "sum(h.np) OVER () AS np, sum(h.nc) OVER () AS nc"
     page_rows = conn.execute(
-        text(
-            f"SELECT h.code, count(*) OVER () AS total, min(h.best) OVER () AS top "
-            f"{source} {order} LIMIT :limit OFFSET :offset"
-        ),
+        text(f"SELECT h.code, {totals} {source} {order} LIMIT :limit OFFSET :offset"),
         dict(params, limit=size, offset=offset),
     ).all()
     if page_rows:
-        precise_total, best_level = page_rows[0].total, page_rows[0].top // 10
+        first = page_rows[0]
     else:  # past the last precise match: the total is still needed for the fuzzy part
-        precise_total, best_level = conn.execute(
-            text(f"SELECT count(*), min(h.best) / 10 {source}"), params
+        first = conn.execute(
+            text(
+                "SELECT count(*) AS total, min(h.best) AS top, sum(h.np) AS np, "
+                f"sum(h.nc) AS nc {source}"
+            ),
+            params,
         ).one()
+    precise_total = first.total
+    best_level = None if first.top is None else first.top // 10
+    capped = max(first.np or 0, first.nc or 0) >= CAP
 
     fuzzy: list[Hit] = []
     # An exact or prefix hit shows the query was typed right: typo candidates would only
@@ -373,4 +453,11 @@ def search(
 
     ents = _enterprises(conn, [h.code for h in hits])
     items = [_item(ents[h.code], h, query) for h in hits if h.code in ents]
-    return SearchPage(query=q, total=precise_total + len(fuzzy), page=page, size=size, items=items)
+    return SearchPage(
+        query=q,
+        total=precise_total + len(fuzzy),
+        total_capped=capped,
+        page=page,
+        size=size,
+        items=items,
+    )

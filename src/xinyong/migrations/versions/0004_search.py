@@ -49,11 +49,7 @@ def upgrade() -> None:
             f"USING gin (text {schema}.gin_trgm_ops)"
         )
 
-    # An existing registry gets its index now rather than searching empty until a rebuild.
-    from xinyong.search.index import rebuild_connection
-
-    if bind.execute(sa.text("SELECT 1 FROM enterprise LIMIT 1")).first() is not None:
-        rebuild_connection(bind)
+    # An existing registry gets its index in 0010, once the character index exists too.
 
 
 def downgrade() -> None:
