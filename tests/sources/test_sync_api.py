@@ -6,8 +6,9 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.support.judicial_files import dishonest_row, write_drop
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
@@ -16,8 +17,10 @@ from xinyong.enforcement.models import DishonestRecord
 from xinyong.registry.models import Enterprise
 from xinyong.sources.config import SourceConfig
 from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST
+from xinyong.sources.lock import Lease
 from xinyong.sources.models import SyncRun
 from xinyong.sources.scheduler import run_syncs
+from xinyong.types import utcnow
 
 LAYOUTS = ["registry.enterprises", "enforcement.dishonest"]
 
@@ -123,7 +126,9 @@ def test_a_killed_sync_resumes_from_its_last_checkpoint(
         os.environ,
         XINYONG_DATABASE_URL=database_url,
         XINYONG_SOURCES_FILE=str(tmp_path / "sources.yaml"),
-        XINYONG_SYNC_LEASE_SECONDS="8",  # long enough to outlive the next process's start-up
+        # Far longer than any process start-up, however busy the machine: the lease's end is
+        # brought forward below instead of waited for.
+        XINYONG_SYNC_LEASE_SECONDS="600",
     )
     command = [sys.executable, "-m", "xinyong", "sync", "upstream"]
     killed = subprocess.Popen(
@@ -142,7 +147,9 @@ def test_a_killed_sync_resumes_from_its_last_checkpoint(
 
     refused = subprocess.run(command, env=env, capture_output=True, timeout=60)
     assert refused.returncode == 1 and "another process" in refused.stderr.decode()
-    time.sleep(8.5)  # the dead process's lease runs out
+    # Ten minutes pass: the dead process's lease runs out.
+    session.execute(update(Lease).values(expires_at=utcnow() - timedelta(seconds=1)))
+    session.commit()
 
     finished = subprocess.run(command, env=env, capture_output=True, timeout=60)
     assert finished.returncode == 0, finished.stderr.decode()
