@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from xinyong.alerts.engine import make_hook
 from xinyong.alerts.rules import load_rules
@@ -64,7 +65,13 @@ def run_syncs(
 
     def heartbeat() -> None:
         while not stop.wait(lease.total_seconds() / 3):
-            lock.acquire(engine, LOCK_NAME, holder, lease)
+            try:
+                lock.acquire(engine, LOCK_NAME, holder, lease)
+            except OperationalError:
+                # SQLite has one writer: while our own long transaction (a full search index
+                # build) holds it, the renewal must wait, and that same lock keeps any other
+                # sync out meanwhile. Try again at the next beat rather than die.
+                log.warning("sync lease renewal deferred: the database is busy")
 
     threading.Thread(target=heartbeat, name="sync-lease", daemon=True).start()
     try:
