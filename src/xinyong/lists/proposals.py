@@ -14,8 +14,9 @@ from xinyong.enforcement.models import DishonestRecord
 from xinyong.lists.clock import local_date, resolve
 from xinyong.lists.config import Rule, load_policy, load_rules
 from xinyong.lists.models import ListEntry
+from xinyong.lists.periods import default_end
 from xinyong.lists.schemas import ProposalIn, SourceRecord
-from xinyong.lists.service import SYSTEM, propose
+from xinyong.lists.service import SYSTEM, _event, end_publicity, propose
 from xinyong.registry.models import Enterprise
 
 
@@ -105,10 +106,13 @@ def propose_from_events(session: Session, now: datetime | None = None) -> list[i
                 re.search(pattern, context[field]) for field, pattern in rule.aggravated_if.items()
             )
             cls = policy.classes[rule.class_]
+            aggravated = aggravated and cls.aggravated_min is not None
+            if default_end(policy, rule.class_, decided, aggravated) <= local_date(now):
+                continue  # an old fact whose period is already over: history, not a proposal
             proposal = ProposalIn(
                 list_type=cls.list_type,
                 publicity_class=rule.class_,
-                aggravated=aggravated and cls.aggravated_min is not None,
+                aggravated=aggravated,
                 subject_kind="organisation",
                 credit_code=enterprise.credit_code,
                 subject_name=enterprise.name,
@@ -132,3 +136,44 @@ def propose_from_events(session: Session, now: datetime | None = None) -> list[i
             )
             created.append(entry.id)
     return created
+
+
+def follow_ended_records(session: Session, now: datetime | None = None) -> list[int]:
+    """When the court removes a 失信 record upstream, the entry resting on it ends here too:
+    a proposal is rejected, an approved or published entry revoked; the caller commits."""
+    now = resolve(now)
+    ended = session.execute(
+        select(ListEntry, DishonestRecord)
+        .join(
+            DishonestRecord,
+            ListEntry.origin_key
+            == (
+                ListEntry.rule_id
+                + ":"
+                + DishonestRecord.source
+                + ":"
+                + DishonestRecord.source_record_id
+            ),
+        )
+        .where(
+            ListEntry.state.in_(("proposed", "approved", "published")),
+            DishonestRecord.ended_on.is_not(None),
+        )
+        .order_by(ListEntry.id)
+    ).all()
+    for entry, record in ended:
+        why = f"失信信息已于 {record.ended_on} 被删除或屏蔽（{record.end_reason or '来源记录已结束'}）"
+        if entry.state == "proposed":
+            _event(session, entry, "rejected", SYSTEM, now, "rejected", why)
+        else:
+            end_publicity(session, entry, "revoked", SYSTEM, why, now)
+    session.flush()
+    return [entry.id for entry, _ in ended]
+
+
+def run_rules(engine, now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """The scheduler's job after syncs: new proposals, and entries whose records ended."""
+    from xinyong.db import session_scope
+
+    with session_scope(engine) as session:
+        return propose_from_events(session, now), follow_ended_records(session, now)
