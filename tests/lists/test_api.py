@@ -108,6 +108,9 @@ def test_an_entry_from_proposal_to_repair_over_http(client, clock, operator_head
         "2026-06-15",
         False,
     )
+    clock.now = at(2026, 6, 16)  # past the deadline: operators see it flagged
+    [waiting] = client.get("/api/v1/operator/objections", headers=operator_headers).json()
+    assert (waiting["id"], waiting["overdue"]) == (objection["id"], True)
     decided = client.post(
         f"/api/v1/operator/objections/{objection['id']}/decision",
         json={"upheld": False, "reason": "现场笔录与合同可证实"},
@@ -142,6 +145,8 @@ def test_an_entry_from_proposal_to_repair_over_http(client, clock, operator_head
         headers=operator_headers,
     )
     assert approved.json()["state"] == "repaired"
+    assert client.get("/api/v1/operator/repairs", headers=operator_headers).json() == []
+    assert client.get("/api/v1/operator/objections", headers=operator_headers).json() == []
     assert client.get(f"/api/v1/repairs/{repair_id}").json()["state_zh"] == "修复成功"
 
     gone = client.get(f"/api/v1/lists/{entry_id}")

@@ -309,6 +309,30 @@ def op_repair(
 
 
 @operator.get(
+    "/objections", response_model=list[ObjectionOut], summary="待处理异议 / Open objections"
+)
+def op_open_objections(
+    request: Request,
+    limit: int = Query(100, ge=1, le=1000),
+    session: Session = Depends(get_session),
+    by: str = Depends(require_operator),
+) -> list[ObjectionOut]:
+    now = request_now(request)
+    return [objections.to_out(o, now) for o in objections.open_cases(session, limit)]
+
+
+@operator.get("/repairs", response_model=list[RepairOut], summary="待处理信用修复 / Open repairs")
+def op_open_repairs(
+    request: Request,
+    limit: int = Query(100, ge=1, le=1000),
+    session: Session = Depends(get_session),
+    by: str = Depends(require_operator),
+) -> list[RepairOut]:
+    now = request_now(request)
+    return [repairs.to_out(r, now) for r in repairs.open_cases(session, limit)]
+
+
+@operator.get(
     "/notifications",
     response_model=list[NotificationOut],
     summary="通知发件箱 / Notification outbox",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import InvalidInput, NotFound
@@ -164,6 +165,17 @@ def decide(
     )
     session.flush()
     return objection
+
+
+def open_cases(session: Session, limit: int = 100) -> list[Objection]:
+    """Undecided, oldest deadline first: what operators must answer next."""
+    query = (
+        select(Objection)
+        .where(Objection.state == "submitted")
+        .order_by(Objection.due_on, Objection.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
 
 
 def to_out(objection: Objection, now: datetime | None = None) -> ObjectionOut:

@@ -165,6 +165,17 @@ def decide(
     return repair
 
 
+def open_cases(session: Session, limit: int = 100) -> list[RepairRequest]:
+    """Undecided, oldest deadline first: what operators must answer next."""
+    query = (
+        select(RepairRequest)
+        .where(RepairRequest.state == "submitted")
+        .order_by(RepairRequest.due_on, RepairRequest.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def to_out(repair: RepairRequest, now: datetime | None = None) -> RepairOut:
     return RepairOut(
         id=repair.id,
