@@ -103,6 +103,12 @@ def test_an_entry_from_proposal_to_repair_over_http(client, clock, operator_head
     )
     assert filed.status_code == 201, filed.text
     objection = filed.json()
+    code = objection["query_code"]
+    assert len(code) >= 16
+    # The status is the applicant's: without the query code it looks like no such case.
+    for wrong in ({}, {"query_code": "guess"}):
+        denied = client.get(f"/api/v1/objections/{objection['id']}", params=wrong)
+        assert denied.status_code in (404, 422) and "materials" not in denied.text
     assert (objection["state"], objection["due_on"], objection["overdue"]) == (
         "submitted",
         "2026-06-15",
@@ -118,7 +124,9 @@ def test_an_entry_from_proposal_to_repair_over_http(client, clock, operator_head
     )
     assert decided.json()["state_zh"] == "异议不成立"
     assert (
-        client.get(f"/api/v1/objections/{objection['id']}").json()["decision_reason"]
+        client.get(f"/api/v1/objections/{objection['id']}", params={"query_code": code}).json()[
+            "decision_reason"
+        ]
         == "现场笔录与合同可证实"
     )
 
@@ -138,7 +146,7 @@ def test_an_entry_from_proposal_to_repair_over_http(client, clock, operator_head
         },
     )
     assert repair.status_code == 201, repair.text
-    repair_id = repair.json()["id"]
+    repair_id, repair_code = repair.json()["id"], repair.json()["query_code"]
     approved = client.post(
         f"/api/v1/operator/repairs/{repair_id}/decision",
         json={"approved": True, "reason": "已纠正失信行为"},
@@ -147,7 +155,12 @@ def test_an_entry_from_proposal_to_repair_over_http(client, clock, operator_head
     assert approved.json()["state"] == "repaired"
     assert client.get("/api/v1/operator/repairs", headers=operator_headers).json() == []
     assert client.get("/api/v1/operator/objections", headers=operator_headers).json() == []
-    assert client.get(f"/api/v1/repairs/{repair_id}").json()["state_zh"] == "修复成功"
+    assert (
+        client.get(f"/api/v1/repairs/{repair_id}", params={"query_code": repair_code}).json()[
+            "state_zh"
+        ]
+        == "修复成功"
+    )
 
     gone = client.get(f"/api/v1/lists/{entry_id}")
     assert gone.status_code == 404 and "停止公示" in gone.json()["detail_zh"]

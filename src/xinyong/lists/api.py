@@ -116,7 +116,7 @@ def post_objection(
     now = request_now(request)
     filed = objections.submit(session, body, now)
     session.commit()
-    return objections.to_out(filed, now)
+    return objections.to_out(filed, now, reveal_code=True)
 
 
 @router.get(
@@ -125,9 +125,14 @@ def post_objection(
     summary="异议进度 / Objection status",
 )
 def get_objection(
-    objection_id: int, request: Request, session: Session = Depends(get_session)
+    objection_id: int,
+    request: Request,
+    query_code: str = Query(..., description="提交时给出的查询码 / the query code given on filing"),
+    session: Session = Depends(get_session),
 ) -> ObjectionOut:
-    return objections.to_out(objections.get(session, objection_id), request_now(request))
+    return objections.to_out(
+        objections.get(session, objection_id, query_code), request_now(request)
+    )
 
 
 @router.post(
@@ -142,16 +147,19 @@ def post_repair(
     now = request_now(request)
     filed = repairs.submit(session, body, now)
     session.commit()
-    return repairs.to_out(filed, now)
+    return repairs.to_out(filed, now, reveal_code=True)
 
 
 @router.get(
     "/api/v1/repairs/{repair_id}", response_model=RepairOut, summary="信用修复进度 / Repair status"
 )
 def get_repair(
-    repair_id: int, request: Request, session: Session = Depends(get_session)
+    repair_id: int,
+    request: Request,
+    query_code: str = Query(..., description="提交时给出的查询码 / the query code given on filing"),
+    session: Session = Depends(get_session),
 ) -> RepairOut:
-    return repairs.to_out(repairs.get(session, repair_id), request_now(request))
+    return repairs.to_out(repairs.get(session, repair_id, query_code), request_now(request))
 
 
 # --- operators ------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ class Objection(Base):
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_contact: Mapped[str] = mapped_column(String(200))
     statement: Mapped[str] = mapped_column(Text)
+    # Given to the applicant on filing; asked for to read the status (ids are guessable).
+    query_code: Mapped[str] = mapped_column(String(32))
     # [{"kind": .., "name": .., "sha256": ..}]
     materials: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
@@ -111,6 +113,7 @@ class RepairRequest(Base):
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_contact: Mapped[str] = mapped_column(String(200))
     statement: Mapped[str] = mapped_column(Text)
+    query_code: Mapped[str] = mapped_column(String(32))
     materials: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)

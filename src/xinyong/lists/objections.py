@@ -15,7 +15,13 @@ from xinyong.lists.config import load_policy
 from xinyong.lists.models import Objection
 from xinyong.lists.schemas import ObjectionDecisionIn, ObjectionIn, ObjectionOut
 from xinyong.lists.service import WrongState, _event, _need, correct, end_publicity, get_entry
-from xinyong.lists.workflow import check_materials, due_on, is_overdue
+from xinyong.lists.workflow import (
+    check_materials,
+    check_query_code,
+    due_on,
+    is_overdue,
+    new_query_code,
+)
 
 STATE_ZH = {"submitted": "处理中", "upheld": "异议成立", "rejected": "异议不成立"}
 # An objection is possible once the party was told (approved) and while the entry is published.
@@ -51,6 +57,7 @@ def submit(session: Session, data: ObjectionIn, now: datetime | None = None) -> 
         applicant_name=data.applicant_name.strip(),
         applicant_contact=data.applicant_contact.strip(),
         statement=data.statement.strip(),
+        query_code=new_query_code(),
         materials=[m.model_dump() for m in data.materials],
         state="submitted",
         submitted_at=now,
@@ -74,18 +81,24 @@ def submit(session: Session, data: ObjectionIn, now: datetime | None = None) -> 
         now,
         (f"异议申请已受理（编号 {objection.id}）", f"Objection {objection.id} received"),
         (
-            f"您对名单信息 {entry.id} 提出的异议已受理，将于 {objection.due_on} 前答复。",
-            f"Your objection to list entry {entry.id} was received; you will be answered by {objection.due_on}.",
+            f"您对名单信息 {entry.id} 提出的异议已受理，将于 {objection.due_on} 前答复。查询码：{objection.query_code}",
+            f"Your objection to list entry {entry.id} was received; you will be answered by {objection.due_on}. "
+            f"Query code: {objection.query_code}",
         ),
     )
     session.flush()
     return objection
 
 
-def get(session: Session, objection_id: int) -> Objection:
+def get(
+    session: Session, objection_id: int, query_code: str | None = None, check: bool = True
+) -> Objection:
+    """The applicant's view needs the query code given on filing; operators pass check=False."""
     objection = session.get(Objection, objection_id)
     if objection is None:
         raise NotFound(f"异议 {objection_id} 不存在", f"objection {objection_id} does not exist")
+    if check:
+        check_query_code(objection, query_code, "异议", "objection")
     return objection
 
 
@@ -178,7 +191,9 @@ def open_cases(session: Session, limit: int = 100) -> list[Objection]:
     return list(session.scalars(query))
 
 
-def to_out(objection: Objection, now: datetime | None = None) -> ObjectionOut:
+def to_out(
+    objection: Objection, now: datetime | None = None, reveal_code: bool = False
+) -> ObjectionOut:
     return ObjectionOut(
         id=objection.id,
         entry_id=objection.entry_id,
@@ -193,4 +208,5 @@ def to_out(objection: Objection, now: datetime | None = None) -> ObjectionOut:
         outcome=objection.outcome,
         corrections=objection.corrections,
         materials=objection.materials,
+        query_code=objection.query_code if reveal_code else None,
     )

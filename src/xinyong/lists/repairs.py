@@ -14,7 +14,13 @@ from xinyong.lists.config import load_policy
 from xinyong.lists.models import RepairRequest
 from xinyong.lists.schemas import RepairDecisionIn, RepairIn, RepairOut
 from xinyong.lists.service import WrongState, _event, _need, end_publicity, get_entry
-from xinyong.lists.workflow import check_materials, due_on, is_overdue
+from xinyong.lists.workflow import (
+    check_materials,
+    check_query_code,
+    due_on,
+    is_overdue,
+    new_query_code,
+)
 
 STATE_ZH = {"submitted": "审核中", "repaired": "修复成功", "rejected": "不予修复"}
 
@@ -71,6 +77,7 @@ def submit(session: Session, data: RepairIn, now: datetime | None = None) -> Rep
         applicant_name=data.applicant_name.strip(),
         applicant_contact=data.applicant_contact.strip(),
         statement=data.statement.strip(),
+        query_code=new_query_code(),
         materials=[m.model_dump() for m in data.materials],
         state="submitted",
         submitted_at=now,
@@ -97,20 +104,26 @@ def submit(session: Session, data: RepairIn, now: datetime | None = None) -> Rep
             f"Credit repair application {repair.id} received",
         ),
         (
-            f"您对名单信息 {entry.id} 的信用修复申请已受理，将于 {repair.due_on} 前作出决定。",
-            f"Your credit repair application for list entry {entry.id} was received; decision by {repair.due_on}.",
+            f"您对名单信息 {entry.id} 的信用修复申请已受理，将于 {repair.due_on} 前作出决定。查询码：{repair.query_code}",
+            f"Your credit repair application for list entry {entry.id} was received; decision by {repair.due_on}. "
+            f"Query code: {repair.query_code}",
         ),
     )
     session.flush()
     return repair
 
 
-def get(session: Session, repair_id: int) -> RepairRequest:
+def get(
+    session: Session, repair_id: int, query_code: str | None = None, check: bool = True
+) -> RepairRequest:
+    """The applicant's view needs the query code given on filing; operators pass check=False."""
     repair = session.get(RepairRequest, repair_id)
     if repair is None:
         raise NotFound(
             f"信用修复申请 {repair_id} 不存在", f"repair application {repair_id} does not exist"
         )
+    if check:
+        check_query_code(repair, query_code, "信用修复申请", "repair application")
     return repair
 
 
@@ -176,7 +189,9 @@ def open_cases(session: Session, limit: int = 100) -> list[RepairRequest]:
     return list(session.scalars(query))
 
 
-def to_out(repair: RepairRequest, now: datetime | None = None) -> RepairOut:
+def to_out(
+    repair: RepairRequest, now: datetime | None = None, reveal_code: bool = False
+) -> RepairOut:
     return RepairOut(
         id=repair.id,
         entry_id=repair.entry_id,
@@ -188,4 +203,5 @@ def to_out(repair: RepairRequest, now: datetime | None = None) -> RepairOut:
         decided_at=repair.decided_at,
         decision_reason=repair.decision_reason,
         materials=repair.materials,
+        query_code=repair.query_code if reveal_code else None,
     )

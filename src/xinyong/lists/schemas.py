@@ -158,6 +158,8 @@ class ObjectionOut(BaseModel):
     outcome: str | None
     corrections: dict[str, Any] | None
     materials: list[dict[str, Any]]
+    # Shown once, on filing: the applicant needs it to read the status.
+    query_code: str | None = None
 
 
 class RepairIn(BaseModel):
@@ -190,6 +192,8 @@ class RepairOut(BaseModel):
     decided_at: datetime | None
     decision_reason: str | None
     materials: list[dict[str, Any]]
+    # Shown once, on filing: the applicant needs it to read the status.
+    query_code: str | None = None
 
 
 class NotificationOut(BaseModel):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
-from xinyong.errors import InvalidInput
+from xinyong.errors import InvalidInput, NotFound
 from xinyong.lists.clock import add_working_days, local_date
 from xinyong.lists.config import Policy
 from xinyong.lists.schemas import Material
@@ -45,3 +46,16 @@ def due_on(policy: Policy, submitted: datetime, working_days: int) -> date:
 
 def is_overdue(state: str, due: date, now: datetime | None) -> bool:
     return state == "submitted" and local_date(now) > due
+
+
+def new_query_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def check_query_code(case, given: str | None, what_zh: str, what_en: str) -> None:
+    """A wrong or missing code looks exactly like a case that does not exist."""
+    if given is None or not secrets.compare_digest(given.encode(), case.query_code.encode()):
+        raise NotFound(
+            f"{what_zh} {case.id} 不存在或查询码不符",
+            f"{what_en} {case.id} does not exist or the query code is wrong",
+        )
