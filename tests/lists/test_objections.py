@@ -9,6 +9,7 @@ import pytest
 
 from tests.lists.story import OPERATOR, at, materials, notices, proposal
 from tests.support.registry_files import credit_code
+from xinyong.errors import InvalidInput
 from xinyong.lists import objections, service
 from xinyong.lists.schemas import ObjectionDecisionIn, ObjectionIn
 from xinyong.lists.workflow import MaterialsMissing
@@ -137,3 +138,38 @@ def test_an_objection_without_the_required_materials_is_refused_saying_what_is_m
     with pytest.raises(Exception) as unknown:
         objections.submit(session, _objection(entry.id, case_type="grudge"), at(2026, 6, 1))
     assert "wrong_facts" in str(unknown.value)
+
+
+def test_a_correction_that_is_not_a_date_is_refused_naming_the_field(session):
+    entry = _published(session)
+    filed = objections.submit(session, _objection(entry.id), at(2026, 6, 1))
+    with pytest.raises(InvalidInput) as refused:
+        objections.decide(
+            session,
+            filed.id,
+            ObjectionDecisionIn(
+                upheld=True,
+                reason="期限有误",
+                outcome="correct",
+                corrections={"publicity_end": "明年"},
+            ),
+            OPERATOR,
+            at(2026, 6, 2),
+        )
+    assert (
+        "corrections.publicity_end" in refused.value.message_zh
+        and "明年" in refused.value.message_en
+    )
+    with pytest.raises(InvalidInput) as not_correctable:
+        objections.decide(
+            session,
+            filed.id,
+            ObjectionDecisionIn(
+                upheld=True, reason="x", outcome="correct", corrections={"list_type": "red"}
+            ),
+            OPERATOR,
+            at(2026, 6, 2),
+        )
+    assert "list_type" in not_correctable.value.message_en
+    session.rollback()
+    assert service.get_entry(session, entry.id).publicity_end == date(2027, 5, 4)

@@ -3,12 +3,16 @@ which rule, under which instrument, and which dates would be lawful."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.lists.story import OPERATOR, at, proposal
 from xinyong.lists import service
 from xinyong.lists.config import ConfigInvalid, load_policy
-from xinyong.lists.periods import PeriodOutsideRule
+from xinyong.lists.periods import PeriodOutsideRule, check_period, default_end
 from xinyong.lists.service import WrongState
 
 
@@ -113,3 +117,22 @@ def test_a_policy_file_with_an_unknown_key_is_refused_naming_the_key(tmp_path):
     with pytest.raises(ConfigInvalid) as refused:
         load_policy(broken)
     assert "classes.serious" in refused.value.message_zh and "max" in refused.value.message_en
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    decided=st.dates(min_value=date(2026, 4, 1), max_value=date(2035, 12, 31)),
+    cls=st.sampled_from(["minor", "general", "serious", "dishonest_debtor", "recommended"]),
+)
+def test_the_default_period_is_lawful_and_a_day_beyond_either_bound_is_not(decided, cls):
+    """For any decision date (month ends and 29 February included) the shipped policy agrees with itself."""
+    policy = load_policy()
+    rule = policy.classes[cls]
+    check_period(policy, cls, decided, default_end(policy, cls, decided, False), False)
+    latest = rule.max.after(decided)
+    with pytest.raises(PeriodOutsideRule):
+        check_period(policy, cls, decided, latest + timedelta(days=1), False)
+    earliest = rule.min.after(decided)
+    if earliest > decided:
+        with pytest.raises(PeriodOutsideRule):
+            check_period(policy, cls, decided, earliest - timedelta(days=1), False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -331,9 +332,18 @@ def correct(
             f"correctable fields are {', '.join(CORRECTABLE)}; not {', '.join(unknown) or '(none)'}",
             field="corrections",
         )
-    new = ProposalIn.model_validate(
-        {**_as_proposal(entry), **corrections, "list_type": entry.list_type}
-    )
+    try:
+        new = ProposalIn.model_validate(
+            {**_as_proposal(entry), **corrections, "list_type": entry.list_type}
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(
+            f"更正内容 corrections.{where} 无效：{first['msg']}（收到 {first.get('input')!r}）",
+            f"corrections.{where} is invalid: {first['msg']} (got {first.get('input')!r})",
+            field=f"corrections.{where}",
+        ) from exc
     policy = load_policy()
     cls = policy.cls(new.publicity_class)
     if cls.list_type != entry.list_type:
