@@ -136,6 +136,8 @@ def test_a_red_list_entry_and_a_person_on_the_black_list(session):
         service.approve(session, e.id, OPERATOR, None, at(2026, 5, 4))
         service.publish(session, e.id, OPERATOR, at(2026, 5, 11))
     session.commit()
+    [red_notice] = notices(session, red.id)[:1]
+    assert "守信激励名单" in red_notice.body_zh and "信用修复" not in red_notice.body_zh
     assert service.is_red_listed(session, credit_code(2), at(2026, 6, 1))
     assert not service.is_black_listed(session, credit_code(2), at(2026, 6, 1))
     [shown] = service.public_entries(session, "black", at(2026, 6, 1))

@@ -82,6 +82,8 @@ class Notice(_Strict):
     wait_working_days: int
     rights_zh: str
     rights_en: str
+    red_rights_zh: str
+    red_rights_en: str
 
 
 class Calendar(_Strict):

@@ -42,6 +42,9 @@ def pre_publication(
 ) -> ListNotification:
     """告知书: reasons, basis and rights, before anything is published."""
     name_zh, name_en = LIST_NAME_ZH[entry.list_type], LIST_NAME_EN[entry.list_type]
+    red = entry.list_type == "red"
+    rights_zh = policy.notice.red_rights_zh if red else policy.notice.rights_zh
+    rights_en = policy.notice.red_rights_en if red else policy.notice.rights_en
     end_zh = f"，公示截止 {entry.publicity_end}" if entry.publicity_end else "，不予公示"
     end_en = (
         f", published until {entry.publicity_end}" if entry.publicity_end else ", not published"
@@ -54,10 +57,10 @@ def pre_publication(
         (f"列入{name_zh}告知书", f"Notice of inclusion in the {name_en}"),
         (
             f"{entry.subject_name}：经{entry.authority}认定（{entry.decision_date}），拟将您列入{name_zh}{end_zh}。"
-            f"事由：{entry.reason_zh}。依据：{entry.legal_basis_zh}。{policy.notice.rights_zh}",
+            f"事由：{entry.reason_zh}。依据：{entry.legal_basis_zh}。{rights_zh}",
             f"{entry.subject_name}: following the decision of {entry.authority} ({entry.decision_date}), "
             f"you are to be included in the {name_en}{end_en}. Reason: {entry.reason_en}. "
-            f"Legal basis: {entry.legal_basis_en}. {policy.notice.rights_en}",
+            f"Legal basis: {entry.legal_basis_en}. {rights_en}",
         ),
     )
 
