@@ -451,17 +451,17 @@ def lists_show(
 ) -> None:
     """某代码的名单信息 / the list entries of a credit code."""
     from xinyong.db import session_scope
-    from xinyong.lists import service
+    from xinyong.lists import lookups, service
     from xinyong.lists.clock import SHANGHAI
 
     with session_scope() as session:
         if history:
             rows = [
-                service.to_operator(session, e)
-                for e in service.operator_entries(session, credit_code=code)
+                lookups.to_operator(session, e)
+                for e in lookups.operator_entries(session, credit_code=code)
             ]
         else:
-            rows = [service.to_public(e) for e in service.active_entries(session, code, _at(now))]
+            rows = [lookups.to_public(e) for e in lookups.active_entries(session, code, _at(now))]
         if as_json:
             _print_json([r.model_dump(mode="json") for r in rows])
             return

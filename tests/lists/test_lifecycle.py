@@ -9,7 +9,7 @@ import pytest
 
 from tests.lists.story import OPERATOR, at, notices, proposal
 from tests.support.registry_files import credit_code
-from xinyong.lists import service
+from xinyong.lists import lookups, service
 from xinyong.lists.service import WrongState
 
 
@@ -18,7 +18,7 @@ def test_a_general_dishonesty_entry_is_published_after_notice_and_expires_by_its
     session.commit()
     # Counted from the decision: general dishonesty defaults to one year.
     assert (entry.state, entry.publicity_end) == ("proposed", date(2027, 5, 4))
-    assert service.public_entries(session, "black", at(2026, 5, 4)) == []
+    assert lookups.public_entries(session, "black", at(2026, 5, 4)) == []
 
     service.approve(session, entry.id, OPERATOR, "事实清楚，依据充分", at(2026, 5, 4, 11))
     session.commit()
@@ -36,16 +36,16 @@ def test_a_general_dishonesty_entry_is_published_after_notice_and_expires_by_its
     service.publish(session, entry.id, OPERATOR, at(2026, 5, 11))
     session.commit()
     assert entry.publicity_start == date(2026, 5, 11)
-    assert [e.id for e in service.public_entries(session, "black", at(2026, 6, 1))] == [entry.id]
-    assert service.public_entries(session, "red", at(2026, 6, 1)) == []
-    assert service.is_black_listed(session, credit_code(1), at(2026, 6, 1))
-    assert not service.is_black_listed(session, credit_code(2), at(2026, 6, 1))
+    assert [e.id for e in lookups.public_entries(session, "black", at(2026, 6, 1))] == [entry.id]
+    assert lookups.public_entries(session, "red", at(2026, 6, 1)) == []
+    assert lookups.is_black_listed(session, credit_code(1), at(2026, 6, 1))
+    assert not lookups.is_black_listed(session, credit_code(2), at(2026, 6, 1))
 
     # The day before the end nothing expires; on the end day it is gone even before the job runs.
     assert service.expire_due(session, at(2027, 5, 3, 23)) == []
-    assert service.is_black_listed(session, credit_code(1), at(2027, 5, 3, 23))
-    assert service.public_entries(session, "black", at(2027, 5, 4, 0)) == []
-    assert service.active_entries(session, credit_code(1), at(2027, 5, 4, 0)) == []
+    assert lookups.is_black_listed(session, credit_code(1), at(2027, 5, 3, 23))
+    assert lookups.public_entries(session, "black", at(2027, 5, 4, 0)) == []
+    assert lookups.active_entries(session, credit_code(1), at(2027, 5, 4, 0)) == []
     assert service.expire_due(session, at(2027, 5, 4, 1)) == [entry.id]
     session.commit()
     assert service.expire_due(session, at(2027, 5, 5)) == []
@@ -55,7 +55,7 @@ def test_a_general_dishonesty_entry_is_published_after_notice_and_expires_by_its
     kept = service.get_entry(session, entry.id)
     assert kept.state == "expired" and kept.ended_at is not None
     steps = [
-        (e.action, e.from_state, e.to_state, e.actor) for e in service.history(session, entry.id)
+        (e.action, e.from_state, e.to_state, e.actor) for e in lookups.history(session, entry.id)
     ]
     assert steps == [
         ("proposed", "proposed", "proposed", OPERATOR),
@@ -64,14 +64,14 @@ def test_a_general_dishonesty_entry_is_published_after_notice_and_expires_by_its
         ("published", "approved", "published", OPERATOR),
         ("expired", "published", "expired", "system"),
     ]
-    assert "2027-05-04" in service.history(session, entry.id)[-1].reason
+    assert "2027-05-04" in lookups.history(session, entry.id)[-1].reason
     assert [n.kind for n in notices(session, entry.id)] == [
         "pre_publication_notice",
         "published",
         "entry_expired",
     ]
-    with pytest.raises(service.NotPublished):
-        service.public_entry(session, entry.id, at(2027, 5, 5))
+    with pytest.raises(lookups.NotPublished):
+        lookups.public_entry(session, entry.id, at(2027, 5, 5))
 
 
 def test_a_rejected_proposal_is_never_published_and_says_why(session):
@@ -84,8 +84,8 @@ def test_a_rejected_proposal_is_never_published_and_says_why(session):
     with pytest.raises(WrongState) as refused:
         service.publish(session, entry.id, OPERATOR, at(2026, 6, 1))
     assert "已驳回" in refused.value.message_zh
-    assert service.public_entries(session, None, at(2026, 6, 1)) == []
-    assert service.history(session, entry.id)[-1].reason == "证据不足"
+    assert lookups.public_entries(session, None, at(2026, 6, 1)) == []
+    assert lookups.history(session, entry.id)[-1].reason == "证据不足"
     assert notices(session, entry.id) == []  # the party is told only of what is decided against it
 
 
@@ -96,7 +96,7 @@ def test_an_operator_revokes_a_published_entry(session):
     service.revoke(session, entry.id, OPERATOR, "认定决定已被行政复议撤销", at(2026, 7, 1))
     session.commit()
     assert service.get_entry(session, entry.id).state == "revoked"
-    assert not service.is_black_listed(session, credit_code(1), at(2026, 7, 1))
+    assert not lookups.is_black_listed(session, credit_code(1), at(2026, 7, 1))
     assert (
         service.expire_due(session, at(2027, 6, 1)) == []
     )  # a revoked entry does not expire again
@@ -138,9 +138,9 @@ def test_a_red_list_entry_and_a_person_on_the_black_list(session):
     session.commit()
     [red_notice] = notices(session, red.id)[:1]
     assert "守信激励名单" in red_notice.body_zh and "信用修复" not in red_notice.body_zh
-    assert service.is_red_listed(session, credit_code(2), at(2026, 6, 1))
-    assert not service.is_black_listed(session, credit_code(2), at(2026, 6, 1))
-    [shown] = service.public_entries(session, "black", at(2026, 6, 1))
-    public = service.to_public(shown)
+    assert lookups.is_red_listed(session, credit_code(2), at(2026, 6, 1))
+    assert not lookups.is_black_listed(session, credit_code(2), at(2026, 6, 1))
+    [shown] = lookups.public_entries(session, "black", at(2026, 6, 1))
+    public = lookups.to_public(shown)
     assert (public.subject_name, public.subject_id) == ("张*明", "3207**********1235")
     assert public.official and public.label_zh.startswith("官方名单")

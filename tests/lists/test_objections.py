@@ -10,7 +10,7 @@ import pytest
 from tests.lists.story import OPERATOR, at, materials, notices, proposal
 from tests.support.registry_files import credit_code
 from xinyong.errors import InvalidInput
-from xinyong.lists import objections, service
+from xinyong.lists import lookups, objections, service
 from xinyong.lists.schemas import ObjectionDecisionIn, ObjectionIn
 from xinyong.lists.workflow import MaterialsMissing
 
@@ -71,7 +71,7 @@ def test_an_upheld_objection_corrects_the_period_and_the_entry_ends_earlier(sess
     )
     assert service.expire_due(session, at(2027, 5, 4)) == [entry.id]
 
-    actions = [e.action for e in service.history(session, entry.id)]
+    actions = [e.action for e in lookups.history(session, entry.id)]
     assert actions[-4:] == ["objection_submitted", "corrected", "objection_upheld", "expired"]
     told = [n for n in notices(session, entry.id) if n.objection_id == filed.id]
     assert [n.kind for n in told] == ["objection_received", "objection_decided"]
@@ -96,7 +96,7 @@ def test_an_objection_upheld_before_publication_revokes_the_entry_for_good(sessi
     )
     session.commit()
     assert service.get_entry(session, entry.id).state == "revoked"
-    assert not service.is_black_listed(session, credit_code(1), at(2026, 6, 1))
+    assert not lookups.is_black_listed(session, credit_code(1), at(2026, 6, 1))
     with pytest.raises(service.WrongState):
         service.publish(session, entry.id, OPERATOR, at(2026, 6, 1))
 
@@ -113,7 +113,7 @@ def test_a_rejected_objection_leaves_the_entry_published_and_tells_the_applicant
     )
     session.commit()
     assert (decided.state, decided.outcome) == ("rejected", None)
-    assert service.is_black_listed(session, credit_code(1), at(2026, 6, 5))
+    assert lookups.is_black_listed(session, credit_code(1), at(2026, 6, 5))
     [answer] = [n for n in notices(session, entry.id) if n.kind == "objection_decided"]
     assert "异议不成立" in answer.body_zh and "维持原认定" in answer.body_zh
     assert "the entry stands" in answer.body_en

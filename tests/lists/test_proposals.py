@@ -14,7 +14,7 @@ from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.alerts.rules import load_rules as load_alert_rules
 from xinyong.enforcement.importer import import_file
 from xinyong.enforcement.models import DishonestRecord
-from xinyong.lists import service
+from xinyong.lists import lookups, service
 from xinyong.lists.proposals import follow_ended_records, propose_from_events
 from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST
 from xinyong.sources.lifecycle import close_records
@@ -78,7 +78,7 @@ def test_a_collector_revoked_for_violent_collection_is_proposed_as_serious(
     assert VIOLENT in entry.reason_zh and "讨债公司" in entry.legal_basis_zh
     assert entry.authority == "连云港市海州区市场监督管理局"
     assert (
-        service.public_entries(session, "black", at(2026, 11, 21)) == []
+        lookups.public_entries(session, "black", at(2026, 11, 21)) == []
     )  # proposed is not published
 
 
@@ -92,7 +92,7 @@ def test_when_the_court_removes_the_record_the_published_entry_ends_with_it(
     service.approve(session, entry_id, "审核员李娜", None, at(2026, 11, 23))
     service.publish(session, entry_id, "审核员李娜", at(2026, 11, 30))
     session.commit()
-    assert service.is_black_listed(session, credit_code(1), at(2026, 12, 1))
+    assert lookups.is_black_listed(session, credit_code(1), at(2026, 12, 1))
 
     record = session.scalar(select(DishonestRecord))
     close_records(
@@ -106,8 +106,8 @@ def test_when_the_court_removes_the_record_the_published_entry_ends_with_it(
     assert follow_ended_records(session, at(2026, 12, 3)) == [entry_id]
     session.commit()
     assert service.get_entry(session, entry_id).state == "revoked"
-    assert "已履行完毕" in service.history(session, entry_id)[-1].reason
-    assert not service.is_black_listed(session, credit_code(1), at(2026, 12, 3))
+    assert "已履行完毕" in lookups.history(session, entry_id)[-1].reason
+    assert not lookups.is_black_listed(session, credit_code(1), at(2026, 12, 3))
     assert follow_ended_records(session, at(2026, 12, 4)) == []
     # A record that ended is not proposed again.
     assert propose_from_events(session, at(2026, 12, 4)) == []

@@ -7,7 +7,7 @@ import pytest
 
 from tests.lists.story import OPERATOR, at, materials, notices, proposal
 from tests.support.registry_files import credit_code
-from xinyong.lists import repairs, service
+from xinyong.lists import lookups, repairs, service
 from xinyong.lists.repairs import NotRepairable
 from xinyong.lists.schemas import RepairDecisionIn, RepairIn
 from xinyong.lists.workflow import MaterialsMissing
@@ -58,11 +58,11 @@ def test_a_successful_repair_ends_publicity_early_and_is_recorded(session):
     kept = service.get_entry(session, entry.id)
     assert kept.state == "repaired" and kept.ended_at is not None
     assert kept.publicity_end.isoformat() == "2027-05-04"  # the decided period is kept as history
-    assert not service.is_black_listed(session, credit_code(1), at(2026, 8, 20))
-    assert service.public_entries(session, "black", at(2026, 8, 20)) == []
+    assert not lookups.is_black_listed(session, credit_code(1), at(2026, 8, 20))
+    assert lookups.public_entries(session, "black", at(2026, 8, 20)) == []
     assert service.expire_due(session, at(2027, 5, 4)) == []  # repaired, it never expires later
 
-    steps = [(e.action, e.repair_id) for e in service.history(session, entry.id)][-3:]
+    steps = [(e.action, e.repair_id) for e in lookups.history(session, entry.id)][-3:]
     assert steps == [
         ("repair_submitted", filed.id),
         ("repaired", filed.id),
@@ -86,7 +86,7 @@ def test_a_rejected_repair_leaves_the_entry_published(session):
         at(2026, 9, 3),
     )
     session.commit()
-    assert service.is_black_listed(session, credit_code(1), at(2026, 9, 3))
+    assert lookups.is_black_listed(session, credit_code(1), at(2026, 9, 3))
     assert repairs.get(session, filed.id, check=False).decision_reason == "罚款尚未缴清"
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.alerts.models import Alert
 from xinyong.api.deps import get_session
-from xinyong.lists import objections, repairs, service
+from xinyong.lists import lookups, objections, repairs, service
 from xinyong.lists.clock import local_date
 from xinyong.lists.models import ListNotification
 from xinyong.lists.operator import request_now, require_operator
@@ -51,13 +51,13 @@ def get_lists(
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
     now = request_now(request)
-    entries = service.public_entries(session, type, now, limit, offset, code)
+    entries = lookups.public_entries(session, type, now, limit, offset, code)
     return {
         "label_zh": OFFICIAL_LABEL_ZH,
         "label_en": OFFICIAL_LABEL_EN,
         "type": type,
         "as_of": local_date(now).isoformat(),
-        "items": [service.to_public(e).model_dump(mode="json") for e in entries],
+        "items": [lookups.to_public(e).model_dump(mode="json") for e in entries],
     }
 
 
@@ -71,7 +71,7 @@ def get_subject(
 ) -> SubjectStanding:
     now = request_now(request)
     code = code.strip().upper()
-    entries = service.active_entries(session, code, now)
+    entries = lookups.active_entries(session, code, now)
     flags = session.scalars(
         select(Alert)
         .where(Alert.credit_code == code, Alert.status != "dismissed")
@@ -82,7 +82,7 @@ def get_subject(
         credit_code=code,
         on_black_list=any(e.list_type == "black" for e in entries),
         on_red_list=any(e.list_type == "red" for e in entries),
-        official_lists=[service.to_public(e) for e in entries],
+        official_lists=[lookups.to_public(e) for e in entries],
         platform_risk_flags=[
             RiskFlag(
                 id=a.id,
@@ -101,7 +101,7 @@ def get_subject(
 def get_list_entry(
     entry_id: int, request: Request, session: Session = Depends(get_session)
 ) -> PublicEntry:
-    return service.to_public(service.public_entry(session, entry_id, request_now(request)))
+    return lookups.to_public(lookups.public_entry(session, entry_id, request_now(request)))
 
 
 @router.post(
@@ -167,7 +167,7 @@ def get_repair(
 
 def _entry_out(session: Session, entry) -> OperatorEntry:
     session.commit()
-    return service.to_operator(session, entry)
+    return lookups.to_operator(session, entry)
 
 
 @operator.get(
@@ -182,8 +182,8 @@ def op_list(
     by: str = Depends(require_operator),
 ) -> list[OperatorEntry]:
     return [
-        service.to_operator(session, e)
-        for e in service.operator_entries(session, state, type, code, limit)
+        lookups.to_operator(session, e)
+        for e in lookups.operator_entries(session, state, type, code, limit)
     ]
 
 
@@ -193,7 +193,7 @@ def op_list(
 def op_entry(
     entry_id: int, session: Session = Depends(get_session), by: str = Depends(require_operator)
 ) -> OperatorEntry:
-    return service.to_operator(session, service.get_entry(session, entry_id))
+    return lookups.to_operator(session, service.get_entry(session, entry_id))
 
 
 @operator.post(
