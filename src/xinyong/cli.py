@@ -393,3 +393,91 @@ def lookup(value: str, as_json: Annotated[bool, typer.Option("--json")] = False)
     console.print(
         f"  来源 {e.provenance.source} · 截至 {e.provenance.as_of} · 获取 {e.provenance.fetched_at:%Y-%m-%d %H:%M} UTC"
     )
+
+
+lists_app = typer.Typer(help="红黑名单 / red and black lists")
+app.add_typer(lists_app, name="lists")
+
+
+def _at(value: str | None):
+    """--now for walking time (a replay, a test): ISO date-time; naive means Asia/Shanghai."""
+    if value is None:
+        return None
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@lists_app.command("expire")
+def lists_expire(
+    now: Annotated[str | None, typer.Option(help="按此时刻执行 / run as of (ISO)")] = None,
+) -> None:
+    """结束公示期已满的名单信息 / expire entries whose publicity period is over."""
+    from xinyong.db import get_engine, upgrade
+    from xinyong.lists.service import run_expiry
+
+    upgrade()
+    expired = run_expiry(get_engine(), _at(now))
+    console.print(f"已到期 {len(expired)} 条 / expired {len(expired)}: {expired}")
+
+
+@lists_app.command("propose")
+def lists_propose(
+    now: Annotated[str | None, typer.Option(help="按此时刻执行 / run as of (ISO)")] = None,
+) -> None:
+    """按事件规则提请名单，并跟进来源已删除的记录 / run the proposal rules."""
+    from xinyong.db import get_engine, upgrade
+    from xinyong.lists.proposals import run_rules
+
+    upgrade()
+    try:
+        proposed, ended = run_rules(get_engine(), _at(now))
+    except XinyongError as exc:
+        _fail(exc)
+    console.print(f"新提请 {len(proposed)} 条 / proposed {len(proposed)}: {proposed}")
+    console.print(f"来源已删除而结束 {len(ended)} 条 / ended with their source: {ended}")
+
+
+@lists_app.command("show")
+def lists_show(
+    code: str,
+    history: Annotated[
+        bool, typer.Option("--history", help="含全部历史（操作员） / all entries with history")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    now: Annotated[str | None, typer.Option(help="按此时刻查看 / as of (ISO)")] = None,
+) -> None:
+    """某代码的名单信息 / the list entries of a credit code."""
+    from xinyong.db import session_scope
+    from xinyong.lists import lookups, service
+    from xinyong.lists.clock import SHANGHAI
+
+    with session_scope() as session:
+        if history:
+            rows = [
+                lookups.to_operator(session, e)
+                for e in lookups.operator_entries(session, credit_code=code)
+            ]
+        else:
+            rows = [lookups.to_public(e) for e in lookups.active_entries(session, code, _at(now))]
+        if as_json:
+            _print_json([r.model_dump(mode="json") for r in rows])
+            return
+        if not rows:
+            console.print(f"{code}：无公示中的名单信息 / no published list entry")
+            return
+        for r in rows:
+            state = f" · {service.STATE_ZH[r.state]} {r.state}" if history else ""
+            console.print(
+                f"[bold]{r.id}[/bold] {r.list_name_zh} · {r.class_label_zh}{state}  {r.subject_name}"
+                f"  {r.publicity_start or '—'} → {r.publicity_end or '—'}"
+            )
+            console.print(
+                f"  事由 {r.reason_zh}\n  依据 {r.legal_basis_zh}\n  认定 {r.authority} {r.decision_date}"
+            )
+            for h in getattr(r, "history", []):
+                console.print(
+                    f"    {h.at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} {h.action} {h.actor} {h.reason or ''}"
+                )

@@ -123,5 +123,8 @@ def start_scheduler(engine: Engine):
         scheduler.add_job(
             job, CronTrigger.from_crontab(cfg.schedule, timezone="Asia/Shanghai"), id=cfg.name
         )
+    from xinyong.lists.jobs import add_jobs as add_list_jobs
+
+    add_list_jobs(scheduler, engine)
     scheduler.start()
     return scheduler

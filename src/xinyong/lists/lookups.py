@@ -1,0 +1,190 @@
+"""Reading lists: the seam for rating, stars, verification and reports, public and operator views."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.codes import mask_id_number, mask_person_name
+from xinyong.errors import InvalidInput, XinyongError
+from xinyong.lists import notices
+from xinyong.lists.clock import local_date
+from xinyong.lists.config import Policy, load_policy
+from xinyong.lists.models import LIST_TYPES, STATES, ListEntry, ListEvent
+from xinyong.lists.schemas import (
+    OFFICIAL_LABEL_EN,
+    OFFICIAL_LABEL_ZH,
+    EventOut,
+    OperatorEntry,
+    PublicEntry,
+)
+from xinyong.lists.service import get_entry
+
+
+class NotPublished(XinyongError):
+    """Asked publicly for an entry that is not (or no longer) published: say so, show nothing."""
+
+    code = "list_not_published"
+    status = 404
+    title_zh = "名单信息未公示"
+    title_en = "List entry not published"
+
+
+# --- the seam for rating, stars, verification and reports ----------------------------------
+
+
+def _public_query(today: date):
+    return select(ListEntry).where(
+        ListEntry.state == "published",
+        ListEntry.publicity_start <= today,
+        ListEntry.publicity_end > today,
+    )
+
+
+def active_entries(
+    session: Session, credit_code: str, now: datetime | None = None, list_type: str | None = None
+) -> list[ListEntry]:
+    """The official entries published for this code right now — what ratings, stars,
+    verification and reports may use. Expired, repaired and revoked entries never are."""
+    query = _public_query(local_date(now)).where(
+        ListEntry.credit_code == credit_code.strip().upper()
+    )
+    if list_type:
+        _check_type(list_type)
+        query = query.where(ListEntry.list_type == list_type)
+    return list(session.scalars(query.order_by(ListEntry.decision_date.desc(), ListEntry.id)))
+
+
+def is_black_listed(session: Session, credit_code: str, now: datetime | None = None) -> bool:
+    return bool(active_entries(session, credit_code, now, "black"))
+
+
+def is_red_listed(session: Session, credit_code: str, now: datetime | None = None) -> bool:
+    return bool(active_entries(session, credit_code, now, "red"))
+
+
+def public_entries(
+    session: Session,
+    list_type: str | None = None,
+    now: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    credit_code: str | None = None,
+) -> list[ListEntry]:
+    query = _public_query(local_date(now))
+    if list_type:
+        _check_type(list_type)
+        query = query.where(ListEntry.list_type == list_type)
+    if credit_code:
+        query = query.where(ListEntry.credit_code == credit_code.strip().upper())
+    query = query.order_by(ListEntry.publicity_start.desc(), ListEntry.id.desc())
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def public_entry(session: Session, entry_id: int, now: datetime | None = None) -> ListEntry:
+    entry = session.scalar(_public_query(local_date(now)).where(ListEntry.id == entry_id))
+    if entry is None:
+        raise NotPublished(
+            f"名单信息 {entry_id} 未公示或已停止公示",
+            f"list entry {entry_id} is not published, or no longer",
+        )
+    return entry
+
+
+def operator_entries(
+    session: Session,
+    state: str | None = None,
+    list_type: str | None = None,
+    credit_code: str | None = None,
+    limit: int = 100,
+) -> list[ListEntry]:
+    query = select(ListEntry).order_by(ListEntry.id.desc()).limit(limit)
+    if state:
+        if state not in STATES:
+            raise InvalidInput(
+                f"state 只能是 {'、'.join(STATES)}，而不是“{state}”",
+                f"state must be one of {', '.join(STATES)}, not '{state}'",
+                field="state",
+            )
+        query = query.where(ListEntry.state == state)
+    if list_type:
+        _check_type(list_type)
+        query = query.where(ListEntry.list_type == list_type)
+    if credit_code:
+        query = query.where(ListEntry.credit_code == credit_code.strip().upper())
+    return list(session.scalars(query))
+
+
+def history(session: Session, entry_id: int) -> list[ListEvent]:
+    get_entry(session, entry_id)
+    return list(
+        session.scalars(
+            select(ListEvent).where(ListEvent.entry_id == entry_id).order_by(ListEvent.id)
+        )
+    )
+
+
+def _check_type(list_type: str) -> None:
+    if list_type not in LIST_TYPES:
+        raise InvalidInput(
+            f"type 只能是 red（红名单）或 black（黑名单），而不是“{list_type}”",
+            f"type must be red or black, not '{list_type}'",
+            field="type",
+        )
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+def to_public(entry: ListEntry, policy: Policy | None = None) -> PublicEntry:
+    """Public shape: a person's name and ID masked (PIPL), the official nature and instrument named."""
+    policy = policy or load_policy()
+    cls = policy.classes[entry.publicity_class]
+    instrument = policy.instruments[cls.instrument]
+    person = entry.subject_kind == "person"
+    return PublicEntry(
+        id=entry.id,
+        label_zh=OFFICIAL_LABEL_ZH,
+        label_en=OFFICIAL_LABEL_EN,
+        list_type=entry.list_type,
+        list_name_zh=notices.LIST_NAME_ZH[entry.list_type],
+        list_name_en=notices.LIST_NAME_EN[entry.list_type],
+        publicity_class=entry.publicity_class,
+        class_label_zh=cls.label_zh,
+        class_label_en=cls.label_en,
+        aggravated=entry.aggravated,
+        subject_kind=entry.subject_kind,
+        credit_code=entry.credit_code,
+        subject_name=mask_person_name(entry.subject_name) if person else entry.subject_name,
+        subject_id=mask_id_number(entry.subject_id)
+        if person and entry.subject_id
+        else entry.subject_id,
+        reason_zh=entry.reason_zh,
+        reason_en=entry.reason_en,
+        legal_basis_zh=entry.legal_basis_zh,
+        legal_basis_en=entry.legal_basis_en,
+        instrument_zh=instrument.title_zh,
+        instrument_en=instrument.title_en,
+        source_records=entry.source_records,
+        authority=entry.authority,
+        decision_date=entry.decision_date,
+        publicity_start=entry.publicity_start,
+        publicity_end=entry.publicity_end,
+    )
+
+
+def to_operator(session: Session, entry: ListEntry) -> OperatorEntry:
+    public = to_public(entry)
+    return OperatorEntry(
+        **public.model_dump(),
+        state=entry.state,
+        origin=entry.origin,
+        rule_id=entry.rule_id,
+        rule_version=entry.rule_version,
+        created_by=entry.created_by,
+        created_at=entry.created_at,
+        ended_at=entry.ended_at,
+        history=[EventOut.model_validate(e) for e in history(session, entry.id)],
+    )

@@ -1,0 +1,124 @@
+"""Notices to parties and applicants written to the outbox: what they are told, in Chinese and English."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from xinyong.lists.config import Policy
+from xinyong.lists.models import ListEntry, ListNotification, Objection, RepairRequest
+
+LIST_NAME_ZH = {"red": "守信激励名单（红名单）", "black": "失信惩戒名单（黑名单）"}
+LIST_NAME_EN = {"red": "trustworthiness list (red list)", "black": "dishonesty list (blacklist)"}
+END_ZH = {"expired": "公示期满", "repaired": "信用修复", "revoked": "撤销"}
+
+
+def _to_party(
+    session: Session,
+    entry: ListEntry,
+    kind: str,
+    now: datetime,
+    subject: tuple[str, str],
+    body: tuple[str, str],
+) -> ListNotification:
+    note = ListNotification(
+        entry_id=entry.id,
+        kind=kind,
+        recipient_code=entry.credit_code,
+        recipient_name=entry.subject_name,
+        subject_zh=subject[0],
+        subject_en=subject[1],
+        body_zh=body[0],
+        body_en=body[1],
+        created_at=now,
+    )
+    session.add(note)
+    return note
+
+
+def pre_publication(
+    session: Session, entry: ListEntry, policy: Policy, now: datetime
+) -> ListNotification:
+    """告知书: reasons, basis and rights, before anything is published."""
+    name_zh, name_en = LIST_NAME_ZH[entry.list_type], LIST_NAME_EN[entry.list_type]
+    red = entry.list_type == "red"
+    rights_zh = policy.notice.red_rights_zh if red else policy.notice.rights_zh
+    rights_en = policy.notice.red_rights_en if red else policy.notice.rights_en
+    end_zh = f"，公示截止 {entry.publicity_end}" if entry.publicity_end else "，不予公示"
+    end_en = (
+        f", published until {entry.publicity_end}" if entry.publicity_end else ", not published"
+    )
+    return _to_party(
+        session,
+        entry,
+        "pre_publication_notice",
+        now,
+        (f"列入{name_zh}告知书", f"Notice of inclusion in the {name_en}"),
+        (
+            f"{entry.subject_name}：经{entry.authority}认定（{entry.decision_date}），拟将您列入{name_zh}{end_zh}。"
+            f"事由：{entry.reason_zh}。依据：{entry.legal_basis_zh}。{rights_zh}",
+            f"{entry.subject_name}: following the decision of {entry.authority} ({entry.decision_date}), "
+            f"you are to be included in the {name_en}{end_en}. Reason: {entry.reason_en}. "
+            f"Legal basis: {entry.legal_basis_en}. {rights_en}",
+        ),
+    )
+
+
+def published(session: Session, entry: ListEntry, now: datetime) -> ListNotification:
+    return _to_party(
+        session,
+        entry,
+        "published",
+        now,
+        (
+            f"已列入{LIST_NAME_ZH[entry.list_type]}并公示",
+            f"Published in the {LIST_NAME_EN[entry.list_type]}",
+        ),
+        (
+            f"名单信息（编号 {entry.id}）自 {entry.publicity_start} 起公示，至 {entry.publicity_end} 止。",
+            f"List entry {entry.id} is published from {entry.publicity_start} until {entry.publicity_end}.",
+        ),
+    )
+
+
+def ended(
+    session: Session, entry: ListEntry, how: str, reason: str | None, now: datetime
+) -> ListNotification:
+    why = f"（{reason}）" if reason else ""
+    return _to_party(
+        session,
+        entry,
+        f"entry_{how}",
+        now,
+        (f"名单信息已停止公示（{END_ZH[how]}）", f"List entry no longer published ({how})"),
+        (
+            f"名单信息（编号 {entry.id}）因{END_ZH[how]}已停止公示和共享{why}。",
+            f"List entry {entry.id} is no longer published or shared: {how}{f' ({reason})' if reason else ''}.",
+        ),
+    )
+
+
+def to_applicant(
+    session: Session,
+    case: Objection | RepairRequest,
+    kind: str,
+    now: datetime,
+    subject: tuple[str, str],
+    body: tuple[str, str],
+) -> ListNotification:
+    note = ListNotification(
+        entry_id=case.entry_id,
+        objection_id=case.id if isinstance(case, Objection) else None,
+        repair_id=case.id if isinstance(case, RepairRequest) else None,
+        kind=kind,
+        recipient_name=case.applicant_name,
+        recipient_contact=case.applicant_contact,
+        subject_zh=subject[0],
+        subject_en=subject[1],
+        body_zh=body[0],
+        body_en=body[1],
+        created_at=now,
+    )
+    session.add(note)
+    return note

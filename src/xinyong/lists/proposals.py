@@ -1,0 +1,179 @@
+"""Event rules that propose entries: new 失信被执行人 records and revocations for violent collection."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.alerts.models import Alert
+from xinyong.enforcement.models import DishonestRecord
+from xinyong.lists.clock import local_date, resolve
+from xinyong.lists.config import Rule, load_policy, load_rules
+from xinyong.lists.models import ListEntry
+from xinyong.lists.periods import default_end
+from xinyong.lists.schemas import ProposalIn, SourceRecord
+from xinyong.lists.service import SYSTEM, _event, end_publicity, propose
+from xinyong.registry.models import Enterprise
+
+
+class _Blank(dict):
+    """A field the record lacks renders empty rather than failing the sweep."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _columns(row: Any, prefix: str = "") -> dict[str, Any]:
+    return {f"{prefix}{c.key}": getattr(row, c.key) for c in row.__table__.columns}
+
+
+def _already(session: Session, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    found = session.scalars(select(ListEntry.origin_key).where(ListEntry.origin_key.in_(keys)))
+    return set(found)
+
+
+def _candidates(
+    session: Session, rule: Rule
+) -> list[tuple[dict[str, Any], SourceRecord, Enterprise]]:
+    """(template values, source record, enterprise) for each fact the rule matches."""
+    out = []
+    if rule.from_ == "dishonest_record":
+        rows = session.execute(
+            select(DishonestRecord, Enterprise)
+            .join(Enterprise, Enterprise.credit_code == DishonestRecord.linked_credit_code)
+            .where(DishonestRecord.ended_on.is_(None))
+            .order_by(DishonestRecord.id)
+        )
+        for record, enterprise in rows:
+            values = {**_columns(enterprise, "enterprise_"), **_columns(record)}
+            src = SourceRecord(
+                layout="enforcement.dishonest",
+                source=record.source,
+                source_record_id=record.source_record_id,
+            )
+            out.append((values, src, enterprise))
+    else:
+        rows = session.execute(
+            select(Alert, Enterprise)
+            .join(Enterprise, Enterprise.credit_code == Alert.credit_code)
+            .where(Alert.rule_id == rule.alert_rule, Alert.status != "dismissed")
+            .order_by(Alert.id)
+        )
+        for alert, enterprise in rows:
+            values = {**_columns(enterprise, "enterprise_"), "alert_message_zh": alert.message_zh}
+            src = SourceRecord(
+                layout=alert.layout, source=alert.source, source_record_id=alert.source_record_id
+            )
+            out.append((values, src, enterprise))
+    return out
+
+
+def propose_from_events(session: Session, now: datetime | None = None) -> list[int]:
+    """Run every enabled rule over the facts on file; each fact is proposed once per rule.
+
+    Idempotent, so it can run after every sync and nightly; the caller commits.
+    """
+    now, policy = resolve(now), load_policy()
+    created: list[int] = []
+    for rule in load_rules().rules:
+        if not rule.enabled:
+            continue
+        found = _candidates(session, rule)
+        keys = [f"{rule.id}:{src.source}:{src.source_record_id}" for _, src, _ in found]
+        done = _already(session, keys)
+        for key, (values, src, enterprise) in zip(keys, found, strict=True):
+            if key in done:
+                continue
+            done.add(key)
+            values["credit_code"] = enterprise.credit_code
+            context = _Blank({k: _text(v) for k, v in values.items()})
+            decided = values.get(rule.decision_date)
+            if not isinstance(decided, date) or decided > local_date(now):
+                continue  # without a decision date the period cannot be counted; leave it to operators
+            aggravated = bool(rule.aggravated_if) and any(
+                re.search(pattern, context[field]) for field, pattern in rule.aggravated_if.items()
+            )
+            cls = policy.classes[rule.class_]
+            aggravated = aggravated and cls.aggravated_min is not None
+            if default_end(policy, rule.class_, decided, aggravated) <= local_date(now):
+                continue  # an old fact whose period is already over: history, not a proposal
+            proposal = ProposalIn(
+                list_type=cls.list_type,
+                publicity_class=rule.class_,
+                aggravated=aggravated,
+                subject_kind="organisation",
+                credit_code=enterprise.credit_code,
+                subject_name=enterprise.name,
+                reason_zh=rule.reason_zh.format_map(context),
+                reason_en=rule.reason_en.format_map(context),
+                legal_basis_zh=rule.legal_basis_zh,
+                legal_basis_en=rule.legal_basis_en,
+                source_records=[src],
+                authority=rule.authority.format_map(context) or "—",
+                decision_date=decided,
+            )
+            entry = propose(
+                session,
+                proposal,
+                SYSTEM,
+                now,
+                rule_id=rule.id,
+                rule_version=rule.version,
+                origin_key=key,
+                policy=policy,
+            )
+            created.append(entry.id)
+    return created
+
+
+def follow_ended_records(session: Session, now: datetime | None = None) -> list[int]:
+    """When the court removes a 失信 record upstream, the entry resting on it ends here too:
+    a proposal is rejected, an approved or published entry revoked; the caller commits."""
+    now = resolve(now)
+    ended = session.execute(
+        select(ListEntry, DishonestRecord)
+        .join(
+            DishonestRecord,
+            ListEntry.origin_key
+            == (
+                ListEntry.rule_id
+                + ":"
+                + DishonestRecord.source
+                + ":"
+                + DishonestRecord.source_record_id
+            ),
+        )
+        .where(
+            ListEntry.state.in_(("proposed", "approved", "published")),
+            DishonestRecord.ended_on.is_not(None),
+        )
+        .order_by(ListEntry.id)
+    ).all()
+    for entry, record in ended:
+        why = f"失信信息已于 {record.ended_on} 被删除或屏蔽（{record.end_reason or '来源记录已结束'}）"
+        if entry.state == "proposed":
+            _event(session, entry, "rejected", SYSTEM, now, "rejected", why)
+        else:
+            end_publicity(session, entry, "revoked", SYSTEM, why, now)
+    session.flush()
+    return [entry.id for entry, _ in ended]
+
+
+def run_rules(engine, now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """The scheduler's job after syncs: new proposals, and entries whose records ended."""
+    from xinyong.db import session_scope
+
+    with session_scope(engine) as session:
+        return propose_from_events(session, now), follow_ended_records(session, now)
