@@ -134,3 +134,13 @@ def fill(template: Template, values: dict[str, Any]) -> Document:
         footer=f(raw.get("footer", "")),
         blocks=blocks,
     )
+
+
+BLANK = "＿＿＿＿＿＿"
+
+
+def blank(template: Template, platform_name: str) -> Document:
+    """The template with blanks to fill in by hand (what the site offers for download)."""
+    values: dict[str, Any] = {name: BLANK for name in placeholders(template)}
+    values["platform_name"] = platform_name
+    return fill(template, values)

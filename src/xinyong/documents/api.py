@@ -1,0 +1,113 @@
+"""Documents API (thin): template downloads, filled forms, contract review, payment orders."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
+
+from xinyong.documents.forms import entrustment_agreement, pi_authorization
+from xinyong.documents.model import Document
+from xinyong.documents.output import MEDIA, Format, disposition, render
+from xinyong.documents.review.extract import from_text, read_contract
+from xinyong.documents.review.service import ReviewReport, review_contract, review_document
+from xinyong.documents.schemas import AuthorizationInput, EntrustmentInput, TemplateInfo
+from xinyong.documents.templates import all_templates, blank, get_template
+from xinyong.errors import InvalidInput
+from xinyong.settings import get_settings
+
+router = APIRouter(prefix="/api/v1", tags=["documents 文书"])
+
+_FMT = Query("pdf", description="pdf 或 docx / pdf or docx")
+
+
+def _file(doc: Document, fmt: Format, name: str) -> Response:
+    return Response(
+        render(doc, fmt),
+        media_type=MEDIA[fmt],
+        headers={"Content-Disposition": disposition(f"{name}.{fmt}")},
+    )
+
+
+@router.get(
+    "/documents/templates", response_model=list[TemplateInfo], summary="文书模板 / Templates"
+)
+def list_templates() -> list[TemplateInfo]:
+    return [
+        TemplateInfo(
+            id=t.id,
+            version=t.version,
+            versions=[v.version for v in versions],
+            published_on=t.published_on,
+            title=t.title,
+            title_en=t.title_en,
+            clauses=t.clauses,
+        )
+        for versions in all_templates().values()
+        for t in versions[-1:]
+    ]
+
+
+@router.get(
+    "/documents/templates/{template_id}",
+    summary="下载空白模板 / Download a blank template",
+    response_class=Response,
+)
+def download_template(
+    template_id: str, version: str | None = None, format: Format = _FMT
+) -> Response:
+    t = get_template(template_id, version)
+    return _file(blank(t, get_settings().site_name), format, f"{t.title}-{t.version}")
+
+
+@router.post(
+    "/documents/entrustment-agreement",
+    summary="生成债务委托协议 / Fill in the debt-entrustment agreement",
+    response_class=Response,
+)
+def make_agreement(data: EntrustmentInput, format: Format = _FMT) -> Response:
+    return _file(entrustment_agreement(data), format, "债务委托协议")
+
+
+@router.post(
+    "/documents/pi-authorization",
+    summary="生成个人信息处理授权书 / Fill in the PI processing authorization",
+    response_class=Response,
+)
+def make_authorization(data: AuthorizationInput, format: Format = _FMT) -> Response:
+    return _file(pi_authorization(data), format, "个人信息处理授权书")
+
+
+@router.post(
+    "/contracts/review",
+    response_model=ReviewReport,
+    summary="合同审查 / Review a contract (DOCX, PDF or text)",
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def review(
+    file: UploadFile | None = File(None, description="DOCX、PDF 或文本文件 / DOCX, PDF or text"),
+    text: str | None = Form(None, description="或直接粘贴合同文本 / or paste the text"),
+    schedule_max_percent: Decimal | None = Form(
+        None, ge=0, le=100, description="该机构公示的最高收费比例 / the agency's published maximum"
+    ),
+    format: Literal["json", "pdf"] = Query("json"),
+):
+    if file is not None and file.filename:
+        data = await file.read()
+        if len(data) > 20 * 1024 * 1024:
+            raise InvalidInput("文件超过 20 MB", "the file is larger than 20 MB", field="file")
+        contract, name = read_contract(data), file.filename
+    elif text:
+        contract, name = from_text(text), ""
+    else:
+        raise InvalidInput(
+            "请上传合同文件（file）或粘贴合同文本（text）",
+            "upload a contract file (file) or paste its text (text)",
+            field="file",
+        )
+    report = review_contract(contract, name, schedule_max_percent)
+    if format == "pdf":
+        return _file(review_document(report, get_settings().site_name), "pdf", "合同审查报告")
+    return report
