@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -11,10 +12,17 @@ from fastapi.responses import Response
 from xinyong.documents.forms import entrustment_agreement, pi_authorization
 from xinyong.documents.model import Document
 from xinyong.documents.output import MEDIA, Format, disposition, render
+from xinyong.documents.payment_order import (
+    PaymentOrderAssessment,
+    PaymentOrderInput,
+    application,
+    assess,
+)
 from xinyong.documents.review.extract import from_text, read_contract
 from xinyong.documents.review.service import ReviewReport, review_contract, review_document
 from xinyong.documents.schemas import AuthorizationInput, EntrustmentInput, TemplateInfo
 from xinyong.documents.templates import all_templates, blank, get_template
+from xinyong.documents.timefmt import SHANGHAI
 from xinyong.errors import InvalidInput
 from xinyong.settings import get_settings
 
@@ -111,3 +119,28 @@ async def review(
     if format == "pdf":
         return _file(review_document(report, get_settings().site_name), "pdf", "合同审查报告")
     return report
+
+
+@router.post(
+    "/payment-orders",
+    response_model=PaymentOrderAssessment,
+    summary="支付令向导 / Payment-order wizard: conditions, court, fee, timeline, application",
+    responses={200: {"content": {"application/pdf": {}, MEDIA["docx"]: {}}}},
+)
+def payment_order(
+    data: PaymentOrderInput,
+    format: Literal["json", "pdf", "docx"] = Query(
+        "json", description="json 为评估结果；pdf/docx 为支付令申请书 / the application"
+    ),
+):
+    result = assess(data, datetime.now(SHANGHAI).date())
+    if format == "json":
+        return result
+    if not result.eligible:
+        raise InvalidInput(
+            result.summary_zh,
+            "a payment order is the wrong route: "
+            + "; ".join(p.message_en for p in result.problems),
+            problems=[p.model_dump() for p in result.problems],
+        )
+    return _file(application(data, result), format, "支付令申请书")
