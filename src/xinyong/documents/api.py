@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from xinyong.api.deps import get_session
+from xinyong.documents import pages
 from xinyong.documents.forms import entrustment_agreement, pi_authorization
 from xinyong.documents.model import Document
 from xinyong.documents.output import MEDIA, Format, disposition, render
@@ -18,6 +22,7 @@ from xinyong.documents.payment_order import (
     application,
     assess,
 )
+from xinyong.documents.reports import credit_report_document, get_report, issue_credit_report
 from xinyong.documents.review.extract import from_text, read_contract
 from xinyong.documents.review.service import ReviewReport, review_contract, review_document
 from xinyong.documents.schemas import AuthorizationInput, EntrustmentInput, TemplateInfo
@@ -26,7 +31,7 @@ from xinyong.documents.timefmt import SHANGHAI
 from xinyong.errors import InvalidInput
 from xinyong.settings import get_settings
 
-router = APIRouter(prefix="/api/v1", tags=["documents 文书"])
+api = APIRouter(prefix="/api/v1", tags=["documents 文书"])
 
 _FMT = Query("pdf", description="pdf 或 docx / pdf or docx")
 
@@ -39,9 +44,7 @@ def _file(doc: Document, fmt: Format, name: str) -> Response:
     )
 
 
-@router.get(
-    "/documents/templates", response_model=list[TemplateInfo], summary="文书模板 / Templates"
-)
+@api.get("/documents/templates", response_model=list[TemplateInfo], summary="文书模板 / Templates")
 def list_templates() -> list[TemplateInfo]:
     return [
         TemplateInfo(
@@ -58,7 +61,7 @@ def list_templates() -> list[TemplateInfo]:
     ]
 
 
-@router.get(
+@api.get(
     "/documents/templates/{template_id}",
     summary="下载空白模板 / Download a blank template",
     response_class=Response,
@@ -70,7 +73,7 @@ def download_template(
     return _file(blank(t, get_settings().site_name), format, f"{t.title}-{t.version}")
 
 
-@router.post(
+@api.post(
     "/documents/entrustment-agreement",
     summary="生成债务委托协议 / Fill in the debt-entrustment agreement",
     response_class=Response,
@@ -79,7 +82,7 @@ def make_agreement(data: EntrustmentInput, format: Format = _FMT) -> Response:
     return _file(entrustment_agreement(data), format, "债务委托协议")
 
 
-@router.post(
+@api.post(
     "/documents/pi-authorization",
     summary="生成个人信息处理授权书 / Fill in the PI processing authorization",
     response_class=Response,
@@ -88,7 +91,7 @@ def make_authorization(data: AuthorizationInput, format: Format = _FMT) -> Respo
     return _file(pi_authorization(data), format, "个人信息处理授权书")
 
 
-@router.post(
+@api.post(
     "/contracts/review",
     response_model=ReviewReport,
     summary="合同审查 / Review a contract (DOCX, PDF or text)",
@@ -121,7 +124,7 @@ async def review(
     return report
 
 
-@router.post(
+@api.post(
     "/payment-orders",
     response_model=PaymentOrderAssessment,
     summary="支付令向导 / Payment-order wizard: conditions, court, fee, timeline, application",
@@ -144,3 +147,65 @@ def payment_order(
             problems=[p.model_dump() for p in result.problems],
         )
     return _file(application(data, result), format, "支付令申请书")
+
+
+class IssuedReportOut(BaseModel):
+    number: str
+    kind: str
+    subject: str
+    issued_at: datetime
+    digest: str
+    url: str
+    pdf_url: str
+    snapshot: dict[str, Any]
+
+
+def _out(request: Request, report) -> IssuedReportOut:
+    return IssuedReportOut(
+        number=report.number,
+        kind=report.kind,
+        subject=report.subject,
+        issued_at=report.issued_at,
+        digest=report.digest,
+        url=pages.report_url(request, report.number),
+        pdf_url=str(request.url_for("report_pdf", number=report.number)),
+        snapshot=report.snapshot,
+    )
+
+
+@api.post(
+    "/reports/credit/{code}",
+    response_model=IssuedReportOut,
+    status_code=201,
+    summary="出具企业信用报告 / Issue an enterprise credit report",
+)
+def issue_report(code: str, request: Request, session: Session = Depends(get_session)):
+    report = issue_credit_report(session, code, get_settings().site_name)
+    session.commit()
+    return _out(request, report)
+
+
+@api.get(
+    "/reports/{number}",
+    response_model=IssuedReportOut,
+    summary="按编号核验报告 / A report by its number, as issued",
+)
+def read_report(number: str, request: Request, session: Session = Depends(get_session)):
+    return _out(request, get_report(session, number))
+
+
+@api.get(
+    "/reports/{number}/pdf",
+    name="report_pdf",
+    response_class=Response,
+    summary="报告 PDF / The report as PDF",
+)
+def report_pdf(number: str, request: Request, session: Session = Depends(get_session)):
+    report = get_report(session, number)
+    doc = credit_report_document(report, pages.report_url(request, report.number))
+    return _file(doc, "pdf", f"企业信用报告-{report.number}")
+
+
+router = APIRouter()
+router.include_router(api)
+router.include_router(pages.router)

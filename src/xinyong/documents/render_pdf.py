@@ -90,7 +90,8 @@ def render_pdf(doc: Document) -> bytes:
             style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
             if block.kind == "table":
                 style.append(("GRID", (0, 0), (-1, -1), 0.4, colors.grey))
-            story.append(Table(rows, colWidths=[170 * mm / width] * width, style=style))
+            widths = [45 * mm, 125 * mm] if width == 2 and block.kind == "table" else None
+            story.append(Table(rows, colWidths=widths or [170 * mm / width] * width, style=style))
             story.append(Spacer(1, 4 * mm))
         else:
             story.append(_p(block.text, s[block.kind]))
