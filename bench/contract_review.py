@@ -23,7 +23,11 @@ from xinyong.documents.review.extract import read_contract
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "contracts"
 
 
-def labelled() -> dict[str, dict]:
+def labelled(heldout: bool = False) -> dict[str, dict]:
+    """{relative path: label}: the development set, or the held-out set."""
+    if heldout:
+        raw = yaml.safe_load((DATA / "heldout" / "labels.yaml").read_text("utf-8"))
+        return {f"heldout/{k}": v for k, v in raw.items()}
     labels = yaml.safe_load((DATA / "labels.yaml").read_text("utf-8"))
     labels.update(yaml.safe_load((DATA / "handwritten.yaml").read_text("utf-8")))
     return labels
@@ -37,14 +41,16 @@ def as_format(text: str, fmt: str) -> bytes:
     return render_docx(doc) if fmt == "docx" else render_pdf(doc)
 
 
-def measure(formats=("text", "docx", "pdf")) -> dict[str, dict[str, tuple[int, int, int]]]:
+def measure(
+    formats=("text", "docx", "pdf"), heldout: bool = False
+) -> dict[str, dict[str, tuple[int, int, int]]]:
     """{format: {key: (true positives, false positives, false negatives)}}."""
     out: dict[str, dict[str, tuple[int, int, int]]] = {}
     rules = load_rules()
     keys = [r.key for r in rules.clauses] + [r.key for r in rules.flags]
     for fmt in formats:
         tp, fp, fn = Counter(), Counter(), Counter()
-        for name, label in labelled().items():
+        for name, label in labelled(heldout).items():
             contract = read_contract(as_format((DATA / name).read_text("utf-8"), fmt))
             got = {k for k, v in find_clauses(contract, rules).items() if v}
             got |= {k for k, v in find_flags(contract, rules).items() if v}
@@ -78,12 +84,18 @@ def table(results: dict[str, dict[str, tuple[int, int, int]]]) -> str:
 
 
 if __name__ == "__main__":
-    results = measure()
-    print(f"{len(labelled())} labelled contracts\n")
-    print(table(results))
-    worst = min(
-        min(ratio(tp, tp + fp), ratio(tp, tp + fn))
-        for per in results.values()
-        for tp, fp, fn in per.values()
-    )
+    worst = 1.0
+    for heldout in (False, True):
+        results = measure(heldout=heldout)
+        kind = "held-out" if heldout else "development"
+        print(f"\n{kind} set: {len(labelled(heldout))} labelled contracts\n")
+        print(table(results))
+        worst = min(
+            [worst]
+            + [
+                min(ratio(tp, tp + fp), ratio(tp, tp + fn))
+                for per in results.values()
+                for tp, fp, fn in per.values()
+            ]
+        )
     sys.exit(0 if worst >= 0.95 else 1)

@@ -204,6 +204,9 @@ IMPLIES = {  # a flag wording that is itself a clause of another kind
     ("fee_above_cap", 2): ["fee_on_recovery"],
 }
 
+# A near miss that is itself an unlawful term: a fee on the claim, due on signing, is upfront.
+MISS_IMPLIES = {("fee_on_recovery", 0): ["upfront_fee"]}
+
 CREDITORS = ["王建国", "连云港市新浦五金有限公司", "李秀英", "江苏海港物流有限公司", "陈志强"]
 AGENCIES = [
     "江苏海州明理律师事务所",
@@ -242,7 +245,9 @@ def compose(i: int, rng: random.Random) -> tuple[str, dict]:
             sections.append((rng.choice(heads), [rng.choice(bodies)]))
             present.add(key)
         elif roll < 0.86 and misses:
-            sections.append((rng.choice(heads), [rng.choice(misses)]))
+            heading_text, miss = rng.choice(heads), rng.choice(misses)
+            sections.append((heading_text, [miss]))
+            flags.update(MISS_IMPLIES.get((key, misses.index(miss)), []))
     for key, (positives, lawful) in FLAGS.items():
         roll = rng.random()
         if roll < 0.28:

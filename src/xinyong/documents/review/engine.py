@@ -157,6 +157,9 @@ def find_flags(
                 if hit:
                     raised[rule.key].append(hit)
                 continue
+            # An item under "乙方不得有下列行为：" is a prohibition, whatever it says alone.
+            if s.lead and any(p.search(s.lead) for p in rule.unless):
+                continue
             for part in parts:
                 if any(p.search(part) for p in rule.all) and not any(
                     p.search(part) for p in rule.unless

@@ -13,6 +13,7 @@ HEADING = re.compile(
     r"^\s*(第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+、|\d+(?:\.\d+)*[.、．]?\s|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))"
 )
 _END = "。；;！!？?：:"
+_LIST_ITEM = re.compile(r"(?<=[：:；;])(?=\s*(?:（\d+）|\(\d+\)|（[一二三四五六七八九十]+）))")
 
 
 @dataclass
@@ -89,6 +90,13 @@ def _pdf(data: bytes) -> Contract:
                 current = ""
         if current:
             paragraphs.append(Paragraph(f"第{number}页", f"page {number}", current))
+    # A list run into its lead-in line ("不得有下列行为：（1）…；（2）…") is split into items.
+    paragraphs = [
+        Paragraph(p.location_zh, p.location_en, piece)
+        for p in paragraphs
+        for piece in _LIST_ITEM.split(p.text)
+        if piece.strip()
+    ]
     if not any(p.text for p in paragraphs):
         raise InvalidInput(
             "PDF 中没有可提取的文字（可能是扫描件），请上传文字版 PDF、DOCX 或粘贴文本",
