@@ -92,3 +92,100 @@ def report_page(request: Request, number: str, session: Session = Depends(get_se
             "downloads": [("下载 PDF", f"/api/v1/reports/{report.number}/pdf")],
         },
     )
+
+
+_CHECKS = (
+    "interest_agreed",
+    "amount_fixed",
+    "creditor_owes_counter_performance",
+    "other_disputes_between_parties",
+    "debtor_in_china",
+    "debtor_reachable",
+    "pre_action_preservation_applied",
+)
+_DEFAULTS = {
+    "interest_agreed": True,
+    "amount_fixed": True,
+    "debtor_in_china": True,
+    "debtor_reachable": True,
+    "claim_kind": "money",
+}
+
+
+def _wizard(request: Request, form: dict, result=None, error: str = "", status: int = 200):
+    from xinyong.documents.payment_order import config
+
+    cfg = config()
+    return templates.TemplateResponse(
+        request,
+        "payment_order.html",
+        {
+            "settings": get_settings(),
+            "f": form,
+            "result": result,
+            "error": error,
+            "courts": cfg["courts"],
+            "zones": cfg["unconfirmed_zones"],
+        },
+        status_code=status,
+    )
+
+
+@router.get("/documents/payment-order", response_class=HTMLResponse)
+def payment_order_page(request: Request):
+    return _wizard(request, dict(_DEFAULTS))
+
+
+@router.post("/documents/payment-order")
+async def payment_order_submit(request: Request):
+    from datetime import datetime
+
+    from pydantic import ValidationError
+
+    from xinyong.documents.output import MEDIA, disposition, render
+    from xinyong.documents.payment_order import PaymentOrderInput, application, assess
+    from xinyong.documents.timefmt import SHANGHAI
+
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    for key in _CHECKS:
+        form[key] = key in raw
+    try:
+        data = PaymentOrderInput(
+            creditor={
+                "name": form.get("creditor_name", ""),
+                "id_number": form.get("creditor_id", ""),
+                "address": form.get("creditor_address", ""),
+                "phone": form.get("creditor_phone", ""),
+            },
+            debtor={
+                "name": form.get("debtor_name", ""),
+                "id_number": form.get("debtor_id", ""),
+                "address": form.get("debtor_address", ""),
+                "phone": form.get("debtor_phone", ""),
+            },
+            debtor_division_code=(
+                form.get("other_division_code") or form.get("debtor_division_code", "")
+            ).strip(),
+            claim_kind=form.get("claim_kind", "money"),
+            amount_yuan=form.get("amount_yuan", ""),
+            interest_yuan=form.get("interest_yuan") or "0",
+            due_date=form.get("due_date", ""),
+            facts=form.get("facts", ""),
+            evidence=[x.strip() for x in form.get("evidence", "").splitlines() if x.strip()],
+            **{k: form[k] for k in _CHECKS},
+        )
+    except ValidationError as exc:
+        where = "；".join(f"{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in exc.errors())
+        return _wizard(request, form, error=f"请检查输入 / check the input: {where}", status=422)
+    result = assess(data, datetime.now(SHANGHAI).date())
+    fmt = form.get("format", "html")
+    if fmt in ("pdf", "docx") and result.eligible:
+        from fastapi.responses import Response
+
+        return Response(
+            render(application(data, result), fmt),
+            media_type=MEDIA[fmt],
+            headers={"Content-Disposition": disposition(f"支付令申请书.{fmt}")},
+        )
+    return _wizard(request, form, result)
