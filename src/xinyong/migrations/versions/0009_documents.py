@@ -30,9 +30,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_issued_report_number")),
     )
     with op.batch_alter_table("issued_report", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_issued_report_subject"), ["subject"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_issued_report_subject"), ["subject"], unique=False)
 
 
 def downgrade() -> None:
