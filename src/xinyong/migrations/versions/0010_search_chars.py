@@ -1,7 +1,7 @@
 """search: a character index for one- and two-character queries, and trigram statistics
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0009
 Create Date: 2026-11-28
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0004"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

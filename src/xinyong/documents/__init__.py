@@ -1,0 +1,1 @@
+"""Legal documents: templates, contract review, payment orders, PDF/DOCX output, issued reports."""

@@ -1,0 +1,1 @@
+"""Contract review: find the mandatory clauses however phrased, flag unlawful or unfair terms."""

@@ -1,0 +1,102 @@
+"""A creditor prints an agency's credit report; anyone holding the paper checks it on the platform."""
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.documents.support import pdf_text, render_pages
+from tests.support.judicial_files import dishonest_row, penalty_row, write_drop
+from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+from xinyong.api.app import create_app
+from xinyong.documents.render_pdf import render_pdf
+from xinyong.documents.reports import (
+    ReportSection,
+    credit_report_document,
+    get_report,
+    issue_credit_report,
+    register_section,
+    unregister_section,
+)
+from xinyong.errors import NotFound
+from xinyong.sources.config import SourceConfig
+from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST, PENALTY_DECISIONS
+from xinyong.sources.scheduler import run_syncs
+
+
+@pytest.fixture
+def loaded(tmp_path, engine):
+    drop = tmp_path / "drop"
+    write_enterprises(drop / "enterprises.csv", [enterprise_row(1), enterprise_row(2)])
+    write_drop(drop / "dishonest.csv", ENFORCEMENT_DISHONEST, [dishonest_row(1)])
+    write_drop(drop / "penalties.csv", PENALTY_DECISIONS, [penalty_row(1)])
+    cfg = SourceConfig(name="all", title_zh="全部", title_en="all", transport="files", path=drop)
+    [result] = run_syncs(engine, [cfg])
+    assert result.ok
+    return engine
+
+
+@pytest.fixture
+def client(loaded):
+    with TestClient(create_app(loaded)) as c:
+        yield c
+
+
+def test_the_report_shows_records_with_sources_and_a_checkable_number(client, tmp_path):
+    r = client.post(f"/api/v1/reports/credit/{credit_code(1)}")
+    assert r.status_code == 201
+    issued = r.json()
+    number = issued["number"]
+    assert number.startswith("XY") and issued["url"].endswith(f"/reports/{number}")
+
+    pdf = client.get(issued["pdf_url"]).content
+    text = pdf_text(pdf)
+    assert "企业信用报告" in text and f"报告编号：{number}" in text
+    assert "连云港市海州区测试1商贸有限公司" in text and credit_code(1) in text
+    assert "连海市监罚〔2026〕1号" in text  # the penalty
+    assert "失信被执行人案号" in text and "数据截至" in text
+    assert issued["digest"] in text
+    assert render_pages(pdf, tmp_path)
+
+    # Whoever scans the QR code sees the same report, as stored
+    page = client.get(f"/reports/{number}")
+    assert page.status_code == 200 and number in page.text and "连海市监罚〔2026〕1号" in page.text
+    again = client.get(f"/api/v1/reports/{number.lower()}").json()
+    assert again["digest"] == issued["digest"] and again["snapshot"] == issued["snapshot"]
+
+
+def test_a_reprint_is_the_same_report_even_after_the_data_changes(loaded, session):
+    at = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+    report = issue_credit_report(session, credit_code(2), "信用连云港", now=at)
+    session.commit()
+    first = credit_report_document(report, "https://example.cn/reports/x").plain_text()
+    stored = get_report(session, report.number)
+    assert credit_report_document(stored, "https://example.cn/reports/x").plain_text() == first
+    assert report.number.startswith("XY20261128-")
+    assert "无失信被执行人、被执行人记录。" in first
+
+
+def test_other_domains_add_sections_through_the_seam(loaded, session):
+    def rating(_session, code):
+        return ReportSection(
+            key="rating",
+            title_zh="信用评级",
+            title_en="Rating",
+            rows=[["等级", "说明"], ["A", "无失信记录"]],
+            as_of="2026-11-27",
+        )
+
+    register_section("rating", rating)
+    try:
+        report = issue_credit_report(session, credit_code(2), "信用连云港")
+    finally:
+        unregister_section("rating")
+    text = pdf_text(render_pdf(credit_report_document(report, "https://example.cn/r")))
+    assert "信用评级" in text and "无失信记录" in text and "数据截至 2026-11-27" in text
+
+
+def test_an_unknown_number_is_not_a_report_of_ours(client, session):
+    with pytest.raises(NotFound):
+        get_report(session, "XY20260101-AAAAAAAA")
+    r = client.get("/api/v1/reports/XY20260101-AAAAAAAA")
+    assert r.status_code == 404 and "并非本平台出具" in r.json()["detail"]
