@@ -53,7 +53,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    from xinyong.web import pages
+    from xinyong.web import agency_pages, pages
 
     app.include_router(pages.router)
+    app.include_router(agency_pages.router)
     return app
