@@ -86,3 +86,11 @@ def test_verdict_rating_stars_and_performance_come_from_other_domains(session, s
         assert list_agencies(session, sort="stars", descending=True)[0].name == "江苏田湾律师事务所"
     finally:
         unregister_provider("test-stars")
+
+
+def test_a_city_wide_agency_serves_every_district_and_a_district_one_only_its_own():
+    from xinyong.agencies.service import covers
+
+    assert covers("320700", "320706") and covers("320000", "320706")
+    assert covers("320706", "320706") and not covers("320706", "320707")
+    assert not covers("", "320706")

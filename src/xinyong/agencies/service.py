@@ -209,6 +209,8 @@ def _notices(v: AgencyView) -> list[tuple[str, str]]:
 
 def covers(region: str, district: str) -> bool:
     """A division code served covers the districts under it (320700 covers 320706)."""
+    if not region:
+        return False
     stem = region
     while stem.endswith("00") and len(stem) > 2:
         stem = stem[:-2]
@@ -270,7 +272,8 @@ def list_agencies(
             continue
         if service and service not in v.services:
             continue
-        if district and not any(covers(r, district) for r in v.regions or [v.division_code or ""]):
+        served = v.regions or ([v.division_code] if v.division_code else [])
+        if district and not any(covers(r, district) for r in served):
             continue
         if min_stars is not None and (v.standing.stars is None or v.standing.stars < min_stars):
             continue
