@@ -123,3 +123,13 @@ def test_publishing_needs_the_operator_token_and_a_lawful_schedule(client, drop,
     assert profile["listed"] and profile["schedule"]["version"] == 2
     history = client.get(url).json()
     assert [h["version"] for h in history] == [2, 1] and not history[1]["compliant"]
+
+
+def test_absurd_amounts_are_refused_with_a_problem_not_a_crash(client):
+    inline = {"fixed_fees": [{"name_zh": "文书费", "name_en": "documents", "amount": "100"}]}
+    for debt in ("1e400", "NaN", "Infinity", "100.001", "-5"):
+        r = client.post("/api/v1/fees/quote", json={"debt_amount": debt, "schedule": inline})
+        assert r.status_code == 422, debt
+        assert r.json()["type"] == "urn:xinyong:problem:invalid_input"
+    page = client.get("/fees", params={"debt": "1e400"})
+    assert page.status_code == 200 and "精确到分" in page.text

@@ -36,10 +36,14 @@ def get_agencies(
     district: str | None = Query(None, description="区县代码 / district code, e.g. 320706"),
     kind: str | None = Query(None, description="law_firm / mediation / auction …"),
     min_stars: int | None = Query(None, ge=1, le=5, description="最低星级 / at least N stars"),
-    debt_amount: Decimal | None = Query(None, ge=0, description="按此金额报价 / quote this debt"),
-    recovered_amount: Decimal | None = Query(None, ge=0),
-    hours: Decimal | None = Query(None, ge=0),
-    max_fee: Decimal | None = Query(None, ge=0, description="收费不超过 / fee at most"),
+    debt_amount: Decimal | None = Query(
+        None, ge=0, max_digits=14, decimal_places=2, description="按此金额报价 / quote this debt"
+    ),
+    recovered_amount: Decimal | None = Query(None, ge=0, max_digits=14, decimal_places=2),
+    hours: Decimal | None = Query(None, ge=0, max_digits=8, decimal_places=2),
+    max_fee: Decimal | None = Query(
+        None, ge=0, max_digits=14, decimal_places=2, description="收费不超过 / fee at most"
+    ),
     sort: str = Query("name", description="name / price / effective_rate / stars"),
     descending: bool = False,
     include_unlisted: bool = Query(False, description="含未上架机构 / include unlisted"),

@@ -33,4 +33,5 @@ def pct(rate: Decimal) -> str:
 
 
 def is_fen_exact(value: Decimal) -> bool:
-    return value == value.quantize(FEN)
+    """A finite amount below 10^15 with no part smaller than a fen."""
+    return value.is_finite() and abs(value) < Decimal("1e15") and value == value.quantize(FEN)

@@ -22,12 +22,20 @@ ROUNDING = (
 )
 
 
+# Amounts exact to the fen and below a trillion yuan; hours to the hundredth.
+_AMOUNT = dict(ge=0, max_digits=14, decimal_places=2)
+
+
 class CaseIn(BaseModel):
-    debt_amount: Decimal = Field(ge=0, description="债务金额（元）/ debt amount, yuan")
+    debt_amount: Decimal = Field(description="债务金额（元）/ debt amount, yuan", **_AMOUNT)
     recovered_amount: Decimal | None = Field(
-        None, ge=0, description="预计或实际回收金额（元），默认全额 / expected or actual recovery"
+        None,
+        description="预计或实际回收金额（元），默认全额 / expected or actual recovery",
+        **_AMOUNT,
     )
-    hours: Decimal | None = Field(None, ge=0, description="工时（小时）/ hours of work")
+    hours: Decimal | None = Field(
+        None, ge=0, max_digits=8, decimal_places=2, description="工时（小时）/ hours of work"
+    )
 
 
 class QuoteIn(CaseIn):
@@ -53,7 +61,7 @@ class CompareIn(CaseIn):
     district: str | None = Field(None, description="区县行政区划代码 / district code")
     kind: str | None = None
     min_stars: int | None = Field(None, ge=1, le=5)
-    max_fee: Decimal | None = Field(None, ge=0)
+    max_fee: Decimal | None = Field(None, **_AMOUNT)
     sort: Literal["price", "effective_rate", "stars", "name"] = "price"
     descending: bool = False
 

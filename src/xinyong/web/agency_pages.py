@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.agencies.fees import quote
 from xinyong.agencies.importer import KINDS, SERVICES
-from xinyong.agencies.money import pct, yuan
+from xinyong.agencies.money import is_fen_exact, pct, yuan
 from xinyong.agencies.schedule import METHOD_EN, METHOD_ZH, Band, Commission, FeeSchedule
 from xinyong.agencies.service import SORTS, Case, get_agency, list_agencies, schedule_history
 from xinyong.agencies.standing import NOT_RATED_EN, NOT_RATED_ZH
@@ -56,8 +56,10 @@ def _amount(raw: str | None, default: Decimal | None) -> tuple[Decimal | None, s
         value = Decimal(raw.strip().replace(",", "").replace("，", ""))
     except InvalidOperation:
         return default, f"“{raw}”不是数字 / '{raw}' is not a number"
-    if not value.is_finite() or value < 0:
-        return default, f"“{raw}”应为不小于 0 的金额 / '{raw}' must be ≥ 0"
+    if value < 0 or not is_fen_exact(value):
+        return default, (
+            f"“{raw}”应为不小于 0、精确到分的金额 / '{raw}' must be ≥ 0 and exact to the fen"
+        )
     return value, None
 
 
