@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -12,17 +13,19 @@ from xinyong.agencies.money import to_fen
 from xinyong.agencies.schedule import Expenses, FeeSchedule, FixedFee, Hourly
 from xinyong.agencies.validation import check_schedule, well_formed_problems
 
-from .strategies import amounts, rates, scales
+from .strategies import amounts, scales
 
 FEN = Decimal("0.01")
 
 
+@settings(deadline=None)
 @given(scales("marginal"), amounts, amounts)
 def test_marginal_fees_never_fall_as_the_amount_grows(c, a, b):
     low, high = sorted((a, b))
     assert commission_fee(c, low) <= commission_fee(c, high)
 
 
+@settings(deadline=None)
 @given(scales("marginal"), st.data())
 def test_marginal_fees_are_continuous_at_every_band_edge(c, data):
     """One fen more across an edge costs at most one fen per band more (rounding included)."""
@@ -35,6 +38,7 @@ def test_marginal_fees_are_continuous_at_every_band_edge(c, data):
     assert abs(commission_fee(c, edge) - commission_fee(c, edge - FEN)) <= step
 
 
+@settings(deadline=None)
 @given(scales("whole_amount"), st.data())
 def test_whole_amount_fees_jump_exactly_at_band_edges(c, data):
     """At an edge the lower band's rate applies to the whole amount; one fen above, the next band's."""
@@ -92,7 +96,7 @@ def schedules(draw) -> FeeSchedule:
     )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     schedules(),
     amounts,
@@ -112,8 +116,35 @@ def test_a_quotes_lines_add_up_to_its_total(schedule, debt, recovered, hours):
         assert q.total_high <= schedule.maximum_fee
 
 
-@given(scales("marginal"), scales("whole_amount"), rates)
-def test_every_well_formed_scale_in_range_passes_for_a_mediator(m, w, _):
+@settings(deadline=None)
+@given(scales("marginal"), scales("whole_amount"))
+def test_every_well_formed_scale_in_range_passes_for_a_mediator(m, w):
     for c in (m, w):
         assert well_formed_problems(FeeSchedule(commission=c)) == []
         check_schedule(FeeSchedule(commission=c, expenses=Expenses(policy="included")), "mediation")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["marginal", "whole_amount"]).flatmap(lambda m: scales(m, contingency=True)),
+    st.lists(amounts, max_size=20),
+)
+def test_a_law_firm_scale_passes_the_cap_check_exactly_when_it_never_exceeds_the_cap(c, xs):
+    """Accepted: below the cap at every amount tried. Refused: the amount named is over it."""
+    from xinyong.agencies.rules import default_rules
+    from xinyong.agencies.validation import ScheduleInvalid, scale_exact
+
+    cap = default_rules().cap_for("law_firm")
+    schedule = FeeSchedule(commission=c, expenses=Expenses(policy="actual"))
+    edges = [b.upper for b in c.bands if b.upper is not None]
+    probes = [*xs, *edges, *(e + FEN for e in edges), Decimal(10**9)]
+    try:
+        check_schedule(schedule, "law_firm")
+    except ScheduleInvalid as refused:
+        assert all(p.rule == "contingency_cap" for p in refused.problems)
+        for p in refused.problems:
+            at = Decimal(re.search(r"金额为 ([\d,.]+) 元", p.message_zh).group(1).replace(",", ""))
+            assert scale_exact(c.bands, c.method, at) > scale_exact(cap.bands, "marginal", at)
+        return
+    for x in probes:
+        assert scale_exact(c.bands, c.method, x) <= scale_exact(cap.bands, "marginal", x)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xinyong.agencies.fees import quote
@@ -85,6 +85,7 @@ def broken_scales(draw):
     return Commission(method=c.method, bands=bands), k, rule
 
 
+@settings(deadline=None)
 @given(broken_scales())
 def test_every_malformed_scale_is_refused_naming_its_band(case):
     commission, k, rule = case
