@@ -483,3 +483,95 @@ def lists_show(
                 console.print(
                     f"    {h.at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} {h.action} {h.actor} {h.reason or ''}"
                 )
+
+
+fees_app = typer.Typer(help="收费标准与测算 / fee schedules and quotes")
+app.add_typer(fees_app, name="fees")
+
+
+def _read_schedule(path: Path):
+    from pydantic import ValidationError
+
+    from xinyong.agencies.schedule import FeeSchedule
+    from xinyong.errors import InvalidInput
+
+    try:
+        import yaml
+
+        return FeeSchedule.model_validate(yaml.safe_load(path.read_text("utf-8")))
+    except (OSError, ValidationError, yaml.YAMLError) as exc:
+        _fail(InvalidInput(f"收费标准文件 {path} 有误：{exc}", f"schedule file {path}: {exc}"))
+
+
+@fees_app.command("check")
+def fees_check(
+    path: Path,
+    kind: Annotated[str, typer.Option(help="机构类别 / agency kind, e.g. law_firm")] = "law_firm",
+) -> None:
+    """校验收费标准文件（JSON/YAML）/ check a fee schedule file against the fee rules."""
+    from xinyong.agencies.validation import check_schedule
+
+    try:
+        notes = check_schedule(_read_schedule(path), kind)
+    except XinyongError as exc:
+        for p in getattr(exc, "problems", []):
+            err.print(f"[red]✘[/red] {p.message_zh}\n  {p.message_en}")
+        raise typer.Exit(1) from None
+    console.print("[green]✔ 可以发布 publishable[/green]")
+    for p in notes:
+        console.print(f"  [yellow]提示[/yellow] {p.message_zh} / {p.message_en}")
+
+
+@fees_app.command("quote")
+def fees_quote(
+    debt: Annotated[str, typer.Option(help="债务金额（元）/ debt amount, yuan")],
+    recovered: Annotated[str | None, typer.Option(help="回收金额 / recovered")] = None,
+    hours: Annotated[str | None, typer.Option(help="工时 / hours")] = None,
+    schedule: Annotated[Path | None, typer.Option(help="收费标准文件 / schedule file")] = None,
+    agency: Annotated[str | None, typer.Option(help="机构信用代码 / agency code")] = None,
+    kind: Annotated[str | None, typer.Option(help="文件的机构类别 / kind for a file")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """测算收费，逐行说明 / quote a case, line by line."""
+    from decimal import Decimal, InvalidOperation
+
+    from xinyong.agencies.fees import quote
+    from xinyong.agencies.schemas import QuoteOut
+    from xinyong.agencies.service import get_agency
+    from xinyong.db import session_scope
+    from xinyong.errors import InvalidInput
+
+    try:
+        amounts = [Decimal(v) if v is not None else None for v in (debt, recovered, hours)]
+        if (schedule is None) == (agency is None):
+            raise InvalidInput(
+                "须给出 --schedule 或 --agency 之一", "give exactly one of --schedule or --agency"
+            )
+        if schedule is not None:
+            q = quote(_read_schedule(schedule), *amounts, kind=kind)
+        else:
+            with session_scope() as session:
+                found = get_agency(session, agency)
+            if found.schedule is None:
+                raise InvalidInput(
+                    f"{found.name} 没有现行收费标准", f"{found.name} has no schedule in force"
+                )
+            q = quote(found.schedule.schedule, *amounts, kind=found.kind)
+    except InvalidOperation:
+        _fail(InvalidInput("金额应为数字", "amounts must be numbers"))
+    except XinyongError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(QuoteOut.of(q).model_dump(mode="json"))
+        return
+    for n, line in enumerate(q.lines, start=1):
+        amount = f"{line.high}" if line.low == line.high else f"{line.low}–{line.high}"
+        console.print(f"{n}. {line.text_zh}  [bold]{amount}[/bold]\n   [dim]{line.text_en}[/dim]")
+    total = f"{q.total_high}" if q.total_low == q.total_high else f"{q.total_low}–{q.total_high}"
+    console.print(f"[bold]合计 total {total} 元[/bold] · 实际费率 rate {q.effective_rate_high}%")
+    for zh, en in q.notes:
+        console.print(f"  [dim]{zh} / {en}[/dim]")
+    for p in q.breaches:
+        console.print(f"  [red]违规 breach[/red] {p.message_zh}")
+    for p in q.warnings:
+        console.print(f"  [yellow]提示[/yellow] {p.message_zh}")

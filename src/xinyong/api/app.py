@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
 from xinyong import __version__
+from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
 from xinyong.db import get_engine, session_factory
@@ -48,6 +49,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(alerts_api.router)
     app.include_router(lists_api.router)
     app.include_router(documents_api.router)
+    app.include_router(agencies_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:
@@ -55,7 +57,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    from xinyong.web import pages
+    from xinyong.web import agency_pages, pages
 
     app.include_router(pages.router)
+    app.include_router(agency_pages.router)
     return app

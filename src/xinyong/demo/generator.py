@@ -11,6 +11,7 @@ from random import Random
 from types import TracebackType
 from typing import Any, TextIO
 
+from xinyong.demo.agency_listings import write_agency_files
 from xinyong.demo.bad_rows import BadRow, BadRowMaker
 from xinyong.demo.builder import Builder
 from xinyong.demo.judicial import JUDICIAL_FILES, Judicial, Row
@@ -178,6 +179,8 @@ def generate(
         "sector": [m.describe() for m in sector],
         "sector_records": sector_records,
         "bad_rows": [b.describe() for b in bad_found],
+        # The agency directory and fee schedules (some deliberately breaking the fee rules).
+        "agencies": write_agency_files(out_dir, sector, as_of),
     }
     (out_dir / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

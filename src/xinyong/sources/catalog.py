@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xinyong.agencies.importer import AGENCY_FILE_STEMS, AGENCY_LAYOUTS
 from xinyong.errors import NotFound
 from xinyong.sources.layouts import REGISTRY_LAYOUTS, Layout
 from xinyong.sources.layouts_judicial import JUDICIAL_LAYOUTS
@@ -17,11 +18,12 @@ FILE_STEMS: dict[str, str] = {
     "debtors": "enforcement.debtors",
     "dishonest": "enforcement.dishonest",
     "penalties": "penalties.decisions",
+    **AGENCY_FILE_STEMS,
 }
 
 
 def layouts() -> dict[str, Layout]:
-    return {layout.name: layout for layout in (*REGISTRY_LAYOUTS, *JUDICIAL_LAYOUTS)}
+    return {layout.name: layout for layout in (*REGISTRY_LAYOUTS, *JUDICIAL_LAYOUTS, *AGENCY_LAYOUTS)}
 
 
 def layout(name: str) -> Layout:

@@ -1,0 +1,151 @@
+"""The agency directory and fee API (/api/v1/agencies, /api/v1/fees): thin over the service."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from xinyong.agencies.auth import require_operator
+from xinyong.agencies.fees import quote
+from xinyong.agencies.schemas import (
+    AgencyOut,
+    CompareIn,
+    PublishIn,
+    QuoteIn,
+    QuoteOut,
+    ScheduleOut,
+)
+from xinyong.agencies.service import (
+    Case,
+    get_agency,
+    list_agencies,
+    publish_schedule,
+    schedule_history,
+)
+from xinyong.api.deps import get_session
+from xinyong.errors import NotFound
+
+router = APIRouter(prefix="/api/v1", tags=["agencies 机构与收费"])
+
+
+@router.get("/agencies", response_model=list[AgencyOut], summary="机构名录 / Agency directory")
+def get_agencies(
+    service: str | None = Query(None, description="服务项目 / service, e.g. litigation"),
+    district: str | None = Query(None, description="区县代码 / district code, e.g. 320706"),
+    kind: str | None = Query(None, description="law_firm / mediation / auction …"),
+    min_stars: int | None = Query(None, ge=1, le=5, description="最低星级 / at least N stars"),
+    debt_amount: Decimal | None = Query(
+        None, ge=0, max_digits=14, decimal_places=2, description="按此金额报价 / quote this debt"
+    ),
+    recovered_amount: Decimal | None = Query(None, ge=0, max_digits=14, decimal_places=2),
+    hours: Decimal | None = Query(None, ge=0, max_digits=8, decimal_places=2),
+    max_fee: Decimal | None = Query(
+        None, ge=0, max_digits=14, decimal_places=2, description="收费不超过 / fee at most"
+    ),
+    sort: str = Query("name", description="name / price / effective_rate / stars"),
+    descending: bool = False,
+    include_unlisted: bool = Query(False, description="含未上架机构 / include unlisted"),
+    session: Session = Depends(get_session),
+) -> list[AgencyOut]:
+    case = Case(debt_amount, recovered_amount, hours) if debt_amount is not None else None
+    views = list_agencies(
+        session,
+        service=service,
+        district=district,
+        kind=kind,
+        min_stars=min_stars,
+        case=case,
+        max_fee=max_fee,
+        sort=sort,
+        descending=descending,
+        include_unlisted=include_unlisted,
+    )
+    return [AgencyOut.of(v) for v in views]
+
+
+@router.get("/agencies/{code}", response_model=AgencyOut, summary="机构详情 / Agency profile")
+def get_agency_profile(code: str, session: Session = Depends(get_session)) -> AgencyOut:
+    return AgencyOut.of(get_agency(session, code))
+
+
+@router.get(
+    "/agencies/{code}/fee-schedules",
+    response_model=list[ScheduleOut],
+    summary="收费标准历史版本 / Fee schedule versions",
+)
+def get_schedules(code: str, session: Session = Depends(get_session)) -> list[ScheduleOut]:
+    return [ScheduleOut.of(s) for s in schedule_history(session, code)]
+
+
+@router.post(
+    "/agencies/{code}/fee-schedules",
+    response_model=ScheduleOut,
+    status_code=201,
+    summary="发布收费标准 / Publish a fee schedule",
+)
+def post_schedule(
+    code: str,
+    body: PublishIn,
+    session: Session = Depends(get_session),
+    _operator: str = Depends(require_operator),
+) -> ScheduleOut:
+    published = publish_schedule(
+        session,
+        code,
+        body.schedule,
+        effective_from=body.effective_from,
+        effective_to=body.effective_to,
+        title=body.title,
+    )
+    session.commit()
+    return ScheduleOut.of(published)
+
+
+@router.post("/fees/quote", response_model=QuoteOut, summary="收费测算 / Fee quote")
+def post_quote(body: QuoteIn, session: Session = Depends(get_session)) -> QuoteOut:
+    if body.schedule is not None:
+        q = quote(
+            body.schedule, body.debt_amount, body.recovered_amount, body.hours, kind=body.kind
+        )
+        return QuoteOut.of(q)
+    agency = get_agency(session, body.agency, on=body.on)
+    if agency.schedule is None:
+        raise NotFound(
+            f"{agency.name} 没有在该日期有效的收费标准",
+            f"{agency.name} has no fee schedule in force on that date",
+        )
+    q = quote(
+        agency.schedule.schedule,
+        body.debt_amount,
+        body.recovered_amount,
+        body.hours,
+        kind=agency.kind,
+    )
+    return QuoteOut.of(
+        q,
+        agency=agency.credit_code,
+        agency_name=agency.name,
+        schedule_version=agency.schedule.version,
+    )
+
+
+@router.post(
+    "/fees/compare",
+    response_model=list[AgencyOut],
+    summary="同一案件比较各机构收费 / Compare agencies' fees for one case",
+)
+def post_compare(body: CompareIn, session: Session = Depends(get_session)) -> list[AgencyOut]:
+    views = list_agencies(
+        session,
+        service=body.service,
+        district=body.district,
+        kind=body.kind,
+        min_stars=body.min_stars,
+        case=Case(body.debt_amount, body.recovered_amount, body.hours),
+        max_fee=body.max_fee,
+        sort=body.sort,
+        descending=body.descending,
+    )
+    return [AgencyOut.of(v) for v in views]

@@ -1,0 +1,415 @@
+"""The agency directory: profiles, the schedule in force, listing rules, comparison and publishing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from xinyong.agencies.fees import Quote, quote
+from xinyong.agencies.importer import KINDS, SERVICES, canonical
+from xinyong.agencies.models import Agency, FeeScheduleVersion
+from xinyong.agencies.rules import FeeRules, default_rules
+from xinyong.agencies.schedule import FeeSchedule
+from xinyong.agencies.standing import Standing, standings
+from xinyong.agencies.validation import Problem, check_schedule, compliance_problems, warnings
+from xinyong.errors import InvalidInput, NotFound
+from xinyong.registry.models import Enterprise
+from xinyong.sources.ingest import content_hash
+from xinyong.sources.provenance import allocate_seq
+from xinyong.types import utcnow
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PORTAL_SOURCE = "portal"  # schedules an agency publishes on this platform
+ACTIVE_STATUSES = ("存续", "在业")
+SORTS = ("name", "price", "effective_rate", "stars")
+# Debt-collection companies are banned (2000 notice of the Ministry of Public Security and
+# others): a name saying so is a red flag whatever the schedule says.
+RED_FLAG_WORDS = ("讨债", "追债", "要账")
+
+
+def today_shanghai(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(SHANGHAI).date()
+
+
+@dataclass
+class ScheduleView:
+    """A schedule version as a creditor sees it, checked against the rules in force today."""
+
+    version: int
+    effective_from: date
+    effective_to: date | None
+    title: str | None
+    schedule: FeeSchedule
+    source: str
+    known_from: datetime
+    problems: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class AgencyView:
+    credit_code: str
+    name: str
+    kind: str
+    services: list[str]
+    regions: list[str]
+    phone: str | None
+    address: str | None
+    website: str | None
+    description: str | None
+    demo: bool
+    source: str
+    as_of: date | None
+    # From the registry (None when the enterprise is not registered here).
+    registered_name: str | None
+    status: str | None
+    division_code: str | None
+    schedule: ScheduleView | None
+    standing: Standing
+    quote: Quote | None = None
+    notices: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def kind_zh(self) -> str:
+        return KINDS.get(self.kind, (self.kind, self.kind))[0]
+
+    @property
+    def kind_en(self) -> str:
+        return KINDS.get(self.kind, (self.kind, self.kind))[1]
+
+    @property
+    def listed(self) -> bool:
+        """Listed (上架): a compliant fee schedule in force, an active registration, no red
+        flag in the name, and no failed verification (once that domain gives a verdict)."""
+        verdict = self.standing.verdict
+        return (
+            self.schedule is not None
+            and self.schedule.compliant
+            and (self.status is None or self.status in ACTIVE_STATUSES)
+            and not self.red_flags
+            and (verdict is None or verdict.result != "fail")
+        )
+
+    @property
+    def red_flags(self) -> list[str]:
+        names = f"{self.name} {self.registered_name or ''}"
+        return [word for word in RED_FLAG_WORDS if word in names]
+
+
+def _schedule_view(row: FeeScheduleVersion, kind: str, rules: FeeRules) -> ScheduleView:
+    schedule = FeeSchedule.model_validate(row.schedule)
+    return ScheduleView(
+        version=row.version,
+        effective_from=row.effective_from,
+        effective_to=row.effective_to,
+        title=row.title,
+        schedule=schedule,
+        source=row.source,
+        known_from=row.known_from,
+        problems=compliance_problems(schedule, kind, rules),
+        warnings=warnings(schedule, rules),
+    )
+
+
+def in_force(rows: list[FeeScheduleVersion], on: date) -> FeeScheduleVersion | None:
+    """The highest version in force on `on` (effective_to is the last day it applies)."""
+    live = [
+        r
+        for r in rows
+        if r.effective_from <= on and (r.effective_to is None or on <= r.effective_to)
+    ]
+    return max(live, key=lambda r: (r.version, r.known_from), default=None)
+
+
+def _views(session: Session, agencies: list[Agency], on: date, rules: FeeRules) -> list[AgencyView]:
+    codes = [a.credit_code for a in agencies]
+    registered = {
+        e.credit_code: e
+        for e in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(codes)))
+    }
+    versions: dict[str, list[FeeScheduleVersion]] = {}
+    for row in session.scalars(
+        select(FeeScheduleVersion).where(FeeScheduleVersion.credit_code.in_(codes))
+    ):
+        versions.setdefault(row.credit_code, []).append(row)
+    standing = standings(session, codes)
+    out = []
+    for a in agencies:
+        e = registered.get(a.credit_code)
+        current = in_force(versions.get(a.credit_code, []), on)
+        view = AgencyView(
+            credit_code=a.credit_code,
+            name=a.name,
+            kind=a.kind,
+            services=list(a.services or []),
+            regions=list(a.regions or []),
+            phone=a.phone,
+            address=a.address,
+            website=a.website,
+            description=a.description,
+            demo=a.demo,
+            source=a.source,
+            as_of=a.as_of,
+            registered_name=e.name if e else None,
+            status=e.status if e else None,
+            division_code=e.division_code if e else None,
+            schedule=_schedule_view(current, a.kind, rules) if current else None,
+            standing=standing[a.credit_code],
+        )
+        view.notices = _notices(view)
+        out.append(view)
+    return out
+
+
+def _notices(v: AgencyView) -> list[tuple[str, str]]:
+    """Why an agency is not listed, or what a creditor should know first."""
+    out = []
+    if v.registered_name is None:
+        out.append(("未在企业登记信息中找到该机构", "not found in the business registry"))
+    elif v.status not in ACTIVE_STATUSES:
+        out.append((f"登记状态为“{v.status}”，不得承接业务", f"registration status '{v.status}'"))
+    if v.schedule is None:
+        out.append(("未公示现行收费标准，不予列入名录", "no fee schedule in force: not listed"))
+    elif not v.schedule.compliant:
+        out.append(
+            (
+                "现行收费标准不符合收费规定，不予列入名录",
+                "the fee schedule in force breaks the fee rules: not listed",
+            )
+        )
+    for word in v.red_flags:
+        out.append(
+            (
+                f"名称含“{word}”：讨债公司为法律所禁止，不予列入名录",
+                f"the name contains '{word}': debt-collection companies are banned; not listed",
+            )
+        )
+    if v.standing.verdict is not None and v.standing.verdict.result == "fail":
+        out.append(
+            ("三步核验未通过，不予列入名录", "failed the three-step verification: not listed")
+        )
+    if v.kind == "consulting" and not v.red_flags:
+        out.append(
+            (
+                "咨询公司的经营范围通常不含债务清收或法律事务代理，请先核验",
+                "a consulting firm's scope rarely covers debt recovery or legal agency: verify first",
+            )
+        )
+    return out
+
+
+def covers(region: str, district: str) -> bool:
+    """A division code served covers the districts under it (320700 covers 320706)."""
+    if not region:
+        return False
+    stem = region
+    while stem.endswith("00") and len(stem) > 2:
+        stem = stem[:-2]
+    return district.startswith(stem)
+
+
+@dataclass
+class Case:
+    """The case a creditor wants quoted: debt, expected or actual recovery, hours."""
+
+    debt_amount: Decimal
+    recovered_amount: Decimal | None = None
+    hours: Decimal | None = None
+
+
+def list_agencies(
+    session: Session,
+    *,
+    service: str | None = None,
+    district: str | None = None,
+    kind: str | None = None,
+    min_stars: int | None = None,
+    case: Case | None = None,
+    max_fee: Decimal | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    include_unlisted: bool = False,
+    on: date | None = None,
+    rules: FeeRules | None = None,
+) -> list[AgencyView]:
+    """The directory, filtered and sorted; with a `case`, each agency's quote for it."""
+    rules = rules or default_rules()
+    on = on or today_shanghai()
+    if sort not in SORTS:
+        raise InvalidInput(
+            f"排序方式“{sort}”无效，应为：{'、'.join(SORTS)}",
+            f"sort '{sort}' is not known, expected one of: {', '.join(SORTS)}",
+            field="sort",
+        )
+    if service is not None and service not in SERVICES:
+        raise InvalidInput(
+            f"服务项目“{service}”无效，应为：{'、'.join(SERVICES)}",
+            f"service '{service}' is not known, expected one of: {', '.join(SERVICES)}",
+            field="service",
+        )
+    if (sort in ("price", "effective_rate") or max_fee is not None) and case is None:
+        raise InvalidInput(
+            "按价格筛选或排序时须给出债务金额（debt_amount）",
+            "filtering or sorting by price needs a debt amount (debt_amount)",
+            field="debt_amount",
+        )
+    query = select(Agency).order_by(Agency.name)
+    if kind:
+        query = query.where(Agency.kind == kind)
+    views = _views(session, list(session.scalars(query)), on, rules)
+    out = []
+    for v in views:
+        if not include_unlisted and not v.listed:
+            continue
+        if service and service not in v.services:
+            continue
+        served = v.regions or ([v.division_code] if v.division_code else [])
+        if district and not any(covers(r, district) for r in served):
+            continue
+        if min_stars is not None and (v.standing.stars is None or v.standing.stars < min_stars):
+            continue
+        if case is not None and v.schedule is not None:
+            v.quote = quote(
+                v.schedule.schedule,
+                case.debt_amount,
+                case.recovered_amount,
+                case.hours,
+                kind=v.kind,
+                rules=rules,
+            )
+            if max_fee is not None and v.quote.total_high > max_fee:
+                continue
+        elif max_fee is not None:
+            continue
+        out.append(v)
+    return _sorted(out, sort, descending)
+
+
+def _sorted(views: list[AgencyView], sort: str, descending: bool) -> list[AgencyView]:
+    missing = Decimal("Infinity")
+
+    def key(v: AgencyView):
+        if sort == "price":
+            return (v.quote.total_high if v.quote else missing, v.name)
+        if sort == "effective_rate":
+            rate = v.quote.effective_rate_high if v.quote else None
+            return (rate if rate is not None else missing, v.name)
+        if sort == "stars":
+            return (v.standing.stars if v.standing.stars is not None else -1, v.name)
+        return (v.name,)
+
+    # Agencies without a figure stay last whichever way the list is sorted.
+    have = [v for v in views if not _lacks(v, sort)]
+    lack = [v for v in views if _lacks(v, sort)]
+    return sorted(have, key=key, reverse=descending) + sorted(lack, key=lambda v: v.name)
+
+
+def _lacks(v: AgencyView, sort: str) -> bool:
+    if sort == "price":
+        return v.quote is None
+    if sort == "effective_rate":
+        return v.quote is None or v.quote.effective_rate_high is None
+    if sort == "stars":
+        return v.standing.stars is None
+    return False
+
+
+def get_agency(
+    session: Session, code: str, *, on: date | None = None, rules: FeeRules | None = None
+) -> AgencyView:
+    row = session.scalar(select(Agency).where(Agency.credit_code == code.strip().upper()))
+    if row is None:
+        raise NotFound(
+            f"名录中没有统一社会信用代码为 {code} 的机构",
+            f"no agency with credit code {code} in the directory",
+        )
+    return _views(session, [row], on or today_shanghai(), rules or default_rules())[0]
+
+
+def schedule_history(
+    session: Session, code: str, rules: FeeRules | None = None
+) -> list[ScheduleView]:
+    """Every version an agency published, newest first, each checked against today's rules."""
+    agency = get_agency(session, code)
+    rows = session.scalars(
+        select(FeeScheduleVersion)
+        .where(FeeScheduleVersion.credit_code == agency.credit_code)
+        .order_by(FeeScheduleVersion.version.desc(), FeeScheduleVersion.known_from.desc())
+    )
+    return [_schedule_view(r, agency.kind, rules or default_rules()) for r in rows]
+
+
+def publish_schedule(
+    session: Session,
+    code: str,
+    schedule: FeeSchedule,
+    *,
+    effective_from: date | None = None,
+    effective_to: date | None = None,
+    title: str | None = None,
+    now: datetime | None = None,
+    rules: FeeRules | None = None,
+) -> ScheduleView:
+    """Publish a new version for an agency in the directory; refused with every broken rule."""
+    now = now or utcnow()
+    today = today_shanghai(now)
+    agency = get_agency(session, code, on=today)
+    effective_from = effective_from or today
+    if effective_from < today:
+        raise InvalidInput(
+            f"生效日期 {effective_from} 早于今天 {today}：收费标准不能追溯生效",
+            f"effective date {effective_from} is before today {today}: fees cannot apply retroactively",
+            field="effective_from",
+        )
+    if effective_to is not None and effective_to < effective_from:
+        raise InvalidInput(
+            f"失效日期 {effective_to} 早于生效日期 {effective_from}",
+            f"end date {effective_to} is before the effective date {effective_from}",
+            field="effective_to",
+        )
+    rules = rules or default_rules()
+    check_schedule(schedule, agency.kind, rules)
+    table = FeeScheduleVersion.__table__
+    latest = session.scalar(
+        select(func.max(table.c.version)).where(table.c.credit_code == agency.credit_code)
+    )
+    version = (latest or 0) + 1
+    columns = dict(
+        credit_code=agency.credit_code,
+        version=version,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        title=title,
+        schedule=canonical(schedule),
+    )
+    conn = session.connection()
+    conn.execute(
+        insert(table),
+        dict(
+            columns,
+            source=PORTAL_SOURCE,
+            source_record_id=f"{agency.credit_code}|{version}",
+            fetched_at=now,
+            as_of=today,
+            known_from=now,
+            content_hash=content_hash(columns),
+            demo=False,
+            change_seq=allocate_seq(conn, 1),
+        ),
+    )
+    row = session.scalar(
+        select(FeeScheduleVersion).where(
+            FeeScheduleVersion.source == PORTAL_SOURCE,
+            FeeScheduleVersion.source_record_id == f"{agency.credit_code}|{version}",
+        )
+    )
+    return _schedule_view(row, agency.kind, rules)

@@ -1,0 +1,75 @@
+"""Seams for what other domains say about an agency: verdict, rating, stars, case performance.
+
+The agency never types these in. Each domain registers a provider that, given credit codes,
+returns what it knows; whatever no provider knows is shown as 尚未评定 / not yet rated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+NOT_RATED_ZH = "尚未评定"
+NOT_RATED_EN = "not yet rated"
+
+
+@dataclass
+class Verdict:
+    """The three-step verification's verdict (三步核验结论), from the verification domain."""
+
+    result: str  # e.g. pass / warn / fail
+    label_zh: str
+    label_en: str
+    checked_at: str | None = None
+    record_url: str | None = None
+
+
+@dataclass
+class Performance:
+    """Figures computed from case outcomes (cases domain) — never declared by the agency."""
+
+    cases: int
+    recovery_rate: Decimal | None = None  # percent of the amount entrusted recovered
+    average_cycle_days: Decimal | None = None
+    mediation_share: Decimal | None = None  # percent of cases settled by mediation
+    first_report_within_3_days_share: Decimal | None = None  # percent
+
+
+@dataclass
+class Standing:
+    verdict: Verdict | None = None
+    rating: str | None = None  # AAA … C (rating domain)
+    stars: int | None = None  # 星级认证 (lists domain)
+    performance: Performance | None = None
+    sources: list[str] = field(default_factory=list)  # which providers contributed
+
+
+# A provider returns, per credit code it knows, any of: verdict, rating, stars, performance.
+Provider = Callable[[Session, list[str]], dict[str, dict[str, Any]]]
+_PROVIDERS: dict[str, Provider] = {}
+
+
+def register_provider(name: str, provider: Provider) -> None:
+    """Called once by the verification, rating, lists and cases domains when they load."""
+    _PROVIDERS[name] = provider
+
+
+def unregister_provider(name: str) -> None:
+    _PROVIDERS.pop(name, None)
+
+
+def standings(session: Session, codes: list[str]) -> dict[str, Standing]:
+    out = {code: Standing() for code in codes}
+    for name, provider in _PROVIDERS.items():
+        for code, facts in provider(session, codes).items():
+            if code not in out:
+                continue
+            s = out[code]
+            for key, value in facts.items():
+                setattr(s, key, value)
+            s.sources.append(name)
+    return out

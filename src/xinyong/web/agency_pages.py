@@ -1,0 +1,244 @@
+"""Agency pages (thin): the directory, an agency's profile, the fee calculator and comparison."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from xinyong.agencies.fees import quote
+from xinyong.agencies.importer import KINDS, SERVICES
+from xinyong.agencies.money import is_fen_exact, pct, yuan
+from xinyong.agencies.schedule import METHOD_EN, METHOD_ZH, Band, Commission, FeeSchedule
+from xinyong.agencies.service import SORTS, Case, get_agency, list_agencies, schedule_history
+from xinyong.agencies.standing import NOT_RATED_EN, NOT_RATED_ZH
+from xinyong.agencies.validation import ScheduleInvalid, compliance_problems, warnings
+from xinyong.api.deps import get_session
+from xinyong.errors import XinyongError
+from xinyong.settings import get_settings
+
+STATIC = Path(__file__).parent / "static"
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["yuan"] = yuan
+templates.env.filters["pct"] = pct
+router = APIRouter(include_in_schema=False)
+
+DISTRICTS = {
+    "320703": "连云区",
+    "320706": "海州区",
+    "320707": "赣榆区",
+    "320722": "东海县",
+    "320723": "灌云县",
+    "320724": "灌南县",
+}
+
+
+def article_schedule(method: str) -> FeeSchedule:
+    """The article's example, "30% below 50,000, 20% above", declared one way or the other."""
+    return FeeSchedule(
+        title_zh="文章示例：5 万元以下 30%，以上 20%",
+        commission=Commission(
+            method=method,
+            bands=[Band(lower=0, upper=50000, rate=30), Band(lower=50000, rate=20)],
+        ),
+    )
+
+
+def _amount(raw: str | None, default: Decimal | None) -> tuple[Decimal | None, str | None]:
+    if raw is None or not raw.strip():
+        return default, None
+    try:
+        value = Decimal(raw.strip().replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return default, f"“{raw}”不是数字 / '{raw}' is not a number"
+    if value < 0 or not is_fen_exact(value):
+        return default, (
+            f"“{raw}”应为不小于 0、精确到分的金额 / '{raw}' must be ≥ 0 and exact to the fen"
+        )
+    return value, None
+
+
+def _context(**values):
+    return {
+        "settings": get_settings(),
+        "kinds": KINDS,
+        "services": SERVICES,
+        "districts": DISTRICTS,
+        "not_rated": f"{NOT_RATED_ZH} / {NOT_RATED_EN}",
+        **values,
+    }
+
+
+@router.get("/static/echarts.min.js")
+def echarts_js():
+    """Apache ECharts, vendored (Apache-2.0; see static/echarts.LICENSE.txt)."""
+    return FileResponse(STATIC / "echarts.min.js", media_type="text/javascript")
+
+
+@router.get("/agencies", response_class=HTMLResponse)
+def directory_page(
+    request: Request,
+    service: str | None = None,
+    district: str | None = None,
+    kind: str | None = None,
+    amount: str | None = None,
+    sort: str = "name",
+    unlisted: bool = False,
+    session: Session = Depends(get_session),
+):
+    debt, error = _amount(amount, None)
+    sort = sort if sort in SORTS else "name"
+    if debt is None and sort in ("price", "effective_rate"):
+        sort = "name"
+    try:
+        views = list_agencies(
+            session,
+            service=service or None,
+            district=district or None,
+            kind=kind or None,
+            case=Case(debt) if debt is not None else None,
+            sort=sort,
+            include_unlisted=unlisted,
+        )
+    except XinyongError as exc:
+        views, error = [], exc.message
+    return templates.TemplateResponse(
+        request,
+        "agencies.html",
+        _context(
+            views=views,
+            service=service,
+            district=district,
+            kind=kind,
+            amount=amount,
+            sort=sort,
+            unlisted=unlisted,
+            error=error,
+        ),
+    )
+
+
+@router.get("/agencies/{code}", response_class=HTMLResponse)
+def agency_page(request: Request, code: str, session: Session = Depends(get_session)):
+    try:
+        view = get_agency(session, code)
+        history = schedule_history(session, code)
+        error = None
+    except XinyongError as exc:
+        view, history, error = None, [], exc
+    return templates.TemplateResponse(
+        request,
+        "agency.html",
+        _context(v=view, history=history, error=error, code=code),
+        status_code=error.status if error else 200,
+    )
+
+
+def _curve(schedule: FeeSchedule, top: int, step: int) -> list[list[float]]:
+    """(amount, fee) points for a chart, with both sides of every band edge."""
+    xs = {Decimal(x) for x in range(0, top + 1, step)}
+    for band in schedule.commission.bands if schedule.commission else []:
+        if band.upper is not None and band.upper <= top:
+            xs |= {band.upper, band.upper + Decimal("0.01")}
+    return [[float(x), float(quote(schedule, x).total_high)] for x in sorted(xs)]
+
+
+@router.get("/fees", response_class=HTMLResponse)
+def calculator_page(
+    request: Request,
+    debt: str | None = None,
+    recovered: str | None = None,
+    hours: str | None = None,
+    agency: str | None = None,
+    service: str | None = None,
+    district: str | None = None,
+    sort: str = "price",
+    session: Session = Depends(get_session),
+):
+    debt_amount, e1 = _amount(debt, Decimal(200000))
+    recovered_amount, e2 = _amount(recovered, None)
+    hours_value, e3 = _amount(hours, None)
+    errors = [e for e in (e1, e2, e3) if e]
+    case = Case(debt_amount, recovered_amount, hours_value)
+    basis = recovered_amount if recovered_amount is not None else debt_amount
+    # The article's example under both readings, for this very case.
+    readings = []
+    for method in ("marginal", "whole_amount"):
+        schedule = article_schedule(method)
+        readings.append(
+            {
+                "method": method,
+                "label_zh": METHOD_ZH[method],
+                "label_en": METHOD_EN[method],
+                "quote": quote(schedule, debt_amount, recovered_amount, hours_value),
+                "warnings": warnings(schedule),
+                "law_firm": compliance_problems(schedule, "law_firm"),
+            }
+        )
+    difference = readings[0]["quote"].total_high - readings[1]["quote"].total_high
+    top = int(max(Decimal(200000), min(basis * 2, Decimal(2000000))))
+    step = max(top // 80, 1)
+    article_chart = {
+        "marginal": _curve(article_schedule("marginal"), top, step),
+        "whole_amount": _curve(article_schedule("whole_amount"), top, step),
+        "case": float(basis),
+    }
+    chosen, chosen_quote, chosen_error = None, None, None
+    if agency:
+        try:
+            chosen = get_agency(session, agency)
+            if chosen.schedule is not None:
+                chosen_quote = quote(
+                    chosen.schedule.schedule,
+                    debt_amount,
+                    recovered_amount,
+                    hours_value,
+                    kind=chosen.kind,
+                )
+        except (XinyongError, ScheduleInvalid) as exc:
+            chosen_error = exc.message
+    sort = sort if sort in SORTS else "price"
+    try:
+        compared = list_agencies(
+            session, service=service or None, district=district or None, case=case, sort=sort
+        )
+    except XinyongError as exc:
+        compared, errors = [], [*errors, exc.message]
+    compare_chart = [
+        {
+            "name": v.name,
+            "low": float(v.quote.total_low),
+            "high": float(v.quote.total_high),
+            "url": f"/agencies/{v.credit_code}",
+        }
+        for v in compared
+        if v.quote is not None
+    ][:30]
+    return templates.TemplateResponse(
+        request,
+        "fees.html",
+        _context(
+            debt=debt_amount,
+            recovered=recovered_amount,
+            hours=hours_value,
+            raw={"debt": debt or "", "recovered": recovered or "", "hours": hours or ""},
+            agency=agency or "",
+            service=service,
+            district=district,
+            sort=sort,
+            errors=errors,
+            readings=readings,
+            difference=difference,
+            article_chart=json.dumps(article_chart),
+            chosen=chosen,
+            chosen_quote=chosen_quote,
+            chosen_error=chosen_error,
+            compared=compared,
+            compare_chart=json.dumps(compare_chart, ensure_ascii=False),
+        ),
+    )

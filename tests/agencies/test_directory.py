@@ -1,0 +1,96 @@
+"""A creditor browses the agency directory loaded from the demo drop through the connector."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xinyong.agencies.service import Case, get_agency, list_agencies, schedule_history
+from xinyong.agencies.standing import register_provider, unregister_provider
+
+from .conftest import code_of
+
+
+def test_the_connector_lands_good_schedules_and_refuses_malformed_ones_naming_the_band(synced):
+    agencies = next(r for r in synced if r.source == "agencies")
+    runs = {run.layout: run for run in agencies.runs}
+    schedules = runs["agencies.fee_schedules"].counts
+    assert runs["agencies.profiles"].counts.rejected == 0
+    assert schedules.rejected == 3
+    reasons = [p.reason_zh for p in schedules.problems]
+    assert any("50,000–100,000 元未被任何一档覆盖" in r for r in reasons)  # the article's gap
+    assert any("重叠" in r and "第 2 档" in r for r in reasons)
+    assert any("费率 120% 超出" in r and "第 1 档" in r for r in reasons)
+    assert all("收费标准" in p.field for p in schedules.problems)
+
+
+def test_only_agencies_with_a_lawful_schedule_in_force_are_listed(session, synced, drop):
+    _, manifest = drop
+    listed = {v.name for v in list_agencies(session)}
+    assert "江苏田湾律师事务所" in listed
+    everyone = {v.name: v for v in list_agencies(session, include_unlisted=True)}
+    # The law firm publishing the article's 30% tier breaks the 2021 cap: shown, not listed.
+    breaker = everyone["江苏郁洲律师事务所"]
+    assert not breaker.listed and breaker.schedule.problems[0].band == 1
+    assert "司发通〔2021〕87号" in breaker.schedule.problems[0].message_zh
+    # Whose only schedule was refused has none in force.
+    assert everyone["江苏灌河律师事务所"].schedule is None
+    assert "未公示现行收费标准" in everyone["江苏灌河律师事务所"].notices[0][0]
+    # A debt-collection company is never listed, revoked or not.
+    assert {"连云港金鼎盛国际要账有限公司", "连云港德律讨债服务有限公司"}.isdisjoint(listed)
+    # An upfront fee under the debt-entrustment template keeps an account firm off the list.
+    upfront = everyone["连云港恒诚商账管理有限公司"]
+    assert [p.rule for p in upfront.schedule.problems] == ["upfront_fee"]
+
+
+def test_a_corrected_schedule_supersedes_the_old_version_from_its_date(session, synced, drop):
+    _, manifest = drop
+    code = code_of(manifest, "江苏海宁律师事务所")
+    versions = schedule_history(session, code)
+    assert [v.version for v in versions] == [2, 1]
+    assert not versions[1].compliant and versions[0].compliant
+    from datetime import date
+
+    assert get_agency(session, code, on=date(2025, 6, 1)).schedule.version == 1
+    assert get_agency(session, code, on=date(2026, 6, 1)).schedule.version == 2
+
+
+def test_the_directory_filters_by_service_and_district_and_sorts_by_price(session, synced):
+    case = Case(Decimal(200000), Decimal(200000))
+    auctions = list_agencies(session, service="auction", case=case, sort="price")
+    assert auctions and {v.kind for v in auctions} == {"auction"}
+    litigation = list_agencies(
+        session, service="litigation", district="320706", case=case, sort="price"
+    )
+    totals = [v.quote.total_high for v in litigation]
+    assert totals == sorted(totals) and {v.kind for v in litigation} == {"law_firm"}
+    dearest = list_agencies(session, case=case, sort="price", descending=True)
+    assert dearest[0].quote.total_high == max(v.quote.total_high for v in dearest)
+    cheap = list_agencies(session, case=case, max_fee=Decimal(20000))
+    assert cheap and all(v.quote.total_high <= 20000 for v in cheap)
+
+
+def test_verdict_rating_stars_and_performance_come_from_other_domains(session, synced, drop):
+    _, manifest = drop
+    tianwan = code_of(manifest, "江苏田湾律师事务所")
+    plain = get_agency(session, tianwan)
+    assert plain.standing.stars is None and plain.standing.rating is None
+    assert plain.standing.performance is None and plain.standing.verdict is None
+
+    def stars(session, codes):  # what the lists domain will register
+        return {tianwan: {"stars": 5}} if tianwan in codes else {}
+
+    register_provider("test-stars", stars)
+    try:
+        starred = list_agencies(session, min_stars=4)
+        assert [v.name for v in starred] == ["江苏田湾律师事务所"]
+        assert list_agencies(session, sort="stars", descending=True)[0].name == "江苏田湾律师事务所"
+    finally:
+        unregister_provider("test-stars")
+
+
+def test_a_city_wide_agency_serves_every_district_and_a_district_one_only_its_own():
+    from xinyong.agencies.service import covers
+
+    assert covers("320700", "320706") and covers("320000", "320706")
+    assert covers("320706", "320706") and not covers("320706", "320707")
+    assert not covers("", "320706")

@@ -1,0 +1,135 @@
+"""The fee API as a creditor's browser and an operator's script use it."""
+
+from __future__ import annotations
+
+from .conftest import code_of
+
+ARTICLE = {"bands": [{"from": "0", "to": "50000", "rate": "30"}, {"from": "50000", "rate": "20"}]}
+
+
+def test_an_inline_schedule_is_quoted_under_either_declared_reading(client):
+    for method, total in (("marginal", "21000.00"), ("whole_amount", "16000.00")):
+        body = {
+            "debt_amount": "100000",
+            "recovered_amount": "80000",
+            "schedule": {"commission": {"method": method, **ARTICLE}},
+        }
+        q = client.post("/api/v1/fees/quote", json=body).json()
+        assert q["total"] == total
+        assert sum(float(line["high"]) for line in q["lines"]) == float(total)
+        assert "四舍五入" in q["rounding"]
+    marginal = client.post(
+        "/api/v1/fees/quote",
+        json={
+            "debt_amount": "80000",
+            "schedule": {"commission": {"method": "marginal", **ARTICLE}},
+        },
+    ).json()
+    assert marginal["lines"][0]["text_zh"] == "前 50,000 元按 30% 计 15,000 元"
+
+
+def test_a_scale_that_does_not_say_marginal_or_whole_is_refused(client):
+    r = client.post(
+        "/api/v1/fees/quote", json={"debt_amount": "80000", "schedule": {"commission": ARTICLE}}
+    )
+    assert r.status_code == 422 and "method" in r.json()["detail"]
+
+
+def test_a_gap_is_a_problem_detail_naming_the_band(client):
+    gap = {
+        "method": "marginal",
+        "bands": [{"from": 0, "to": 50000, "rate": 30}, {"from": 100000, "rate": 20}],
+    }
+    r = client.post(
+        "/api/v1/fees/quote", json={"debt_amount": "80000", "schedule": {"commission": gap}}
+    )
+    assert r.status_code == 422
+    body = r.json()
+    assert body["type"] == "urn:xinyong:problem:fee_schedule_invalid"
+    assert body["problems"][0]["band"] == 2 and body["problems"][0]["rule"] == "band_gap"
+
+
+def test_a_law_firm_kind_shows_the_cap_breach_beside_the_quote(client):
+    body = {
+        "debt_amount": "80000",
+        "kind": "law_firm",
+        "schedule": {"commission": {"method": "marginal", **ARTICLE}},
+    }
+    q = client.post("/api/v1/fees/quote", json=body).json()
+    rules = [b["rule"] for b in q["breaches"]]
+    assert "contingency_cap" in rules and "contingency_cap_case" in rules
+
+
+def test_an_agencys_schedule_in_force_is_quoted_by_its_code(client, drop):
+    code = code_of(drop[1], "江苏田湾律师事务所")
+    q = client.post(
+        "/api/v1/fees/quote",
+        json={"agency": code, "debt_amount": "30000", "recovered_amount": "10000", "hours": "4"},
+    ).json()
+    assert q["agency_name"] == "江苏田湾律师事务所" and q["schedule_version"] == 1
+    # 15% of 10,000 = 1,500 plus 4 h × 200–500 = 800–2,000; the 3,000 minimum tops up.
+    assert (q["total_low"], q["total_high"]) == ("3000.00", "3500.00")
+    assert [line["kind"] for line in q["lines"]] == ["commission", "hourly", "minimum"]
+
+
+def test_the_directory_and_the_comparison_for_one_case(client, drop):
+    listing = client.get(
+        "/api/v1/agencies",
+        params={"service": "litigation", "debt_amount": "500000", "sort": "price"},
+    ).json()
+    totals = [float(a["quote"]["total"]) for a in listing]
+    assert totals == sorted(totals)
+    assert all(
+        a["standing"]["stars"] is None and a["standing"]["not_rated_zh"] == "尚未评定"
+        for a in listing
+    )
+    compared = client.post(
+        "/api/v1/fees/compare",
+        json={"debt_amount": "500000", "sort": "effective_rate", "descending": True},
+    ).json()
+    rates = [float(a["quote"]["effective_rate"]) for a in compared]
+    assert rates == sorted(rates, reverse=True)
+    profile = client.get(f"/api/v1/agencies/{code_of(drop[1], '江苏田湾律师事务所')}").json()
+    assert profile["listed"] and profile["schedule"]["compliant"]
+    assert client.get("/api/v1/agencies/913207000000000000").status_code == 404
+    r = client.get("/api/v1/agencies", params={"sort": "price"})
+    assert r.status_code == 422 and "debt_amount" in r.json()["detail"]
+
+
+def test_publishing_needs_the_operator_token_and_a_lawful_schedule(client, drop, monkeypatch):
+    code = code_of(drop[1], "江苏郁洲律师事务所")  # listed off for its 30% tier
+    url = f"/api/v1/agencies/{code}/fee-schedules"
+    lawful = {
+        "title": "风险代理收费（修订）",
+        "schedule": {
+            "commission": {
+                "method": "marginal",
+                "bands": [{"from": 0, "to": 1000000, "rate": 18}, {"from": 1000000, "rate": 6}],
+            },
+            "expenses": {"policy": "actual"},
+        },
+    }
+    assert client.post(url, json=lawful).status_code == 403  # no token configured: closed
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", "s3cret")
+    assert client.post(url, json=lawful).status_code == 401
+    auth = {"Authorization": "Bearer s3cret"}
+    article = {"schedule": {"commission": {"method": "marginal", **ARTICLE}}}
+    refused = client.post(url, json=article, headers=auth)
+    assert refused.status_code == 422 and refused.json()["problems"][0]["band"] == 1
+    published = client.post(url, json=lawful, headers=auth)
+    assert published.status_code == 201 and published.json()["version"] == 2
+    assert published.json()["source"] == "portal"
+    profile = client.get(f"/api/v1/agencies/{code}").json()
+    assert profile["listed"] and profile["schedule"]["version"] == 2
+    history = client.get(url).json()
+    assert [h["version"] for h in history] == [2, 1] and not history[1]["compliant"]
+
+
+def test_absurd_amounts_are_refused_with_a_problem_not_a_crash(client):
+    inline = {"fixed_fees": [{"name_zh": "文书费", "name_en": "documents", "amount": "100"}]}
+    for debt in ("1e400", "NaN", "Infinity", "100.001", "-5"):
+        r = client.post("/api/v1/fees/quote", json={"debt_amount": debt, "schedule": inline})
+        assert r.status_code == 422, debt
+        assert r.json()["type"] == "urn:xinyong:problem:invalid_input"
+    page = client.get("/fees", params={"debt": "1e400"})
+    assert page.status_code == 200 and "精确到分" in page.text
