@@ -3,6 +3,7 @@
 from xinyong.alerts import models as alert_models  # noqa: F401
 from xinyong.db import Base
 from xinyong.enforcement import models as enforcement_models  # noqa: F401
+from xinyong.ledger import models as ledger_models  # noqa: F401
 from xinyong.penalties import models as penalty_models  # noqa: F401
 from xinyong.registry import models as registry_models  # noqa: F401
 from xinyong.search import models as search_models  # noqa: F401
