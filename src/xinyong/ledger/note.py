@@ -83,7 +83,7 @@ class Signer:
 
     @classmethod
     def from_skey(cls, text: str) -> Signer:
-        parts = text.strip().split("+")
+        parts = text.strip().split("+", 4)
         if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
             raise VerificationFailed("私钥格式无效", "malformed private key")
         raw = base64.b64decode(parts[4])
@@ -97,7 +97,7 @@ class Signer:
 
 def parse_vkey(text: str) -> Verifier:
     """Read a vkey `name+hash+base64(0x01 ‖ public key)`; refuse any part that is off."""
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)
     if len(parts) != 3:
         raise VerificationFailed(
             "公钥格式无效，应为 名称+哈希+base64", "malformed vkey, expected name+hash+base64"
