@@ -11,6 +11,7 @@ from xinyong import __version__
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
 from xinyong.db import get_engine, session_factory
+from xinyong.ledger import api as ledger_api
 from xinyong.search import api as search_api
 from xinyong.settings import get_settings
 
@@ -44,6 +45,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(changes.router)
     app.include_router(sources.router)
     app.include_router(alerts_api.router)
+    app.include_router(ledger_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:
