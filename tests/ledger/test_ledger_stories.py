@@ -13,7 +13,7 @@ from tests.ledger.test_merkle import naive_root
 from xinyong.errors import InvalidInput
 from xinyong.ledger import bundle, evidence, keys, merkle, note, service
 from xinyong.ledger.errors import VerificationFailed
-from xinyong.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerNode
+from xinyong.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerNode, node_id
 
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 PHOTO = b"\xff\xd8\xff\xe0 progress photo of the debtor's warehouse"
@@ -215,9 +215,7 @@ def test_a_modified_stored_leaf_is_detected(session, ledger_settings):
 def test_a_modified_subtree_hash_is_detected(session, ledger_settings):
     _logged_case(session, ledger_settings)
     session.execute(
-        update(LedgerNode)
-        .where(LedgerNode.level == 2, LedgerNode.node_index == 1)
-        .values(hash=b"\x07" * 32)
+        update(LedgerNode).where(LedgerNode.node_id == node_id(2, 1)).values(hash=b"\x07" * 32)
     )
     session.commit()
     report = service.audit(session, settings=ledger_settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import BigInteger, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.db import Base
@@ -37,16 +37,21 @@ class LedgerLeaf(Base):
 
 
 class LedgerNode(Base):
-    """Hash of the complete subtree over leaves [index·2^level, (index+1)·2^level), level ≥ 1.
+    """Hash of a complete subtree of 2^level leaves (level ≥ 1), keyed by its in-order number.
 
-    Written once when its last leaf arrives, so any root or proof needs O(log n) reads.
+    Node (level, index) covers leaves [index·2^level, (index+1)·2^level); its key is
+    index·2^(level+1) + 2^level − 1, one integer, so a proof's O(log n) nodes come back from a
+    single primary-key IN (…) query. Written once, when the subtree's last leaf arrives.
     """
 
     __tablename__ = "ledger_node"
 
-    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
-    node_index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    node_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+def node_id(level: int, index: int) -> int:
+    return (index << (level + 1)) + (1 << level) - 1
 
 
 class LedgerCheckpoint(Base):

@@ -325,8 +325,6 @@ def audit(
 ) -> AuditReport:
     """Recompute every leaf hash, subtree hash and checkpoint root from the stored leaf bytes,
     re-hash every evidence file and check every checkpoint's signature with the published keys."""
-    from xinyong.ledger.models import LedgerNode
-
     settings = settings or ledger_settings()
     report = AuditReport()
     size = store.size(session)
@@ -392,8 +390,8 @@ def audit(
                 acc = merkle.node_hash(left, acc)
             roots_at[expected] = acc
         if len(computed) >= batch:
-            _compare_nodes(session, LedgerNode, computed, report)
-    _compare_nodes(session, LedgerNode, computed, report)
+            _compare_nodes(session, computed, report)
+    _compare_nodes(session, computed, report)
     if expected != size:
         report.problems.append(
             (
@@ -448,7 +446,7 @@ def _leaves_in_order(session: Session, batch: int):
         start = chunk[-1][0] + 1
 
 
-def _compare_nodes(session, model, computed: dict, report: AuditReport) -> None:
+def _compare_nodes(session: Session, computed: dict, report: AuditReport) -> None:
     if not computed:
         return
     getter = store.fetch(session, set(computed))

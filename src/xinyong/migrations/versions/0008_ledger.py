@@ -43,10 +43,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ledger_leaf_leaf_hash"), ["leaf_hash"], unique=False)
     op.create_table(
         "ledger_node",
-        sa.Column("level", sa.SmallInteger(), autoincrement=False, nullable=False),
-        sa.Column("node_index", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("node_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("hash", sa.LargeBinary(length=32), nullable=False),
-        sa.PrimaryKeyConstraint("level", "node_index", name=op.f("pk_ledger_node")),
+        sa.PrimaryKeyConstraint("node_id", name=op.f("pk_ledger_node")),
     )
     op.create_table(
         "ledger_checkpoint",
