@@ -185,6 +185,19 @@ def test_an_exported_bundle_verifies_offline_with_only_the_public_key(session, l
     assert service.audit(session, settings=ledger_settings).ok
 
 
+def test_a_bundle_without_the_file_is_checked_against_the_file_its_holder_has(
+    session, ledger_settings
+):
+    photo = _logged_case(session, ledger_settings)
+    data = service.export_bundle(session, photo.index, include_file=False, settings=ledger_settings)
+    vkeys = _vkeys(session)
+    assert bundle.verify(data, vkeys).file_checked is False
+    assert bundle.verify(data, vkeys, PHOTO).file_sha256 == photo.file_sha256
+    with pytest.raises(VerificationFailed) as failed:
+        bundle.verify(data, vkeys, PHOTO + b" retouched")
+    assert "(--file)" in failed.value.message_en
+
+
 def test_a_modified_stored_leaf_is_detected(session, ledger_settings):
     photo = _logged_case(session, ledger_settings)
     forged = photo.data.replace("催收进展".encode(), "已全额回款".encode())

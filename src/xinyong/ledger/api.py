@@ -142,10 +142,11 @@ def get_leaf(leaf_index: int, session: Session = Depends(get_session)) -> LeafOu
 )
 def get_bundle(
     leaf_index: int,
+    file: bool = Query(True, description="是否附带证据文件 / include the evidence file"),
     session: Session = Depends(get_session),
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> Response:
-    data = service.export_bundle(session, leaf_index, settings=settings)
+    data = service.export_bundle(session, leaf_index, include_file=file, settings=settings)
     session.commit()  # the checkpoint it carries may be new
     return Response(
         data,

@@ -39,6 +39,13 @@ def verify(
     key: Annotated[
         list[str], typer.Option("--key", help="日志公钥 vkey，或含 vkey 的文件 / vkey or vkey file")
     ],
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="证据包未附带时，单独提供的证据文件 / the evidence file, if not in the bundle",
+        ),
+    ] = None,
 ) -> None:
     """离线验证证据包（只需证据包与公钥）/ verify an evidence bundle offline."""
     from xinyong.ledger import bundle
@@ -48,7 +55,8 @@ def verify(
             raise XinyongError(
                 f"找不到证据包文件 {bundle_file}", f"bundle file {bundle_file} not found"
             )
-        report = bundle.verify(bundle_file.read_bytes(), _read_vkeys(key))
+        given = file.read_bytes() if file is not None else None
+        report = bundle.verify(bundle_file.read_bytes(), _read_vkeys(key), given)
     except XinyongError as exc:
         _fail(exc)
     console.print("[green]✔ 证据包验证通过 / bundle verified[/green]")
@@ -59,6 +67,11 @@ def verify(
     )
     if report.file_sha256:
         console.print(f"  文件 file SHA-256: {report.file_sha256}")
+    if not report.file_checked:
+        console.print(
+            "[yellow]  证据文件未随包提供，未核对；可用 --file 提供 / "
+            "the evidence file was not in the bundle and was not checked; give it with --file[/yellow]"
+        )
     for vkey in report.signed_by:
         console.print(f"  签名 signed by: {vkey}")
     console.print_json(json.dumps(report.leaf.get("payload"), ensure_ascii=False))
@@ -160,6 +173,9 @@ def append(
 def export(
     leaf_index: int,
     output: Annotated[Path, typer.Option("-o", "--output", help="输出 zip / output zip")],
+    no_file: Annotated[
+        bool, typer.Option("--no-file", help="不附带证据文件 / leave the file out")
+    ] = False,
 ) -> None:
     """导出证据包 / export the evidence bundle of a leaf."""
     from xinyong.db import session_scope
@@ -167,7 +183,7 @@ def export(
 
     try:
         with session_scope() as session:
-            output.write_bytes(service.export_bundle(session, leaf_index))
+            output.write_bytes(service.export_bundle(session, leaf_index, include_file=not no_file))
     except XinyongError as exc:
         _fail(exc)
     console.print(f"证据包已导出 / bundle written: {output}")

@@ -267,6 +267,7 @@ def export_bundle(
     session: Session,
     index: int,
     *,
+    include_file: bool = True,
     now: datetime | None = None,
     settings: LedgerSettings | None = None,
 ) -> bytes:
@@ -276,7 +277,7 @@ def export_bundle(
     cp = checkpoint(session, now=now, settings=settings)
     proof = store.compute(session, lambda get: merkle.inclusion_proof(index, cp.tree_size, get))
     file_path = name = None
-    if leaf.file_sha256:
+    if leaf.file_sha256 and include_file:
         file_path = evidence.open_file(settings.resolved_evidence_dir(), leaf.file_sha256)
         meta = canonical_leaf(leaf).get("file", {})
         suffix = Path(meta.get("name") or "").suffix
