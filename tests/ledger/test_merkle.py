@@ -79,6 +79,35 @@ def naive_root(leaves: list[bytes]) -> bytes:
     return hashlib.sha256(b"\x01" + naive_root(leaves[:k]) + naive_root(leaves[k:])).digest()
 
 
+def _k(n: int) -> int:
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def naive_path(m: int, leaves: list[bytes]) -> list[bytes]:
+    """RFC 9162 §2.1.3.1 PATH(m, D[n]), written straight from the definition."""
+    n = len(leaves)
+    if n == 1:
+        return []
+    k = _k(n)
+    if m < k:
+        return naive_path(m, leaves[:k]) + [naive_root(leaves[k:])]
+    return naive_path(m - k, leaves[k:]) + [naive_root(leaves[:k])]
+
+
+def naive_subproof(m: int, leaves: list[bytes], whole: bool) -> list[bytes]:
+    """RFC 9162 §2.1.4.1 SUBPROOF(m, D[n], b), written straight from the definition."""
+    n = len(leaves)
+    if m == n:
+        return [] if whole else [naive_root(leaves)]
+    k = _k(n)
+    if m <= k:
+        return naive_subproof(m, leaves[:k], whole) + [naive_root(leaves[k:])]
+    return naive_subproof(m - k, leaves[k:], False) + [naive_root(leaves[:k])]
+
+
 def test_rfc6962_roots_for_sizes_0_to_8():
     data = json.loads((VECTORS / "rfc6962-roots.json").read_text())
     inputs = [bytes.fromhex(h) for h in data["leaf_inputs_hex"]]
@@ -113,6 +142,7 @@ def test_every_inclusion_proof_up_to_64_leaves():
         assert merkle.root(size, get) == ROOTS[size]
         for index in range(size):
             proof = merkle.inclusion_proof(index, size, get)
+            assert proof == naive_path(index, LEAVES[:size])
             merkle.verify_inclusion(index, size, HASHES[index], proof, ROOTS[size])
             # The same proof does not prove a neighbour, nor the leaf in another tree.
             with pytest.raises(VerificationFailed):
@@ -126,6 +156,7 @@ def test_every_consistency_proof_up_to_64_leaves():
     for second in range(1, 65):
         for first in range(1, second + 1):
             proof = merkle.consistency_proof(first, second, get)
+            assert proof == naive_subproof(first, LEAVES[:second], True)
             merkle.verify_consistency(first, second, proof, ROOTS[first], ROOTS[second])
             if first < second:
                 with pytest.raises(VerificationFailed):
