@@ -277,3 +277,36 @@ def test_a_modified_past_checkpoint_is_detected(session, ledger_settings):
     with pytest.raises(VerificationFailed) as failed:
         note.open_checkpoint(forged, _vkeys(session))
     assert "签名无效" in failed.value.message_zh
+
+
+def test_writers_appending_at_once_queue_and_leave_a_sound_log(engine, ledger_settings):
+    import threading
+
+    from xinyong.db import session_factory
+
+    sessions = session_factory(engine)
+    start = threading.Barrier(4)
+    failures = []
+
+    def writer(w: int) -> None:
+        try:
+            start.wait()
+            for i in range(15):
+                with sessions() as s:
+                    service.append(
+                        s, "verification", {"writer": w, "i": i}, settings=ledger_settings
+                    )
+                    s.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    with sessions() as s:
+        assert service.tree_size(s) == 60
+        report = service.audit(s, settings=ledger_settings)
+        assert report.ok and report.leaves == 60
