@@ -16,16 +16,34 @@ T = TypeVar("T")
 _CHUNK = 500  # keys per IN (…), well under every driver's parameter limit
 
 
+# Core statements on the session's connection: the ORM's per-statement work costs more than
+# the queries themselves, and none of these rows are wanted as objects.
+_LEAF = LedgerLeaf.__table__
+_NODE = LedgerNode.__table__
+_TREE = LedgerTree.__table__
+_LEAVES = select(_LEAF.c.leaf_index, _LEAF.c.leaf_hash).where(
+    _LEAF.c.leaf_index.in_(bindparam("keys", expanding=True))
+)
+_NODES = select(_NODE.c.node_id, _NODE.c.hash).where(
+    _NODE.c.node_id.in_(bindparam("keys", expanding=True))
+)
+_SIZE = select(_TREE.c.size).where(_TREE.c.id == 1)
+_RESERVE = (
+    update(_TREE)
+    .where(_TREE.c.id == 1)
+    .values(size=_TREE.c.size + bindparam("count"))
+    .returning(_TREE.c.size)
+)
+_FIND = (
+    select(_LEAF.c.leaf_index)
+    .where(_LEAF.c.leaf_hash == bindparam("h"), _LEAF.c.leaf_index < bindparam("n"))
+    .order_by(_LEAF.c.leaf_index)
+    .limit(1)
+)
+
+
 def size(session: Session) -> int:
-    return session.scalar(select(LedgerTree.size).where(LedgerTree.id == 1)) or 0
-
-
-_LEAVES = select(LedgerLeaf.leaf_index, LedgerLeaf.leaf_hash).where(
-    LedgerLeaf.leaf_index.in_(bindparam("keys", expanding=True))
-)
-_NODES = select(LedgerNode.node_id, LedgerNode.hash).where(
-    LedgerNode.node_id.in_(bindparam("keys", expanding=True))
-)
+    return session.connection().execute(_SIZE).scalar() or 0
 
 
 def fetch(session: Session, nodes: set[merkle.Node]) -> merkle.Getter:
@@ -33,10 +51,11 @@ def fetch(session: Session, nodes: set[merkle.Node]) -> merkle.Getter:
     leaves = sorted(i for level, i in nodes if level == 0)
     inner = {node_id(level, i): (level, i) for level, i in nodes if level > 0}
     found: dict[merkle.Node, bytes] = {}
+    conn = session.connection()
     for part in _chunks(leaves):
-        found.update(((0, i), h) for i, h in session.execute(_LEAVES, {"keys": part}))
+        found.update(((0, i), h) for i, h in conn.execute(_LEAVES, {"keys": part}))
     for part in _chunks(sorted(inner)):
-        found.update((inner[k], h) for k, h in session.execute(_NODES, {"keys": part}))
+        found.update((inner[k], h) for k, h in conn.execute(_NODES, {"keys": part}))
 
     def get(level: int, index: int) -> bytes:
         try:
@@ -61,16 +80,11 @@ def _chunks(items: Sequence) -> list[Sequence]:
 
 def _reserve(session: Session, count: int) -> int:
     """Take `count` indexes; the UPDATE locks the tree row until commit, so appends queue."""
-    stmt = (
-        update(LedgerTree)
-        .where(LedgerTree.id == 1)
-        .values(size=LedgerTree.size + count)
-        .returning(LedgerTree.size)
-    )
-    new_size = session.execute(stmt).scalar_one_or_none()
+    conn = session.connection()
+    new_size = conn.execute(_RESERVE, {"count": count}).scalar_one_or_none()
     if new_size is None:  # a schema made without the migration's seed row
-        session.execute(insert(LedgerTree).values(id=1, size=0))
-        new_size = session.execute(stmt).scalar_one()
+        conn.execute(insert(_TREE).values(id=1, size=0))
+        new_size = conn.execute(_RESERVE, {"count": count}).scalar_one()
     return new_size - count
 
 
@@ -100,16 +114,11 @@ def append(session: Session, rows: list[dict]) -> int:
         level += 1
     # Core inserts (executemany): the ORM's bulk path costs more than the hashing.
     conn = session.connection()
-    conn.execute(insert(LedgerLeaf.__table__), rows)
+    conn.execute(insert(_LEAF), rows)
     if new_nodes:
-        conn.execute(insert(LedgerNode.__table__), new_nodes)
+        conn.execute(insert(_NODE), new_nodes)
     return start
 
 
 def find_leaf(session: Session, leaf_hash: bytes, tree_size: int) -> int | None:
-    return session.scalar(
-        select(LedgerLeaf.leaf_index)
-        .where(LedgerLeaf.leaf_hash == leaf_hash, LedgerLeaf.leaf_index < tree_size)
-        .order_by(LedgerLeaf.leaf_index)
-        .limit(1)
-    )
+    return session.connection().execute(_FIND, {"h": leaf_hash, "n": tree_size}).scalar()
