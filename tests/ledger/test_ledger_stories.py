@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from tests.ledger.test_merkle import naive_root
 from xinyong.errors import InvalidInput
-from xinyong.ledger import bundle, evidence, keys, merkle, note, service
+from xinyong.ledger import audit, bundle, evidence, keys, merkle, note, service
 from xinyong.ledger.errors import VerificationFailed
 from xinyong.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerNode, node_id
 
@@ -156,7 +156,7 @@ def test_the_signing_key_is_rotated_without_breaking_old_checkpoints(session, le
     note.open_checkpoint(new_cp.note, [new_signer.verifier])
     note.open_checkpoint(old_cp.note, [old_key])  # the old vkey still checks the old ones
     assert [k.retired_at is not None for k in service.published_keys(session)] == [True, False]
-    assert service.audit(session, settings=ledger_settings).ok
+    assert audit.audit(session, settings=ledger_settings).ok
 
 
 def _logged_case(session, ledger_settings):
@@ -182,7 +182,7 @@ def test_an_exported_bundle_verifies_offline_with_only_the_public_key(session, l
     report = bundle.verify(data, [vkey])
     assert (report.leaf_index, report.tree_size, report.kind) == (0, 10, "evidence")
     assert report.file_sha256 == hashlib.sha256(PHOTO).hexdigest()
-    assert service.audit(session, settings=ledger_settings).ok
+    assert audit.audit(session, settings=ledger_settings).ok
 
 
 def test_a_bundle_without_the_file_is_checked_against_the_file_its_holder_has(
@@ -204,7 +204,7 @@ def test_a_modified_stored_leaf_is_detected(session, ledger_settings):
     session.execute(update(LedgerLeaf).where(LedgerLeaf.leaf_index == 0).values(data=forged))
     session.commit()
 
-    report = service.audit(session, settings=ledger_settings)
+    report = audit.audit(session, settings=ledger_settings)
     assert any("leaf 0 does not match its hash" in en for _, en in report.problems)
     vkeys = _vkeys(session)
     with pytest.raises(VerificationFailed) as failed:
@@ -219,7 +219,7 @@ def test_a_modified_stored_leaf_is_detected(session, ledger_settings):
         .values(leaf_hash=merkle.leaf_hash(forged))
     )
     session.commit()
-    report = service.audit(session, settings=ledger_settings)
+    report = audit.audit(session, settings=ledger_settings)
     assert any("subtree hash at level 1, index 0 was altered" in en for _, en in report.problems)
     with pytest.raises(VerificationFailed):
         bundle.verify(service.export_bundle(session, 0, settings=ledger_settings), vkeys)
@@ -231,7 +231,7 @@ def test_a_modified_subtree_hash_is_detected(session, ledger_settings):
         update(LedgerNode).where(LedgerNode.node_id == node_id(2, 1)).values(hash=b"\x07" * 32)
     )
     session.commit()
-    report = service.audit(session, settings=ledger_settings)
+    report = audit.audit(session, settings=ledger_settings)
     assert [en for _, en in report.problems] == ["subtree hash at level 2, index 1 was altered"]
 
 
@@ -241,7 +241,7 @@ def test_a_modified_evidence_file_is_detected(session, ledger_settings):
     path.chmod(0o644)
     path.write_bytes(PHOTO.replace(b"warehouse", b"showroom!"))
 
-    report = service.audit(session, settings=ledger_settings)
+    report = audit.audit(session, settings=ledger_settings)
     assert [en for _, en in report.problems] == [
         f"evidence file {photo.file_sha256} of leaf 0 was altered"
     ]
@@ -266,7 +266,7 @@ def test_a_modified_past_checkpoint_is_detected(session, ledger_settings):
         .values(note=forged, root_hash=b"\x42" * 32)
     )
     session.commit()
-    report = service.audit(session, settings=ledger_settings)
+    report = audit.audit(session, settings=ledger_settings)
     assert len(report.problems) == 1
     assert f"checkpoint #{cp.id} (size 10) does not verify" in report.problems[0][1]
 
@@ -308,5 +308,5 @@ def test_writers_appending_at_once_queue_and_leave_a_sound_log(engine, ledger_se
     assert failures == []
     with sessions() as s:
         assert service.tree_size(s) == 60
-        report = service.audit(s, settings=ledger_settings)
+        report = audit.audit(s, settings=ledger_settings)
         assert report.ok and report.leaves == 60

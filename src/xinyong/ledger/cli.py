@@ -195,10 +195,10 @@ def audit(
 ) -> None:
     """全量复核账本：叶子、子树、检查点、证据文件 / re-check the whole stored ledger."""
     from xinyong.db import session_scope
-    from xinyong.ledger import service
+    from xinyong.ledger.audit import audit as audit_ledger
 
     with session_scope() as session:
-        report = service.audit(session, check_files=not skip_files)
+        report = audit_ledger(session, check_files=not skip_files)
     console.print(
         f"叶子 leaves {report.leaves}，文件 files {report.files}，检查点 checkpoints {report.checkpoints}"
     )
