@@ -12,8 +12,20 @@ from rich.console import Console
 from xinyong.errors import XinyongError
 
 app = typer.Typer(help="存证账本 / transparency ledger")
-console = Console()
-err = Console(stderr=True)
+# Hashes and vkeys are copied from the terminal: never wrap them.
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _shanghai(iso: str | None) -> str:
+    """Leaves record UTC; people read Beijing time."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not iso:
+        return "-"
+    when = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Shanghai"))
+    return when.strftime("%Y-%m-%d %H:%M:%S") + " (北京时间 Asia/Shanghai)"
 
 
 def _fail(exc: XinyongError) -> None:
@@ -62,9 +74,8 @@ def verify(
     console.print("[green]✔ 证据包验证通过 / bundle verified[/green]")
     console.print(f"  日志 log: {report.origin}")
     console.print(f"  叶子 leaf: #{report.leaf_index}，树大小 tree size {report.tree_size}")
-    console.print(
-        f"  类型 kind: {report.kind}，记录时间 recorded at {report.leaf.get('recorded_at')}"
-    )
+    console.print(f"  类型 kind: {report.kind}")
+    console.print(f"  记录时间 recorded at: {_shanghai(report.leaf.get('recorded_at'))}")
     if report.file_sha256:
         console.print(f"  文件 file SHA-256: {report.file_sha256}")
     if not report.file_checked:
