@@ -34,12 +34,9 @@ _RESERVE = (
     .values(size=_TREE.c.size + bindparam("count"))
     .returning(_TREE.c.size)
 )
-_FIND = (
-    select(_LEAF.c.leaf_index)
-    .where(_LEAF.c.leaf_hash == bindparam("h"), _LEAF.c.leaf_index < bindparam("n"))
-    .order_by(_LEAF.c.leaf_index)
-    .limit(1)
-)
+# Every leaf with this hash (nearly always one). No ORDER BY/LIMIT: with them PostgreSQL may
+# walk the primary key in order and filter on the hash, reading the whole table (measured).
+_FIND = select(_LEAF.c.leaf_index).where(_LEAF.c.leaf_hash == bindparam("h"))
 
 
 def size(session: Session) -> int:
@@ -121,4 +118,5 @@ def append(session: Session, rows: list[dict]) -> int:
 
 
 def find_leaf(session: Session, leaf_hash: bytes, tree_size: int) -> int | None:
-    return session.connection().execute(_FIND, {"h": leaf_hash, "n": tree_size}).scalar()
+    found = [i for (i,) in session.connection().execute(_FIND, {"h": leaf_hash}) if i < tree_size]
+    return min(found, default=None)
