@@ -5,6 +5,7 @@ from xinyong.alerts import models as alert_models  # noqa: F401
 from xinyong.db import Base
 from xinyong.documents import models as document_models  # noqa: F401
 from xinyong.enforcement import models as enforcement_models  # noqa: F401
+from xinyong.ledger import models as ledger_models  # noqa: F401
 from xinyong.lists import models as list_models  # noqa: F401
 from xinyong.penalties import models as penalty_models  # noqa: F401
 from xinyong.registry import models as registry_models  # noqa: F401

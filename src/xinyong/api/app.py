@@ -13,6 +13,7 @@ from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
 from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
+from xinyong.ledger import api as ledger_api
 from xinyong.lists import api as lists_api
 from xinyong.search import api as search_api
 from xinyong.settings import get_settings
@@ -50,6 +51,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(lists_api.router)
     app.include_router(documents_api.router)
     app.include_router(agencies_api.router)
+    app.include_router(ledger_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:
