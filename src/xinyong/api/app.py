@@ -13,6 +13,7 @@ from xinyong.api import changes, codes, enterprises, problems, sources
 from xinyong.db import get_engine, session_factory
 from xinyong.search import api as search_api
 from xinyong.settings import get_settings
+from xinyong.verification import api as verification_api
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -44,6 +45,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(changes.router)
     app.include_router(sources.router)
     app.include_router(alerts_api.router)
+    app.include_router(verification_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:
@@ -51,7 +53,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    from xinyong.web import pages
+    from xinyong.web import pages, verification_pages
 
     app.include_router(pages.router)
+    app.include_router(verification_pages.router)
     return app

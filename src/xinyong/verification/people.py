@@ -1,0 +1,154 @@
+"""Step 3 for the people behind an entity: its legal representative and natural-person shareholders.
+
+Court and penalty records name natural persons with a masked ID (3207**********1234). A
+person whose full ID the registry holds (a shareholder) is matched by name and the masked
+ID; a legal representative, of whom the registry keeps only the name, by name alone — and
+each reason says which, because a common name alone proves little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.codes import mask_id_number, mask_person_name
+from xinyong.enforcement.models import DishonestRecord, EnforcementCase
+from xinyong.penalties.models import Penalty
+from xinyong.registry.models import Enterprise, Shareholder
+from xinyong.sources.layouts_judicial import PERSON
+from xinyong.verification.findings import Findings, evidence, open_case
+from xinyong.verification.schemas import Subject
+
+NATURAL_PERSON = "自然人股东"
+BY_ID = "id"
+BY_NAME = "name"
+_BASIS = {
+    BY_ID: ("姓名相同且证件号码（脱敏）相符", "same name and matching (masked) ID number"),
+    BY_NAME: ("仅姓名相同，无证件号码可比对", "same name only; no ID number to compare"),
+}
+_ROLES = {
+    "legal_rep": ("法定代表人", "legal representative"),
+    "shareholder": ("股东", "shareholder"),
+}
+
+
+@dataclass
+class Person:
+    name: str
+    id_number: str | None = None
+    roles: list[str] = field(default_factory=list)
+
+    def subject(self, basis: str) -> Subject:
+        return Subject(
+            role=self.roles[0],
+            name=mask_person_name(self.name),
+            id_number=mask_id_number(self.id_number) if self.id_number else None,
+            match_basis=_BASIS[basis][0] + " / " + _BASIS[basis][1],
+        )
+
+    def title(self) -> tuple[str, str]:
+        zh = "、".join(_ROLES[r][0] for r in self.roles)
+        en = " and ".join(_ROLES[r][1] for r in self.roles)
+        return f"{zh}{mask_person_name(self.name)}", f"{en} {mask_person_name(self.name)}"
+
+
+def people_of(session: Session, ent: Enterprise) -> list[Person]:
+    """The legal representative and current natural-person shareholders, one entry per person."""
+    people: list[Person] = []
+    holders = session.scalars(
+        select(Shareholder)
+        .where(
+            Shareholder.credit_code == ent.credit_code,
+            Shareholder.kind == NATURAL_PERSON,
+            Shareholder.ended_on.is_(None),
+        )
+        .order_by(Shareholder.id)
+    )
+    for h in holders:
+        same = next((p for p in people if p.name == h.name and p.id_number == h.id_number), None)
+        if same is None:
+            people.append(Person(h.name, h.id_number or None, ["shareholder"]))
+    if ent.legal_rep:
+        # The registry gives no ID for a legal representative; a shareholder of the same name
+        # in the same entity is taken to be the same person (the usual small-company case).
+        same = [p for p in people if p.name == ent.legal_rep]
+        if len(same) == 1:
+            same[0].roles.insert(0, "legal_rep")
+        else:
+            people.insert(0, Person(ent.legal_rep, None, ["legal_rep"]))
+    return people
+
+
+def _basis(person: Person, record_id: str | None) -> str | None:
+    """How a person record matches this person, or None when the ID numbers disagree."""
+    if person.id_number and record_id:
+        if mask_id_number(person.id_number) == mask_id_number(record_id):
+            return BY_ID
+        return None
+    return BY_NAME
+
+
+def check_people(session: Session, ent: Enterprise, since: date, found: Findings) -> None:
+    for person in people_of(session, ent):
+        who_zh, who_en = person.title()
+        dishonest = session.scalars(
+            select(DishonestRecord).where(
+                DishonestRecord.party_name == person.name,
+                DishonestRecord.party_kind == PERSON,
+                DishonestRecord.ended_on.is_(None),
+            )
+        )
+        for d in dishonest:
+            basis = _basis(person, d.party_id)
+            if basis is None:
+                continue
+            found.add(
+                "records.person_dishonest"
+                if basis == BY_ID
+                else "records.person_dishonest_by_name",
+                f"{who_zh}被列为失信被执行人（{d.case_number}，{d.court}）；匹配依据：{_BASIS[basis][0]}",
+                f"the {who_en} is listed as a dishonest judgment debtor ({d.case_number}); "
+                f"matched on: {_BASIS[basis][1]}",
+                [evidence("dishonest_record", d)],
+                person.subject(basis),
+            )
+        cases = session.scalars(
+            select(EnforcementCase).where(
+                EnforcementCase.party_name == person.name, EnforcementCase.party_kind == PERSON
+            )
+        )
+        for c in cases:
+            basis = _basis(person, c.party_id)
+            if basis is None or not open_case(c):
+                continue
+            found.add(
+                "records.person_open_enforcement",
+                f"{who_zh}有未结的被执行案件（{c.case_number}，{c.court}）；匹配依据：{_BASIS[basis][0]}",
+                f"the {who_en} has an open enforcement case ({c.case_number}); "
+                f"matched on: {_BASIS[basis][1]}",
+                [evidence("enforcement_case", c)],
+                person.subject(basis),
+            )
+        penalties = session.scalars(
+            select(Penalty).where(
+                Penalty.party_name == person.name,
+                Penalty.party_kind == PERSON,
+                Penalty.ended_on.is_(None),
+                Penalty.decided_on >= since,
+            )
+        )
+        for p in penalties:
+            basis = _basis(person, p.party_id_number)
+            if basis is None:
+                continue
+            found.add(
+                "records.person_penalty",
+                f"{who_zh}受行政处罚（{p.decision_number}，{p.decided_on}）；匹配依据：{_BASIS[basis][0]}",
+                f"the {who_en} was penalised ({p.decision_number}, {p.decided_on}); "
+                f"matched on: {_BASIS[basis][1]}",
+                [evidence("penalty", p)],
+                person.subject(basis),
+            )
