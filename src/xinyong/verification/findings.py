@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from xinyong.codes import mask_person_name
 from xinyong.enforcement.models import EnforcementCase
+from xinyong.sources.layouts_judicial import PERSON
 from xinyong.verification.rules import Rules
 from xinyong.verification.schemas import Evidence, Reason, StepName, Subject
 
@@ -27,11 +29,16 @@ def evidence(record_type: str, row: Any, summary: str | None = None) -> Evidence
     if summary is None:
         parts = [get(f) for f in _SUMMARY_FIELDS.get(record_type, ())]
         summary = " · ".join(str(p) for p in parts if p)
+    record_key = get("source_record_id")
+    party = get("party_name")
+    if record_key and party and get("party_kind") == PERSON:
+        # Upstream keys of person records embed the person's name (案号|姓名): mask it too.
+        record_key = record_key.replace(party, mask_person_name(party))
     return Evidence(
         record_type=record_type,
         record_id=get("id"),
         source=get("source"),
-        source_record_id=get("source_record_id"),
+        source_record_id=record_key,
         as_of=get("as_of"),
         fetched_at=get("fetched_at"),
         summary=summary,
