@@ -130,3 +130,20 @@ def test_without_records_the_people_are_clean(tmp_path, engine, client):
     body = client.post("/api/v1/verifications", json={"code": FIRM, "service": "litigation"}).json()
     assert body["verdict"] == "通过"
     assert [r["rule_id"] for r in body["steps"][2]["reasons"]] == ["records.clean"]
+
+
+def test_the_owner_of_a_revoked_collector_behind_a_new_consulting_firm_shows(demo, client):
+    successor = next(m for m in demo.manifest["sector"] if m.get("successor_of"))
+    revoked = next(
+        m for m in demo.manifest["sector"] if m["credit_code"] == successor["successor_of"]
+    )
+    body = client.post("/api/v1/verifications", json={"code": successor["credit_code"]}).json()
+    [link] = [
+        r
+        for r in body["steps"][2]["reasons"]
+        if r["rule_id"] == "records.person_unlawful_collector"
+    ]
+    assert revoked["name"] in link["message_zh"] and "吊销" in link["message_zh"]
+    assert link["outcome"] == "warn" and link["subject"]["role"] == "legal_rep"
+    assert link["evidence"][0]["record_type"] == "enterprise"
+    assert link["evidence"][0]["summary"].startswith(revoked["name"])

@@ -91,8 +91,59 @@ def _basis(person: Person, record_id: str | None) -> str | None:
     return BY_NAME
 
 
+def _is_collector(other: Enterprise, found: Findings) -> list[str]:
+    rules = found.rules
+    scope = rules.collector_exclusion.sub("", other.business_scope or "")
+    return [t for t in rules.collector_terms if t in other.name or t in scope]
+
+
+def _collector_links(session: Session, ent: Enterprise, person: Person, found: Findings) -> None:
+    """Other enterprises this person runs or owns that are unlawful collectors: the classic
+    pattern of a revoked 讨债 company's people behind a fresh "consulting" firm."""
+    links: dict[str, tuple[Enterprise, str, str]] = {}  # code -> (enterprise, role, basis)
+    holder = select(Shareholder.credit_code).where(
+        Shareholder.kind == NATURAL_PERSON, Shareholder.credit_code != ent.credit_code
+    )
+    if person.id_number:
+        holder = holder.where(Shareholder.id_number == person.id_number)
+        holder_basis = BY_ID
+    else:
+        holder = holder.where(Shareholder.name == person.name)
+        holder_basis = BY_NAME
+    owned = set(session.scalars(holder))
+    if owned:
+        for other in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(owned))):
+            links[other.credit_code] = (other, "shareholder", holder_basis)
+    for other in session.scalars(
+        select(Enterprise).where(
+            Enterprise.legal_rep == person.name, Enterprise.credit_code != ent.credit_code
+        )
+    ):
+        links.setdefault(other.credit_code, (other, "legal_rep", BY_NAME))
+    who_zh, who_en = person.title()
+    for code in sorted(links):
+        other, role, basis = links[code]
+        terms = _is_collector(other, found)
+        if not terms:
+            continue
+        role_zh, role_en = _ROLES[role]
+        state = (
+            f"（{other.status}" + (f"：{other.status_reason}" if other.status_reason else "") + "）"
+        )
+        found.add(
+            "records.person_unlawful_collector",
+            f"{who_zh}同时是讨债类企业“{other.name}”{state}的{role_zh}（含“{'、'.join(terms)}”）；"
+            f"匹配依据：{_BASIS[basis][0]}",
+            f"the {who_en} is also {role_en} of '{other.name}' ({other.status}), an unlawful "
+            f"collector by its name or scope ('{', '.join(terms)}'); matched on: {_BASIS[basis][1]}",
+            [evidence("enterprise", other)],
+            person.subject(basis),
+        )
+
+
 def check_people(session: Session, ent: Enterprise, since: date, found: Findings) -> None:
     for person in people_of(session, ent):
+        _collector_links(session, ent, person, found)
         who_zh, who_en = person.title()
         dishonest = session.scalars(
             select(DishonestRecord).where(

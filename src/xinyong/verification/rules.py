@@ -42,6 +42,7 @@ RULE_IDS = (
     "records.person_dishonest_by_name",
     "records.person_open_enforcement",
     "records.person_penalty",
+    "records.person_unlawful_collector",
     "records.clean",
 )
 
