@@ -13,6 +13,8 @@ from xinyong.verification.findings import Findings, evidence
 from xinyong.verification.rules import Service
 
 _SCOPE_HEADINGS = re.compile(r"(一般项目|许可项目|经营范围|业务范围)[:：]")
+# The 许可项目 part of a scope: from its heading to the 一般项目 heading or the end.
+_LICENSED_PART = re.compile(r"许可项目[:：].*?(?=一般项目[:：]|$)", re.S)
 _SCOPE_ITEMS = re.compile(r"[；;，,。、]")
 
 
@@ -107,6 +109,17 @@ def check_qualification(
             f"covers '{service.title_en}': {'; '.join(where_en)}",
             record + [evidence("licence", lic) for lic in covering_licences],
         )
+        # Items under 许可项目 may only be carried on with the approval they name.
+        general = _LICENSED_PART.sub("", scope)
+        licensed_only = [t for t in covered_in_scope if t not in general]
+        if licensed_only and not covering_licences and len(licensed_only) == len(covered_in_scope):
+            found.add(
+                "qualification.licence_missing",
+                f"经营范围中的“{'、'.join(licensed_only)}”属许可项目，但未查到有效的相应许可证",
+                f"'{', '.join(licensed_only)}' in the business scope needs a licence, and no "
+                f"valid one is on record",
+                record,
+            )
         return
     # A consulting firm: its name says so, or its main (first-listed) business is consulting.
     main_item = _SCOPE_ITEMS.split(_SCOPE_HEADINGS.sub("", scope).strip())[0]

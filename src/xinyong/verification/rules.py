@@ -33,6 +33,7 @@ RULE_IDS = (
     "qualification.consulting_beyond_scope",
     "qualification.scope_not_covered",
     "qualification.covered",
+    "qualification.licence_missing",
     "records.dishonest",
     "records.open_enforcement",
     "records.penalty",
