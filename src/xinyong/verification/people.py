@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import mask_id_number, mask_person_name
@@ -97,62 +97,104 @@ def _is_collector(other: Enterprise, found: Findings) -> list[str]:
     return [t for t in rules.collector_terms if t in other.name or t in scope]
 
 
-def _collector_links(session: Session, ent: Enterprise, person: Person, found: Findings) -> None:
-    """Other enterprises this person runs or owns that are unlawful collectors: the classic
-    pattern of a revoked 讨债 company's people behind a fresh "consulting" firm."""
-    links: dict[str, tuple[Enterprise, str, str]] = {}  # code -> (enterprise, role, basis)
-    holder = select(Shareholder.credit_code).where(
-        Shareholder.kind == NATURAL_PERSON, Shareholder.credit_code != ent.credit_code
+def _collector_links(
+    session: Session, ent: Enterprise, people: list[Person], found: Findings
+) -> dict[int, list[tuple[Enterprise, str, str]]]:
+    """Other enterprises each person runs or owns that are unlawful collectors: the classic
+    pattern of a revoked 讨债 company's people behind a fresh "consulting" firm.
+
+    Keyed by the person's index; each link is (enterprise, role, match basis). One query per
+    table for all the people, so a law firm with eight partners costs what a sole trader does.
+    """
+    ids = {p.id_number for p in people if p.id_number}
+    names = {p.name for p in people}
+    holders = session.execute(
+        select(Shareholder.credit_code, Shareholder.name, Shareholder.id_number).where(
+            Shareholder.kind == NATURAL_PERSON,
+            Shareholder.credit_code != ent.credit_code,
+            or_(Shareholder.id_number.in_(ids), Shareholder.name.in_(names))
+            if ids
+            else Shareholder.name.in_(names),
+        )
+    ).all()
+    reps = list(
+        session.scalars(
+            select(Enterprise).where(
+                Enterprise.legal_rep.in_(names), Enterprise.credit_code != ent.credit_code
+            )
+        )
     )
-    if person.id_number:
-        holder = holder.where(Shareholder.id_number == person.id_number)
-        holder_basis = BY_ID
-    else:
-        holder = holder.where(Shareholder.name == person.name)
-        holder_basis = BY_NAME
-    owned = set(session.scalars(holder))
-    if owned:
-        for other in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(owned))):
-            links[other.credit_code] = (other, "shareholder", holder_basis)
-    for other in session.scalars(
-        select(Enterprise).where(
-            Enterprise.legal_rep == person.name, Enterprise.credit_code != ent.credit_code
-        )
-    ):
-        links.setdefault(other.credit_code, (other, "legal_rep", BY_NAME))
+    owned_codes = {h.credit_code for h in holders} - {e.credit_code for e in reps}
+    others = {e.credit_code: e for e in reps}
+    if owned_codes:
+        others |= {
+            e.credit_code: e
+            for e in session.scalars(
+                select(Enterprise).where(Enterprise.credit_code.in_(owned_codes))
+            )
+        }
+    collectors = {code: e for code, e in others.items() if _is_collector(e, found)}
+    links: dict[int, list[tuple[Enterprise, str, str]]] = {}
+    for i, person in enumerate(people):
+        found_here: dict[str, tuple[Enterprise, str, str]] = {}
+        for h in holders:
+            if h.credit_code not in collectors:
+                continue
+            if person.id_number and h.id_number:
+                if h.id_number == person.id_number:
+                    found_here[h.credit_code] = (collectors[h.credit_code], "shareholder", BY_ID)
+            elif h.name == person.name:
+                found_here.setdefault(
+                    h.credit_code, (collectors[h.credit_code], "shareholder", BY_NAME)
+                )
+        for e in reps:
+            if e.credit_code in collectors and e.legal_rep == person.name:
+                found_here.setdefault(e.credit_code, (e, "legal_rep", BY_NAME))
+        links[i] = [found_here[c] for c in sorted(found_here)]
+    return links
+
+
+def _report_collector(found: Findings, person: Person, other: Enterprise, role: str, basis: str):
     who_zh, who_en = person.title()
-    for code in sorted(links):
-        other, role, basis = links[code]
-        terms = _is_collector(other, found)
-        if not terms:
-            continue
-        role_zh, role_en = _ROLES[role]
-        state = (
-            f"（{other.status}" + (f"：{other.status_reason}" if other.status_reason else "") + "）"
-        )
-        found.add(
-            "records.person_unlawful_collector",
-            f"{who_zh}同时是讨债类企业“{other.name}”{state}的{role_zh}（含“{'、'.join(terms)}”）；"
-            f"匹配依据：{_BASIS[basis][0]}",
-            f"the {who_en} is also {role_en} of '{other.name}' ({other.status}), an unlawful "
-            f"collector by its name or scope ('{', '.join(terms)}'); matched on: {_BASIS[basis][1]}",
-            [evidence("enterprise", other)],
-            person.subject(basis),
-        )
+    terms = _is_collector(other, found)
+    role_zh, role_en = _ROLES[role]
+    state = f"（{other.status}" + (f"：{other.status_reason}" if other.status_reason else "") + "）"
+    found.add(
+        "records.person_unlawful_collector",
+        f"{who_zh}同时是讨债类企业“{other.name}”{state}的{role_zh}（含“{'、'.join(terms)}”）；"
+        f"匹配依据：{_BASIS[basis][0]}",
+        f"the {who_en} is also {role_en} of '{other.name}' ({other.status}), an unlawful "
+        f"collector by its name or scope ('{', '.join(terms)}'); matched on: {_BASIS[basis][1]}",
+        [evidence("enterprise", other)],
+        person.subject(basis),
+    )
+
+
+def _by_name(session: Session, model, names: set[str], *where) -> dict[str, list]:
+    """Person records of any of these names, grouped by name."""
+    grouped: dict[str, list] = {}
+    query = select(model).where(model.party_name.in_(names), model.party_kind == PERSON, *where)
+    for record in session.scalars(query.order_by(model.id)):
+        grouped.setdefault(record.party_name, []).append(record)
+    return grouped
 
 
 def check_people(session: Session, ent: Enterprise, since: date, found: Findings) -> None:
-    for person in people_of(session, ent):
-        _collector_links(session, ent, person, found)
+    people = people_of(session, ent)
+    if not people:
+        return
+    names = {p.name for p in people}
+    links = _collector_links(session, ent, people, found)
+    dishonest = _by_name(session, DishonestRecord, names, DishonestRecord.ended_on.is_(None))
+    cases = _by_name(session, EnforcementCase, names)
+    penalties = _by_name(
+        session, Penalty, names, Penalty.ended_on.is_(None), Penalty.decided_on >= since
+    )
+    for i, person in enumerate(people):
+        for other, role, basis in links[i]:
+            _report_collector(found, person, other, role, basis)
         who_zh, who_en = person.title()
-        dishonest = session.scalars(
-            select(DishonestRecord).where(
-                DishonestRecord.party_name == person.name,
-                DishonestRecord.party_kind == PERSON,
-                DishonestRecord.ended_on.is_(None),
-            )
-        )
-        for d in dishonest:
+        for d in dishonest.get(person.name, ()):
             basis = _basis(person, d.party_id)
             if basis is None:
                 continue
@@ -166,12 +208,7 @@ def check_people(session: Session, ent: Enterprise, since: date, found: Findings
                 [evidence("dishonest_record", d)],
                 person.subject(basis),
             )
-        cases = session.scalars(
-            select(EnforcementCase).where(
-                EnforcementCase.party_name == person.name, EnforcementCase.party_kind == PERSON
-            )
-        )
-        for c in cases:
+        for c in cases.get(person.name, ()):
             basis = _basis(person, c.party_id)
             if basis is None or not open_case(c):
                 continue
@@ -183,15 +220,7 @@ def check_people(session: Session, ent: Enterprise, since: date, found: Findings
                 [evidence("enforcement_case", c)],
                 person.subject(basis),
             )
-        penalties = session.scalars(
-            select(Penalty).where(
-                Penalty.party_name == person.name,
-                Penalty.party_kind == PERSON,
-                Penalty.ended_on.is_(None),
-                Penalty.decided_on >= since,
-            )
-        )
-        for p in penalties:
+        for p in penalties.get(person.name, ()):
             basis = _basis(person, p.party_id_number)
             if basis is None:
                 continue
