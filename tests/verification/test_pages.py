@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 def test_the_form_verifies_and_redirects_to_a_shareable_page(demo, client):
+    form = client.get("/verifications").text
+    assert 'action="/verifications"' in form and "统一社会信用代码或企业名称" in form
     firm = demo.story("dishonest_agency")
     response = client.post(
         "/verifications", data={"query": firm["credit_code"]}, follow_redirects=False

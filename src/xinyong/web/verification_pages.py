@@ -16,6 +16,13 @@ from xinyong.web.pages import templates
 router = APIRouter(include_in_schema=False)
 
 
+@router.get("/verifications", response_class=HTMLResponse)
+def verification_form(request: Request):
+    return templates.TemplateResponse(
+        request, "verification.html", {"settings": get_settings(), "v": None, "error": None}
+    )
+
+
 @router.post("/verifications", response_class=HTMLResponse)
 def run_from_form(
     request: Request,
