@@ -577,3 +577,126 @@ def fees_quote(
         console.print(f"  [red]违规 breach[/red] {p.message_zh}")
     for p in q.warnings:
         console.print(f"  [yellow]提示[/yellow] {p.message_zh}")
+_VERDICT_STYLE = {"通过": "green", "警示": "yellow", "不通过": "red"}
+_OUTCOME_MARK = {"fail": "[red]✘[/red]", "warn": "[yellow]![/yellow]", "info": "[green]✔[/green]"}
+
+
+def _print_verification(v) -> None:
+    style = _VERDICT_STYLE[v.verdict]
+    console.print(
+        f"[bold {style}]核验结论 {v.verdict} / {v.verdict_en}[/bold {style}]  编号 id {v.id}"
+    )
+    if v.enterprise:
+        e = v.enterprise
+        console.print(f"  [bold]{e.name}[/bold]  {e.credit_code}  {e.status}")
+    console.print(f"  核验服务 service: {v.service_zh} ({v.service})")
+    for step in v.steps:
+        console.print(f"[bold]{step.title_zh} / {step.title_en}[/bold]: {step.outcome}")
+        for r in step.reasons:
+            console.print(f"  {_OUTCOME_MARK[r.outcome]} {r.message_zh}")
+            console.print(f"     [dim]{r.message_en} ({r.rule_id})[/dim]")
+            if r.subject and r.subject.role != "entity":
+                console.print(
+                    f"     [dim]{r.subject.name} {r.subject.id_number or ''} · {r.subject.match_basis}[/dim]"
+                )
+            for ev in r.evidence:
+                if ev.record_type != "enterprise":
+                    console.print(
+                        f"     [dim]证据 {ev.record_type} #{ev.record_id} {ev.summary} · "
+                        f"{ev.source} · 截至 as of {ev.as_of or '—'}[/dim]"
+                    )
+    for d in v.data_as_of:
+        console.print(f"  [dim]数据截至 {d.record_type} ({d.source}): {d.as_of or '—'}[/dim]")
+
+
+@app.command()
+def verify(
+    value: Annotated[
+        str | None, typer.Argument(help="统一社会信用代码或企业名称 / credit code or name")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="与代码核对的企业名称 / name to match the code")
+    ] = None,
+    service: Annotated[
+        str | None, typer.Option(help="核验的服务，如 debt_recovery、litigation / service")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="批量核验 CSV/XLSX 文件 / batch input file")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="批量结果 .csv/.xlsx / batch result file")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """三步核验：身份、资质、信用记录 / three-step verification (exit 1 when 不通过)."""
+    from xinyong.db import session_scope, upgrade
+    from xinyong.verification.schemas import VerificationRequest
+
+    upgrade()
+    if file is not None:
+        _verify_file(file, out, service, as_json)
+        return
+    if not value and not name:
+        _fail(
+            XinyongError(
+                "请给出统一社会信用代码或企业名称，或用 --file 批量核验",
+                "give a credit code or a name, or --file for a batch",
+            )
+        )
+    from xinyong.codes.problems import normalise as normalise_code
+    from xinyong.verification.service import verify as run_verify
+
+    as_code = bool(value) and normalise_code(value).isascii()
+    try:
+        with session_scope() as session:
+            request = VerificationRequest(
+                code=value if as_code else None,
+                name=name if as_code else (value or name),
+                service=service,
+            )
+            result = run_verify(session, request)
+    except XinyongError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        _print_verification(result)
+    if result.verdict == "不通过":
+        raise typer.Exit(1)
+
+
+def _verify_file(file: Path, out: Path | None, service: str | None, as_json: bool) -> None:
+    from xinyong.db import session_scope
+    from xinyong.verification.batch import verify_file, write_output
+
+    try:
+        with session_scope() as session, _progress() as bar:
+            task = bar.add_task("核验 verifying", total=None)
+            result = verify_file(
+                session,
+                file,
+                service=service,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        if out is not None:
+            write_output(result, out)
+    except XinyongError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    c = result.counts
+    console.print(
+        f"{result.file}: 共 {c['rows']} 行，核验 {c['verified']} 行 — "
+        f"[green]通过 {c['pass']}[/green] · [yellow]警示 {c['warning']}[/yellow] · "
+        f"[red]不通过 {c['fail']}[/red] · 问题行 {c['problems']}"
+    )
+    console.print(
+        f"  rows {c['rows']}, verified {c['verified']}: pass {c['pass']}, "
+        f"warning {c['warning']}, fail {c['fail']}; bad rows {c['problems']}"
+    )
+    for p in result.problems:
+        console.print(f"  [yellow]第{p.row}行[/yellow] {p.message_zh}")
+        console.print(f"     [dim]{p.message_en}[/dim]")
+    if out is not None:
+        console.print(f"结果已写入 / results written to {out}")

@@ -12,5 +12,6 @@ from xinyong.registry import models as registry_models  # noqa: F401
 from xinyong.search import models as search_models  # noqa: F401
 from xinyong.sources import lock, provenance  # noqa: F401
 from xinyong.sources import models as source_models  # noqa: F401
+from xinyong.verification import models as verification_models  # noqa: F401
 
 metadata = Base.metadata

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     sources_file: Path | None = None
     # Event rules (alerts); None = the rules shipped in xinyong/alerts/rules.yaml.
     rules_file: Path | None = None
+    # Three-step verification rules; None = xinyong/verification/rules.yaml.
+    verification_rules_file: Path | None = None
     # The sync lease is renewed every third of this while a sync runs; a killed sync's
     # lease expires after it.
     sync_lease_seconds: int = 90

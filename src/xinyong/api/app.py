@@ -17,6 +17,7 @@ from xinyong.ledger import api as ledger_api
 from xinyong.lists import api as lists_api
 from xinyong.search import api as search_api
 from xinyong.settings import get_settings
+from xinyong.verification import api as verification_api
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -52,6 +53,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(documents_api.router)
     app.include_router(agencies_api.router)
     app.include_router(ledger_api.router)
+    app.include_router(verification_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:
@@ -63,4 +65,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(agency_pages.router)
+    from xinyong.web import pages, verification_pages
+
+    app.include_router(pages.router)
+    app.include_router(verification_pages.router)
     return app

@@ -1,0 +1,77 @@
+"""/api/v1/verifications: run a three-step verification, fetch a stored one, verify a file of counterparties."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from sqlalchemy.orm import Session
+
+from xinyong.api.deps import get_session
+from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
+from xinyong.verification.schemas import BatchOut, VerificationOut, VerificationRequest
+from xinyong.verification.service import get_verification, verify
+
+router = APIRouter(prefix="/api/v1/verifications", tags=["verification 三步核验"])
+
+
+def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
+    out.url = str(request.url_for("verification_page", verification_id=out.id))
+    return out
+
+
+@router.post(
+    "",
+    response_model=VerificationOut,
+    status_code=201,
+    summary="三步核验 / Three-step verification",
+)
+def create_verification(
+    body: VerificationRequest, request: Request, session: Session = Depends(get_session)
+) -> VerificationOut:
+    out = verify(session, body)
+    session.commit()
+    return _with_url(request, out)
+
+
+@router.get(
+    "/{verification_id}",
+    response_model=VerificationOut,
+    summary="查看核验记录 / A stored verification",
+)
+def read_verification(
+    verification_id: str, request: Request, session: Session = Depends(get_session)
+) -> VerificationOut:
+    return _with_url(request, get_verification(session, verification_id))
+
+
+@router.post(
+    "/batch",
+    response_model=BatchOut,
+    summary="批量核验（CSV/XLSX）/ Batch verification of a CSV or XLSX file",
+    responses={200: {"content": {t: {} for t in OUTPUT_TYPES.values()}}},
+)
+def batch_verification(
+    file: UploadFile = File(..., description="CSV 或 XLSX，含“统一社会信用代码”和/或“企业名称”列"),
+    format: str = Query(
+        "json", pattern="^(json|csv|xlsx)$", description="结果格式 / result format: json, csv, xlsx"
+    ),
+    service: str | None = Query(None, description="核验的服务 / service to check"),
+    session: Session = Depends(get_session),
+):
+    name = Path(file.filename or "upload.csv").name
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(file.file.read())
+        result = verify_file(session, path, service=service)
+        session.commit()
+        if format == "json":
+            return result
+        out = Path(folder) / f"verification-result.{format}"
+        write_output(result, out)
+        return Response(
+            out.read_bytes(),
+            media_type=OUTPUT_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="{out.name}"'},
+        )

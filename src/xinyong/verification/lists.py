@@ -1,0 +1,50 @@
+"""The seam for red/black-list entries (红黑名单): the lists domain plugs a provider in here.
+
+Verification does not own the lists. A provider is a function (session, credit_code, today)
+returning the entity's entries in force; `register_list_provider` is called once by the
+lists package when it is imported (e.g. from its `__init__`), and step 3 asks every provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """A list entry in force against an entity, as a provider reports it."""
+
+    list_zh: str  # e.g. 严重失信主体名单
+    list_en: str
+    blacklist: bool  # False for a red list (守信) entry: reported, never held against anyone
+    record_id: int | str
+    reason_zh: str
+    reason_en: str
+    listed_on: date | None = None
+    source: str | None = None
+    source_record_id: str | None = None
+    as_of: date | None = None
+    fetched_at: datetime | None = None
+
+
+ListProvider = Callable[[Session, str, date], list[ListEntry]]
+_providers: list[ListProvider] = []
+
+
+def register_list_provider(provider: ListProvider) -> None:
+    """Plug a list source into step 3 (idempotent)."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def unregister_list_provider(provider: ListProvider) -> None:
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+def list_entries(session: Session, credit_code: str, today: date) -> list[ListEntry]:
+    return [e for p in _providers for e in p(session, credit_code, today)]

@@ -1,0 +1,234 @@
+"""Step 3 for the people behind an entity: its legal representative and natural-person shareholders.
+
+Court and penalty records name natural persons with a masked ID (3207**********1234). A
+person whose full ID the registry holds (a shareholder) is matched by name and the masked
+ID; a legal representative, of whom the registry keeps only the name, by name alone — and
+each reason says which, because a common name alone proves little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from xinyong.codes import mask_id_number, mask_person_name
+from xinyong.enforcement.models import DishonestRecord, EnforcementCase
+from xinyong.penalties.models import Penalty
+from xinyong.registry.models import Enterprise, Shareholder
+from xinyong.sources.layouts_judicial import PERSON
+from xinyong.verification.findings import Findings, evidence, open_case
+from xinyong.verification.schemas import Subject
+
+NATURAL_PERSON = "自然人股东"
+BY_ID = "id"
+BY_NAME = "name"
+_BASIS = {
+    BY_ID: ("姓名相同且证件号码（脱敏）相符", "same name and matching (masked) ID number"),
+    BY_NAME: ("仅姓名相同，无证件号码可比对", "same name only; no ID number to compare"),
+}
+_ROLES = {
+    "legal_rep": ("法定代表人", "legal representative"),
+    "shareholder": ("股东", "shareholder"),
+}
+
+
+@dataclass
+class Person:
+    name: str
+    id_number: str | None = None
+    roles: list[str] = field(default_factory=list)
+
+    def subject(self, basis: str) -> Subject:
+        return Subject(
+            role=self.roles[0],
+            name=mask_person_name(self.name),
+            id_number=mask_id_number(self.id_number) if self.id_number else None,
+            match_basis=_BASIS[basis][0] + " / " + _BASIS[basis][1],
+        )
+
+    def title(self) -> tuple[str, str]:
+        zh = "、".join(_ROLES[r][0] for r in self.roles)
+        en = " and ".join(_ROLES[r][1] for r in self.roles)
+        return f"{zh}{mask_person_name(self.name)}", f"{en} {mask_person_name(self.name)}"
+
+
+def people_of(session: Session, ent: Enterprise) -> list[Person]:
+    """The legal representative and current natural-person shareholders, one entry per person."""
+    people: list[Person] = []
+    holders = session.scalars(
+        select(Shareholder)
+        .where(
+            Shareholder.credit_code == ent.credit_code,
+            Shareholder.kind == NATURAL_PERSON,
+            Shareholder.ended_on.is_(None),
+        )
+        .order_by(Shareholder.id)
+    )
+    for h in holders:
+        same = next((p for p in people if p.name == h.name and p.id_number == h.id_number), None)
+        if same is None:
+            people.append(Person(h.name, h.id_number or None, ["shareholder"]))
+    if ent.legal_rep:
+        # The registry gives no ID for a legal representative; a shareholder of the same name
+        # in the same entity is taken to be the same person (the usual small-company case).
+        same = [p for p in people if p.name == ent.legal_rep]
+        if len(same) == 1:
+            same[0].roles.insert(0, "legal_rep")
+        else:
+            people.insert(0, Person(ent.legal_rep, None, ["legal_rep"]))
+    return people
+
+
+def _basis(person: Person, record_id: str | None) -> str | None:
+    """How a person record matches this person, or None when the ID numbers disagree."""
+    if person.id_number and record_id:
+        if mask_id_number(person.id_number) == mask_id_number(record_id):
+            return BY_ID
+        return None
+    return BY_NAME
+
+
+def _is_collector(other: Enterprise, found: Findings) -> list[str]:
+    rules = found.rules
+    scope = rules.collector_exclusion.sub("", other.business_scope or "")
+    return [t for t in rules.collector_terms if t in other.name or t in scope]
+
+
+def _collector_links(
+    session: Session, ent: Enterprise, people: list[Person], found: Findings
+) -> dict[int, list[tuple[Enterprise, str, str]]]:
+    """Other enterprises each person runs or owns that are unlawful collectors: the classic
+    pattern of a revoked 讨债 company's people behind a fresh "consulting" firm.
+
+    Keyed by the person's index; each link is (enterprise, role, match basis). One query per
+    table for all the people, so a law firm with eight partners costs what a sole trader does.
+    """
+    ids = {p.id_number for p in people if p.id_number}
+    names = {p.name for p in people}
+    holders = session.execute(
+        select(Shareholder.credit_code, Shareholder.name, Shareholder.id_number).where(
+            Shareholder.kind == NATURAL_PERSON,
+            Shareholder.credit_code != ent.credit_code,
+            or_(Shareholder.id_number.in_(ids), Shareholder.name.in_(names))
+            if ids
+            else Shareholder.name.in_(names),
+        )
+    ).all()
+    reps = list(
+        session.scalars(
+            select(Enterprise).where(
+                Enterprise.legal_rep.in_(names), Enterprise.credit_code != ent.credit_code
+            )
+        )
+    )
+    owned_codes = {h.credit_code for h in holders} - {e.credit_code for e in reps}
+    others = {e.credit_code: e for e in reps}
+    if owned_codes:
+        others |= {
+            e.credit_code: e
+            for e in session.scalars(
+                select(Enterprise).where(Enterprise.credit_code.in_(owned_codes))
+            )
+        }
+    collectors = {code: e for code, e in others.items() if _is_collector(e, found)}
+    links: dict[int, list[tuple[Enterprise, str, str]]] = {}
+    for i, person in enumerate(people):
+        found_here: dict[str, tuple[Enterprise, str, str]] = {}
+        for h in holders:
+            if h.credit_code not in collectors:
+                continue
+            if person.id_number and h.id_number:
+                if h.id_number == person.id_number:
+                    found_here[h.credit_code] = (collectors[h.credit_code], "shareholder", BY_ID)
+            elif h.name == person.name:
+                found_here.setdefault(
+                    h.credit_code, (collectors[h.credit_code], "shareholder", BY_NAME)
+                )
+        for e in reps:
+            if e.credit_code in collectors and e.legal_rep == person.name:
+                found_here.setdefault(e.credit_code, (e, "legal_rep", BY_NAME))
+        links[i] = [found_here[c] for c in sorted(found_here)]
+    return links
+
+
+def _report_collector(found: Findings, person: Person, other: Enterprise, role: str, basis: str):
+    who_zh, who_en = person.title()
+    terms = _is_collector(other, found)
+    role_zh, role_en = _ROLES[role]
+    state = f"（{other.status}" + (f"：{other.status_reason}" if other.status_reason else "") + "）"
+    found.add(
+        "records.person_unlawful_collector",
+        f"{who_zh}同时是讨债类企业“{other.name}”{state}的{role_zh}（含“{'、'.join(terms)}”）；"
+        f"匹配依据：{_BASIS[basis][0]}",
+        f"the {who_en} is also {role_en} of '{other.name}' ({other.status}), an unlawful "
+        f"collector by its name or scope ('{', '.join(terms)}'); matched on: {_BASIS[basis][1]}",
+        [evidence("enterprise", other)],
+        person.subject(basis),
+    )
+
+
+def _by_name(session: Session, model, names: set[str], *where) -> dict[str, list]:
+    """Person records of any of these names, grouped by name."""
+    grouped: dict[str, list] = {}
+    query = select(model).where(model.party_name.in_(names), model.party_kind == PERSON, *where)
+    for record in session.scalars(query.order_by(model.id)):
+        grouped.setdefault(record.party_name, []).append(record)
+    return grouped
+
+
+def check_people(session: Session, ent: Enterprise, since: date, found: Findings) -> None:
+    people = people_of(session, ent)
+    if not people:
+        return
+    names = {p.name for p in people}
+    links = _collector_links(session, ent, people, found)
+    dishonest = _by_name(session, DishonestRecord, names, DishonestRecord.ended_on.is_(None))
+    cases = _by_name(session, EnforcementCase, names)
+    penalties = _by_name(
+        session, Penalty, names, Penalty.ended_on.is_(None), Penalty.decided_on >= since
+    )
+    for i, person in enumerate(people):
+        for other, role, basis in links[i]:
+            _report_collector(found, person, other, role, basis)
+        who_zh, who_en = person.title()
+        for d in dishonest.get(person.name, ()):
+            basis = _basis(person, d.party_id)
+            if basis is None:
+                continue
+            found.add(
+                "records.person_dishonest"
+                if basis == BY_ID
+                else "records.person_dishonest_by_name",
+                f"{who_zh}被列为失信被执行人（{d.case_number}，{d.court}）；匹配依据：{_BASIS[basis][0]}",
+                f"the {who_en} is listed as a dishonest judgment debtor ({d.case_number}); "
+                f"matched on: {_BASIS[basis][1]}",
+                [evidence("dishonest_record", d)],
+                person.subject(basis),
+            )
+        for c in cases.get(person.name, ()):
+            basis = _basis(person, c.party_id)
+            if basis is None or not open_case(c):
+                continue
+            found.add(
+                "records.person_open_enforcement",
+                f"{who_zh}有未结的被执行案件（{c.case_number}，{c.court}）；匹配依据：{_BASIS[basis][0]}",
+                f"the {who_en} has an open enforcement case ({c.case_number}); "
+                f"matched on: {_BASIS[basis][1]}",
+                [evidence("enforcement_case", c)],
+                person.subject(basis),
+            )
+        for p in penalties.get(person.name, ()):
+            basis = _basis(person, p.party_id_number)
+            if basis is None:
+                continue
+            found.add(
+                "records.person_penalty",
+                f"{who_zh}受行政处罚（{p.decision_number}，{p.decided_on}）；匹配依据：{_BASIS[basis][0]}",
+                f"the {who_en} was penalised ({p.decision_number}, {p.decided_on}); "
+                f"matched on: {_BASIS[basis][1]}",
+                [evidence("penalty", p)],
+                person.subject(basis),
+            )

@@ -1,0 +1,134 @@
+"""Step 3 (记录核验): 失信, open enforcement, recent penalties, abnormal entries and list entries of the entity."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.enforcement.models import DishonestRecord, EnforcementCase
+from xinyong.penalties.models import Penalty
+from xinyong.registry.models import AbnormalEntry, Enterprise
+from xinyong.verification.findings import Findings, evidence, open_case
+from xinyong.verification.lists import list_entries
+from xinyong.verification.people import check_people
+from xinyong.verification.schemas import Evidence
+
+
+def years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def check_records(session: Session, ent: Enterprise, today: date, found: Findings) -> None:
+    rules = found.rules
+    code = ent.credit_code
+    since = years_before(today, rules.lookback_years)
+    before = len(found.reasons)
+
+    dishonest = list(
+        session.scalars(
+            select(DishonestRecord)
+            .where(DishonestRecord.linked_credit_code == code, DishonestRecord.ended_on.is_(None))
+            .order_by(DishonestRecord.published_on.desc())
+        )
+    )
+    if dishonest:
+        cases = "、".join(d.case_number for d in dishonest)
+        found.add(
+            "records.dishonest",
+            f"被列为失信被执行人 {len(dishonest)} 条（{cases}）",
+            f"listed as a dishonest judgment debtor in {len(dishonest)} record(s) ({cases})",
+            [evidence("dishonest_record", d) for d in dishonest],
+        )
+    cases_open = [
+        c
+        for c in session.scalars(
+            select(EnforcementCase)
+            .where(EnforcementCase.linked_credit_code == code)
+            .order_by(EnforcementCase.filed_on.desc())
+        )
+        if open_case(c)
+    ]
+    if cases_open:
+        numbers = "、".join(c.case_number for c in cases_open)
+        found.add(
+            "records.open_enforcement",
+            f"有未结的被执行案件 {len(cases_open)} 件（{numbers}）",
+            f"{len(cases_open)} open enforcement case(s) against it ({numbers})",
+            [evidence("enforcement_case", c) for c in cases_open],
+        )
+    penalties = list(
+        session.scalars(
+            select(Penalty)
+            .where(
+                Penalty.linked_credit_code == code,
+                Penalty.ended_on.is_(None),
+                Penalty.decided_on >= since,
+            )
+            .order_by(Penalty.decided_on.desc())
+        )
+    )
+    if penalties:
+        what = "；".join(
+            f"{p.decision_number}（{p.violation_type or p.penalty_types}）" for p in penalties
+        )
+        found.add(
+            "records.penalty",
+            f"近{rules.lookback_years}年（{since} 起）受行政处罚 {len(penalties)} 次：{what}",
+            f"{len(penalties)} administrative penalt{'y' if len(penalties) == 1 else 'ies'} "
+            f"in the last {rules.lookback_years} years (since {since}): "
+            + "; ".join(p.decision_number for p in penalties),
+            [evidence("penalty", p) for p in penalties],
+        )
+    abnormal = list(
+        session.scalars(
+            select(AbnormalEntry)
+            .where(
+                AbnormalEntry.credit_code == code,
+                AbnormalEntry.removed_on.is_(None),
+                AbnormalEntry.ended_on.is_(None),
+            )
+            .order_by(AbnormalEntry.listed_on.desc())
+        )
+    )
+    if abnormal:
+        found.add(
+            "records.abnormal",
+            "列入经营异常名录：" + "；".join(f"{a.reason}（{a.listed_on}）" for a in abnormal),
+            "on the abnormal-operation list: "
+            + "; ".join(f"{a.reason} (since {a.listed_on})" for a in abnormal),
+            [evidence("abnormal_entry", a) for a in abnormal],
+        )
+    for entry in list_entries(session, code, today):
+        if not entry.blacklist:
+            continue
+        found.add(
+            "records.blacklist",
+            f"列入{entry.list_zh}：{entry.reason_zh}",
+            f"on the {entry.list_en}: {entry.reason_en}",
+            [
+                Evidence(
+                    record_type="list_entry",
+                    record_id=entry.record_id,
+                    source=entry.source,
+                    source_record_id=entry.source_record_id,
+                    as_of=entry.as_of,
+                    fetched_at=entry.fetched_at,
+                    summary=f"{entry.list_zh} {entry.listed_on or ''}".strip(),
+                )
+            ],
+        )
+    check_people(session, ent, since, found)
+    if len(found.reasons) == before:
+        found.add(
+            "records.clean",
+            f"主体及其法定代表人、自然人股东均无失信、未结被执行、近{rules.lookback_years}年"
+            f"行政处罚、经营异常或黑名单记录",
+            f"no dishonesty, open enforcement, penalty in the last {rules.lookback_years} years, "
+            f"abnormal-operation or blacklist record for the entity, its legal representative "
+            f"or natural-person shareholders",
+        )

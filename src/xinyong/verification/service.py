@@ -1,0 +1,187 @@
+"""The three-step verification (三步核验): run the steps, reach a verdict, store and fetch the record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.codes import mask_person_name
+from xinyong.enforcement.models import DishonestRecord, EnforcementCase
+from xinyong.errors import NotFound
+from xinyong.penalties.models import Penalty
+from xinyong.registry.models import Enterprise
+from xinyong.types import utcnow
+from xinyong.verification.findings import Findings
+from xinyong.verification.identity import check_identity
+from xinyong.verification.models import Verification
+from xinyong.verification.qualification import check_qualification
+from xinyong.verification.records import check_records
+from xinyong.verification.rules import Rules, default_rules
+from xinyong.verification.schemas import (
+    FAIL,
+    PASS,
+    VERDICT_EN,
+    WARNING,
+    DataAsOf,
+    EnterpriseBrief,
+    StepResult,
+    VerificationOut,
+    VerificationRequest,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+STEP_TITLES = {
+    "identity": ("第一步 身份核验", "Step 1: identity"),
+    "qualification": ("第二步 资质核验", "Step 2: qualification"),
+    "records": ("第三步 信用记录核验", "Step 3: records"),
+}
+_RECORD_TABLES = (DishonestRecord, EnforcementCase, Penalty)
+
+
+def _step(found: Findings | None, step: str) -> StepResult:
+    zh, en = STEP_TITLES[step]
+    if found is None:
+        return StepResult(step=step, title_zh=zh, title_en=en, outcome="skipped")
+    return StepResult(
+        step=step, title_zh=zh, title_en=en, outcome=found.outcome, reasons=found.reasons
+    )
+
+
+def _data_as_of(session: Session, ent: Enterprise) -> list[DataAsOf]:
+    """The entity's registration as of, and the latest arrival in each court/penalty table."""
+    out = [
+        DataAsOf(
+            record_type="enterprise", source=ent.source, as_of=ent.as_of, fetched_at=ent.fetched_at
+        )
+    ]
+    for model in _RECORD_TABLES:
+        latest = session.execute(
+            select(model.source, model.as_of, model.fetched_at)
+            .order_by(model.change_seq.desc())
+            .limit(1)
+        ).first()
+        if latest is not None:
+            out.append(
+                DataAsOf(
+                    record_type=model.__tablename__,
+                    source=latest.source,
+                    as_of=latest.as_of,
+                    fetched_at=latest.fetched_at,
+                )
+            )
+    return out
+
+
+def verdict_of(steps: list[StepResult]) -> str:
+    outcomes = {s.outcome for s in steps}
+    return FAIL if "fail" in outcomes else WARNING if "warn" in outcomes else PASS
+
+
+def digest_of(out: VerificationOut) -> str:
+    """SHA-256 of the report as stored (without its digest and URL), keys sorted."""
+    body = out.model_dump(mode="json", exclude={"digest", "url"})
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def run_verification(
+    session: Session,
+    request: VerificationRequest,
+    *,
+    rules: Rules | None = None,
+    now: datetime | None = None,
+) -> VerificationOut:
+    """The three steps over what the database holds now; nothing is stored."""
+    rules = rules or default_rules()
+    service = rules.service(request.service)
+    now = now or utcnow()
+    today: date = now.astimezone(SHANGHAI).date()
+
+    identity = Findings(rules, "identity")
+    ent = check_identity(session, request, identity)
+    qualification = records = None
+    brief = None
+    as_of: list[DataAsOf] = []
+    if ent is not None:
+        qualification = Findings(rules, "qualification")
+        check_qualification(session, ent, service, today, qualification)
+        records = Findings(rules, "records")
+        check_records(session, ent, today, records)
+        cls = rules.entity_class(ent.credit_code)
+        brief = EnterpriseBrief(
+            credit_code=ent.credit_code,
+            name=ent.name,
+            status=ent.status,
+            legal_rep=mask_person_name(ent.legal_rep) if ent.legal_rep else None,
+            entity_class=cls.key if cls else None,
+            entity_class_zh=cls.title_zh.split("，")[0] if cls else None,
+        )
+        as_of = _data_as_of(session, ent)
+    steps = [
+        _step(identity, "identity"),
+        _step(qualification, "qualification"),
+        _step(records, "records"),
+    ]
+    verdict = verdict_of(steps)
+    out = VerificationOut(
+        id=uuid.uuid4().hex,
+        created_at=now,
+        verdict=verdict,
+        verdict_en=VERDICT_EN[verdict],
+        query=request,
+        service=service.key,
+        service_zh=service.title_zh,
+        enterprise=brief,
+        steps=steps,
+        data_as_of=as_of,
+        rules_version=rules.version,
+        rules_file=rules.file,
+    )
+    out.digest = digest_of(out)
+    return out
+
+
+def verify(
+    session: Session,
+    request: VerificationRequest,
+    *,
+    rules: Rules | None = None,
+    now: datetime | None = None,
+) -> VerificationOut:
+    """Run the three steps and store the answer under a new id (the caller commits)."""
+    out = run_verification(session, request, rules=rules, now=now)
+    session.add(
+        Verification(
+            id=out.id,
+            created_at=out.created_at,
+            query_code=request.code,
+            query_name=request.name,
+            service=out.service,
+            credit_code=out.enterprise.credit_code if out.enterprise else None,
+            enterprise_name=out.enterprise.name if out.enterprise else None,
+            verdict=out.verdict,
+            rules_version=out.rules_version,
+            report=out.model_dump(mode="json", exclude={"url"}),
+            digest=out.digest,
+        )
+    )
+    session.flush()
+    return out
+
+
+def get_verification(session: Session, verification_id: str) -> VerificationOut:
+    """A stored verification exactly as it was answered."""
+    row = session.get(Verification, verification_id.strip().lower())
+    if row is None:
+        raise NotFound(
+            f"核验记录 {verification_id} 不存在",
+            f"no verification with id {verification_id}",
+            id=verification_id,
+        )
+    return VerificationOut.model_validate(row.report)

@@ -1,0 +1,106 @@
+"""A creditor verifies five agencies from the demo city and gets the verdict each deserves, with reasons."""
+
+from __future__ import annotations
+
+from xinyong.codes import uscc_with_check
+
+
+def _verify(client, **body) -> dict:
+    response = client.post("/api/v1/verifications", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _rules(body: dict, outcome: str | None = None) -> set[str]:
+    return {
+        r["rule_id"]
+        for s in body["steps"]
+        for r in s["reasons"]
+        if outcome is None or r["outcome"] == outcome
+    }
+
+
+def test_the_lawful_law_firm_passes_all_three_steps(demo, client):
+    firm = demo.member("江苏田湾律师事务所")
+    body = _verify(client, code=firm["credit_code"], name="江苏田湾律师事务所")
+    assert body["verdict"] == "通过" and body["verdict_en"] == "pass"
+    assert [s["outcome"] for s in body["steps"]] == ["pass", "pass", "pass"]
+    assert _rules(body) == {
+        "identity.confirmed",
+        "qualification.entity_class",
+        "qualification.covered",
+        "records.clean",
+    }
+    assert body["enterprise"]["entity_class"] == "law_practice"
+    [covered] = [r for r in body["steps"][1]["reasons"] if r["rule_id"] == "qualification.covered"]
+    assert (
+        "法律事务代理" in covered["message_zh"] and "律师事务所执业许可证" in covered["message_zh"]
+    )
+    # The licence that covers the service is evidence, with its source and as-of date.
+    licence = next(e for e in covered["evidence"] if e["record_type"] == "licence")
+    assert licence["source"] == "gsxt" and licence["as_of"]
+    assert {d["record_type"] for d in body["data_as_of"]} >= {"enterprise", "dishonest_record"}
+
+    # It is stored: the id gives the same answer back, and a page shows it.
+    again = client.get(f"/api/v1/verifications/{body['id']}").json()
+    assert again["verdict"] == "通过" and again["digest"] == body["digest"]
+    assert body["url"].endswith(f"/verifications/{body['id']}")
+    page = client.get(f"/verifications/{body['id']}").text
+    assert "核验结论：通过" in page and "江苏田湾律师事务所" in page
+
+
+def test_the_revoked_violent_collector_fails_on_every_step(demo, client):
+    collector = demo.story("violent_collection_revoked")
+    body = _verify(client, code=collector["credit_code"])
+    assert body["verdict"] == "不通过"
+    assert [s["outcome"] for s in body["steps"]] == ["fail", "fail", "fail"]
+    failures = _rules(body, "fail")
+    assert {
+        "identity.inactive",
+        "qualification.unlawful_collector_name",
+        "qualification.unlawful_collector_scope",
+        "records.dishonest",
+    } <= failures
+    [inactive] = [r for r in body["steps"][0]["reasons"] if r["rule_id"] == "identity.inactive"]
+    assert "吊销" in inactive["message_zh"] and "暴力" in inactive["message_zh"]
+    [penalty] = [r for r in body["steps"][2]["reasons"] if r["rule_id"] == "records.penalty"]
+    assert penalty["outcome"] == "warn" and penalty["evidence"][0]["source"] == "penalties"
+
+
+def test_a_consulting_firm_collecting_debts_is_beyond_its_scope(demo, client):
+    firm = demo.story("beyond_scope")
+    body = _verify(client, code=firm["credit_code"], name=firm["name"])
+    assert body["verdict"] == "不通过"
+    assert body["steps"][0]["outcome"] == "pass"
+    [reason] = [r for r in body["steps"][1]["reasons"] if r["outcome"] == "fail"]
+    assert reason["rule_id"] == "qualification.consulting_beyond_scope"
+    assert "超范围经营" in reason["message_zh"] and "beyond its scope" in reason["message_en"]
+    # Its penalty for collecting beyond scope is a step-3 warning with the decision as evidence.
+    [penalty] = body["steps"][2]["reasons"]
+    assert penalty["rule_id"] == "records.penalty" and "超范围经营" in penalty["message_zh"]
+
+
+def test_a_lawful_looking_agency_on_the_dishonest_list_is_stopped_at_step_3(demo, client):
+    agency = demo.story("dishonest_agency")
+    body = _verify(client, code=agency["credit_code"])
+    assert body["verdict"] == "不通过"
+    assert [s["outcome"] for s in body["steps"]] == ["pass", "pass", "fail"]
+    [dishonest] = [r for r in body["steps"][2]["reasons"] if r["rule_id"] == "records.dishonest"]
+    [record] = dishonest["evidence"]
+    assert record["record_type"] == "dishonest_record" and record["source"] == "zxgk"
+    assert record["source_record_id"] and record["as_of"] and record["fetched_at"]
+
+
+def test_an_unknown_code_fails_identity_and_skips_the_rest(demo, client):
+    registered = {m["credit_code"] for m in demo.manifest["sector"]}
+    unknown = uscc_with_check("91320706MA00000Q1")
+    assert unknown not in registered
+    body = _verify(client, code=unknown, name="江苏田湾律师事务所")
+    assert body["verdict"] == "不通过" and body["enterprise"] is None
+    assert [s["outcome"] for s in body["steps"]] == ["fail", "skipped", "skipped"]
+    [reason] = body["steps"][0]["reasons"]
+    assert reason["rule_id"] == "identity.not_found" and unknown in reason["message_zh"]
+
+    malformed = _verify(client, code=unknown[:-1] + ("0" if unknown[-1] != "0" else "1"))
+    [reason] = malformed["steps"][0]["reasons"]
+    assert reason["rule_id"] == "identity.code_invalid" and "第18位校验码" in reason["message_zh"]

@@ -1,0 +1,27 @@
+"""A visitor verifies an agency from the web form and shares the page of the answer."""
+
+from __future__ import annotations
+
+
+def test_the_form_verifies_and_redirects_to_a_shareable_page(demo, client):
+    form = client.get("/verifications").text
+    assert 'action="/verifications"' in form and "统一社会信用代码或企业名称" in form
+    firm = demo.story("dishonest_agency")
+    response = client.post(
+        "/verifications", data={"query": firm["credit_code"]}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    page_url = response.headers["location"]
+    page = client.get(page_url).text
+    assert "核验结论：不通过" in page and firm["name"] in page
+    assert "第三步 信用记录核验" in page and "records.dishonest" in page
+    # The page and the API tell the same stored answer.
+    verification_id = page_url.rstrip("/").rsplit("/", 1)[-1]
+    assert client.get(f"/api/v1/verifications/{verification_id}").json()["verdict"] == "不通过"
+
+
+def test_an_empty_form_and_an_unknown_id_explain_themselves(engine, client):
+    empty = client.post("/verifications", data={"query": ""})
+    assert empty.status_code == 422 and "统一社会信用代码或企业名称" in empty.text
+    missing = client.get("/verifications/ffffffffffffffffffffffffffffffff")
+    assert missing.status_code == 404 and "核验记录" in missing.text
