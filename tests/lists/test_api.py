@@ -44,7 +44,7 @@ def _published(client, clock, headers, proposal=PROPOSAL) -> int:
 
 def test_operator_routes_refuse_without_the_configured_token(client, monkeypatch, operator_headers):
     wrong = client.get("/api/v1/operator/lists", headers={"Authorization": "Bearer guess"})
-    assert wrong.status_code == 403
+    assert wrong.status_code == 401
     assert "Bearer" in wrong.json()["detail_en"]
     monkeypatch.delenv("XINYONG_OPERATOR_TOKEN")
     off = client.post("/api/v1/operator/lists", json=PROPOSAL, headers=operator_headers)

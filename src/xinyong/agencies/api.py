@@ -7,7 +7,6 @@ from decimal import Decimal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from xinyong.agencies.auth import require_operator
 from xinyong.agencies.fees import quote
 from xinyong.agencies.schemas import (
     AgencyOut,
@@ -25,6 +24,7 @@ from xinyong.agencies.service import (
     schedule_history,
 )
 from xinyong.api.deps import get_session
+from xinyong.api.operator import require_operator
 from xinyong.errors import NotFound
 
 router = APIRouter(prefix="/api/v1", tags=["agencies 机构与收费"])
@@ -89,7 +89,7 @@ def post_schedule(
     code: str,
     body: PublishIn,
     session: Session = Depends(get_session),
-    _operator: str = Depends(require_operator),
+    _operator: None = Depends(require_operator),
 ) -> ScheduleOut:
     published = publish_schedule(
         session,

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from xinyong.alerts.models import Alert
 from xinyong.api.deps import get_session
+from xinyong.api.operator import require_named_operator
 from xinyong.lists import lookups, objections, repairs, service
 from xinyong.lists.clock import local_date
 from xinyong.lists.models import ListNotification
-from xinyong.lists.operator import request_now, require_operator
+from xinyong.lists.operator import request_now
 from xinyong.lists.proposals import follow_ended_records, propose_from_events
 from xinyong.lists.schemas import (
     OFFICIAL_LABEL_EN,
@@ -179,7 +180,7 @@ def op_list(
     code: str | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> list[OperatorEntry]:
     return [
         lookups.to_operator(session, e)
@@ -191,7 +192,7 @@ def op_list(
     "/lists/{entry_id}", response_model=OperatorEntry, summary="名单信息及历史 / Entry with history"
 )
 def op_entry(
-    entry_id: int, session: Session = Depends(get_session), by: str = Depends(require_operator)
+    entry_id: int, session: Session = Depends(get_session), by: str = Depends(require_named_operator)
 ) -> OperatorEntry:
     return lookups.to_operator(session, service.get_entry(session, entry_id))
 
@@ -203,7 +204,7 @@ def op_propose(
     body: ProposalIn,
     request: Request,
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(session, service.propose(session, body, by, request_now(request)))
 
@@ -218,7 +219,7 @@ def op_approve(
     body: DecisionIn,
     request: Request,
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(
         session, service.approve(session, entry_id, by, body.reason, request_now(request))
@@ -231,7 +232,7 @@ def op_reject(
     body: ReasonIn,
     request: Request,
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(
         session, service.reject(session, entry_id, by, body.reason, request_now(request))
@@ -243,7 +244,7 @@ def op_publish(
     entry_id: int,
     request: Request,
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(session, service.publish(session, entry_id, by, request_now(request)))
 
@@ -254,7 +255,7 @@ def op_revoke(
     body: ReasonIn,
     request: Request,
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(
         session, service.revoke(session, entry_id, by, body.reason, request_now(request))
@@ -263,7 +264,7 @@ def op_revoke(
 
 @operator.post("/lists/expire", summary="执行到期处理 / Run the expiry job now")
 def op_expire(
-    request: Request, session: Session = Depends(get_session), by: str = Depends(require_operator)
+    request: Request, session: Session = Depends(get_session), by: str = Depends(require_named_operator)
 ) -> dict[str, list[int]]:
     expired = service.expire_due(session, request_now(request))
     session.commit()
@@ -272,7 +273,7 @@ def op_expire(
 
 @operator.post("/lists/propose-from-events", summary="按事件规则提请 / Run the proposal rules now")
 def op_rules(
-    request: Request, session: Session = Depends(get_session), by: str = Depends(require_operator)
+    request: Request, session: Session = Depends(get_session), by: str = Depends(require_named_operator)
 ) -> dict[str, list[int]]:
     now = request_now(request)
     proposed, ended = propose_from_events(session, now), follow_ended_records(session, now)
@@ -290,7 +291,7 @@ def op_objection(
     body: ObjectionDecisionIn,
     request: Request,
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> ObjectionOut:
     now = request_now(request)
     decided = objections.decide(session, objection_id, body, by, now)
@@ -308,7 +309,7 @@ def op_repair(
     body: RepairDecisionIn,
     request: Request,
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> RepairOut:
     now = request_now(request)
     decided = repairs.decide(session, repair_id, body, by, now)
@@ -323,7 +324,7 @@ def op_open_objections(
     request: Request,
     limit: int = Query(100, ge=1, le=1000),
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> list[ObjectionOut]:
     now = request_now(request)
     return [objections.to_out(o, now) for o in objections.open_cases(session, limit)]
@@ -334,7 +335,7 @@ def op_open_repairs(
     request: Request,
     limit: int = Query(100, ge=1, le=1000),
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> list[RepairOut]:
     now = request_now(request)
     return [repairs.to_out(r, now) for r in repairs.open_cases(session, limit)]
@@ -350,7 +351,7 @@ def op_notifications(
     entry_id: int | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
     session: Session = Depends(get_session),
-    by: str = Depends(require_operator),
+    by: str = Depends(require_named_operator),
 ) -> list[NotificationOut]:
     query = select(ListNotification).order_by(ListNotification.id).limit(limit)
     if undelivered:
