@@ -631,8 +631,10 @@ def verify(
     """三步核验：身份、资质、信用记录 / three-step verification (exit 1 when 不通过)."""
     from xinyong.db import session_scope, upgrade
     from xinyong.verification.schemas import VerificationRequest
+    from xinyong.wiring import connect
 
     upgrade()
+    connect()
     if file is not None:
         _verify_file(file, out, service, as_json)
         return

@@ -18,10 +18,12 @@ from xinyong.lists import api as lists_api
 from xinyong.search import api as search_api
 from xinyong.settings import get_settings
 from xinyong.verification import api as verification_api
+from xinyong.wiring import connect
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     engine = engine or get_engine()
+    connect()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

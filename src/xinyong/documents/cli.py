@@ -183,8 +183,10 @@ def report(
     from xinyong.db import session_scope, upgrade
     from xinyong.documents.reports import credit_report_document, issue_credit_report
     from xinyong.settings import get_settings
+    from xinyong.wiring import connect
 
     upgrade()
+    connect()
     try:
         with session_scope() as session:
             issued = issue_credit_report(session, code, get_settings().site_name)

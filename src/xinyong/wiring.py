@@ -1,0 +1,104 @@
+"""Connects the domains through their seams: lists feed verification and reports, and the
+latest verification verdict feeds the agency directory. Called once by the app and the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.agencies.standing import Verdict, register_provider
+from xinyong.documents.reports import ReportSection, register_section
+from xinyong.lists.lookups import active_entries
+from xinyong.verification.lists import ListEntry as VerificationListEntry
+from xinyong.verification.lists import register_list_provider
+from xinyong.verification.models import Verification
+
+LIST_NAMES = {
+    "black": ("失信惩戒名单（黑名单）", "black list"),
+    "red": ("守信激励名单（红名单）", "red list"),
+}
+VERDICTS = {
+    "通过": ("pass", "passed"),
+    "警示": ("warn", "passed with warnings"),
+    "不通过": ("fail", "failed"),
+}
+
+
+def _list_entries(session: Session, credit_code: str, today: date) -> list[VerificationListEntry]:
+    """Official entries published now, in the shape verification's step 3 reads."""
+    out = []
+    for e in active_entries(session, credit_code):
+        zh, en = LIST_NAMES[e.list_type]
+        out.append(
+            VerificationListEntry(
+                list_zh=zh,
+                list_en=en,
+                blacklist=e.list_type == "black",
+                record_id=e.id,
+                reason_zh=e.reason_zh,
+                reason_en=e.reason_en,
+                listed_on=e.decision_date,
+                source="lists",
+                source_record_id=str(e.id),
+                as_of=e.decision_date,
+            )
+        )
+    return out
+
+
+def _list_section(session: Session, credit_code: str) -> ReportSection | None:
+    entries = active_entries(session, credit_code)
+    if not entries:
+        return None
+    rows = [["名单 List", "事由 Reason", "依据 Basis", "认定部门 Authority", "公示期 Publicity"]]
+    for e in entries:
+        rows.append(
+            [
+                LIST_NAMES[e.list_type][0],
+                e.reason_zh,
+                e.legal_basis_zh,
+                e.authority,
+                f"{e.publicity_start or ''} — {e.publicity_end or ''}",
+            ]
+        )
+    return ReportSection(
+        key="lists",
+        title_zh="红黑名单",
+        title_en="Red and black lists",
+        rows=rows,
+        notes_zh=["仅列示公示期内的官方名单信息；已修复、已到期的信息不再公示。"],
+    )
+
+
+def _latest_verdicts(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """Each agency's most recent stored three-step verification."""
+    found: dict[str, dict[str, Any]] = {}
+    rows = session.execute(
+        select(
+            Verification.credit_code, Verification.verdict, Verification.created_at, Verification.id
+        )
+        .where(Verification.credit_code.in_(codes))
+        .order_by(Verification.created_at)
+    )
+    for code, verdict, at, vid in rows:
+        result, label_en = VERDICTS.get(verdict, ("warn", verdict))
+        found[code] = {
+            "verdict": Verdict(
+                result=result,
+                label_zh=verdict,
+                label_en=label_en,
+                checked_at=at.isoformat(),
+                record_url=f"/verifications/{vid}",
+            )
+        }
+    return found
+
+
+def connect() -> None:
+    """Register every seam (idempotent)."""
+    register_list_provider(_list_entries)
+    register_section("lists", _list_section)
+    register_provider("verification", _latest_verdicts)
