@@ -26,10 +26,20 @@ def search_enterprises(
         None, description="登记状态，可逗号分隔：存续,在业 / status, comma-separated"
     ),
     industry: str | None = Query(None, description="所属行业 / industry"),
+    agencies: bool = Query(
+        False, description="仅服务机构名录中的机构 / only agencies in the directory"
+    ),
     page: int = Query(1, ge=1, le=1000),
     size: int = Query(20, ge=1, le=MAX_SIZE),
     session: Session = Depends(get_session),
 ) -> SearchPage:
     return search(
-        session, q, division=division, status=status, industry=industry, page=page, size=size
+        session,
+        q,
+        division=division,
+        status=status,
+        industry=industry,
+        agencies_only=agencies,
+        page=page,
+        size=size,
     )

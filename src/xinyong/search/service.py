@@ -65,7 +65,10 @@ def code_query(query: str) -> tuple[str, str] | None:
 
 
 def _filters(
-    division: str | None, status: str | Sequence[str] | None, industry: str | None
+    division: str | None,
+    status: str | Sequence[str] | None,
+    industry: str | None,
+    agencies_only: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """SQL conditions on `e` (enterprise) and their parameters."""
     parts: list[str] = []
@@ -86,6 +89,8 @@ def _filters(
     if industry:
         parts.append("e.industry = :industry")
         params["industry"] = industry.strip()
+    if agencies_only:  # in the agency directory (its listing rules are the directory's own)
+        parts.append("e.credit_code IN (SELECT a.credit_code FROM agency a)")
     return "".join(f" AND {p}" for p in parts), params
 
 
@@ -377,6 +382,7 @@ def search(
     division: str | None = None,
     status: str | Sequence[str] | None = None,
     industry: str | None = None,
+    agencies_only: bool = False,
     page: int = 1,
     size: int = 20,
 ) -> SearchPage:
@@ -388,7 +394,7 @@ def search(
     page, size = max(1, page), min(max(1, size), MAX_SIZE)
     offset = (page - 1) * size
     conn = session.connection()
-    where, filter_params = _filters(division, status, industry)
+    where, filter_params = _filters(division, status, industry, agencies_only)
     empty = SearchPage(query=q, total=0, page=page, size=size, items=[])
 
     code = code_query(q)
