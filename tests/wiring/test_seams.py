@@ -56,3 +56,18 @@ def test_a_published_black_list_entry_fails_verification_and_shows_in_the_report
     # The directory reads the latest stored verdict, never one the agency typed in.
     [standing] = standings(session, [credit_code(1)]).values()
     assert standing.verdict.result == "fail" and standing.verdict.label_zh == "不通过"
+
+
+def test_the_profile_and_its_page_show_the_published_entry_apart_from_platform_flags(
+    tmp_path, engine, session
+):
+    _registry(tmp_path, engine)
+    _publish_black_entry(session)
+    with TestClient(create_app(engine)) as client:
+        standing = client.get(f"/api/v1/enterprises/{credit_code(1)}").json()["lists"]
+        assert standing["on_black_list"] is True
+        [entry] = standing["official_lists"]
+        assert entry["official"] is True and "反不正当竞争法" in entry["legal_basis_zh"]
+        assert "非官方名单" in standing["platform_risk_flags_label_zh"]
+        page = client.get(f"/e/{credit_code(1)}").text
+        assert "红黑名单" in page and "以虚构债务为由向他人催收" in page

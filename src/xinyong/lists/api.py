@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.alerts.models import Alert
 from xinyong.api.deps import get_session
 from xinyong.api.operator import require_named_operator
 from xinyong.lists import lookups, objections, repairs, service
@@ -31,7 +30,6 @@ from xinyong.lists.schemas import (
     RepairDecisionIn,
     RepairIn,
     RepairOut,
-    RiskFlag,
     SubjectStanding,
 )
 
@@ -70,32 +68,7 @@ def get_lists(
 def get_subject(
     code: str, request: Request, session: Session = Depends(get_session)
 ) -> SubjectStanding:
-    now = request_now(request)
-    code = code.strip().upper()
-    entries = lookups.active_entries(session, code, now)
-    flags = session.scalars(
-        select(Alert)
-        .where(Alert.credit_code == code, Alert.status != "dismissed")
-        .order_by(Alert.created_at.desc(), Alert.id.desc())
-        .limit(100)
-    )
-    return SubjectStanding(
-        credit_code=code,
-        on_black_list=any(e.list_type == "black" for e in entries),
-        on_red_list=any(e.list_type == "red" for e in entries),
-        official_lists=[lookups.to_public(e) for e in entries],
-        platform_risk_flags=[
-            RiskFlag(
-                id=a.id,
-                rule_id=a.rule_id,
-                severity=a.severity,
-                message_zh=a.message_zh,
-                message_en=a.message_en,
-                created_at=a.created_at,
-            )
-            for a in flags
-        ],
-    )
+    return lookups.subject_standing(session, code, request_now(request))
 
 
 @router.get("/api/v1/lists/{entry_id}", response_model=PublicEntry, summary="名单信息 / List entry")
@@ -192,7 +165,9 @@ def op_list(
     "/lists/{entry_id}", response_model=OperatorEntry, summary="名单信息及历史 / Entry with history"
 )
 def op_entry(
-    entry_id: int, session: Session = Depends(get_session), by: str = Depends(require_named_operator)
+    entry_id: int,
+    session: Session = Depends(get_session),
+    by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return lookups.to_operator(session, service.get_entry(session, entry_id))
 
@@ -264,7 +239,9 @@ def op_revoke(
 
 @operator.post("/lists/expire", summary="执行到期处理 / Run the expiry job now")
 def op_expire(
-    request: Request, session: Session = Depends(get_session), by: str = Depends(require_named_operator)
+    request: Request,
+    session: Session = Depends(get_session),
+    by: str = Depends(require_named_operator),
 ) -> dict[str, list[int]]:
     expired = service.expire_due(session, request_now(request))
     session.commit()
@@ -273,7 +250,9 @@ def op_expire(
 
 @operator.post("/lists/propose-from-events", summary="按事件规则提请 / Run the proposal rules now")
 def op_rules(
-    request: Request, session: Session = Depends(get_session), by: str = Depends(require_named_operator)
+    request: Request,
+    session: Session = Depends(get_session),
+    by: str = Depends(require_named_operator),
 ) -> dict[str, list[int]]:
     now = request_now(request)
     proposed, ended = propose_from_events(session, now), follow_ended_records(session, now)

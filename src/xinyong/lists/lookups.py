@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.alerts.models import Alert
 from xinyong.codes import mask_id_number, mask_person_name
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.lists import notices
@@ -19,6 +20,8 @@ from xinyong.lists.schemas import (
     EventOut,
     OperatorEntry,
     PublicEntry,
+    RiskFlag,
+    SubjectStanding,
 )
 from xinyong.lists.service import get_entry
 
@@ -187,4 +190,34 @@ def to_operator(session: Session, entry: ListEntry) -> OperatorEntry:
         created_at=entry.created_at,
         ended_at=entry.ended_at,
         history=[EventOut.model_validate(e) for e in history(session, entry.id)],
+    )
+
+
+def subject_standing(session: Session, code: str, now: datetime | None = None) -> SubjectStanding:
+    """One code's official entries in force and, kept apart and labelled as such, the
+    platform's own risk flags (alerts)."""
+    code = code.strip().upper()
+    entries = active_entries(session, code, now)
+    flags = session.scalars(
+        select(Alert)
+        .where(Alert.credit_code == code, Alert.status != "dismissed")
+        .order_by(Alert.created_at.desc(), Alert.id.desc())
+        .limit(100)
+    )
+    return SubjectStanding(
+        credit_code=code,
+        on_black_list=any(e.list_type == "black" for e in entries),
+        on_red_list=any(e.list_type == "red" for e in entries),
+        official_lists=[to_public(e) for e in entries],
+        platform_risk_flags=[
+            RiskFlag(
+                id=a.id,
+                rule_id=a.rule_id,
+                severity=a.severity,
+                message_zh=a.message_zh,
+                message_en=a.message_en,
+                created_at=a.created_at,
+            )
+            for a in flags
+        ],
     )

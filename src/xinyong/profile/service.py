@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from xinyong.enforcement.schemas import EnforcementRecords
 from xinyong.enforcement.service import records_for as enforcement_for
+from xinyong.lists.lookups import subject_standing
+from xinyong.lists.schemas import SubjectStanding
 from xinyong.penalties.schemas import PenaltyOut
 from xinyong.penalties.service import records_for as penalties_for
 from xinyong.profile.related import related_enterprises
@@ -23,6 +25,8 @@ class EnterpriseProfile(ProfileOut):
     enforcement: EnforcementRecords | None = None
     penalties: list[PenaltyOut] | None = None
     related: RelatedEnterprises | None = None  # 周边风险
+    # Official red/black-list entries in force, and the platform's own flags kept apart.
+    lists: SubjectStanding | None = None
 
 
 def enterprise_profile(
@@ -35,4 +39,5 @@ def enterprise_profile(
         profile.enforcement = enforcement_for(session, credit_code)
         profile.penalties = penalties_for(session, credit_code)
         profile.related = related_enterprises(session, credit_code)
+        profile.lists = subject_standing(session, credit_code)
     return profile
