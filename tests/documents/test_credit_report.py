@@ -100,3 +100,23 @@ def test_an_unknown_number_is_not_a_report_of_ours(client, session):
         get_report(session, "XY20260101-AAAAAAAA")
     r = client.get("/api/v1/reports/XY20260101-AAAAAAAA")
     assert r.status_code == 404 and "并非本平台出具" in r.json()["detail"]
+
+
+def test_a_verification_prints_as_a_numbered_report_with_its_reasons(client, tmp_path):
+    # Enterprise 1 is a trading company with a 失信 record: the check fails, with reasons.
+    checked = client.post("/api/v1/verifications", json={"code": credit_code(1)}).json()
+    assert checked["verdict"] == "不通过"
+    r = client.post(f"/api/v1/reports/verification/{checked['id']}")
+    assert r.status_code == 201
+    issued = r.json()
+    pdf = client.get(issued["pdf_url"]).content
+    text = pdf_text(pdf)
+    assert "三步核验报告" in text and f"报告编号：{issued['number']}" in text
+    assert "不通过" in text and checked["id"] in text
+    assert "失信" in text and "数据截至时间" in text and issued["digest"] in text
+    assert render_pages(pdf, tmp_path)
+
+    page = client.get(f"/reports/{issued['number']}")
+    assert page.status_code == 200 and "三步核验报告" in page.text
+    missing = client.post("/api/v1/reports/verification/no-such-check")
+    assert missing.status_code == 404

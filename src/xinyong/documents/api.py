@@ -22,7 +22,12 @@ from xinyong.documents.payment_order import (
     application,
     assess,
 )
-from xinyong.documents.reports import credit_report_document, get_report, issue_credit_report
+from xinyong.documents.reports import (
+    get_report,
+    issue_credit_report,
+    issue_verification_report,
+    report_document,
+)
 from xinyong.documents.review.extract import from_text, read_contract
 from xinyong.documents.review.service import ReviewReport, review_contract, review_document
 from xinyong.documents.schemas import AuthorizationInput, EntrustmentInput, TemplateInfo
@@ -185,6 +190,20 @@ def issue_report(code: str, request: Request, session: Session = Depends(get_ses
     return _out(request, report)
 
 
+@api.post(
+    "/reports/verification/{verification_id}",
+    response_model=IssuedReportOut,
+    status_code=201,
+    summary="出具三步核验报告 / Issue a verification report",
+)
+def issue_verification(
+    verification_id: str, request: Request, session: Session = Depends(get_session)
+):
+    report = issue_verification_report(session, verification_id, get_settings().site_name)
+    session.commit()
+    return _out(request, report)
+
+
 @api.get(
     "/reports/{number}",
     response_model=IssuedReportOut,
@@ -202,8 +221,8 @@ def read_report(number: str, request: Request, session: Session = Depends(get_se
 )
 def report_pdf(number: str, request: Request, session: Session = Depends(get_session)):
     report = get_report(session, number)
-    doc = credit_report_document(report, pages.report_url(request, report.number))
-    return _file(doc, "pdf", f"企业信用报告-{report.number}")
+    doc = report_document(report, pages.report_url(request, report.number))
+    return _file(doc, "pdf", f"{doc.title}-{report.number}")
 
 
 router = APIRouter()

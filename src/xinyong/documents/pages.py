@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from xinyong.api.deps import get_session
-from xinyong.documents.reports import credit_report_document, get_report
+from xinyong.documents.reports import get_report, report_document
 from xinyong.documents.review.extract import from_text, read_contract
 from xinyong.documents.review.service import review_contract, review_document
 from xinyong.documents.templates import all_templates
@@ -81,7 +81,7 @@ def report_page(request: Request, number: str, session: Session = Depends(get_se
         return HTMLResponse(
             f"<h1>{exc.message_zh}</h1><p>{exc.message_en}</p>", status_code=exc.status
         )
-    doc = credit_report_document(report, report_url(request, report.number))
+    doc = report_document(report, report_url(request, report.number))
     return templates.TemplateResponse(
         request,
         "document.html",

@@ -73,21 +73,28 @@ def issue_credit_report(
         section = provider(session, credit_code)
         if section is not None:
             sections.append(asdict(section))
+    body = {"profile": profile.model_dump(mode="json"), "sections": sections}
+    return _store(session, "credit_report", credit_code, body, site_name, now)
+
+
+def _store(
+    session: Session, kind: str, subject: str, body: dict[str, Any], site_name: str, now: datetime
+) -> IssuedReport:
+    """Number a snapshot, digest it and keep it: the number later shows the same report."""
     number = new_number(now)
     while session.scalar(select(IssuedReport.id).where(IssuedReport.number == number)):
         number = new_number(now)
     snapshot = {
         "number": number,
-        "kind": "credit_report",
+        "kind": kind,
         "site_name": site_name,
         "issued_at": now.isoformat(),
-        "profile": profile.model_dump(mode="json"),
-        "sections": sections,
+        **body,
     }
     report = IssuedReport(
         number=number,
-        kind="credit_report",
-        subject=credit_code,
+        kind=kind,
+        subject=subject,
         snapshot=snapshot,
         digest=digest(snapshot),
         issued_at=now,
@@ -95,6 +102,18 @@ def issue_credit_report(
     session.add(report)
     session.flush()
     return report
+
+
+def issue_verification_report(
+    session: Session, verification_id: str, site_name: str, now: datetime | None = None
+) -> IssuedReport:
+    """The three-step verification as a numbered report, from its stored record."""
+    from xinyong.verification.service import get_verification
+
+    found = get_verification(session, verification_id)
+    subject = found.enterprise.credit_code if found.enterprise else (found.query.code or "—")
+    body = {"verification": found.model_dump(mode="json")}
+    return _store(session, "verification", subject, body, site_name, now or utcnow())
 
 
 def get_report(session: Session, number: str) -> IssuedReport:
@@ -278,3 +297,89 @@ def credit_report_document(report: IssuedReport, verify_url: str) -> Document:
         footer=f"{snap['site_name']} 企业信用报告 {report.number}",
         qr_url=verify_url,
     )
+
+
+OUTCOME_ZH = {"pass": "通过", "warn": "警示", "fail": "不通过", "skipped": "未执行", "info": "说明"}
+
+
+def verification_report_document(report: IssuedReport, verify_url: str) -> Document:
+    """The three-step verification report, drawn only from the stored snapshot."""
+    snap = report.snapshot
+    v = snap["verification"]
+    ent = v.get("enterprise") or {}
+    heads = iter(_CN)
+    blocks: list[Block] = [
+        Block(
+            "table",
+            rows=[
+                ["核验结论", f"{v['verdict']}（{v['verdict_en']}）"],
+                ["企业名称", ent.get("name") or v["query"].get("name") or "—"],
+                ["统一社会信用代码", ent.get("credit_code") or v["query"].get("code") or "—"],
+                ["登记状态", ent.get("status") or "—"],
+                ["主体类别", ent.get("entity_class_zh") or "—"],
+                ["核验服务", v["service_zh"]],
+                ["核验时间", shanghai(datetime.fromisoformat(v["created_at"]))],
+                ["核验编号", v["id"]],
+            ],
+        )
+    ]
+    for step in v["steps"]:
+        blocks.append(
+            Block("heading", f"{next(heads)}、{step['title_zh']}：{OUTCOME_ZH[step['outcome']]}")
+        )
+        rows = [["结果", "理由", "依据记录"]]
+        for reason in step["reasons"]:
+            evidence = "；".join(
+                f"{e.get('summary') or e['record_type']}（{e.get('source') or '—'}，"
+                f"截至 {_date(e.get('as_of'))}）"
+                for e in reason.get("evidence", [])
+            )
+            rows.append(
+                [
+                    OUTCOME_ZH.get(reason["outcome"], reason["outcome"]),
+                    reason["message_zh"],
+                    evidence or "—",
+                ]
+            )
+        blocks.append(Block("table", rows=rows) if len(rows) > 1 else Block("paragraph", "无。"))
+    if v.get("data_as_of"):
+        blocks.append(Block("heading", f"{next(heads)}、数据截至时间"))
+        blocks.append(
+            Block(
+                "table",
+                rows=[["数据", "来源", "截至", "获取于"]]
+                + [
+                    [
+                        d["record_type"],
+                        d.get("source") or "—",
+                        _date(d.get("as_of")),
+                        _date(d.get("fetched_at")),
+                    ]
+                    for d in v["data_as_of"]
+                ],
+            )
+        )
+    blocks += [
+        Block("heading", "说明"),
+        Block(
+            "note",
+            f"本报告由{snap['site_name']}依据核验时掌握的信息出具，规则版本 {v['rules_version']}。"
+            f"报告出具于 {shanghai(report.issued_at)}。扫描二维码或访问核验网址，可查看平台保存的同一份报告；"
+            f"报告内容摘要（SHA-256）：{report.digest}。",
+        ),
+    ]
+    return Document(
+        title="三步核验报告",
+        subtitle=f"{ent.get('name') or ''}　{ent.get('credit_code') or ''}".strip(),
+        number=f"报告编号：{report.number}",
+        blocks=blocks,
+        footer=f"{snap['site_name']} 三步核验报告 {report.number}",
+        qr_url=verify_url,
+    )
+
+
+def report_document(report: IssuedReport, verify_url: str) -> Document:
+    """The printable form of any issued report, by its kind."""
+    if report.kind == "verification":
+        return verification_report_document(report, verify_url)
+    return credit_report_document(report, verify_url)
