@@ -137,16 +137,17 @@ class SqliteFts:
             params,
         )
         kinds = ", ".join(f"'{k}'" for k in CHAR_KINDS)
-        rows = conn.execute(
+        result = conn.execute(
             text(
                 f"SELECT id, text FROM search_entry {where or 'WHERE 1 = 1'} AND kind IN ({kinds})"
             ),
             params,
-        ).all()
-        if rows:
+        )
+        # In slices: a full rebuild reads two million rows, which need not sit in memory at once.
+        for part in result.partitions(20_000):
             conn.exec_driver_sql(
                 f"INSERT INTO {CHARS_TABLE}(rowid, text) VALUES (?, ?)",
-                [(i, _spaced(t)) for i, t in rows],
+                [(i, _spaced(t)) for i, t in part],
             )
 
     def written(self, conn: Connection, codes: Iterable[str]) -> None:
