@@ -52,6 +52,8 @@ class Backend(Protocol):
 
 # The entry kinds the character index holds: what a one- or two-character query can mean.
 CHAR_KINDS = ("core", "legal_rep")
+# Candidate postings a typo search reads at most.
+ANY_CAP = 3000
 # A trigram query ANDs at most this many of the query's rarest trigrams, then checks the
 # whole query with instr(): reading the postings of 有限公 for every name costs more than it
 # narrows.
@@ -122,11 +124,19 @@ class SqliteFts:
         )
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
+        # Bounded like every candidate branch: a typo query whose units are all common reads
+        # ANY_CAP postings, not a tenth of the registry.
         if all(len(u) >= 3 for u in units):
             params["fts_any"] = " OR ".join(_phrase(u) for u in units)
-            return f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_any)"
+            return (
+                f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_any "
+                f"LIMIT {ANY_CAP})"
+            )
         params["chars_any"] = " OR ".join(_phrase(_spaced(u)) for u in units)
-        return f"s.id IN (SELECT rowid FROM {CHARS_TABLE} WHERE {CHARS_TABLE} MATCH :chars_any)"
+        return (
+            f"s.id IN (SELECT rowid FROM {CHARS_TABLE} WHERE {CHARS_TABLE} MATCH :chars_any "
+            f"LIMIT {ANY_CAP})"
+        )
 
     def position(self, column: str, param: str) -> str:
         return f"instr({column}, :{param})"
@@ -201,15 +211,19 @@ class PostgresTrgm:
         params.update({n: f"%{like_escape(u)}%" for n, u in zip(names, units, strict=True)})
         if all(len(u) >= 3 for u in units):
             # Each LIKE of three or more characters is served by the trigram index (bitmap OR).
-            return "(" + " OR ".join(f"s.text LIKE :{n} ESCAPE '\\'" for n in names) + ")"
+            likes = " OR ".join(f"t.text LIKE :{n} ESCAPE '\\'" for n in names)
+            return f"s.id IN (SELECT t.id FROM search_entry t WHERE {likes} LIMIT {ANY_CAP})"
         parts = []
         for i, unit in enumerate(units):
             params[f"anychars{i}"] = list(dict.fromkeys(unit))
             parts.append(
-                f"(string_to_array(s.text, NULL) @> CAST(:anychars{i} AS text[]) "
-                f"AND s.text LIKE :any{i} ESCAPE '\\')"
+                f"(string_to_array(t.text, NULL) @> CAST(:anychars{i} AS text[]) "
+                f"AND t.text LIKE :any{i} ESCAPE '\\')"
             )
-        return f"(s.kind IN ({_kinds_sql()}) AND (" + " OR ".join(parts) + "))"
+        return (
+            f"s.id IN (SELECT t.id FROM search_entry t WHERE t.kind IN ({_kinds_sql()}) "
+            f"AND ({' OR '.join(parts)}) LIMIT {ANY_CAP})"
+        )
 
     def position(self, column: str, param: str) -> str:
         return f"strpos({column}, :{param})"
