@@ -52,8 +52,9 @@ class Backend(Protocol):
 
 # The entry kinds the character index holds: what a one- or two-character query can mean.
 CHAR_KINDS = ("core", "legal_rep")
-# Candidate postings a typo search reads at most.
-ANY_CAP = 3000
+_DOC_COUNTS: dict[tuple[str, str], int] = {}
+# Postings a typo search reads per unit of the query, at most.
+PER_UNIT = 200
 # A trigram query ANDs at most this many of the query's rarest trigrams, then checks the
 # whole query with instr(): reading the postings of 有限公 for every name costs more than it
 # narrows.
@@ -88,6 +89,15 @@ class SqliteFts:
         self.conn = conn
 
     def _documents(self, table: str, terms: set[str]) -> dict[str, int]:
+        # fts5vocab counts a term by reading its postings (a million for 有限公): counts are
+        # cached per process. They only choose which trigrams to intersect; the whole query is
+        # always checked, so a stale count can cost speed, never a result.
+        known = {t: _DOC_COUNTS[(table, t)] for t in terms if (table, t) in _DOC_COUNTS}
+        terms = terms - set(known)
+        if not terms:
+            return known
+        if len(_DOC_COUNTS) > 200_000:
+            _DOC_COUNTS.clear()
         marks = {f"r{i}": t for i, t in enumerate(sorted(terms))}
         rows = self.conn.execute(
             text(
@@ -96,7 +106,10 @@ class SqliteFts:
             ),
             marks,
         )
-        return dict(rows.all())
+        found = dict(rows.all())
+        for term in terms:
+            _DOC_COUNTS[(table, term)] = found.get(term, 0)
+        return known | {t: found.get(t, 0) for t in terms}
 
     def rarity(self, units: list[str], width: int = 3) -> dict[str, int] | None:
         if width >= 3:
@@ -124,19 +137,18 @@ class SqliteFts:
         )
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
-        # Bounded like every candidate branch: a typo query whose units are all common reads
-        # ANY_CAP postings, not a tenth of the registry.
-        if all(len(u) >= 3 for u in units):
-            params["fts_any"] = " OR ".join(_phrase(u) for u in units)
-            return (
-                f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_any "
-                f"LIMIT {ANY_CAP})"
+        # Each unit reads at most PER_UNIT postings: the right name shares several units with
+        # the query, and its rare ones (the 字号) have few postings, so it is among them; a
+        # common unit (有限公) costs PER_UNIT rows, not a million.
+        table = FTS_TABLE if all(len(u) >= 3 for u in units) else CHARS_TABLE
+        parts = []
+        for i, unit in enumerate(units):
+            params[f"any{i}"] = _phrase(unit if table == FTS_TABLE else _spaced(unit))
+            parts.append(
+                f"SELECT * FROM (SELECT rowid AS id FROM {table} WHERE {table} MATCH :any{i} "
+                f"LIMIT {PER_UNIT}) a{i}"
             )
-        params["chars_any"] = " OR ".join(_phrase(_spaced(u)) for u in units)
-        return (
-            f"s.id IN (SELECT rowid FROM {CHARS_TABLE} WHERE {CHARS_TABLE} MATCH :chars_any "
-            f"LIMIT {ANY_CAP})"
-        )
+        return f"s.id IN ({' UNION '.join(parts)})"
 
     def position(self, column: str, param: str) -> str:
         return f"instr({column}, :{param})"
@@ -207,23 +219,22 @@ class PostgresTrgm:
         )
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
-        names = [f"any{i}" for i in range(len(units))]
-        params.update({n: f"%{like_escape(u)}%" for n, u in zip(names, units, strict=True)})
-        if all(len(u) >= 3 for u in units):
-            # Each LIKE of three or more characters is served by the trigram index (bitmap OR).
-            likes = " OR ".join(f"t.text LIKE :{n} ESCAPE '\\'" for n in names)
-            return f"s.id IN (SELECT t.id FROM search_entry t WHERE {likes} LIMIT {ANY_CAP})"
+        # As on SQLite: each unit reads at most PER_UNIT entries.
         parts = []
         for i, unit in enumerate(units):
-            params[f"anychars{i}"] = list(dict.fromkeys(unit))
+            params[f"any{i}"] = f"%{like_escape(unit)}%"
+            where = f"t.text LIKE :any{i} ESCAPE '\\'"
+            if len(unit) < 3:
+                params[f"anychars{i}"] = list(dict.fromkeys(unit))
+                where = (
+                    f"t.kind IN ({_kinds_sql()}) AND string_to_array(t.text, NULL) @> "
+                    f"CAST(:anychars{i} AS text[]) AND {where}"
+                )
             parts.append(
-                f"(string_to_array(t.text, NULL) @> CAST(:anychars{i} AS text[]) "
-                f"AND t.text LIKE :any{i} ESCAPE '\\')"
+                f"SELECT * FROM (SELECT t.id FROM search_entry t WHERE {where} "
+                f"LIMIT {PER_UNIT}) a{i}"
             )
-        return (
-            f"s.id IN (SELECT t.id FROM search_entry t WHERE t.kind IN ({_kinds_sql()}) "
-            f"AND ({' OR '.join(parts)}) LIMIT {ANY_CAP})"
-        )
+        return f"s.id IN ({' UNION '.join(parts)})"
 
     def position(self, column: str, param: str) -> str:
         return f"strpos({column}, :{param})"

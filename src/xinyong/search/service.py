@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.search.backends import Backend, backend_for, like_escape
 from xinyong.search.highlight import highlight
-from xinyong.search.normalise import core, is_pinyin_query, normalise, pinyin
+from xinyong.search.normalise import is_pinyin_query, normalise, pinyin
 from xinyong.search.schemas import SearchItem, SearchPage
 
 # Within one match level: the current name before its core, former names, pinyin, people.
@@ -167,41 +167,6 @@ def _similarity(query: str, entry_text: str) -> tuple[float, float]:
     return 100.0 * best, fuzz.partial_ratio(query, entry_text)
 
 
-def _disjoint_rarest(
-    backend: Backend, query: str, grams: dict[int, str], width: int, need: int
-) -> list[str]:
-    """The rarest units of the query that no `need - 1` wrong characters can all break.
-
-    Units that do not overlap are broken by different wrong characters, so `need` disjoint
-    ones guarantee that one survives `need - 1` typos; rare ones keep the candidate set small
-    (有限公 is in every company name), and units no entry holds are left out. Without counts
-    from the engine, units inside the 字号 core are taken as the rare ones. Short queries may
-    have no disjoint set: then the rarest units are taken as they come (best effort).
-    """
-    counts = backend.rarity(list(dict.fromkeys(grams.values())), width)
-    if counts is None:
-        name_core = core(query)
-        start = query.find(name_core) if name_core != query else -1
-        inside = range(start, start + len(name_core) - width + 1) if start >= 0 else range(0)
-        counts = {u: (1 if i in inside else 2) for i, u in grams.items()}
-    else:
-        # A unit no entry holds is one the typo broke: it can only find nothing.
-        grams = {i: u for i, u in grams.items() if counts.get(u)} or grams
-    order = sorted(grams, key=lambda i: (counts.get(grams[i], 0), i))
-    picked: list[int] = []
-    for i in order:
-        if all(abs(i - j) >= width for j in picked):
-            picked.append(i)
-        if len(picked) == need:
-            break
-    for i in order:
-        if len(picked) >= need:
-            break
-        if i not in picked:
-            picked.append(i)
-    return list(dict.fromkeys(grams[i] for i in picked))
-
-
 def _fuzzy(
     conn: Connection,
     backend: Backend,
@@ -222,9 +187,8 @@ def _fuzzy(
     # (characters for three) from the character index, which holds cores: a query that short
     # is a 字号.
     width = 3 if latin or len(query) >= 6 else (2 if len(query) > 3 else 1)
-    grams = {i: query[i : i + width] for i in range(len(query) - width + 1)}
-    chosen = _disjoint_rarest(backend, query, grams, width, errors + 1)
-    units = list(dict.fromkeys(grams.values()))[:32]
+    units = list(dict.fromkeys(query[i : i + width] for i in range(len(query) - width + 1)))
+    units = units[:32]
     params = dict(params, **{f"u{i}": u for i, u in enumerate(units)})
     found = [f"{backend.position('s.text', f'u{i}')} > 0" for i in range(len(units))]
     overlap = " + ".join(f"CASE WHEN {f} THEN 1 ELSE 0 END" for f in found)
@@ -232,7 +196,7 @@ def _fuzzy(
         f"SELECT s.credit_code, s.kind, s.text, s.status_rank, length(e.name) AS name_len, "
         f"({overlap}) AS overlap FROM search_entry s "
         f"JOIN enterprise e ON e.credit_code = s.credit_code "
-        f"WHERE s.kind IN ({_in_list(kinds)}) AND {backend.contains_any(chosen, params)}{where} "
+        f"WHERE s.kind IN ({_in_list(kinds)}) AND {backend.contains_any(units, params)}{where} "
         f"ORDER BY overlap DESC, length(s.text), s.id LIMIT {FUZZY_CANDIDATES}"
     )
     rows = conn.execute(text(sql), params).all()
