@@ -1,6 +1,6 @@
 """Search quality over the 2,000-enterprise demo registry: top-1 accuracy and MRR per query kind.
 
-A labelled set of 40 queries of each of 13 kinds (520 in all) made from the demo registry; the
+A labelled set of 40 queries of each of 13 kinds (about 520: short 字号 get no typo query, and fewer enterprises have a former name) made from the demo registry; the
 goals are ≥ 0.98 top-1 for code, exact, traditional and pinyin queries and ≥ 0.9 for typos.
 The table printed also shows in-process latency; timings are reported, never asserted (bench/).
 """
