@@ -8,14 +8,12 @@ import json
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.api.deps import get_session
 from xinyong.errors import InvalidInput
 from xinyong.ledger import service
 from xinyong.ledger.config import LedgerSettings, ledger_settings
-from xinyong.ledger.models import LedgerCheckpoint
 from xinyong.ledger.schemas import (
     CheckpointOut,
     ConsistencyProofOut,
@@ -71,9 +69,7 @@ def get_checkpoints(
     limit: int = Query(100, ge=1, le=1000),
     session: Session = Depends(get_session),
 ) -> list[CheckpointOut]:
-    rows = session.scalars(
-        select(LedgerCheckpoint).order_by(LedgerCheckpoint.id.desc()).limit(limit)
-    )
+    rows = service.checkpoint_history(session, limit)
     return [
         CheckpointOut(
             tree_size=r.tree_size, root_hash=_b64(r.root_hash), note=r.note, created_at=r.created_at

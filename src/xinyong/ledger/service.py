@@ -296,3 +296,10 @@ def export_bundle(
 
 def canonical_leaf(leaf: LedgerLeaf) -> dict[str, Any]:
     return json.loads(leaf.data)
+
+
+def checkpoint_history(session: Session, limit: int = 100) -> list[LedgerCheckpoint]:
+    """Signed checkpoints, newest first."""
+    return list(
+        session.scalars(select(LedgerCheckpoint).order_by(LedgerCheckpoint.id.desc()).limit(limit))
+    )

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.api.deps import get_session
 from xinyong.api.operator import require_named_operator
-from xinyong.lists import lookups, objections, repairs, service
+from xinyong.lists import lookups, notices, objections, repairs, service
 from xinyong.lists.clock import local_date
-from xinyong.lists.models import ListNotification
 from xinyong.lists.operator import request_now
 from xinyong.lists.proposals import follow_ended_records, propose_from_events
 from xinyong.lists.schemas import (
@@ -332,12 +330,8 @@ def op_notifications(
     session: Session = Depends(get_session),
     by: str = Depends(require_named_operator),
 ) -> list[NotificationOut]:
-    query = select(ListNotification).order_by(ListNotification.id).limit(limit)
-    if undelivered:
-        query = query.where(ListNotification.delivered_at.is_(None))
-    if entry_id is not None:
-        query = query.where(ListNotification.entry_id == entry_id)
-    return [NotificationOut.model_validate(n) for n in session.scalars(query)]
+    found = notices.outbox(session, undelivered, entry_id, limit)
+    return [NotificationOut.model_validate(n) for n in found]
 
 
 router.include_router(operator)

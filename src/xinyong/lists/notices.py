@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.lists.config import Policy
@@ -122,3 +123,15 @@ def to_applicant(
     )
     session.add(note)
     return note
+
+
+def outbox(
+    session: Session, undelivered: bool = False, entry_id: int | None = None, limit: int = 100
+) -> list[ListNotification]:
+    """The notifications written so far, oldest first (what a notifier must deliver)."""
+    query = select(ListNotification).order_by(ListNotification.id).limit(limit)
+    if undelivered:
+        query = query.where(ListNotification.delivered_at.is_(None))
+    if entry_id is not None:
+        query = query.where(ListNotification.entry_id == entry_id)
+    return list(session.scalars(query))
