@@ -114,8 +114,11 @@ def competent_court(division_code: str) -> Court:
     cfg = config()
     code = division_code.strip()
     if code in cfg["courts"]:
+        court = cfg["courts"][code]
         return Court(
-            name=cfg["courts"][code]["name"], confirmed=True, note_zh="债务人住所地基层人民法院。"
+            name=court["name"],
+            confirmed=True,
+            note_zh=court.get("note_zh", "债务人住所地基层人民法院。"),
         )
     if code in cfg["unconfirmed_zones"]:
         zone = cfg["unconfirmed_zones"][code]
