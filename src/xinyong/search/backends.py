@@ -23,8 +23,10 @@ class Backend(Protocol):
     and single characters (of 字号 cores and legal representatives only) for one- and
     two-character queries, which trigrams cannot serve."""
 
-    def contains(self, query: str, params: dict[str, Any]) -> str:
-        """A WHERE fragment on `s` (search_entry) true when s.text contains the query."""
+    def contains(self, query: str, params: dict[str, Any], limit: int | None = None) -> str:
+        """A WHERE fragment on `s` (search_entry) true when s.text contains the query. With
+        `limit`, the engine may stop after that many candidates (the caller applies no other
+        condition that could reject them)."""
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
         """A WHERE fragment on `s` true when s.text contains any of the units (all of three
@@ -119,7 +121,7 @@ class SqliteFts:
         docs = self._documents(CHARS_TABLE, {ch.lower() for u in units for ch in u})
         return {u: min(docs.get(ch.lower(), 0) for ch in u) for u in units}
 
-    def contains(self, query: str, params: dict[str, Any]) -> str:
+    def contains(self, query: str, params: dict[str, Any], limit: int | None = None) -> str:
         params["needle"] = query
         if len(query) >= 3:
             grams = list(dict.fromkeys(query[i : i + 3].lower() for i in range(len(query) - 2)))
@@ -131,8 +133,12 @@ class SqliteFts:
                 "AND instr(s.text, :needle) > 0"
             )
         params["chars"] = _phrase(_spaced(query))
+        # A phrase of one or two characters is the query itself, so the postings can stop at
+        # the limit: a common character is in 40,000 cores, and the list of them all would be
+        # built before the first row is read.
+        stop = f" LIMIT {int(limit)}" if limit else ""
         return (
-            f"s.id IN (SELECT rowid FROM {CHARS_TABLE} WHERE {CHARS_TABLE} MATCH :chars) "
+            f"s.id IN (SELECT rowid FROM {CHARS_TABLE} WHERE {CHARS_TABLE} MATCH :chars{stop}) "
             "AND instr(s.text, :needle) > 0"
         )
 
@@ -208,7 +214,7 @@ class PostgresTrgm:
     def rarity(self, units: list[str], width: int = 3) -> dict[str, int] | None:
         return None
 
-    def contains(self, query: str, params: dict[str, Any]) -> str:
+    def contains(self, query: str, params: dict[str, Any], limit: int | None = None) -> str:
         if len(query) >= 3:
             params["like"] = f"%{like_escape(query)}%"
             return "s.text LIKE :like ESCAPE '\\'"

@@ -120,7 +120,7 @@ def _precise(
     registry costs no more than one matching a thousand; the total is then a lower bound.
     """
     params = dict(params, q=query, hi=query + "\U0010ffff", cap=CAP)
-    contains = backend.contains(query, params)
+    contains = backend.contains(query, params, limit=None if where else CAP)
     kind_rank = (
         "CASE m.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
     )
@@ -141,12 +141,15 @@ def _precise(
         f"WHERE {kinds_in} AND {contains}{where} LIMIT :cap"
     )
     matched = f"SELECT * FROM ({by_prefix}) p UNION ALL SELECT * FROM ({by_contains}) c"
+    # The filters were applied in the branches: ranking needs nothing from the enterprise
+    # table (a thousand look-ups of wide rows), only the matched entries. At equal level and
+    # status the shorter matched text is the closer match.
     hits = (
         f"SELECT m.credit_code AS code, MIN(({level}) * 10 + {kind_rank}) AS best, "
-        f"MIN(m.status_rank) AS rank, SUM(1 - m.b) AS np, SUM(m.b) AS nc "
-        f"FROM ({matched}) m GROUP BY m.credit_code"
+        f"MIN(m.status_rank) AS rank, MIN(length(m.text)) AS len, SUM(1 - m.b) AS np, "
+        f"SUM(m.b) AS nc FROM ({matched}) m GROUP BY m.credit_code"
     )
-    return f"FROM ({hits}) h JOIN enterprise e ON e.credit_code = h.code WHERE 1 = 1{where}", params
+    return f"FROM ({hits}) h", params
 
 
 def _similarity(query: str, entry_text: str) -> tuple[float, float]:
@@ -385,7 +388,7 @@ def search(
     backend = backend_for(conn)
     kinds = TEXT_KINDS + (PINYIN_KINDS if is_pinyin_query(query) else ())
     source, params = _precise(backend, query, kinds, where, filter_params)
-    order = "ORDER BY h.best / 10, h.rank, h.best, length(e.name), e.credit_code"
+    order = "ORDER BY h.best / 10, h.rank, h.best, h.len, h.code"
     # One pass gives the page, the total and the best level (window functions), rather
     # than running the match once to count and once more to rank.
     totals = "count(*) OVER () AS total, min(h.best) OVER () AS top, "
