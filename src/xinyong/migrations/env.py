@@ -23,7 +23,6 @@ def run_migrations_online() -> None:
 # shadow tables, trigram and JSON indexes): autogenerate must neither add nor drop them.
 HAND_MADE = (
     "search_fts",
-    "search_chars",
     "ix_search_entry_text_trgm",
     "ix_search_entry_chars",
     "ix_enterprise_former_names",

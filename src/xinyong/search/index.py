@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from xinyong.registry.models import Enterprise
+from xinyong.search import grams
 from xinyong.search.backends import backend_for
 from xinyong.search.models import SearchEntry
 from xinyong.search.normalise import core, normalise, spellings
@@ -67,13 +68,16 @@ def replace(
     for start in range(0, len(codes), _CHUNK):
         chunk = codes[start : start + _CHUNK]
         backend.removing(conn, chunk)
+        grams.remove(conn, chunk)
         conn.execute(delete(_ENTRY).where(_ENTRY.c.credit_code.in_(chunk)))
     for start in range(0, len(ents), _CHUNK):
         batch = ents[start : start + _CHUNK]
         rows = [row for ent in batch for row in entries_for(ent)]
         if rows:
             insert_many(conn, _ENTRY, rows)
-            backend.written(conn, [e["credit_code"] for e in batch])
+            codes_written = [e["credit_code"] for e in batch]
+            backend.written(conn, codes_written)
+            grams.write(conn, codes_written)
             written += len(rows)
     return written
 
@@ -139,6 +143,7 @@ def rebuild_connection(
     backend = backend_for(conn)
     total = conn.execute(select(func.count()).select_from(Enterprise)).scalar_one()
     backend.cleared(conn)
+    grams.clear(conn)
     conn.execute(delete(_ENTRY))
     written = done = 0
     result = conn.execute(select(*_COLUMNS).order_by(Enterprise.id)).mappings()
@@ -152,4 +157,5 @@ def rebuild_connection(
         if progress:
             progress(done, total)
     backend.rebuilt(conn)
+    grams.write(conn)
     return written

@@ -5,7 +5,6 @@ Revises: 0009
 Create Date: 2026-11-28
 """
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
@@ -26,12 +25,8 @@ def upgrade() -> None:
             "CREATE INDEX ix_search_entry_chars ON search_entry "
             "USING gin (string_to_array(text, NULL)) WHERE kind IN ('core', 'legal_rep')"
         )
-    # Every enterprise now gets a core entry (short queries are matched against it), and the
-    # character index is filled by the same rebuild.
-    from xinyong.search.index import rebuild_connection
-
-    if bind.execute(sa.text("SELECT 1 FROM enterprise LIMIT 1")).first() is not None:
-        rebuild_connection(bind)
+    # Every enterprise now gets a core entry (short queries are matched against it): the
+    # index is rebuilt by 0014, whose gram postings replaced this character index.
 
 
 def downgrade() -> None:
