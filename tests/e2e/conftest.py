@@ -73,7 +73,7 @@ def seed_lists(engine: Engine, manifest: dict, seeded: dict) -> None:
     now = datetime.now(UTC)
     then = now - timedelta(days=21)
     sector = {s["name"]: s for s in manifest["sector"]}
-    revoked = next(s for s in manifest["sector"] if "讨债" in s["name"] or "要账" in s["name"])
+    revoked = next(s for s in manifest["sector"] if s.get("status") == "吊销")
     law_firm = sector["江苏田湾律师事务所"]
     with session_factory(engine)() as session:
         published = {}

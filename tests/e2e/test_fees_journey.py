@@ -11,7 +11,7 @@ def test_compare_fees_for_a_case(page, portal, shoot):
     page.get_by_label("债务金额 debt").fill("80000")
     page.get_by_role("button", name="计算 Calculate").click()
     page.wait_for_url("**/fees?debt=80000*")
-    expect(page.get_by_text("本案：债务 80,000.00 元")).to_be_visible()
+    expect(page.get_by_text("本案：债务 80,000 元，回收 80,000 元")).to_be_visible()
     # The article's example explained line by line under both readings, with its chart.
     expect(page.locator("#article .reading")).to_have_count(2)
     expect(page.locator("#article-chart canvas")).to_have_count(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import func, select
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.api.deps import get_session
 from xinyong.codes import check_code
-from xinyong.errors import XinyongError
+from xinyong.errors import InvalidInput, XinyongError
 from xinyong.profile.service import enterprise_profile
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import profile
@@ -93,7 +95,13 @@ def search_page(
 ):
     q = q.strip()[:200]
     result, error = None, None
-    if q:
+    if division and not re.fullmatch(r"\d{2,6}", division):
+        error = InvalidInput(
+            f"区县代码应为 2–6 位数字，而不是“{division}”",
+            f"division must be a 2–6 digit code, not '{division}'",
+            field="division",
+        )
+    elif q:
         try:
             result = search(
                 session,
