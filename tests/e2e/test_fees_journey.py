@@ -21,7 +21,7 @@ def test_compare_fees_for_a_case(page, portal, shoot):
     expect(page.locator("#compare-chart canvas")).to_have_count(1)
     first = rows.first.locator("td").nth(2).inner_text()
     assert first.replace(",", "").replace(".", "").replace("–", "").strip().isdigit()
-    shoot(page, "fees-compare")
+    shoot(page, "fees-compare", full_page=False)
 
     # One agency's quote, line by line.
     rows.first.locator("a").first.click()

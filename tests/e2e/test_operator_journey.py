@@ -29,7 +29,7 @@ def test_review_a_list_proposal(page, portal, shoot):
     before = entries.count()
     first = entries.first
     subject = first.locator("h2").inner_text()
-    shoot(page, "console-proposals")
+    shoot(page, "console-proposals", full_page=False)
 
     first.get_by_label("批准意见（可选）").fill("证据充分，同意列入")
     first.get_by_role("button", name="批准并告知当事人").click()

@@ -33,7 +33,7 @@ def test_search_then_profile_then_verify_then_pdf(page, portal, shoot, tmp_path)
     page.wait_for_url("**/e/*")
     expect(page.locator("h2").first).to_contain_text(LAW_FIRM)
     expect(page.get_by_text("来源 Source：gsxt")).to_be_visible()
-    shoot(page, "profile")
+    shoot(page, "profile", full_page=False)
 
     page.get_by_role("button", name="三步核验 Verify").click()
     page.wait_for_url(re.compile(r"/verifications/[0-9a-f]{32}$"))
