@@ -82,3 +82,37 @@ def test_the_sync_dashboard_lists_every_configured_source(operator):
     for name in ("gsxt", "zxgk", "penalties"):
         assert f'id="source-{name}"' in page
     assert "尚未同步" in page  # an empty database: honest about it
+
+
+def test_an_operator_decides_an_objection_filed_by_the_party(operator, session, clock):
+    from tests.lists.story import materials
+    from xinyong.lists import objections
+    from xinyong.lists.schemas import ObjectionIn
+
+    entry = service.propose(session, proposal(4), "规则", clock())
+    service.approve(session, entry.id, "审核员李娜", None, clock())
+    filed = objections.submit(
+        session,
+        ObjectionIn(
+            entry_id=entry.id,
+            case_type="wrong_subject",
+            applicant_name="连云港市海州区测试4商贸有限公司",
+            applicant_contact="0518-85550000",
+            statement="被处罚的是同名的另一家公司",
+            materials=materials("application_form", "identity", "evidence"),
+        ),
+        clock(),
+    )
+    session.commit()
+    page = operator.get("/operator/cases").text
+    assert f"异议 #{filed.id}" in page and "evidence.pdf" in page
+
+    missing = operator.post(f"/operator/objections/{filed.id}", data={"upheld": "yes"})
+    assert missing.status_code == 422 and "请填写决定理由" in missing.text
+    done = operator.post(
+        f"/operator/objections/{filed.id}",
+        data={"upheld": "yes", "outcome": "revoke", "reason": "核实为同名主体，撤销"},
+    )
+    assert f"异议 {filed.id} 已处理" in done.text and "没有待处理的异议" in done.text
+    session.expire_all()
+    assert service.get_entry(session, entry.id).state == "revoked"
