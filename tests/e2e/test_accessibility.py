@@ -52,3 +52,10 @@ def test_console_page_has_no_serious_violations(page, portal, path):
     sign_in_operator(page, portal)
     page.goto(portal.url(path))
     assert serious_violations(page) == []
+
+
+def test_list_entry_with_its_objection_form_has_no_serious_violations(page, portal):
+    entry = portal.seeded["lists"]["published"]["black"]
+    page.goto(portal.url(f"/lists/{entry['id']}"))
+    page.get_by_label("申请人").focus()
+    assert serious_violations(page) == []

@@ -44,3 +44,28 @@ def test_published_entries_are_found_by_name_part_and_by_code(client, session, c
     detail = client.get(f"/lists/{black.id}")
     assert detail.status_code == 200 and "官方名单（依法认定并公示）" in detail.text
     assert client.get(f"/lists/{hidden.id}").status_code == 404
+
+
+def test_the_party_objects_from_the_entry_page_and_gets_a_query_code(client, session, clock):
+    entry = _published(session, 5, clock)
+    session.commit()
+    clock.now = at(2026, 5, 20)
+    service.publish(session, entry.id, "审核员", clock())
+    session.commit()
+    form = {
+        "case_type": "wrong_facts",
+        "applicant_name": "连云港市海州区测试5商贸有限公司",
+        "applicant_contact": "0518-85551234",
+        "statement": "处罚决定已被复议撤销",
+        "material_application_form": "异议申请书.pdf",
+        "material_identity": "营业执照.pdf",
+    }
+    missing = client.post(f"/lists/{entry.id}/objection", data=form)
+    assert missing.status_code == 422
+    assert "缺少：证明材料" in missing.text
+    assert "处罚决定已被复议撤销" in missing.text  # what was typed is kept
+    received = client.post(
+        f"/lists/{entry.id}/objection", data=form | {"material_evidence": "复议决定书.pdf"}
+    )
+    assert received.status_code == 201 and "异议已受理" in received.text
+    assert "查询码" in received.text and "答复期限" in received.text
