@@ -25,6 +25,8 @@ PUBLIC = [
     "/templates",
     "/documents",
     "/sources",
+    "/sources?lang=en",
+    "/alerts?status=",
     "/operator/login",
 ]
 

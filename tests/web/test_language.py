@@ -24,3 +24,8 @@ def test_the_switch_never_leaves_the_site(client):
     for target in ("https://example.com/", "//example.com/x", "javascript:alert(1)"):
         response = client.get("/lang/en", params={"next": target}, follow_redirects=False)
         assert response.headers["location"] == "/"
+
+
+def test_the_sources_page_in_english(client):
+    page = client.get("/sources", params={"lang": "en"}).text
+    assert "Data sources and freshness" in page and "never synced" in page
