@@ -22,7 +22,11 @@ def test_an_invalid_code_answers_200_with_the_exact_reason(client: TestClient):
     body = response.json()
     assert body["valid"] is False
     [error] = body["errors"]
-    assert error["code"] == "check_char" and code[-1] in error["message_zh"] and code[-1] in error["message_en"]
+    assert (
+        error["code"] == "check_char"
+        and code[-1] in error["message_zh"]
+        and code[-1] in error["message_en"]
+    )
 
 
 def test_a_development_zone_code_is_valid_with_a_warning(client: TestClient):

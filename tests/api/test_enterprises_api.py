@@ -25,16 +25,24 @@ def test_profile_by_credit_code_with_provenance(tmp_path, engine, client: TestCl
 def test_profile_by_organisation_code(tmp_path, engine, client: TestClient):
     _load(tmp_path, engine, [enterprise_row(1)])
     org = credit_code(1)[8:17]
-    assert client.get(f"/api/v1/enterprises/{org}").json()["enterprise"]["credit_code"] == credit_code(1)
+    assert client.get(f"/api/v1/enterprises/{org}").json()["enterprise"][
+        "credit_code"
+    ] == credit_code(1)
 
 
-def test_unknown_and_malformed_codes_are_problem_details_in_both_languages(tmp_path, engine, client):
+def test_unknown_and_malformed_codes_are_problem_details_in_both_languages(
+    tmp_path, engine, client
+):
     _load(tmp_path, engine, [enterprise_row(1)])
     missing = client.get(f"/api/v1/enterprises/{credit_code(99)}")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
     problem = missing.json()
-    assert problem["status"] == 404 and "未找到" in problem["detail_zh"] and "no entity" in problem["detail_en"]
+    assert (
+        problem["status"] == 404
+        and "未找到" in problem["detail_zh"]
+        and "no entity" in problem["detail_en"]
+    )
 
     malformed = client.get("/api/v1/enterprises/12345")
     assert malformed.status_code == 422

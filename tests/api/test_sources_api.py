@@ -39,7 +39,10 @@ sources:
 
 def test_freshness_runs_and_rejects_per_source(sources_file, engine, client):
     bad = credit_code(2)[:-1] + "I"
-    write_enterprises(sources_file / "enterprises.csv", [enterprise_row(1), enterprise_row(2, 统一社会信用代码=bad)])
+    write_enterprises(
+        sources_file / "enterprises.csv",
+        [enterprise_row(1), enterprise_row(2, 统一社会信用代码=bad)],
+    )
     run_syncs(engine, load_sources().values())
 
     gsxt, zxgk = client.get("/api/v1/sources").json()

@@ -62,7 +62,11 @@ def test_an_update_keeps_the_previous_version_queryable_by_date(tmp_path, engine
     import_file(engine, write_enterprises(tmp_path / "a.csv", [enterprise_row(1)]), ENT)
     before_revocation = utcnow()
     revoked = enterprise_row(
-        1, 登记状态="吊销，未注销", 状态日期="2026-11-20", 状态原因="以暴力手段催收债务", 更新日期="2026-11-21"
+        1,
+        登记状态="吊销，未注销",
+        状态日期="2026-11-20",
+        状态原因="以暴力手段催收债务",
+        更新日期="2026-11-21",
     )
     second = import_file(engine, write_enterprises(tmp_path / "b.csv", [revoked]), ENT)
     assert second.counts.updated == 1
@@ -102,7 +106,9 @@ def test_undecodable_file_is_refused(tmp_path, engine):
     assert "UTF-8" in refused.value.message_zh
 
 
-def test_profile_shows_shareholders_licences_and_abnormal_entries_with_provenance(tmp_path, engine, session):
+def test_profile_shows_shareholders_licences_and_abnormal_entries_with_provenance(
+    tmp_path, engine, session
+):
     code = credit_code(1)
     write_enterprises(tmp_path / "enterprises.csv", [enterprise_row(1)])
     write_csv(tmp_path / "shareholders.csv", REGISTRY_SHAREHOLDERS, [
@@ -123,7 +129,12 @@ def test_profile_shows_shareholders_licences_and_abnormal_entries_with_provenanc
     (tmp_path / "manifest.json").write_text('{"demo": true}', encoding="utf-8")
 
     results = import_registry_dir(engine, tmp_path)
-    assert [r.file for r in results] == ["enterprises.csv", "shareholders.csv", "licences.csv", "abnormal.csv"]
+    assert [r.file for r in results] == [
+        "enterprises.csv",
+        "shareholders.csv",
+        "licences.csv",
+        "abnormal.csv",
+    ]
 
     p = profile(session, code)
     assert p.enterprise.provenance.demo and p.enterprise.provenance.source == "gsxt"

@@ -1,25 +1,61 @@
-"""Page routes (thin): home page with a code check, and a plain enterprise page."""
+"""Page routes (thin): home and search, the enterprise profile, sources, alerts, templates."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.api.deps import get_session
 from xinyong.codes import check_code
-from xinyong.errors import XinyongError
+from xinyong.errors import InvalidInput, XinyongError
 from xinyong.profile.service import enterprise_profile
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import profile
-from xinyong.settings import get_settings
+from xinyong.search.service import search
+from xinyong.web.site import STATIC, page, templates
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+__all__ = ["router", "templates"]
+
 router = APIRouter(include_in_schema=False)
+
+DISTRICTS = {
+    "320703": ("连云区", "Lianyun"),
+    "320706": ("海州区", "Haizhou"),
+    "320707": ("赣榆区", "Ganyu"),
+    "320722": ("东海县", "Donghai"),
+    "320723": ("灌云县", "Guanyun"),
+    "320724": ("灌南县", "Guannan"),
+}
+STATUSES = {
+    "存续,在业": ("存续（在业）", "active"),
+    "吊销": ("吊销", "revoked"),
+    "注销": ("注销", "cancelled"),
+    "迁出": ("迁出", "moved out"),
+}
+PAGE_SIZE = 20
+SUGGESTIONS = 8
+_STATIC_FILES = {
+    "site.css": "text/css",
+    "htmx.min.js": "text/javascript",
+    "portal.js": "text/javascript",
+}
+
+
+@router.get("/static/site.css")
+@router.get("/static/htmx.min.js")
+@router.get("/static/portal.js")
+def static_file(request: Request):
+    """The site's own CSS and scripts; htmx is vendored (0BSD, see static/htmx.LICENSE.txt)."""
+    name = request.url.path.rsplit("/", 1)[-1]
+    return FileResponse(
+        STATIC / name,
+        media_type=_STATIC_FILES[name],
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -32,11 +68,77 @@ def home(request: Request, code: str | None = None, session: Session = Depends(g
         except XinyongError:
             found = None
     count = session.scalar(select(func.count()).select_from(Enterprise))
-    return templates.TemplateResponse(
-        request,
-        "home.html",
-        {"settings": get_settings(), "code": code, "check": check, "found": found, "count": count},
+    return page(request, "home.html", code=code, check=check, found=found, count=count)
+
+
+def _industries(session: Session) -> list[str]:
+    rows = session.scalars(
+        select(Enterprise.industry)
+        .where(Enterprise.industry.is_not(None))
+        .group_by(Enterprise.industry)
+        .order_by(func.count().desc())
+        .limit(40)
     )
+    return sorted(r for r in rows if r)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    q: str = "",
+    division: str = "",
+    status: str = "",
+    industry: str = "",
+    agencies: bool = False,
+    page_no: int = Query(1, alias="page"),
+    session: Session = Depends(get_session),
+):
+    q = q.strip()[:200]
+    result, error = None, None
+    if division and not re.fullmatch(r"\d{2,6}", division):
+        error = InvalidInput(
+            f"区县代码应为 2–6 位数字，而不是“{division}”",
+            f"division must be a 2–6 digit code, not '{division}'",
+            field="division",
+        )
+    elif q:
+        try:
+            result = search(
+                session,
+                q,
+                division=division or None,
+                status=status or None,
+                industry=industry or None,
+                agencies_only=agencies,
+                page=max(1, min(page_no, 1000)),
+                size=PAGE_SIZE,
+            )
+        except XinyongError as exc:
+            error = exc
+    return page(
+        request,
+        "search.html",
+        status_code=error.status if error else 200,
+        q=q,
+        result=result,
+        error=error,
+        division=division,
+        status_filter=status,
+        industry=industry,
+        agencies=agencies,
+        districts=DISTRICTS,
+        statuses=STATUSES,
+        industries=_industries(session),
+        page_size=PAGE_SIZE,
+    )
+
+
+@router.get("/search/suggest", response_class=HTMLResponse)
+def suggest(request: Request, q: str = "", session: Session = Depends(get_session)):
+    """An htmx fragment: the first few matches while the user types."""
+    q = q.strip()[:200]
+    items = search(session, q, size=SUGGESTIONS).items if q else []
+    return page(request, "_suggestions.html", q=q, items=items)
 
 
 @router.get("/e/{code}", response_class=HTMLResponse)
@@ -46,11 +148,13 @@ def enterprise_page(request: Request, code: str, session: Session = Depends(get_
         error = None
     except XinyongError as exc:
         data, error = None, exc
-    return templates.TemplateResponse(
+    return page(
         request,
         "enterprise.html",
-        {"settings": get_settings(), "p": data, "error": error, "code": code},
         status_code=error.status if error else 200,
+        p=data,
+        error=error,
+        code=code,
     )
 
 
@@ -59,11 +163,7 @@ def sources_page(request: Request, session: Session = Depends(get_session)):
     from xinyong.sources.config import load_sources
     from xinyong.sources.freshness import all_status
 
-    return templates.TemplateResponse(
-        request,
-        "sources.html",
-        {"settings": get_settings(), "sources": all_status(session, load_sources())},
-    )
+    return page(request, "sources.html", sources=all_status(session, load_sources()))
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -76,8 +176,23 @@ def alerts_page(
     from xinyong.alerts.service import list_alerts
 
     alerts = list_alerts(session, status=status or None, kind=kind or None, limit=200)
-    return templates.TemplateResponse(
-        request,
-        "alerts.html",
-        {"settings": get_settings(), "alerts": alerts, "status": status, "kind": kind},
-    )
+    return page(request, "alerts.html", alerts=alerts, status=status, kind=kind)
+
+
+@router.get("/templates", response_class=HTMLResponse)
+def templates_page(request: Request):
+    """Model documents to download, every published version, DOCX and PDF."""
+    from xinyong.documents.templates import all_templates
+
+    return page(request, "templates.html", groups=list(all_templates().values()))
+
+
+def _include_portal_routers() -> None:
+    # The portal's other page modules hang off this router, so the app includes pages once.
+    from xinyong.web import console_pages, i18n, list_pages, operator_session
+
+    for sub in (i18n, list_pages, operator_session, console_pages):
+        router.include_router(sub.router)
+
+
+_include_portal_routers()

@@ -1,4 +1,4 @@
-"""Verification pages (thin): a form that runs the three-step check, and the shareable record page."""
+"""Verification pages (thin): the form, the shareable step-by-step result and its PDF report."""
 
 from __future__ import annotations
 
@@ -8,19 +8,16 @@ from sqlalchemy.orm import Session
 
 from xinyong.api.deps import get_session
 from xinyong.errors import XinyongError
-from xinyong.settings import get_settings
 from xinyong.verification.schemas import VerificationRequest
 from xinyong.verification.service import SHANGHAI, get_verification, verify
-from xinyong.web.pages import templates
+from xinyong.web.site import page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/verifications", response_class=HTMLResponse)
 def verification_form(request: Request):
-    return templates.TemplateResponse(
-        request, "verification.html", {"settings": get_settings(), "v": None, "error": None}
-    )
+    return page(request, "verification.html", v=None, error=None)
 
 
 @router.post("/verifications", response_class=HTMLResponse)
@@ -39,11 +36,8 @@ def run_from_form(
         )
         out = verify(session, body)
     except XinyongError as exc:
-        return templates.TemplateResponse(
-            request,
-            "verification.html",
-            {"settings": get_settings(), "v": None, "error": exc},
-            status_code=exc.status,
+        return page(
+            request, "verification.html", status_code=exc.status, v=None, error=exc, query=query
         )
     session.commit()
     return RedirectResponse(
@@ -59,15 +53,26 @@ def verification_page(
         v, error = get_verification(session, verification_id), None
     except XinyongError as exc:
         v, error = None, exc
-    return templates.TemplateResponse(
+    return page(
         request,
         "verification.html",
-        {
-            "settings": get_settings(),
-            "v": v,
-            "error": error,
-            "url": str(request.url),
-            "shanghai": SHANGHAI,
-        },
         status_code=error.status if error else 200,
+        v=v,
+        error=error,
+        url=str(request.url.remove_query_params("lang")),
+        shanghai=SHANGHAI,
     )
+
+
+@router.post("/verifications/{verification_id}/report")
+def issue_report(request: Request, verification_id: str, session: Session = Depends(get_session)):
+    """A numbered report of the stored result; its page has the PDF and a QR code back to it."""
+    from xinyong.documents.reports import issue_verification_report
+    from xinyong.settings import get_settings
+
+    try:
+        report = issue_verification_report(session, verification_id, get_settings().site_name)
+    except XinyongError as exc:
+        return page(request, "verification.html", status_code=exc.status, v=None, error=exc)
+    session.commit()
+    return RedirectResponse(request.url_for("report_page", number=report.number), status_code=303)

@@ -1,0 +1,209 @@
+"""Browser tests: one real server on a demo data set, driven by Playwright in Debian's Chromium.
+
+The server and its data are built once per session: the demo drop goes through the real
+connectors (`xinyong demo --no-serve`), each function in SEEDERS adds what later journeys
+need through the domains' own services, then `xinyong serve` runs on a free port. A new
+journey (cases, complaints) adds a seeder and a test module; nothing else changes.
+
+Screenshots go to XINYONG_SCREENSHOT_DIR when set (`docs/screenshots` refreshes the README's),
+else to a temporary folder. The e2e tests run on SQLite only: they are skipped when the suite
+runs on PostgreSQL (XINYONG_TEST_DATABASE_URL), as they test pages, not the database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.support.node_process import running_node
+from xinyong.db import make_engine, session_factory
+
+CHROMIUM = Path(os.environ.get("XINYONG_CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+TOKEN = "e2e-operator-token"
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    reason = None
+    if os.environ.get("XINYONG_TEST_DATABASE_URL"):
+        reason = "browser tests run on SQLite only (they test pages, not the database)"
+    elif not CHROMIUM.exists():
+        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if reason:
+        for item in items:
+            if here in Path(item.fspath).parents:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@dataclass
+class Portal:
+    base: str
+    token: str
+    manifest: dict
+    seeded: dict
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+# --- seeders: what the journeys need beyond the demo drop ---------------------------------
+
+Seeder = Callable[[Engine, dict, dict], None]
+
+
+def seed_lists(engine: Engine, manifest: dict, seeded: dict) -> None:
+    """One published black-list entry and one published red-list entry (decided three weeks
+    ago, so the notice period is over), and the rule proposals left for an operator to review."""
+    from xinyong.lists import service
+    from xinyong.lists.proposals import propose_from_events
+    from xinyong.lists.schemas import ProposalIn
+
+    now = datetime.now(UTC)
+    then = now - timedelta(days=21)
+    sector = {s["name"]: s for s in manifest["sector"]}
+    revoked = next(s for s in manifest["sector"] if s.get("status") == "吊销")
+    law_firm = sector["江苏田湾律师事务所"]
+    with session_factory(engine)() as session:
+        published = {}
+        for kind, cls, subject, reason in (
+            ("black", "serious", revoked, "以暴力、威胁方式催收债务，被吊销营业执照"),
+            ("red", "recommended", law_firm, "年度诚信执业，获评守信示范单位"),
+        ):
+            entry = service.propose(
+                session,
+                ProposalIn(
+                    list_type=kind,
+                    publicity_class=cls,
+                    credit_code=subject["credit_code"],
+                    subject_name=subject["name"],
+                    reason_zh=reason,
+                    reason_en="demo entry for the browser tests",
+                    legal_basis_zh="《信用修复管理办法》",
+                    legal_basis_en="Measures for Credit Repair",
+                    source_records=[{"source": "e2e", "source_record_id": subject["credit_code"]}],
+                    authority="连云港市市场监督管理局",
+                    decision_date=then.date(),
+                ),
+                "e2e",
+                then,
+            )
+            service.approve(session, entry.id, "e2e", None, then)
+            service.publish(session, entry.id, "e2e", now)
+            published[kind] = {"id": entry.id, "name": subject["name"]}
+        proposed = propose_from_events(session, now)
+        session.commit()
+    seeded["lists"] = {"published": published, "proposed": proposed}
+
+
+SEEDERS: list[Seeder] = [seed_lists]
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Portal:
+    work = tmp_path_factory.mktemp("portal")
+    url = f"sqlite:///{work / 'xinyong.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
+    env |= {"XINYONG_DATABASE_URL": url, "XINYONG_DATA_DIR": str(work / "data")}
+    subprocess.run(
+        [sys.executable, "-m", "xinyong", "demo", "--no-serve", "--enterprises", "300"],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    manifest = json.loads((work / "data" / "demo" / "manifest.json").read_text("utf-8"))
+    engine, seeded = make_engine(url), {}
+    try:
+        for seed in SEEDERS:
+            seed(engine, manifest, seeded)
+    finally:
+        engine.dispose()
+    with running_node(
+        url, XINYONG_OPERATOR_TOKEN=TOKEN, XINYONG_DATA_DIR=str(work / "data")
+    ) as base:
+        yield Portal(base, TOKEN, manifest, seeded)
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, portal):
+    """A fresh desktop browser context (no cookies), in Chinese, pointed at the portal."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(15000)
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, portal):
+    context = browser.new_context(
+        viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    context.set_default_timeout(15000)
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("XINYONG_SCREENSHOT_DIR")
+    out = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@pytest.fixture
+def shoot(shots):
+    def take(page, name: str, full_page: bool = True) -> Path:
+        path = shots / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        assert path.stat().st_size > 10_000, f"{path} looks blank"
+        return path
+
+    return take
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => `${v.impact} ${v.id}: ${v.help} — ` +
+                  v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
+    )
+    return list(found)
+
+
+def sign_in_operator(page, portal: Portal, name: str = "王审核") -> None:
+    page.goto(portal.url("/operator"))
+    page.get_by_label("姓名").fill(name)
+    page.get_by_label("操作员令牌").fill(portal.token)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/operator")

@@ -1,0 +1,68 @@
+"""An operator signs in, reviews the list proposals the rules raised, and checks the syncs."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in_operator
+
+
+def test_the_console_needs_the_operator_token(page, portal):
+    page.goto(portal.url("/operator/lists"))
+    page.wait_for_url(re.compile(r"/operator/login\?next=/operator/lists$"))
+    page.get_by_label("姓名").fill("王审核")
+    page.get_by_label("操作员令牌").fill("not-the-token")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("alert")).to_contain_text("操作员令牌不正确")
+    assert not [c for c in page.context.cookies() if c["name"] == "xy_operator"]
+
+
+def test_review_a_list_proposal(page, portal, shoot):
+    sign_in_operator(page, portal)
+    token_cookie = next(c for c in page.context.cookies() if c["name"] == "xy_operator")
+    assert token_cookie["httpOnly"] and token_cookie["sameSite"] == "Strict"
+    page.get_by_role("link", name=re.compile("条名单提请待审核")).click()
+    entries = page.locator(".entry")
+    expect(entries.first).to_be_visible()
+    before = entries.count()
+    first = entries.first
+    subject = first.locator("h2").inner_text()
+    shoot(page, "console-proposals", full_page=False)
+
+    first.get_by_label("批准意见（可选）").fill("证据充分，同意列入")
+    first.get_by_role("button", name="批准并告知当事人").click()
+    expect(page.locator("#done")).to_contain_text("已批准，并已向当事人发出告知书")
+    expect(page.locator(".entry")).to_have_count(before - 1)
+
+    # The decision is in the entry's history under the operator's name.
+    page.get_by_role("link", name="已批准待公示").click()
+    approved = page.locator(".entry", has_text=subject.split("#")[0].split()[-1])
+    expect(approved.first).to_contain_text("approved · 王审核 · 证据充分，同意列入")
+    # Publishing before the party's waiting period is over is refused, and says why.
+    approved.first.get_by_role("button", name="公示").click()
+    expect(page.get_by_role("alert")).to_contain_text("个工作日")
+
+
+def test_rejecting_needs_a_reason(page, portal):
+    sign_in_operator(page, portal)
+    page.goto(portal.url("/operator/lists?state=proposed"))
+    first = page.locator(".entry").first
+    expect(first.get_by_label("驳回理由（必填）")).to_have_attribute("required", "")
+
+
+def test_sync_dashboard_shows_rejects_with_reasons_and_reruns(page, portal, shoot):
+    sign_in_operator(page, portal)
+    page.get_by_role("link", name="数据同步").click()
+    gsxt = page.locator("#source-gsxt")
+    expect(gsxt).to_contain_text("数据新鲜")
+    rejects = page.locator("#source-agencies button", has_text="条原因")
+    if rejects.count():
+        rejects.first.click()
+        expect(page.locator("#source-agencies table.rejects").first).to_contain_text("费率")
+    shoot(page, "console-syncs")
+    runs_before = gsxt.locator("tr").count()
+    gsxt.get_by_role("button", name="立即重新同步").click()
+    expect(page.locator("#done")).to_contain_text("gsxt 同步完成")
+    assert page.locator("#source-gsxt tr").count() >= runs_before

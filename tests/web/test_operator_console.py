@@ -1,0 +1,118 @@
+"""The operator console: signed in with the operator token (kept in an HttpOnly cookie)."""
+
+from __future__ import annotations
+
+from tests.lists.story import at, proposal
+from tests.web.conftest import TOKEN
+from xinyong.lists import service
+
+
+def test_console_pages_send_a_stranger_to_sign_in(client):
+    for path in ("/operator", "/operator/lists", "/operator/cases", "/operator/syncs"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/operator/login?next={path}"
+
+
+def test_a_wrong_token_is_refused_and_says_so(client):
+    response = client.post("/operator/login", data={"name": "李娜", "token": "guess"})
+    assert response.status_code == 401
+    assert "操作员令牌不正确" in response.text
+    assert "xy_operator" not in response.cookies
+    nameless = client.post("/operator/login", data={"name": " ", "token": TOKEN})
+    assert nameless.status_code == 401 and "请填写操作员姓名" in nameless.text
+
+
+def test_without_a_configured_token_the_console_is_closed(client, monkeypatch):
+    monkeypatch.delenv("XINYONG_OPERATOR_TOKEN")
+    page = client.get("/operator/login")
+    assert "操作员功能已停用" in page.text
+    response = client.post("/operator/login", data={"name": "李娜", "token": "anything"})
+    assert response.status_code == 403
+
+
+def test_signing_in_sets_an_httponly_strict_cookie_and_signing_out_clears_it(client):
+    response = client.post(
+        "/operator/login",
+        data={"name": "审核员李娜", "token": TOKEN, "next": "/operator/syncs"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/operator/syncs"
+    cookies = response.headers.get_list("set-cookie")
+    assert all("HttpOnly" in c and "SameSite=strict" in c for c in cookies)
+    assert "审核员李娜" in client.get("/operator").text
+    client.post("/operator/logout")
+    assert client.get("/operator", follow_redirects=False).status_code == 303
+
+
+def test_an_operator_approves_and_rejects_proposals(operator, session, clock):
+    first = service.propose(session, proposal(1), "规则", clock())
+    second = service.propose(session, proposal(2), "规则", clock())
+    session.commit()
+    page = operator.get("/operator/lists").text
+    assert f'id="entry-{first.id}"' in page and f'id="entry-{second.id}"' in page
+
+    done = operator.post(f"/operator/lists/{first.id}/approve", data={"reason": "证据充分"})
+    assert "已批准，并已向当事人发出告知书" in done.text
+    assert f'id="entry-{first.id}"' not in done.text  # no longer waiting for review
+
+    refused = operator.post(f"/operator/lists/{second.id}/reject", data={"reason": " "})
+    assert refused.status_code == 422 and "驳回理由" in refused.text
+    operator.post(f"/operator/lists/{second.id}/reject", data={"reason": "事实不清"})
+    session.expire_all()
+    assert service.get_entry(session, first.id).state == "approved"
+    assert service.get_entry(session, second.id).state == "rejected"
+    history = operator.get("/operator/lists", params={"state": "approved"}).text
+    assert "approved · 审核员李娜 · 证据充分" in history
+
+
+def test_publishing_too_early_is_refused_with_the_date(operator, session, clock):
+    entry = service.propose(session, proposal(3), "规则", clock())
+    service.approve(session, entry.id, "审核员李娜", None, clock())
+    session.commit()
+    early = operator.post(f"/operator/lists/{entry.id}/publish", data={"state": "approved"})
+    assert early.status_code == 409 and "个工作日" in early.text
+    clock.now = at(2026, 5, 20)
+    published = operator.post(f"/operator/lists/{entry.id}/publish", data={"state": "approved"})
+    assert "已公示" in published.text
+
+
+def test_the_sync_dashboard_lists_every_configured_source(operator):
+    page = operator.get("/operator/syncs").text
+    for name in ("gsxt", "zxgk", "penalties"):
+        assert f'id="source-{name}"' in page
+    assert "尚未同步" in page  # an empty database: honest about it
+
+
+def test_an_operator_decides_an_objection_filed_by_the_party(operator, session, clock):
+    from tests.lists.story import materials
+    from xinyong.lists import objections
+    from xinyong.lists.schemas import ObjectionIn
+
+    entry = service.propose(session, proposal(4), "规则", clock())
+    service.approve(session, entry.id, "审核员李娜", None, clock())
+    filed = objections.submit(
+        session,
+        ObjectionIn(
+            entry_id=entry.id,
+            case_type="wrong_subject",
+            applicant_name="连云港市海州区测试4商贸有限公司",
+            applicant_contact="0518-85550000",
+            statement="被处罚的是同名的另一家公司",
+            materials=materials("application_form", "identity", "evidence"),
+        ),
+        clock(),
+    )
+    session.commit()
+    page = operator.get("/operator/cases").text
+    assert f"异议 #{filed.id}" in page and "evidence.pdf" in page
+
+    missing = operator.post(f"/operator/objections/{filed.id}", data={"upheld": "yes"})
+    assert missing.status_code == 422 and "请填写决定理由" in missing.text
+    done = operator.post(
+        f"/operator/objections/{filed.id}",
+        data={"upheld": "yes", "outcome": "revoke", "reason": "核实为同名主体，撤销"},
+    )
+    assert f"异议 {filed.id} 已处理" in done.text and "没有待处理的异议" in done.text
+    session.expire_all()
+    assert service.get_entry(session, entry.id).state == "revoked"

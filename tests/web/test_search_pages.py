@@ -1,0 +1,23 @@
+"""Search pages on an empty register say so plainly; bad filters say what is wrong."""
+
+from __future__ import annotations
+
+
+def test_empty_states(client):
+    assert "输入名称或代码开始搜索" in client.get("/search").text
+    none = client.get("/search", params={"q": "金鼎盛"})
+    assert none.status_code == 200 and "没有找到符合条件的企业" in none.text
+    assert client.get("/search/suggest", params={"q": ""}).text.strip() == ""
+    assert "没有找到" in client.get("/search/suggest", params={"q": "金鼎盛"}).text
+
+
+def test_a_bad_division_filter_is_named(client):
+    response = client.get("/search", params={"q": "金鼎盛", "division": "haizhou"})
+    assert response.status_code == 422
+    assert "division" in response.text and "2–6 位数字" in response.text
+
+
+def test_the_templates_page_offers_every_model_document(client):
+    page = client.get("/templates").text
+    assert "/api/v1/documents/templates/entrustment_agreement?format=docx" in page
+    assert "/api/v1/documents/templates/pi_authorization?format=pdf" in page
