@@ -16,12 +16,14 @@ from xinyong import __version__
 from xinyong.documents import cli as documents_cli
 from xinyong.errors import XinyongError
 from xinyong.ledger.cli import app as ledger_app
+from xinyong.rating.cli import app as rating_app
 
 app = typer.Typer(help="xinyong 信用 — 企业信用信息平台 / enterprise credit information platform")
 db_app = typer.Typer(help="数据库 / database")
 app.add_typer(db_app, name="db")
 app.add_typer(documents_cli.app, name="documents")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(rating_app, name="rating")
 console = Console()
 err = Console(stderr=True)
 

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from xinyong.agencies.standing import Verdict, register_provider
 from xinyong.documents.reports import ReportSection, register_section
+from xinyong.lists import stars
 from xinyong.lists.lookups import active_entries
+from xinyong.rating import service as rating
 from xinyong.verification.lists import ListEntry as VerificationListEntry
 from xinyong.verification.lists import register_list_provider
 from xinyong.verification.models import Verification
@@ -102,3 +104,5 @@ def connect() -> None:
     register_list_provider(_list_entries)
     register_section("lists", _list_section)
     register_provider("verification", _latest_verdicts)
+    register_provider("rating", rating.standing_provider)
+    register_provider("stars", stars.standing_provider)

@@ -20,8 +20,10 @@ from xinyong.lists.clock import local_date, resolve
 from xinyong.lists.models import ListEntry
 from xinyong.penalties.models import Penalty
 from xinyong.rating.config import GRADES, Scorecard, default_scorecard
+from xinyong.rating.explain import to_out
 from xinyong.rating.facts import Slice, enterprises, gather
 from xinyong.rating.models import Rating, RatingHistory, RatingState
+from xinyong.rating.schemas import RatingOut
 from xinyong.rating.scoring import Result, score
 from xinyong.rating.signals import service_records
 from xinyong.registry.models import AbnormalEntry, Enterprise, Licence
@@ -268,6 +270,17 @@ def current(session: Session, code: str, now: datetime | None = None) -> Rating:
         session.commit()
         rating = session.get(Rating, code)
     return rating
+
+
+def view(session: Session, code: str, now: datetime | None = None) -> RatingOut:
+    """The grade with its explanation and history, as the API and the pages show it."""
+    rating = current(session, code, now)
+    return to_out(default_scorecard(), rating, history(session, rating.credit_code))
+
+
+def standing_provider(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """For the agency directory's standing seam: each agency's current grade."""
+    return {code: {"rating": r.grade} for code, r in grades_for(session, codes).items()}
 
 
 def history(session: Session, code: str) -> list[RatingHistory]:
