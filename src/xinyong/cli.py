@@ -579,6 +579,8 @@ def fees_quote(
         console.print(f"  [red]违规 breach[/red] {p.message_zh}")
     for p in q.warnings:
         console.print(f"  [yellow]提示[/yellow] {p.message_zh}")
+
+
 _VERDICT_STYLE = {"通过": "green", "警示": "yellow", "不通过": "red"}
 _OUTCOME_MARK = {"fail": "[red]✘[/red]", "warn": "[yellow]![/yellow]", "info": "[green]✔[/green]"}
 

@@ -14,6 +14,7 @@ from xinyong.api.deps import get_session
 from xinyong.codes import check_code
 from xinyong.errors import XinyongError
 from xinyong.profile.service import enterprise_profile
+from xinyong.rating.service import view as rating_view
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import profile
 from xinyong.settings import get_settings
@@ -46,10 +47,11 @@ def enterprise_page(request: Request, code: str, session: Session = Depends(get_
         error = None
     except XinyongError as exc:
         data, error = None, exc
+    rating = rating_view(session, data.enterprise.credit_code) if data else None
     return templates.TemplateResponse(
         request,
         "enterprise.html",
-        {"settings": get_settings(), "p": data, "error": error, "code": code},
+        {"settings": get_settings(), "p": data, "error": error, "code": code, "rating": rating},
         status_code=error.status if error else 200,
     )
 
