@@ -105,4 +105,5 @@ def connect() -> None:
     register_section("lists", _list_section)
     register_provider("verification", _latest_verdicts)
     register_provider("rating", rating.standing_provider)
+    register_section("rating", rating.report_section)
     register_provider("stars", stars.standing_provider)

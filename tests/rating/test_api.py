@@ -74,3 +74,18 @@ def test_bad_and_unknown_codes_are_refused_with_the_field_named(engine, client):
     assert "code" in str(problem) and "统一社会信用代码" in str(problem)
     unknown = client.get("/api/v1/ratings/91320700MA1MXXXX0L")
     assert unknown.status_code in (400, 404, 422)
+
+
+def test_the_credit_report_carries_the_grade_and_the_records_behind_it(engine, demo, client):
+    recompute_all(engine, RATED_AT)
+    code = demo.code("江苏诚泰信用管理有限公司")
+    issued = client.post(f"/api/v1/reports/credit/{code}")
+    assert issued.status_code == 201, issued.text
+    sections = client.get(f"/api/v1/reports/{issued.json()['number']}").json()["snapshot"][
+        "sections"
+    ]
+    [section] = [s for s in sections if s["key"] == "rating"]
+    assert section["title_zh"].startswith("信用评级：CC") and "红色预警" in section["title_zh"]
+    judicial = next(r for r in section["rows"] if r[0].startswith("司法风险"))
+    assert "现为失信被执行人 -25" in judicial[2] and "zxgk#" in judicial[2]
+    assert "非官方名单" in section["notes_zh"][0]

@@ -312,3 +312,32 @@ def colour_distribution(session: Session) -> dict[str, int]:
         session.execute(select(Rating.colour, func.count()).group_by(Rating.colour)).all()
     )
     return {c: counts.get(c, 0) for c in ("green", "yellow", "orange", "red")}
+
+
+def report_section(session: Session, code: str):
+    """The credit report's rating section (documents' register_section seam): grade, colour and
+    every factor that took points, with its records."""
+    from xinyong.documents.reports import ReportSection
+
+    out = view(session, code)
+    rows = [["维度 Dimension", "得分 Points", "因素 Factors"]]
+    for d in out.explanation:
+        points = f"{d.points_kept}/{d.points_possible}" if d.assessed else "—"
+        named = [
+            f"{f.zh} {f.points}（"
+            + "，".join(f"{r.source}#{r.source_record_id}" for r in f.records)
+            + "）"
+            for f in d.factors
+            if not f.no_record
+        ]
+        rows.append([d.title_zh, points, "；".join(named) or d.note_zh])
+    if out.ceiling:
+        rows.append(["等级上限 Ceiling", str(out.ceiling.points), out.ceiling.zh])
+    return ReportSection(
+        key="rating",
+        title_zh=f"信用评级：{out.grade}（{out.score} 分，{out.colour_zh}）",
+        title_en=f"Credit rating: {out.grade} ({out.score}, {out.colour_en})",
+        rows=rows,
+        as_of=out.as_of.isoformat() if out.as_of else None,
+        notes_zh=[out.label_zh, f"评分卡第 {out.model_version} 版"],
+    )
