@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from xinyong.agencies.standing import Verdict, register_provider
 from xinyong.documents.reports import ReportSection, register_section
-from xinyong.lists import stars
 from xinyong.lists.lookups import active_entries
 from xinyong.rating import service as rating
 from xinyong.verification.lists import ListEntry as VerificationListEntry
@@ -106,4 +105,3 @@ def connect() -> None:
     register_provider("verification", _latest_verdicts)
     register_provider("rating", rating.standing_provider)
     register_section("rating", rating.report_section)
-    register_provider("stars", stars.standing_provider)
