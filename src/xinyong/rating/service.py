@@ -35,6 +35,7 @@ _H = RatingHistory.__table__
 _S = RatingState.__table__
 _E = Enterprise.__table__
 STATE = "changes"
+FULL_PASS_ABOVE = 100_000  # changed enterprises beyond which the incremental pass does a full one
 
 
 @dataclass
@@ -234,8 +235,13 @@ def recompute_changed(
     with engine.begin() as conn:
         seq = _feed_position(conn)
         codes = changed_codes(conn, state.seq, seq, state.at)
-        result = rate_codes(conn, codes, now, card)
-        _save_state(conn, seq, now)
+        if len(codes) > FULL_PASS_ABOVE:
+            result = None
+        else:
+            result = rate_codes(conn, codes, now, card)
+            _save_state(conn, seq, now)
+    if result is None:  # a bulk load touched most of the registry: slices beat IN-lists
+        return recompute_all(engine, now, card)
     result.seconds = round(time.perf_counter() - started, 2)
     return result
 
