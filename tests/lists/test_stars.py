@@ -7,15 +7,10 @@ import pytest
 
 from tests.lists.story import OPERATOR, at, proposal
 from tests.rating.conftest import RATED_AT, demo, demo_drop  # noqa: F401 - fixtures
-from xinyong.agencies.standing import register_provider, unregister_provider
 from xinyong.lists import service as lists
 from xinyong.lists import stars
 from xinyong.rating import service as rating
-from xinyong.rating.signals import (
-    ServiceRecord,
-    register_service_record_provider,
-    unregister_service_record_provider,
-)
+from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
 
 GOOD = ServiceRecord(
     complaints=2, answered_in_time=2, first_reports_due=5, first_reports_on_time=5,
@@ -26,11 +21,9 @@ GOOD = ServiceRecord(
 @pytest.fixture
 def records():
     known: dict[str, ServiceRecord] = {}
-    register_service_record_provider(
-        lambda session, codes: {c: known[c] for c in codes if c in known}
-    )
-    yield known
-    unregister_service_record_provider()
+    provider = lambda session, codes: {c: known[c] for c in codes if c in known}  # noqa: E731
+    with SERVICE_RECORDS.plugged("test", provider):
+        yield known
 
 
 def _checks(cert) -> dict[str, bool | None]:
@@ -71,20 +64,19 @@ def test_stars_follow_the_criteria_and_the_recommended_list_follows_the_stars(
     [partial] = stars.certify(session, [no_fees], RATED_AT)
     assert _checks(partial)["fee_schedule"] is False and partial.stars == 4
 
-    # The API and the agency directory show the same computed stars (the directory once the
-    # stars provider is registered on the agencies' standing seam, as wiring will do).
-    register_provider("stars", stars.standing_provider)
+    # The API shows the same computed stars, and so does what the directory's standing seam
+    # is given (wiring registers the provider).
     clock.now = RATED_AT
     body = client.get("/api/v1/agencies/recommended").json()
     assert body["min_stars"] == 4 and body["criteria_version"] == 1
     assert [i["credit_code"] for i in body["items"]] == [firm, no_fees]
     detail = client.get(f"/api/v1/agencies/{dishonest}/stars").json()
     assert detail["stars"] == 0 and detail["recommended"] is False
-    try:
-        listed = {a["credit_code"]: a for a in client.get("/api/v1/agencies").json()}
-    finally:
-        unregister_provider("stars")
-    assert listed[firm]["standing"]["stars"] == 5
+    assert stars.standing_provider(session, [firm, dishonest]) == {
+        firm: {"stars": 5},
+        dishonest: {"stars": None},
+    }
+    listed = {a["credit_code"]: a for a in client.get("/api/v1/agencies").json()}
     assert listed[firm]["standing"]["rating"] == "AAA"
 
 

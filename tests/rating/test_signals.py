@@ -7,11 +7,7 @@ import pytest
 
 from tests.rating.conftest import RATED_AT
 from xinyong.rating import service
-from xinyong.rating.signals import (
-    ServiceRecord,
-    register_service_record_provider,
-    unregister_service_record_provider,
-)
+from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
 
 FIRM = "江苏港城律师事务所"
 
@@ -20,11 +16,9 @@ FIRM = "江苏港城律师事务所"
 def records():
     """A service record provider: a plain function over figures the test sets."""
     known: dict[str, ServiceRecord] = {}
-    register_service_record_provider(
-        lambda session, codes: {c: known[c] for c in codes if c in known}
-    )
-    yield known
-    unregister_service_record_provider()
+    provider = lambda session, codes: {c: known[c] for c in codes if c in known}  # noqa: E731
+    with SERVICE_RECORDS.plugged("test", provider):
+        yield known
 
 
 def test_late_complaints_and_late_first_reports_cost_points(engine, session, demo, records):

@@ -1,7 +1,7 @@
 """The seam for what the cases domain knows about an agency's service: complaints, SLAs, evidence.
 
-Rating never reads case tables itself. The cases domain registers one provider (see
-`xinyong.wiring`); with none registered, or no record for a code, the complaint and SLA
+Rating never reads case tables itself. The cases domain registers a provider on
+`SERVICE_RECORDS` (in `xinyong.wiring`); with none registered, or no record for a code, the complaint and SLA
 factors say 暂无记录 / no record and count neither for nor against the subject.
 """
 
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
+
+from xinyong.seams import Seam
 
 
 @dataclass(frozen=True)
@@ -32,19 +34,15 @@ class ServiceRecord:
 
 # fn(session, credit_codes) -> {credit_code: ServiceRecord}; codes it knows nothing about are left out.
 ServiceRecordProvider = Callable[[Session, list[str]], dict[str, ServiceRecord]]
-_PROVIDER: list[ServiceRecordProvider] = []
-
-
-def register_service_record_provider(provider: ServiceRecordProvider) -> None:
-    """Called once by the cases domain (through wiring); a second call replaces the first."""
-    _PROVIDER[:] = [provider]
-
-
-def unregister_service_record_provider() -> None:
-    _PROVIDER.clear()
+# The cases domain plugs its provider in through `wiring.connect()`.
+SERVICE_RECORDS: Seam[ServiceRecordProvider] = Seam("rating.service_records")
 
 
 def service_records(session: Session, codes: list[str]) -> dict[str, ServiceRecord]:
-    if not _PROVIDER or not codes:
-        return {}
-    return _PROVIDER[0](session, codes)
+    """What the registered providers know (a later provider's answer for a code wins)."""
+    out: dict[str, ServiceRecord] = {}
+    if not codes:
+        return out
+    for provider in SERVICE_RECORDS:
+        out.update(provider(session, codes))
+    return out
