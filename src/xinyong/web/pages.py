@@ -47,7 +47,12 @@ def enterprise_page(request: Request, code: str, session: Session = Depends(get_
         error = None
     except XinyongError as exc:
         data, error = None, exc
-    rating = rating_view(session, data.enterprise.credit_code) if data else None
+    rating = None
+    if data:
+        try:
+            rating = rating_view(session, data.enterprise.credit_code)
+        except XinyongError:  # the profile stands on its own; the grade is an extra
+            rating = None
     return templates.TemplateResponse(
         request,
         "enterprise.html",
