@@ -17,6 +17,7 @@ from xinyong.accounts.cli import app as accounts_app
 from xinyong.documents import cli as documents_cli
 from xinyong.errors import XinyongError
 from xinyong.ledger.cli import app as ledger_app
+from xinyong.rating.cli import app as rating_app
 
 app = typer.Typer(help="xinyong 信用 — 企业信用信息平台 / enterprise credit information platform")
 db_app = typer.Typer(help="数据库 / database")
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(documents_cli.app, name="documents")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(accounts_app, name="accounts")
+app.add_typer(rating_app, name="rating")
 console = Console()
 err = Console(stderr=True)
 

@@ -9,6 +9,7 @@ from xinyong.enforcement import models as enforcement_models  # noqa: F401
 from xinyong.ledger import models as ledger_models  # noqa: F401
 from xinyong.lists import models as list_models  # noqa: F401
 from xinyong.penalties import models as penalty_models  # noqa: F401
+from xinyong.rating import models as rating_models  # noqa: F401
 from xinyong.registry import models as registry_models  # noqa: F401
 from xinyong.search import models as search_models  # noqa: F401
 from xinyong.sources import lock, provenance  # noqa: F401

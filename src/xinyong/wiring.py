@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from xinyong.agencies.standing import STANDING_PROVIDERS, Verdict
 from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
 from xinyong.lists.lookups import active_entries
+from xinyong.rating import service as rating
 from xinyong.verification.lists import LIST_PROVIDERS
 from xinyong.verification.lists import ListEntry as VerificationListEntry
 from xinyong.verification.models import Verification
@@ -102,3 +103,5 @@ def connect() -> None:
     LIST_PROVIDERS.register("lists", _list_entries)
     REPORT_SECTIONS.register("lists", _list_section)
     STANDING_PROVIDERS.register("verification", _latest_verdicts)
+    STANDING_PROVIDERS.register("rating", rating.standing_provider)
+    REPORT_SECTIONS.register("rating", rating.report_section)

@@ -17,6 +17,7 @@ from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
 from xinyong.ledger import api as ledger_api
 from xinyong.lists import api as lists_api
+from xinyong.rating import api as rating_api
 from xinyong.search import api as search_api
 from xinyong.settings import get_settings
 from xinyong.verification import api as verification_api
@@ -58,6 +59,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(alerts_api.router)
     app.include_router(lists_api.router)
     app.include_router(documents_api.router)
+    app.include_router(rating_api.router)  # before agencies: /agencies/recommended is not a code
     app.include_router(agencies_api.router)
     app.include_router(ledger_api.router)
     app.include_router(verification_api.router)

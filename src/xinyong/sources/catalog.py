@@ -23,7 +23,9 @@ FILE_STEMS: dict[str, str] = {
 
 
 def layouts() -> dict[str, Layout]:
-    return {layout.name: layout for layout in (*REGISTRY_LAYOUTS, *JUDICIAL_LAYOUTS, *AGENCY_LAYOUTS)}
+    return {
+        layout.name: layout for layout in (*REGISTRY_LAYOUTS, *JUDICIAL_LAYOUTS, *AGENCY_LAYOUTS)
+    }
 
 
 def layout(name: str) -> Layout:

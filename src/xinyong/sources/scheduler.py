@@ -126,5 +126,8 @@ def start_scheduler(engine: Engine):
     from xinyong.lists.jobs import add_jobs as add_list_jobs
 
     add_list_jobs(scheduler, engine)
+    from xinyong.rating.jobs import add_jobs as add_rating_jobs
+
+    add_rating_jobs(scheduler, engine)
     scheduler.start()
     return scheduler

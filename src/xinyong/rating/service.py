@@ -1,0 +1,349 @@
+"""Rating runs and reads: full and incremental recomputes, one enterprise's grade, the back-test."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, union, update
+from sqlalchemy.orm import Session
+
+from xinyong.agencies.models import Agency, FeeScheduleVersion
+from xinyong.codes import check_code
+from xinyong.enforcement.models import DishonestRecord, EnforcementCase
+from xinyong.errors import InvalidInput, NotFound
+from xinyong.lists.clock import local_date, resolve
+from xinyong.lists.models import ListEntry
+from xinyong.penalties.models import Penalty
+from xinyong.rating.config import GRADES, Scorecard, default_scorecard
+from xinyong.rating.explain import to_out
+from xinyong.rating.facts import Slice, enterprises, gather
+from xinyong.rating.models import Rating, RatingHistory, RatingState
+from xinyong.rating.schemas import RatingOut
+from xinyong.rating.scoring import Result, score
+from xinyong.rating.signals import service_records
+from xinyong.registry.models import AbnormalEntry, Enterprise, Licence
+from xinyong.sources.provenance import FeedCounter
+
+CHUNK = 50_000  # enterprises per slice of the full pass: one transaction, bounded memory
+_R = Rating.__table__
+_H = RatingHistory.__table__
+_S = RatingState.__table__
+_E = Enterprise.__table__
+STATE = "changes"
+FULL_PASS_ABOVE = 100_000  # changed enterprises beyond which the incremental pass does a full one
+
+
+@dataclass
+class RecomputeResult:
+    rated: int = 0  # enterprises scored
+    changed: int = 0  # current rows written (new or different)
+    history: int = 0  # history rows added (score, grade or model version changed)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("rated", "changed", "history", "seconds")}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _rate_slice(
+    conn: Connection, card: Scorecard, rows: list[Any], part: Slice, today: date, now: datetime
+) -> RecomputeResult:
+    """Score one slice and write what changed; the caller owns the transaction."""
+    facts = gather(conn, card, rows, part, today)
+    agencies = [c for c, f in facts.items() if f.agency]
+    records = service_records(Session(bind=conn), agencies) if agencies else {}
+    results: dict[str, Result] = {
+        code: score(f, card, today, records.get(code)) for code, f in facts.items()
+    }
+    existing = {
+        row.credit_code: row
+        for row in conn.execute(
+            select(
+                _R.c.credit_code,
+                _R.c.score,
+                _R.c.grade,
+                _R.c.colour,
+                _R.c.model_version,
+                _R.c.factors,
+                _R.c.unassessed,
+                _R.c.as_of,
+            ).where(part.where(_R.c.credit_code))
+        )
+    }
+    version = card.model_version
+    inserts, updates, history = [], [], []
+    for code, r in results.items():
+        f = facts[code]
+        row = {
+            "credit_code": code,
+            "score": r.score,
+            "grade": r.grade,
+            "colour": r.colour,
+            "model_version": version,
+            "factors": r.factors,
+            "unassessed": r.unassessed,
+            "agency": f.agency,
+            "as_of": f.as_of,
+            "computed_at": now,
+        }
+        old = existing.get(code)
+        moved = old is None or (old.score, old.grade, old.model_version) != (
+            r.score,
+            r.grade,
+            version,
+        )
+        if old is None:
+            inserts.append({**row, "changed_at": now})
+        elif (
+            moved
+            or old.colour != r.colour
+            or old.as_of != f.as_of
+            or _canonical(old.factors) != _canonical(r.factors)
+            or old.unassessed != r.unassessed
+        ):
+            updates.append({**row, "b_code": code, "changed_at": now if moved else None})
+        if moved:
+            history.append({k: row[k] for k in row if k != "agency"})
+    if inserts:
+        conn.execute(insert(_R), inserts)
+    if updates:
+        moved_rows = [u for u in updates if u["changed_at"] is not None]
+        still = [
+            {k: v for k, v in u.items() if k != "changed_at"}
+            for u in updates
+            if u["changed_at"] is None
+        ]
+        stmt = update(_R).where(_R.c.credit_code == bindparam("b_code"))
+        for batch in (moved_rows, still):
+            if batch:
+                clean = [{k: v for k, v in u.items() if k != "credit_code"} for u in batch]
+                conn.execute(stmt, clean)
+    if history:
+        conn.execute(insert(_H), history)
+    return RecomputeResult(len(results), len(inserts) + len(updates), len(history))
+
+
+def _feed_position(conn: Connection) -> int:
+    table = FeedCounter.__table__
+    return conn.execute(select(table.c.value).where(table.c.name == "changes")).scalar_one()
+
+
+def _save_state(conn: Connection, seq: int, now: datetime) -> None:
+    if conn.execute(select(_S.c.name).where(_S.c.name == STATE)).first() is None:
+        conn.execute(insert(_S).values(name=STATE, seq=seq, at=now))
+    else:
+        conn.execute(update(_S).where(_S.c.name == STATE).values(seq=seq, at=now))
+
+
+def recompute_all(
+    engine: Engine,
+    now: datetime | None = None,
+    card: Scorecard | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RecomputeResult:
+    """The full pass (nightly): every registered enterprise, in slices of credit codes."""
+    started = time.perf_counter()
+    now = resolve(now)
+    today = local_date(now)
+    card = card or default_scorecard()
+    total = RecomputeResult()
+    with engine.connect() as conn:
+        seq = _feed_position(conn)
+    last = ""
+    while True:
+        with engine.begin() as conn:
+            rows = enterprises(conn, _E.c.credit_code > last, CHUNK)
+            if not rows:
+                _save_state(conn, seq, now)
+                break
+            part = Slice(rows[0].credit_code, rows[-1].credit_code)
+            done = _rate_slice(conn, card, rows, part, today, now)
+        last = rows[-1].credit_code
+        total.rated += done.rated
+        total.changed += done.changed
+        total.history += done.history
+        if progress:
+            progress(done.rated)
+    total.seconds = round(time.perf_counter() - started, 2)
+    return total
+
+
+def rate_codes(
+    conn: Connection, codes: list[str], now: datetime | None = None, card: Scorecard | None = None
+) -> RecomputeResult:
+    """Rate these enterprises now, inside the caller's transaction."""
+    now = resolve(now)
+    card = card or default_scorecard()
+    total = RecomputeResult()
+    for i in range(0, len(codes), 500):
+        part = Slice(codes=sorted(set(codes[i : i + 500])))
+        rows = enterprises(conn, part.where(_E.c.credit_code))
+        done = _rate_slice(conn, card, rows, part, local_date(now), now)
+        total.rated += done.rated
+        total.changed += done.changed
+        total.history += done.history
+    return total
+
+
+def changed_codes(conn: Connection, since_seq: int, until_seq: int, since: datetime) -> list[str]:
+    """Enterprises whose records changed in the feed window, or whose list entries moved."""
+
+    def feed(table, column):
+        return select(column.label("code")).where(
+            table.c.change_seq > since_seq, table.c.change_seq <= until_seq, column.is_not(None)
+        )
+
+    tables = [
+        (Enterprise.__table__, "credit_code"),
+        (Licence.__table__, "credit_code"),
+        (AbnormalEntry.__table__, "credit_code"),
+        (EnforcementCase.__table__, "linked_credit_code"),
+        (DishonestRecord.__table__, "linked_credit_code"),
+        (Penalty.__table__, "linked_credit_code"),
+        (Agency.__table__, "credit_code"),
+        (FeeScheduleVersion.__table__, "credit_code"),
+    ]
+    lists = ListEntry.__table__
+    query = union(
+        *(feed(t, t.c[c]) for t, c in tables),
+        select(lists.c.credit_code.label("code")).where(
+            lists.c.state_changed_at > since, lists.c.credit_code.is_not(None)
+        ),
+    )
+    return sorted(code for (code,) in conn.execute(query))
+
+
+def recompute_changed(
+    engine: Engine, now: datetime | None = None, card: Scorecard | None = None
+) -> RecomputeResult:
+    """After a sync: rate again only the enterprises whose data changed since the last pass.
+    With no pass yet, this is the full pass."""
+    started = time.perf_counter()
+    now = resolve(now)
+    with engine.begin() as conn:
+        state = conn.execute(select(_S.c.seq, _S.c.at).where(_S.c.name == STATE)).first()
+    if state is None:
+        return recompute_all(engine, now, card)
+    with engine.begin() as conn:
+        seq = _feed_position(conn)
+        codes = changed_codes(conn, state.seq, seq, state.at)
+        if len(codes) > FULL_PASS_ABOVE:
+            result = None
+        else:
+            result = rate_codes(conn, codes, now, card)
+            _save_state(conn, seq, now)
+    if result is None:  # a bulk load touched most of the registry: slices beat IN-lists
+        return recompute_all(engine, now, card)
+    result.seconds = round(time.perf_counter() - started, 2)
+    return result
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def normalise_code(code: str) -> str:
+    value = (code or "").strip().upper()
+    checked = check_code(value)
+    if not checked.valid or len(value) != 18:
+        raise InvalidInput(
+            f"code 应为18位统一社会信用代码，“{code}”不是有效代码",
+            f"code must be a valid 18-character unified social credit code, not '{code}'",
+            field="code",
+        )
+    return value
+
+
+def current(session: Session, code: str, now: datetime | None = None) -> Rating:
+    """The grade in force; an enterprise not rated yet is rated on this first request."""
+    code = normalise_code(code)
+    rating = session.get(Rating, code)
+    if rating is None:
+        if session.scalar(select(Enterprise.id).where(Enterprise.credit_code == code)) is None:
+            raise NotFound(
+                f"未找到统一社会信用代码为 {code} 的企业",
+                f"no enterprise with credit code {code}",
+                code_value=code,
+            )
+        rate_codes(session.connection(), [code], now)
+        session.commit()
+        rating = session.get(Rating, code)
+    return rating
+
+
+def view(session: Session, code: str, now: datetime | None = None) -> RatingOut:
+    """The grade with its explanation and history, as the API and the pages show it."""
+    rating = current(session, code, now)
+    return to_out(default_scorecard(), rating, history(session, rating.credit_code))
+
+
+def standing_provider(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """For the agency directory's standing seam: each agency's current grade."""
+    return {code: {"rating": r.grade} for code, r in grades_for(session, codes).items()}
+
+
+def history(session: Session, code: str) -> list[RatingHistory]:
+    return list(
+        session.scalars(
+            select(RatingHistory)
+            .where(RatingHistory.credit_code == code)
+            .order_by(RatingHistory.id.desc())
+        )
+    )
+
+
+def grades_for(session: Session, codes: list[str]) -> dict[str, Rating]:
+    if not codes:
+        return {}
+    return {
+        r.credit_code: r
+        for r in session.scalars(select(Rating).where(Rating.credit_code.in_(codes)))
+    }
+
+
+def distribution(session: Session) -> dict[str, int]:
+    counts = dict(session.execute(select(Rating.grade, func.count()).group_by(Rating.grade)).all())
+    return {g: counts.get(g, 0) for g in GRADES}
+
+
+def colour_distribution(session: Session) -> dict[str, int]:
+    counts = dict(
+        session.execute(select(Rating.colour, func.count()).group_by(Rating.colour)).all()
+    )
+    return {c: counts.get(c, 0) for c in ("green", "yellow", "orange", "red")}
+
+
+def report_section(session: Session, code: str):
+    """The credit report's rating section (documents' register_section seam): grade, colour and
+    every factor that took points, with its records."""
+    from xinyong.documents.reports import ReportSection
+
+    out = view(session, code)
+    rows = [["维度 Dimension", "得分 Points", "因素 Factors"]]
+    for d in out.explanation:
+        points = f"{d.points_kept}/{d.points_possible}" if d.assessed else "—"
+        named = [
+            f"{f.zh} {f.points}（"
+            + "，".join(f"{r.source}#{r.source_record_id}" for r in f.records)
+            + "）"
+            for f in d.factors
+            if not f.no_record
+        ]
+        rows.append([d.title_zh, points, "；".join(named) or d.note_zh])
+    if out.ceiling:
+        rows.append(["等级上限 Ceiling", str(out.ceiling.points), out.ceiling.zh])
+    return ReportSection(
+        key="rating",
+        title_zh=f"信用评级：{out.grade}（{out.score} 分，{out.colour_zh}）",
+        title_en=f"Credit rating: {out.grade} ({out.score}, {out.colour_en})",
+        rows=rows,
+        as_of=out.as_of.isoformat() if out.as_of else None,
+        notes_zh=[out.label_zh, f"评分卡第 {out.model_version} 版"],
+    )

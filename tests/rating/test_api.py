@@ -1,0 +1,91 @@
+"""A creditor asks for an agency's grade and sees why: each dimension, each factor, its points and
+the source records behind it; a contract dispute shows yellow; bad codes are refused clearly."""
+
+from __future__ import annotations
+
+from tests.rating.conftest import RATED_AT
+from xinyong.rating.service import recompute_all
+
+
+def _factor(body: dict, name: str) -> dict:
+    return next(f for d in body["explanation"] for f in d["factors"] if f["factor"] == name)
+
+
+def test_the_dishonest_agency_is_graded_cc_red_with_the_court_record_named(engine, demo, client):
+    recompute_all(engine, RATED_AT)
+    code = demo.code("江苏诚泰信用管理有限公司")
+    body = client.get(f"/api/v1/ratings/{code}").json()
+
+    assert (body["grade"], body["colour"], body["model_version"]) == ("CC", "red", "1")
+    assert body["score"] <= 29 and body["agency"] is True
+    assert "非官方名单" in body["label_zh"]
+    assert body["ceiling"]["ceiling"] == "CC" and "失信被执行人" in body["ceiling"]["zh"]
+    dishonest = _factor(body, "dishonest_current")
+    assert dishonest["points"] == -25 and dishonest["colour"] == "red"
+    [record] = dishonest["records"]
+    story = next(r for r in demo.story("dishonest_agency") if "失信" in r["shows"])
+    assert record["source"] == "zxgk" and record["record"] == "dishonest_record"
+    assert record["as_of"] == "2026-11-20"
+    judicial = next(d for d in body["explanation"] if d["dimension"] == "judicial")
+    assert judicial["points_possible"] == 25 and judicial["points_kept"] == 0
+    assert story["credit_code"] == code
+    # The service record does not exist yet: said so, and neither for nor against.
+    service = next(d for d in body["explanation"] if d["dimension"] == "service")
+    assert service["assessed"] is False and "暂无记录" in service["note_zh"]
+    assert [h["grade"] for h in body["history"]] == ["CC"]
+
+
+def test_a_contract_dispute_under_enforcement_is_a_yellow_warning(engine, demo, client):
+    recompute_all(engine, RATED_AT)
+    body = client.get(f"/api/v1/ratings/{demo.code('连云港安信商务咨询有限公司')}").json()
+    assert body["colour"] == "yellow" and body["colour_zh"] == "黄色预警"
+    case = _factor(body, "enforcement_open")
+    assert case["points"] == -8 and "合同纠纷" in case["zh"]
+    assert case["records"][0]["source"] == "zxgk"
+    assert body["grade"] in ("AAA", "AA")  # one open civil case is a warning, not a verdict
+
+
+def test_a_clean_law_firm_keeps_every_point_and_the_page_shows_the_grade(demo, client):
+    code = demo.code("江苏田湾律师事务所")
+    # Never rated before: the first request rates it.
+    body = client.get(f"/api/v1/ratings/{code}").json()
+    assert (body["grade"], body["score"], body["colour"]) == ("AAA", 100, "green")
+    assessed = [d for d in body["explanation"] if d["assessed"]]
+    assert {d["dimension"] for d in assessed} >= {
+        "identity",
+        "judicial",
+        "penalties",
+        "transparency",
+    }
+    assert all(d["note_zh"].startswith("无不良记录") for d in assessed)
+    page = client.get(f"/e/{code}")
+    assert page.status_code == 200
+    assert (
+        "信用评级 Credit rating" in page.text
+        and "AAA" in page.text
+        and "评分卡第 1 版" in page.text
+    )
+
+
+def test_bad_and_unknown_codes_are_refused_with_the_field_named(engine, client):
+    bad = client.get("/api/v1/ratings/91320700ABC")
+    assert bad.status_code in (400, 422)
+    problem = bad.json()
+    assert "code" in str(problem) and "统一社会信用代码" in str(problem)
+    unknown = client.get("/api/v1/ratings/91320700MA1MXXXX0L")
+    assert unknown.status_code in (400, 404, 422)
+
+
+def test_the_credit_report_carries_the_grade_and_the_records_behind_it(engine, demo, client):
+    recompute_all(engine, RATED_AT)
+    code = demo.code("江苏诚泰信用管理有限公司")
+    issued = client.post(f"/api/v1/reports/credit/{code}")
+    assert issued.status_code == 201, issued.text
+    sections = client.get(f"/api/v1/reports/{issued.json()['number']}").json()["snapshot"][
+        "sections"
+    ]
+    [section] = [s for s in sections if s["key"] == "rating"]
+    assert section["title_zh"].startswith("信用评级：CC") and "红色预警" in section["title_zh"]
+    judicial = next(r for r in section["rows"] if r[0].startswith("司法风险"))
+    assert "现为失信被执行人 -25" in judicial[2] and "zxgk#" in judicial[2]
+    assert "非官方名单" in section["notes_zh"][0]

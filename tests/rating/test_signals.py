@@ -1,0 +1,63 @@
+"""The cases domain tells rating how an agency handles complaints and reports (through the seam);
+without it, those factors say "no record" and count neither way."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rating.conftest import RATED_AT
+from xinyong.rating import service
+from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
+
+FIRM = "江苏港城律师事务所"
+
+
+@pytest.fixture
+def records():
+    """A service record provider: a plain function over figures the test sets."""
+    known: dict[str, ServiceRecord] = {}
+    provider = lambda session, codes: {c: known[c] for c in codes if c in known}  # noqa: E731
+    with SERVICE_RECORDS.plugged("test", provider):
+        yield known
+
+
+def test_late_complaints_and_late_first_reports_cost_points(engine, session, demo, records):
+    code = demo.code(FIRM)
+    service.recompute_all(engine, RATED_AT)
+    before = service.view(session, code, RATED_AT)
+    assert before.score == 100
+    assert "service" not in {d.dimension for d in before.explanation if d.assessed}
+
+    records[code] = ServiceRecord(
+        complaints=6,
+        answered_in_time=2,
+        breached=4,
+        first_reports_due=10,
+        first_reports_on_time=5,
+        evidence_items=0,
+        cases=10,
+        contract_template_adopted=False,
+        sources=[{"record": "service_record", "source": "cases", "source_record_id": code}],
+    )
+    done = service.recompute_all(engine, RATED_AT)
+    assert done.history == 1  # only this firm moved
+    after = service.view(session, code, RATED_AT)
+    factors = {f.factor: f.points for d in after.explanation for f in d.factors}
+    assert factors["complaints_late"] == -8 and factors["complaints_many"] == -3
+    assert factors["first_reports_late"] == -5 and factors["no_contract_template"] == -3
+    assert factors["no_evidence"] == -2
+    assert after.score < before.score and after.colour == "orange"
+    service_dim = next(d for d in after.explanation if d.dimension == "service")
+    assert service_dim.assessed and service_dim.points_kept == 0
+
+
+def test_a_good_record_keeps_the_points_it_adds_to_the_score(engine, session, demo, records):
+    code = demo.code(FIRM)
+    records[code] = ServiceRecord(
+        complaints=1, answered_in_time=1, first_reports_due=4, first_reports_on_time=4,
+        evidence_items=12, cases=4, contract_template_adopted=True,
+    )  # fmt: skip
+    view = service.view(session, code, RATED_AT)
+    assert (view.grade, view.score, view.colour) == ("AAA", 100, "green")
+    transparency = next(d for d in view.explanation if d.dimension == "transparency")
+    assert transparency.points_possible == 15 and transparency.points_kept == 15
