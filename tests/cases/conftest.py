@@ -1,0 +1,101 @@
+"""A small directory of agencies with published fee schedules, and a ledger in the test's folder."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+
+from xinyong.agencies.models import Agency
+from xinyong.agencies.schedule import FeeSchedule
+from xinyong.agencies.service import publish_schedule
+from xinyong.cases.actors import Actor
+from xinyong.ledger.config import LedgerSettings
+from xinyong.sources.provenance import allocate_seq
+
+# A Monday morning in Lianyungang (01:30 UTC = 09:30 Asia/Shanghai).
+T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
+MEDIATOR = "91320700MA1XY0001A"
+LAW_FIRM = "31320000MD0123456X"
+ARTICLE_SCHEDULE = {
+    "title_zh": "商账清收分段收费",
+    "contract_template": "debt_entrustment",
+    "commission": {
+        "method": "marginal",
+        "basis": "recovered",
+        "contingency": True,
+        "bands": [
+            {"from": 0, "to": 50000, "rate": 30},
+            {"from": 50000, "to": 100000, "rate": 25},
+            {"from": 100000, "to": None, "rate": 20},
+        ],
+    },
+}
+LAW_SCHEDULE = {
+    "contract_template": "legal_services",
+    "commission": {
+        "method": "marginal",
+        "contingency": True,
+        "bands": [
+            {"from": 0, "to": 1000000, "rate": 15},
+            {"from": 1000000, "to": None, "rate": 6},
+        ],
+    },
+}
+
+CREDITOR = Actor("creditor", "user-17", "连云港港城建材有限公司", "91320703MA1ABCDE1X")
+MEDIATOR_STAFF = Actor("agency", MEDIATOR, "连云港海州民商事调解中心", MEDIATOR)
+LAW_FIRM_STAFF = Actor("agency", LAW_FIRM, "江苏港信律师事务所", LAW_FIRM)
+OPERATOR = Actor("operator", "op-1", "王敏")
+
+
+def add_agency(session, code: str, name: str, kind: str, schedule: dict) -> None:
+    conn = session.connection()
+    conn.execute(
+        insert(Agency.__table__).values(
+            credit_code=code,
+            name=name,
+            kind=kind,
+            services=["non_litigation", "mediation"],
+            regions=["320700"],
+            source="portal",
+            source_record_id=code,
+            fetched_at=T0,
+            as_of=date(2026, 3, 1),
+            known_from=T0,
+            content_hash="0" * 32,
+            demo=False,
+            change_seq=allocate_seq(conn, 1),
+        )
+    )
+    publish_schedule(
+        session,
+        code,
+        FeeSchedule.model_validate(schedule),
+        effective_from=date(2026, 3, 1),
+        now=datetime(2026, 2, 28, tzinfo=UTC),
+    )
+
+
+@pytest.fixture
+def directory(session):
+    add_agency(session, MEDIATOR, "连云港海州民商事调解中心", "mediation", ARTICLE_SCHEDULE)
+    add_agency(session, LAW_FIRM, "江苏港信律师事务所", "law_firm", LAW_SCHEDULE)
+    session.commit()
+    return session
+
+
+@pytest.fixture
+def ledger_settings(tmp_path: Path) -> LedgerSettings:
+    return LedgerSettings(
+        origin="credit.example.test/ledger",
+        key_dir=tmp_path / "keys",
+        evidence_dir=tmp_path / "evidence",
+    )
+
+
+def yuan(text: str) -> Decimal:
+    return Decimal(text)
