@@ -99,3 +99,60 @@ def ledger_settings(tmp_path: Path) -> LedgerSettings:
 
 def yuan(text: str) -> Decimal:
     return Decimal(text)
+
+
+def entrustment_contract(number: str, principal: str = "80000.00") -> bytes:
+    """The platform's own 债务委托协议, filled and rendered to DOCX, as the parties would sign it."""
+    from xinyong.documents.fees import FeeBand, FeeDescription
+    from xinyong.documents.forms import entrustment_agreement
+    from xinyong.documents.output import render
+    from xinyong.documents.schemas import DebtCase, EntrustmentInput, Party
+
+    data = EntrustmentInput(
+        creditor=Party(name=CREDITOR.name, id_number=CREDITOR.org_code),
+        agency=Party(name=MEDIATOR_STAFF.name, id_number=MEDIATOR),
+        case=DebtCase(
+            debtor_name="连云港某某贸易有限公司",
+            basis="《买卖合同》GC-2025-031 货款",
+            principal_yuan=Decimal(principal),
+            due_date=date(2025, 12, 31),
+        ),
+        fee=FeeDescription(
+            bands=[
+                FeeBand(up_to_yuan=Decimal(50000), rate_percent=Decimal(30)),
+                FeeBand(up_to_yuan=Decimal(100000), rate_percent=Decimal(25)),
+                FeeBand(rate_percent=Decimal(20)),
+            ],
+            schedule_ref="商账清收分段收费 第 1 版",
+        ),
+        agreement_number=number,
+    )
+    return render(entrustment_agreement(data), "docx")
+
+
+@pytest.fixture
+def live_server(engine, ledger_settings, monkeypatch):
+    """The real app on a real port (uvicorn in a thread), with a clock the test moves."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from xinyong.api.app import create_app
+    from xinyong.ledger.api import get_ledger_settings
+
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", "operator-secret")
+    app = create_app(engine)
+    app.dependency_overrides[get_ledger_settings] = lambda: ledger_settings
+    clock = {"now": T0}
+    app.state.clock = lambda: clock["now"]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", clock
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -11,6 +11,7 @@ from xinyong import __version__
 from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
+from xinyong.cases import api as cases_api
 from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
 from xinyong.ledger import api as ledger_api
@@ -56,6 +57,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(agencies_api.router)
     app.include_router(ledger_api.router)
     app.include_router(verification_api.router)
+    app.include_router(cases_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:

@@ -38,8 +38,8 @@ class DebtCase(Base):
     # Salt of the registration's ledger commitment: the public leaf reveals no names.
     commitment_salt: Mapped[str] = mapped_column(String(32))
     registration_leaf: Mapped[int | None] = mapped_column(BigInteger)
-    creditor_token_hash: Mapped[str] = mapped_column(String(64))
-    agency_token_hash: Mapped[str | None] = mapped_column(String(64))
+    creditor_token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    agency_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # The entrustment (委托): agency, contract and the fee schedule agreed.
     agency_code: Mapped[str | None] = mapped_column(String(18))
     agency_name: Mapped[str | None] = mapped_column(String(200))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -49,7 +50,8 @@ class ServiceRecord:
     satisfaction: Decimal | None = None  # mean 1–5
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-ready: amounts and shares as exact decimal strings."""
+        return TypeAdapter(ServiceRecord).dump_python(self, mode="json")
 
 
 def service_record(

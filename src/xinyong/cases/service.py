@@ -775,3 +775,15 @@ def token_actor(session: Session, case_id: int, token: str) -> Actor | None:
     if case.agency_token_hash and secrets.compare_digest(given, case.agency_token_hash):
         return Actor("agency", case.agency_code or "", case.agency_name or "", case.agency_code)
     return None
+
+
+def agency_by_token(session: Session, token: str) -> Actor | None:
+    """The agency holding the token of any case entrusted to it (answers complaints with it)."""
+    if not token:
+        return None
+    case = session.scalars(
+        select(DebtCase).where(DebtCase.agency_token_hash == _hash(token)).limit(1)
+    ).first()
+    if case is None:
+        return None
+    return Actor("agency", case.agency_code or "", case.agency_name or "", case.agency_code)

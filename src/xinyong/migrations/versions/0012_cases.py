@@ -67,6 +67,12 @@ def upgrade() -> None:
     with op.batch_alter_table("debt_case", schema=None) as batch_op:
         batch_op.create_index("ix_debt_case_agency_state", ["agency_code", "state"], unique=False)
         batch_op.create_index(batch_op.f("ix_debt_case_debt_key"), ["debt_key"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_debt_case_creditor_token_hash"), ["creditor_token_hash"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_debt_case_agency_token_hash"), ["agency_token_hash"], unique=False
+        )
 
     op.create_table(
         "case_event",
@@ -219,6 +225,8 @@ def downgrade() -> None:
     op.drop_table("case_event")
     with op.batch_alter_table("debt_case", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_debt_case_debt_key"))
+        batch_op.drop_index(batch_op.f("ix_debt_case_creditor_token_hash"))
+        batch_op.drop_index(batch_op.f("ix_debt_case_agency_token_hash"))
         batch_op.drop_index("ix_debt_case_agency_state")
 
     op.drop_table("debt_case")
