@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinyong import __version__
+from xinyong.cases import cli as cases_cli
 from xinyong.documents import cli as documents_cli
 from xinyong.errors import XinyongError
 from xinyong.ledger.cli import app as ledger_app
@@ -22,6 +23,7 @@ db_app = typer.Typer(help="数据库 / database")
 app.add_typer(db_app, name="db")
 app.add_typer(documents_cli.app, name="documents")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(cases_cli.app, name="cases")
 console = Console()
 err = Console(stderr=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,20 +29,28 @@ def run_clocks(engine: Engine, now: datetime | None = None) -> dict[str, Any]:
     return {"first_reports_missed": missed, **swept}
 
 
-def add_jobs(scheduler, engine: Engine) -> None:
-    """Add the clock job to an APScheduler scheduler (`start_scheduler` calls this)."""
-    from apscheduler.triggers.interval import IntervalTrigger
+def exclusive(engine: Engine, now: Callable[[], datetime | None] = lambda: None):
+    """Every server process schedules the clocks; the one that takes the lease runs them."""
 
-    def run() -> None:
+    def run() -> dict[str, Any] | None:
         from xinyong.sources.scheduler import holder_id
 
         holder = holder_id()
         if not lock.acquire(engine, LOCK_NAME, holder, timedelta(minutes=4)):
             log.info("case clocks skipped: another process runs them")
-            return
+            return None
         try:
-            log.info("case clocks: %s", run_clocks(engine))
+            result = run_clocks(engine, now())
+            log.info("case clocks: %s", result)
+            return result
         finally:
             lock.release(engine, LOCK_NAME, holder)
 
-    scheduler.add_job(run, IntervalTrigger(minutes=5), id="cases-clocks")
+    return run
+
+
+def add_jobs(scheduler, engine: Engine) -> None:
+    """Add the clock job to an APScheduler scheduler (`start_scheduler` calls this)."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    scheduler.add_job(exclusive(engine), IntervalTrigger(minutes=5), id="cases-clocks")

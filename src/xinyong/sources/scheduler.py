@@ -126,5 +126,8 @@ def start_scheduler(engine: Engine):
     from xinyong.lists.jobs import add_jobs as add_list_jobs
 
     add_list_jobs(scheduler, engine)
+    from xinyong.cases.jobs import add_jobs as add_case_jobs
+
+    add_case_jobs(scheduler, engine)
     scheduler.start()
     return scheduler
