@@ -146,7 +146,11 @@ def live_server(engine, ledger_settings, monkeypatch):
     app.dependency_overrides[get_ledger_settings] = lambda: ledger_settings
     clock = {"now": T0}
     app.state.clock = lambda: clock["now"]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=2
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

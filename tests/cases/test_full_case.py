@@ -21,35 +21,47 @@ IOU = b"%PDF-1.4 signed IOU for 80,000 yuan"
 OPERATOR = {"Authorization": "Bearer operator-secret", "X-Operator": quote("王敏")}
 
 
+class Listener:
+    """A creditor's browser tab: reads the event stream and hands each event to the test."""
+
+    def __init__(self, base: str, case_id: int, token: str, got: queue.Queue, last_id=None):
+        self.headers = {"Authorization": f"Bearer {token}"}
+        if last_id:
+            self.headers["Last-Event-ID"] = last_id
+        self.url = f"{base}/api/v1/cases/{case_id}/events"
+        self.got = got
+        self.client = httpx.Client(timeout=30)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            with self.client.stream("GET", self.url, headers=self.headers) as r:
+                self.got.put(("status", r.status_code, r.headers["content-type"]))
+                event: dict = {}
+                for line in r.iter_lines():
+                    if line.startswith("id: "):
+                        event["id"] = line[4:]
+                    elif line.startswith("event: "):
+                        event["event"] = line[7:]
+                    elif line.startswith("data: "):
+                        event["data"] = json.loads(line[6:])
+                    elif line == "" and "data" in event:
+                        self.got.put(("event", event))
+                        event = {}
+        except (httpx.HTTPError, RuntimeError):
+            if not self.stopped.is_set():  # the tab closing is the only expected end
+                raise
+
+    def close(self) -> None:
+        """Close the tab: the server notices the disconnect and ends the stream."""
+        self.stopped.set()
+        self.client.close()
+
+
 def listen(base: str, case_id: int, token: str, got: queue.Queue, last_id: str | None = None):
-    """A creditor's browser tab: read the event stream and hand each event to the test."""
-    headers = {"Authorization": f"Bearer {token}"}
-    if last_id:
-        headers["Last-Event-ID"] = last_id
-    stop = threading.Event()
-
-    def run() -> None:
-        with httpx.stream(
-            "GET", f"{base}/api/v1/cases/{case_id}/events", headers=headers, timeout=30
-        ) as r:
-            got.put(("status", r.status_code, r.headers["content-type"]))
-            event: dict = {}
-            for line in r.iter_lines():
-                if stop.is_set():
-                    return
-                if line.startswith("id: "):
-                    event["id"] = line[4:]
-                elif line.startswith("event: "):
-                    event["event"] = line[7:]
-                elif line.startswith("data: "):
-                    event["data"] = json.loads(line[6:])
-                elif line == "" and "data" in event:
-                    got.put(("event", event))
-                    event = {}
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return stop
+    return Listener(base, case_id, token, got, last_id)
 
 
 def next_event(got: queue.Queue, kind: str) -> dict:
@@ -133,7 +145,7 @@ def test_a_debt_from_registration_to_fee_with_live_evidence_and_complaints(
     photo = live["data"]["data"]["evidence"][0]
     assert live["data"]["data"]["on_time"] is True
     assert photo["media_type"] == "image/png" and photo["size"] == len(PHOTO)
-    stop.set()
+    stop.close()
     # A reconnect with Last-Event-ID gets only what came after.
     clock["now"] = T0 + timedelta(days=3)
     http.post(
@@ -147,7 +159,7 @@ def test_a_debt_from_registration_to_fee_with_live_evidence_and_complaints(
     first = resumed.get(timeout=10)[1]
     assert (first["event"], first["data"]["to_state"]) == ("state", "mediating")
     assert int(first["id"]) > int(live["id"])
-    stop.set()
+    stop.close()
     view = http.get(f"/api/v1/cases/{case_id}", headers=as_creditor).json()
     assert view["first_report"]["status"] == "on_time"
     assert view["state"] == "mediating"

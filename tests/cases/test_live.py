@@ -43,7 +43,7 @@ def test_an_event_written_by_another_process_reaches_the_stream(
     other.dispose()
     moved = next_event(got, "state")
     assert moved["data"]["to_state"] == "investigating"
-    stop.set()
+    stop.close()
 
 
 def test_the_stream_is_for_the_case_parties_only_and_says_why_not(
