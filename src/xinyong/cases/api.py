@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,7 +33,8 @@ from xinyong.cases.schemas import (
     event_out,
     evidence_out,
 )
-from xinyong.errors import InvalidInput, XinyongError
+from xinyong.errors import InvalidInput, NotFound, XinyongError
+from xinyong.ledger import evidence as ledger_evidence
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
 from xinyong.lists.operator import request_now
@@ -80,9 +81,12 @@ def case_actor(
     case_id: int,
     authorization: str | None = Header(None, description="Bearer <案件令牌 / case token>"),
     x_operator: str | None = Header(None),
+    token: str | None = Query(
+        None, description="链接与 EventSource 用 / for links and EventSource"
+    ),
     session: Session = Depends(get_session),
 ) -> Actor:
-    return _case_actor(session, case_id, authorization, x_operator)
+    return _case_actor(session, case_id, authorization, x_operator, token)
 
 
 async def _uploads(files: list[UploadFile] | None) -> list[Upload]:
@@ -292,6 +296,39 @@ def evidence_list(
         select(EvidenceItem).where(EvidenceItem.case_id == case_id).order_by(EvidenceItem.id)
     )
     return [evidence_out(r) for r in rows]
+
+
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
+
+
+@router.get(
+    "/api/v1/cases/{case_id}/evidence/{item_id}/file",
+    response_class=FileResponse,
+    summary="证据文件 / An evidence file",
+)
+def evidence_file(
+    case_id: int,
+    item_id: int,
+    actor: Actor = Depends(case_actor),
+    session: Session = Depends(get_session),
+    settings: LedgerSettings = Depends(get_ledger_settings),
+) -> FileResponse:
+    service.require_read(service.get_case(session, case_id), actor)
+    item = session.get(EvidenceItem, item_id)
+    if item is None or item.case_id != case_id or item.file_sha256 is None:
+        raise NotFound(
+            f"案件 {case_id} 没有证据文件 {item_id}", f"case {case_id} has no file {item_id}"
+        )
+    path = ledger_evidence.open_file(settings.resolved_evidence_dir(), item.file_sha256)
+    # Only images and PDFs open in the browser; anything else downloads (no uploaded HTML runs).
+    inline = item.media_type in INLINE_TYPES
+    return FileResponse(
+        path,
+        media_type=item.media_type if inline else "application/octet-stream",
+        content_disposition_type="inline" if inline else "attachment",
+        filename=item.file_name or item.file_sha256,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"},
+    )
 
 
 @router.get(
