@@ -18,7 +18,13 @@ from tests.cases.conftest import (
 )
 from xinyong.cases import notices, service
 from xinyong.cases.actors import Actor, Upload
-from xinyong.cases.errors import AgencyNotListed, DuplicateDebt, NotAllowed, WrongState
+from xinyong.cases.errors import (
+    AgencyNotListed,
+    ContractRefused,
+    DuplicateDebt,
+    NotAllowed,
+    WrongState,
+)
 from xinyong.cases.models import EvidenceItem
 from xinyong.cases.performance import service_record
 from xinyong.errors import InvalidInput, NotFound
@@ -231,3 +237,32 @@ def test_amounts_and_names_are_checked_with_the_field_named(directory, ledger_se
         service.register_debt(
             session, OPERATOR, debtor_name="x", amount=Decimal(1), basis="b", due_date=date.today()
         )
+
+
+def test_a_contract_with_unlawful_terms_cannot_carry_an_entrustment(directory, ledger_settings):
+    session = directory
+    case = _register(session, ledger_settings).case
+    bad = Upload(
+        "委托书.txt",
+        "债务委托协议\n第一条 乙方可上门走访债务人的亲属和单位，并在朋友圈发布欠款信息。\n".encode(),
+        "text/plain",
+    )
+    with pytest.raises(ContractRefused) as e:
+        service.entrust(
+            session,
+            case.id,
+            CREDITOR,
+            agency_code=MEDIATOR,
+            contract_number="W",
+            contract=bad,
+            now=T0,
+        )
+    assert "亲友" in e.value.message_zh and e.value.detail["field"] == "contract"
+    assert case.state == "registered"
+    # A contract missing mandatory clauses is accepted, with the review recorded for all to see.
+    thin = Upload("委托书.txt", "债务委托协议\n甲方委托乙方催收货款。\n".encode(), "text/plain")
+    service.entrust(
+        session, case.id, CREDITOR, agency_code=MEDIATOR, contract_number="W", contract=thin, now=T0
+    )
+    assert case.contract_review["verdict"] == "missing_clauses"
+    assert case.contract_review["missing"]
