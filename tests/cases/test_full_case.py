@@ -245,7 +245,8 @@ def test_a_debt_from_registration_to_fee_with_live_evidence_and_complaints(
     item = next(i for i in items if i["role"] == "report")
     assert item["file_sha256"] == photo["sha256"]
     bundle = tmp_path / "photo.zip"
-    bundle.write_bytes(http.get(item["bundle_url"]).content)
+    assert http.get(item["bundle_url"]).status_code == 401  # the parties' files, not the public's
+    bundle.write_bytes(http.get(item["bundle_url"], headers=as_creditor).content)
     vkey = http.get("/api/v1/ledger/keys").json()[0]["vkey"]
     result = CliRunner().invoke(cli, ["ledger", "verify", str(bundle), "--key", vkey])
     assert result.exit_code == 0, result.output

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from xinyong.cases.schemas import (
 )
 from xinyong.errors import InvalidInput, NotFound, XinyongError
 from xinyong.ledger import evidence as ledger_evidence
+from xinyong.ledger import service as ledger_service
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
 from xinyong.lists.operator import request_now
@@ -328,6 +329,38 @@ def evidence_file(
         content_disposition_type="inline" if inline else "attachment",
         filename=item.file_name or item.file_sha256,
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"},
+    )
+
+
+@router.get(
+    "/api/v1/cases/{case_id}/evidence/{item_id}/bundle",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+    summary="证据包（含文件，可离线验证）/ Evidence bundle with the file, verifiable offline",
+)
+def evidence_bundle(
+    case_id: int,
+    item_id: int,
+    request: Request,
+    actor: Actor = Depends(case_actor),
+    session: Session = Depends(get_session),
+    settings: LedgerSettings = Depends(get_ledger_settings),
+) -> Response:
+    """For the case's parties: the ledger's public bundle route need not hand out their files."""
+    service.require_read(service.get_case(session, case_id), actor)
+    item = session.get(EvidenceItem, item_id)
+    if item is None or item.case_id != case_id:
+        raise NotFound(
+            f"案件 {case_id} 没有证据 {item_id}", f"case {case_id} has no item {item_id}"
+        )
+    data = ledger_service.export_bundle(
+        session, item.leaf_index, now=request_now(request), settings=settings
+    )
+    session.commit()  # the checkpoint it carries may be new
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="evidence-{item.leaf_index}.zip"'},
     )
 
 

@@ -148,7 +148,7 @@ def evidence_out(item: EvidenceItem) -> EvidenceOut:
         media_type=item.media_type,
         size=item.size,
         leaf_index=item.leaf_index,
-        bundle_url=f"/api/v1/ledger/bundles/{item.leaf_index}",
+        bundle_url=f"/api/v1/cases/{item.case_id}/evidence/{item.id}/bundle",
     )
 
 
