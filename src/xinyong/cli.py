@@ -14,6 +14,7 @@ from rich.table import Table
 
 from xinyong import __version__
 from xinyong.cases import cli as cases_cli
+from xinyong.accounts.cli import app as accounts_app
 from xinyong.documents import cli as documents_cli
 from xinyong.errors import XinyongError
 from xinyong.ledger.cli import app as ledger_app
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(documents_cli.app, name="documents")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(cases_cli.app, name="cases")
+app.add_typer(accounts_app, name="accounts")
 console = Console()
 err = Console(stderr=True)
 
@@ -579,6 +581,8 @@ def fees_quote(
         console.print(f"  [red]违规 breach[/red] {p.message_zh}")
     for p in q.warnings:
         console.print(f"  [yellow]提示[/yellow] {p.message_zh}")
+
+
 _VERDICT_STYLE = {"通过": "green", "警示": "yellow", "不通过": "red"}
 _OUTCOME_MARK = {"fail": "[red]✘[/red]", "warn": "[yellow]![/yellow]", "info": "[green]✔[/green]"}
 

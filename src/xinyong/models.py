@@ -1,5 +1,6 @@
 """Imports every domain's tables so metadata (and Alembic) sees the whole schema."""
 
+from xinyong.accounts import models as account_models  # noqa: F401
 from xinyong.agencies import models as agency_models  # noqa: F401
 from xinyong.alerts import models as alert_models  # noqa: F401
 from xinyong.cases import models as case_models  # noqa: F401

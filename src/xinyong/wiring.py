@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.agencies.standing import Verdict, register_provider
-from xinyong.documents.reports import ReportSection, register_section
+from xinyong.agencies.standing import STANDING_PROVIDERS, Verdict
+from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
 from xinyong.lists.lookups import active_entries
+from xinyong.verification.lists import LIST_PROVIDERS
 from xinyong.verification.lists import ListEntry as VerificationListEntry
-from xinyong.verification.lists import register_list_provider
 from xinyong.verification.models import Verification
 
 LIST_NAMES = {
@@ -99,6 +99,6 @@ def _latest_verdicts(session: Session, codes: list[str]) -> dict[str, dict[str, 
 
 def connect() -> None:
     """Register every seam (idempotent)."""
-    register_list_provider(_list_entries)
-    register_section("lists", _list_section)
-    register_provider("verification", _latest_verdicts)
+    LIST_PROVIDERS.register("lists", _list_entries)
+    REPORT_SECTIONS.register("lists", _list_section)
+    STANDING_PROVIDERS.register("verification", _latest_verdicts)

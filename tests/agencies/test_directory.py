@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from xinyong.agencies.service import Case, get_agency, list_agencies, schedule_history
-from xinyong.agencies.standing import register_provider, unregister_provider
+from xinyong.agencies.standing import STANDING_PROVIDERS
 
 from .conftest import code_of
 
@@ -79,13 +79,10 @@ def test_verdict_rating_stars_and_performance_come_from_other_domains(session, s
     def stars(session, codes):  # what the lists domain will register
         return {tianwan: {"stars": 5}} if tianwan in codes else {}
 
-    register_provider("test-stars", stars)
-    try:
+    with STANDING_PROVIDERS.plugged("test-stars", stars):
         starred = list_agencies(session, min_stars=4)
         assert [v.name for v in starred] == ["江苏田湾律师事务所"]
         assert list_agencies(session, sort="stars", descending=True)[0].name == "江苏田湾律师事务所"
-    finally:
-        unregister_provider("test-stars")
 
 
 def test_a_city_wide_agency_serves_every_district_and_a_district_one_only_its_own():

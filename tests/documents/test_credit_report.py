@@ -11,12 +11,11 @@ from tests.support.registry_files import credit_code, enterprise_row, write_ente
 from xinyong.api.app import create_app
 from xinyong.documents.render_pdf import render_pdf
 from xinyong.documents.reports import (
+    REPORT_SECTIONS,
     ReportSection,
     credit_report_document,
     get_report,
     issue_credit_report,
-    register_section,
-    unregister_section,
 )
 from xinyong.errors import NotFound
 from xinyong.sources.config import SourceConfig
@@ -86,11 +85,8 @@ def test_other_domains_add_sections_through_the_seam(loaded, session):
             as_of="2026-11-27",
         )
 
-    register_section("rating", rating)
-    try:
+    with REPORT_SECTIONS.plugged("rating", rating):
         report = issue_credit_report(session, credit_code(2), "信用连云港")
-    finally:
-        unregister_section("rating")
     text = pdf_text(render_pdf(credit_report_document(report, "https://example.cn/r")))
     assert "信用评级" in text and "无失信记录" in text and "数据截至 2026-11-27" in text
 

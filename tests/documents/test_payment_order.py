@@ -87,7 +87,10 @@ def test_courts_for_every_lianyungang_district_and_elsewhere():
         for code in ("320703", "320706", "320722", "320723", "320724")
     }
     assert names["320706"] == "连云港市海州区人民法院" and names["320724"] == "灌南县人民法院"
-    zone = competent_court("320771")
+    dev_zone = competent_court("320771")
+    assert dev_zone.confirmed and dev_zone.name == "连云港经济技术开发区人民法院"
+    assert "连中法〔2017〕142号" in dev_zone.note_zh
+    zone = competent_court("320772")
     assert not zone.confirmed and "12368" in zone.note_zh
     elsewhere = competent_court("320102")
     assert "基层人民法院" in elsewhere.name and not elsewhere.confirmed

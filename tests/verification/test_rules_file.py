@@ -11,9 +11,8 @@ import yaml
 from xinyong.errors import InvalidInput
 from xinyong.settings import get_settings
 from xinyong.verification.lists import (
+    LIST_PROVIDERS,
     ListEntry,
-    register_list_provider,
-    unregister_list_provider,
 )
 from xinyong.verification.rules import default_rules, load_rules
 from xinyong.verification.schemas import VerificationRequest
@@ -117,11 +116,8 @@ def test_a_blacklist_plugged_in_by_the_lists_domain_fails_step_3(demo, session):
             ListEntry("守信激励名单", "honesty list", False, 8, "纳税信用A级", "A-grade taxpayer"),
         ]  # fmt: skip
 
-    register_list_provider(lists)
-    try:
+    with LIST_PROVIDERS.plugged("test-lists", lists):
         result = verify(session, VerificationRequest(code=firm["credit_code"]))
-    finally:
-        unregister_list_provider(lists)
     assert result.verdict == "不通过"
     [listed] = [r for r in result.reasons if r.rule_id == "records.blacklist"]
     assert "严重失信主体名单" in listed.message_zh and listed.evidence[0].record_id == 7

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from xinyong.seams import Seam
+
 NOT_RATED_ZH = "尚未评定"
 NOT_RATED_EN = "not yet rated"
 
@@ -50,21 +52,13 @@ class Standing:
 
 # A provider returns, per credit code it knows, any of: verdict, rating, stars, performance.
 Provider = Callable[[Session, list[str]], dict[str, dict[str, Any]]]
-_PROVIDERS: dict[str, Provider] = {}
-
-
-def register_provider(name: str, provider: Provider) -> None:
-    """Called once by the verification, rating, lists and cases domains when they load."""
-    _PROVIDERS[name] = provider
-
-
-def unregister_provider(name: str) -> None:
-    _PROVIDERS.pop(name, None)
+# Verification, rating, lists and cases plug theirs in through `wiring.connect()`.
+STANDING_PROVIDERS: Seam[Provider] = Seam("agencies.standing")
 
 
 def standings(session: Session, codes: list[str]) -> dict[str, Standing]:
     out = {code: Standing() for code in codes}
-    for name, provider in _PROVIDERS.items():
+    for name, provider in STANDING_PROVIDERS.items():
         for code, facts in provider(session, codes).items():
             if code not in out:
                 continue

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine, text
 
 from xinyong import __version__
+from xinyong.accounts import api as accounts_api
+from xinyong.accounts import gate
 from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
@@ -42,10 +44,13 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         title="xinyong 信用 API",
         version=__version__,
         description="企业信用信息平台接口 / Enterprise credit information platform API",
+        # Every route: API keys resolved, held to their quotas and metered (accounts/gate.py).
+        dependencies=[Depends(gate.gate)],
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     problems.install(app)
+    gate.install(app)
     app.include_router(codes.router)
     app.include_router(search_api.router)
     app.include_router(enterprises.router)
@@ -58,6 +63,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(ledger_api.router)
     app.include_router(verification_api.router)
     app.include_router(cases_api.router)
+    app.include_router(accounts_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:
@@ -66,10 +72,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
     from xinyong.cases import pages as cases_pages
+    from xinyong.accounts import pages as account_pages
     from xinyong.web import agency_pages, pages, verification_pages
 
     app.include_router(pages.router)
     app.include_router(agency_pages.router)
     app.include_router(verification_pages.router)
     app.include_router(cases_pages.router)
+    app.include_router(account_pages.router)
     return app

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from xinyong.agencies.importer import KINDS
 from xinyong.api.deps import get_session
 from xinyong.documents import pages
 from xinyong.documents.forms import entrustment_agreement, pi_authorization
@@ -29,12 +30,18 @@ from xinyong.documents.reports import (
     report_document,
 )
 from xinyong.documents.review.extract import from_text, read_contract
-from xinyong.documents.review.service import ReviewReport, review_contract, review_document
+from xinyong.documents.review.service import (
+    ReviewReport,
+    review_document,
+    review_for_agency,
+)
 from xinyong.documents.schemas import AuthorizationInput, EntrustmentInput, TemplateInfo
 from xinyong.documents.templates import all_templates, blank, get_template
 from xinyong.documents.timefmt import SHANGHAI
 from xinyong.errors import InvalidInput
 from xinyong.settings import get_settings
+
+AgencyKind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
 
 api = APIRouter(prefix="/api/v1", tags=["documents 文书"])
 
@@ -108,7 +115,19 @@ async def review(
     schedule_max_percent: Decimal | None = Form(
         None, ge=0, le=100, description="该机构公示的最高收费比例 / the agency's published maximum"
     ),
+    agency_code: str | None = Form(
+        None,
+        description="名录机构的统一社会信用代码：按其类型的法定上限与公示收费审查 / "
+        "a directory agency's credit code: its kind's legal cap and its published schedule apply",
+    ),
+    agency_kind: AgencyKind | None = Form(
+        None, description="机构类型（如 law_firm 适用律师风险代理收费上限）/ agency kind"
+    ),
+    claim_amount: Decimal | None = Form(
+        None, gt=0, description="委托追收的标的额（元），缺省时从合同中读取 / the claim, yuan"
+    ),
     format: Literal["json", "pdf"] = Query("json"),
+    session: Session = Depends(get_session),
 ):
     if file is not None and file.filename:
         data = await file.read()
@@ -123,7 +142,15 @@ async def review(
             "upload a contract file (file) or paste its text (text)",
             field="file",
         )
-    report = review_contract(contract, name, schedule_max_percent)
+    report = review_for_agency(
+        session,
+        contract,
+        name,
+        agency_code=agency_code,
+        agency_kind=agency_kind,
+        schedule_max_percent=schedule_max_percent,
+        claim=claim_amount,
+    )
     if format == "pdf":
         return _file(review_document(report, get_settings().site_name), "pdf", "合同审查报告")
     return report

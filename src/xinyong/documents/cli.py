@@ -112,6 +112,12 @@ def review(
     schedule_max: Annotated[
         Decimal | None, typer.Option(help="机构公示最高收费比例% / published maximum rate")
     ] = None,
+    agency_kind: Annotated[
+        str | None, typer.Option(help="机构类型，如 law_firm（适用法定上限）/ agency kind")
+    ] = None,
+    claim: Annotated[
+        Decimal | None, typer.Option(help="标的额（元），缺省从合同读取 / claim amount, yuan")
+    ] = None,
 ) -> None:
     """审查合同（DOCX/PDF/文本），有问题时退出码为 1 / review a contract; exit 1 on findings."""
     from xinyong.documents.render_pdf import render_pdf
@@ -120,7 +126,13 @@ def review(
     from xinyong.settings import get_settings
 
     try:
-        report = review_contract(read_contract(contract.read_bytes()), contract.name, schedule_max)
+        report = review_contract(
+            read_contract(contract.read_bytes()),
+            contract.name,
+            schedule_max,
+            agency_kind=agency_kind,
+            claim=claim,
+        )
     except XinyongError as exc:
         _fail(exc)
     if as_json:

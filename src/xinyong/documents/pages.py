@@ -10,12 +10,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from xinyong.agencies.importer import KINDS
 from xinyong.api.deps import get_session
 from xinyong.documents.reports import get_report, report_document
 from xinyong.documents.review.extract import from_text, read_contract
-from xinyong.documents.review.service import review_contract, review_document
+from xinyong.documents.review.service import review_document, review_for_agency
 from xinyong.documents.templates import all_templates
-from xinyong.errors import XinyongError
+from xinyong.errors import InvalidInput, XinyongError
 from xinyong.settings import get_settings
 
 _HERE = Path(__file__).parent
@@ -29,10 +30,30 @@ def report_url(request: Request, number: str) -> str:
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents_page(request: Request):
+    return templates.TemplateResponse(request, "documents.html", _documents_context())
+
+
+def _documents_context(**extra) -> dict:
     latest = [versions[-1] for versions in all_templates().values()]
-    return templates.TemplateResponse(
-        request, "documents.html", {"settings": get_settings(), "templates": latest}
-    )
+    return {"settings": get_settings(), "templates": latest, "kinds": KINDS, **extra}
+
+
+def _number(raw: str, field: str, label_zh: str, label_en: str) -> Decimal | None:
+    """An optional positive number typed into a form, or an error naming the field."""
+    raw = raw.strip().replace(",", "").replace("，", "").rstrip("%")
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0:
+        raise InvalidInput(
+            f"{label_zh}“{raw}”应为不小于 0 的数字",
+            f"{label_en} '{raw}' must be a number ≥ 0",
+            field=field,
+        )
+    return value
 
 
 @router.post("/documents/review", response_class=HTMLResponse)
@@ -41,23 +62,33 @@ async def review_page(
     file: UploadFile | None = File(None),
     text: str = Form(""),
     schedule_max_percent: str = Form(""),
+    agency_code: str = Form(""),
+    agency_kind: str = Form(""),
+    claim_amount: str = Form(""),
+    session: Session = Depends(get_session),
 ):
     s = get_settings()
     try:
-        try:
-            cap = Decimal(schedule_max_percent) if schedule_max_percent.strip() else None
-        except InvalidOperation:
-            cap = None
+        cap = _number(schedule_max_percent, "schedule_max_percent", "最高收费比例", "maximum rate")
+        claim = _number(claim_amount, "claim_amount", "标的额", "claim amount")
         if file is not None and file.filename:
             contract, name = read_contract(await file.read()), file.filename
         else:
             contract, name = from_text(text), ""
-        report = review_contract(contract, name, cap)
+        report = review_for_agency(
+            session,
+            contract,
+            name,
+            agency_code=agency_code.strip() or None,
+            agency_kind=agency_kind or None,
+            schedule_max_percent=cap,
+            claim=claim or None,
+        )
     except XinyongError as exc:
         return templates.TemplateResponse(
             request,
             "documents.html",
-            {"settings": s, "templates": [v[-1] for v in all_templates().values()], "error": exc},
+            _documents_context(error=exc),
             status_code=exc.status,
         )
     return templates.TemplateResponse(

@@ -114,8 +114,11 @@ def competent_court(division_code: str) -> Court:
     cfg = config()
     code = division_code.strip()
     if code in cfg["courts"]:
+        court = cfg["courts"][code]
         return Court(
-            name=cfg["courts"][code]["name"], confirmed=True, note_zh="债务人住所地基层人民法院。"
+            name=court["name"],
+            confirmed=True,
+            note_zh=court.get("note_zh", "债务人住所地基层人民法院。"),
         )
     if code in cfg["unconfirmed_zones"]:
         zone = cfg["unconfirmed_zones"][code]
@@ -152,7 +155,7 @@ def _problems(data: PaymentOrderInput, today: date) -> list[Problem]:
             "支付令只适用于请求给付金钱或者汇票、本票、支票、股票、债券等有价证券",
             "a payment order is only for money or negotiable securities",
             "请求交付货物、履行劳务等的，应当提起民事诉讼。",
-            f"{cpl}第二百二十五条；{spc}第四百二十七条",
+            f"{cpl}第二百二十五条；{spc}第四百二十九条",
         ),
         (
             data.due_date <= today,
@@ -160,7 +163,7 @@ def _problems(data: PaymentOrderInput, today: date) -> list[Problem]:
             f"债务尚未到期（到期日 {data.due_date}）",
             f"the debt is not yet due (due {data.due_date})",
             "请待履行期限届满后再申请；到期前可与债务人协商或要求提供担保。",
-            f"{spc}第四百二十七条、第四百二十八条",
+            f"{spc}第四百二十九条、第四百三十条",
         ),
         (
             data.amount_fixed,
@@ -168,7 +171,7 @@ def _problems(data: PaymentOrderInput, today: date) -> list[Problem]:
             "请求给付的数额不确定",
             "the amount is not fixed",
             "数额有争议或需要核算的，应当提起民事诉讼。" + sue,
-            f"{spc}第四百二十七条",
+            f"{spc}第四百二十九条",
         ),
         (
             not data.creditor_owes_counter_performance,
@@ -176,7 +179,7 @@ def _problems(data: PaymentOrderInput, today: date) -> list[Problem]:
             "债权人自己还负有对待给付义务",
             "the creditor still owes counter-performance",
             "请先履行自己的义务，或者提起民事诉讼。",
-            f"{spc}第四百二十七条",
+            f"{spc}第四百二十九条",
         ),
         (
             not data.other_disputes_between_parties,
@@ -192,7 +195,7 @@ def _problems(data: PaymentOrderInput, today: date) -> list[Problem]:
             "债务人不在我国境内",
             "the debtor is not in China",
             "涉外案件请依照民事诉讼法涉外编的规定提起诉讼或者申请仲裁。",
-            f"{spc}第四百二十七条",
+            f"{spc}第四百二十九条",
         ),
         (
             data.debtor_reachable,
@@ -200,7 +203,7 @@ def _problems(data: PaymentOrderInput, today: date) -> list[Problem]:
             "支付令不能送达债务人（下落不明或者只能公告送达）",
             "the order cannot be served on the debtor (whereabouts unknown, notice only)",
             "支付令不适用公告送达。" + sue + "诉讼中可以依法公告送达。",
-            f"{cpl}第二百二十五条；{spc}第四百二十七条",
+            f"{cpl}第二百二十五条；{spc}第四百二十九条",
         ),
         (
             not data.pre_action_preservation_applied,
@@ -208,7 +211,7 @@ def _problems(data: PaymentOrderInput, today: date) -> list[Problem]:
             "债权人已向人民法院申请诉前保全",
             "the creditor has applied for pre-action preservation",
             "已申请诉前保全的，应当依法在期限内提起诉讼或者申请仲裁。",
-            f"{spc}第四百二十七条",
+            f"{spc}第四百二十九条",
         ),
         (
             data.interest_yuan == 0 or data.interest_agreed,
@@ -216,7 +219,7 @@ def _problems(data: PaymentOrderInput, today: date) -> list[Problem]:
             "债权凭证没有约定逾期利息或者违约金，却请求给付利息",
             "interest is claimed though the debt document agrees none",
             "请只就本金申请支付令，或者就利息提起诉讼。",
-            f"{spc}第四百二十八条",
+            f"{spc}第四百三十条",
         ),
     ]
     return [

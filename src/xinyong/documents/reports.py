@@ -18,6 +18,7 @@ from xinyong.documents.models import IssuedReport
 from xinyong.documents.timefmt import SHANGHAI, shanghai
 from xinyong.errors import NotFound
 from xinyong.profile.service import enterprise_profile
+from xinyong.seams import Seam
 from xinyong.types import utcnow
 
 # Crockford's base32 without I, L, O, U: a number read aloud or retyped from paper survives.
@@ -38,17 +39,9 @@ class ReportSection:
 
 
 SectionProvider = Callable[[Session, str], ReportSection | None]
-_PROVIDERS: dict[str, SectionProvider] = {}
-
-
-def register_section(key: str, provider: SectionProvider) -> None:
-    """The seam for other domains: `provider(session, credit_code)` returns a section or None
-    (nothing to say about this enterprise). Rating and lists register theirs on import."""
-    _PROVIDERS[key] = provider
-
-
-def unregister_section(key: str) -> None:
-    _PROVIDERS.pop(key, None)
+# `provider(session, credit_code)` returns a section or None (nothing to say about this
+# enterprise); rating and lists plug theirs in through `wiring.connect()`.
+REPORT_SECTIONS: Seam[SectionProvider] = Seam("documents.report_sections")
 
 
 def new_number(now: datetime) -> str:
@@ -69,7 +62,7 @@ def issue_credit_report(
     profile = enterprise_profile(session, code)
     credit_code = profile.enterprise.credit_code
     sections = []
-    for provider in _PROVIDERS.values():
+    for provider in REPORT_SECTIONS:
         section = provider(session, credit_code)
         if section is not None:
             sections.append(asdict(section))

@@ -209,26 +209,31 @@ class PostgresTrgm:
         return None
 
     def contains(self, query: str, params: dict[str, Any]) -> str:
-        params["like"] = f"%{like_escape(query)}%"
         if len(query) >= 3:
+            params["like"] = f"%{like_escape(query)}%"
             return "s.text LIKE :like ESCAPE '\\'"
+        # strpos, not LIKE, checks the short query: a LIKE pattern of fewer than three
+        # characters has no trigram, and the trigram index would then be read whole.
+        params["needle"] = query
         params["chars"] = list(dict.fromkeys(query))
         return (
             f"s.kind IN ({_kinds_sql()}) AND string_to_array(s.text, NULL) @> "
-            "CAST(:chars AS text[]) AND s.text LIKE :like ESCAPE '\\'"
+            "CAST(:chars AS text[]) AND strpos(s.text, :needle) > 0"
         )
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
         # As on SQLite: each unit reads at most PER_UNIT entries.
         parts = []
         for i, unit in enumerate(units):
-            params[f"any{i}"] = f"%{like_escape(unit)}%"
-            where = f"t.text LIKE :any{i} ESCAPE '\\'"
-            if len(unit) < 3:
+            if len(unit) >= 3:
+                params[f"any{i}"] = f"%{like_escape(unit)}%"
+                where = f"t.text LIKE :any{i} ESCAPE '\\'"
+            else:  # as in contains(): no LIKE the trigram index cannot serve
+                params[f"any{i}"] = unit
                 params[f"anychars{i}"] = list(dict.fromkeys(unit))
                 where = (
                     f"t.kind IN ({_kinds_sql()}) AND string_to_array(t.text, NULL) @> "
-                    f"CAST(:anychars{i} AS text[]) AND {where}"
+                    f"CAST(:anychars{i} AS text[]) AND strpos(t.text, :any{i}) > 0"
                 )
             parts.append(
                 f"SELECT * FROM (SELECT t.id FROM search_entry t WHERE {where} "

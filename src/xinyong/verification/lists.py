@@ -1,8 +1,8 @@
 """The seam for red/black-list entries (红黑名单): the lists domain plugs a provider in here.
 
 Verification does not own the lists. A provider is a function (session, credit_code, today)
-returning the entity's entries in force; `register_list_provider` is called once by the
-lists package when it is imported (e.g. from its `__init__`), and step 3 asks every provider.
+returning the entity's entries in force; `wiring.connect()` registers the lists domain's, and
+step 3 asks every provider.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
+
+from xinyong.seams import Seam
 
 
 @dataclass(frozen=True)
@@ -32,19 +34,8 @@ class ListEntry:
 
 
 ListProvider = Callable[[Session, str, date], list[ListEntry]]
-_providers: list[ListProvider] = []
-
-
-def register_list_provider(provider: ListProvider) -> None:
-    """Plug a list source into step 3 (idempotent)."""
-    if provider not in _providers:
-        _providers.append(provider)
-
-
-def unregister_list_provider(provider: ListProvider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+LIST_PROVIDERS: Seam[ListProvider] = Seam("verification.list_entries")
 
 
 def list_entries(session: Session, credit_code: str, today: date) -> list[ListEntry]:
-    return [e for p in _providers for e in p(session, credit_code, today)]
+    return [e for p in LIST_PROVIDERS for e in p(session, credit_code, today)]

@@ -13,6 +13,7 @@ from typing import Any
 import cn2an
 import yaml
 
+from xinyong.documents.review.caps import LegalCap
 from xinyong.documents.review.extract import Contract, Paragraph, is_heading
 
 _SENTENCE = re.compile(r"(?<=[。；;！!？?])")
@@ -145,7 +146,10 @@ def _rates(text: str) -> list[Decimal]:
 
 
 def find_flags(
-    contract: Contract, rules: Rules | None = None, schedule_max_percent: Decimal | None = None
+    contract: Contract,
+    rules: Rules | None = None,
+    schedule_max_percent: Decimal | None = None,
+    legal: LegalCap | None = None,
 ) -> dict[str, list[Hit]]:
     rules = rules or load_rules()
     raised: dict[str, list[Hit]] = {r.key: [] for r in rules.flags}
@@ -153,7 +157,7 @@ def find_flags(
         parts = [p for p in _COMMA.split(s.norm) if p]
         for rule in rules.flags:
             if rule.key == "fee_above_cap":
-                hit = _fee_above(rule, s, parts, rules.fee_cap_percent, schedule_max_percent)
+                hit = _fee_above(rule, s, parts, rules.fee_cap_percent, schedule_max_percent, legal)
                 if hit:
                     raised[rule.key].append(hit)
                 continue
@@ -170,8 +174,15 @@ def find_flags(
 
 
 def _fee_above(
-    rule: Rule, s: Sentence, parts: list[str], cap: Decimal, schedule: Decimal | None
+    rule: Rule,
+    s: Sentence,
+    parts: list[str],
+    cap: Decimal,
+    schedule: Decimal | None,
+    legal: LegalCap | None,
 ) -> Hit | None:
+    """The first rate in a fee sentence above the law's cap for the agency's kind, the platform's
+    cap or the agency's own published maximum — the law named first, as it weighs most."""
     if not re.search(rule.extra["fee_words"], s.norm):
         return None
     not_fee = re.compile(rule.extra["not_fee"])
@@ -179,6 +190,13 @@ def _fee_above(
         if not_fee.search(part):
             continue
         for rate in _rates(part):
+            if legal is not None and rate > legal.percent:
+                return Hit(
+                    rule,
+                    s,
+                    f"收费比例 {rate}% 超过法定上限 {legal.percent}%：{legal.detail_zh}",
+                    f"rate {rate}% is above the legal cap of {legal.percent}%: {legal.detail_en}",
+                )
             if rate > cap:
                 return Hit(
                     rule,

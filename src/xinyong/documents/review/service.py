@@ -6,9 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from xinyong.agencies.service import get_agency
 from xinyong.documents.model import Block, Document
-from xinyong.documents.review.engine import Hit, find_clauses, find_flags, load_rules
+from xinyong.documents.review.caps import claim_amount, legal_cap
+from xinyong.documents.review.engine import Hit, find_clauses, find_flags, load_rules, sentences
 from xinyong.documents.review.extract import Contract
 from xinyong.types import utcnow
 
@@ -45,6 +48,11 @@ class ReviewReport(BaseModel):
     rules_version: int
     fee_cap_percent: Decimal
     schedule_max_percent: Decimal | None
+    agency_kind: str | None = None
+    claim_amount: Decimal | None = None
+    legal_cap_percent: Decimal | None = None
+    legal_cap_zh: str = ""
+    legal_cap_en: str = ""
     clauses: list[ClauseResult]
     missing: list[str]
     flags: list[FlagResult]
@@ -68,10 +76,17 @@ def review_contract(
     filename: str = "",
     schedule_max_percent: Decimal | None = None,
     now: datetime | None = None,
+    agency_kind: str | None = None,
+    claim: Decimal | None = None,
 ) -> ReviewReport:
+    """`agency_kind` (e.g. law_firm) brings the legal fee cap for that kind into the review; the
+    claim amount, given or read from the contract, makes that cap exact for this debt."""
     rules = load_rules()
+    if claim is None and agency_kind is not None:
+        claim = claim_amount([s.norm for s in sentences(contract)])
+    legal = legal_cap(agency_kind, claim)
     found = find_clauses(contract, rules)
-    raised = find_flags(contract, rules, schedule_max_percent)
+    raised = find_flags(contract, rules, schedule_max_percent, legal)
     clauses = [
         ClauseResult(
             key=r.key,
@@ -115,12 +130,47 @@ def review_contract(
         rules_version=rules.version,
         fee_cap_percent=rules.fee_cap_percent,
         schedule_max_percent=schedule_max_percent,
+        agency_kind=agency_kind,
+        claim_amount=claim,
+        legal_cap_percent=legal.percent if legal else None,
+        legal_cap_zh=legal.detail_zh if legal else "",
+        legal_cap_en=legal.detail_en if legal else "",
         clauses=clauses,
         missing=missing,
         flags=flags,
         verdict=verdict,
         summary_zh=zh,
         summary_en=en,
+    )
+
+
+def agency_terms(session: Session, code: str) -> tuple[str, Decimal | None]:
+    """A directory agency's kind and the highest commission rate of its schedule in force, so a
+    review of its contract needs only its credit code."""
+    view = get_agency(session, code)
+    commission = view.schedule.schedule.commission if view.schedule else None
+    return view.kind, (max(b.rate for b in commission.bands) if commission else None)
+
+
+def review_for_agency(
+    session: Session,
+    contract: Contract,
+    filename: str = "",
+    *,
+    agency_code: str | None = None,
+    agency_kind: str | None = None,
+    schedule_max_percent: Decimal | None = None,
+    claim: Decimal | None = None,
+) -> ReviewReport:
+    """Review a contract an agency offered: named by its credit code, the agency's kind and
+    published maximum apply unless given explicitly."""
+    if agency_code:
+        kind, published_max = agency_terms(session, agency_code)
+        agency_kind = agency_kind or kind
+        if schedule_max_percent is None:
+            schedule_max_percent = published_max
+    return review_contract(
+        contract, filename, schedule_max_percent, agency_kind=agency_kind, claim=claim
     )
 
 
@@ -154,7 +204,9 @@ def review_document(report: ReviewReport, site_name: str) -> Document:
     blocks.append(
         Block(
             "note",
-            f"审查规则第{report.rules_version}版；收费上限{report.fee_cap_percent}%。本报告由系统自动生成，"
+            f"审查规则第{report.rules_version}版；平台收费上限{report.fee_cap_percent}%"
+            + (f"；{report.legal_cap_zh}" if report.legal_cap_zh else "")
+            + "。本报告由系统自动生成，"
             "仅供参考，不构成法律意见；重要合同请咨询律师。",
         )
     )

@@ -1,0 +1,106 @@
+"""`xinyong accounts …` (thin): bootstrap an operator, create users and organisations, issue keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from xinyong.accounts import service
+from xinyong.db import session_scope
+from xinyong.errors import XinyongError
+
+app = typer.Typer(help="账户、机构与接口密钥 / accounts, organisations and API keys")
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(exc: XinyongError) -> None:
+    err.print(f"[red]错误 error:[/red] {exc.message_zh}\n{exc.message_en}")
+    raise typer.Exit(1)
+
+
+@app.command("create-user")
+def create_user(
+    email: str,
+    role: Annotated[
+        list[str] | None,
+        typer.Option("--role", help="operator / auditor / api_client（可重复 / repeatable）"),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="显示名称 / display name")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="密码；省略则提示输入 / password; prompted when left out",
+            envvar="XINYONG_NEW_PASSWORD",
+        ),
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option(help="加入该代码的机构 / join the organisation with this code")
+    ] = None,
+) -> None:
+    """创建用户（如首位操作员）/ create a user (e.g. the first operator)."""
+    if password is None:
+        password = typer.prompt("密码 password", hide_input=True, confirmation_prompt=True)
+    try:
+        with session_scope() as session:
+            user = service.create_user(
+                session, email, password=password, display_name=name, roles=role or []
+            )
+            if org:
+                from sqlalchemy import select
+
+                from xinyong.accounts.models import Organisation
+
+                found = session.scalar(select(Organisation).where(Organisation.credit_code == org))
+                if found is None:
+                    raise XinyongError(
+                        f"代码 {org} 的机构未登记", f"no organisation with code {org} is registered"
+                    )
+                service.add_member(session, user, found)
+            console.print(f"已创建用户 / created user {user.id}: {user.email} {user.roles}")
+    except XinyongError as exc:
+        _fail(exc)
+
+
+@app.command("create-org")
+def create_org(
+    credit_code: str,
+    name: str,
+    kind: Annotated[str, typer.Option(help="creditor / agency / other")] = "creditor",
+    approve: Annotated[
+        bool, typer.Option(help="立即批准（服务机构）/ approve at once (agencies)")
+    ] = False,
+) -> None:
+    """登记机构 / register an organisation."""
+    try:
+        with session_scope() as session:
+            org = service.create_organisation(session, credit_code, name, kind)
+            if approve and org.state != "approved":
+                service.decide_organisation(session, org.id, True, "cli")
+            console.print(
+                f"已登记机构 / registered {org.id}: {org.credit_code} {org.name} {org.state}"
+            )
+    except XinyongError as exc:
+        _fail(exc)
+
+
+@app.command("issue-key")
+def issue_key(
+    email: str,
+    name: Annotated[str, typer.Option(help="密钥名称 / key name")] = "default",
+    scope: Annotated[
+        list[str] | None, typer.Option("--scope", help="read / persons / unmask / write / operator")
+    ] = None,
+) -> None:
+    """为用户创建接口密钥（仅显示一次）/ issue an API key for a user (shown once)."""
+    try:
+        with session_scope() as session:
+            user = service.user_by_email(session, email)
+            if user is None:
+                raise XinyongError(f"用户 {email} 不存在", f"no user {email}")
+            issued = service.issue_api_key(session, user, name, scopes=scope or ["read"])
+            console.print(issued.token)
+    except XinyongError as exc:
+        _fail(exc)

@@ -1,0 +1,212 @@
+"""The outer guard of every request: rate limits per client IP and per API key (the `limits`
+library, in memory or a shared Redis), a body-size cap, and security headers on every answer."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from xinyong.accounts.config import AccountSettings, account_settings
+
+# The pages load /static/echarts.min.js and run small inline scripts; nothing is loaded from
+# elsewhere, and no page may be framed.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# FastAPI's /docs and /redoc pull Swagger UI / ReDoc from a CDN.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; object-src 'none'; "
+    "frame-ancestors 'none'"
+)
+HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "cross-origin-opener-policy": "same-origin",
+}
+EXEMPT = ("/healthz", "/static/")
+
+
+class RateLimits:
+    """Moving-window limits per IP and per key, over memory or Redis storage."""
+
+    def __init__(self, settings: AccountSettings) -> None:
+        if settings.redis_url:
+            storage = storage_from_string(
+                settings.redis_url,
+                key_prefix=settings.rate_limit_namespace,
+            )
+        else:
+            storage = storage_from_string("memory://")
+        self.limiter = MovingWindowRateLimiter(storage)
+        self.per_ip = parse_many(settings.rate_limit_ip) if settings.rate_limit_ip else []
+        self.per_key = parse_many(settings.rate_limit_key) if settings.rate_limit_key else []
+
+    def _refused(self, items: list[RateLimitItem], *ids: str) -> int | None:
+        for item in items:
+            if not self.limiter.hit(item, *ids):
+                reset = self.limiter.get_window_stats(item, *ids).reset_time
+                return max(1, math.ceil(reset - time.time()))
+        return None
+
+    def check(self, ip: str, key_prefix: str | None) -> tuple[str, int] | None:
+        """None when allowed, else which limit refused and the seconds to wait."""
+        if key_prefix:
+            wait = self._refused(self.per_key, "key", key_prefix)
+            if wait:
+                return "key", wait
+        wait = self._refused(self.per_ip, "ip", ip)
+        return ("ip", wait) if wait else None
+
+
+def _key_prefix(headers: Headers) -> str | None:
+    """The public part of a bearer API key (xk_1a2b3c4d), read without touching the database."""
+    scheme, _, token = (headers.get("authorization") or "").partition(" ")
+    parts = token.strip().split("_", 2)
+    if scheme.lower() == "bearer" and len(parts) == 3 and parts[0] == "xk":
+        return f"xk_{parts[1][:16]}"
+    return None
+
+
+class GuardMiddleware:
+    def __init__(self, app: ASGIApp, settings: AccountSettings | None = None) -> None:
+        self.app = app
+        self.settings = settings or account_settings()
+        self.limits = RateLimits(self.settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        csp = DOCS_CSP if path in ("/docs", "/redoc") else CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("content-security-policy", csp)
+                if scope.get("scheme") == "https":
+                    headers.setdefault("strict-transport-security", "max-age=31536000")
+            await send(message)
+
+        headers = Headers(scope=scope)
+        if not path.startswith(EXEMPT):
+            client = scope.get("client")
+            refused = self.limits.check(client[0] if client else "unknown", _key_prefix(headers))
+            if refused:
+                which, wait = refused
+                zh = "接口密钥" if which == "key" else "来源 IP"
+                await _problem(
+                    send_with_headers,
+                    429,
+                    "rate_limited",
+                    "请求过于频繁 / Too many requests",
+                    f"该{zh}请求过于频繁，请 {wait} 秒后重试",
+                    f"too many requests from this {'API key' if which == 'key' else 'IP address'}: "
+                    f"retry in {wait} s",
+                    path,
+                    {"retry-after": str(wait)},
+                )
+                return
+        length = headers.get("content-length")
+        limit = self.settings.max_body_bytes
+        if length and (not length.isdigit() or int(length) > limit):
+            await _problem(
+                send_with_headers,
+                413,
+                "body_too_large",
+                "请求体过大 / Request body too large",
+                f"请求体超过上限 {limit // (1024 * 1024)} MB",
+                f"the request body exceeds the limit of {limit // (1024 * 1024)} MB",
+                path,
+                {},
+            )
+            return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, _capped(receive, limit), send_tracked)
+        except BodyTooLarge:
+            if started:
+                raise
+            await _problem(
+                send_with_headers,
+                413,
+                "body_too_large",
+                "请求体过大 / Request body too large",
+                f"请求体超过上限 {limit // (1024 * 1024)} MB",
+                f"the request body exceeds the limit of {limit // (1024 * 1024)} MB",
+                path,
+                {},
+            )
+
+
+def _capped(receive: Receive, limit: int) -> Receive:
+    """A chunked body without Content-Length is counted as it arrives."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge()
+        return message
+
+    return wrapped
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _problem(
+    send: Send,
+    status: int,
+    code: str,
+    title: str,
+    zh: str,
+    en: str,
+    path: str,
+    extra_headers: dict[str, str],
+) -> None:
+    body = json.dumps(
+        {
+            "type": f"urn:xinyong:problem:{code}",
+            "title": title,
+            "status": status,
+            "detail": f"{zh}（{en}）",
+            "detail_zh": zh,
+            "detail_en": en,
+            "instance": path,
+        },
+        ensure_ascii=False,
+    ).encode()
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    headers += [(k.encode(), v.encode()) for k, v in extra_headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

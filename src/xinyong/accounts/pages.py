@@ -1,0 +1,209 @@
+"""Account pages (thin): sign in, register, password reset, my account and API keys, the operator's
+outbox."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from xinyong.accounts import metering, notify, service
+from xinyong.accounts import roles as R
+from xinyong.accounts.principal import (
+    SESSION_COOKIE,
+    Principal,
+    clear_session_cookie,
+    client_ip,
+    current_principal,
+    set_session_cookie,
+)
+from xinyong.api.deps import get_session
+from xinyong.errors import XinyongError
+from xinyong.settings import get_settings
+from xinyong.web.pages import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, name: str, status: int = 200, **context):
+    context.setdefault("error", None)
+    context.setdefault("principal", getattr(request.state, "principal", None))
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"settings": get_settings(), "role_names": R.ROLE_NAMES, "scopes": R.SCOPES, **context},
+        status_code=status,
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request):
+    return _page(request, "login.html", mode="login")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    email: str = Form("", max_length=254),
+    password: str = Form("", max_length=256),
+    session: Session = Depends(get_session),
+):
+    try:
+        user = service.authenticate(session, email, password)
+    except XinyongError as exc:
+        session.commit()  # the failure counts towards the lockout
+        return _page(request, "login.html", exc.status, mode="login", error=exc, email=email)
+    token, _ = service.start_session(session, user, client_ip(request))
+    session.commit()
+    response = RedirectResponse("/account", status_code=303)
+    set_session_cookie(response, token)
+    return response
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_form(request: Request):
+    return _page(request, "login.html", mode="register")
+
+
+@router.post("/register", response_class=HTMLResponse)
+def register(
+    request: Request,
+    email: str = Form("", max_length=254),
+    password: str = Form("", max_length=256),
+    display_name: str = Form("", max_length=100),
+    session: Session = Depends(get_session),
+):
+    try:
+        user = service.create_user(
+            session, email, password=password, display_name=display_name or None
+        )
+    except XinyongError as exc:
+        return _page(request, "login.html", exc.status, mode="register", error=exc, email=email)
+    token, _ = service.start_session(session, user, client_ip(request))
+    session.commit()
+    response = RedirectResponse("/account", status_code=303)
+    set_session_cookie(response, token)
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+):
+    if principal.kind == "user":
+        service.end_session(session, request.cookies.get(SESSION_COOKIE, ""))
+        session.commit()
+    response = RedirectResponse("/", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/password-reset", response_class=HTMLResponse)
+def reset_form(request: Request, token: str | None = None):
+    return _page(request, "account_reset.html", token=token, sent=False)
+
+
+@router.post("/password-reset", response_class=HTMLResponse)
+def reset(
+    request: Request,
+    email: str = Form("", max_length=254),
+    token: str = Form("", max_length=200),
+    password: str = Form("", max_length=256),
+    session: Session = Depends(get_session),
+):
+    try:
+        if token:
+            service.reset_password(session, token, password)
+            session.commit()
+            return RedirectResponse("/login", status_code=303)
+        service.request_password_reset(session, email)
+        session.commit()
+    except XinyongError as exc:
+        return _page(request, "account_reset.html", exc.status, token=token, error=exc, sent=False)
+    return _page(request, "account_reset.html", token=None, sent=True)
+
+
+def _signed_in_or_login(principal: Principal):
+    return None if principal.kind == "user" else RedirectResponse("/login", status_code=303)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+):
+    if redirect := _signed_in_or_login(principal):
+        return redirect
+    return _account_page(request, principal, session)
+
+
+def _account_page(request, principal, session, status=200, new_token=None, error=None):
+    month = metering.this_month()
+    return _page(
+        request,
+        "account_home.html",
+        status,
+        me=principal,
+        members=service.memberships(session, principal.user_id),
+        keys=service.list_keys(session, principal.user_id),
+        usage=metering.statement(
+            session, month, user_id=principal.user_id, org_ids=principal.org_ids
+        ),
+        month=month,
+        new_token=new_token,
+        error=error,
+    )
+
+
+@router.post("/account/api-keys", response_class=HTMLResponse)
+def new_key(
+    request: Request,
+    name: str = Form("default", max_length=100),
+    scopes: list[str] = Form(["read"]),
+    org_id: int | None = Form(None),
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+):
+    if redirect := _signed_in_or_login(principal):
+        return redirect
+    try:
+        user = service.get_user(session, principal.user_id)
+        org = service.get_organisation(session, org_id) if org_id else None
+        issued = service.issue_api_key(session, user, name, scopes=scopes, org=org)
+    except XinyongError as exc:
+        session.rollback()
+        return _account_page(request, principal, session, exc.status, error=exc)
+    session.commit()
+    # The full key is on this one page, never again.
+    return _account_page(request, principal, session, 201, new_token=issued.token)
+
+
+@router.post("/account/api-keys/{key_id}/revoke")
+def revoke_key(
+    key_id: int,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+):
+    if redirect := _signed_in_or_login(principal):
+        return redirect
+    key = service.get_key(session, key_id)
+    if key.user_id == principal.user_id:
+        service.revoke_key(session, key, principal.actor[:100])
+        session.commit()
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/operator/outbox", response_class=HTMLResponse)
+def operator_outbox(
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+):
+    if not principal.has_role(R.OPERATOR):
+        return _page(
+            request, "account_outbox.html", 403 if not principal.anonymous else 401, messages=None
+        )
+    return _page(request, "account_outbox.html", messages=notify.recent(session))

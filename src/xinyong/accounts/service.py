@@ -1,0 +1,513 @@
+"""Account services: users, organisations, memberships, sign-in with lockout, sessions, API keys,
+password resets. Other domains' tests call `create_user`, `create_organisation`, `add_member` and
+`issue_api_key` to act as a creditor, an agency member or an operator."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.accounts import notify, roles
+from xinyong.accounts.config import AccountSettings, account_settings
+from xinyong.accounts.errors import AccountLocked, BadCredentials, Conflict
+from xinyong.accounts.models import (
+    ApiKey,
+    Membership,
+    Organisation,
+    PasswordReset,
+    User,
+    WebSession,
+)
+from xinyong.accounts.passwords import hash_password, needs_rehash, verify_password
+from xinyong.codes.uscc import check_uscc
+from xinyong.errors import InvalidInput, NotFound
+from xinyong.types import utcnow
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}$")
+KEY_PREFIX = "xk_"
+
+
+def sha256_hex(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    value = (email or "").strip().lower()
+    if not _EMAIL.match(value):
+        raise InvalidInput(
+            f"电子邮箱“{email}”格式无效：应为 名称@域名",
+            f"e-mail {email!r} is invalid: expected name@domain",
+            field="email",
+        )
+    return value
+
+
+def check_password_strength(password: str, settings: AccountSettings | None = None) -> None:
+    least = (settings or account_settings()).min_password_length
+    if len(password or "") < least or len(password) > 256:
+        raise InvalidInput(
+            f"密码长度应为 {least}–256 个字符",
+            f"the password must be {least} to 256 characters long",
+            field="password",
+        )
+
+
+def _check_roles(given: Iterable[str]) -> list[str]:
+    out = []
+    for role in given:
+        if role not in roles.USER_ROLES:
+            raise InvalidInput(
+                f"角色“{role}”无效：应为 {'、'.join(roles.USER_ROLES)} 之一",
+                f"role {role!r} is invalid: expected one of {', '.join(roles.USER_ROLES)}",
+                field="role",
+            )
+        if role not in out:
+            out.append(role)
+    return out
+
+
+# --- users and organisations ----------------------------------------------------------------
+
+
+def create_user(
+    session: Session,
+    email: str,
+    *,
+    password: str | None = None,
+    display_name: str | None = None,
+    roles: Iterable[str] = (),
+    subject_ref: str | None = None,
+) -> User:
+    """A new user; platform roles (operator, auditor, api_client) go on the user, organisation
+    roles (creditor, agency_member) come from `add_member`. Flushed, not committed."""
+    address = normalise_email(email)
+    if password is not None:
+        check_password_strength(password)
+    if session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise Conflict(f"邮箱 {address} 已注册", f"{address} is already registered", field="email")
+    platform = [r for r in _check_roles(roles) if r not in ("creditor", "agency_member")]
+    user = User(
+        email=address,
+        display_name=(display_name or address.split("@")[0]).strip()[:100],
+        password_hash=hash_password(password) if password is not None else None,
+        roles=platform,
+        disabled=False,
+        failed_logins=0,
+        subject_ref=subject_ref,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"用户 {user_id} 不存在", f"user {user_id} does not exist", field="user")
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+
+
+def set_roles(session: Session, user: User, new_roles: Iterable[str]) -> User:
+    user.roles = [r for r in _check_roles(new_roles) if r not in ("creditor", "agency_member")]
+    session.flush()
+    return user
+
+
+def create_organisation(
+    session: Session, credit_code: str, name: str, kind: str, now: datetime | None = None
+) -> Organisation:
+    """An organisation tied to its credit code. Creditors are usable at once; an agency waits
+    for an operator's approval (after the three-step verification)."""
+    check = check_uscc((credit_code or "").strip())
+    if not check.valid:
+        first = check.errors[0]
+        raise InvalidInput(
+            f"统一社会信用代码“{credit_code}”无效：{first.message_zh}",
+            f"credit code {credit_code!r} is invalid: {first.message_en}",
+            field="credit_code",
+        )
+    if kind not in ("creditor", "agency", "other"):
+        raise InvalidInput(
+            f"机构类型“{kind}”无效：应为 creditor、agency 或 other",
+            f"organisation kind {kind!r} is invalid: expected creditor, agency or other",
+            field="kind",
+        )
+    if not (name or "").strip():
+        raise InvalidInput("须填写机构名称", "the organisation's name is required", field="name")
+    if session.scalar(select(Organisation.id).where(Organisation.credit_code == check.code)):
+        raise Conflict(
+            f"代码 {check.code} 的机构已登记",
+            f"an organisation with code {check.code} is already registered",
+            field="credit_code",
+        )
+    org = Organisation(
+        credit_code=check.code,
+        name=name.strip()[:200],
+        kind=kind,
+        state="pending" if kind == "agency" else "approved",
+        created_at=now or utcnow(),
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+def get_organisation(session: Session, org_id: int) -> Organisation:
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(
+            f"机构 {org_id} 不存在", f"organisation {org_id} does not exist", field="org"
+        )
+    return org
+
+
+def decide_organisation(
+    session: Session,
+    org_id: int,
+    approve: bool,
+    by: str,
+    verification_id: int | None = None,
+    now: datetime | None = None,
+) -> Organisation:
+    """An operator approves (or rejects) an organisation, naming the verification relied on."""
+    org = get_organisation(session, org_id)
+    org.state = "approved" if approve else "rejected"
+    org.decided_by = by
+    org.decided_at = now or utcnow()
+    org.verification_id = verification_id
+    session.flush()
+    return org
+
+
+def add_member(
+    session: Session, user: User, org: Organisation, role: str | None = None
+) -> Membership:
+    """Make a user a member of an organisation: a creditor of a creditor, a member of an agency."""
+    role = role or ("agency_member" if org.kind == "agency" else "creditor")
+    if role not in ("creditor", "agency_member"):
+        raise InvalidInput(
+            f"成员角色“{role}”无效：应为 creditor 或 agency_member",
+            f"membership role {role!r} is invalid: expected creditor or agency_member",
+            field="role",
+        )
+    found = session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.org_id == org.id)
+    )
+    if found:
+        found.role = role
+        session.flush()
+        return found
+    member = Membership(user_id=user.id, org_id=org.id, role=role, created_at=utcnow())
+    session.add(member)
+    session.flush()
+    return member
+
+
+def memberships(session: Session, user_id: int) -> list[tuple[Membership, Organisation]]:
+    rows = session.execute(
+        select(Membership, Organisation)
+        .join(Organisation, Organisation.id == Membership.org_id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.id)
+    )
+    return [(m, o) for m, o in rows]
+
+
+def effective_roles(session: Session, user: User) -> tuple[set[str], list[Organisation]]:
+    """The user's platform roles plus those its memberships give (an agency's only once approved)."""
+    held = set(user.roles or [])
+    orgs = []
+    for member, org in memberships(session, user.id):
+        if org.state != "approved":
+            continue
+        held.add(member.role)
+        orgs.append(org)
+    return held, orgs
+
+
+# --- sign-in, lockout, sessions -------------------------------------------------------------
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    now: datetime | None = None,
+    settings: AccountSettings | None = None,
+) -> User:
+    """The user whose password this is. Repeated failures lock the account for a while; the
+    caller commits either way (so failures are counted)."""
+    settings = settings or account_settings()
+    now = now or utcnow()
+    user = user_by_email(session, email)
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        raise AccountLocked(
+            f"连续登录失败次数过多，账户已锁定至 {user.locked_until:%Y-%m-%d %H:%M} UTC",
+            f"too many failed sign-ins: the account is locked until "
+            f"{user.locked_until:%Y-%m-%d %H:%M} UTC",
+            locked_until=user.locked_until.isoformat(),
+        )
+    good = verify_password(user.password_hash if user else None, password or "")
+    if not good or user is None or user.disabled:
+        if user is not None:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= settings.lockout_attempts:
+                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                user.failed_logins = 0
+            session.flush()
+        raise BadCredentials("邮箱或密码不正确", "wrong e-mail or password")
+    user.failed_logins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def start_session(
+    session: Session,
+    user: User,
+    ip: str | None = None,
+    now: datetime | None = None,
+    settings: AccountSettings | None = None,
+) -> tuple[str, WebSession]:
+    """A new web session: the returned token goes in the cookie; only its hash is stored."""
+    settings = settings or account_settings()
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    row = WebSession(
+        token_hash=sha256_hex(token),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.session_hours),
+        ip=ip,
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def session_for_token(
+    session: Session, token: str, now: datetime | None = None
+) -> tuple[WebSession, User] | None:
+    if not token or len(token) > 200:
+        return None
+    now = now or utcnow()
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == sha256_hex(token)))
+    if row is None or row.ended_at is not None or row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or user.disabled:
+        return None
+    return row, user
+
+
+def end_session(session: Session, token: str, now: datetime | None = None) -> None:
+    row = session.scalar(select(WebSession).where(WebSession.token_hash == sha256_hex(token or "")))
+    if row is not None and row.ended_at is None:
+        row.ended_at = now or utcnow()
+        session.flush()
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A new key: `token` is shown once and never stored."""
+
+    token: str
+    key: ApiKey
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def _check_scopes(scopes: Iterable[str]) -> list[str]:
+    out = []
+    for scope in scopes:
+        if scope not in roles.SCOPES:
+            raise InvalidInput(
+                f"权限范围“{scope}”无效：应为 {'、'.join(roles.SCOPES)} 之一",
+                f"scope {scope!r} is invalid: expected one of {', '.join(roles.SCOPES)}",
+                field="scopes",
+            )
+        if scope not in out:
+            out.append(scope)
+    return out
+
+
+_UNSET = object()
+
+
+def issue_api_key(
+    session: Session,
+    user: User,
+    name: str = "default",
+    *,
+    scopes: Iterable[str] = roles.DEFAULT_SCOPES,
+    org: Organisation | None = None,
+    expires_at: datetime | None = None,
+    daily_quota: int | None | object = _UNSET,
+    monthly_quota: int | None | object = _UNSET,
+    person_daily_cap: int | None | object = _UNSET,
+    now: datetime | None = None,
+) -> IssuedKey:
+    """Create a key for a user (and one of its organisations). Quotas left out take the
+    deployment's defaults; pass None for unlimited."""
+    settings = account_settings()
+    now = now or utcnow()
+    if not (name or "").strip() or len(name) > 100:
+        raise InvalidInput(
+            "密钥名称应为 1–100 个字符", "a key name is 1 to 100 characters", field="name"
+        )
+    if org is not None and org.id not in {o.id for _, o in memberships(session, user.id)}:
+        raise InvalidInput(
+            f"用户不是机构 {org.credit_code} 的成员",
+            f"the user is not a member of organisation {org.credit_code}",
+            field="org_id",
+        )
+    if expires_at is not None and expires_at <= now:
+        raise InvalidInput(
+            "有效期应晚于现在", "expires_at must be in the future", field="expires_at"
+        )
+    quotas = {}
+    for field, given, default in (
+        ("daily_quota", daily_quota, settings.key_daily_quota),
+        ("monthly_quota", monthly_quota, settings.key_monthly_quota),
+        ("person_daily_cap", person_daily_cap, settings.key_person_daily_cap),
+    ):
+        value = default if given is _UNSET else given
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise InvalidInput(
+                f"{field} 应为非负整数", f"{field} must be a non-negative integer", field=field
+            )
+        quotas[field] = value
+    prefix = KEY_PREFIX + secrets.token_hex(4)
+    while session.scalar(select(ApiKey.id).where(ApiKey.prefix == prefix)) is not None:
+        prefix = KEY_PREFIX + secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey(
+        prefix=prefix,
+        # Keys are 256 random bits, so a fast hash is enough (no dictionary to guess from).
+        secret_hash=sha256_hex(secret),
+        user_id=user.id,
+        org_id=org.id if org else None,
+        name=name.strip(),
+        scopes=_check_scopes(scopes),
+        expires_at=expires_at,
+        created_at=now,
+        **quotas,
+    )
+    session.add(key)
+    session.flush()
+    return IssuedKey(f"{prefix}_{secret}", key)
+
+
+def key_for_token(session: Session, token: str) -> ApiKey | None:
+    """The key a bearer token names, if the secret matches (revocation and expiry are the
+    caller's to judge, so it can say which)."""
+    parts = (token or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != "xk" or len(token) > 120:
+        return None
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == f"xk_{parts[1]}"))
+    if key is None or not secrets.compare_digest(key.secret_hash, sha256_hex(parts[2])):
+        return None
+    return key
+
+
+def list_keys(session: Session, user_id: int) -> list[ApiKey]:
+    return list(
+        session.scalars(select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.id))
+    )
+
+
+def get_key(session: Session, key_id: int) -> ApiKey:
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFound(f"密钥 {key_id} 不存在", f"API key {key_id} does not exist", field="key")
+    return key
+
+
+def revoke_key(session: Session, key: ApiKey, by: str, now: datetime | None = None) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = now or utcnow()
+        key.revoked_by = by
+        session.flush()
+    return key
+
+
+# --- password reset -------------------------------------------------------------------------
+
+
+def request_password_reset(
+    session: Session, email: str, link_base: str = "/password-reset", now: datetime | None = None
+) -> None:
+    """Send a one-time reset link through the notifier. Says nothing about whether the address
+    exists (the caller answers the same either way)."""
+    now = now or utcnow()
+    user = user_by_email(session, email)
+    if user is None or user.disabled:
+        return
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PasswordReset(
+            token_hash=sha256_hex(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(minutes=account_settings().reset_minutes),
+        )
+    )
+    link = f"{link_base}?token={token}"
+    notify.notifier()(
+        session,
+        user.email,
+        "重置密码 / Reset your password",
+        f"请在 {account_settings().reset_minutes} 分钟内打开以下链接重置密码（仅可使用一次）：\n{link}\n"
+        f"Open this link within {account_settings().reset_minutes} minutes to reset your "
+        f"password (it works once):\n{link}",
+        now,
+    )
+    session.flush()
+
+
+def reset_password(
+    session: Session, token: str, new_password: str, now: datetime | None = None
+) -> User:
+    now = now or utcnow()
+    row = session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == sha256_hex(token or ""))
+    )
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise InvalidInput(
+            "重置链接无效、已使用或已过期，请重新申请",
+            "the reset link is invalid, used or expired: ask for a new one",
+            field="token",
+        )
+    check_password_strength(new_password)
+    user = get_user(session, row.user_id)
+    user.password_hash = hash_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    row.used_at = now
+    # A new password ends every open session (whoever had the old one is signed out).
+    for open_session in session.scalars(
+        select(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+    ):
+        open_session.ended_at = now
+    session.flush()
+    return user

@@ -1,0 +1,61 @@
+"""Account fixtures: the real app over HTTPS (session cookies are Secure), and people to act as."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.registry_files import credit_code
+from xinyong.accounts import service
+from xinyong.api.app import create_app
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class People:
+    """An operator, an auditor, a creditor (with its firm) and an agency member, each with a key."""
+
+    operator: service.IssuedKey
+    auditor: service.IssuedKey
+    creditor: service.IssuedKey
+    agency: service.IssuedKey
+    creditor_code: str
+    agency_code: str
+
+
+@pytest.fixture
+def app(engine, monkeypatch):
+    monkeypatch.delenv("XINYONG_OPERATOR_TOKEN", raising=False)
+    return create_app(engine)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def people(session) -> People:
+    op = service.create_user(session, "op@example.cn", password=PASSWORD, roles=["operator"])
+    aud = service.create_user(session, "audit@example.cn", password=PASSWORD, roles=["auditor"])
+    cred = service.create_user(session, "cred@example.cn", password=PASSWORD)
+    firm = service.create_organisation(session, credit_code(1), "连云港甲贸易有限公司", "creditor")
+    service.add_member(session, cred, firm)
+    agent = service.create_user(session, "agent@example.cn", password=PASSWORD)
+    agency = service.create_organisation(session, credit_code(2), "连云港乙律师事务所", "agency")
+    service.decide_organisation(session, agency.id, True, "op")
+    service.add_member(session, agent, agency)
+    people = People(
+        operator=service.issue_api_key(session, op, "ops", scopes=["read", "write", "operator"]),
+        auditor=service.issue_api_key(session, aud, "audit"),
+        creditor=service.issue_api_key(session, cred, "erp", scopes=["read", "write"], org=firm),
+        agency=service.issue_api_key(session, agent, "case-system", scopes=["read", "write"]),
+        creditor_code=firm.credit_code,
+        agency_code=agency.credit_code,
+    )
+    session.commit()
+    return people

@@ -1,0 +1,157 @@
+"""Organisations call the API with keys: shown once, stored hashed, scoped, expiring, revocable;
+operator routes accept an operator's key, and the break-glass token still works."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+
+from sqlalchemy import select
+
+from tests.support.registry_files import credit_code
+from xinyong.accounts import service
+from xinyong.accounts.models import ApiKey
+from xinyong.types import utcnow
+
+PROPOSAL = {
+    "list_type": "black",
+    "publicity_class": "general",
+    "credit_code": credit_code(9),
+    "subject_name": "连云港丙咨询有限公司",
+    "reason_zh": "暴力催收",
+    "reason_en": "violent debt collection",
+    "legal_basis_zh": "依据",
+    "legal_basis_en": "basis",
+    "source_records": [{"source": "decision", "source_record_id": "连发改〔2026〕9号"}],
+    "authority": "连云港市发展和改革委员会",
+    "decision_date": "2026-05-01",
+}
+
+
+def test_a_creditor_key_speaks_for_its_firm_and_is_stored_only_as_a_hash(client, session, people):
+    me = client.get("/api/v1/me", headers=people.creditor.headers).json()
+    assert me["kind"] == "key" and set(me["roles"]) == {"creditor", "api_client"}
+    assert me["memberships"][0]["credit_code"] == people.creditor_code
+    stored = session.scalar(select(ApiKey).where(ApiKey.prefix == people.creditor.key.prefix))
+    secret = people.creditor.token.split("_", 2)[2]
+    assert secret not in (stored.secret_hash, stored.prefix)
+
+    shown = client.get("/api/v1/api-keys", headers=people.creditor.headers).json()
+    assert [k["prefix"] for k in shown] == [people.creditor.key.prefix]
+    assert "token" not in shown[0]  # the full key was shown once, at creation
+
+
+def test_a_signed_in_user_creates_a_key_that_is_shown_once_then_revokes_it(client, people):
+    from tests.accounts.conftest import PASSWORD
+
+    csrf = client.post(
+        "/api/v1/auth/login", json={"email": "cred@example.cn", "password": PASSWORD}
+    ).json()["csrf_token"]
+    made = client.post(
+        "/api/v1/api-keys",
+        json={"name": "月结对账", "scopes": ["read"], "daily_quota": 100},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert made.status_code == 201, made.text
+    token, key_id = made.json()["token"], made.json()["id"]
+    assert token.startswith("xk_") and made.json()["daily_quota"] == 100
+    client.cookies.clear()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    bad_scope = client.post(
+        "/api/v1/auth/login", json={"email": "cred@example.cn", "password": PASSWORD}
+    ).json()["csrf_token"]
+    refused = client.post(
+        "/api/v1/api-keys", json={"scopes": ["everything"]}, headers={"X-CSRF-Token": bad_scope}
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "scopes"
+    gone = client.delete(f"/api/v1/api-keys/{key_id}", headers={"X-CSRF-Token": bad_scope})
+    assert gone.status_code == 200 and gone.json()["revoked_at"]
+    client.cookies.clear()
+    after = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert after.status_code == 401 and "revoked" in after.json()["detail_en"]
+
+
+def test_expired_unknown_and_read_only_keys_are_refused(client, session, people):
+    user = service.user_by_email(session, "cred@example.cn")
+    soon = service.issue_api_key(session, user, "short", expires_at=utcnow() + timedelta(hours=1))
+    soon.key.expires_at = utcnow() - timedelta(seconds=1)
+    read_only = service.issue_api_key(session, user, "reader")
+    session.commit()
+    expired = client.get("/api/v1/me", headers=soon.headers)
+    assert expired.status_code == 401 and "expired" in expired.json()["detail_en"]
+    forged = people.creditor.token[:-4] + "AAAA"
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    )
+    write = client.post("/api/v1/objections", json={}, headers=read_only.headers)
+    assert write.status_code == 403 and "read-only" in write.json()["detail_en"]
+
+
+def test_operator_routes_take_an_operator_key_and_refuse_others(client, people):
+    ok = client.post("/api/v1/operator/lists", json=PROPOSAL, headers=people.operator.headers)
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["created_by"] == "op (ops) <op@example.cn>"  # person and key
+    for who in (people.creditor, people.agency, people.auditor):
+        r = client.get("/api/v1/operator/lists", headers=who.headers)
+        assert r.status_code == 403 and "operator" in r.json()["detail_en"]
+    anonymous = client.get("/api/v1/operator/lists")
+    assert (
+        anonymous.status_code == 403 and "XINYONG_OPERATOR_TOKEN" in anonymous.json()["detail_zh"]
+    )
+
+
+def test_the_break_glass_token_still_works_and_names_its_operator(client, people, monkeypatch):
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", "break-glass-2026")
+    headers = {"Authorization": "Bearer break-glass-2026", "X-Operator": quote("值班员")}
+    made = client.post("/api/v1/operator/lists", json=PROPOSAL, headers=headers)
+    assert made.status_code == 201 and made.json()["created_by"] == "值班员"
+    assert client.get("/api/v1/operator/lists").status_code == 401
+    wrong = client.get("/api/v1/operator/lists", headers={"Authorization": "Bearer guess"})
+    assert wrong.status_code == 401
+
+
+def test_an_agency_member_has_the_role_only_once_the_agency_is_approved(client, session, people):
+    user = service.create_user(session, "new-agent@example.cn", password="p" * 12)
+    org = service.create_organisation(session, credit_code(3), "连云港丁律师事务所", "agency")
+    service.add_member(session, user, org)
+    key = service.issue_api_key(session, user, "k")
+    session.commit()
+    assert client.get("/api/v1/me", headers=key.headers).json()["roles"] == ["api_client"]
+    pending = client.get(
+        "/api/v1/operator/organisations",
+        params={"state": "pending"},
+        headers=people.operator.headers,
+    ).json()
+    assert [o["credit_code"] for o in pending] == [org.credit_code]
+    approved = client.post(
+        f"/api/v1/operator/organisations/{org.id}/approve",
+        json={"verification_id": 7},
+        headers=people.operator.headers,
+    )
+    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    roles = client.get("/api/v1/me", headers=key.headers).json()["roles"]
+    assert roles == ["agency_member", "api_client"]
+
+
+def test_an_organisation_needs_a_valid_credit_code(client, people):
+    from tests.accounts.conftest import PASSWORD
+
+    csrf = client.post(
+        "/api/v1/auth/login", json={"email": "agent@example.cn", "password": PASSWORD}
+    ).json()["csrf_token"]
+    good = credit_code(5)
+    wrong_check = good[:-1] + ("0" if good[-1] != "0" else "1")
+    bad = client.post(
+        "/api/v1/organisations",
+        json={"credit_code": wrong_check, "name": "某公司", "kind": "creditor"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "credit_code"
+    assert wrong_check in bad.json()["detail_en"]
+    ok = client.post(
+        "/api/v1/organisations",
+        json={"credit_code": good, "name": "某公司", "kind": "creditor"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert ok.status_code == 201 and ok.json()["state"] == "approved"

@@ -1,0 +1,59 @@
+"""In the browser: sign in through the form, see the roles, create a key shown once, revoke it with
+the page's CSRF token, sign out."""
+
+from __future__ import annotations
+
+import re
+
+from tests.accounts.conftest import PASSWORD
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_a_creditor_signs_in_makes_a_key_and_revokes_it_in_the_browser(client, people):
+    assert client.get("/account", follow_redirects=False).headers["location"] == "/login"
+    wrong = client.post("/login", data={"email": "cred@example.cn", "password": "nope nope nope"})
+    assert wrong.status_code == 401 and "邮箱或密码不正确" in wrong.text
+
+    home = client.post("/login", data={"email": "cred@example.cn", "password": PASSWORD})
+    assert home.status_code == 200 and "债权人" in home.text and people.creditor_code in home.text
+    csrf = _csrf(home.text)
+
+    forged = client.post("/account/api-keys", data={"name": "偷偷", "scopes": ["read"]})
+    assert forged.status_code == 403
+    made = client.post(
+        "/account/api-keys", data={"name": "财务系统", "scopes": ["read"], "csrf_token": csrf}
+    )
+    assert made.status_code == 201
+    token = re.search(r'<code id="new-key">([^<]+)</code>', made.text).group(1)
+    assert client.get("/account").text.count(token) == 0  # shown once only
+
+    key_id = re.findall(r"/account/api-keys/(\d+)/revoke", made.text)[-1]
+    client.post(f"/account/api-keys/{key_id}/revoke", data={"csrf_token": csrf})
+    assert "已吊销" in client.get("/account").text
+    client.post("/logout", data={"csrf_token": csrf})
+    assert client.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_the_operator_reads_reset_links_in_the_outbox_page(client, people):
+    client.post("/password-reset", data={"email": "agent@example.cn"})
+    assert client.get("/operator/outbox").status_code == 401
+    client.post("/login", data={"email": "op@example.cn", "password": PASSWORD})
+    page = client.get("/operator/outbox")
+    assert page.status_code == 200 and "agent@example.cn" in page.text
+    token = re.search(r"token=([\w-]+)", page.text).group(1)
+    form = client.get(f"/password-reset?token={token}")
+    assert 'name="token"' in form.text
+
+
+def test_pages_carry_security_headers_that_let_the_charts_load(client):
+    page = client.get("/login")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self' 'unsafe-inline'" in csp and "frame-ancestors 'none'" in csp
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["strict-transport-security"].startswith("max-age=")
+    api = client.get("/api/v1/me")
+    assert api.headers["x-content-type-options"] == "nosniff"
