@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
+from tests.support.registry_files import credit_code
+from xinyong.accounts import service as accounts
 from xinyong.agencies.models import Agency
 from xinyong.agencies.schedule import FeeSchedule
 from xinyong.agencies.service import publish_schedule
@@ -18,8 +21,10 @@ from xinyong.sources.provenance import allocate_seq
 
 # A Monday morning in Lianyungang (01:30 UTC = 09:30 Asia/Shanghai).
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
-MEDIATOR = "91320700MA1XY0001A"
-LAW_FIRM = "31320000MD0123456X"
+MEDIATOR = credit_code(701)
+LAW_FIRM = credit_code(702)
+CREDITOR_CODE = credit_code(703)
+DEBTOR_CODE = credit_code(704)
 ARTICLE_SCHEDULE = {
     "title_zh": "商账清收分段收费",
     "contract_template": "debt_entrustment",
@@ -46,7 +51,8 @@ LAW_SCHEDULE = {
     },
 }
 
-CREDITOR = Actor("creditor", "user-17", "连云港港城建材有限公司", "91320703MA1ABCDE1X")
+CREDITOR_NAME = "连云港港城建材有限公司"
+CREDITOR = Actor("creditor", CREDITOR_CODE, CREDITOR_NAME, CREDITOR_CODE)
 MEDIATOR_STAFF = Actor("agency", MEDIATOR, "连云港海州民商事调解中心", MEDIATOR)
 LAW_FIRM_STAFF = Actor("agency", LAW_FIRM, "江苏港信律师事务所", LAW_FIRM)
 OPERATOR = Actor("operator", "op-1", "王敏")
@@ -86,6 +92,40 @@ def directory(session):
     add_agency(session, LAW_FIRM, "江苏港信律师事务所", "law_firm", LAW_SCHEDULE)
     session.commit()
     return session
+
+
+@dataclass
+class Parties:
+    """API keys of the people on a case: the creditor's clerk, both agencies' staff, an operator."""
+
+    creditor: dict
+    mediator: dict
+    law_firm: dict
+    operator: dict
+
+
+@pytest.fixture
+def parties(directory) -> Parties:
+    """Accounts for the creditor firm and the two listed agencies (approved), each with a key."""
+    session = directory
+    keys = {}
+    for who, code, name, kind in (
+        ("creditor", CREDITOR_CODE, CREDITOR_NAME, "creditor"),
+        ("mediator", MEDIATOR, MEDIATOR_STAFF.name, "agency"),
+        ("law_firm", LAW_FIRM, LAW_FIRM_STAFF.name, "agency"),
+    ):
+        user = accounts.create_user(session, f"{who}@example.cn", display_name=f"{who} clerk")
+        org = accounts.create_organisation(session, code, name, kind)
+        if kind == "agency":
+            accounts.decide_organisation(session, org.id, True, "op")
+        accounts.add_member(session, user, org)
+        keys[who] = accounts.issue_api_key(session, user, who, scopes=["read", "write"]).headers
+    op = accounts.create_user(session, "op@example.cn", display_name="王敏", roles=["operator"])
+    keys["operator"] = accounts.issue_api_key(
+        session, op, "ops", scopes=["read", "write", "operator"]
+    ).headers
+    session.commit()
+    return Parties(**keys)
 
 
 @pytest.fixture
@@ -141,7 +181,7 @@ def live_server(engine, ledger_settings, monkeypatch):
     from xinyong.api.app import create_app
     from xinyong.ledger.api import get_ledger_settings
 
-    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", "operator-secret")
+    monkeypatch.delenv("XINYONG_OPERATOR_TOKEN", raising=False)
     app = create_app(engine)
     app.dependency_overrides[get_ledger_settings] = lambda: ledger_settings
     clock = {"now": T0}

@@ -9,6 +9,7 @@ import pytest
 
 from tests.cases.conftest import (
     CREDITOR,
+    DEBTOR_CODE,
     LAW_FIRM,
     LAW_FIRM_STAFF,
     MEDIATOR,
@@ -34,11 +35,11 @@ IOU = Upload("借条-张三.jpg", b"\xff\xd8\xff\xe0 IOU scan", "image/jpeg")
 
 
 def _register(session, settings, basis="《买卖合同》GC-2025-031 货款", amount="80000.00", **kw):
-    issued = service.register_debt(
+    case = service.register_debt(
         session,
         CREDITOR,
         debtor_name=kw.pop("debtor_name", "连云港某某贸易有限公司"),
-        debtor_code=kw.pop("debtor_code", "91320706MA1DEBTOR9"),
+        debtor_code=kw.pop("debtor_code", DEBTOR_CODE),
         amount=Decimal(amount),
         basis=basis,
         due_date=date(2025, 12, 31),
@@ -47,13 +48,12 @@ def _register(session, settings, basis="《买卖合同》GC-2025-031 货款", a
         settings=settings,
     )
     session.commit()
-    return issued
+    return case
 
 
 def test_a_registration_goes_on_the_ledger_without_naming_anyone(directory, ledger_settings):
     session = directory
-    issued = _register(session, ledger_settings)
-    case = issued.case
+    case = _register(session, ledger_settings)
     assert case.number == f"ZW-{case.id:08d}" and case.state == "registered"
     leaf = ledger.canonical_leaf(ledger.get_leaf(session, case.registration_leaf))
     assert leaf["kind"] == "debt_registration"
@@ -76,24 +76,24 @@ def test_the_same_debt_cannot_be_registered_or_entrusted_twice(directory, ledger
     first = _register(session, ledger_settings)
     with pytest.raises(DuplicateDebt) as e:
         _register(session, ledger_settings, basis="买卖合同 GC-2025-031货款")
-    assert first.case.number in e.value.message_zh
+    assert first.number in e.value.message_zh
     # Another debt of the same debtor is a different registration.
     other = _register(session, ledger_settings, basis="《借款合同》JK-7")
-    assert other.case.id != first.case.id
+    assert other.id != first.id
     service.entrust(
-        session, first.case.id, CREDITOR, agency_code=MEDIATOR, contract_number="WT-1", now=T0
+        session, first.id, CREDITOR, agency_code=MEDIATOR, contract_number="WT-1", now=T0
     )
     session.commit()
     # Once the first is closed, registering the same debt again is allowed.
-    service.move(session, first.case.id, CREDITOR, "closed", "撤回委托", now=T0)
+    service.move(session, first.id, CREDITOR, "closed", "撤回委托", now=T0)
     session.commit()
     again = _register(session, ledger_settings, basis="买卖合同GC-2025-031 货款")
-    assert again.case.state == "registered"
+    assert again.state == "registered"
 
 
 def test_only_listed_agencies_take_cases_and_only_the_creditor_entrusts(directory, ledger_settings):
     session = directory
-    case = _register(session, ledger_settings).case
+    case = _register(session, ledger_settings)
     # An agency not (yet) on the case cannot even see it; an operator sees it but cannot entrust.
     with pytest.raises(NotFound):
         service.entrust(
@@ -126,7 +126,7 @@ def test_only_listed_agencies_take_cases_and_only_the_creditor_entrusts(director
 
 def test_an_agency_without_a_schedule_in_force_is_refused(directory, ledger_settings):
     session = directory
-    case = _register(session, ledger_settings).case
+    case = _register(session, ledger_settings)
     # The law firm's 15 % schedule is in force from 2026-03-01: before then it is not listed.
     with pytest.raises(AgencyNotListed) as e:
         service.entrust(
@@ -144,7 +144,7 @@ def test_states_move_as_the_agency_says_and_wrong_moves_say_what_is_allowed(
     directory, ledger_settings
 ):
     session = directory
-    case = _register(session, ledger_settings).case
+    case = _register(session, ledger_settings)
     service.entrust(session, case.id, CREDITOR, agency_code=LAW_FIRM, contract_number="W", now=T0)
     with pytest.raises(WrongState) as e:
         service.move(session, case.id, LAW_FIRM_STAFF, "litigating", now=T0)
@@ -166,7 +166,7 @@ def test_states_move_as_the_agency_says_and_wrong_moves_say_what_is_allowed(
 
 def test_recovery_drives_the_fee_from_the_agreed_schedule(directory, ledger_settings):
     session = directory
-    case = _register(session, ledger_settings, amount="120000.00").case
+    case = _register(session, ledger_settings, amount="120000.00")
     service.entrust(session, case.id, CREDITOR, agency_code=MEDIATOR, contract_number="W", now=T0)
     service.move(session, case.id, MEDIATOR_STAFF, "investigating", now=T0)
     service.move(session, case.id, MEDIATOR_STAFF, "mediating", now=T0)
@@ -194,8 +194,8 @@ def test_recovery_drives_the_fee_from_the_agreed_schedule(directory, ledger_sett
 
 def test_the_first_report_clock_runs_three_days_and_a_miss_is_recorded(directory, ledger_settings):
     session = directory
-    on_time = _register(session, ledger_settings).case
-    late = _register(session, ledger_settings, basis="借款合同 JK-9").case
+    on_time = _register(session, ledger_settings)
+    late = _register(session, ledger_settings, basis="借款合同 JK-9")
     for c in (on_time, late):
         service.entrust(session, c.id, CREDITOR, agency_code=MEDIATOR, contract_number="W", now=T0)
     session.commit()
@@ -241,7 +241,7 @@ def test_amounts_and_names_are_checked_with_the_field_named(directory, ledger_se
 
 def test_a_contract_with_unlawful_terms_cannot_carry_an_entrustment(directory, ledger_settings):
     session = directory
-    case = _register(session, ledger_settings).case
+    case = _register(session, ledger_settings)
     bad = Upload(
         "委托书.txt",
         "债务委托协议\n第一条 乙方可上门走访债务人的亲属和单位，并在朋友圈发布欠款信息。\n".encode(),

@@ -119,7 +119,7 @@ def test_bad_complaints_say_which_field_is_wrong(directory, ledger_settings):
     case = service.register_debt(
         session, CREDITOR, debtor_name="某公司", amount=Decimal(100), basis="货款",
         due_date=T0.date(), now=T0, settings=ledger_settings,
-    ).case  # fmt: skip
+    )  # fmt: skip
     service.entrust(session, case.id, CREDITOR, agency_code=MEDIATOR, contract_number="W", now=T0)
     with pytest.raises(InvalidInput) as e:
         _file(session, ledger_settings, agency=LAW_FIRM, case_id=case.id)
@@ -144,7 +144,7 @@ def test_the_clocks_run_under_the_lease_from_the_scheduler_and_the_cli(
     case = service.register_debt(
         session, CREDITOR, debtor_name="某公司", amount=Decimal(100), basis="货款",
         due_date=T0.date(), now=T0, settings=ledger_settings,
-    ).case  # fmt: skip
+    )  # fmt: skip
     service.entrust(session, case.id, CREDITOR, agency_code=MEDIATOR, contract_number="W", now=T0)
     session.commit()
     env = dict(os.environ, XINYONG_DATABASE_URL=database_url, COLUMNS="200")

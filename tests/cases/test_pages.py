@@ -7,8 +7,12 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from tests.accounts.conftest import PASSWORD
 from tests.cases.conftest import CREDITOR, MEDIATOR, MEDIATOR_STAFF, T0
+from xinyong.accounts import service as accounts
+from xinyong.accounts.models import Organisation
 from xinyong.api.app import create_app
 from xinyong.cases import service
 from xinyong.cases.actors import Upload
@@ -19,56 +23,65 @@ PAGE = Upload("note.html", b"<script>alert(1)</script>", "text/html")
 
 
 @pytest.fixture
-def client(engine, directory, ledger_settings):
+def client(engine, directory, ledger_settings, monkeypatch):
+    monkeypatch.delenv("XINYONG_OPERATOR_TOKEN", raising=False)
     app = create_app(engine)
     app.dependency_overrides[get_ledger_settings] = lambda: ledger_settings
     app.state.clock = lambda: T0
-    with TestClient(app) as c:
+    with TestClient(app, base_url="https://testserver") as c:
         yield c
 
 
 def _case(session, settings):
-    issued = service.register_debt(
+    case = service.register_debt(
         session, CREDITOR, debtor_name="连云港某某贸易有限公司", amount=Decimal("80000"),
         basis="货款", due_date=T0.date(), now=T0, settings=settings,
     )  # fmt: skip
-    agency = service.entrust(
-        session, issued.case.id, CREDITOR, agency_code=MEDIATOR, contract_number="WT-9", now=T0
+    service.entrust(
+        session, case.id, CREDITOR, agency_code=MEDIATOR, contract_number="WT-9", now=T0
     )
     service.post_progress(
-        session,
-        issued.case.id,
-        MEDIATOR_STAFF,
-        "走访门店",
-        [PHOTO, PAGE],
-        now=T0,
-        settings=settings,
+        session, case.id, MEDIATOR_STAFF, "走访门店", [PHOTO, PAGE], now=T0, settings=settings
     )
     session.commit()
-    return issued.case, issued.token, agency.token
+    return case
 
 
-def test_the_case_page_shows_the_clock_and_listens_live(client, directory, ledger_settings):
-    case, token, _ = _case(directory, ledger_settings)
-    page = client.get(f"/cases/{case.id}?token={token}")
+def _sign_in(client, session, email="clerk@example.cn"):
+    """The creditor's clerk signs in with a password; the browser keeps the session cookie."""
+    user = accounts.create_user(session, email, password=PASSWORD, display_name="张会计")
+    org = session.scalar(select(Organisation).where(Organisation.credit_code == CREDITOR.id))
+    accounts.add_member(session, user, org)
+    session.commit()
+    r = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert r.status_code in (200, 303), r.text
+
+
+def test_the_case_page_shows_the_clock_and_listens_live(
+    client, directory, parties, ledger_settings
+):
+    case = _case(directory, ledger_settings)
+    refused = client.get(f"/cases/{case.id}")
+    assert refused.status_code == 401 and "须登录" in refused.text
+    _sign_in(client, directory)
+    page = client.get(f"/cases/{case.id}")
     assert page.status_code == 200
     assert '剩余 <span class="left">72 小时 0 分</span>' in page.text
-    assert f"/api/v1/cases/{case.id}/events?token=" in page.text
+    assert f"/api/v1/cases/{case.id}/events?after=" in page.text
     assert "走访门店" in page.text and "门店.jpg" in page.text
-    refused = client.get(f"/cases/{case.id}?token=wrong")
-    assert refused.status_code == 401 and "案件链接" in refused.text
 
 
 def test_an_image_opens_in_the_browser_but_uploaded_html_only_downloads(
-    client, directory, ledger_settings
+    client, directory, parties, ledger_settings
 ):
-    case, token, _ = _case(directory, ledger_settings)
-    links = re.findall(r'href="(/api/v1/cases/\d+/evidence/\d+/file\?token=[^"]+)"', client.get(
-        f"/cases/{case.id}?token={token}").text)  # fmt: skip
-    photo, page = (client.get(link.replace("&amp;", "&")) for link in links)
+    case = _case(directory, ledger_settings)
+    _sign_in(client, directory)
+    page = client.get(f"/cases/{case.id}").text
+    links = re.findall(r'href="(/api/v1/cases/\d+/evidence/\d+/file)"', page)
+    photo, html = (client.get(link) for link in links)
     assert photo.content == PHOTO.content and photo.headers["content-type"] == "image/jpeg"
-    assert page.headers["content-type"] == "application/octet-stream"
-    assert page.headers["content-disposition"].startswith("attachment")
+    assert html.headers["content-type"] == "application/octet-stream"
+    assert html.headers["content-disposition"].startswith("attachment")
 
 
 def test_anyone_files_a_complaint_from_the_form_and_gets_a_query_code(client):

@@ -14,12 +14,17 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.accounts import roles as R
+from xinyong.accounts.errors import NotSignedIn
+from xinyong.accounts.models import Organisation
+from xinyong.accounts.principal import Principal, current_principal, deny, require_role
 from xinyong.api.deps import get_session
-from xinyong.api.operator import OperatorSettings, require_named_operator
+from xinyong.api.operator import require_named_operator
 from xinyong.cases import complaints, live, notices, service
 from xinyong.cases.actors import Actor, Upload
+from xinyong.cases.errors import NotAllowed
 from xinyong.cases.jobs import run_clocks
-from xinyong.cases.models import Complaint, EvidenceItem
+from xinyong.cases.models import Complaint, DebtCase, EvidenceItem
 from xinyong.cases.performance import service_record
 from xinyong.cases.schemas import (
     CaseOut,
@@ -27,13 +32,12 @@ from xinyong.cases.schemas import (
     EventOut,
     EvidenceOut,
     FiledOut,
-    IssuedOut,
     case_out,
     complaint_out,
     event_out,
     evidence_out,
 )
-from xinyong.errors import InvalidInput, NotFound, XinyongError
+from xinyong.errors import InvalidInput, NotFound
 from xinyong.ledger import evidence as ledger_evidence
 from xinyong.ledger import service as ledger_service
 from xinyong.ledger.api import get_ledger_settings
@@ -45,49 +49,75 @@ POLL_SECONDS = 1.0  # how often a stream looks for events written by other proce
 KEEPALIVE_SECONDS = 15.0
 
 
-class TokenRequired(XinyongError):
-    code = "case_token_required"
-    status = 401
-    title_zh = "须提供案件令牌"
-    title_en = "Case token required"
-
-
-def _bearer(authorization: str | None) -> str:
-    scheme, _, given = (authorization or "").partition(" ")
-    return given.strip() if scheme.lower() == "bearer" else ""
-
-
-def _operator(authorization: str | None, x_operator: str | None) -> Actor | None:
-    token = OperatorSettings().operator_token
-    if token and _bearer(authorization) == token:
-        return Actor("operator", "operator", require_named_operator(authorization, x_operator))
+def actor_for(principal: Principal, case: DebtCase) -> Actor | None:
+    """The principal as a party to this case: its operator, its agency, its creditor, or no one."""
+    if principal.has_role(R.OPERATOR):
+        return Actor("operator", principal.actor, principal.name)
+    if principal.has_role(R.AGENCY_MEMBER) and case.agency_code in principal.org_codes:
+        return Actor("agency", principal.actor, principal.name, case.agency_code)
+    if principal.has_role(R.CREDITOR) and case.creditor_id in principal.org_codes:
+        return Actor("creditor", case.creditor_id, principal.name, case.creditor_id)
     return None
 
 
-def _case_actor(session: Session, case_id: int, authorization: str | None, x_operator, token=None):
-    """The case's creditor or agency by the token issued to it, or a named operator."""
-    actor = _operator(authorization, x_operator) or service.token_actor(
-        session, case_id, _bearer(authorization) or token or ""
-    )
-    if actor is None:
-        raise TokenRequired(
-            "须以登记或委托时发放的案件令牌访问：Authorization: Bearer <令牌>",
-            "send the case token issued at registration or entrustment: "
-            "Authorization: Bearer <token>",
+def agency_actor(principal: Principal, agency_code: str) -> Actor | None:
+    if principal.has_role(R.AGENCY_MEMBER) and agency_code in principal.org_codes:
+        return Actor("agency", principal.actor, principal.name, agency_code)
+    return None
+
+
+def _signed_in(principal: Principal) -> None:
+    if principal.anonymous:
+        raise NotSignedIn(
+            "须登录或提供接口密钥（债权人、受托机构成员或操作员）",
+            "sign in or send an API key (a creditor, the agency's member or an operator)",
         )
+
+
+def load_actor(session: Session, case_id: int, principal: Principal) -> Actor:
+    """The caller's actor for a case; a case it is no party to looks like a missing one."""
+    _signed_in(principal)
+    case = service.get_case(session, case_id)
+    actor = actor_for(principal, case)
+    if actor is None:
+        raise NotFound(f"没有编号为 {case_id} 的案件", f"no case with id {case_id}")
     return actor
 
 
-def case_actor(
-    case_id: int,
-    authorization: str | None = Header(None, description="Bearer <案件令牌 / case token>"),
-    x_operator: str | None = Header(None),
-    token: str | None = Query(
-        None, description="链接与 EventSource 用 / for links and EventSource"
-    ),
-    session: Session = Depends(get_session),
-) -> Actor:
-    return _case_actor(session, case_id, authorization, x_operator, token)
+async def case_actor(case_id: int, request: Request) -> Actor:
+    """FastAPI dependency: the case's creditor, its agency or an operator (accounts principal)."""
+    principal = await current_principal(request)
+
+    def load() -> Actor:
+        with request.app.state.sessions() as s:
+            return load_actor(s, case_id, principal)
+
+    return await run_in_threadpool(load)
+
+
+def creditor_of(session: Session, principal: Principal, code: str | None) -> Actor:
+    """The creditor organisation a member registers for (named when it belongs to several)."""
+    _signed_in(principal)
+    if not principal.has_role(R.CREDITOR):
+        deny(principal, (R.CREDITOR,))
+    orgs = session.scalars(
+        select(Organisation).where(
+            Organisation.credit_code.in_(principal.org_codes),
+            Organisation.kind == "creditor",
+            Organisation.state == "approved",
+        )
+    ).all()
+    code = (code or "").strip().upper()
+    chosen = [o for o in orgs if o.credit_code == code] if code else orgs
+    if len(chosen) != 1:
+        known = "、".join(o.credit_code for o in orgs)
+        raise InvalidInput(
+            f"creditor_code：请指明代表哪个债权人机构登记（可选：{known}）",
+            f"creditor_code: name the creditor organisation you register for (one of: {known})",
+            field="creditor_code",
+        )
+    org = chosen[0]
+    return Actor("creditor", org.credit_code, org.name, org.credit_code)
 
 
 async def _uploads(files: list[UploadFile] | None) -> list[Upload]:
@@ -118,33 +148,26 @@ def _committed(session: Session, case_id: int) -> None:
 
 
 @router.post(
-    "/api/v1/cases", status_code=201, response_model=IssuedOut, summary="债务登记 / Register a debt"
+    "/api/v1/cases", status_code=201, response_model=CaseOut, summary="债务登记 / Register a debt"
 )
 async def register(
     request: Request,
-    creditor_name: str = Form(..., description="债权人名称 / creditor"),
-    creditor_code: str = Form(
-        ..., description="债权人统一社会信用代码或身份证号 / creditor's credit code or ID"
-    ),
     debtor_name: str = Form(...),
     amount: str = Form(..., description="债权金额（元）/ amount in yuan"),
     basis: str = Form(..., description="债权依据 / basis of the debt"),
     due_date: date = Form(..., description="到期日 / due date"),
     debtor_code: str | None = Form(None),
+    creditor_code: str | None = Form(
+        None, description="代表的债权人机构（属于多个时必填）/ creditor organisation, if several"
+    ),
     documents: list[UploadFile] | None = File(None),
+    principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session),
     settings: LedgerSettings = Depends(get_ledger_settings),
-) -> IssuedOut:
-    code = creditor_code.strip().upper()
-    if not code:
-        raise InvalidInput(
-            "creditor_code：债权人证件号为必填项",
-            "creditor_code is required",
-            field="creditor_code",
-        )
-    creditor = Actor("creditor", code, creditor_name.strip(), code)
+) -> CaseOut:
+    creditor = creditor_of(session, principal, creditor_code)
     files = await _uploads(documents)
-    issued = await run_in_threadpool(
+    case = await run_in_threadpool(
         service.register_debt,
         session,
         creditor,
@@ -158,7 +181,7 @@ async def register(
         settings=settings,
     )
     session.commit()
-    return IssuedOut(case=case_out(issued.case, request_now(request)), token=issued.token)
+    return case_out(case, request_now(request))
 
 
 @router.get("/api/v1/cases/{case_id}", response_model=CaseOut, summary="案件 / A case")
@@ -175,7 +198,7 @@ def get_case(
 
 @router.post(
     "/api/v1/cases/{case_id}/entrust",
-    response_model=IssuedOut,
+    response_model=CaseOut,
     summary="委托给名录内机构 / Entrust to a listed agency",
 )
 async def entrust(
@@ -187,9 +210,9 @@ async def entrust(
     actor: Actor = Depends(case_actor),
     session: Session = Depends(get_session),
     settings: LedgerSettings = Depends(get_ledger_settings),
-) -> IssuedOut:
+) -> CaseOut:
     files = await _uploads([contract] if contract else None)
-    issued = await run_in_threadpool(
+    case = await run_in_threadpool(
         service.entrust,
         session,
         case_id,
@@ -201,7 +224,7 @@ async def entrust(
         settings=settings,
     )
     _committed(session, case_id)
-    return IssuedOut(case=case_out(issued.case, request_now(request)), token=issued.token)
+    return case_out(case, request_now(request))
 
 
 class MoveIn(BaseModel):
@@ -417,20 +440,18 @@ def _sse(ev: EventOut) -> str:
 async def events(
     case_id: int,
     request: Request,
-    authorization: str | None = Header(None),
-    x_operator: str | None = Header(None),
     last_event_id: str | None = Header(None),
-    token: str | None = Query(None, description="EventSource 无法设请求头时使用 / for EventSource"),
     after: int = Query(0, ge=0, description="从此事件编号之后开始 / start after this event id"),
 ):
     """Reads the case's events from the database by id, so a reconnect with Last-Event-ID resumes
-    where it stopped and a stream sees events written by any process."""
+    where it stopped and a stream sees events written by any process. Browsers' EventSource
+    sends the sign-in cookie."""
     sessions = request.app.state.sessions
+    principal = await current_principal(request)
 
     def authorise() -> None:
         with sessions() as s:
-            actor = _case_actor(s, case_id, authorization, x_operator, token)
-            service.require_read(service.get_case(s, case_id), actor)
+            load_actor(s, case_id, principal)
 
     await run_in_threadpool(authorise)
     try:
@@ -520,14 +541,9 @@ async def file_complaint(
     return FiledOut(complaint=complaint_out(c, request_now(request)), query_code=code)
 
 
-def _complaint_reader(
-    session: Session, c: Complaint, code: str | None, authorization: str | None, x_operator
-) -> None:
-    """The complainant (query code), the agency complained about (a case token) or an operator."""
-    if _operator(authorization, x_operator) is not None:
-        return
-    agency = service.agency_by_token(session, _bearer(authorization))
-    if agency is not None and agency.org_code == c.agency_code:
+def _complaint_reader(principal: Principal, c: Complaint, code: str | None) -> None:
+    """The complainant (query code), the agency complained about, or an operator."""
+    if principal.has_role(R.OPERATOR) or agency_actor(principal, c.agency_code) is not None:
         return
     complaints.check_query_code(c, code)
 
@@ -539,12 +555,11 @@ def get_complaint(
     complaint_id: int,
     request: Request,
     code: str | None = Query(None, description="查询码 / query code"),
-    authorization: str | None = Header(None),
-    x_operator: str | None = Header(None),
+    principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session),
 ) -> ComplaintOut:
     c = complaints.get_complaint(session, complaint_id)
-    _complaint_reader(session, c, code, authorization, x_operator)
+    _complaint_reader(principal, c, code)
     return complaint_out(c, request_now(request))
 
 
@@ -558,16 +573,14 @@ async def respond(
     request: Request,
     text: str = Form(...),
     files: list[UploadFile] | None = File(None),
-    authorization: str | None = Header(None, description="Bearer <机构的案件令牌 / agency token>"),
+    principal: Principal = Depends(require_role(R.AGENCY_MEMBER)),
     session: Session = Depends(get_session),
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> ComplaintOut:
-    actor = service.agency_by_token(session, _bearer(authorization))
+    c = complaints.get_complaint(session, complaint_id)
+    actor = agency_actor(principal, c.agency_code)
     if actor is None:
-        raise TokenRequired(
-            "须以机构受托案件时获得的令牌答复：Authorization: Bearer <令牌>",
-            "answer with the token the agency received with an entrusted case",
-        )
+        raise NotAllowed("只有被投诉机构可以答复", "only the agency complained about may answer")
     uploads = await _uploads(files)
     c = await run_in_threadpool(
         complaints.respond,

@@ -23,9 +23,9 @@ class DebtCase(Base):
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)  # 登记编号, e.g. ZW-00000001
     state: Mapped[str] = mapped_column(String(20), default="registered")
-    # The creditor as the caller was identified (a user id, an organisation's credit code).
+    # The creditor organisation (its credit code) whose member registered the debt.
     creditor_kind: Mapped[str] = mapped_column(String(16))
-    creditor_id: Mapped[str] = mapped_column(String(64))
+    creditor_id: Mapped[str] = mapped_column(String(64), index=True)
     creditor_code: Mapped[str | None] = mapped_column(String(18))
     creditor_name: Mapped[str] = mapped_column(String(200))
     debtor_name: Mapped[str] = mapped_column(String(200))
@@ -38,8 +38,6 @@ class DebtCase(Base):
     # Salt of the registration's ledger commitment: the public leaf reveals no names.
     commitment_salt: Mapped[str] = mapped_column(String(32))
     registration_leaf: Mapped[int | None] = mapped_column(BigInteger)
-    creditor_token_hash: Mapped[str] = mapped_column(String(64), index=True)
-    agency_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # The entrustment (委托): agency, contract and the fee schedule agreed.
     agency_code: Mapped[str | None] = mapped_column(String(18))
     agency_name: Mapped[str | None] = mapped_column(String(200))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.principal import current_principal
 from xinyong.api.deps import get_session
 from xinyong.cases import complaints, service
-from xinyong.cases.api import TokenRequired, _uploads
+from xinyong.cases.api import _uploads, load_actor
 from xinyong.cases.models import EvidenceItem
 from xinyong.cases.schemas import case_out, complaint_out, event_out
 from xinyong.errors import XinyongError
@@ -29,36 +31,33 @@ def _page(request: Request, name: str, context: dict, status: int = 200):
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(
-    request: Request, case_id: int, token: str = "", session: Session = Depends(get_session)
-):
+async def case_page(request: Request, case_id: int):
     """The case as its creditor or agency sees it; new events arrive over the live stream."""
+    principal = await current_principal(request)
+
+    def load():
+        with request.app.state.sessions() as session:
+            actor = load_actor(session, case_id, principal)
+            case = service.get_case(session, case_id)
+            items = session.scalars(
+                select(EvidenceItem)
+                .where(EvidenceItem.case_id == case_id)
+                .order_by(EvidenceItem.id)
+            ).all()
+            events = service.events_after(session, case_id, 0, 500)
+            return {
+                "case": case_out(case, request_now(request)),
+                "actor": actor,
+                "events": [event_out(e) for e in events],
+                "last_id": events[-1].id if events else 0,
+                "items": len(items),
+            }
+
     try:
-        actor = service.token_actor(session, case_id, token)
-        if actor is None:
-            raise TokenRequired(
-                "请使用登记或委托时获得的案件链接（含令牌）打开本页",
-                "open this page with the case link (with its token) you were given",
-            )
-        case = service.get_case(session, case_id)
+        context = await run_in_threadpool(load)
     except XinyongError as exc:
         return _page(request, "cases_error.html", {"error": exc}, exc.status)
-    items = session.scalars(
-        select(EvidenceItem).where(EvidenceItem.case_id == case_id).order_by(EvidenceItem.id)
-    ).all()
-    events = service.events_after(session, case_id, 0, 500)
-    return _page(
-        request,
-        "cases_case.html",
-        {
-            "case": case_out(case, request_now(request)),
-            "actor": actor,
-            "token": token,
-            "events": [event_out(e) for e in events],
-            "last_id": events[-1].id if events else 0,
-            "items": items,
-        },
-    )
+    return _page(request, "cases_case.html", context)
 
 
 @router.get("/complaints/new", response_class=HTMLResponse)

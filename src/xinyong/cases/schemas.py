@@ -48,11 +48,6 @@ class CaseOut(BaseModel):
     finished_at: datetime | None
 
 
-class IssuedOut(BaseModel):
-    case: CaseOut
-    token: str = Field(description="只显示一次，请妥善保存 / shown once: keep it safe")
-
-
 class EvidenceOut(BaseModel):
     id: int
     role: str

@@ -72,10 +72,6 @@ MOVES = {
 OPEN_STATES = ("entrusted", *WORKING, "recovered_partly")
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _norm(text: str | None) -> str:
     """Same debt, different typing: full/half width, spaces, book-title marks and case ignored."""
     text = unicodedata.normalize("NFKC", text or "").lower()
@@ -219,14 +215,6 @@ def _duplicate_error(other: DebtCase) -> DuplicateDebt:
     )
 
 
-@dataclass
-class Issued:
-    """A case and the capability token shown once to whoever it was issued to."""
-
-    case: DebtCase
-    token: str
-
-
 def register_debt(
     session: Session,
     actor: Actor,
@@ -239,7 +227,7 @@ def register_debt(
     documents: list[Upload] | None = None,
     now: datetime | None = None,
     settings: LedgerSettings | None = None,
-) -> Issued:
+) -> DebtCase:
     """债务登记: the debt, its basis and documents, on the ledger (as a salted commitment)."""
     now = resolve(now)
     _require(actor.kind == "creditor", "债权人", "a creditor")
@@ -255,7 +243,6 @@ def register_debt(
     other = _open_duplicate(session, key, None, entrusted_only=False)
     if other is not None:
         raise _duplicate_error(other)
-    token = secrets.token_urlsafe(24)
     case = DebtCase(
         number=f"tmp-{secrets.token_hex(8)}",
         state="registered",
@@ -270,7 +257,6 @@ def register_debt(
         due_date=due_date,
         debt_key=key,
         commitment_salt=secrets.token_hex(16),
-        creditor_token_hash=_hash(token),
         recovered_fen=0,
         created_at=now,
         updated_at=now,
@@ -317,7 +303,7 @@ def register_debt(
     )
     case.registration_leaf = receipt.index
     ev.data = {**ev.data, "leaf_index": receipt.index, "documents": len(items)}
-    return Issued(case, token)
+    return case
 
 
 def registration_commitment_input(case: DebtCase) -> dict[str, Any]:
@@ -333,11 +319,15 @@ def registration_commitment_input(case: DebtCase) -> dict[str, Any]:
     }
 
 
-def _review(contract: Upload, now: datetime) -> dict[str, Any]:
+def _review(session: Session, contract: Upload, agency_code: str, now: datetime) -> dict[str, Any]:
+    """The documents domain's review, with the agency's kind and published maximum rate (a law
+    firm's contingency fee is held to the legal cap)."""
     from xinyong.documents.review.extract import read_contract
-    from xinyong.documents.review.service import review_contract
+    from xinyong.documents.review.service import review_for_agency
 
-    report = review_contract(read_contract(contract.content), contract.name, now=now)
+    report = review_for_agency(
+        session, read_contract(contract.content), contract.name, agency_code=agency_code
+    )
     if report.verdict == "unlawful_terms":
         flags = "；".join(f.title_zh for f in report.flags)
         flags_en = "; ".join(f.title_en for f in report.flags)
@@ -364,7 +354,7 @@ def entrust(
     contract: Upload | None = None,
     now: datetime | None = None,
     settings: LedgerSettings | None = None,
-) -> Issued:
+) -> DebtCase:
     """委托: to a listed agency, under a numbered contract (reviewed when the file is given)."""
     now = resolve(now)
     case = get_case(session, case_id)
@@ -390,12 +380,10 @@ def entrust(
     other = _open_duplicate(session, case.debt_key, case.id, entrusted_only=True)
     if other is not None:
         raise _duplicate_error(other)
-    review = _review(contract, now) if contract is not None else None
-    token = secrets.token_urlsafe(24)
+    review = _review(session, contract, agency.credit_code, now) if contract is not None else None
     case.agency_code = agency.credit_code
     case.agency_name = agency.name
     case.agency_kind = agency.kind
-    case.agency_token_hash = _hash(token)
     case.contract_number = contract_number
     case.contract_review = review
     assert agency.schedule is not None  # listed implies a schedule in force
@@ -452,7 +440,7 @@ def entrust(
             f"the first investigation report is due by {due} (Asia/Shanghai).",
         ),
     )
-    return Issued(case, token)
+    return case
 
 
 def shanghai_text(at: datetime) -> str:
@@ -762,28 +750,3 @@ def events_after(
             .limit(limit)
         )
     )
-
-
-def token_actor(session: Session, case_id: int, token: str) -> Actor | None:
-    """The creditor or the agency of a case, identified by the token issued to it."""
-    case = session.get(DebtCase, case_id)
-    if case is None or not token:
-        return None
-    given = _hash(token)
-    if secrets.compare_digest(given, case.creditor_token_hash):
-        return Actor("creditor", case.creditor_id, case.creditor_name, case.creditor_code)
-    if case.agency_token_hash and secrets.compare_digest(given, case.agency_token_hash):
-        return Actor("agency", case.agency_code or "", case.agency_name or "", case.agency_code)
-    return None
-
-
-def agency_by_token(session: Session, token: str) -> Actor | None:
-    """The agency holding the token of any case entrusted to it (answers complaints with it)."""
-    if not token:
-        return None
-    case = session.scalars(
-        select(DebtCase).where(DebtCase.agency_token_hash == _hash(token)).limit(1)
-    ).first()
-    if case is None:
-        return None
-    return Actor("agency", case.agency_code or "", case.agency_name or "", case.agency_code)

@@ -36,8 +36,6 @@ def upgrade() -> None:
         sa.Column("debt_key", sa.String(length=64), nullable=False),
         sa.Column("commitment_salt", sa.String(length=32), nullable=False),
         sa.Column("registration_leaf", sa.BigInteger(), nullable=True),
-        sa.Column("creditor_token_hash", sa.String(length=64), nullable=False),
-        sa.Column("agency_token_hash", sa.String(length=64), nullable=True),
         sa.Column("agency_code", sa.String(length=18), nullable=True),
         sa.Column("agency_name", sa.String(length=200), nullable=True),
         sa.Column("agency_kind", sa.String(length=32), nullable=True),
@@ -67,12 +65,7 @@ def upgrade() -> None:
     with op.batch_alter_table("debt_case", schema=None) as batch_op:
         batch_op.create_index("ix_debt_case_agency_state", ["agency_code", "state"], unique=False)
         batch_op.create_index(batch_op.f("ix_debt_case_debt_key"), ["debt_key"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_debt_case_creditor_token_hash"), ["creditor_token_hash"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_debt_case_agency_token_hash"), ["agency_token_hash"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_debt_case_creditor_id"), ["creditor_id"], unique=False)
 
     op.create_table(
         "case_event",
@@ -225,8 +218,7 @@ def downgrade() -> None:
     op.drop_table("case_event")
     with op.batch_alter_table("debt_case", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_debt_case_debt_key"))
-        batch_op.drop_index(batch_op.f("ix_debt_case_creditor_token_hash"))
-        batch_op.drop_index(batch_op.f("ix_debt_case_agency_token_hash"))
+        batch_op.drop_index(batch_op.f("ix_debt_case_creditor_id"))
         batch_op.drop_index("ix_debt_case_agency_state")
 
     op.drop_table("debt_case")
