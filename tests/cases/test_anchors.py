@@ -17,9 +17,12 @@ from xinyong.verification.service import verify
 
 @pytest.fixture
 def anchored():
+    """Anchoring on, as `wiring.connect()` leaves it; off again after unless it was on before."""
+    was = anchors.installed()
     anchors.install()
     yield
-    anchors.uninstall()
+    if not was:
+        anchors.uninstall()
 
 
 def _leaves(session, kind):

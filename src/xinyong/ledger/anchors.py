@@ -72,6 +72,10 @@ def _before_flush(session: Session, _context, _instances) -> None:
         service.append_many(session, entries, now=max((t for t in times if t), default=None))
 
 
+def installed() -> bool:
+    return event.contains(Session, "before_flush", _before_flush)
+
+
 def install() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
