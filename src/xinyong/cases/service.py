@@ -151,8 +151,8 @@ def _event(
         case_id=case.id,
         kind=kind,
         actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
+        actor_id=actor.id[:64],  # e.g. "key:xk_… user:7 clerk@…": the column keeps 64
+        actor_name=actor.name[:200],
         from_state=case.state if to_state else None,
         to_state=to_state,
         text=text,
