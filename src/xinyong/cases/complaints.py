@@ -192,7 +192,7 @@ def respond(
     evidence.check_uploads(files)
     c.responded_at = now
     c.response_text = text
-    c.responded_by = actor.name
+    c.responded_by = actor.name[:200]
     c.state = "answered"
     in_time = now <= c.due_at
     _history(c, "answered", actor.name, now, in_time=in_time)
