@@ -13,8 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinyong import __version__
-from xinyong.cases import cli as cases_cli
 from xinyong.accounts.cli import app as accounts_app
+from xinyong.cases import cli as cases_cli
 from xinyong.documents import cli as documents_cli
 from xinyong.errors import XinyongError
 from xinyong.ledger.cli import app as ledger_app

@@ -71,8 +71,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
-    from xinyong.cases import pages as cases_pages
     from xinyong.accounts import pages as account_pages
+    from xinyong.cases import pages as cases_pages
     from xinyong.web import agency_pages, pages, verification_pages
 
     app.include_router(pages.router)
