@@ -160,3 +160,14 @@ def test_the_clocks_run_under_the_lease_from_the_scheduler_and_the_cli(
     )  # fmt: skip
     assert shown.returncode == 0, shown.stderr
     assert "first_reports_due" in shown.stdout
+    one = subprocess.run(
+        [sys.executable, "-m", "xinyong", "cases", "show", str(case.id)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert one.returncode == 0, one.stderr
+    assert '"status": "missed"' in one.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "xinyong", "cases", "show", "999"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert missing.returncode == 1 and "没有编号为 999 的案件" in missing.stderr
