@@ -14,6 +14,7 @@ from rich.table import Table
 
 from xinyong import __version__
 from xinyong.accounts.cli import app as accounts_app
+from xinyong.cases import cli as cases_cli
 from xinyong.documents import cli as documents_cli
 from xinyong.errors import XinyongError
 from xinyong.ledger.cli import app as ledger_app
@@ -24,6 +25,7 @@ db_app = typer.Typer(help="数据库 / database")
 app.add_typer(db_app, name="db")
 app.add_typer(documents_cli.app, name="documents")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(cases_cli.app, name="cases")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(rating_app, name="rating")
 console = Console()

@@ -3,6 +3,7 @@
 from xinyong.accounts import models as account_models  # noqa: F401
 from xinyong.agencies import models as agency_models  # noqa: F401
 from xinyong.alerts import models as alert_models  # noqa: F401
+from xinyong.cases import models as case_models  # noqa: F401
 from xinyong.db import Base
 from xinyong.documents import models as document_models  # noqa: F401
 from xinyong.enforcement import models as enforcement_models  # noqa: F401

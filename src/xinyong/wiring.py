@@ -1,5 +1,7 @@
-"""Connects the domains through their seams: lists feed verification and reports, and the
-latest verification verdict feeds the agency directory. Called once by the app and the CLI."""
+"""Connects the domains through their seams: lists feed verification and reports; the latest
+verification verdict, the rating and case performance feed the agency directory; case service
+records feed the rating; verifications and list decisions are anchored in the ledger. Called once
+by the app and the CLI."""
 
 from __future__ import annotations
 
@@ -10,9 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.standing import STANDING_PROVIDERS, Verdict
+from xinyong.cases.performance import service_record as case_service_record
+from xinyong.cases.performance import standing_provider as case_standing
 from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
+from xinyong.ledger import anchors
 from xinyong.lists.lookups import active_entries
 from xinyong.rating import service as rating
+from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
 from xinyong.verification.lists import LIST_PROVIDERS
 from xinyong.verification.lists import ListEntry as VerificationListEntry
 from xinyong.verification.models import Verification
@@ -98,6 +104,26 @@ def _latest_verdicts(session: Session, codes: list[str]) -> dict[str, dict[str, 
     return found
 
 
+def _service_records(session: Session, codes: list[str]) -> dict[str, ServiceRecord]:
+    """The cases domain's service record in the shape the rating reads. An agency the platform
+    has seen no case or complaint of is left out: the rating says "no record", not "perfect"."""
+    out = {}
+    for code, r in case_service_record(session, codes).items():
+        if not (r.cases or r.complaints):
+            continue
+        out[code] = ServiceRecord(
+            complaints=r.complaints,
+            answered_in_time=r.answered_in_time,
+            breached=r.breached,
+            first_reports_due=r.first_reports_due,
+            first_reports_on_time=r.first_reports_on_time,
+            evidence_items=r.evidence_items,
+            cases=r.cases,
+            sources=[{"source": "cases", "source_record_id": f"service-record/{code}"}],
+        )
+    return out
+
+
 def connect() -> None:
     """Register every seam (idempotent)."""
     LIST_PROVIDERS.register("lists", _list_entries)
@@ -105,3 +131,6 @@ def connect() -> None:
     STANDING_PROVIDERS.register("verification", _latest_verdicts)
     STANDING_PROVIDERS.register("rating", rating.standing_provider)
     REPORT_SECTIONS.register("rating", rating.report_section)
+    STANDING_PROVIDERS.register("cases", case_standing)
+    SERVICE_RECORDS.register("cases", _service_records)
+    anchors.install()

@@ -13,6 +13,7 @@ from xinyong.accounts import gate
 from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
+from xinyong.cases import api as cases_api
 from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
 from xinyong.ledger import api as ledger_api
@@ -63,6 +64,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(agencies_api.router)
     app.include_router(ledger_api.router)
     app.include_router(verification_api.router)
+    app.include_router(cases_api.router)
     app.include_router(accounts_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
@@ -72,10 +74,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__, "database": engine.dialect.name}
 
     from xinyong.accounts import pages as account_pages
+    from xinyong.cases import pages as cases_pages
     from xinyong.web import agency_pages, pages, verification_pages
 
     app.include_router(pages.router)
     app.include_router(agency_pages.router)
     app.include_router(verification_pages.router)
+    app.include_router(cases_pages.router)
     app.include_router(account_pages.router)
     return app

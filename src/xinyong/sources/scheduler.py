@@ -129,5 +129,8 @@ def start_scheduler(engine: Engine):
     from xinyong.rating.jobs import add_jobs as add_rating_jobs
 
     add_rating_jobs(scheduler, engine)
+    from xinyong.cases.jobs import add_jobs as add_case_jobs
+
+    add_case_jobs(scheduler, engine)
     scheduler.start()
     return scheduler

@@ -1,0 +1,1 @@
+"""Cases: debt registration, entrustment, live progress evidence, complaints and SLA clocks."""

@@ -1,0 +1,388 @@
+"""Complaints against agencies (投诉): 48-hour response clock, reminder, escalation, satisfaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.agencies.service import get_agency
+from xinyong.cases import evidence, notices
+from xinyong.cases.actors import Actor, Upload
+from xinyong.cases.errors import NotAllowed, WrongState
+from xinyong.cases.models import Complaint, DebtCase
+from xinyong.cases.service import shanghai_text
+from xinyong.errors import InvalidInput, NotFound
+from xinyong.ledger.config import LedgerSettings
+from xinyong.lists.clock import resolve
+
+RESPONSE_WITHIN = timedelta(hours=48)  # 48 小时内答复
+REMIND_BEFORE = timedelta(hours=12)  # one reminder when 12 hours are left
+COMPLAINANTS = {
+    "creditor": ("债权人", "creditor"),
+    "debtor": ("债务人", "debtor"),
+    "relative": ("债务人亲友", "a debtor's relative or friend"),
+    "public": ("其他公众", "member of the public"),
+}
+CATEGORIES = {
+    "harassment": ("骚扰、威胁或其他违法催收", "harassment, threats or other unlawful collection"),
+    "privacy": ("泄露或滥用个人信息", "leaking or misusing personal information"),
+    "fees": ("收费问题", "fees"),
+    "service": ("服务质量（拖延、不报告进展）", "service (delays, no progress reports)"),
+    "other": ("其他", "other"),
+}
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _history(c: Complaint, what: str, who: str, now: datetime, **more: Any) -> None:
+    c.history = [*(c.history or []), {"what": what, "who": who, "at": now.isoformat(), **more}]
+
+
+def get_complaint(session: Session, complaint_id: int) -> Complaint:
+    c = session.get(Complaint, complaint_id)
+    if c is None:
+        raise NotFound(f"没有编号为 {complaint_id} 的投诉", f"no complaint with id {complaint_id}")
+    return c
+
+
+def check_query_code(c: Complaint, code: str | None) -> None:
+    """A wrong code looks like a missing complaint: complaints name people."""
+    if not code or not secrets.compare_digest(_hash(code), c.query_code_hash):
+        raise NotFound(
+            f"投诉 {c.id} 不存在或查询码不符",
+            f"complaint {c.id} does not exist or the code is wrong",
+        )
+
+
+def _choice(value: str, options: dict, field: str) -> str:
+    if value not in options:
+        raise InvalidInput(
+            f"{field}：“{value}”无效，可选：{'、'.join(f'{k}（{v[0]}）' for k, v in options.items())}",
+            f"{field}: '{value}' is invalid; one of: {', '.join(options)}",
+            field=field,
+        )
+    return value
+
+
+def file_complaint(
+    session: Session,
+    *,
+    agency_code: str,
+    complainant_kind: str,
+    complainant_name: str,
+    text: str,
+    category: str = "other",
+    complainant_contact: str | None = None,
+    case_id: int | None = None,
+    files: list[Upload] | None = None,
+    now: datetime | None = None,
+    settings: LedgerSettings | None = None,
+) -> tuple[Complaint, str]:
+    """Anyone files; the agency's 48 hours start now. Returns the complaint and its query code."""
+    now = resolve(now)
+    _choice(complainant_kind, COMPLAINANTS, "complainant_kind")
+    _choice(category, CATEGORIES, "category")
+    name = (complainant_name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput(
+            "complainant_name：投诉人姓名为必填项（最长 200 字）",
+            "complainant_name: the complainant's name is required (at most 200 characters)",
+            field="complainant_name",
+        )
+    text = (text or "").strip()
+    if not text or len(text) > 5000:
+        raise InvalidInput(
+            "text：投诉内容为必填项（最长 5000 字）",
+            "text: the complaint is required (at most 5000 characters)",
+            field="text",
+        )
+    agency = get_agency(session, agency_code)
+    if case_id is not None:
+        case = session.get(DebtCase, case_id)
+        if case is None or case.agency_code != agency.credit_code:
+            raise InvalidInput(
+                f"case_id：案件 {case_id} 不是委托给{agency.name}的案件",
+                f"case_id: case {case_id} is not a case entrusted to {agency.name}",
+                field="case_id",
+            )
+    files = files or []
+    evidence.check_uploads(files)
+    code = secrets.token_urlsafe(12)
+    c = Complaint(
+        agency_code=agency.credit_code,
+        agency_name=agency.name,
+        case_id=case_id,
+        complainant_kind=complainant_kind,
+        complainant_name=name,
+        complainant_contact=(complainant_contact or "").strip() or None,
+        category=category,
+        text=text,
+        query_code_hash=_hash(code),
+        state="filed",
+        filed_at=now,
+        due_at=now + RESPONSE_WITHIN,
+        history=[],
+    )
+    session.add(c)
+    session.flush()
+    _history(c, "filed", COMPLAINANTS[complainant_kind][1], now)
+    evidence.record(
+        session,
+        role="complaint",
+        payload={
+            "complaint": c.id,
+            "agency": agency.credit_code,
+            "filed_at": now,
+            "text_sha256": evidence.text_digest(text),
+        },
+        files=files,
+        now=now,
+        settings=settings,
+        complaint_id=c.id,
+        agency_code=agency.credit_code,
+        text_only=True,
+    )
+    due = shanghai_text(c.due_at)
+    notices.notify(
+        session,
+        kind="complaint_filed",
+        recipient_kind="agency",
+        recipient_code=agency.credit_code,
+        recipient_name=agency.name,
+        subject=(f"收到投诉 {c.id}，请于 {due} 前答复", f"Complaint {c.id}: answer by {due}"),
+        body=(
+            f"{COMPLAINANTS[complainant_kind][0]}投诉（{CATEGORIES[category][0]}）。"
+            f"依委托协议和平台规则，须在 48 小时内（{due} 前）答复，逾期将移交平台处理。",
+            f"A {COMPLAINANTS[complainant_kind][1]} complains ({CATEGORIES[category][1]}). "
+            f"Answer within 48 hours (by {due}, Asia/Shanghai) or it is escalated to the platform.",
+        ),
+        now=now,
+        complaint_id=c.id,
+    )
+    return c, code
+
+
+def respond(
+    session: Session,
+    complaint_id: int,
+    actor: Actor,
+    text: str,
+    files: list[Upload] | None = None,
+    now: datetime | None = None,
+    settings: LedgerSettings | None = None,
+) -> Complaint:
+    """The agency's answer; whether it came within 48 hours is recorded for good."""
+    now = resolve(now)
+    c = get_complaint(session, complaint_id)
+    if not (actor.kind == "agency" and actor.org_code == c.agency_code):
+        raise NotAllowed("只有被投诉机构可以答复", "only the agency complained about may answer")
+    if c.responded_at is not None or c.state == "resolved":
+        raise WrongState(f"投诉 {c.id} 已答复", f"complaint {c.id} was already answered")
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("text：答复内容为必填项", "text: the answer is required", field="text")
+    files = files or []
+    evidence.check_uploads(files)
+    c.responded_at = now
+    c.response_text = text
+    c.responded_by = actor.name[:200]
+    c.state = "answered"
+    in_time = now <= c.due_at
+    _history(c, "answered", actor.name, now, in_time=in_time)
+    evidence.record(
+        session,
+        role="response",
+        payload={
+            "complaint": c.id,
+            "agency": c.agency_code,
+            "answered_at": now,
+            "text_sha256": evidence.text_digest(text),
+        },
+        files=files,
+        now=now,
+        settings=settings,
+        complaint_id=c.id,
+        agency_code=c.agency_code,
+        text_only=True,
+    )
+    late_zh = "" if in_time else "（已超过 48 小时答复期限）"
+    late_en = "" if in_time else " (after the 48-hour deadline)"
+    notices.notify(
+        session,
+        kind="complaint_answered",
+        recipient_kind="complainant",
+        recipient_code=c.complainant_contact,
+        recipient_name=c.complainant_name,
+        subject=(f"投诉 {c.id} 已答复{late_zh}", f"Complaint {c.id} answered{late_en}"),
+        body=(
+            f"{c.agency_name}答复：{text[:500]}。请凭查询码评价满意度。",
+            f"{c.agency_name} answered. Use your query code to rate the answer.",
+        ),
+        now=now,
+        complaint_id=c.id,
+    )
+    return c
+
+
+def answered_in_time(c: Complaint) -> bool | None:
+    if c.responded_at is None:
+        return None
+    return c.responded_at <= c.due_at
+
+
+def sweep(session: Session, now: datetime | None = None) -> dict[str, list[int]]:
+    """Remind agencies 12 hours before the deadline; escalate every breach to the operators."""
+    now = resolve(now)
+    open_ = select(Complaint).where(Complaint.state == "filed", Complaint.responded_at.is_(None))
+    reminded, escalated = [], []
+    due_soon = open_.where(
+        Complaint.reminded_at.is_(None),
+        Complaint.due_at <= now + REMIND_BEFORE,
+        Complaint.due_at >= now,
+    )
+    for c in session.scalars(due_soon).all():
+        c.reminded_at = now
+        _history(c, "reminded", "system", now)
+        due = shanghai_text(c.due_at)
+        notices.notify(
+            session,
+            kind="complaint_reminder",
+            recipient_kind="agency",
+            recipient_code=c.agency_code,
+            recipient_name=c.agency_name,
+            subject=(
+                f"提醒：投诉 {c.id} 须于 {due} 前答复",
+                f"Reminder: answer complaint {c.id} by {due}",
+            ),
+            body=(
+                "距 48 小时答复期限不足 12 小时，逾期将移交平台操作员处理并计入服务记录。",
+                "Less than 12 hours are left of the 48 hours; a breach goes to the platform's "
+                "operators and counts in your service record.",
+            ),
+            now=now,
+            complaint_id=c.id,
+        )
+        reminded.append(c.id)
+    for c in session.scalars(open_.where(Complaint.due_at < now).with_for_update()).all():
+        c.breached_at = c.due_at
+        c.escalated_at = now
+        c.state = "escalated"
+        _history(c, "escalated", "system", now)
+        for kind, name, code in (
+            ("operator", "平台操作员 / operators", None),
+            ("agency", c.agency_name, c.agency_code),
+        ):
+            notices.notify(
+                session,
+                kind="complaint_escalated",
+                recipient_kind=kind,
+                recipient_code=code,
+                recipient_name=name,
+                subject=(
+                    f"投诉 {c.id} 超过 48 小时未答复，已移交平台",
+                    f"Complaint {c.id}: no answer within 48 hours, escalated",
+                ),
+                body=(
+                    f"{c.agency_name}未在 {shanghai_text(c.due_at)} 前答复投诉 {c.id}"
+                    f"（{CATEGORIES[c.category][0]}），请操作员跟进处理。",
+                    f"{c.agency_name} did not answer complaint {c.id} "
+                    f"({CATEGORIES[c.category][1]}) by the deadline; an operator must follow up.",
+                ),
+                now=now,
+                complaint_id=c.id,
+            )
+        escalated.append(c.id)
+    return {"reminded": reminded, "escalated": escalated}
+
+
+def take(
+    session: Session, complaint_id: int, operator: str, now: datetime | None = None
+) -> Complaint:
+    """An operator takes an escalated complaint."""
+    now = resolve(now)
+    c = get_complaint(session, complaint_id)
+    c.operator = operator
+    _history(c, "taken", operator, now)
+    return c
+
+
+def resolve_complaint(
+    session: Session, complaint_id: int, operator: str, resolution: str, now: datetime | None = None
+) -> Complaint:
+    """办结: an operator records how it was resolved."""
+    now = resolve(now)
+    c = get_complaint(session, complaint_id)
+    if c.state == "resolved":
+        raise WrongState(f"投诉 {c.id} 已办结", f"complaint {c.id} is already resolved")
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise InvalidInput(
+            "resolution：办结意见为必填项",
+            "resolution: the resolution is required",
+            field="resolution",
+        )
+    c.state = "resolved"
+    c.resolved_at = now
+    c.resolution = resolution
+    c.operator = c.operator or operator
+    _history(c, "resolved", operator, now)
+    notices.notify(
+        session,
+        kind="complaint_resolved",
+        recipient_kind="complainant",
+        recipient_code=c.complainant_contact,
+        recipient_name=c.complainant_name,
+        subject=(f"投诉 {c.id} 已办结", f"Complaint {c.id} resolved"),
+        body=(f"办结意见：{resolution}", f"Resolution: {resolution}"),
+        now=now,
+        complaint_id=c.id,
+    )
+    return c
+
+
+def rate(
+    session: Session,
+    complaint_id: int,
+    query_code: str,
+    satisfaction: int,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Complaint:
+    """The complainant's satisfaction, 1 (very dissatisfied) to 5 (very satisfied), once answered."""
+    now = resolve(now)
+    c = get_complaint(session, complaint_id)
+    check_query_code(c, query_code)
+    if c.responded_at is None and c.resolved_at is None:
+        raise WrongState(
+            f"投诉 {c.id} 尚未答复或办结，暂不能评价",
+            f"complaint {c.id} has not been answered or resolved yet",
+        )
+    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        raise InvalidInput(
+            f"satisfaction：满意度应为 1–5 的整数，收到 {satisfaction!r}",
+            f"satisfaction: expected an integer from 1 to 5, got {satisfaction!r}",
+            field="satisfaction",
+        )
+    c.satisfaction = satisfaction
+    c.satisfaction_note = (note or "").strip() or None
+    _history(c, "rated", "complainant", now, satisfaction=satisfaction)
+    return c
+
+
+def sla_clock(c: Complaint, now: datetime | None = None) -> dict[str, Any]:
+    now = resolve(now)
+    if c.responded_at is not None:
+        status = "answered_in_time" if c.responded_at <= c.due_at else "answered_late"
+    elif now > c.due_at:
+        status = "breached"
+    else:
+        status = "running"
+    left = max(int((c.due_at - now).total_seconds()), 0) if status == "running" else None
+    return {"status": status, "due_at": c.due_at, "seconds_left": left}

@@ -1,0 +1,151 @@
+"""Case and complaint pages (thin): a creditor's live case page, the complaint form and status."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.accounts.principal import current_principal
+from xinyong.api.deps import get_session
+from xinyong.cases import complaints, service
+from xinyong.cases.api import _uploads, load_actor
+from xinyong.cases.models import EvidenceItem
+from xinyong.cases.schemas import case_out, complaint_out, event_out
+from xinyong.errors import XinyongError
+from xinyong.ledger.api import get_ledger_settings
+from xinyong.ledger.config import LedgerSettings
+from xinyong.lists.clock import SHANGHAI
+from xinyong.lists.operator import request_now
+from xinyong.settings import get_settings
+from xinyong.web.pages import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, name: str, context: dict, status: int = 200):
+    context = {"settings": get_settings(), "shanghai": SHANGHAI, **context}
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+async def case_page(request: Request, case_id: int):
+    """The case as its creditor or agency sees it; new events arrive over the live stream."""
+    principal = await current_principal(request)
+
+    def load():
+        with request.app.state.sessions() as session:
+            actor = load_actor(session, case_id, principal)
+            case = service.get_case(session, case_id)
+            items = session.scalars(
+                select(EvidenceItem)
+                .where(EvidenceItem.case_id == case_id)
+                .order_by(EvidenceItem.id)
+            ).all()
+            events = service.events_after(session, case_id, 0, 500)
+            return {
+                "case": case_out(case, request_now(request)),
+                "actor": actor,
+                "events": [event_out(e) for e in events],
+                "last_id": events[-1].id if events else 0,
+                "items": len(items),
+            }
+
+    try:
+        context = await run_in_threadpool(load)
+    except XinyongError as exc:
+        return _page(request, "cases_error.html", {"error": exc}, exc.status)
+    return _page(request, "cases_case.html", context)
+
+
+@router.get("/complaints/new", response_class=HTMLResponse)
+def complaint_form(request: Request, agency: str = ""):
+    return _page(
+        request,
+        "complaint_form.html",
+        {
+            "agency": agency,
+            "kinds": complaints.COMPLAINANTS,
+            "categories": complaints.CATEGORIES,
+            "error": None,
+            "form": {},
+        },
+    )
+
+
+@router.post("/complaints/new", response_class=HTMLResponse)
+async def complaint_submit(
+    request: Request,
+    agency_code: str = Form(""),
+    complainant_kind: str = Form(""),
+    complainant_name: str = Form(""),
+    complainant_contact: str = Form(""),
+    category: str = Form("other"),
+    text: str = Form(""),
+    files: list[UploadFile] | None = File(None),
+    session: Session = Depends(get_session),
+    settings: LedgerSettings = Depends(get_ledger_settings),
+):
+    form = {
+        "agency_code": agency_code,
+        "complainant_kind": complainant_kind,
+        "complainant_name": complainant_name,
+        "complainant_contact": complainant_contact,
+        "category": category,
+        "text": text,
+    }
+    try:
+        c, code = complaints.file_complaint(
+            session,
+            agency_code=agency_code,
+            complainant_kind=complainant_kind,
+            complainant_name=complainant_name,
+            complainant_contact=complainant_contact,
+            category=category,
+            text=text,
+            files=await _uploads(files),
+            now=request_now(request),
+            settings=settings,
+        )
+    except XinyongError as exc:
+        return _page(
+            request,
+            "complaint_form.html",
+            {
+                "agency": agency_code,
+                "kinds": complaints.COMPLAINANTS,
+                "categories": complaints.CATEGORIES,
+                "error": exc,
+                "form": form,
+            },
+            exc.status,
+        )
+    session.commit()
+    return _page(
+        request,
+        "complaint.html",
+        {"c": complaint_out(c, request_now(request)), "code": code, "new": True, **_labels()},
+        201,
+    )
+
+
+def _labels() -> dict:
+    return {"kinds": complaints.COMPLAINANTS, "categories": complaints.CATEGORIES}
+
+
+@router.get("/complaints/{complaint_id}", response_class=HTMLResponse)
+def complaint_page(
+    request: Request, complaint_id: int, code: str = "", session: Session = Depends(get_session)
+):
+    try:
+        c = complaints.get_complaint(session, complaint_id)
+        complaints.check_query_code(c, code)
+    except XinyongError as exc:
+        return _page(request, "cases_error.html", {"error": exc}, exc.status)
+    return _page(
+        request,
+        "complaint.html",
+        {"c": complaint_out(c, request_now(request)), "code": code, "new": False, **_labels()},
+    )

@@ -1,0 +1,86 @@
+"""Anchors other domains' records in the ledger as they are written: each stored verification and
+each red/black list decision becomes a leaf in the same transaction (no code in those domains).
+
+`install()` is called once by `wiring.connect()`; it listens to every session's flush.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from xinyong.ledger import service
+
+# List history steps that are not decisions: filings and notices.
+NOT_DECISIONS = {"proposed", "notified", "objection_submitted", "repair_submitted"}
+
+
+def _digest(text: str | None) -> str | None:
+    return hashlib.sha256(text.encode()).hexdigest() if text else None
+
+
+def verification_payload(v) -> dict[str, Any]:
+    """The record's id, subject code, verdict and digest: anyone holding the record checks it."""
+    return {
+        "verification": v.id,
+        "credit_code": v.credit_code,
+        "service": v.service,
+        "verdict": v.verdict,
+        "rules_version": v.rules_version,
+        "digest": v.digest,
+        "checked_at": v.created_at,
+    }
+
+
+def list_decision_payload(ev, entry) -> dict[str, Any]:
+    """Entry, list, step and who decided; a person's name stays out (only the reason's hash)."""
+    return {
+        "entry": ev.entry_id,
+        "list_type": entry.list_type if entry is not None else None,
+        "credit_code": entry.credit_code if entry is not None else None,
+        "action": ev.action,
+        "from_state": ev.from_state,
+        "to_state": ev.to_state,
+        "decided_by": ev.actor,
+        "decided_at": ev.at,
+        "reason_sha256": _digest(ev.reason),
+        "objection": ev.objection_id,
+        "repair": ev.repair_id,
+    }
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    from xinyong.lists.models import ListEntry, ListEvent
+    from xinyong.verification.models import Verification
+
+    entries: list[service.Entry] = []
+    times = []
+    with session.no_autoflush:
+        for obj in list(session.new):
+            if isinstance(obj, Verification):
+                entries.append(service.Entry("verification", verification_payload(obj)))
+                times.append(obj.created_at)
+            elif isinstance(obj, ListEvent) and obj.action not in NOT_DECISIONS:
+                entry = session.get(ListEntry, obj.entry_id) if obj.entry_id else None
+                entries.append(service.Entry("list_decision", list_decision_payload(obj, entry)))
+                times.append(obj.at)
+    if entries:
+        # Recorded at the record's own time, so a replayed clock gives the same leaves.
+        service.append_many(session, entries, now=max((t for t in times if t), default=None))
+
+
+def installed() -> bool:
+    return event.contains(Session, "before_flush", _before_flush)
+
+
+def install() -> None:
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+
+
+def uninstall() -> None:
+    if event.contains(Session, "before_flush", _before_flush):
+        event.remove(Session, "before_flush", _before_flush)
