@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xinyong.agencies.fees import commission_fee, quote
 from xinyong.agencies.money import to_fen
-from xinyong.agencies.schedule import Expenses, FeeSchedule, FixedFee, Hourly
+from xinyong.agencies.schedule import Band, Commission, Expenses, FeeSchedule, FixedFee, Hourly
 from xinyong.agencies.validation import check_schedule, well_formed_problems
 
 from .strategies import amounts, scales
@@ -128,6 +128,19 @@ def test_every_well_formed_scale_in_range_passes_for_a_mediator(m, w):
 @given(
     st.sampled_from(["marginal", "whole_amount"]).flatmap(lambda m: scales(m, contingency=True)),
     st.lists(amounts, max_size=20),
+)
+# Found by Hypothesis: a whole-amount scale whose last rate (6.01%) outgrows the cap's 6% only
+# near 19.8 billion yuan; the crossing was computed from the lower band's fee at the edge.
+@example(
+    Commission(
+        method="whole_amount",
+        contingency=True,
+        bands=[
+            Band(lower=Decimal(0), upper=Decimal(50_000_000), rate=Decimal("6.02")),
+            Band(lower=Decimal(50_000_000), rate=Decimal("6.01")),
+        ],
+    ),
+    [],
 )
 def test_a_law_firm_scale_passes_the_cap_check_exactly_when_it_never_exceeds_the_cap(c, xs):
     """Accepted: below the cap at every amount tried. Refused: the amount named is over it."""

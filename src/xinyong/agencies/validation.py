@@ -196,7 +196,13 @@ def _cap_problems(c: Commission, cap: ContingencyCap) -> list[Problem]:
     if last.rate > cap_last.rate:
         # Beyond every edge the fee grows faster than the cap: find where it overtakes it.
         top = points[-1] if points else Decimal(0)
-        room = scale_exact(cap.bands, "marginal", top) - scale_exact(c.bands, c.method, top)
+        # The fee's line beyond the last edge: for a whole-amount scale the last rate applies to
+        # the whole amount, so its value at the edge is not the edge's own (lower band's) fee.
+        if c.method == WHOLE_AMOUNT:
+            fee_line = share(top, last.rate)
+        else:
+            fee_line = scale_exact(c.bands, c.method, top)
+        room = scale_exact(cap.bands, "marginal", top) - fee_line
         at = top + max(room, Decimal(0)) * 100 / (last.rate - cap_last.rate)
         at = max(at, top) + Decimal(1)
         breach(
