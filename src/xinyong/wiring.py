@@ -16,6 +16,7 @@ from xinyong.cases.performance import service_record as case_service_record
 from xinyong.cases.performance import standing_provider as case_standing
 from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
 from xinyong.ledger import anchors
+from xinyong.lists import stars
 from xinyong.lists.lookups import active_entries
 from xinyong.rating import service as rating
 from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
@@ -132,5 +133,6 @@ def connect() -> None:
     STANDING_PROVIDERS.register("rating", rating.standing_provider)
     REPORT_SECTIONS.register("rating", rating.report_section)
     STANDING_PROVIDERS.register("cases", case_standing)
+    STANDING_PROVIDERS.register("stars", stars.standing_provider)
     SERVICE_RECORDS.register("cases", _service_records)
     anchors.install()
