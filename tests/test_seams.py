@@ -21,3 +21,12 @@ def test_a_borrowed_key_is_given_back_as_it_was():
     with seam.plugged("stars", lambda: 5):
         assert len(list(seam)) == 2
     assert [k for k, _ in seam.items()] == ["rating"]
+
+
+def test_an_isolated_block_sees_no_provider_and_gets_them_all_back():
+    seam: Seam = Seam("facts")
+    seam.register("rating", lambda: "AA")
+    with seam.isolated():
+        assert list(seam) == []
+        seam.register("stars", lambda: 5)
+    assert [k for k, _ in seam.items()] == ["rating"]

@@ -47,5 +47,16 @@ class Seam(Generic[P]):
             else:
                 self.register(key, previous)
 
+    @contextmanager
+    def isolated(self) -> Iterator[None]:
+        """No provider for the duration of a `with` block, then every one back (tests)."""
+        saved = dict(self._providers)
+        self._providers.clear()
+        try:
+            yield
+        finally:
+            self._providers.clear()
+            self._providers.update(saved)
+
     def __repr__(self) -> str:
         return f"Seam({self.name!r}, {list(self._providers)})"

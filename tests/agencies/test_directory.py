@@ -70,19 +70,24 @@ def test_the_directory_filters_by_service_and_district_and_sorts_by_price(sessio
 
 
 def test_verdict_rating_stars_and_performance_come_from_other_domains(session, synced, drop):
-    _, manifest = drop
-    tianwan = code_of(manifest, "江苏田湾律师事务所")
-    plain = get_agency(session, tianwan)
-    assert plain.standing.stars is None and plain.standing.rating is None
-    assert plain.standing.performance is None and plain.standing.verdict is None
+    # Only what this test plugs in: other tests may have wired the real domains.
+    with STANDING_PROVIDERS.isolated():
+        _, manifest = drop
+        tianwan = code_of(manifest, "江苏田湾律师事务所")
+        plain = get_agency(session, tianwan)
+        assert plain.standing.stars is None and plain.standing.rating is None
+        assert plain.standing.performance is None and plain.standing.verdict is None
 
-    def stars(session, codes):  # what the lists domain will register
-        return {tianwan: {"stars": 5}} if tianwan in codes else {}
+        def stars(session, codes):  # what the lists domain will register
+            return {tianwan: {"stars": 5}} if tianwan in codes else {}
 
-    with STANDING_PROVIDERS.plugged("test-stars", stars):
-        starred = list_agencies(session, min_stars=4)
-        assert [v.name for v in starred] == ["江苏田湾律师事务所"]
-        assert list_agencies(session, sort="stars", descending=True)[0].name == "江苏田湾律师事务所"
+        with STANDING_PROVIDERS.plugged("test-stars", stars):
+            starred = list_agencies(session, min_stars=4)
+            assert [v.name for v in starred] == ["江苏田湾律师事务所"]
+            assert (
+                list_agencies(session, sort="stars", descending=True)[0].name
+                == "江苏田湾律师事务所"
+            )
 
 
 def test_a_city_wide_agency_serves_every_district_and_a_district_one_only_its_own():
