@@ -15,7 +15,7 @@ def _csrf(html: str) -> str:
 def test_a_creditor_signs_in_makes_a_key_and_revokes_it_in_the_browser(client, people):
     assert client.get("/account", follow_redirects=False).headers["location"] == "/login"
     wrong = client.post("/login", data={"email": "cred@example.cn", "password": "nope nope nope"})
-    assert wrong.status_code == 401 and "邮箱或密码不正确" in wrong.text
+    assert wrong.status_code == 400 and "邮箱或密码不正确" in wrong.text
 
     home = client.post("/login", data={"email": "cred@example.cn", "password": PASSWORD})
     assert home.status_code == 200 and "债权人" in home.text and people.creditor_code in home.text

@@ -52,7 +52,8 @@ def login(
         user = service.authenticate(session, email, password)
     except XinyongError as exc:
         session.commit()  # the failure counts towards the lockout
-        return _page(request, "login.html", exc.status, mode="login", error=exc, email=email)
+        status = 400 if exc.status == 401 else exc.status  # a form has no WWW-Authenticate
+        return _page(request, "login.html", status, mode="login", error=exc, email=email)
     token, _ = service.start_session(session, user, client_ip(request))
     session.commit()
     response = RedirectResponse("/account", status_code=303)

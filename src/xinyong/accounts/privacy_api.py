@@ -92,7 +92,7 @@ def _audit_out(session: Session, e) -> AuditOut:
 def find_persons(
     kind: str,
     name: str = Query(..., min_length=1, max_length=100),
-    principal: Principal = Depends(current_principal),
+    principal: Principal = Depends(require_signed_in),
     session: Session = Depends(get_session),
 ) -> list[dict[str, Any]]:
     found = privacy.find_persons(session, principal, kind, name)
