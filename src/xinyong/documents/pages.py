@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.uploads import MB, read_upload
 from xinyong.api.deps import get_session
 from xinyong.documents.reports import get_report, report_document
 from xinyong.documents.review.extract import from_text, read_contract
@@ -20,6 +21,8 @@ from xinyong.settings import get_settings
 
 _HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=[_HERE / "web", _HERE.parent / "web" / "templates"])
+REVIEW_MAX_BYTES = 10 * MB  # a contract to review: DOCX, PDF or text
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -49,7 +52,10 @@ async def review_page(
         except InvalidOperation:
             cap = None
         if file is not None and file.filename:
-            contract, name = read_contract(await file.read()), file.filename
+            data, _ = read_upload(
+                file.file, file.filename, ("docx", "pdf", "txt"), REVIEW_MAX_BYTES
+            )
+            contract, name = read_contract(data), file.filename
         else:
             contract, name = from_text(text), ""
         report = review_contract(contract, name, cap)
