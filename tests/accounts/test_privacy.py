@@ -4,6 +4,9 @@ append-only audit log, anchored in the ledger, and the person sees who looked.""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -130,6 +133,14 @@ def test_masked_refused_allowed_audited_anchored_and_seen_by_the_subject(
     assert [(s["who"], s["organisation"], s["purpose_zh"]) for s in seen] == [
         ("agent@example.cn", people.agency_code, "协助法院执行")
     ]
+    # The same on the page, in the browser, after signing in.
+    zhang_page = client.post(
+        "/login", data={"email": "zhang@example.cn", "password": "zhang's own passphrase"}
+    )
+    assert zhang_page.status_code == 200
+    page = client.get("/account/access-log")
+    assert "agent@example.cn" in page.text and "协助法院执行" in page.text
+    client.cookies.clear()
     # Someone else sees nothing of it.
     assert client.get("/api/v1/me/access-log", headers=people.creditor.headers).json() == []
 
@@ -190,3 +201,25 @@ def test_sealed_values_survive_a_key_rotation(monkeypatch):
     monkeypatch.setenv("XINYONG_PRIVACY_KEYS", "k3:" + "Aw" * 21 + "w=")
     with pytest.raises(Exception, match="k2"):
         unseal(sealed)
+
+
+def test_after_a_rotation_reseal_moves_every_sealed_value_to_the_new_key(
+    database_url, session, monkeypatch
+):
+    user = service.create_user(session, "subject@example.cn")
+    user.identity = "李四|320706199001010021"
+    session.commit()
+    new_keys = "k3:" + "Aw" * 21 + "w=,k2:" + "Ag" * 21 + "g="
+    done = subprocess.run(
+        [sys.executable, "-m", "xinyong", "accounts", "reseal"],
+        env=dict(os.environ, XINYONG_DATABASE_URL=database_url, XINYONG_PRIVACY_KEYS=new_keys),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "resealed 1" in done.stdout
+    raw = session.execute(text(f"SELECT identity FROM account_user WHERE id = {user.id}")).scalar()
+    assert raw.startswith("enc:v1:k3:")
+    monkeypatch.setenv("XINYONG_PRIVACY_KEYS", "k3:" + "Aw" * 21 + "w=")  # old key dropped
+    session.expire_all()
+    assert session.get(User, user.id).identity == "李四|320706199001010021"

@@ -153,4 +153,6 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
         *(r for r in SIGNED_IN if r != "api_client")
     ),
     ("GET", "/operator/outbox"): OPERATOR,
+    ("GET", "/account/access-log"): PEOPLE,
+    ("GET", "/operator/access-log"): AUDIT,
 }

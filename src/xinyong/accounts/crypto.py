@@ -130,3 +130,30 @@ class EncryptedText(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return unseal(value)
+
+
+def reseal(session) -> int:
+    """Re-encrypt every EncryptedText column value under the current key (after a rotation);
+    returns how many values changed. Old keys can be dropped once this has run."""
+    from sqlalchemy import select, update
+
+    from xinyong.models import metadata
+
+    current = f"{PREFIX}{current_key_id()}:"
+    changed = 0
+    for table in metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        for column in table.columns:
+            if not isinstance(column.type, EncryptedText) or len(pk) != 1:
+                continue
+            # Raw values (the column type would decrypt them): compare the key id in the prefix.
+            raw = select(pk[0], column.cast(Text)).where(column.is_not(None))
+            for row_id, stored in session.execute(raw).all():
+                if stored.startswith(current):
+                    continue
+                session.execute(
+                    update(table).where(pk[0] == row_id).values({column.name: unseal(stored)})
+                )
+                changed += 1
+    session.flush()
+    return changed
