@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from stdnum.cn import ric
 
+from tests.accounts.conftest import PASSWORD
 from tests.support.judicial_files import person_dishonest_row, write_drop
 from xinyong.accounts import privacy, service
 from xinyong.accounts.crypto import seal, unseal
@@ -140,6 +141,15 @@ def test_masked_refused_allowed_audited_anchored_and_seen_by_the_subject(
     assert zhang_page.status_code == 200
     page = client.get("/account/access-log")
     assert "agent@example.cn" in page.text and "协助法院执行" in page.text
+    client.cookies.clear()
+    # Unmasking from a browser session needs the page's CSRF token, even on a GET: a link on
+    # another site cannot make someone's browser write the audit log in their name.
+    csrf = client.post(
+        "/api/v1/auth/login", json={"email": "agent@example.cn", "password": PASSWORD}
+    ).json()["csrf_token"]
+    params = {"unmask": True, "purpose": "enforcement"}
+    assert client.get(url, params=params).status_code == 403
+    assert client.get(url, params=params, headers={"X-CSRF-Token": csrf}).status_code == 200
     client.cookies.clear()
     # Someone else sees nothing of it.
     assert client.get("/api/v1/me/access-log", headers=people.creditor.headers).json() == []

@@ -17,6 +17,7 @@ from xinyong.accounts import privacy, service
 from xinyong.accounts import roles as R
 from xinyong.accounts.principal import (
     Principal,
+    check_csrf_header,
     client_ip,
     current_principal,
     require_role,
@@ -114,6 +115,10 @@ def read_person_record(
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
+    if unmask and principal.kind == "user":
+        # Unmasking writes the audit log in the viewer's name: a cross-site link must not do it
+        # with the victim's cookie, so a browser sends the page's CSRF token even on this GET.
+        check_csrf_header(request, principal)
     out = privacy.read_record(
         session,
         principal,
