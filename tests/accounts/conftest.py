@@ -59,3 +59,10 @@ def people(session) -> People:
     )
     session.commit()
     return people
+
+
+@pytest.fixture(autouse=True)
+def privacy_keys(monkeypatch):
+    """Encryption keys from settings, as a deployment sets them (never the development key file)."""
+    monkeypatch.setenv("XINYONG_PRIVACY_KEYS", "k2:" + "Ag" * 21 + "g=,k1:" + "AQ" * 21 + "E=")
+    monkeypatch.setenv("XINYONG_PRIVACY_REF_KEY", "cmVmLWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXRlcyE=")

@@ -15,7 +15,7 @@ def _csrf(html: str) -> str:
 def test_a_creditor_signs_in_makes_a_key_and_revokes_it_in_the_browser(client, people):
     assert client.get("/account", follow_redirects=False).headers["location"] == "/login"
     wrong = client.post("/login", data={"email": "cred@example.cn", "password": "nope nope nope"})
-    assert wrong.status_code == 401 and "邮箱或密码不正确" in wrong.text
+    assert wrong.status_code == 400 and "邮箱或密码不正确" in wrong.text
 
     home = client.post("/login", data={"email": "cred@example.cn", "password": PASSWORD})
     assert home.status_code == 200 and "债权人" in home.text and people.creditor_code in home.text
@@ -40,7 +40,8 @@ def test_a_creditor_signs_in_makes_a_key_and_revokes_it_in_the_browser(client, p
 def test_the_operator_reads_reset_links_in_the_outbox_page(client, people):
     client.post("/password-reset", data={"email": "agent@example.cn"})
     assert client.get("/operator/outbox").status_code == 401
-    client.post("/login", data={"email": "op@example.cn", "password": PASSWORD})
+    home = client.post("/login", data={"email": "op@example.cn", "password": PASSWORD})
+    assert 'href="/operator/outbox"' in home.text and 'href="/operator/access-log"' in home.text
     page = client.get("/operator/outbox")
     assert page.status_code == 200 and "agent@example.cn" in page.text
     token = re.search(r"token=([\w-]+)", page.text).group(1)

@@ -50,7 +50,12 @@ def test_an_operator_decides_alerts_through_the_service(raised, session):
         list_alerts(session, status="closed")
 
 
-def test_an_operator_decides_alerts_through_the_api(raised, engine):
+def test_an_operator_decides_alerts_through_the_api(raised, engine, session):
+    from xinyong.accounts import service as accounts
+
+    operator = accounts.create_user(session, "ops@example.cn", roles=["operator"])
+    key = accounts.issue_api_key(session, operator, "desk", scopes=["read", "operator"])
+    session.commit()
     app = create_app(engine)
     app.include_router(api.router)
     with TestClient(app) as client:
@@ -61,14 +66,20 @@ def test_an_operator_decides_alerts_through_the_api(raised, engine):
         assert listed[0]["evidence"]["changes"]["status"]["new"] == "吊销"
 
         url = f"/api/v1/alerts/{listed[0]['id']}/decision"
-        ok = client.post(url, json={"status": "acknowledged", "by": "审核员李娜"})
+        anyone = client.post(url, json={"status": "acknowledged", "by": "审核员李娜"})
+        assert anyone.status_code == 403  # operators only
+        ok = client.post(
+            url, json={"status": "acknowledged", "by": "审核员李娜"}, headers=key.headers
+        )
         assert ok.status_code == 200 and ok.json()["status"] == "acknowledged"
         assert (
             client.get("/api/v1/alerts", params={"status": "acknowledged"}).json()[0]["id"]
             == (listed[0]["id"])
         )
 
-        again = client.post(url, json={"status": "acknowledged", "by": "审核员王强"})
+        again = client.post(
+            url, json={"status": "acknowledged", "by": "审核员王强"}, headers=key.headers
+        )
         assert again.status_code == 409
         assert again.headers["content-type"].startswith("application/problem+json")
         assert "已确认" in again.json()["detail_zh"]

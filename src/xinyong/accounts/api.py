@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import metering, notify, service
+from xinyong.accounts import metering, notify, privacy_api, service
 from xinyong.accounts import roles as R
 from xinyong.accounts.errors import Forbidden
 from xinyong.accounts.metering import this_month
@@ -337,3 +337,6 @@ def usage(
         person_lookups=sum(x["calls"] for x in lines if x["kind"] == "person"),
         lines=lines,
     )
+
+
+router.include_router(privacy_api.router)

@@ -104,3 +104,43 @@ def issue_key(
             console.print(issued.token)
     except XinyongError as exc:
         _fail(exc)
+
+
+@app.command("anchor-audit")
+def anchor_audit() -> None:
+    """把未锚定的访问审计条目锚定到账本 / anchor pending access audit entries in the ledger."""
+    from xinyong.accounts import privacy
+
+    with session_scope() as session:
+        batch = privacy.anchor(session)
+        if batch is None:
+            console.print("没有待锚定的条目 / nothing to anchor")
+        else:
+            console.print(
+                f"已锚定 anchored {batch.count} 条 entries ({batch.first_id}–{batch.last_id}) "
+                f"→ ledger leaf {batch.leaf_index}"
+            )
+
+
+@app.command("purge-personal")
+def purge_personal(
+    days: Annotated[
+        int | None, typer.Option(help="保留天数 / retention days (default: settings)")
+    ] = None,
+) -> None:
+    """清除已结束记录中超过保留期的个人信息 / purge personal fields of ended records past retention."""
+    from xinyong.accounts import privacy
+
+    with session_scope() as session:
+        n = privacy.purge_ended(session, days=days)
+    console.print(f"已清除 purged {n} 条记录的个人信息 / records")
+
+
+@app.command("reseal")
+def reseal() -> None:
+    """密钥轮换后用当前密钥重新加密 / re-encrypt sealed fields under the current key after rotation."""
+    from xinyong.accounts.crypto import reseal as do_reseal
+
+    with session_scope() as session:
+        n = do_reseal(session)
+    console.print(f"已重新加密 resealed {n} 个值 / values")

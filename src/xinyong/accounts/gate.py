@@ -3,7 +3,10 @@ for unsafe methods, is held to its quotas and metered per endpoint. Installed by
 
 from __future__ import annotations
 
+from decimal import InvalidOperation
+
 from fastapi import FastAPI, Request
+from sqlalchemy.exc import DataError
 
 from xinyong.accounts.errors import Forbidden, QuotaExceeded
 from xinyong.accounts.metering import meter_call
@@ -44,6 +47,24 @@ async def gate(request: Request) -> None:
 def install(app: FastAPI) -> None:
     """The guard middleware (rate limits, body cap, security headers) and the 429 answer."""
     app.add_middleware(GuardMiddleware)
+
+    async def out_of_range(request: Request, exc: Exception):
+        # A number too large for the database column, or not a number at all, reaching a query:
+        # the caller's input is wrong, whichever route let it through.
+        return problem(
+            422,
+            "输入无效 / Invalid input",
+            "请求中的数值超出允许范围或格式无效（a number in the request is out of range or "
+            "malformed）",
+            "urn:xinyong:problem:invalid_input",
+            request.url.path,
+            detail_zh="请求中的数值超出允许范围或格式无效",
+            detail_en="a number in the request is out of range or malformed",
+        )
+
+    app.add_exception_handler(OverflowError, out_of_range)
+    app.add_exception_handler(DataError, out_of_range)
+    app.add_exception_handler(InvalidOperation, out_of_range)
 
     @app.exception_handler(QuotaExceeded)
     async def quota_exceeded(request: Request, exc: QuotaExceeded):

@@ -131,12 +131,37 @@ class GuardMiddleware:
                 413,
                 "body_too_large",
                 "请求体过大 / Request body too large",
-                f"请求体超过上限 {limit // (1024 * 1024)} MB",
-                f"the request body exceeds the limit of {limit // (1024 * 1024)} MB",
+                f"请求体超过上限 {_size(limit)}",
+                f"the request body exceeds the limit of {_size(limit)}",
                 path,
                 {},
             )
             return
+        if length is None and headers.get("transfer-encoding"):
+            # A chunked body: read it here (up to the cap), so an oversized one is refused
+            # with 413 before any route starts on it.
+            body, more = [], True
+            size = 0
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                body.append(message.get("body", b""))
+                size += len(body[-1])
+                more = message.get("more_body", False)
+                if size > limit:
+                    await _problem(
+                        send_with_headers,
+                        413,
+                        "body_too_large",
+                        "请求体过大 / Request body too large",
+                        f"请求体超过上限 {_size(limit)}",
+                        f"the request body exceeds the limit of {_size(limit)}",
+                        path,
+                        {},
+                    )
+                    return
+            receive = _replay(b"".join(body))
         started = False
 
         async def send_tracked(message: Message) -> None:
@@ -154,8 +179,8 @@ class GuardMiddleware:
                 413,
                 "body_too_large",
                 "请求体过大 / Request body too large",
-                f"请求体超过上限 {limit // (1024 * 1024)} MB",
-                f"the request body exceeds the limit of {limit // (1024 * 1024)} MB",
+                f"请求体超过上限 {_size(limit)}",
+                f"the request body exceeds the limit of {_size(limit)}",
                 path,
                 {},
             )
@@ -175,6 +200,23 @@ def _capped(receive: Receive, limit: int) -> Receive:
         return message
 
     return wrapped
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 class BodyTooLarge(Exception):

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from xinyong.accounts.crypto import EncryptedText
 from xinyong.db import Base
 from xinyong.types import UTCDateTime, utcnow
 
@@ -46,6 +47,8 @@ class User(Base):
     # HMAC of the person's ID number: lets a data subject see who looked at their records
     # without the platform keeping the number itself.
     subject_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The identity a data subject proved (name, ID number), encrypted at rest.
+    identity: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

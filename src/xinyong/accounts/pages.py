@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import metering, notify, service
+from xinyong.accounts import metering, notify, privacy, service
 from xinyong.accounts import roles as R
+from xinyong.accounts.metering import SHANGHAI
 from xinyong.accounts.principal import (
     SESSION_COOKIE,
     Principal,
@@ -31,7 +32,13 @@ def _page(request: Request, name: str, status: int = 200, **context):
     return templates.TemplateResponse(
         request,
         name,
-        {"settings": get_settings(), "role_names": R.ROLE_NAMES, "scopes": R.SCOPES, **context},
+        {
+            "settings": get_settings(),
+            "role_names": R.ROLE_NAMES,
+            "scopes": R.SCOPES,
+            "shanghai": SHANGHAI,
+            **context,
+        },
         status_code=status,
     )
 
@@ -52,7 +59,8 @@ def login(
         user = service.authenticate(session, email, password)
     except XinyongError as exc:
         session.commit()  # the failure counts towards the lockout
-        return _page(request, "login.html", exc.status, mode="login", error=exc, email=email)
+        status = 400 if exc.status == 401 else exc.status  # a form has no WWW-Authenticate
+        return _page(request, "login.html", status, mode="login", error=exc, email=email)
     token, _ = service.start_session(session, user, client_ip(request))
     session.commit()
     response = RedirectResponse("/account", status_code=303)
@@ -207,3 +215,43 @@ def operator_outbox(
             request, "account_outbox.html", 403 if not principal.anonymous else 401, messages=None
         )
     return _page(request, "account_outbox.html", messages=notify.recent(session))
+
+
+@router.get("/account/access-log", response_class=HTMLResponse)
+def my_access_log(
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+):
+    """The data subject's view: who saw their unmasked personal data, when and for what."""
+    if redirect := _signed_in_or_login(principal):
+        return redirect
+    refs = privacy.subject_refs_of(session, principal)
+    return _page(
+        request,
+        "account_access.html",
+        entries=privacy.audit_log(session, subject_refs=refs),
+        purposes=privacy.PURPOSES,
+        full=False,
+    )
+
+
+@router.get("/operator/access-log", response_class=HTMLResponse)
+def access_log_page(
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+):
+    """The whole access audit log, for auditors and operators."""
+    if not principal.has_role(R.AUDITOR, R.OPERATOR):
+        status = 401 if principal.anonymous else 403
+        return _page(request, "account_access.html", status, entries=None, full=True)
+    entries = privacy.audit_log(session)
+    return _page(
+        request,
+        "account_access.html",
+        entries=entries,
+        batches={e.id: privacy.batch_of(session, e.id) for e in entries},
+        purposes=privacy.PURPOSES,
+        full=True,
+    )

@@ -229,6 +229,18 @@ async def _check_csrf(request: Request, expected: str) -> None:
         )
 
 
+def check_csrf_header(request: Request, principal: Principal) -> None:
+    """The CSRF header, for a cookie-authenticated GET that has an effect (an audited read)."""
+    sent = request.headers.get(CSRF_HEADER) or ""
+    if not principal.csrf_token or not secrets.compare_digest(
+        sent.encode(), principal.csrf_token.encode()
+    ):
+        raise CsrfRefused(
+            f"须在请求头 {CSRF_HEADER} 中附上页面的跨站校验令牌",
+            f"send the page's CSRF token in the {CSRF_HEADER} header",
+        )
+
+
 async def current_principal(request: Request) -> Principal:
     """FastAPI dependency: the caller, an anonymous visitor when no credentials are sent."""
     cached = getattr(request.state, "principal", None)

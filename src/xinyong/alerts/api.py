@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from xinyong.alerts.schemas import AlertOut, DecisionIn
 from xinyong.alerts.service import MAX_LIMIT, decide, list_alerts
 from xinyong.api.deps import get_session
+from xinyong.api.operator import require_operator
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts 预警"])
 
@@ -23,7 +24,10 @@ def get_alerts(
 
 @router.post("/{alert_id}/decision", response_model=AlertOut, summary="处理预警 / Decide an alert")
 def post_decision(
-    alert_id: int, body: DecisionIn, session: Session = Depends(get_session)
+    alert_id: int,
+    body: DecisionIn,
+    session: Session = Depends(get_session),
+    _operator: None = Depends(require_operator),
 ) -> AlertOut:
     decided = decide(session, alert_id, body.status, body.by)
     session.commit()

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.uploads import MB, read_upload
 from xinyong.agencies.importer import KINDS
 from xinyong.api.deps import get_session
 from xinyong.documents.reports import get_report, report_document
@@ -21,6 +22,8 @@ from xinyong.settings import get_settings
 
 _HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=[_HERE / "web", _HERE.parent / "web" / "templates"])
+REVIEW_MAX_BYTES = 10 * MB  # a contract to review: DOCX, PDF or text
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -72,7 +75,10 @@ async def review_page(
         cap = _number(schedule_max_percent, "schedule_max_percent", "最高收费比例", "maximum rate")
         claim = _number(claim_amount, "claim_amount", "标的额", "claim amount")
         if file is not None and file.filename:
-            contract, name = read_contract(await file.read()), file.filename
+            data, _ = read_upload(
+                file.file, file.filename, ("docx", "pdf", "txt"), REVIEW_MAX_BYTES
+            )
+            contract, name = read_contract(data), file.filename
         else:
             contract, name = from_text(text), ""
         report = review_for_agency(

@@ -8,10 +8,14 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.uploads import MB, read_upload
 from xinyong.api.deps import get_session
 from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
 from xinyong.verification.schemas import BatchOut, VerificationOut, VerificationRequest
 from xinyong.verification.service import get_verification, verify
+
+# A batch file: the type is judged from its bytes, the size capped (fails safely, never 500).
+BATCH_MAX_BYTES = 10 * MB
 
 router = APIRouter(prefix="/api/v1/verifications", tags=["verification 三步核验"])
 
@@ -63,7 +67,12 @@ def batch_verification(
     name = Path(file.filename or "upload.csv").name
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
-        path.write_bytes(file.file.read())
+        data, kind = read_upload(file.file, name, ("xlsx", "csv"), BATCH_MAX_BYTES)
+        if kind == "xlsx" and not name.lower().endswith((".xlsx", ".xlsm")):
+            path = path.with_suffix(".xlsx")
+        elif kind == "csv" and not name.lower().endswith((".csv", ".txt")):
+            path = path.with_suffix(".csv")
+        path.write_bytes(data)
         result = verify_file(session, path, service=service)
         session.commit()
         if format == "json":

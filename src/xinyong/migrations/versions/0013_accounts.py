@@ -85,6 +85,7 @@ def upgrade() -> None:
         sa.Column("failed_logins", sa.Integer(), nullable=False),
         sa.Column("locked_until", xinyong.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("subject_ref", sa.String(length=64), nullable=True),
+        sa.Column("identity", sa.Text(), nullable=True),
         sa.Column("created_at", xinyong.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_user")),
         sa.UniqueConstraint("email", name=op.f("uq_account_user_email")),

@@ -1,0 +1,158 @@
+"""Who may call each route of create_app(): the declared table the authorization matrix test checks.
+
+Every route must have an entry (the test fails on a route without one, and on an entry whose route
+is gone). Add a line when you add a route:
+
+    ("METHOD", "/path/{param}"): PUBLIC | SIGNED_IN | OPERATOR | roles(...)
+
+"Allowed" means the answer is neither 401/403 nor a redirect to the sign-in page (a 404 or 422 for
+made-up ids and empty bodies is allowed: the caller got past the door). "Denied" means 401, 403 or
+that redirect.
+"""
+
+from __future__ import annotations
+
+ROLES = ("anonymous", "visitor", "creditor", "agency_member", "operator", "auditor", "api_client")
+
+
+def roles(*allowed: str) -> frozenset[str]:
+    for r in allowed:
+        assert r in ROLES, r
+    return frozenset(allowed)
+
+
+PUBLIC = roles(*ROLES)
+SIGNED_IN = roles(*(r for r in ROLES if r != "anonymous"))
+OPERATOR = roles("operator")
+AUDIT = roles("auditor", "operator")
+# People signed in through the browser; an API key cannot mint keys or use the account pages.
+PEOPLE = roles(*(r for r in SIGNED_IN if r != "api_client"))
+
+MATRIX: dict[tuple[str, str], frozenset[str]] = {
+    # API documentation
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
+    # public credit information
+    ("GET", "/api/v1/codes/{code}"): PUBLIC,
+    ("GET", "/api/v1/enterprises"): PUBLIC,
+    ("GET", "/api/v1/enterprises/{code}"): PUBLIC,
+    ("GET", "/api/v1/enterprises/{code}/related"): PUBLIC,
+    ("GET", "/api/v1/changes"): PUBLIC,
+    ("GET", "/api/v1/sources"): PUBLIC,
+    ("GET", "/api/v1/sources/{name}"): PUBLIC,
+    ("GET", "/api/v1/sources/runs/{run_id}/rejects"): PUBLIC,
+    ("GET", "/api/v1/alerts"): PUBLIC,
+    ("POST", "/api/v1/alerts/{alert_id}/decision"): OPERATOR,
+    # red and black lists
+    ("GET", "/api/v1/lists"): PUBLIC,
+    ("GET", "/api/v1/lists/subjects/{code}"): PUBLIC,
+    ("GET", "/api/v1/lists/{entry_id}"): PUBLIC,
+    ("POST", "/api/v1/objections"): PUBLIC,
+    ("GET", "/api/v1/objections/{objection_id}"): PUBLIC,
+    ("POST", "/api/v1/repairs"): PUBLIC,
+    ("GET", "/api/v1/repairs/{repair_id}"): PUBLIC,
+    ("GET", "/api/v1/operator/lists"): OPERATOR,
+    ("GET", "/api/v1/operator/lists/{entry_id}"): OPERATOR,
+    ("POST", "/api/v1/operator/lists"): OPERATOR,
+    ("POST", "/api/v1/operator/lists/{entry_id}/approve"): OPERATOR,
+    ("POST", "/api/v1/operator/lists/{entry_id}/reject"): OPERATOR,
+    ("POST", "/api/v1/operator/lists/{entry_id}/publish"): OPERATOR,
+    ("POST", "/api/v1/operator/lists/{entry_id}/revoke"): OPERATOR,
+    ("POST", "/api/v1/operator/lists/expire"): OPERATOR,
+    ("POST", "/api/v1/operator/lists/propose-from-events"): OPERATOR,
+    ("POST", "/api/v1/operator/objections/{objection_id}/decision"): OPERATOR,
+    ("POST", "/api/v1/operator/repairs/{repair_id}/decision"): OPERATOR,
+    ("GET", "/api/v1/operator/objections"): OPERATOR,
+    ("GET", "/api/v1/operator/repairs"): OPERATOR,
+    ("GET", "/api/v1/operator/notifications"): OPERATOR,
+    # documents and reports
+    ("GET", "/api/v1/documents/templates"): PUBLIC,
+    ("GET", "/api/v1/documents/templates/{template_id}"): PUBLIC,
+    ("POST", "/api/v1/documents/entrustment-agreement"): PUBLIC,
+    ("POST", "/api/v1/documents/pi-authorization"): PUBLIC,
+    ("POST", "/api/v1/contracts/review"): PUBLIC,
+    ("POST", "/api/v1/payment-orders"): PUBLIC,
+    ("POST", "/api/v1/reports/credit/{code}"): PUBLIC,
+    ("POST", "/api/v1/reports/verification/{verification_id}"): PUBLIC,
+    ("GET", "/api/v1/reports/{number}"): PUBLIC,
+    ("GET", "/api/v1/reports/{number}/pdf"): PUBLIC,
+    ("GET", "/documents"): PUBLIC,
+    ("POST", "/documents/review"): PUBLIC,
+    ("GET", "/reports/{number}"): PUBLIC,
+    ("GET", "/documents/payment-order"): PUBLIC,
+    ("POST", "/documents/payment-order"): PUBLIC,
+    # agencies and fees
+    ("GET", "/api/v1/agencies"): PUBLIC,
+    ("GET", "/api/v1/agencies/{code}"): PUBLIC,
+    ("GET", "/api/v1/agencies/{code}/fee-schedules"): PUBLIC,
+    ("POST", "/api/v1/agencies/{code}/fee-schedules"): OPERATOR,
+    ("POST", "/api/v1/fees/quote"): PUBLIC,
+    ("POST", "/api/v1/fees/compare"): PUBLIC,
+    # ledger
+    ("GET", "/api/v1/ledger/checkpoint"): PUBLIC,
+    ("GET", "/api/v1/ledger/checkpoints"): PUBLIC,
+    ("GET", "/api/v1/ledger/keys"): PUBLIC,
+    ("GET", "/api/v1/ledger/proofs/inclusion"): PUBLIC,
+    ("GET", "/api/v1/ledger/proofs/consistency"): PUBLIC,
+    ("GET", "/api/v1/ledger/leaves/{leaf_index}"): PUBLIC,
+    ("GET", "/api/v1/ledger/bundles/{leaf_index}"): PUBLIC,
+    # verification
+    ("POST", "/api/v1/verifications"): PUBLIC,
+    ("GET", "/api/v1/verifications/{verification_id}"): PUBLIC,
+    ("POST", "/api/v1/verifications/batch"): PUBLIC,
+    # accounts
+    ("POST", "/api/v1/auth/login"): PUBLIC,
+    ("POST", "/api/v1/auth/logout"): PUBLIC,
+    ("POST", "/api/v1/auth/register"): PUBLIC,
+    ("POST", "/api/v1/auth/password-reset"): PUBLIC,
+    ("POST", "/api/v1/auth/password-reset/confirm"): PUBLIC,
+    ("GET", "/api/v1/me"): PUBLIC,
+    ("POST", "/api/v1/organisations"): SIGNED_IN,
+    ("GET", "/api/v1/operator/organisations"): OPERATOR,
+    ("POST", "/api/v1/operator/organisations/{org_id}/approve"): OPERATOR,
+    ("POST", "/api/v1/operator/organisations/{org_id}/reject"): OPERATOR,
+    ("POST", "/api/v1/operator/users"): OPERATOR,
+    ("GET", "/api/v1/operator/outbox"): OPERATOR,
+    ("GET", "/api/v1/api-keys"): SIGNED_IN,
+    ("POST", "/api/v1/api-keys"): PEOPLE,
+    ("DELETE", "/api/v1/api-keys/{key_id}"): SIGNED_IN,
+    ("GET", "/api/v1/usage"): SIGNED_IN,
+    # privacy (persons: masked reads need an account; unmasking is checked per purpose)
+    ("GET", "/api/v1/persons/{kind}"): SIGNED_IN,
+    ("GET", "/api/v1/persons/{kind}/{record_id}"): PUBLIC,
+    ("POST", "/api/v1/persons/{kind}/export"): SIGNED_IN,
+    ("GET", "/api/v1/access-log"): AUDIT,
+    ("GET", "/api/v1/me/access-log"): SIGNED_IN,
+    ("POST", "/api/v1/operator/access-log/anchor"): OPERATOR,
+    ("PUT", "/api/v1/operator/users/{user_id}/identity"): OPERATOR,
+    # pages
+    ("GET", "/"): PUBLIC,
+    ("GET", "/e/{code}"): PUBLIC,
+    ("GET", "/sources"): PUBLIC,
+    ("GET", "/alerts"): PUBLIC,
+    ("GET", "/static/echarts.min.js"): PUBLIC,
+    ("GET", "/agencies"): PUBLIC,
+    ("GET", "/agencies/{code}"): PUBLIC,
+    ("GET", "/fees"): PUBLIC,
+    ("GET", "/verifications"): PUBLIC,
+    ("POST", "/verifications"): PUBLIC,
+    ("GET", "/verifications/{verification_id}"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("GET", "/register"): PUBLIC,
+    ("POST", "/register"): PUBLIC,
+    ("POST", "/logout"): PUBLIC,
+    ("GET", "/password-reset"): PUBLIC,
+    ("POST", "/password-reset"): PUBLIC,
+    ("GET", "/account"): PEOPLE,
+    ("POST", "/account/api-keys"): PEOPLE,
+    ("POST", "/account/api-keys/{key_id}/revoke"): roles(
+        *(r for r in SIGNED_IN if r != "api_client")
+    ),
+    ("GET", "/operator/outbox"): OPERATOR,
+    ("GET", "/account/access-log"): PEOPLE,
+    ("GET", "/operator/access-log"): AUDIT,
+}
