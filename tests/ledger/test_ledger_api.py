@@ -105,8 +105,21 @@ def test_bad_proof_requests_say_what_is_wrong(client, logged):
     assert client.get("/api/v1/ledger/leaves/12").status_code == 404
 
 
-def test_an_evidence_bundle_downloads_and_verifies(client, logged):
-    resp = client.get("/api/v1/ledger/bundles/0")
+def test_an_evidence_bundle_downloads_and_verifies(client, logged, monkeypatch):
+    # Anyone gets the proof; the file itself only staff (the operator token here).
+    public = client.get("/api/v1/ledger/bundles/0")
+    assert public.status_code == 200
+    assert not [
+        n for n in zipfile.ZipFile(io.BytesIO(public.content)).namelist() if "evidence/" in n
+    ]
+    refused = client.get("/api/v1/ledger/bundles/0", params={"file": "true"})
+    assert refused.status_code == 403 and "工作人员" in refused.json()["detail"]
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", "ledger-staff")
+    resp = client.get(
+        "/api/v1/ledger/bundles/0",
+        params={"file": "true"},
+        headers={"Authorization": "Bearer ledger-staff"},
+    )
     assert resp.status_code == 200 and resp.headers["content-type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(resp.content)).namelist()
     assert f"evidence/{logged[0].file_sha256}.pdf" in names

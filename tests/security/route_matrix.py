@@ -28,6 +28,10 @@ AUDIT = roles("auditor", "operator")
 # People signed in through the browser; an API key cannot mint keys or use the account pages.
 PEOPLE = roles(*(r for r in SIGNED_IN if r != "api_client"))
 
+# The console pages still sign operators in with XINYONG_OPERATOR_TOKEN in a cookie of their own
+# (web/operator_session.py), which no account carries: every account role is sent to sign in.
+CONSOLE_TOKEN_ONLY = roles()
+
 MATRIX: dict[tuple[str, str], frozenset[str]] = {
     # API documentation
     ("GET", "/openapi.json"): PUBLIC,
@@ -91,6 +95,32 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/agencies/{code}/fee-schedules"): OPERATOR,
     ("POST", "/api/v1/fees/quote"): PUBLIC,
     ("POST", "/api/v1/fees/compare"): PUBLIC,
+    ("GET", "/api/v1/agencies/recommended"): PUBLIC,
+    ("GET", "/api/v1/agencies/{code}/stars"): PUBLIC,
+    ("GET", "/api/v1/agencies/{code}/service-record"): PUBLIC,
+    # rating
+    ("GET", "/api/v1/ratings/{code}"): PUBLIC,
+    # cases: parties only (a made-up case is "not found" to anyone signed in)
+    ("POST", "/api/v1/cases"): roles("creditor"),
+    ("GET", "/api/v1/cases/{case_id}"): SIGNED_IN,
+    ("GET", "/api/v1/cases/{case_id}/events"): SIGNED_IN,
+    ("GET", "/api/v1/cases/{case_id}/evidence"): SIGNED_IN,
+    ("GET", "/api/v1/cases/{case_id}/evidence/{item_id}/bundle"): SIGNED_IN,
+    ("GET", "/api/v1/cases/{case_id}/evidence/{item_id}/file"): SIGNED_IN,
+    ("GET", "/api/v1/cases/{case_id}/history"): SIGNED_IN,
+    ("GET", "/api/v1/cases/{case_id}/notifications"): SIGNED_IN,
+    ("POST", "/api/v1/cases/{case_id}/entrust"): SIGNED_IN,
+    ("POST", "/api/v1/cases/{case_id}/progress"): SIGNED_IN,
+    ("POST", "/api/v1/cases/{case_id}/recoveries"): SIGNED_IN,
+    ("POST", "/api/v1/cases/{case_id}/state"): SIGNED_IN,
+    # complaints: anyone files one and follows it with its query code
+    ("POST", "/api/v1/complaints"): PUBLIC,
+    ("GET", "/api/v1/complaints/{complaint_id}"): PUBLIC,
+    ("POST", "/api/v1/complaints/{complaint_id}/response"): roles("agency_member"),
+    ("POST", "/api/v1/complaints/{complaint_id}/satisfaction"): PUBLIC,
+    ("GET", "/api/v1/operator/complaints"): OPERATOR,
+    ("POST", "/api/v1/operator/complaints/{complaint_id}/resolve"): OPERATOR,
+    ("POST", "/api/v1/operator/cases/clocks"): OPERATOR,
     # ledger
     ("GET", "/api/v1/ledger/checkpoint"): PUBLIC,
     ("GET", "/api/v1/ledger/checkpoints"): PUBLIC,
@@ -155,4 +185,34 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/operator/outbox"): OPERATOR,
     ("GET", "/account/access-log"): PEOPLE,
     ("GET", "/operator/access-log"): AUDIT,
+    ("GET", "/search"): PUBLIC,
+    ("GET", "/search/suggest"): PUBLIC,
+    ("GET", "/templates"): PUBLIC,
+    ("GET", "/lang/{lang}"): PUBLIC,
+    ("GET", "/static/site.css"): PUBLIC,
+    ("GET", "/static/htmx.min.js"): PUBLIC,
+    ("GET", "/static/portal.js"): PUBLIC,
+    ("GET", "/lists"): PUBLIC,
+    ("GET", "/lists/{entry_id}"): PUBLIC,
+    ("POST", "/lists/{entry_id}/objection"): PUBLIC,
+    ("POST", "/verifications/{verification_id}/report"): PUBLIC,
+    ("GET", "/cases/{case_id}"): SIGNED_IN,
+    ("GET", "/complaints/new"): PUBLIC,
+    ("POST", "/complaints/new"): PUBLIC,
+    ("GET", "/complaints/{complaint_id}"): PUBLIC,
+    # operator console
+    ("GET", "/operator/login"): PUBLIC,
+    # Closed (403) while XINYONG_OPERATOR_TOKEN is unset, as in this test.
+    ("POST", "/operator/login"): CONSOLE_TOKEN_ONLY,
+    ("POST", "/operator/logout"): PUBLIC,
+    ("GET", "/operator"): CONSOLE_TOKEN_ONLY,
+    ("GET", "/operator/lists"): CONSOLE_TOKEN_ONLY,
+    ("POST", "/operator/lists/{entry_id}/{action}"): CONSOLE_TOKEN_ONLY,
+    ("POST", "/operator/rules"): CONSOLE_TOKEN_ONLY,
+    ("GET", "/operator/cases"): CONSOLE_TOKEN_ONLY,
+    ("POST", "/operator/objections/{objection_id}"): CONSOLE_TOKEN_ONLY,
+    ("POST", "/operator/repairs/{repair_id}"): CONSOLE_TOKEN_ONLY,
+    ("GET", "/operator/syncs"): CONSOLE_TOKEN_ONLY,
+    ("GET", "/operator/syncs/runs/{run_id}/rejects"): CONSOLE_TOKEN_ONLY,
+    ("POST", "/operator/syncs/{name}"): CONSOLE_TOKEN_ONLY,
 }

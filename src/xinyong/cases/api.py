@@ -161,7 +161,8 @@ async def register(
         None, description="代表的债权人机构（属于多个时必填）/ creditor organisation, if several"
     ),
     documents: list[UploadFile] | None = File(None),
-    principal: Principal = Depends(current_principal),
+    # A dependency, so a caller who may not register is told so before the form is judged.
+    principal: Principal = Depends(require_role(R.CREDITOR)),
     session: Session = Depends(get_session),
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> CaseOut:

@@ -10,6 +10,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts import roles as R
+from xinyong.accounts.errors import Forbidden
+from xinyong.accounts.principal import Principal, current_principal
 from xinyong.api.deps import get_session
 from xinyong.errors import InvalidInput
 from xinyong.ledger import service
@@ -138,10 +141,23 @@ def get_leaf(leaf_index: int, session: Session = Depends(get_session)) -> LeafOu
 )
 def get_bundle(
     leaf_index: int,
-    file: bool = Query(True, description="是否附带证据文件 / include the evidence file"),
+    file: bool = Query(
+        False,
+        description="附带证据文件：仅限工作人员；当事人经案件接口取得 / include the evidence file: "
+        "staff only; a case's parties get theirs through the case routes",
+    ),
+    principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session),
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> Response:
+    # Leaves are public and numbered, so anyone could walk them: the proof is for everyone, the
+    # file (a debtor's photo, a complaint's recording) only for staff and the case's parties.
+    if file and not principal.has_role(R.OPERATOR, R.AUDITOR):
+        raise Forbidden(
+            "证据文件仅向工作人员提供；案件当事人请经 /api/v1/cases/{id}/evidence/{item}/bundle 取得",
+            "evidence files are for staff only; a case's parties get theirs from "
+            "/api/v1/cases/{id}/evidence/{item}/bundle",
+        )
     data = service.export_bundle(session, leaf_index, include_file=file, settings=settings)
     session.commit()  # the checkpoint it carries may be new
     return Response(
