@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from tests.lists.story import at, proposal
 from tests.web.conftest import TOKEN
 from xinyong.lists import service
+from xinyong.lists.models import ListEvent
 
 
 def test_console_pages_send_a_stranger_to_sign_in(client):
@@ -116,3 +119,35 @@ def test_an_operator_decides_an_objection_filed_by_the_party(operator, session, 
     assert f"异议 {filed.id} 已处理" in done.text and "没有待处理的异议" in done.text
     session.expire_all()
     assert service.get_entry(session, entry.id).state == "revoked"
+
+
+def test_an_operator_account_uses_the_console_and_its_forms_carry_the_csrf_token(
+    client, session, clock
+):
+    from xinyong.accounts import service as accounts
+
+    user = accounts.create_user(
+        session, "lina@example.cn", password="correct horse battery", roles=["operator"],
+        display_name="审核员李娜",
+    )  # fmt: skip
+    entry = service.propose(session, proposal(3), "规则", clock())
+    session.commit()
+    token, web = accounts.start_session(session, user)
+    session.commit()
+    client.cookies.set("xy_session", token)
+    page = client.get("/operator/lists")
+    assert page.status_code == 200 and "审核员李娜" in page.text
+    assert f'name="csrf_token" value="{web.csrf_token}"' in page.text
+    # A form posted from elsewhere lacks the page's token: refused before anything changes.
+    forged = client.post(f"/operator/lists/{entry.id}/approve", data={"reason": "伪造"})
+    assert forged.status_code == 403
+    done = client.post(
+        f"/operator/lists/{entry.id}/approve",
+        data={"reason": "证据充分", "csrf_token": web.csrf_token},
+    )
+    assert "已批准" in done.text
+    session.expire_all()
+    actors = session.scalars(
+        select(ListEvent.actor).where(ListEvent.entry_id == entry.id).order_by(ListEvent.id)
+    ).all()
+    assert "审核员李娜" in actors  # the approval is the account's, by its name

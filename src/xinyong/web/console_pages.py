@@ -15,10 +15,12 @@ from xinyong.lists.models import STATES
 from xinyong.lists.operator import request_now
 from xinyong.lists.proposals import follow_ended_records, propose_from_events
 from xinyong.lists.schemas import ObjectionDecisionIn, RepairDecisionIn
-from xinyong.web.operator_session import sign_in_redirect, signed_in
+from xinyong.web.operator_session import resolve_caller, sign_in_redirect, signed_in
 from xinyong.web.site import page
 
-router = APIRouter(prefix="/operator", include_in_schema=False)
+router = APIRouter(
+    prefix="/operator", include_in_schema=False, dependencies=[Depends(resolve_caller)]
+)
 
 STATE_LABELS = {
     "proposed": ("待审核", "proposed"),
@@ -44,6 +46,8 @@ def _console(request: Request, name: str, who: str, status_code: int = 200, **va
         name,
         status_code=status_code,
         operator=who,
+        # An account's forms carry its CSRF token; the token cookie needs none (SameSite=Strict).
+        csrf=getattr(getattr(request.state, "principal", None), "csrf_token", None),
         done=(request.query_params.get("done"), request.query_params.get("done_en")),
         **values,
     )

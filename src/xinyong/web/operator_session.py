@@ -1,7 +1,7 @@
-"""Operator sign-in on pages until accounts land: the operator token kept in an HttpOnly cookie.
+"""Who is the operator on the console pages: a signed-in account with the operator role, or the
+break-glass operator token kept in an HttpOnly cookie by the sign-in form here.
 
-The one place the console asks "who is this operator?" — replace `signed_in` and the two
-routes here with the accounts login and nothing else in the console changes.
+The one place the console asks "who is this operator?".
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from urllib.parse import quote, unquote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from xinyong.accounts.principal import current_principal
+from xinyong.accounts.roles import OPERATOR
 from xinyong.api.operator import OperatorSettings
 from xinyong.web.i18n import _local
 from xinyong.web.site import page
@@ -21,8 +23,18 @@ NAME_COOKIE = "xy_operator_name"
 router = APIRouter(include_in_schema=False)
 
 
+async def resolve_caller(request: Request) -> None:
+    """Console router dependency: works out an account caller before the page runs (a session
+    cookie on a form post must carry the page's CSRF token), so `signed_in` can read it."""
+    await current_principal(request)
+
+
 def signed_in(request: Request) -> str | None:
-    """The signed-in operator's name, or None (no cookie, a wrong token, or operators closed)."""
+    """The operator's name, or None: an operator account, else the token cookie (no cookie, a
+    wrong token, or operators closed give None)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None and principal.has_role(OPERATOR):
+        return principal.name
     token = OperatorSettings().operator_token
     given = request.cookies.get(TOKEN_COOKIE, "")
     name = unquote(request.cookies.get(NAME_COOKIE, "")).strip()
