@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, select, text
 
 from xinyong.registry.models import Enterprise
 from xinyong.search import grams
@@ -158,4 +158,9 @@ def rebuild_connection(
             progress(done, total)
     backend.rebuilt(conn)
     grams.write(conn)
+    if conn.dialect.name == "postgresql":
+        # Fresh statistics, or the planner reads a million-row index table as if it were empty:
+        # at 1M enterprises a 20-code look-up of entries went from 0.3 s to 1 ms after ANALYZE.
+        conn.execute(text("ANALYZE search_entry"))
+        conn.execute(text("ANALYZE search_gram"))
     return written
