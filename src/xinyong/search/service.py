@@ -116,7 +116,7 @@ def _precise(
 
     Candidates come from two bounded branches: entries starting with the query (the b-tree
     on text, so exact and prefix matches are never crowded out) and entries containing it
-    (the trigram or character index). Each stops at CAP rows, so a query matching half the
+    (the trigram index, or the gram postings for one or two characters). Each stops at CAP rows, so a query matching half the
     registry costs no more than one matching a thousand; the total is then a lower bound.
     """
     params = dict(params, q=query, hi=query + "\U0010ffff", cap=CAP)
@@ -187,7 +187,7 @@ def _fuzzy(
     errors = 1 if len(query) < 8 else 2
     cutoff = 100.0 * (len(query) - errors) / len(query) - 0.5
     # Candidates share a unit with the query: trigrams from six characters on, else bigrams
-    # (characters for three) from the character index, which holds cores: a query that short
+    # (characters for three) from the gram postings, which hold cores: a query that short
     # is a 字号.
     width = 3 if latin or len(query) >= 6 else (2 if len(query) > 3 else 1)
     units = list(dict.fromkeys(query[i : i + width] for i in range(len(query) - width + 1)))
