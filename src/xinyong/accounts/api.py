@@ -6,14 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts import metering, notify, privacy_api, service
 from xinyong.accounts import roles as R
 from xinyong.accounts.errors import Forbidden
 from xinyong.accounts.metering import this_month
-from xinyong.accounts.models import Organisation
 from xinyong.accounts.principal import (
     SESSION_COOKIE,
     Principal,
@@ -179,10 +177,7 @@ def list_orgs(
     _: Principal = Depends(operator_only),
     session: Session = Depends(get_session),
 ) -> list[OrgOut]:
-    q = select(Organisation).order_by(Organisation.id)
-    if state:
-        q = q.where(Organisation.state == state)
-    return [OrgOut.model_validate(o) for o in session.scalars(q)]
+    return [OrgOut.model_validate(o) for o in service.organisations(session, state)]
 
 
 @router.post(

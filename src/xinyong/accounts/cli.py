@@ -49,16 +49,7 @@ def create_user(
                 session, email, password=password, display_name=name, roles=role or []
             )
             if org:
-                from sqlalchemy import select
-
-                from xinyong.accounts.models import Organisation
-
-                found = session.scalar(select(Organisation).where(Organisation.credit_code == org))
-                if found is None:
-                    raise XinyongError(
-                        f"代码 {org} 的机构未登记", f"no organisation with code {org} is registered"
-                    )
-                service.add_member(session, user, found)
+                service.add_member(session, user, service.organisation_by_code(session, org))
             console.print(f"已创建用户 / created user {user.id}: {user.email} {user.roles}")
     except XinyongError as exc:
         _fail(exc)

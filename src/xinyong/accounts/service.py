@@ -173,6 +173,24 @@ def get_organisation(session: Session, org_id: int) -> Organisation:
     return org
 
 
+def organisations(session: Session, state: str | None = None) -> list[Organisation]:
+    """Organisations in registration order, optionally in one state (pending/approved/rejected)."""
+    q = select(Organisation).order_by(Organisation.id)
+    if state:
+        q = q.where(Organisation.state == state)
+    return list(session.scalars(q))
+
+
+def organisation_by_code(session: Session, credit_code: str) -> Organisation:
+    found = session.scalar(select(Organisation).where(Organisation.credit_code == credit_code))
+    if found is None:
+        raise NotFound(
+            f"代码 {credit_code} 的机构未登记",
+            f"no organisation with code {credit_code} is registered",
+        )
+    return found
+
+
 def decide_organisation(
     session: Session,
     org_id: int,

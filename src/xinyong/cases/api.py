@@ -317,10 +317,7 @@ def evidence_list(
     case_id: int, actor: Actor = Depends(case_actor), session: Session = Depends(get_session)
 ) -> list[EvidenceOut]:
     service.require_read(service.get_case(session, case_id), actor)
-    rows = session.scalars(
-        select(EvidenceItem).where(EvidenceItem.case_id == case_id).order_by(EvidenceItem.id)
-    )
-    return [evidence_out(r) for r in rows]
+    return [evidence_out(r) for r in service.evidence_items(session, case_id)]
 
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
@@ -641,10 +638,7 @@ def operator_complaints(
     operator: str = Depends(require_named_operator),
     session: Session = Depends(get_session),
 ) -> list[ComplaintOut]:
-    q = select(Complaint).order_by(Complaint.due_at).limit(500)
-    if state:
-        q = q.where(Complaint.state == state)
-    return [complaint_out(c, request_now(request)) for c in session.scalars(q)]
+    return [complaint_out(c, request_now(request)) for c in complaints.queue(session, state)]
 
 
 class ResolutionIn(BaseModel):

@@ -45,6 +45,14 @@ def _history(c: Complaint, what: str, who: str, now: datetime, **more: Any) -> N
     c.history = [*(c.history or []), {"what": what, "who": who, "at": now.isoformat(), **more}]
 
 
+def queue(session: Session, state: str | None = None, limit: int = 500) -> list[Complaint]:
+    """Complaints by their 48-hour deadline, soonest first (the operators' queue)."""
+    q = select(Complaint).order_by(Complaint.due_at).limit(limit)
+    if state:
+        q = q.where(Complaint.state == state)
+    return list(session.scalars(q))
+
+
 def get_complaint(session: Session, complaint_id: int) -> Complaint:
     c = session.get(Complaint, complaint_id)
     if c is None:

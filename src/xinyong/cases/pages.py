@@ -5,14 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.principal import current_principal
 from xinyong.api.deps import get_session
 from xinyong.cases import complaints, service
 from xinyong.cases.api import _uploads, load_actor
-from xinyong.cases.models import EvidenceItem
 from xinyong.cases.schemas import case_out, complaint_out, event_out
 from xinyong.errors import XinyongError
 from xinyong.ledger.api import get_ledger_settings
@@ -39,11 +37,7 @@ async def case_page(request: Request, case_id: int):
         with request.app.state.sessions() as session:
             actor = load_actor(session, case_id, principal)
             case = service.get_case(session, case_id)
-            items = session.scalars(
-                select(EvidenceItem)
-                .where(EvidenceItem.case_id == case_id)
-                .order_by(EvidenceItem.id)
-            ).all()
+            items = service.evidence_items(session, case_id)
             events = service.events_after(session, case_id, 0, 500)
             return {
                 "case": case_out(case, request_now(request)),

@@ -27,7 +27,7 @@ from xinyong.cases.errors import (
     NotAllowed,
     WrongState,
 )
-from xinyong.cases.models import CaseEvent, DebtCase
+from xinyong.cases.models import CaseEvent, DebtCase, EvidenceItem
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.ledger import canonical
 from xinyong.ledger import service as ledger
@@ -737,6 +737,15 @@ def sweep_first_reports(session: Session, now: datetime | None = None) -> list[i
         _tell_creditor(session, case, "first_report_missed", now, subject, body)
         _tell_agency(session, case, "first_report_missed", now, subject, body)
     return [c.id for c in overdue]
+
+
+def evidence_items(session: Session, case_id: int) -> list[EvidenceItem]:
+    """The case's evidence in the order it was recorded."""
+    return list(
+        session.scalars(
+            select(EvidenceItem).where(EvidenceItem.case_id == case_id).order_by(EvidenceItem.id)
+        )
+    )
 
 
 def events_after(
