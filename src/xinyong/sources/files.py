@@ -31,7 +31,7 @@ def import_file(
     progress: Callable[[int], None] | None = None,
 ) -> FileResult:
     """Import one file; a refused file (encoding, header) is recorded as a refused run."""
-    ingest = Ingest(engine, target, source=source, location=str(path), demo=demo)
+    ingest = Ingest(engine, target, source=source, location=str(path), demo=demo, background=True)
     ingest.start()
     try:
         drop = open_source(path, encoding)

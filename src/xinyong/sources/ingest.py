@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Index, Table, insert, select, update
@@ -61,10 +64,15 @@ class Target:
 
     def prepare(self, values: dict[str, Any]) -> Prepared:
         """Parsed values as the columns to store, with the record id and content digest."""
-        values = {fl.key: None for fl in self.layout.fields} | values
+        values = self._blank | values
         as_of = values.pop("as_of", None)
         columns = self.to_columns(values)
         return Prepared(self.key_of(values), columns, as_of, content_hash(columns))
+
+    @cached_property
+    def _blank(self) -> dict[str, None]:
+        """Every field of the layout, empty: a row's missing columns read as None."""
+        return {fl.key: None for fl in self.layout.fields}
 
     @property
     def business_columns(self) -> list[str]:
@@ -242,6 +250,7 @@ class Ingest:
         batch_size: int = 2000,
         fetched_at: datetime | None = None,
         on_changes: ChangeHook | None = None,
+        background: bool = False,
     ) -> None:
         self.engine = engine
         self.on_changes = on_changes
@@ -263,6 +272,13 @@ class Ingest:
         self._dropped: list[Index] = []
         self.first_load = False
         self._pending = 0
+        # With `background`, a batch is written by one writer thread while the next is parsed:
+        # SQLite and the database driver release the GIL while they work, so parsing and
+        # writing overlap on two cores. One batch in flight at most keeps memory flat and the
+        # order of writes that of the file.
+        self._writer = ThreadPoolExecutor(1, "ingest-writer") if background else None
+        self._in_flight: Future | None = None
+        self._counts_lock = threading.Lock()
 
     def start(self, cursor: str | None = None) -> int:
         with self.engine.begin() as conn:
@@ -281,6 +297,10 @@ class Ingest:
             )
 
     def finish(self, status: str, error: str | None = None, cursor: str | None = None) -> None:
+        self._settle(raise_error=status == "succeeded")
+        if self._writer is not None:
+            self._writer.shutdown()
+            self._writer = None
         self._save_run(finished_at=utcnow(), status=status, error=error, cursor=cursor)
 
     def begin(
@@ -349,6 +369,7 @@ class Ingest:
         before the cursor is committed by then.
         """
         self._flush()
+        self._settle()
         self._save_run(cursor=cursor)
 
     def _prepare_indexes(self, bulk: bool) -> None:
@@ -376,11 +397,13 @@ class Ingest:
 
     def end(self, cursor: str | None = None) -> Counts:
         self._flush()
+        self._settle()
         self._restore_indexes()
         self.finish("succeeded", cursor=cursor)
         return self.counts
 
     def fail(self, exc: BaseException) -> None:
+        self._settle(raise_error=False)
         self._restore_indexes()
         self.finish("failed", f"{type(exc).__name__}: {exc}")
 
@@ -419,8 +442,9 @@ class Ingest:
             )
             for p in problems
         ]
-        self.counts.rejected += 1
-        self.counts.problems.extend(problems[: 1000 - len(self.counts.problems)])
+        with self._counts_lock:  # the writer thread rejects identity conflicts
+            self.counts.rejected += 1
+            self.counts.problems.extend(problems[: 1000 - len(self.counts.problems)])
         return [
             dict(
                 run_id=self.run_id,
@@ -439,15 +463,28 @@ class Ingest:
         batch, rejects = self._batch, self._rejects
         self._batch, self._rejects = {}, []
         if batch or rejects:
-            self._write(batch, rejects)
+            if self._writer is None:
+                self._write(batch, rejects)
+            else:
+                self._settle()
+                self._in_flight = self._writer.submit(self._write, batch, rejects)
         if self._progress and self._pending:
             self._progress(self._pending)
         self._pending = 0
+
+    def _settle(self, raise_error: bool = True) -> None:
+        """Wait for the batch in flight; its error, if any, becomes this thread's."""
+        future, self._in_flight = self._in_flight, None
+        if future is not None:
+            error = future.exception()
+            if error is not None and raise_error:
+                raise error
 
     def _write(self, batch: dict[str, tuple[Prepared | str, Ended | None]], rejects) -> None:
         table = self.target.table
         closable = "ended_on" in table.c
         now = utcnow()
+        unchanged = 0
         with self.engine.begin() as conn:
             if rejects:
                 conn.execute(insert(Reject.__table__), rejects)
@@ -469,7 +506,7 @@ class Ingest:
                 old = existing.get(key)
                 if ended is not None:
                     if old is None or not closable or old.ended_on is not None:
-                        self.counts.unchanged += 1
+                        unchanged += 1
                         continue
                     closing = dict(ended_on=ended.on, fetched_at=self.fetched_at)
                     if "end_reason" in table.c:
@@ -479,7 +516,7 @@ class Ingest:
                 columns, as_of, digest = prepared.columns, prepared.as_of, prepared.digest
                 reopened = closable and old is not None and old.ended_on is not None
                 if old is not None and old.content_hash == digest and not reopened:
-                    self.counts.unchanged += 1
+                    unchanged += 1
                     continue
                 row = dict(
                     columns,
@@ -509,9 +546,6 @@ class Ingest:
                     row["change_seq"] = first + offset
                 insert_many(conn, table, inserts)
             write_versions(conn, table, updates + closures, now)
-            self.counts.inserted += len(inserts)
-            self.counts.updated += len(updates)
-            self.counts.closed += len(closures)
             if self.on_changes and (inserts or updates or closures):
                 changes = [self._change("insert", r["source_record_id"], None, r) for r in inserts]
                 changes += [
@@ -526,6 +560,11 @@ class Ingest:
                 ]
                 # Same transaction: an alert exists exactly when the change that caused it does.
                 self.on_changes(conn, changes)
+        # Counted once the batch is committed: a batch rolled back wrote nothing.
+        self.counts.unchanged += unchanged
+        self.counts.inserted += len(inserts)
+        self.counts.updated += len(updates)
+        self.counts.closed += len(closures)
 
     def _change(self, op: str, key: str, old, new) -> Change:
         return Change(op, self.target.layout.name, self.source, key, old, new, self.first_load)

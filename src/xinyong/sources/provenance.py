@@ -186,9 +186,20 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         return
     keys = [key for key in rows[0] if key in table.c]  # e.g. a layout's record id is no column
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    processors = [(n, table.c[n].type.bind_processor(dialect)) for n in compiled.positiontup]
-    params = [tuple(p(row[n]) if p else row[n] for n, p in processors) for row in rows]
-    conn.exec_driver_sql(str(compiled), params)
+    # Column by column: a batch's provenance columns (source, fetched_at…) hold one object for
+    # every row, converted once; the rest go through map(), far cheaper than a per-row tuple.
+    columns = []
+    for name in compiled.positiontup:
+        convert = table.c[name].type.bind_processor(dialect)
+        values = [row[name] for row in rows]
+        if convert is not None:
+            first = values[0]
+            if all(v is first for v in values):
+                values = [convert(first)] * len(values)
+            else:
+                values = list(map(convert, values))
+        columns.append(values)
+    conn.exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
 
 
 def plain_indexes(table: Table) -> list[Index]:

@@ -115,6 +115,7 @@ def sync_files(
             location=str(path),
             demo=demo,
             on_changes=hook,
+            background=True,
         )
         ingest.start(cursor=None)
         if last_cursor(engine, cfg.name, location=str(path)) == digest:
