@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -58,6 +60,27 @@ PER_UNIT = 200
 # whole query with instr(): reading the postings of 有限公 for every name costs more than it
 # narrows.
 MAX_TRIGRAMS = 3
+# A trigram held by more entries than this (有限公, 连云港, ing) tells typo candidates apart
+# no better than chance, and reading its postings is the cost of the search: it is skipped
+# while rarer units of the query remain.
+COMMON = 20_000
+
+
+def telling_units(backend: Backend, units: list[str]) -> list[str]:
+    """The units of a typo query worth reading postings of: the ones under COMMON, or the
+    two rarest when every unit is common. Both engines choose alike (same counts on the same
+    data), so they read the same candidates."""
+    counts = backend.rarity(units) if units and len(units[0]) >= 3 else None
+    if not counts:
+        return units
+    rare = [u for u in units if counts[u] <= COMMON]
+    return rare or sorted(units, key=lambda u: counts[u])[:2]
+
+
+def rarest(query: str, counts: dict[str, int]) -> list[str]:
+    """The query's MAX_TRIGRAMS rarest trigrams (the ones an index narrows best by)."""
+    trigrams = list(dict.fromkeys(query[i : i + 3] for i in range(len(query) - 2)))
+    return sorted(trigrams, key=lambda g: counts.get(g, 0))[:MAX_TRIGRAMS]
 
 
 def _phrase(unit: str) -> str:
@@ -113,9 +136,9 @@ class SqliteFts:
             return grams.contains(query, params, limit)
         params["needle"] = query
         trigrams = list(dict.fromkeys(query[i : i + 3].lower() for i in range(len(query) - 2)))
-        counts = self.rarity(trigrams)
-        rarest = sorted(trigrams, key=lambda g: counts[g])[:MAX_TRIGRAMS]
-        params["fts"] = " AND ".join(_phrase(g) for g in rarest)
+        params["fts"] = " AND ".join(
+            _phrase(g) for g in rarest(query.lower(), self.rarity(trigrams))
+        )
         return (
             f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts) "
             "AND instr(s.text, :needle) > 0"
@@ -170,21 +193,69 @@ class SqliteFts:
         )
 
 
+# Trigram frequencies estimated from a sample of the entries, per database, for this long.
+SAMPLE_SECONDS = 600
+SAMPLE_ENTRIES = 50_000
+_SAMPLES: dict[str, tuple[float, dict[str, int]]] = {}
+
+
+def _trigrams(value: str) -> set[str]:
+    return {value[i : i + 3] for i in range(len(value) - 2)}
+
+
 class PostgresTrgm:
     """pg_trgm: the GIN trigram index on search_entry.text serves LIKE '%…%' itself, so there
-    is nothing to keep in sync."""
+    is nothing to keep in sync.
+
+    A GIN index cannot stop reading a posting list early (it builds a bitmap of all of it),
+    so on a million names LIKE '%有限公%' costs tens of milliseconds whatever the LIMIT. Which
+    trigrams are common is estimated from a sample of the entries (pg_trgm has no cheap
+    per-trigram count), so queries read only rare ones and check the rest with strpos()."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    def _common(self) -> dict[str, int]:
+        """Estimated entry counts of the trigrams common enough to matter (a quarter of
+        COMMON and up); any other trigram is rare. Re-sampled every SAMPLE_SECONDS: a stale
+        estimate costs speed, never a result (the whole query is always checked)."""
+        key = self.conn.engine.url.render_as_string(hide_password=True)
+        taken = _SAMPLES.get(key)
+        if taken and time.monotonic() - taken[0] < SAMPLE_SECONDS:
+            return taken[1]
+        total = self.conn.execute(
+            text("SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_entry'::regclass")
+        ).scalar_one()
+        if total < 0:  # never analysed
+            total = self.conn.execute(text("SELECT count(*) FROM search_entry")).scalar_one()
+        percent = min(100.0, max(0.01, 100.0 * SAMPLE_ENTRIES / max(total, 1)))
+        texts = self.conn.execute(
+            text(f"SELECT text FROM search_entry TABLESAMPLE SYSTEM ({percent:.4f})")
+        ).scalars()
+        counts: Counter[str] = Counter()
+        sampled = 0
+        for value in texts:
+            counts.update(_trigrams(value))
+            sampled += 1
+        scale = total / sampled if sampled else 0.0
+        common = {g: round(n * scale) for g, n in counts.items() if n * scale >= COMMON / 4}
+        _SAMPLES[key] = (time.monotonic(), common)
+        return common
+
     def rarity(self, units: list[str]) -> dict[str, int] | None:
-        return None
+        common = self._common()
+        return {u: common.get(u, 0) for u in units}
 
     def contains(self, query: str, params: dict[str, Any], limit: int | None = None) -> str:
         if len(query) < 3:
             return grams.contains(query, params, limit)
-        params["like"] = f"%{like_escape(query)}%"
-        return "s.text LIKE :like ESCAPE '\\'"
+        # As on SQLite: the GIN index narrows by the rarest trigrams, strpos() checks the rest.
+        params["needle"] = query
+        likes = []
+        for i, gram in enumerate(rarest(query, self._common())):
+            params[f"like{i}"] = f"%{like_escape(gram)}%"
+            likes.append(f"s.text LIKE :like{i} ESCAPE '\\'")
+        return " AND ".join(likes) + " AND strpos(s.text, :needle) > 0"
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
         # As on SQLite: each unit reads at most PER_UNIT entries.

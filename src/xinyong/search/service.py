@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from xinyong.search.backends import Backend, backend_for, like_escape
+from xinyong.search.backends import Backend, backend_for, like_escape, telling_units
 from xinyong.search.highlight import highlight
 from xinyong.search.normalise import is_pinyin_query, normalise, pinyin
 from xinyong.search.schemas import SearchItem, SearchPage
@@ -199,7 +199,8 @@ def _fuzzy(
         f"SELECT s.credit_code, s.kind, s.text, s.status_rank, length(e.name) AS name_len, "
         f"({overlap}) AS overlap FROM search_entry s "
         f"JOIN enterprise e ON e.credit_code = s.credit_code "
-        f"WHERE s.kind IN ({_in_list(kinds)}) AND {backend.contains_any(units, params)}{where} "
+        f"WHERE s.kind IN ({_in_list(kinds)}) "
+        f"AND {backend.contains_any(telling_units(backend, units), params)}{where} "
         f"ORDER BY overlap DESC, length(s.text), s.id LIMIT {FUZZY_CANDIDATES}"
     )
     rows = conn.execute(text(sql), params).all()

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Index, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Index, Table, insert, select, text, update
 
 from xinyong.codes import mask_id_number
 from xinyong.errors import FileRefused
@@ -279,6 +279,7 @@ class Ingest:
         self._writer = ThreadPoolExecutor(1, "ingest-writer") if background else None
         self._in_flight: Future | None = None
         self._counts_lock = threading.Lock()
+        self._analysed_at = 0
 
     def start(self, cursor: str | None = None) -> int:
         with self.engine.begin() as conn:
@@ -565,6 +566,20 @@ class Ingest:
         self.counts.inserted += len(inserts)
         self.counts.updated += len(updates)
         self.counts.closed += len(closures)
+        self._refresh_statistics()
+
+    def _refresh_statistics(self) -> None:
+        """PostgreSQL: ANALYZE a table this load has grown fourfold since it was last analysed.
+
+        Without statistics the planner reads the look-up of a batch's record ids (2,000 ids in
+        an IN list) as a scan of every row of the source against the list: at 150,000
+        enterprises one batch's look-up took 1.7 s instead of milliseconds."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        if self.counts.inserted >= max(10_000, 4 * self._analysed_at):
+            with self.engine.begin() as conn:
+                conn.execute(text(f"ANALYZE {self.target.table.name}"))
+            self._analysed_at = self.counts.inserted
 
     def _change(self, op: str, key: str, old, new) -> Change:
         return Change(op, self.target.layout.name, self.source, key, old, new, self.first_load)
