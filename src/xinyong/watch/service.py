@@ -177,8 +177,10 @@ def mark_seen(
     rows = items(session, user_id)
     if code:
         rows = [r for r in rows if r.credit_code == _code(code)]
+    # Up to now, or to the newest alert if a clock ran ahead of this one: what was shown is read.
+    newest = max((a.at for a in alerts(session, user_id, code)), default=now)
     for r in rows:
-        r.seen_seq, r.seen_at = seq, now
+        r.seen_seq, r.seen_at = seq, max(now, newest)
     return len(rows)
 
 

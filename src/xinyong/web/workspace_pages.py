@@ -384,6 +384,19 @@ def _agency(session: Session, principal: Principal, code: str | None) -> AgencyV
     return chosen[0]
 
 
+def _no_agency(request: Request, principal: Principal, error: XinyongError):
+    """Signed in as an agency member, but of no agency in the directory: say so (not a denial)."""
+    return page(
+        request,
+        "workspace_denied.html",
+        status_code=404,
+        me=principal,
+        error=error,
+        need_zh="",
+        need_en="",
+    )
+
+
 def _agency_gate(request: Request, principal: Principal):
     return _gate(request, principal, R.AGENCY_MEMBER, "服务机构成员", "an agency member")
 
@@ -400,7 +413,7 @@ def _agency_page(request, principal, session, status=200, error=None, answering=
     try:
         agency = _agency(session, principal, request.query_params.get("org"))
     except XinyongError as exc:
-        return _denied(request, principal, exc.message_zh, exc.message_en)
+        return _no_agency(request, principal, exc)
     now = request_now(request)
     rows = workspace.agency_cases(session, agency.credit_code)
     inbox = workspace.agency_complaints(session, agency.credit_code)
@@ -693,7 +706,7 @@ async def fees_editor(request: Request, session: Session = Depends(get_session))
     try:
         agency = _agency(session, principal, request.query_params.get("org"))
     except XinyongError as exc:
-        return _denied(request, principal, exc.message_zh, exc.message_en)
+        return _no_agency(request, principal, exc)
     form = _editor_rows(agency.schedule.schedule if agency.schedule else None)
     form["effective_from"] = ""
     published = request.query_params.get("published")
@@ -709,7 +722,7 @@ async def fees_check(request: Request, session: Session = Depends(get_session)):
     try:
         agency = _agency(session, principal, request.query_params.get("org"))
     except XinyongError as exc:
-        return _denied(request, principal, exc.message_zh, exc.message_en)
+        return _no_agency(request, principal, exc)
     form = await _editor_form(request)
     schedule, problems = _schedule_of(form)
     warnings: list = []
@@ -732,7 +745,7 @@ async def fees_publish(request: Request, session: Session = Depends(get_session)
     try:
         agency = _agency(session, principal, org)
     except XinyongError as exc:
-        return _denied(request, principal, exc.message_zh, exc.message_en)
+        return _no_agency(request, principal, exc)
     form = await _editor_form(request)
     schedule, problems = _schedule_of(form)
     if schedule is None:
