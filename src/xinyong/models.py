@@ -16,5 +16,6 @@ from xinyong.search import models as search_models  # noqa: F401
 from xinyong.sources import lock, provenance  # noqa: F401
 from xinyong.sources import models as source_models  # noqa: F401
 from xinyong.verification import models as verification_models  # noqa: F401
+from xinyong.watch import models as watch_models  # noqa: F401
 
 metadata = Base.metadata

@@ -107,7 +107,47 @@ def seed_lists(engine: Engine, manifest: dict, seeded: dict) -> None:
     seeded["lists"] = {"published": published, "proposed": proposed}
 
 
-SEEDERS: list[Seeder] = [seed_lists]
+PERSON_PASSWORD = "e2e-password-123"
+
+
+def seed_workspaces(engine: Engine, manifest: dict, seeded: dict) -> None:
+    """A creditor firm's clerk and a listed agency's staff member, each with a password."""
+    from tests.support.registry_files import credit_code
+    from xinyong.accounts import service as accounts
+    from xinyong.agencies.service import list_agencies
+
+    with session_factory(engine)() as session:
+        agency = next(a for a in list_agencies(session, sort="name") if a.listed)
+        people = {}
+        for who, code, name, kind in (
+            ("creditor", credit_code(801), "连云港港城建材有限公司", "creditor"),
+            ("agency", agency.credit_code, agency.name, "agency"),
+        ):
+            user = accounts.create_user(
+                session,
+                f"{who}@e2e.example.cn",
+                password=PERSON_PASSWORD,
+                display_name=f"{who} e2e",
+            )
+            org = accounts.create_organisation(session, code, name, kind)
+            if kind == "agency":
+                accounts.decide_organisation(session, org.id, True, "e2e")
+            accounts.add_member(session, user, org)
+            people[who] = {"email": user.email, "code": code, "name": name}
+        session.commit()
+    seeded["workspaces"] = people
+
+
+def sign_in_person(page, portal: Portal, who: str) -> None:
+    """Sign in on the accounts page as the seeded creditor or agency member."""
+    page.goto(portal.url("/login"))
+    page.get_by_label("电子邮箱").fill(portal.seeded["workspaces"][who]["email"])
+    page.get_by_label("密码").fill(PERSON_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/account")
+
+
+SEEDERS: list[Seeder] = [seed_lists, seed_workspaces]
 
 
 @pytest.fixture(scope="session")

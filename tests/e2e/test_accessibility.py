@@ -61,3 +61,41 @@ def test_list_entry_with_its_objection_form_has_no_serious_violations(page, port
     page.goto(portal.url(f"/lists/{entry['id']}"))
     page.get_by_label("申请人").focus()
     assert serious_violations(page) == []
+
+
+WORKSPACE_PAGES = {
+    "creditor": ["/workspace/creditor", "/workspace/entrust?agency={agency}", "/workspace/watch"],
+    "agency": ["/workspace/agency", "/workspace/agency/fees"],
+}
+
+
+@pytest.mark.parametrize(
+    "who,path", [(who, path) for who, paths in WORKSPACE_PAGES.items() for path in paths]
+)
+def test_workspace_page_has_no_serious_violations(page, portal, who, path):
+    from tests.e2e.conftest import sign_in_person
+
+    sign_in_person(page, portal, who)
+    agency = portal.seeded["workspaces"]["agency"]["code"]
+    response = page.goto(portal.url(path.format(agency=agency)))
+    assert response.status == 200
+    page.wait_for_load_state("networkidle")
+    assert serious_violations(page) == []
+
+
+def test_a_case_page_with_its_progress_form_has_no_serious_violations(page, browser, portal):
+    from tests.e2e.conftest import sign_in_person
+    from tests.e2e.test_case_journey import entrust_case
+
+    sign_in_person(page, portal, "creditor")
+    case_id = entrust_case(page, portal, "连云港南城物流有限公司")
+    assert serious_violations(page) == []  # the creditor's view
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    staff = context.new_page()
+    try:
+        sign_in_person(staff, portal, "agency")
+        staff.goto(portal.url(f"/cases/{case_id}"))
+        staff.get_by_label("进展说明").focus()  # the agency's view, with its progress form
+        assert serious_violations(staff) == []
+    finally:
+        context.close()

@@ -215,4 +215,28 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/operator/syncs"): OPERATOR,
     ("GET", "/operator/syncs/runs/{run_id}/rejects"): OPERATOR,
     ("POST", "/operator/syncs/{name}"): OPERATOR,
+    # workspaces: browser sign-in; the creditor's and the agency's own
+    ("GET", "/workspace"): PEOPLE,
+    ("GET", "/workspace/creditor"): roles("creditor"),
+    ("GET", "/workspace/entrust"): roles("creditor"),
+    ("POST", "/workspace/entrust"): roles("creditor"),
+    ("POST", "/workspace/complaints"): roles("creditor"),
+    ("GET", "/workspace/watch"): PEOPLE,
+    ("POST", "/workspace/watch/seen"): PEOPLE,
+    ("GET", "/watch/{code}"): PUBLIC,  # the button; a visitor is offered the sign-in link
+    ("POST", "/watch/{code}"): PEOPLE,
+    ("POST", "/watch/{code}/remove"): PEOPLE,
+    ("GET", "/workspace/agency"): roles("agency_member"),
+    ("GET", "/workspace/agency/fees"): roles("agency_member"),
+    ("POST", "/workspace/agency/fees/check"): roles("agency_member"),
+    ("POST", "/workspace/agency/fees"): roles("agency_member"),
+    ("POST", "/workspace/agency/complaints/{complaint_id}/answer"): roles("agency_member"),
+    ("GET", "/cases/{case_id}/timeline"): SIGNED_IN,
+    ("POST", "/cases/{case_id}/progress"): SIGNED_IN,
+    # watch list API: a person's account (a key acts for its owner)
+    ("GET", "/api/v1/watchlist"): SIGNED_IN,
+    ("POST", "/api/v1/watchlist"): SIGNED_IN,
+    ("DELETE", "/api/v1/watchlist/{code}"): SIGNED_IN,
+    ("GET", "/api/v1/watchlist/alerts"): SIGNED_IN,
+    ("POST", "/api/v1/watchlist/seen"): SIGNED_IN,
 }

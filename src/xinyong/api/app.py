@@ -22,6 +22,7 @@ from xinyong.rating import api as rating_api
 from xinyong.search import api as search_api
 from xinyong.settings import get_settings
 from xinyong.verification import api as verification_api
+from xinyong.watch import api as watch_api
 from xinyong.wiring import connect
 
 
@@ -66,6 +67,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(verification_api.router)
     app.include_router(cases_api.router)
     app.include_router(accounts_api.router)
+    app.include_router(watch_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:
@@ -75,11 +77,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     from xinyong.accounts import pages as account_pages
     from xinyong.cases import pages as cases_pages
-    from xinyong.web import agency_pages, pages, verification_pages
+    from xinyong.web import agency_pages, pages, verification_pages, workspace_pages
 
     app.include_router(pages.router)
     app.include_router(agency_pages.router)
     app.include_router(verification_pages.router)
     app.include_router(cases_pages.router)
     app.include_router(account_pages.router)
+    app.include_router(workspace_pages.router)
     return app

@@ -92,8 +92,12 @@ def file_complaint(
     files: list[Upload] | None = None,
     now: datetime | None = None,
     settings: LedgerSettings | None = None,
+    creditor: Actor | None = None,
 ) -> tuple[Complaint, str]:
-    """Anyone files; the agency's 48 hours start now. Returns the complaint and its query code."""
+    """Anyone files; the agency's 48 hours start now. Returns the complaint and its query code.
+
+    A signed-in creditor (`creditor`) files about its own case, and follows the complaint in its
+    workspace without the query code."""
     now = resolve(now)
     _choice(complainant_kind, COMPLAINANTS, "complainant_kind")
     _choice(category, CATEGORIES, "category")
@@ -112,8 +116,16 @@ def file_complaint(
             field="text",
         )
     agency = get_agency(session, agency_code)
+    if creditor is not None and creditor.kind != "creditor":
+        raise NotAllowed("只有债权人可以代表机构投诉", "only a creditor files as one")
     if case_id is not None:
         case = session.get(DebtCase, case_id)
+        if creditor is not None and (case is None or case.creditor_id != creditor.id):
+            raise InvalidInput(
+                f"case_id：案件 {case_id} 不是{creditor.name}的案件",
+                f"case_id: case {case_id} is not a case of {creditor.name}",
+                field="case_id",
+            )
         if case is None or case.agency_code != agency.credit_code:
             raise InvalidInput(
                 f"case_id：案件 {case_id} 不是委托给{agency.name}的案件",
@@ -130,6 +142,7 @@ def file_complaint(
         complainant_kind=complainant_kind,
         complainant_name=name,
         complainant_contact=(complainant_contact or "").strip() or None,
+        creditor_id=creditor.id if creditor is not None else None,
         category=category,
         text=text,
         query_code_hash=_hash(code),

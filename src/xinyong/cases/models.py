@@ -115,6 +115,9 @@ class Complaint(Base):
     complainant_kind: Mapped[str] = mapped_column(String(16))
     complainant_name: Mapped[str] = mapped_column(String(200))
     complainant_contact: Mapped[str | None] = mapped_column(String(200))
+    # The creditor organisation (credit code) that filed it while signed in: its workspace
+    # follows the complaint without the query code.
+    creditor_id: Mapped[str | None] = mapped_column(String(64), index=True)
     category: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     query_code_hash: Mapped[str] = mapped_column(String(64))
