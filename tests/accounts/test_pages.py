@@ -58,3 +58,20 @@ def test_pages_carry_security_headers_that_let_the_charts_load(client):
     assert page.headers["strict-transport-security"].startswith("max-age=")
     api = client.get("/api/v1/me")
     assert api.headers["x-content-type-options"] == "nosniff"
+
+
+def test_signing_in_from_a_page_returns_to_that_page_and_never_to_another_site(client, people):
+    form = client.get("/login?next=/workspace/creditor").text
+    assert 'name="next" value="/workspace/creditor"' in form
+    back = client.post(
+        "/login",
+        data={"email": "cred@example.cn", "password": PASSWORD, "next": "/workspace/creditor"},
+        follow_redirects=False,
+    )
+    assert back.headers["location"] == "/workspace/creditor"
+    away = client.post(
+        "/login",
+        data={"email": "cred@example.cn", "password": PASSWORD, "next": "//evil.example/x"},
+        follow_redirects=False,
+    )
+    assert away.headers["location"] == "/account"

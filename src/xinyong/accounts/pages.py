@@ -43,9 +43,17 @@ def _page(request: Request, name: str, status: int = 200, **context):
     )
 
 
+def _local(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only (never //host or a scheme), so a
+    crafted link cannot send a fresh session elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/account"
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request):
-    return _page(request, "login.html", mode="login")
+def login_form(request: Request, next: str | None = None):
+    return _page(request, "login.html", mode="login", next=_local(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -53,17 +61,21 @@ def login(
     request: Request,
     email: str = Form("", max_length=254),
     password: str = Form("", max_length=256),
+    next: str = Form("/account", max_length=500),
     session: Session = Depends(get_session),
 ):
+    target = _local(next)
     try:
         user = service.authenticate(session, email, password)
     except XinyongError as exc:
         session.commit()  # the failure counts towards the lockout
         status = 400 if exc.status == 401 else exc.status  # a form has no WWW-Authenticate
-        return _page(request, "login.html", status, mode="login", error=exc, email=email)
+        return _page(
+            request, "login.html", status, mode="login", error=exc, email=email, next=target
+        )
     token, _ = service.start_session(session, user, client_ip(request))
     session.commit()
-    response = RedirectResponse("/account", status_code=303)
+    response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, token)
     return response
 
