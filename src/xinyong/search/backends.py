@@ -99,7 +99,9 @@ def _in_params(chunk: list[str]) -> tuple[str, dict[str, str]]:
 
 
 class SqliteFts:
-    """FTS5: `search_fts` (trigram tokenizer) over every entry."""
+    """FTS5: `search_fts` (trigram tokenizer) over every entry. Its text is search_entry's
+    (external content, migration 0018): entries are removed from it while search_entry still
+    holds them, as FTS5 reads the text to find what to remove."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -184,13 +186,27 @@ class SqliteFts:
                 params,
             )
 
+    def _external(self, conn: Connection) -> bool:
+        # Migrations before 0018 rebuild the index through this code on the older table,
+        # which kept its own copy of the text.
+        sql = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": FTS_TABLE}
+        ).scalar()
+        return "content=" in (sql or "")
+
     def cleared(self, conn: Connection) -> None:
-        conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
+        if self._external(conn):
+            conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('delete-all')"))
+        else:
+            conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
 
     def rebuilt(self, conn: Connection) -> None:
-        conn.execute(
-            text(f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, text FROM search_entry")
-        )
+        if self._external(conn):
+            conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')"))
+        else:
+            conn.execute(
+                text(f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, text FROM search_entry")
+            )
 
 
 # Trigram frequencies estimated from a sample of the entries, per database, for this long.
