@@ -215,4 +215,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/operator/syncs"): OPERATOR,
     ("GET", "/operator/syncs/runs/{run_id}/rejects"): OPERATOR,
     ("POST", "/operator/syncs/{name}"): OPERATOR,
+    ("GET", "/operator/stats"): AUDIT,
+    ("GET", "/operator/audit"): AUDIT,
+    ("GET", "/operator/agencies"): OPERATOR,
+    ("POST", "/operator/agencies/{org_id}/verify"): OPERATOR,
+    ("POST", "/operator/agencies/{org_id}/decision"): OPERATOR,
+    # statistics
+    ("GET", "/api/v1/stats"): AUDIT,
 }

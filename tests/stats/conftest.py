@@ -1,7 +1,12 @@
-"""The cases domain's small agency directory and ledger, reused: statistics read what it builds."""
+"""A quarter of complaints and cases on the test database (see story.py)."""
 
 from __future__ import annotations
 
-from tests.cases.conftest import directory, ledger_settings
+import pytest
 
-__all__ = ["directory", "ledger_settings"]
+from tests.stats.story import agencies_and_ledger, build_quarter
+
+
+@pytest.fixture
+def quarter(session, tmp_path):
+    return build_quarter(session, agencies_and_ledger(session, tmp_path))

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tests.cases.conftest import CREDITOR, MEDIATOR, MEDIATOR_STAFF
+from tests.cases.conftest import (
+    ARTICLE_SCHEDULE,
+    CREDITOR,
+    LAW_FIRM,
+    LAW_SCHEDULE,
+    MEDIATOR,
+    MEDIATOR_STAFF,
+    add_agency,
+)
 from xinyong.cases import complaints, service
+from xinyong.ledger.config import LedgerSettings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The statistics are read on 1 June 2026 at noon in Lianyungang, for March to May.
@@ -16,6 +26,18 @@ NOW = datetime(2026, 6, 1, 12, tzinfo=SHANGHAI)
 
 def sh(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 2026) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def agencies_and_ledger(session, folder: Path) -> LedgerSettings:
+    """The cases suite's two listed agencies, and a ledger in the test's folder."""
+    add_agency(session, MEDIATOR, "连云港海州民商事调解中心", "mediation", ARTICLE_SCHEDULE)
+    add_agency(session, LAW_FIRM, "江苏港信律师事务所", "law_firm", LAW_SCHEDULE)
+    session.commit()
+    return LedgerSettings(
+        origin="credit.example.test/ledger",
+        key_dir=folder / "keys",
+        evidence_dir=folder / "evidence",
+    )
 
 
 def complain(session, settings, at: datetime, answer_after: timedelta | None = None) -> int:

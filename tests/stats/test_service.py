@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.stats.story import NOW, build_quarter
+from tests.stats.story import NOW
 from tests.support.judicial_files import register_enterprises
 from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.errors import InvalidInput
@@ -15,17 +15,12 @@ from xinyong.rating.service import current, rate_codes
 from xinyong.stats.service import StatsSettings, period_of, platform_stats
 
 
-@pytest.fixture
-def quarter(directory, ledger_settings):
-    return build_quarter(directory, ledger_settings)
-
-
 def _stats(session, first="2026-03", last="2026-05", **kw):
     return platform_stats(session, period_of(first, last, NOW), NOW, **kw)
 
 
-def test_complaints_per_month_against_the_same_month_a_year_earlier(directory, quarter):
-    out = _stats(directory).complaints
+def test_complaints_per_month_against_the_same_month_a_year_earlier(session, quarter):
+    out = _stats(session).complaints
     by_month = {m.month: (m.count, m.previous_year, m.change_pct) for m in out.months}
     # 23:30 on 31 March in Lianyungang is March, though it is 15:30 UTC; 00:30 on 1 June is June.
     assert by_month == {
@@ -36,8 +31,8 @@ def test_complaints_per_month_against_the_same_month_a_year_earlier(directory, q
     assert (out.total, out.previous_year_total, out.change_pct) == (5, 3, Decimal("66.67"))
 
 
-def test_sla_compliance_uses_the_cases_clocks_as_they_stand(directory, quarter):
-    sla = _stats(directory).sla
+def test_sla_compliance_uses_the_cases_clocks_as_they_stand(session, quarter):
+    sla = _stats(session).sla
     c = sla.complaints
     assert (c.on_time, c.late, c.missed, c.running, c.decided) == (1, 1, 2, 1, 4)
     assert c.share == Decimal("25.00")  # answered within 48 hours, of those decided
@@ -51,8 +46,8 @@ def test_sla_compliance_uses_the_cases_clocks_as_they_stand(directory, quarter):
     assert april.complaints.share is None and april.first_reports.decided == 0
 
 
-def test_recovery_rate_and_cycle_days_against_the_goal(directory, quarter):
-    rec = _stats(directory).recovery
+def test_recovery_rate_and_cycle_days_against_the_goal(session, quarter):
+    rec = _stats(session).recovery
     assert (rec.baseline_days, rec.goal_days) == (58, 30)
     months = {m.month: m for m in rec.months}
     assert months["2026-03"].finished == 0 and months["2026-03"].cycle_days is None
@@ -74,12 +69,12 @@ def test_recovery_rate_and_cycle_days_against_the_goal(directory, quarter):
         Decimal("50.0"),
     )
     assert rec.goal_met is False
-    relaxed = _stats(directory, settings=StatsSettings(cycle_days_goal=50)).recovery
+    relaxed = _stats(session, settings=StatsSettings(cycle_days_goal=50)).recovery
     assert relaxed.goal_met is True and relaxed.goal_days == 50
 
 
-def test_a_period_without_anything_is_empty_not_an_error(directory):
-    out = _stats(directory, "2024-01", "2024-02")
+def test_a_period_without_anything_is_empty_not_an_error(session):
+    out = _stats(session, "2024-01", "2024-02")
     assert out.period.months == ["2024-01", "2024-02"]
     assert out.complaints.total == 0 and out.complaints.change_pct is None
     assert out.sla.complaints.decided == 0 and out.sla.complaints.share is None
