@@ -357,7 +357,7 @@ def verify_agency(request: Request, org_id: int, session: Session = Depends(get_
         session.rollback()
         return _agencies_page(request, session, who, error=exc)
     return _done(
-        f"/operator/agencies#org-{org_id}",
+        "/operator/agencies",
         f"三步核验完成：{out.verdict}",
         f"three-step verification done: {out.verdict_en}",
     )
