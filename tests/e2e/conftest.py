@@ -147,7 +147,54 @@ def sign_in_person(page, portal: Portal, who: str) -> None:
     page.wait_for_url("**/account")
 
 
-SEEDERS: list[Seeder] = [seed_lists, seed_workspaces]
+def seed_console(engine: Engine, manifest: dict, seeded: dict) -> None:
+    """Grades for every enterprise, an agency organisation waiting for approval, and complaints
+    (this month, last month, a year ago) so the statistics have something to draw."""
+    from xinyong.accounts import service as accounts
+    from xinyong.cases import complaints
+    from xinyong.cases.actors import Actor
+    from xinyong.ledger.config import LedgerSettings
+    from xinyong.rating.service import recompute_all
+
+    now = datetime.now(UTC)
+    recompute_all(engine, now)
+    data = Path(engine.url.database).parent / "data"  # the portal's XINYONG_DATA_DIR
+    ledger = LedgerSettings(key_dir=data / "ledger" / "keys", evidence_dir=data / "evidence")
+    sector = {s["name"]: s for s in manifest["sector"]}
+    law_firm = sector["江苏田湾律师事务所"]
+    active = [
+        s
+        for s in manifest["sector"]
+        if s["status"] in ("存续", "在业", "存续,在业") and s["name"] != law_firm["name"]
+    ]
+    applicant = next((s for s in active if "律师事务所" in s["name"]), active[0])
+    with session_factory(engine)() as session:
+        user = accounts.create_user(session, "applicant@example.cn", display_name="申请人周律师")
+        org = accounts.create_organisation(
+            session, applicant["credit_code"], applicant["name"], "agency", now
+        )
+        accounts.add_member(session, user, org)
+        staff = Actor("agency", law_firm["credit_code"], law_firm["name"], law_firm["credit_code"])
+        for days, answered in ((400, True), (35, True), (3, False)):
+            c, _ = complaints.file_complaint(
+                session,
+                agency_code=law_firm["credit_code"],
+                complainant_kind="creditor",
+                complainant_name="李先生",
+                category="service",
+                text="委托后一周未收到任何进展报告",
+                now=now - timedelta(days=days),
+                settings=ledger,
+            )
+            if answered:
+                complaints.respond(
+                    session, c.id, staff, "已补交调查报告", now=now - timedelta(days=days - 1)
+                )
+        session.commit()
+    seeded["console"] = {"org_id": org.id, "applicant": applicant["name"]}
+
+
+SEEDERS: list[Seeder] = [seed_lists, seed_workspaces, seed_console]
 
 
 @pytest.fixture(scope="session")

@@ -66,3 +66,49 @@ def test_sync_dashboard_shows_rejects_with_reasons_and_reruns(page, portal, shoo
     gsxt.get_by_role("button", name="立即重新同步").click()
     expect(page.locator("#done")).to_contain_text("gsxt 同步完成")
     assert page.locator("#source-gsxt tr").count() >= runs_before
+
+
+def test_statistics_are_drawn_with_their_tables(page, portal, shoot):
+    sign_in_operator(page, portal)
+    page.get_by_role("link", name="统计").first.click()
+    page.wait_for_url("**/operator/stats")
+    # ECharts drew the complaints and the grades (the seeders filed complaints and rated all).
+    expect(page.locator("#chart-complaints canvas")).to_have_count(1)
+    expect(page.locator("#chart-grades canvas")).to_have_count(1)
+    expect(page.locator("#stats-summary")).to_contain_text("件投诉")
+    # Each chart's figures are a table too, one click away.
+    page.locator("#grades summary").click()
+    expect(page.locator("#table-grades")).to_be_visible()
+    expect(page.locator("#table-grades tr")).to_have_count(10)  # a header and AAA … C
+    shoot(page, "console-stats")
+    # Another period without any case: empty states, not empty charts.
+    page.get_by_label("起始月").fill("2020-01")
+    page.get_by_label("结束月（含）").fill("2020-03")
+    page.get_by_role("button", name="查看").click()
+    expect(page.locator("#recovery .empty")).to_contain_text("本期没有结案的委托案件")
+    expect(page.locator("#chart-recovery")).to_have_count(0)
+
+
+def test_approve_an_agency_after_verifying_it(page, portal, shoot):
+    applicant = portal.seeded["console"]
+    sign_in_operator(page, portal)
+    page.get_by_role("link", name="机构审核").click()
+    card = page.locator(f"#org-{applicant['org_id']}")
+    expect(card).to_contain_text(applicant["applicant"])
+    approve = card.get_by_role("button", name="批准")
+    if card.get_by_text("尚未核验").count():
+        expect(approve).to_be_disabled()
+        card.get_by_role("button", name="立即三步核验").click()
+        expect(page.locator("#done")).to_contain_text("三步核验完成")
+        card = page.locator(f"#org-{applicant['org_id']}")
+    expect(card).to_contain_text("核验记录")
+    shoot(page, "console-agencies", full_page=False)
+    card.get_by_label("批准理由（必填）").fill("三步核验通过，执业许可有效")
+    card.get_by_role("button", name="批准", exact=True).click()
+    expect(page.locator("#done")).to_contain_text(f"{applicant['applicant']}：已批准")
+    # The decision and its reason are in the audit log, found by filtering on the action.
+    page.get_by_role("link", name="审计日志").click()
+    page.get_by_label("操作").select_option("approve_org")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("tr.audit-entry").first).to_contain_text("三步核验通过，执业许可有效")
+    expect(page.locator("tr.audit-entry").first).to_contain_text("operator-token 王审核")

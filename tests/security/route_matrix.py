@@ -239,4 +239,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("DELETE", "/api/v1/watchlist/{code}"): SIGNED_IN,
     ("GET", "/api/v1/watchlist/alerts"): SIGNED_IN,
     ("POST", "/api/v1/watchlist/seen"): SIGNED_IN,
+    ("GET", "/operator/stats"): AUDIT,
+    ("GET", "/operator/audit"): AUDIT,
+    ("GET", "/operator/agencies"): OPERATOR,
+    ("POST", "/operator/agencies/{org_id}/verify"): OPERATOR,
+    ("POST", "/operator/agencies/{org_id}/decision"): OPERATOR,
+    # statistics
+    ("GET", "/api/v1/stats"): AUDIT,
 }

@@ -21,6 +21,7 @@ from xinyong.lists import api as lists_api
 from xinyong.rating import api as rating_api
 from xinyong.search import api as search_api
 from xinyong.settings import get_settings
+from xinyong.stats import api as stats_api
 from xinyong.verification import api as verification_api
 from xinyong.watch import api as watch_api
 from xinyong.wiring import connect
@@ -68,6 +69,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(cases_api.router)
     app.include_router(accounts_api.router)
     app.include_router(watch_api.router)
+    app.include_router(stats_api.router)
 
     @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
     def healthz() -> dict[str, str]:

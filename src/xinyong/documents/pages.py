@@ -19,6 +19,7 @@ from xinyong.documents.review.service import review_document, review_for_agency
 from xinyong.documents.templates import all_templates
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.settings import get_settings
+from xinyong.web.i18n import lang_of, translator
 
 _HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=[_HERE / "web", _HERE.parent / "web" / "templates"])
@@ -27,13 +28,20 @@ REVIEW_MAX_BYTES = 10 * MB  # a contract to review: DOCX, PDF or text
 router = APIRouter(include_in_schema=False)
 
 
+def _render(request: Request, name: str, context: dict, status_code: int = 200):
+    """A page in the portal layout, with `lang` and `t(zh, en)` like every other page."""
+    lang = lang_of(request)
+    context = {"lang": lang, "t": translator(lang), **context}
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
 def report_url(request: Request, number: str) -> str:
     return str(request.url_for("report_page", number=number))
 
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents_page(request: Request):
-    return templates.TemplateResponse(request, "documents.html", _documents_context())
+    return _render(request, "documents.html", _documents_context())
 
 
 def _documents_context(**extra) -> dict:
@@ -91,19 +99,19 @@ async def review_page(
             claim=claim or None,
         )
     except XinyongError as exc:
-        return templates.TemplateResponse(
+        return _render(
             request,
             "documents.html",
             _documents_context(error=exc),
             status_code=exc.status,
         )
-    return templates.TemplateResponse(
+    return _render(
         request,
         "document.html",
         {
             "settings": s,
             "doc": review_document(report, s.site_name),
-            "banner": report.summary_zh,
+            "banner": translator(lang_of(request))(report.summary_zh, report.summary_en),
             "banner_class": {"ok": "ok", "missing_clauses": "warn"}.get(report.verdict, "bad"),
         },
     )
@@ -119,14 +127,18 @@ def report_page(request: Request, number: str, session: Session = Depends(get_se
             f"<h1>{exc.message_zh}</h1><p>{exc.message_en}</p>", status_code=exc.status
         )
     doc = report_document(report, report_url(request, report.number))
-    return templates.TemplateResponse(
+    t = translator(lang_of(request))
+    return _render(
         request,
         "document.html",
         {
             "settings": s,
             "doc": doc,
-            "banner": f"此报告由{s.site_name}出具，编号与内容以本页为准 / issued by {s.site_name_en}",
-            "downloads": [("下载 PDF", f"/api/v1/reports/{report.number}/pdf")],
+            "banner": t(
+                f"此报告由{s.site_name}出具，编号与内容以本页为准",
+                f"Issued by {s.site_name_en}; this page is the authoritative number and content",
+            ),
+            "downloads": [(t("下载 PDF", "Download PDF"), f"/api/v1/reports/{report.number}/pdf")],
         },
     )
 
@@ -153,7 +165,7 @@ def _wizard(request: Request, form: dict, result=None, error: str = "", status: 
     from xinyong.documents.payment_order import config
 
     cfg = config()
-    return templates.TemplateResponse(
+    return _render(
         request,
         "payment_order.html",
         {

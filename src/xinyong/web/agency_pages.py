@@ -8,24 +8,19 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.fees import quote
 from xinyong.agencies.importer import KINDS, SERVICES
-from xinyong.agencies.money import is_fen_exact, pct, yuan
+from xinyong.agencies.money import is_fen_exact
 from xinyong.agencies.schedule import METHOD_EN, METHOD_ZH, Band, Commission, FeeSchedule
 from xinyong.agencies.service import SORTS, Case, get_agency, list_agencies, schedule_history
-from xinyong.agencies.standing import NOT_RATED_EN, NOT_RATED_ZH
 from xinyong.agencies.validation import ScheduleInvalid, compliance_problems, warnings
 from xinyong.api.deps import get_session
 from xinyong.errors import XinyongError
-from xinyong.settings import get_settings
+from xinyong.web.site import page
 
 STATIC = Path(__file__).parent / "static"
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["yuan"] = yuan
-templates.env.filters["pct"] = pct
 router = APIRouter(include_in_schema=False)
 
 DISTRICTS = {
@@ -64,14 +59,7 @@ def _amount(raw: str | None, default: Decimal | None) -> tuple[Decimal | None, s
 
 
 def _context(**values):
-    return {
-        "settings": get_settings(),
-        "kinds": KINDS,
-        "services": SERVICES,
-        "districts": DISTRICTS,
-        "not_rated": f"{NOT_RATED_ZH} / {NOT_RATED_EN}",
-        **values,
-    }
+    return {"kinds": KINDS, "services": SERVICES, "districts": DISTRICTS, **values}
 
 
 @router.get("/static/echarts.min.js")
@@ -107,10 +95,10 @@ def directory_page(
         )
     except XinyongError as exc:
         views, error = [], exc.message
-    return templates.TemplateResponse(
+    return page(
         request,
         "agencies.html",
-        _context(
+        **_context(
             views=views,
             service=service,
             district=district,
@@ -131,11 +119,11 @@ def agency_page(request: Request, code: str, session: Session = Depends(get_sess
         error = None
     except XinyongError as exc:
         view, history, error = None, [], exc
-    return templates.TemplateResponse(
+    return page(
         request,
         "agency.html",
-        _context(v=view, history=history, error=error, code=code),
         status_code=error.status if error else 200,
+        **_context(v=view, history=history, error=error, code=code),
     )
 
 
@@ -219,10 +207,10 @@ def calculator_page(
         for v in compared
         if v.quote is not None
     ][:30]
-    return templates.TemplateResponse(
+    return page(
         request,
         "fees.html",
-        _context(
+        **_context(
             debt=debt_amount,
             recovered=recovered_amount,
             hours=hours_value,

@@ -1,21 +1,33 @@
-"""Operator console pages (thin): list proposals, objections, repairs and the sync dashboard."""
+"""Operator console pages (thin): list proposals, objections, repairs, the sync dashboard, agency
+approvals; statistics and the audit log also for auditors."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.principal import client_ip
+from xinyong.accounts.privacy import PURPOSES
+from xinyong.accounts.roles import AUDITOR, ROLE_NAMES
 from xinyong.api.deps import get_session
-from xinyong.errors import XinyongError
+from xinyong.errors import InvalidInput, XinyongError
 from xinyong.lists import lookups, objections, repairs, service
+from xinyong.lists.clock import SHANGHAI
 from xinyong.lists.models import STATES
 from xinyong.lists.operator import request_now
 from xinyong.lists.proposals import follow_ended_records, propose_from_events
 from xinyong.lists.schemas import ObjectionDecisionIn, RepairDecisionIn
-from xinyong.web.operator_session import resolve_caller, sign_in_redirect, signed_in
+from xinyong.stats import approvals, audit_log
+from xinyong.stats.service import period_of, platform_stats
+from xinyong.web.operator_session import (
+    acting_principal,
+    resolve_caller,
+    sign_in_redirect,
+    signed_in,
+)
 from xinyong.web.site import page
 
 router = APIRouter(
@@ -46,6 +58,8 @@ def _console(request: Request, name: str, who: str, status_code: int = 200, **va
         name,
         status_code=status_code,
         operator=who,
+        # Auditors see only the statistics and the audit log tabs.
+        operates=signed_in(request) is not None,
         # An account's forms carry its CSRF token; the token cookie needs none (SameSite=Strict).
         csrf=getattr(getattr(request.state, "principal", None), "csrf_token", None),
         done=(request.query_params.get("done"), request.query_params.get("done_en")),
@@ -68,6 +82,7 @@ def dashboard(request: Request, session: Session = Depends(get_session)):
         approved=len(lookups.operator_entries(session, "approved", limit=1000)),
         objections=len(objections.open_cases(session, 1000)),
         repairs=len(repairs.open_cases(session, 1000)),
+        agencies=len(approvals.queue(session, "pending", request_now(request))),
         sources=all_status(session, load_sources()),
     )
 
@@ -222,8 +237,6 @@ def decide_repair(
 
 
 def _reason_required() -> XinyongError:
-    from xinyong.errors import InvalidInput
-
     return InvalidInput("请填写决定理由", "give the reason for the decision", field="reason")
 
 
@@ -270,4 +283,155 @@ def rerun(request: Request, name: str):
         "/operator/syncs",
         f"{name} 同步失败：{result.error.message_zh}",
         f"{name} sync failed: {result.error.message_en}",
+    )
+
+
+# --- statistics (operators and auditors) ------------------------------------------------------
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats_page(
+    request: Request,
+    first: str | None = Query(None, alias="from", max_length=7),
+    last: str | None = Query(None, alias="to", max_length=7),
+    session: Session = Depends(get_session),
+):
+    """The figures of GET /api/v1/stats drawn with ECharts, each chart with its table."""
+    if not (who := signed_in(request, AUDITOR)):
+        return sign_in_redirect(request)
+    now = request_now(request)
+    error = None
+    try:
+        period = period_of(first or None, last or None, now)
+    except XinyongError as exc:
+        error, period = exc, period_of(now=now)
+    stats = platform_stats(session, period, now)
+    return _console(
+        request,
+        "console_stats.html",
+        who,
+        status_code=error.status if error else 200,
+        stats=stats,
+        figures=stats.model_dump(mode="json"),
+        shanghai=SHANGHAI,
+        error=error,
+    )
+
+
+# --- agency approvals -------------------------------------------------------------------------
+
+
+def _agencies_page(request, session, who, state="pending", error=None):
+    return _console(
+        request,
+        "console_agencies.html",
+        who,
+        status_code=error.status if error else 200,
+        applicants=approvals.queue(session, state, request_now(request)),
+        state=state,
+        states=approvals.STATES,
+        actions=audit_log.ACTION_NAMES,
+        shanghai=SHANGHAI,
+        error=error,
+    )
+
+
+@router.get("/agencies", response_class=HTMLResponse)
+def agencies_page(
+    request: Request, state: str = "pending", session: Session = Depends(get_session)
+):
+    if not (who := signed_in(request)):
+        return sign_in_redirect(request)
+    return _agencies_page(request, session, who, state if state in approvals.STATES else "pending")
+
+
+@router.post("/agencies/{org_id}/verify", response_class=HTMLResponse)
+def verify_agency(request: Request, org_id: int, session: Session = Depends(get_session)):
+    """Run the three-step verification of an applicant now (stored, shareable like any other)."""
+    if not (who := signed_in(request)):
+        return sign_in_redirect(request)
+    try:
+        out = approvals.verify_applicant(session, org_id, request_now(request))
+        session.commit()
+    except XinyongError as exc:
+        session.rollback()
+        return _agencies_page(request, session, who, error=exc)
+    return _done(
+        "/operator/agencies",
+        f"三步核验完成：{out.verdict}",
+        f"three-step verification done: {out.verdict_en}",
+    )
+
+
+@router.post("/agencies/{org_id}/decision", response_class=HTMLResponse)
+def decide_agency(
+    request: Request,
+    org_id: int,
+    decision: str = Form(""),
+    reason: str = Form(""),
+    session: Session = Depends(get_session),
+):
+    if not (who := signed_in(request)):
+        return sign_in_redirect(request)
+    try:
+        if decision not in ("approve", "reject"):
+            raise InvalidInput(
+                f"未知决定“{decision}”，应为 approve 或 reject",
+                f"unknown decision '{decision}'; use approve or reject",
+                field="decision",
+            )
+        org = approvals.decide(
+            session,
+            org_id,
+            decision == "approve",
+            reason,
+            acting_principal(request),
+            client_ip(request),
+            request_now(request),
+        )
+        session.commit()
+    except XinyongError as exc:
+        session.rollback()
+        return _agencies_page(request, session, who, error=exc)
+    zh, en = ("已批准", "approved") if decision == "approve" else ("已驳回", "rejected")
+    return _done("/operator/agencies", f"{org.name}：{zh}", f"{org.name}: {en}")
+
+
+# --- the access audit log (operators and auditors) --------------------------------------------
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    user: str = Query("", max_length=100),
+    action: str = Query("", max_length=12),
+    since: str = Query("", max_length=10),
+    until: str = Query("", max_length=10),
+    session: Session = Depends(get_session),
+):
+    if not (who := signed_in(request, AUDITOR)):
+        return sign_in_redirect(request)
+    error, entries = None, []
+    try:
+        where = audit_log.AuditFilter(
+            user=user or None,
+            action=action or None,
+            since=audit_log.parse_day(since, "since"),
+            until=audit_log.parse_day(until, "until"),
+        )
+        entries = audit_log.search(session, where)
+    except XinyongError as exc:
+        error = exc
+    return _console(
+        request,
+        "console_audit.html",
+        who,
+        status_code=error.status if error else 200,
+        entries=entries,
+        filters={"user": user, "action": action, "since": since, "until": until},
+        actions=audit_log.ACTION_NAMES,
+        purposes=PURPOSES,
+        role_names=ROLE_NAMES,
+        shanghai=SHANGHAI,
+        error=error,
     )

@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from xinyong.accounts.principal import current_principal
+from xinyong.accounts.principal import Principal, current_principal, operator_token_principal
 from xinyong.accounts.roles import OPERATOR
 from xinyong.api.operator import OperatorSettings
 from xinyong.web.i18n import _local
@@ -29,11 +29,12 @@ async def resolve_caller(request: Request) -> None:
     await current_principal(request)
 
 
-def signed_in(request: Request) -> str | None:
+def signed_in(request: Request, *also: str) -> str | None:
     """The operator's name, or None: an operator account, else the token cookie (no cookie, a
-    wrong token, or operators closed give None)."""
+    wrong token, or operators closed give None). `also` lets accounts of other roles in too
+    (auditors read the statistics and the audit log)."""
     principal = getattr(request.state, "principal", None)
-    if principal is not None and principal.has_role(OPERATOR):
+    if principal is not None and principal.has_role(OPERATOR, *also):
         return principal.name
     token = OperatorSettings().operator_token
     given = request.cookies.get(TOKEN_COOKIE, "")
@@ -41,6 +42,15 @@ def signed_in(request: Request) -> str | None:
     if not token or not given or not name or not secrets.compare_digest(given, token):
         return None
     return name
+
+
+def acting_principal(request: Request) -> Principal | None:
+    """Who acts, for the audit log: the operator account, else the token operator by name."""
+    principal = getattr(request.state, "principal", None)
+    if principal is not None and principal.has_role(OPERATOR):
+        return principal
+    name = signed_in(request)
+    return operator_token_principal(name) if name else None
 
 
 def sign_in_redirect(request: Request) -> RedirectResponse:
