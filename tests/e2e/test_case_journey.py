@@ -21,7 +21,7 @@ def entrust_case(page, portal, debtor: str) -> int:
     """From the agency's public page to a registered, entrusted case; returns its id."""
     agency = portal.seeded["workspaces"]["agency"]
     page.goto(portal.url(f"/agencies/{agency['code']}"))
-    page.get_by_role("link", name="委托案件 Entrust a case").click()
+    page.get_by_role("link", name="委托案件").click()
     page.wait_for_url("**/workspace/entrust?agency=*")
     page.get_by_label("债务人名称").fill(debtor)
     page.get_by_label("债权金额（元）").fill("86000")
