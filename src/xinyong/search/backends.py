@@ -63,24 +63,38 @@ MAX_TRIGRAMS = 3
 # A trigram held by more entries than this (有限公, 连云港, ing) tells typo candidates apart
 # no better than chance, and reading its postings is the cost of the search: it is skipped
 # while rarer units of the query remain.
-COMMON = 20_000
+COMMON = 10_000
+# Typo candidates come from at most this many units: one wrong character spoils three
+# trigrams, so six leave three sound ones.
+MAX_TYPO_UNITS = 6
+
+
+def indexable(unit: str) -> bool:
+    """Letters and digits only (CJK characters count as letters). pg_trgm splits words at
+    anything else, so LIKE '%航(连%' reads the postings of 航 and 连 alone: 610,079 entries
+    at a million enterprises, against 9,462 for '%文化传%'."""
+    return unit.isalnum()
 
 
 def telling_units(backend: Backend, units: list[str]) -> list[str]:
-    """The units of a typo query worth reading postings of: the ones under COMMON, or the
-    two rarest when every unit is common. Both engines choose alike (same counts on the same
-    data), so they read the same candidates."""
+    """The units of a typo query worth reading postings of: indexable, under COMMON, the
+    first MAX_TYPO_UNITS of them in query order (or the two rarest when every unit is common).
+    Only common-or-not decides, never the exact count, so both engines choose the same units
+    from the same data."""
     counts = backend.rarity(units) if units and len(units[0]) >= 3 else None
     if not counts:
         return units
-    rare = [u for u in units if counts[u] <= COMMON]
-    return rare or sorted(units, key=lambda u: counts[u])[:2]
+    usable = [u for u in units if indexable(u)] or units
+    rare = [u for u in usable if counts[u] <= COMMON][:MAX_TYPO_UNITS]
+    return rare or sorted(usable, key=lambda u: counts[u])[:2]
 
 
 def rarest(query: str, counts: dict[str, int]) -> list[str]:
-    """The query's MAX_TRIGRAMS rarest trigrams (the ones an index narrows best by)."""
-    trigrams = list(dict.fromkeys(query[i : i + 3] for i in range(len(query) - 2)))
-    return sorted(trigrams, key=lambda g: counts.get(g, 0))[:MAX_TRIGRAMS]
+    """The query's MAX_TRIGRAMS rarest indexable trigrams (the ones an index narrows best
+    by); the whole query is checked apart. Empty when no trigram is indexable."""
+    trigrams = dict.fromkeys(query[i : i + 3] for i in range(len(query) - 2))
+    usable = [g for g in trigrams if indexable(g)]
+    return sorted(usable, key=lambda g: counts.get(g, 0))[:MAX_TRIGRAMS]
 
 
 def _phrase(unit: str) -> str:
@@ -138,9 +152,8 @@ class SqliteFts:
             return grams.contains(query, params, limit)
         params["needle"] = query
         trigrams = list(dict.fromkeys(query[i : i + 3].lower() for i in range(len(query) - 2)))
-        params["fts"] = " AND ".join(
-            _phrase(g) for g in rarest(query.lower(), self.rarity(trigrams))
-        )
+        chosen = rarest(query.lower(), self.rarity(trigrams)) or trigrams[:MAX_TRIGRAMS]
+        params["fts"] = " AND ".join(_phrase(g) for g in chosen)
         return (
             f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts) "
             "AND instr(s.text, :needle) > 0"
@@ -268,7 +281,7 @@ class PostgresTrgm:
         # As on SQLite: the GIN index narrows by the rarest trigrams, strpos() checks the rest.
         params["needle"] = query
         likes = []
-        for i, gram in enumerate(rarest(query, self._common())):
+        for i, gram in enumerate(rarest(query, self._common()) or [query]):
             params[f"like{i}"] = f"%{like_escape(gram)}%"
             likes.append(f"s.text LIKE :like{i} ESCAPE '\\'")
         return " AND ".join(likes) + " AND strpos(s.text, :needle) > 0"
