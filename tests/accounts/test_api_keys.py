@@ -124,12 +124,22 @@ def test_an_agency_member_has_the_role_only_once_the_agency_is_approved(client, 
         headers=people.operator.headers,
     ).json()
     assert [o["credit_code"] for o in pending] == [org.credit_code]
-    approved = client.post(
+    not_an_id = client.post(
         f"/api/v1/operator/organisations/{org.id}/approve",
         json={"verification_id": 7},
         headers=people.operator.headers,
     )
-    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    assert not_an_id.status_code == 422  # verification ids are 32 hex characters
+    verification = "0f" * 16
+    approved = client.post(
+        f"/api/v1/operator/organisations/{org.id}/approve",
+        json={"verification_id": verification, "reason": "三步核验通过，执业许可证在有效期内"},
+        headers=people.operator.headers,
+    )
+    assert approved.status_code == 200
+    decided = approved.json()
+    assert decided["state"] == "approved" and decided["verification_id"] == verification
+    assert decided["decision_reason"] == "三步核验通过，执业许可证在有效期内"
     roles = client.get("/api/v1/me", headers=key.headers).json()["roles"]
     assert roles == ["agency_member", "api_client"]
 

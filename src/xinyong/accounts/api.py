@@ -192,7 +192,7 @@ def approve_org(
     session: Session = Depends(get_session),
 ) -> OrgOut:
     org = service.decide_organisation(
-        session, org_id, True, principal.actor[:100], body.verification_id
+        session, org_id, True, principal.actor[:100], body.verification_id, reason=body.reason
     )
     session.commit()
     return OrgOut.model_validate(org)
@@ -210,7 +210,7 @@ def reject_org(
     session: Session = Depends(get_session),
 ) -> OrgOut:
     org = service.decide_organisation(
-        session, org_id, False, principal.actor[:100], body.verification_id
+        session, org_id, False, principal.actor[:100], body.verification_id, reason=body.reason
     )
     session.commit()
     return OrgOut.model_validate(org)

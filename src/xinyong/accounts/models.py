@@ -62,7 +62,10 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(12))
     state: Mapped[str] = mapped_column(String(12))
-    verification_id: Mapped[int | None] = mapped_column(Integer)  # the three-step check relied on
+    verification_id: Mapped[str | None] = mapped_column(
+        String(32)
+    )  # the three-step check relied on
+    decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

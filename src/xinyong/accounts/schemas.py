@@ -45,12 +45,15 @@ class OrgOut(BaseModel):
     state: str
     decided_by: str | None = None
     decided_at: datetime | None = None
+    verification_id: str | None = None
+    decision_reason: str | None = None
 
 
 class DecisionIn(BaseModel):
-    verification_id: int | None = Field(
-        None, ge=1, le=2**62, description="三步核验记录 / verification"
+    verification_id: str | None = Field(
+        None, pattern=r"^[0-9a-f]{32}$", description="三步核验记录编号 / verification id"
     )
+    reason: str | None = Field(None, max_length=500, description="决定理由 / reason")
 
 
 class UserIn(BaseModel):

@@ -196,15 +196,18 @@ def decide_organisation(
     org_id: int,
     approve: bool,
     by: str,
-    verification_id: int | None = None,
+    verification_id: str | None = None,
     now: datetime | None = None,
+    reason: str | None = None,
 ) -> Organisation:
-    """An operator approves (or rejects) an organisation, naming the verification relied on."""
+    """An operator approves (or rejects) an organisation, naming the verification relied on
+    and the reason."""
     org = get_organisation(session, org_id)
     org.state = "approved" if approve else "rejected"
     org.decided_by = by
     org.decided_at = now or utcnow()
     org.verification_id = verification_id
+    org.decision_reason = reason
     session.flush()
     return org
 

@@ -1,9 +1,7 @@
 """Agency approvals for the console: the agency organisations waiting, each with its latest three-step
 verdict, licences and directory entry; decisions go through `accounts.service` and each one is
-written to the access audit log with its reason.
-
-The organisation table keeps no reason and an integer `verification_id` (verification ids are
-hex strings), so the reason and the verification relied on live in the audit entry's detail."""
+written to the access audit log with its reason, which the organisation keeps too, with the
+verification relied on."""
 
 from __future__ import annotations
 
@@ -173,7 +171,15 @@ def decide(
             raise Conflict(
                 f"不能批准{org.name}：{zh}", f"{org.name} cannot be approved: {en}", field="org"
             )
-    accounts.decide_organisation(session, org.id, approve, principal.actor[:100], now=now)
+    accounts.decide_organisation(
+        session,
+        org.id,
+        approve,
+        principal.actor[:100],
+        latest.id if latest else None,
+        now=now,
+        reason=reason,
+    )
     privacy.record_access(
         session,
         principal,
