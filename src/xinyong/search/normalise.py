@@ -39,7 +39,8 @@ def _t2s_starts() -> frozenset[str] | None:
 def _one_reading() -> dict[str, str]:
     """Characters with a single reading in pypinyin's data, without tone. pypinyin's phrase
     data exists to choose among readings, so a text made only of these needs no phrase
-    matching (checked equal to lazy_pinyin on 137,713 cores of the demo registry)."""
+    matching (checked equal to lazy_pinyin on the 172,350 such names, cores and legal
+    representatives among 2.2 million in the 1,000,000-enterprise demo registry)."""
     return {chr(cp): to_normal(r) for cp, r in pinyin_dict.items() if "," not in r}
 
 
