@@ -184,3 +184,31 @@ def test_records_imported_before_the_registry_are_linked_once_it_arrives(tmp_pat
         assert relink(conn, target) == 0
     assert records_for(session, credit_code(4)).dishonest == []
     assert _links(session)["2"] == ("ambiguous", None, [credit_code(4), credit_code(5)])
+
+
+def test_a_former_name_the_registry_learns_later_links_the_next_court_record(
+    tmp_path, engine, session
+):
+    """Former names are looked up in a map read once per registry state: a rename the next
+    registry sync brings must be seen by the court records that follow it."""
+    register_enterprises(
+        engine, tmp_path / "g1", [enterprise_row(7, 企业名称="连云港市甲乙贸易有限公司")]
+    )
+    old_name = "连云港市丙丁贸易有限公司"
+    write_drop(
+        tmp_path / "d1.csv", ENFORCEMENT_DISHONEST, [dishonest_row(21, **{NAME: old_name, ID: ""})]
+    )
+    import_file(engine, tmp_path / "d1.csv", DISHONEST)
+    assert _links(session)["21"][0] == "unlinked"  # no enterprise has ever been called that
+
+    register_enterprises(
+        engine,
+        tmp_path / "g2",
+        [enterprise_row(7, 企业名称="连云港市甲乙贸易有限公司", 曾用名=old_name)],
+    )
+    write_drop(
+        tmp_path / "d2.csv", ENFORCEMENT_DISHONEST, [dishonest_row(22, **{NAME: old_name, ID: ""})]
+    )
+    import_file(engine, tmp_path / "d2.csv", DISHONEST)
+    session.expire_all()
+    assert _links(session)["22"] == ("name", credit_code(7), None)
