@@ -41,7 +41,7 @@ def test_the_operator_reads_reset_links_in_the_outbox_page(client, people):
     client.post("/password-reset", data={"email": "agent@example.cn"})
     assert client.get("/operator/outbox").status_code == 401
     home = client.post("/login", data={"email": "op@example.cn", "password": PASSWORD})
-    assert 'href="/operator/outbox"' in home.text and 'href="/operator/access-log"' in home.text
+    assert 'href="/operator/outbox"' in home.text and 'href="/operator/audit"' in home.text
     page = client.get("/operator/outbox")
     assert page.status_code == 200 and "agent@example.cn" in page.text
     token = re.search(r"token=([\w-]+)", page.text).group(1)

@@ -249,21 +249,9 @@ def my_access_log(
 
 
 @router.get("/operator/access-log", response_class=HTMLResponse)
-def access_log_page(
-    request: Request,
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
-):
-    """The whole access audit log, for auditors and operators."""
+def access_log_page(request: Request, principal: Principal = Depends(current_principal)):
+    """The whole access audit log now lives in the console (`/operator/audit`, with filters)."""
     if not principal.has_role(R.AUDITOR, R.OPERATOR):
         status = 401 if principal.anonymous else 403
         return _page(request, "account_access.html", status, entries=None, full=True)
-    entries = privacy.audit_log(session)
-    return _page(
-        request,
-        "account_access.html",
-        entries=entries,
-        batches={e.id: privacy.batch_of(session, e.id) for e in entries},
-        purposes=privacy.PURPOSES,
-        full=True,
-    )
+    return RedirectResponse("/operator/audit", status_code=308)

@@ -28,7 +28,6 @@ from xinyong.sources.provenance import (
 from xinyong.sources.readers import BrokenRow
 from xinyong.types import utcnow
 
-
 # Rows per transaction in a large first load (see Ingest.begin).
 BULK_BATCH = 10_000
 
