@@ -42,7 +42,8 @@ def _entries(conn: Connection, codes: list[str] | None):
     )
     if codes is not None:
         query = query.where(_ENTRY.c.credit_code.in_(codes))
-    return conn.execute(query)
+    # Streamed: a full rebuild reads every core and legal representative entry.
+    return conn.execute(query.execution_options(stream_results=True))
 
 
 def write(conn: Connection, codes: list[str] | None = None) -> None:
