@@ -58,6 +58,8 @@ def test_a_clean_law_firm_keeps_every_point_and_the_page_shows_the_grade(demo, c
         "transparency",
     }
     assert all(d["note_zh"].startswith("无不良记录") for d in assessed)
+    profile = client.get(f"/api/v1/enterprises/{code}").json()
+    assert profile["rating"]["grade"] == "AAA" and profile["rating"]["model_version"] == "1"
     page = client.get(f"/e/{code}")
     assert page.status_code == 200
     assert (

@@ -8,12 +8,15 @@ from sqlalchemy.orm import Session
 
 from xinyong.enforcement.schemas import EnforcementRecords
 from xinyong.enforcement.service import records_for as enforcement_for
+from xinyong.errors import XinyongError
 from xinyong.lists.lookups import subject_standing
 from xinyong.lists.schemas import SubjectStanding
 from xinyong.penalties.schemas import PenaltyOut
 from xinyong.penalties.service import records_for as penalties_for
 from xinyong.profile.related import related_enterprises
 from xinyong.profile.schemas import RelatedEnterprises
+from xinyong.rating.schemas import RatingOut
+from xinyong.rating.service import view as rating_view
 from xinyong.registry.schemas import ProfileOut
 from xinyong.registry.service import profile as registry_profile
 
@@ -27,6 +30,8 @@ class EnterpriseProfile(ProfileOut):
     related: RelatedEnterprises | None = None  # 周边风险
     # Official red/black-list entries in force, and the platform's own flags kept apart.
     lists: SubjectStanding | None = None
+    # The grade with its explanation, model version and history (信用评级).
+    rating: RatingOut | None = None
 
 
 def enterprise_profile(
@@ -40,4 +45,8 @@ def enterprise_profile(
         profile.penalties = penalties_for(session, credit_code)
         profile.related = related_enterprises(session, credit_code)
         profile.lists = subject_standing(session, credit_code)
+        try:
+            profile.rating = rating_view(session, credit_code)
+        except XinyongError:  # the profile stands on its own; the grade is an extra
+            profile.rating = None
     return profile

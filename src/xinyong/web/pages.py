@@ -13,7 +13,6 @@ from xinyong.api.deps import get_session
 from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.profile.service import enterprise_profile
-from xinyong.rating.service import view as rating_view
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import profile
 from xinyong.search.service import search
@@ -149,12 +148,6 @@ def enterprise_page(request: Request, code: str, session: Session = Depends(get_
         error = None
     except XinyongError as exc:
         data, error = None, exc
-    rating = None
-    if data:
-        try:
-            rating = rating_view(session, data.enterprise.credit_code)
-        except XinyongError:  # the profile stands on its own; the grade is an extra
-            rating = None
     return page(
         request,
         "enterprise.html",
@@ -162,7 +155,7 @@ def enterprise_page(request: Request, code: str, session: Session = Depends(get_
         p=data,
         error=error,
         code=code,
-        rating=rating,
+        rating=data.rating if data else None,
     )
 
 
