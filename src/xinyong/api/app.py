@@ -13,6 +13,7 @@ from xinyong.accounts import gate
 from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
+from xinyong.api.cache import make_cache, read_engine
 from xinyong.cases import api as cases_api
 from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
@@ -50,6 +51,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.read_sessions = session_factory(read_engine(engine))
+    app.state.read_cache = make_cache(engine)
     problems.install(app)
     gate.install(app)
     app.include_router(codes.router)

@@ -1,9 +1,9 @@
 """GET /api/v1/enterprises?q=…: enterprise search (a thin shell over search.service)."""
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from xinyong.api.deps import get_session
+from xinyong.api.cache import cached_json, get_read_session
 from xinyong.search.schemas import SearchPage
 from xinyong.search.service import MAX_SIZE, search
 
@@ -12,6 +12,7 @@ router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 
 @router.get("", response_model=SearchPage, summary="企业搜索 / Enterprise search")
 def search_enterprises(
+    request: Request,
     q: str = Query(
         ...,
         min_length=1,
@@ -31,15 +32,21 @@ def search_enterprises(
     ),
     page: int = Query(1, ge=1, le=1000),
     size: int = Query(20, ge=1, le=MAX_SIZE),
-    session: Session = Depends(get_session),
-) -> SearchPage:
-    return search(
+    session: Session = Depends(get_read_session),
+) -> Response:
+    # Same query, same data generation, same answer: cached and revalidated (api/cache.py).
+    return cached_json(
+        request,
         session,
-        q,
-        division=division,
-        status=status,
-        industry=industry,
-        agencies_only=agencies,
-        page=page,
-        size=size,
+        ("search", q, division, status, industry, agencies, page, size),
+        lambda: search(
+            session,
+            q,
+            division=division,
+            status=status,
+            industry=industry,
+            agencies_only=agencies,
+            page=page,
+            size=size,
+        ),
     )
