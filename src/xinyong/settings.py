@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     # The sync lease is renewed every third of this while a sync runs; a killed sync's
     # lease expires after it.
     sync_lease_seconds: int = 90
+    # One server process of a deployment leads the scheduler: it holds this lease, renewing it
+    # every third of its length; when it dies another takes over within this many seconds.
+    scheduler_lease_seconds: int = 30
     # Run the daily syncs inside the server (`xinyong serve` turns this on).
     run_scheduler: bool = False
     # Default division of this deployment (信用连云港 = 320700).

@@ -13,7 +13,7 @@ from xinyong.accounts import gate
 from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
-from xinyong.api.cache import make_cache, read_engine
+from xinyong.api.cache import ReadCacheMiddleware, make_cache, read_engine
 from xinyong.cases import api as cases_api
 from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
@@ -37,6 +37,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             from xinyong.sources.scheduler import start_scheduler
 
             scheduler = start_scheduler(engine)
+        app.state.scheduler = scheduler
         yield
         if scheduler:
             scheduler.shutdown(wait=False)
@@ -51,9 +52,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    app.state.read_sessions = session_factory(read_engine(engine))
+    app.state.read_engine = read_engine(engine)
+    app.state.read_sessions = session_factory(app.state.read_engine)
     app.state.read_cache = make_cache(engine)
     problems.install(app)
+    # Added before the guard, so the guard wraps it: rate limits and headers apply to hits.
+    app.add_middleware(ReadCacheMiddleware)
     gate.install(app)
     app.include_router(codes.router)
     app.include_router(search_api.router)
@@ -74,7 +78,14 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__, "database": engine.dialect.name}
+        # Which process leads the scheduler (docs/deploy.md): leader, standby, or off.
+        scheduler = getattr(app.state, "scheduler", None)
+        return {
+            "status": "ok",
+            "version": __version__,
+            "database": engine.dialect.name,
+            "scheduler": scheduler.role if scheduler else "off",
+        }
 
     from xinyong.accounts import pages as account_pages
     from xinyong.cases import pages as cases_pages

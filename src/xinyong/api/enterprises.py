@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from xinyong.api.cache import get_read_session, validated_json
+from xinyong.api.cache import cached_json, get_read_session, public_generation
 from xinyong.api.deps import get_session
 from xinyong.profile.related import related_enterprises
 from xinyong.profile.schemas import RelatedEnterprises
@@ -26,8 +26,13 @@ def get_enterprise(
 ) -> Response:
     at = datetime.combine(as_known_on, time.max, UTC) if as_known_on else None
     # The profile also reads list entries and alerts, which move without the change feed:
-    # validated by the bytes (304 for a client holding them), not kept server-side.
-    return validated_json(request, enterprise_profile(session, code, at))
+    # its generation counts their decisions too (api/cache.py).
+    return cached_json(
+        request,
+        session,
+        lambda: enterprise_profile(session, code, at),
+        public_generation,
+    )
 
 
 @router.get(

@@ -38,7 +38,6 @@ def search_enterprises(
     return cached_json(
         request,
         session,
-        ("search", q, division, status, industry, agencies, page, size),
         lambda: search(
             session,
             q,
