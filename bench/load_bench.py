@@ -24,6 +24,7 @@ Prints a Markdown report and writes report.json in the work folder.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -132,17 +133,23 @@ def draw_requests(db: Path, per_kind: int, seed: int) -> dict[str, list[tuple[st
     }
 
 
-def mix_lines(pools: dict[str, list], total: int, seed: int) -> list[tuple[str, str, str]]:
-    """`total` requests in the MIX proportions, each kind cycling through its own pool."""
+def mix_lines(
+    pools: dict[str, list], total: int, seed: int, zipf: float
+) -> list[tuple[str, str, str]]:
+    """`total` requests in the MIX proportions. Within a kind, a request is drawn from its pool
+    with Zipf popularity (weight 1/rank**zipf, as query logs and page views are distributed);
+    zipf=0 draws uniformly. Either way every query of the pool can occur."""
     rng = random.Random(seed)
     kinds = [k for k, share in MIX.items() for _ in range(share)]
-    cursor = dict.fromkeys(MIX, 0)
+    weights = {
+        kind: list(itertools.accumulate(1 / (rank + 1) ** zipf for rank in range(len(pool))))
+        for kind, pool in pools.items()
+        if kind in MIX
+    }
     out = []
     for _ in range(total):
         kind = rng.choice(kinds)
-        pool = pools[kind]
-        out.append(pool[cursor[kind] % len(pool)])
-        cursor[kind] += 1
+        out.append(rng.choices(pools[kind], cum_weights=weights[kind])[0])
     return out
 
 
@@ -309,6 +316,9 @@ def main() -> None:
     parser.add_argument("--search-connections", type=int, default=50)
     parser.add_argument("--search-duration", type=int, default=20)
     parser.add_argument("--per-kind", type=int, default=400, help="queries per search kind")
+    parser.add_argument(
+        "--zipf", type=float, default=1.0, help="popularity skew of the mix (0 = uniform)"
+    )
     parser.add_argument("--port", type=int, default=18000)
     parser.add_argument("--skip-peers", action="store_true", help="ours only")
     args = parser.parse_args()
@@ -333,8 +343,9 @@ def main() -> None:
     mix_pools = draw_requests(db, args.per_kind, args.seed + 200)
     search_file = write_lines(work / "search.tsv", throughput_pools["search"])
     mix_total = max(args.rate * args.duration * 2, 10_000)
-    mix_file = write_lines(work / "mix.tsv", mix_lines(mix_pools, mix_total, args.seed))
+    mix_file = write_lines(work / "mix.tsv", mix_lines(mix_pools, mix_total, args.seed, args.zipf))
     think_ms = args.connections / args.rate * 1000
+    report["distinct"] = {k: len(set(v)) for k, v in mix_pools.items() if k in MIX}
     log(f"{len(throughput_pools['search']):,} search queries; mix of {mix_total:,} requests")
 
     ours_cmd = [
@@ -378,7 +389,7 @@ def main() -> None:
                 quotes.append(line)
         if quotes != mix_pools["quote"]:
             mix_pools["quote"] = quotes or mix_pools["quote"]
-            write_lines(mix_file, mix_lines(mix_pools, mix_total, args.seed))
+            write_lines(mix_file, mix_lines(mix_pools, mix_total, args.seed, args.zipf))
         log("ours: name-search throughput")
         report["ours_search"] = wrk(
             args.port, search_file, args.search_connections, args.search_duration
@@ -502,6 +513,12 @@ def markdown(r: dict) -> str:
         f"{r.get('ours_rss_peak_mb', 0):.0f} MB; Datasette peak "
         f"{r.get('datasette_rss_peak_mb', 0):.0f} MB"
     )
+    if r.get("distinct"):
+        lines.append(
+            "mix pools (distinct requests): "
+            + ", ".join(f"{k} {n:,}" for k, n in r["distinct"].items())
+            + f"; popularity Zipf s={r['args']['zipf']}"
+        )
     for step in r.get("build", []):
         lines.append(f"build {step['step']}: {step['seconds']:.0f} s, peak {step['rss_mb']:.0f} MB")
     return "\n".join(lines)

@@ -71,17 +71,46 @@ def public_generation(session: Session) -> str:
     return _public(session.connection().exec_driver_sql(PUBLIC_SQL).one())
 
 
-def _read_raw(engine: Engine, sql: str):
-    """One row on a pooled DBAPI connection, without a Session (the fast path's cost)."""
-    conn = engine.raw_connection()
-    try:
-        cur = conn.cursor()
-        cur.execute(sql)
-        row = cur.fetchone()
-        cur.close()
-        return row
-    finally:
-        conn.close()
+class GenerationReader:
+    """The fast path's own database connection, used from the event loop only.
+
+    It must not come from the request pool: when the pool's connections are all held by
+    requests in the thread pool, a checkout from the event loop would stall every connection
+    of the process until one came back (bench/load measured exactly that convoy). One
+    connection per process, kept open, in autocommit so it holds no snapshot between reads.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn = None
+
+    def _connect(self):
+        conn = self.engine.raw_connection()
+        if self.engine.dialect.name == "postgresql":
+            conn.driver_connection.autocommit = True
+        # SQLite's driver opens no transaction for a SELECT: every read sees the last commit.
+        return conn
+
+    def read(self, sql: str):
+        for attempt in (1, 2):
+            if self._conn is None:
+                self._conn = self._connect()
+            try:
+                cur = self._conn.cursor()
+                cur.execute(sql)
+                row = cur.fetchone()
+                cur.close()
+                return row
+            except Exception:
+                # A dropped connection (database restart, failover): reconnect once.
+                conn, self._conn = self._conn, None
+                try:
+                    conn.invalidate()
+                except Exception:  # already gone
+                    pass
+                if attempt == 2:
+                    raise
+        return None
 
 
 class MemoryCache:
@@ -275,6 +304,12 @@ class ReadCacheMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.reader: GenerationReader | None = None
+
+    def _reader(self, app) -> GenerationReader:
+        if self.reader is None:
+            self.reader = GenerationReader(app.state.read_engine)
+        return self.reader
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
@@ -285,7 +320,7 @@ class ReadCacheMiddleware:
                     cache: ReadCache | None = getattr(scope["app"].state, "read_cache", None)
                     if cache is None or "authorization" in headers:
                         break
-                    gen = reading(_read_raw(scope["app"].state.read_engine, sql))
+                    gen = reading(self._reader(scope["app"]).read(sql))
                     query = scope.get("query_string", b"").decode("latin-1")
                     _, _, answer = _lookup(cache, headers, gen, request_parts(path, query))
                     if answer is not None:
