@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine, text
 
@@ -32,6 +33,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Fewer worker threads than pooled connections: a sync route then never waits for a
+        # connection held by a request that is itself waiting (bench/load: pool timeouts).
+        settings = get_settings()
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(4, settings.pool_size + settings.pool_overflow - 8)
         scheduler = None
         if get_settings().run_scheduler:
             from xinyong.sources.scheduler import start_scheduler

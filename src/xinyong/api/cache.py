@@ -278,10 +278,16 @@ def cached_json(
     """
     cache: ReadCache = request.app.state.read_cache
     parts = request_parts(request.url.path, request.url.query)
-    key, etag, answer = _lookup(cache, request.headers, generation_of(session), parts)
-    if answer is not None:
-        return answer
-    body = compute().model_dump_json().encode()
+    try:
+        key, etag, answer = _lookup(cache, request.headers, generation_of(session), parts)
+        if answer is not None:
+            return answer
+        body = compute().model_dump_json().encode()
+    finally:
+        # Hand the connection back from this worker thread now, not when the event loop gets
+        # round to the dependency's teardown: under load that came late enough to empty the
+        # pool (bench/load).
+        session.close()
     if cache.store:
         cache.store.set(key, body)
     cache.misses += 1
