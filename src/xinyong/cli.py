@@ -222,6 +222,11 @@ def _serve(
     # A server holds dozens of SQLite connections, each with its own page cache: the import's
     # 128 MB each would multiply; the OS page cache keeps the file warm for all of them.
     os.environ.setdefault("XINYONG_SQLITE_CACHE_MB", "16")
+    from xinyong.settings import get_settings
+
+    # `serve` ran the migrations with the settings read before these two lines: read them
+    # again, or a single-worker server (same process) never starts its scheduler.
+    get_settings.cache_clear()
 
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
     uvicorn.run(
