@@ -37,7 +37,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # connection held by a request that is itself waiting (bench/load: pool timeouts).
         settings = get_settings()
         limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = max(4, settings.pool_size + settings.pool_overflow - 8)
+        limiter.total_tokens = max(4, (settings.pool_size + settings.pool_overflow) // 2)
         scheduler = None
         if get_settings().run_scheduler:
             from xinyong.sources.scheduler import start_scheduler
