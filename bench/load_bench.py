@@ -170,7 +170,8 @@ class Server:
         self.proc = subprocess.Popen(
             command, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
-        self.peak_rss = 0
+        self.peak_rss = 0.0
+        self.peak_pss = 0.0
         self._sampling = threading.Event()
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 600) -> None:
@@ -186,9 +187,9 @@ class Server:
             time.sleep(0.5)
         sys.exit(f"{self.name} did not answer within {timeout} s")
 
-    def rss_mb(self) -> float:
-        """RSS of the process and all its descendants (shared pages counted in each: an upper
-        bound), from /proc."""
+    def memory_mb(self) -> tuple[float, float]:
+        """RSS and PSS of the process and all its descendants, from /proc. RSS counts pages
+        shared between the workers once per process (an upper bound); PSS splits them."""
         children: dict[int, list[int]] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -197,22 +198,30 @@ class Server:
                 except (OSError, IndexError, ValueError):
                     continue
                 children.setdefault(ppid, []).append(int(entry.name))
-        total, todo = 0, [self.proc.pid]
+        rss = pss = 0
+        todo = [self.proc.pid]
         while todo:
             pid = todo.pop()
             todo += children.get(pid, [])
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             except OSError:
                 pass
-        return total / 1024
+        return rss / 1024, pss / 1024
+
+    def rss_mb(self) -> float:
+        return self.memory_mb()[0]
 
     def sample(self) -> None:
         def loop() -> None:
             while not self._sampling.wait(0.5):
-                self.peak_rss = max(self.peak_rss, self.rss_mb())
+                rss, pss = self.memory_mb()
+                self.peak_rss = max(self.peak_rss, rss)
+                self.peak_pss = max(self.peak_pss, pss)
 
         threading.Thread(target=loop, daemon=True).start()
 
@@ -414,6 +423,7 @@ def main() -> None:
         report["ours_mix"] = wrk(args.port, mix_file, args.connections, args.duration, think_ms)
         report["ours_rss_end_mb"] = ours.rss_mb()
         report["ours_rss_peak_mb"] = max(ours.peak_rss, report["ours_rss_end_mb"])
+        report["ours_pss_peak_mb"] = ours.peak_pss
     finally:
         ours.stop()
 
@@ -534,7 +544,8 @@ def markdown(r: dict) -> str:
             lines.append(f"name search ({label}) ours / baseline: {ratio:.2f}")
     lines.append(
         f"server RSS (process tree): idle {r.get('ours_rss_idle_mb', 0):.0f} MB, peak "
-        f"{r.get('ours_rss_peak_mb', 0):.0f} MB; Datasette peak "
+        f"{r.get('ours_rss_peak_mb', 0):.0f} MB (PSS peak {r.get('ours_pss_peak_mb', 0):.0f} MB); "
+        "Datasette peak "
         f"{r.get('datasette_rss_peak_mb', 0):.0f} MB"
     )
     if r.get("distinct"):
