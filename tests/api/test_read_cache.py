@@ -93,3 +93,31 @@ def test_the_answer_cache_can_be_turned_off(tmp_path, engine, monkeypatch):
     finally:
         monkeypatch.delenv("XINYONG_CACHE_MB")
         get_settings.cache_clear()
+
+
+def test_public_reads_go_to_the_read_replica_when_one_is_configured(tmp_path, monkeypatch):
+    """A replica URL takes the public reads; everything else stays on the primary."""
+    from xinyong.db import make_engine, upgrade
+    from xinyong.settings import get_settings
+
+    primary_url = f"sqlite:///{tmp_path / 'primary.db'}"
+    replica_url = f"sqlite:///{tmp_path / 'replica.db'}"
+    upgrade(primary_url)
+    upgrade(replica_url)
+    replica = make_engine(replica_url)
+    # Only the "replica" holds the enterprise: whatever finds it read the replica.
+    _load(replica, tmp_path / "drop", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    monkeypatch.setenv("XINYONG_READ_DATABASE_URL", replica_url)
+    get_settings.cache_clear()
+    primary = make_engine(primary_url)
+    try:
+        with TestClient(create_app(primary)) as client:
+            assert client.get(SEARCH).json()["total"] == 1
+            assert client.get(f"/api/v1/enterprises/{credit_code(1)}").status_code == 200
+            # Related enterprises are not a cached public read: they stay on the primary.
+            assert client.get(f"/api/v1/enterprises/{credit_code(1)}/related").status_code == 404
+    finally:
+        monkeypatch.delenv("XINYONG_READ_DATABASE_URL")
+        get_settings.cache_clear()
+        primary.dispose()
+        replica.dispose()
