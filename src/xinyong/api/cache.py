@@ -8,7 +8,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
@@ -208,20 +208,6 @@ def read_engine(engine: Engine) -> Engine:
     return make_engine(url) if url else engine
 
 
-async def get_read_session(request: Request) -> AsyncIterator[Session]:
-    """A session for public reads (the replica's, when one is configured).
-
-    An async generator on purpose: FastAPI runs a sync one's start and end in the thread pool,
-    two thread hops per request that cost more than a cached answer (bench/load). Opening a
-    session touches no database, and closing it hands the connection back to the pool.
-    """
-    session = request.app.state.read_sessions()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
 def request_parts(path: str, query: str) -> tuple:
     """What an answer depends on in the request: the path and the query, parameters sorted
     (`?q=a&page=2` and `?page=2&q=a` are one entry)."""
@@ -265,8 +251,7 @@ def _lookup(
 
 def cached_json(
     request: Request,
-    session: Session,
-    compute: Callable[[], BaseModel],
+    compute: Callable[[Session], BaseModel],
     generation_of: Callable[[Session], int | str] = generation,
 ) -> Response:
     """The answer of `compute` for this request at the current data generation: 304 when the
@@ -275,19 +260,19 @@ def cached_json(
 
     Correct under concurrent syncs because the generation is read before the data: an entry
     filed under generation G holds data at least as new as G, and any later change moves G.
+
+    The session (on the read replica when one is configured) is opened and closed here, in the
+    worker thread that uses it. A request-scoped dependency would close it from the event loop,
+    and a client that gives up mid-request had that close race the thread still using the
+    session: under overload connections leaked until the pool was empty (bench/load).
     """
     cache: ReadCache = request.app.state.read_cache
     parts = request_parts(request.url.path, request.url.query)
-    try:
+    with request.app.state.read_sessions() as session:
         key, etag, answer = _lookup(cache, request.headers, generation_of(session), parts)
         if answer is not None:
             return answer
-        body = compute().model_dump_json().encode()
-    finally:
-        # Hand the connection back from this worker thread now, not when the event loop gets
-        # round to the dependency's teardown: under load that came late enough to empty the
-        # pool (bench/load).
-        session.close()
+        body = compute(session).model_dump_json().encode()
     if cache.store:
         cache.store.set(key, body)
     cache.misses += 1

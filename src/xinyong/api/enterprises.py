@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from xinyong.api.cache import cached_json, get_read_session, public_generation
+from xinyong.api.cache import cached_json, public_generation
 from xinyong.api.deps import get_session
 from xinyong.profile.related import related_enterprises
 from xinyong.profile.schemas import RelatedEnterprises
@@ -22,15 +22,13 @@ def get_enterprise(
         None,
         description="回溯：该日结束时平台掌握的信息 / what we knew at the end of this day (UTC)",
     ),
-    session: Session = Depends(get_read_session),
 ) -> Response:
     at = datetime.combine(as_known_on, time.max, UTC) if as_known_on else None
     # The profile also reads list entries and alerts, which move without the change feed:
     # its generation counts their decisions too (api/cache.py).
     return cached_json(
         request,
-        session,
-        lambda: enterprise_profile(session, code, at),
+        lambda session: enterprise_profile(session, code, at),
         public_generation,
     )
 

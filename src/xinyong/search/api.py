@@ -1,9 +1,8 @@
 """GET /api/v1/enterprises?q=…: enterprise search (a thin shell over search.service)."""
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request, Response
 
-from xinyong.api.cache import cached_json, get_read_session
+from xinyong.api.cache import cached_json
 from xinyong.search.schemas import SearchPage
 from xinyong.search.service import MAX_SIZE, search
 
@@ -32,13 +31,11 @@ def search_enterprises(
     ),
     page: int = Query(1, ge=1, le=1000),
     size: int = Query(20, ge=1, le=MAX_SIZE),
-    session: Session = Depends(get_read_session),
 ) -> Response:
     # Same query, same data generation, same answer: cached and revalidated (api/cache.py).
     return cached_json(
         request,
-        session,
-        lambda: search(
+        lambda session: search(
             session,
             q,
             division=division,
