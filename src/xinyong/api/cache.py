@@ -262,9 +262,10 @@ def cached_json(
     filed under generation G holds data at least as new as G, and any later change moves G.
 
     The session (on the read replica when one is configured) is opened and closed here, in the
-    worker thread that uses it. A request-scoped dependency would close it from the event loop,
-    and a client that gives up mid-request had that close race the thread still using the
-    session: under overload connections leaked until the pool was empty (bench/load).
+    worker thread that uses it, so its connection goes back to the pool before the answer is
+    sent. FastAPI tears request-scoped dependencies down last, after sending; a connection held
+    that long while the request waits for the event loop or a worker thread is how the pool ran
+    dry under overload (bench/RESULTS.md, load).
     """
     cache: ReadCache = request.app.state.read_cache
     parts = request_parts(request.url.path, request.url.query)
