@@ -36,7 +36,13 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    url = normalise_url(url or get_settings().database_url)
+    settings = get_settings()
+    url = normalise_url(url or settings.database_url)
+    if ":memory:" not in url and url not in ("sqlite://", "sqlite+pysqlite://"):
+        # Sized for a server process: uvicorn runs sync routes on 40 threads, and the default
+        # pool (5 + 10) made requests queue for a connection under load (bench/load).
+        kwargs.setdefault("pool_size", settings.pool_size)
+        kwargs.setdefault("max_overflow", settings.pool_overflow)
     if url.startswith("sqlite"):
         # A server thread pool shares the file; WAL lets readers run beside the one writer.
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})

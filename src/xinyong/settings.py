@@ -25,12 +25,26 @@ class Settings(BaseSettings):
     # The sync lease is renewed every third of this while a sync runs; a killed sync's
     # lease expires after it.
     sync_lease_seconds: int = 90
+    # One server process of a deployment leads the scheduler: it holds this lease, renewing it
+    # every third of its length; when it dies another takes over within this many seconds.
+    scheduler_lease_seconds: int = 30
     # Run the daily syncs inside the server (`xinyong serve` turns this on).
     run_scheduler: bool = False
     # Default division of this deployment (信用连云港 = 320700).
     division_code: str = "320700"
     site_name: str = "信用连云港"
     site_name_en: str = "Credit Lianyungang"
+    # Public reads (search, profile) are cached per data generation (api/cache.py): this many MB
+    # per server process in memory, or in Redis when XINYONG_REDIS_URL is set; 0 = off.
+    cache_mb: int = 64
+    # Redis entries of a superseded generation are never read again; they expire after this.
+    cache_ttl_seconds: int = 3600
+    # SQLAlchemy pool of a server process (PostgreSQL, and SQLite files): uvicorn runs sync
+    # routes on a 40-thread pool, and a request must not wait 30 s for a connection.
+    pool_size: int = 10
+    pool_overflow: int = 30
+    # An optional read-only replica for public reads (see docs/deploy.md); None = the primary.
+    read_database_url: str | None = None
 
 
 @lru_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine, text
 
@@ -13,6 +14,7 @@ from xinyong.accounts import gate
 from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
+from xinyong.api.cache import ReadCacheMiddleware, make_cache, read_engine
 from xinyong.cases import api as cases_api
 from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
@@ -33,11 +35,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Fewer worker threads than pooled connections: a sync route then never waits for a
+        # connection held by a request that is itself waiting (bench/load: pool timeouts).
+        settings = get_settings()
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(4, (settings.pool_size + settings.pool_overflow) // 2)
         scheduler = None
         if get_settings().run_scheduler:
             from xinyong.sources.scheduler import start_scheduler
 
             scheduler = start_scheduler(engine)
+        app.state.scheduler = scheduler
         yield
         if scheduler:
             scheduler.shutdown(wait=False)
@@ -52,7 +60,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.read_engine = read_engine(engine)
+    app.state.read_sessions = session_factory(app.state.read_engine)
+    app.state.read_cache = make_cache(engine)
     problems.install(app)
+    # Added before the guard, so the guard wraps it: rate limits and headers apply to hits.
+    app.add_middleware(ReadCacheMiddleware)
     gate.install(app)
     app.include_router(codes.router)
     app.include_router(search_api.router)
@@ -75,7 +88,14 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__, "database": engine.dialect.name}
+        # Which process leads the scheduler (docs/deploy.md): leader, standby, or off.
+        scheduler = getattr(app.state, "scheduler", None)
+        return {
+            "status": "ok",
+            "version": __version__,
+            "database": engine.dialect.name,
+            "scheduler": scheduler.role if scheduler else "off",
+        }
 
     from xinyong.accounts import pages as account_pages
     from xinyong.cases import pages as cases_pages

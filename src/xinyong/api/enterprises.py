@@ -2,9 +2,10 @@
 
 from datetime import UTC, date, datetime, time
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from xinyong.api.cache import cached_json, public_generation
 from xinyong.api.deps import get_session
 from xinyong.profile.related import related_enterprises
 from xinyong.profile.schemas import RelatedEnterprises
@@ -15,15 +16,21 @@ router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 
 @router.get("/{code}", response_model=EnterpriseProfile, summary="企业档案 / Enterprise profile")
 def get_enterprise(
+    request: Request,
     code: str,
     as_known_on: date | None = Query(
         None,
         description="回溯：该日结束时平台掌握的信息 / what we knew at the end of this day (UTC)",
     ),
-    session: Session = Depends(get_session),
-) -> EnterpriseProfile:
+) -> Response:
     at = datetime.combine(as_known_on, time.max, UTC) if as_known_on else None
-    return enterprise_profile(session, code, at)
+    # The profile also reads list entries and alerts, which move without the change feed:
+    # its generation counts their decisions too (api/cache.py).
+    return cached_json(
+        request,
+        lambda session: enterprise_profile(session, code, at),
+        public_generation,
+    )
 
 
 @router.get(

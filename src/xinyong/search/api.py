@@ -1,9 +1,8 @@
 """GET /api/v1/enterprises?q=…: enterprise search (a thin shell over search.service)."""
 
-from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request, Response
 
-from xinyong.api.deps import get_session
+from xinyong.api.cache import cached_json
 from xinyong.search.schemas import SearchPage
 from xinyong.search.service import MAX_SIZE, search
 
@@ -12,6 +11,7 @@ router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 
 @router.get("", response_model=SearchPage, summary="企业搜索 / Enterprise search")
 def search_enterprises(
+    request: Request,
     q: str = Query(
         ...,
         min_length=1,
@@ -31,15 +31,18 @@ def search_enterprises(
     ),
     page: int = Query(1, ge=1, le=1000),
     size: int = Query(20, ge=1, le=MAX_SIZE),
-    session: Session = Depends(get_session),
-) -> SearchPage:
-    return search(
-        session,
-        q,
-        division=division,
-        status=status,
-        industry=industry,
-        agencies_only=agencies,
-        page=page,
-        size=size,
+) -> Response:
+    # Same query, same data generation, same answer: cached and revalidated (api/cache.py).
+    return cached_json(
+        request,
+        lambda session: search(
+            session,
+            q,
+            division=division,
+            status=status,
+            industry=industry,
+            agencies_only=agencies,
+            page=page,
+            size=size,
+        ),
     )

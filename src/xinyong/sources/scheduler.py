@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -103,8 +104,97 @@ def relink_all(engine: Engine) -> int:
     return changed
 
 
-def start_scheduler(engine: Engine):
-    """Daily syncs inside `xinyong serve`: every process schedules, only the lease holder runs."""
+class Leadership:
+    """Which server process leads the scheduler: the holder of the `scheduler` lease.
+
+    Every process keeps trying (each third of the lease); the holder renews, so a leader that
+    dies is replaced within one lease. A leader that cannot renew (the database is busy or
+    gone) stops counting itself leader before its lease can expire and pass to another:
+    at no moment do two processes both believe they lead.
+    """
+
+    NAME = "scheduler"
+
+    def __init__(self, engine: Engine, holder: str | None = None) -> None:
+        self.engine = engine
+        self.holder = holder or holder_id()
+        self.ttl = timedelta(seconds=get_settings().scheduler_lease_seconds)
+        self._renewed_at: float | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def is_leader(self) -> bool:
+        renewed = self._renewed_at
+        # Trust a renewal for 80% of the lease: the margin covers clock steps and a slow beat.
+        return renewed is not None and time.monotonic() - renewed < 0.8 * self.ttl.total_seconds()
+
+    def try_lead(self) -> bool:
+        try:
+            if lock.acquire(self.engine, self.NAME, self.holder, self.ttl):
+                self._renewed_at = time.monotonic()
+            else:
+                self._renewed_at = None
+        except Exception as exc:  # a busy or unreachable database: keep trying, never crash
+            log.warning("scheduler lease not renewed: %s", exc)
+        return self.is_leader
+
+    def start(self) -> Leadership:
+        self.try_lead()
+
+        def beat() -> None:
+            while not self._stop.wait(self.ttl.total_seconds() / 3):
+                was = self.is_leader
+                now = self.try_lead()
+                if now != was:
+                    log.info("scheduler %s: %s", "leader" if now else "standby", self.holder)
+
+        self._thread = threading.Thread(target=beat, name="scheduler-leader", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._renewed_at is not None:
+            try:
+                lock.release(self.engine, self.NAME, self.holder)
+            except Exception as exc:
+                log.warning("scheduler lease not released: %s", exc)
+        self._renewed_at = None
+
+
+def leader_only(leadership: Leadership, func):
+    """A job that runs in the leader only; the other processes skip their copy of it."""
+
+    def run(*args, **kwargs):
+        if not leadership.is_leader:
+            log.debug("job skipped: %s is not the scheduler leader", leadership.holder)
+            return None
+        return func(*args, **kwargs)
+
+    return run
+
+
+class LeadScheduler:
+    """The APScheduler of a server process together with its leadership."""
+
+    def __init__(self, scheduler, leadership: Leadership) -> None:
+        self.scheduler = scheduler
+        self.leadership = leadership
+
+    @property
+    def role(self) -> str:
+        return "leader" if self.leadership.is_leader else "standby"
+
+    def shutdown(self, wait: bool = False) -> None:
+        self.scheduler.shutdown(wait=wait)
+        self.leadership.stop()
+
+
+def start_scheduler(engine: Engine) -> LeadScheduler:
+    """Daily syncs and the list, rating and case jobs inside `xinyong serve`. Every process
+    schedules them; only the scheduler leader (one per deployment) runs them, and each job
+    still takes its own lease so a CLI run at the same moment is not doubled."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
 
@@ -132,5 +222,8 @@ def start_scheduler(engine: Engine):
     from xinyong.cases.jobs import add_jobs as add_case_jobs
 
     add_case_jobs(scheduler, engine)
+    leadership = Leadership(engine).start()
+    for job in scheduler.get_jobs():
+        job.modify(func=leader_only(leadership, job.func))
     scheduler.start()
-    return scheduler
+    return LeadScheduler(scheduler, leadership)

@@ -1,0 +1,574 @@
+"""The load benchmark: our server under 5,000 connections and the realistic mix, with Datasette and
+a constant-JSON baseline driven the same way in the same run.
+
+    python bench/load_bench.py --enterprises 1000000 --workdir /tmp/xinyong-load
+    python bench/load_bench.py --db /tmp/xinyong-load/x.db --reuse        # an existing build
+
+Steps (each whole process, measured from outside):
+1. build the data set through the real connectors (`xinyong demo-data`, `xinyong sync --all`),
+   unless --reuse finds one;
+2. draw varied queries from the data (xinyong.search.evaluation: names, prefixes, traditional,
+   pinyin, initials, 字号, one and two characters, legal representatives, typos, former names,
+   codes), enterprise codes for profiles and verifications, agencies for fee quotes;
+3. `xinyong serve` in its production configuration, then with wrk (Debian):
+   a. name-search throughput, closed loop (--search-connections), every query sent once;
+   b. the mix (60% search / 25% profile / 10% verification / 5% fee quote) from --connections
+      connections, each with an exponential think time so that together they offer --rate req/s;
+   server memory (RSS of the process tree) sampled throughout;
+4. Datasette on the same SQLite file (an FTS5 trigram table on names): the same search queries;
+5. the baseline (bench/load/baseline_app.py: FastAPI on uvicorn, same options, constant JSON):
+   the same throughput and mix runs.
+Prints a Markdown report and writes report.json in the work folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import httpx
+from import_bench import timed
+
+HERE = Path(__file__).resolve().parent
+LUA = HERE / "load" / "mix.lua"
+MIX = {"search": 60, "profile": 25, "verification": 10, "quote": 5}
+# Per-IP rate limit of our server during the run: every wrk connection comes from 127.0.0.1, so
+# the production default (300/minute per IP) would refuse nearly everything. The limiter still
+# runs on every request; it just does not refuse.
+# A per-second window keeps the moving window's list short, as a real per-client limit would.
+RATE_LIMIT_IP = "100000/second"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- the data set --------------------------------------------------------------------------
+
+
+def build(work: Path, db: Path, enterprises: int, seed: int) -> list[dict]:
+    drop = work / "data" / "demo"
+    env = _env(work, db)
+    xinyong = [sys.executable, "-m", "xinyong"]
+    steps = []
+    log(f"demo-data: {enterprises:,} enterprises")
+    steps.append(
+        (
+            "demo-data",
+            timed(
+                [
+                    *xinyong,
+                    "demo-data",
+                    "--out",
+                    str(drop),
+                    "--enterprises",
+                    str(enterprises),
+                    "--seed",
+                    str(seed),
+                ],
+                env,
+            ),
+        )
+    )
+    subprocess.run([*xinyong, "db", "upgrade"], env=env, check=True, capture_output=True)
+    log("sync --all (registry, courts, penalties, agencies, search index)")
+    steps.append(("sync --all", timed([*xinyong, "sync", "--all"], env)))
+    return [{"step": s, **r} for s, r in steps]
+
+
+def _env(work: Path, db: Path, **extra: str) -> dict[str, str]:
+    return dict(
+        os.environ,
+        XINYONG_DATA_DIR=str(work / "data"),
+        XINYONG_DATABASE_URL=f"sqlite:///{db}",
+        **extra,
+    )
+
+
+def draw_requests(db: Path, per_kind: int, seed: int) -> dict[str, list[tuple[str, str, str]]]:
+    """Varied requests drawn from the data: (method, path, JSON body or '')."""
+    from xinyong.db import make_engine, session_factory
+    from xinyong.search.evaluation import labelled_queries, sample_rows
+
+    engine = make_engine(f"sqlite:///{db}")
+    rng = random.Random(seed)
+    with session_factory(engine)() as session:
+        rows = sample_rows(session, per_kind * 2, seed=seed)
+        searches = [q.query for q in labelled_queries(rows, per_kind, seed=seed)]
+        others = sample_rows(session, per_kind * 4, seed=seed + 1)
+    agencies = [
+        r[0]
+        for r in sqlite3.connect(db).execute("SELECT credit_code FROM agency ORDER BY credit_code")
+    ]
+    engine.dispose()
+    rng.shuffle(searches)
+    profile = [("GET", f"/api/v1/enterprises/{r.credit_code}", "") for r in others]
+    verification = []
+    for r in others:
+        body = {"code": r.credit_code} if rng.random() < 0.7 else {"name": r.name}
+        verification.append(("POST", "/api/v1/verifications", json.dumps(body, ensure_ascii=False)))
+    quotes = []
+    for code in agencies:
+        for amount in (8_000, 45_000, 120_000, 600_000):
+            body = {"agency": code, "debt_amount": str(amount + rng.randrange(1000))}
+            quotes.append(("POST", "/api/v1/fees/quote", json.dumps(body)))
+    return {
+        "search": [("GET", "/api/v1/enterprises?" + urlencode({"q": q}), "") for q in searches],
+        "search_queries": [("", q, "") for q in searches],
+        "profile": profile,
+        "verification": verification,
+        "quote": quotes,
+    }
+
+
+def mix_lines(
+    pools: dict[str, list], total: int, seed: int, zipf: float
+) -> list[tuple[str, str, str]]:
+    """`total` requests in the MIX proportions. Within a kind, a request is drawn from its pool
+    with Zipf popularity (weight 1/rank**zipf, as query logs and page views are distributed);
+    zipf=0 draws uniformly. Either way every query of the pool can occur."""
+    rng = random.Random(seed)
+    kinds = [k for k, share in MIX.items() for _ in range(share)]
+    weights = {
+        kind: list(itertools.accumulate(1 / (rank + 1) ** zipf for rank in range(len(pool))))
+        for kind, pool in pools.items()
+        if kind in MIX
+    }
+    out = []
+    for _ in range(total):
+        kind = rng.choice(kinds)
+        out.append(rng.choices(pools[kind], cum_weights=weights[kind])[0])
+    return out
+
+
+def write_lines(path: Path, lines: list[tuple[str, str, str]]) -> Path:
+    path.write_text("".join(f"{m}\t{p}\t{b}\n" for m, p, b in lines), "utf-8")
+    return path
+
+
+# --- servers -------------------------------------------------------------------------------
+
+
+class Server:
+    """A server process group, its readiness, and the RSS of its process tree."""
+
+    def __init__(self, name: str, command: list[str], env: dict, port: int, log_path: Path):
+        self.name, self.port = name, port
+        self.log = log_path.open("w")
+        self.proc = subprocess.Popen(
+            command, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.peak_rss = 0.0
+        self.peak_pss = 0.0
+        self._sampling = threading.Event()
+
+    def wait_ready(self, path: str = "/healthz", timeout: float = 600) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                sys.exit(f"{self.name} exited: see {self.log.name}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}{path}", timeout=5).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        sys.exit(f"{self.name} did not answer within {timeout} s")
+
+    def memory_mb(self) -> tuple[float, float]:
+        """RSS and PSS of the process and all its descendants, from /proc. RSS counts pages
+        shared between the workers once per process (an upper bound); PSS splits them."""
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+        rss = pss = 0
+        todo = [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            todo += children.get(pid, [])
+            try:
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+            except OSError:
+                pass
+        return rss / 1024, pss / 1024
+
+    def rss_mb(self) -> float:
+        return self.memory_mb()[0]
+
+    def sample(self) -> None:
+        def loop() -> None:
+            while not self._sampling.wait(0.5):
+                rss, pss = self.memory_mb()
+                self.peak_rss = max(self.peak_rss, rss)
+                self.peak_pss = max(self.peak_pss, pss)
+
+        threading.Thread(target=loop, daemon=True).start()
+
+    def stop(self) -> None:
+        self._sampling.set()
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.log.close()
+
+
+def wrk(port: int, lines_file: Path, connections: int, seconds: int, think_ms: float = 0) -> dict:
+    """One wrk run (2 threads); its JSON summary with load average and derived rates."""
+    env = dict(os.environ, LOAD_REQUESTS=str(lines_file), LOAD_THINK_MS=str(think_ms))
+    load_before = os.getloadavg()[0]
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA),
+            f"http://127.0.0.1:{port}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    found = [ln for ln in result.stdout.splitlines() if ln.startswith("LOADJSON ")]
+    if not found:
+        sys.exit(f"wrk failed:\n{result.stdout}\n{result.stderr}")
+    out = json.loads(found[-1][len("LOADJSON ") :])
+    secs = out["duration_us"] / 1e6
+    ok = sum(n for s, n in out["statuses"].items() if s.startswith("2"))
+    out.update(
+        rps=out["requests"] / secs,
+        ok_rps=ok / secs,
+        errors_total=sum(out["errors"].values()),
+        non_2xx=out["requests"] - ok,
+        load_before=load_before,
+        load_after=os.getloadavg()[0],
+        connections=connections,
+    )
+    return out
+
+
+def datasette_ready(db: Path, work: Path) -> Path:
+    """An FTS5 trigram table on enterprise names in the same file, and Datasette's metadata."""
+    conn = sqlite3.connect(db)
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'bench_enterprise_name_fts'"
+    ).fetchone()
+    if not exists:
+        log("building the FTS5 trigram table on names for Datasette")
+        conn.executescript(
+            "CREATE VIRTUAL TABLE bench_enterprise_name_fts USING fts5(name, "
+            "content='enterprise', content_rowid='id', tokenize='trigram');"
+            "INSERT INTO bench_enterprise_name_fts(bench_enterprise_name_fts) VALUES('rebuild');"
+        )
+        conn.commit()
+    conn.close()
+    meta = work / "datasette-metadata.json"
+    meta.write_text(
+        json.dumps(
+            {
+                "databases": {
+                    db.stem: {
+                        "tables": {
+                            "enterprise": {"fts_table": "bench_enterprise_name_fts", "fts_pk": "id"}
+                        }
+                    }
+                }
+            }
+        )
+    )
+    return meta
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--enterprises", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/xinyong-load"))
+    parser.add_argument("--db", type=Path, help="the SQLite file (default WORKDIR/x.db)")
+    parser.add_argument("--reuse", action="store_true", help="use --db as it is if it exists")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=5000)
+    parser.add_argument("--rate", type=int, default=1000, help="offered req/s of the mix")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of the mix run")
+    parser.add_argument(
+        "--warmup", type=int, default=30, help="seconds of the mix before the measured run"
+    )
+    parser.add_argument("--search-connections", type=int, default=50)
+    parser.add_argument("--search-duration", type=int, default=20)
+    parser.add_argument("--per-kind", type=int, default=400, help="queries per search kind")
+    parser.add_argument(
+        "--zipf", type=float, default=1.0, help="popularity skew of the mix (0 = uniform)"
+    )
+    parser.add_argument("--port", type=int, default=18000)
+    parser.add_argument("--skip-peers", action="store_true", help="ours only")
+    args = parser.parse_args()
+
+    work = args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    db = args.db or work / "x.db"
+    report: dict = {"args": {k: str(v) for k, v in vars(args).items()}, "build": []}
+    report["commit"] = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+    ).stdout.strip()
+    if not (args.reuse and db.exists()):
+        if db.exists():
+            sys.exit(f"{db} exists: pass --reuse to use it, or remove it")
+        report["build"] = build(work, db, args.enterprises, args.seed)
+    enterprises = sqlite3.connect(db).execute("SELECT count(*) FROM enterprise").fetchone()[0]
+    report["enterprises"] = enterprises
+    log(f"data set: {enterprises:,} enterprises in {db} ({db.stat().st_size / 2**20:,.0f} MB)")
+
+    # Two pools, so the mix does not start on answers the throughput run already cached.
+    throughput_pools = draw_requests(db, args.per_kind, args.seed + 100)
+    mix_pools = draw_requests(db, args.per_kind, args.seed + 200)
+    search_file = write_lines(work / "search.tsv", throughput_pools["search"])
+    mix_total = max(args.rate * args.duration * 2, 10_000)
+    mix_file = write_lines(work / "mix.tsv", mix_lines(mix_pools, mix_total, args.seed, args.zipf))
+    think_ms = args.connections / args.rate * 1000
+    report["distinct"] = {k: len(set(v)) for k, v in mix_pools.items() if k in MIX}
+    log(f"{len(throughput_pools['search']):,} search queries; mix of {mix_total:,} requests")
+
+    ours_cmd = [
+        sys.executable,
+        "-m",
+        "xinyong",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(args.port),
+        "--workers",
+        str(args.workers),
+        "--keep-alive",
+        "75",
+        "--no-access-log",
+    ]
+    report["ours_command"] = " ".join(ours_cmd[1:])
+    report["rate_limit_ip"] = RATE_LIMIT_IP
+    # Name-search throughput with the answer cache off: every query computed, whatever repeats.
+    cold = Server(
+        "xinyong serve (cache off)",
+        ours_cmd,
+        _env(work, db, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP, XINYONG_CACHE_MB="0"),
+        args.port,
+        work / "serve-cold.log",
+    )
+    try:
+        cold.wait_ready()
+        log("ours, answer cache off: name-search throughput")
+        report["ours_search_cold"] = wrk(
+            args.port, search_file, args.search_connections, args.search_duration
+        )
+    finally:
+        cold.stop()
+    ours = Server(
+        "xinyong serve",
+        ours_cmd,
+        _env(work, db, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP),
+        args.port,
+        work / "serve.log",
+    )
+    try:
+        ours.wait_ready()
+        report["ours_rss_idle_mb"] = ours.rss_mb()
+        ours.sample()
+        # Fee quotes: only agencies with a schedule in force answer 200; keep those.
+        quotes = []
+        for line in mix_pools["quote"]:
+            r = httpx.post(
+                f"http://127.0.0.1:{args.port}{line[1]}",
+                content=line[2],
+                headers={"content-type": "application/json"},
+                timeout=30,
+            )
+            if r.status_code == 200:
+                quotes.append(line)
+        if quotes != mix_pools["quote"]:
+            mix_pools["quote"] = quotes or mix_pools["quote"]
+            write_lines(mix_file, mix_lines(mix_pools, mix_total, args.seed, args.zipf))
+        log("ours: name-search throughput (answer cache on, the same queries)")
+        report["ours_search"] = wrk(
+            args.port, search_file, args.search_connections, args.search_duration
+        )
+        if args.warmup:
+            # A running server has been answering for a while: its caches hold what people
+            # ask often. This run fills them and is reported apart, not counted in the mix.
+            log(f"ours: the mix, warm-up of {args.warmup} s")
+            report["ours_mix_warmup"] = wrk(
+                args.port, mix_file, args.connections, args.warmup, think_ms
+            )
+        log(f"ours: the mix, {args.connections} connections offering {args.rate} req/s")
+        report["ours_mix"] = wrk(args.port, mix_file, args.connections, args.duration, think_ms)
+        report["ours_rss_end_mb"] = ours.rss_mb()
+        report["ours_rss_peak_mb"] = max(ours.peak_rss, report["ours_rss_end_mb"])
+        report["ours_pss_peak_mb"] = ours.peak_pss
+    finally:
+        ours.stop()
+
+    if not args.skip_peers:
+        meta = datasette_ready(db, work)
+        ds_lines = [
+            ("GET", f"/{db.stem}/enterprise.json?_search={quote(q)}&_size=20", "")
+            for _, q, _ in throughput_pools["search_queries"]
+        ]
+        ds_file = write_lines(work / "datasette.tsv", ds_lines)
+        datasette = shutil.which("datasette", path=str(Path(sys.executable).parent)) or "datasette"
+        ds_cmd = [
+            datasette,
+            "serve",
+            str(db),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port + 1),
+            "--metadata",
+            str(meta),
+            # An API answer has no use for facet suggestions (a dozen queries each).
+            "--setting",
+            "suggest_facets",
+            "off",
+        ]
+        report["datasette_command"] = " ".join(ds_cmd)
+        ds = Server("datasette", ds_cmd, dict(os.environ), args.port + 1, work / "datasette.log")
+        try:
+            ds.wait_ready("/-/versions.json")
+            ds.sample()
+            log("datasette: name-search throughput")
+            report["datasette_search"] = wrk(
+                args.port + 1, ds_file, args.search_connections, args.search_duration
+            )
+            report["datasette_rss_peak_mb"] = max(ds.peak_rss, ds.rss_mb())
+        finally:
+            ds.stop()
+
+        base_cmd = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "baseline_app:app",
+            "--app-dir",
+            str(HERE / "load"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port + 2),
+            "--workers",
+            str(args.workers),
+            "--timeout-keep-alive",
+            "75",
+            "--backlog",
+            "4096",
+            "--no-access-log",
+        ]
+        report["baseline_command"] = " ".join(base_cmd[1:])
+        base = Server("baseline", base_cmd, dict(os.environ), args.port + 2, work / "baseline.log")
+        try:
+            base.wait_ready()
+            log("baseline: constant JSON throughput")
+            report["baseline_search"] = wrk(
+                args.port + 2, search_file, args.search_connections, args.search_duration
+            )
+            log("baseline: the mix's connections and rate")
+            report["baseline_mix"] = wrk(
+                args.port + 2, search_file, args.connections, args.duration, think_ms
+            )
+        finally:
+            base.stop()
+
+    (work / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(markdown(report))
+
+
+def markdown(r: dict) -> str:
+    def row(name: str, m: dict | None) -> str:
+        if not m:
+            return f"| {name} | — | — | — | — | — | — |"
+        lat = m["latency_us"]
+        ms = "{:.1f} / {:.1f} / {:.1f} / {:.0f}".format(
+            lat["p50"] / 1000, lat["p95"] / 1000, lat["p99"] / 1000, lat["max"] / 1000
+        )
+        errors = f"{m['errors_total']} / {m['non_2xx']}"
+        cache = (
+            f"{m['cache_hits'] / (m['cache_hits'] + m['cache_misses']):.0%}"
+            if m["cache_hits"] + m["cache_misses"]
+            else "—"
+        )
+        return (
+            f"| {name} | {m['connections']:,} | {m['requests']:,} | {m['ok_rps']:,.0f} | {ms} | "
+            f"{errors} | {cache} | {m['load_before']:.1f} |"
+        )
+
+    lines = [
+        f"commit {r['commit']}, {r['enterprises']:,} enterprises",
+        "",
+        "| run | connections | requests | ok req/s | p50 / p95 / p99 / max ms | socket errors / "
+        "non-2xx | cache hits | load before |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        row("ours: name search, answer cache off", r.get("ours_search_cold")),
+        row("ours: name search, cache on (production)", r.get("ours_search")),
+        row("Datasette: same name searches", r.get("datasette_search")),
+        row("baseline: constant JSON", r.get("baseline_search")),
+        row("ours: the mix, warm-up (not counted)", r.get("ours_mix_warmup")),
+        row("ours: the mix (open, think time)", r.get("ours_mix")),
+        row("baseline: constant JSON at the mix's rate", r.get("baseline_mix")),
+        "",
+    ]
+    for label, run in (("cache off", "ours_search_cold"), ("cache on", "ours_search")):
+        ours = r.get(run, {}).get("ok_rps")
+        if ours and r.get("datasette_search"):
+            ratio = ours / r["datasette_search"]["ok_rps"]
+            lines.append(f"name search ({label}) ours / Datasette: {ratio:.2f}×")
+        if ours and r.get("baseline_search"):
+            ratio = ours / r["baseline_search"]["ok_rps"]
+            lines.append(f"name search ({label}) ours / baseline: {ratio:.2f}")
+    lines.append(
+        f"server RSS (process tree): idle {r.get('ours_rss_idle_mb', 0):.0f} MB, peak "
+        f"{r.get('ours_rss_peak_mb', 0):.0f} MB (PSS peak {r.get('ours_pss_peak_mb', 0):.0f} MB); "
+        "Datasette peak "
+        f"{r.get('datasette_rss_peak_mb', 0):.0f} MB"
+    )
+    if r.get("distinct"):
+        lines.append(
+            "mix pools (distinct requests): "
+            + ", ".join(f"{k} {n:,}" for k, n in r["distinct"].items())
+            + f"; popularity Zipf s={r['args']['zipf']}"
+        )
+    for step in r.get("build", []):
+        lines.append(f"build {step['step']}: {step['seconds']:.0f} s, peak {step['rss_mb']:.0f} MB")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Public reads are cached and revalidated, and never outlive the data: a visitor searching twice
+gets the kept answer, a browser holding it gets a 304, and a sync, an alert decision or a list
+decision shows up in the very next answer."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+from xinyong.alerts.service import decide, list_alerts
+from xinyong.api.app import create_app
+from xinyong.sources.config import get_source
+from xinyong.sources.scheduler import run_syncs
+
+SEARCH = "/api/v1/enterprises?q=金鼎"
+
+
+def _load(engine, folder, *rows: dict) -> None:
+    """A registry drop synced the way the scheduler and the CLI do (rules, search index)."""
+    write_enterprises(folder / "enterprises.csv", list(rows))
+    run_syncs(engine, [get_source("gsxt").model_copy(update={"path": folder})])
+
+
+def test_a_repeated_search_is_served_from_the_cache_until_a_sync_changes_the_record(
+    tmp_path, engine
+):
+    _load(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    with TestClient(create_app(engine)) as client:
+        first = client.get(SEARCH)
+        assert first.status_code == 200 and first.headers["x-cache"] == "miss"
+        assert first.headers["cache-control"] == "public, no-cache"
+        again = client.get("/api/v1/enterprises?q=金鼎")
+        assert again.headers["x-cache"] == "hit" and again.content == first.content
+        # The same question with its parameters in another order is the same entry.
+        assert client.get(SEARCH + "&size=20&page=1").headers["x-cache"] == "miss"
+        assert client.get(SEARCH + "&page=1&size=20").headers["x-cache"] == "hit"
+
+        etag = first.headers["etag"]
+        held = client.get(SEARCH, headers={"if-none-match": etag})
+        assert held.status_code == 304 and held.content == b""
+        assert client.get(SEARCH, headers={"if-none-match": 'W/"0-other"'}).status_code == 200
+
+        # The registry renames the enterprise; the sync moves the generation.
+        _load(
+            engine,
+            tmp_path / "day2",
+            enterprise_row(1, 企业名称="连云港市海州区金鼎国际贸易有限公司", 更新日期="2026-11-20"),
+        )
+        after = client.get(SEARCH, headers={"if-none-match": etag})
+        assert after.status_code == 200 and after.headers["x-cache"] == "miss"
+        assert after.headers["etag"] != etag
+        assert [i["name"] for i in after.json()["items"]] == ["连云港市海州区金鼎国际贸易有限公司"]
+
+
+def test_a_profile_answer_follows_an_alert_decision_without_a_sync(tmp_path, engine, session):
+    _load(engine, tmp_path, enterprise_row(2, 企业名称="连云港市海州区速达讨债服务有限公司"))
+    profile = f"/api/v1/enterprises/{credit_code(2)}"
+    with TestClient(create_app(engine)) as client:
+        flags = client.get(profile).json()["lists"]["platform_risk_flags"]
+        assert [f["rule_id"] for f in flags] and client.get(profile).headers["x-cache"] == "hit"
+        for alert in list_alerts(session, credit_code=credit_code(2)):
+            decide(session, alert.id, "dismissed", "审核员李娜")
+        session.commit()
+        after = client.get(profile)
+        assert after.headers["x-cache"] == "miss"
+        assert after.json()["lists"]["platform_risk_flags"] == []
+
+
+def test_callers_with_credentials_get_private_answers_and_errors_are_never_kept(tmp_path, engine):
+    _load(engine, tmp_path, enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    with TestClient(create_app(engine)) as client:
+        keyed = client.get(SEARCH, headers={"authorization": "Bearer session-token"})
+        assert keyed.status_code == 200 and keyed.headers["cache-control"] == "private, no-cache"
+        missing = f"/api/v1/enterprises/{credit_code(9)}"
+        assert client.get(missing).status_code == 404
+        assert client.get(missing).status_code == 404  # computed again, not served from a cache
+        assert client.get("/api/v1/enterprises?q=").status_code == 422
+
+
+def test_the_answer_cache_can_be_turned_off(tmp_path, engine, monkeypatch):
+    from xinyong.settings import get_settings
+
+    monkeypatch.setenv("XINYONG_CACHE_MB", "0")
+    get_settings.cache_clear()
+    try:
+        _load(engine, tmp_path, enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+        with TestClient(create_app(engine)) as client:
+            states = [client.get(SEARCH).headers["x-cache"] for _ in range(2)]
+            assert states == ["miss", "miss"]
+            # Validators stay: a client holding the answer still gets a 304.
+            etag = client.get(SEARCH).headers["etag"]
+            assert client.get(SEARCH, headers={"if-none-match": etag}).status_code == 304
+    finally:
+        monkeypatch.delenv("XINYONG_CACHE_MB")
+        get_settings.cache_clear()
+
+
+def test_public_reads_go_to_the_read_replica_when_one_is_configured(tmp_path, monkeypatch):
+    """A replica URL takes the public reads; everything else stays on the primary."""
+    from xinyong.db import make_engine, upgrade
+    from xinyong.settings import get_settings
+
+    primary_url = f"sqlite:///{tmp_path / 'primary.db'}"
+    replica_url = f"sqlite:///{tmp_path / 'replica.db'}"
+    upgrade(primary_url)
+    upgrade(replica_url)
+    replica = make_engine(replica_url)
+    # Only the "replica" holds the enterprise: whatever finds it read the replica.
+    _load(replica, tmp_path / "drop", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    monkeypatch.setenv("XINYONG_READ_DATABASE_URL", replica_url)
+    get_settings.cache_clear()
+    primary = make_engine(primary_url)
+    try:
+        with TestClient(create_app(primary)) as client:
+            assert client.get(SEARCH).json()["total"] == 1
+            assert client.get(f"/api/v1/enterprises/{credit_code(1)}").status_code == 200
+            # Related enterprises are not a cached public read: they stay on the primary.
+            assert client.get(f"/api/v1/enterprises/{credit_code(1)}/related").status_code == 404
+    finally:
+        monkeypatch.delenv("XINYONG_READ_DATABASE_URL")
+        get_settings.cache_clear()
+        primary.dispose()
+        replica.dispose()
