@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from xinyong.db import make_engine, normalise_url, session_factory, upgrade
+from xinyong.settings import get_settings
 
 PG_URL = os.environ.get("XINYONG_TEST_DATABASE_URL")
 
@@ -35,6 +36,14 @@ def _fresh_database(tmp_path: Path) -> tuple[str, callable]:
         admin.dispose()
 
     return url, drop
+
+
+@pytest.fixture(autouse=True)
+def _settings_of_this_test_only():
+    """Settings are read from the environment once per process (cached): a test that changes
+    the environment must not hand its settings to the tests after it."""
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture

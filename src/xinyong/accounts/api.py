@@ -40,7 +40,7 @@ from xinyong.accounts.schemas import (
     Usage,
     UserIn,
 )
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 
 router = APIRouter(tags=["accounts 账户"])
 signed_in = require_signed_in
@@ -75,9 +75,7 @@ def me_of(session: Session, principal: Principal) -> Me:
 
 
 @router.post("/api/v1/auth/login", response_model=Me, summary="登录 / Sign in")
-def login(
-    body: LoginIn, request: Request, response: Response, session: Session = Depends(get_session)
-) -> Me:
+def login(body: LoginIn, request: Request, response: Response, session: Session = DbSession) -> Me:
     try:
         user = service.authenticate(session, body.email, body.password)
     finally:
@@ -94,7 +92,7 @@ def logout(
     request: Request,
     response: Response,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> Response:
     if principal.kind == "user":
         service.end_session(session, request.cookies.get(SESSION_COOKIE, ""))
@@ -105,7 +103,7 @@ def logout(
 
 
 @router.post("/api/v1/auth/register", response_model=Me, status_code=201, summary="注册 / Register")
-def register(body: RegisterIn, session: Session = Depends(get_session)) -> Me:
+def register(body: RegisterIn, session: Session = DbSession) -> Me:
     user = service.create_user(
         session, body.email, password=body.password, display_name=body.display_name
     )
@@ -119,7 +117,7 @@ def register(body: RegisterIn, session: Session = Depends(get_session)) -> Me:
     status_code=202,
     summary="申请重置密码（一次性链接经通知渠道发送）/ Ask for a one-time password reset link",
 )
-def ask_reset(body: ResetRequestIn, session: Session = Depends(get_session)) -> dict[str, str]:
+def ask_reset(body: ResetRequestIn, session: Session = DbSession) -> dict[str, str]:
     service.request_password_reset(session, body.email)
     session.commit()
     # The same answer whether or not the address is registered.
@@ -132,16 +130,14 @@ def ask_reset(body: ResetRequestIn, session: Session = Depends(get_session)) -> 
 @router.post(
     "/api/v1/auth/password-reset/confirm", status_code=204, summary="重置密码 / Reset the password"
 )
-def confirm_reset(body: ResetConfirmIn, session: Session = Depends(get_session)) -> Response:
+def confirm_reset(body: ResetConfirmIn, session: Session = DbSession) -> Response:
     service.reset_password(session, body.token, body.password)
     session.commit()
     return Response(status_code=204)
 
 
 @router.get("/api/v1/me", response_model=Me, summary="当前身份 / Who am I")
-def me(
-    principal: Principal = Depends(current_principal), session: Session = Depends(get_session)
-) -> Me:
+def me(principal: Principal = Depends(current_principal), session: Session = DbSession) -> Me:
     return me_of(session, principal)
 
 
@@ -157,7 +153,7 @@ def me(
 def register_org(
     body: OrgIn,
     principal: Principal = Depends(signed_in),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> OrgOut:
     if principal.user_id is None:
         raise Forbidden("须以用户账户登记机构", "register an organisation as a signed-in user")
@@ -175,7 +171,7 @@ def register_org(
 def list_orgs(
     state: str | None = Query(None, pattern="^(pending|approved|rejected)$"),
     _: Principal = Depends(operator_only),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[OrgOut]:
     return [OrgOut.model_validate(o) for o in service.organisations(session, state)]
 
@@ -189,7 +185,7 @@ def approve_org(
     org_id: int,
     body: DecisionIn,
     principal: Principal = Depends(operator_only),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> OrgOut:
     org = service.decide_organisation(
         session, org_id, True, principal.actor[:100], body.verification_id, reason=body.reason
@@ -207,7 +203,7 @@ def reject_org(
     org_id: int,
     body: DecisionIn,
     principal: Principal = Depends(operator_only),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> OrgOut:
     org = service.decide_organisation(
         session, org_id, False, principal.actor[:100], body.verification_id, reason=body.reason
@@ -220,7 +216,7 @@ def reject_org(
     "/api/v1/operator/users", response_model=Me, status_code=201, summary="创建用户 / Create a user"
 )
 def create_user(
-    body: UserIn, _: Principal = Depends(operator_only), session: Session = Depends(get_session)
+    body: UserIn, _: Principal = Depends(operator_only), session: Session = DbSession
 ) -> Me:
     user = service.create_user(
         session,
@@ -239,9 +235,7 @@ def create_user(
     response_model=list[OutboxOut],
     summary="通知发件箱（默认通知渠道）/ Notification outbox (the default notifier)",
 )
-def outbox(
-    _: Principal = Depends(operator_only), session: Session = Depends(get_session)
-) -> list[OutboxOut]:
+def outbox(_: Principal = Depends(operator_only), session: Session = DbSession) -> list[OutboxOut]:
     return [OutboxOut.model_validate(m) for m in notify.recent(session)]
 
 
@@ -250,7 +244,7 @@ def outbox(
 
 @router.get("/api/v1/api-keys", response_model=list[KeyOut], summary="我的接口密钥 / My API keys")
 def my_keys(
-    principal: Principal = Depends(signed_in), session: Session = Depends(get_session)
+    principal: Principal = Depends(signed_in), session: Session = DbSession
 ) -> list[KeyOut]:
     if principal.user_id is None:
         return []
@@ -264,7 +258,7 @@ def my_keys(
     summary="创建接口密钥（完整密钥仅显示一次）/ Create an API key (shown once)",
 )
 def new_key(
-    body: KeyIn, principal: Principal = Depends(signed_in), session: Session = Depends(get_session)
+    body: KeyIn, principal: Principal = Depends(signed_in), session: Session = DbSession
 ) -> IssuedKeyOut:
     if principal.kind != "user":
         raise Forbidden("须登录后创建接口密钥", "sign in to create an API key")
@@ -291,7 +285,7 @@ def new_key(
     "/api/v1/api-keys/{key_id}", response_model=KeyOut, summary="吊销接口密钥 / Revoke an API key"
 )
 def revoke(
-    key_id: int, principal: Principal = Depends(signed_in), session: Session = Depends(get_session)
+    key_id: int, principal: Principal = Depends(signed_in), session: Session = DbSession
 ) -> KeyOut:
     key = service.get_key(session, key_id)
     if key.user_id != principal.user_id and not principal.has_role(R.OPERATOR):
@@ -311,7 +305,7 @@ def usage(
     month: str | None = Query(None, description="YYYY-MM；默认本月 / default this month"),
     format: str = Query("json", pattern="^(json|csv)$"),
     principal: Principal = Depends(signed_in),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> Any:
     month = metering.check_month(month or this_month())
     if principal.has_role(R.OPERATOR, R.AUDITOR):

@@ -18,7 +18,7 @@ from xinyong.accounts.principal import (
     current_principal,
     set_session_cookie,
 )
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.errors import XinyongError
 from xinyong.settings import get_settings
 from xinyong.web.pages import templates
@@ -62,7 +62,7 @@ def login(
     email: str = Form("", max_length=254),
     password: str = Form("", max_length=256),
     next: str = Form("/account", max_length=500),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     target = _local(next)
     try:
@@ -91,7 +91,7 @@ def register(
     email: str = Form("", max_length=254),
     password: str = Form("", max_length=256),
     display_name: str = Form("", max_length=100),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     try:
         user = service.create_user(
@@ -110,7 +110,7 @@ def register(
 def logout(
     request: Request,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if principal.kind == "user":
         service.end_session(session, request.cookies.get(SESSION_COOKIE, ""))
@@ -131,7 +131,7 @@ def reset(
     email: str = Form("", max_length=254),
     token: str = Form("", max_length=200),
     password: str = Form("", max_length=256),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     try:
         if token:
@@ -153,7 +153,7 @@ def _signed_in_or_login(principal: Principal):
 def account(
     request: Request,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if redirect := _signed_in_or_login(principal):
         return redirect
@@ -185,7 +185,7 @@ def new_key(
     scopes: list[str] = Form(["read"]),
     org_id: int | None = Form(None),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if redirect := _signed_in_or_login(principal):
         return redirect
@@ -205,7 +205,7 @@ def new_key(
 def revoke_key(
     key_id: int,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if redirect := _signed_in_or_login(principal):
         return redirect
@@ -220,7 +220,7 @@ def revoke_key(
 def operator_outbox(
     request: Request,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if not principal.has_role(R.OPERATOR):
         return _page(
@@ -233,7 +233,7 @@ def operator_outbox(
 def my_access_log(
     request: Request,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     """The data subject's view: who saw their unmasked personal data, when and for what."""
     if redirect := _signed_in_or_login(principal):

@@ -23,7 +23,7 @@ from xinyong.accounts.principal import (
     require_role,
     require_signed_in,
 )
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.codes.masking import is_personal_id
 from xinyong.errors import InvalidInput
 
@@ -94,7 +94,7 @@ def find_persons(
     kind: str,
     name: str = Query(..., min_length=1, max_length=100),
     principal: Principal = Depends(require_signed_in),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[dict[str, Any]]:
     found = privacy.find_persons(session, principal, kind, name)
     session.commit()
@@ -113,7 +113,7 @@ def read_person_record(
     unmask: bool = Query(False),
     purpose: str | None = Query(None, max_length=40, description=PURPOSE),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> dict[str, Any]:
     if unmask and principal.kind == "user":
         # Unmasking writes the audit log in the viewer's name: a cross-site link must not do it
@@ -142,7 +142,7 @@ def export(
     body: ExportIn,
     request: Request,
     principal: Principal = Depends(require_signed_in),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> PlainTextResponse:
     rows = privacy.export_records(
         session, principal, kind, body.ids, body.purpose, ip=client_ip(request)
@@ -168,7 +168,7 @@ def access_log(
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10**9),
     _: Principal = Depends(require_role(R.AUDITOR, R.OPERATOR)),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[AuditOut]:
     return [_audit_out(session, e) for e in privacy.audit_log(session, limit=limit, offset=offset)]
 
@@ -179,7 +179,7 @@ def access_log(
     summary="谁查看了我的个人信息 / Who looked at my unmasked personal data",
 )
 def my_access_log(
-    principal: Principal = Depends(require_signed_in), session: Session = Depends(get_session)
+    principal: Principal = Depends(require_signed_in), session: Session = DbSession
 ) -> list[SubjectAuditOut]:
     refs = privacy.subject_refs_of(session, principal)
     return [
@@ -203,7 +203,7 @@ def my_access_log(
     summary="把未锚定的审计条目锚定到账本 / Anchor pending audit entries in the ledger",
 )
 def anchor(
-    _: Principal = Depends(require_role(R.OPERATOR)), session: Session = Depends(get_session)
+    _: Principal = Depends(require_role(R.OPERATOR)), session: Session = DbSession
 ) -> dict[str, Any]:
     batch = privacy.anchor(session)
     session.commit()
@@ -227,7 +227,7 @@ def set_identity(
     user_id: int,
     body: IdentityIn,
     _: Principal = Depends(require_role(R.OPERATOR)),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> None:
     if not is_personal_id(body.id_number.upper()):
         raise InvalidInput(

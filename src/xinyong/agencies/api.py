@@ -23,7 +23,7 @@ from xinyong.agencies.service import (
     publish_schedule,
     schedule_history,
 )
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_operator
 from xinyong.errors import NotFound
 
@@ -47,7 +47,7 @@ def get_agencies(
     sort: str = Query("name", description="name / price / effective_rate / stars"),
     descending: bool = False,
     include_unlisted: bool = Query(False, description="含未上架机构 / include unlisted"),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[AgencyOut]:
     case = Case(debt_amount, recovered_amount, hours) if debt_amount is not None else None
     views = list_agencies(
@@ -66,7 +66,7 @@ def get_agencies(
 
 
 @router.get("/agencies/{code}", response_model=AgencyOut, summary="机构详情 / Agency profile")
-def get_agency_profile(code: str, session: Session = Depends(get_session)) -> AgencyOut:
+def get_agency_profile(code: str, session: Session = DbSession) -> AgencyOut:
     return AgencyOut.of(get_agency(session, code))
 
 
@@ -75,7 +75,7 @@ def get_agency_profile(code: str, session: Session = Depends(get_session)) -> Ag
     response_model=list[ScheduleOut],
     summary="收费标准历史版本 / Fee schedule versions",
 )
-def get_schedules(code: str, session: Session = Depends(get_session)) -> list[ScheduleOut]:
+def get_schedules(code: str, session: Session = DbSession) -> list[ScheduleOut]:
     return [ScheduleOut.of(s) for s in schedule_history(session, code)]
 
 
@@ -88,7 +88,7 @@ def get_schedules(code: str, session: Session = Depends(get_session)) -> list[Sc
 def post_schedule(
     code: str,
     body: PublishIn,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     _operator: None = Depends(require_operator),
 ) -> ScheduleOut:
     published = publish_schedule(
@@ -104,7 +104,7 @@ def post_schedule(
 
 
 @router.post("/fees/quote", response_model=QuoteOut, summary="收费测算 / Fee quote")
-def post_quote(body: QuoteIn, session: Session = Depends(get_session)) -> QuoteOut:
+def post_quote(body: QuoteIn, session: Session = DbSession) -> QuoteOut:
     if body.schedule is not None:
         q = quote(
             body.schedule, body.debt_amount, body.recovered_amount, body.hours, kind=body.kind
@@ -136,7 +136,7 @@ def post_quote(body: QuoteIn, session: Session = Depends(get_session)) -> QuoteO
     response_model=list[AgencyOut],
     summary="同一案件比较各机构收费 / Compare agencies' fees for one case",
 )
-def post_compare(body: CompareIn, session: Session = Depends(get_session)) -> list[AgencyOut]:
+def post_compare(body: CompareIn, session: Session = DbSession) -> list[AgencyOut]:
     views = list_agencies(
         session,
         service=body.service,

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.alerts.schemas import AlertOut, DecisionIn
 from xinyong.alerts.service import MAX_LIMIT, decide, list_alerts
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_operator
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts 预警"])
@@ -17,7 +17,7 @@ def get_alerts(
     kind: str | None = Query(None, description="propose_blacklist / warning …"),
     credit_code: str | None = Query(None, description="统一社会信用代码 / credit code"),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[AlertOut]:
     return list_alerts(session, status=status, kind=kind, credit_code=credit_code, limit=limit)
 
@@ -26,7 +26,7 @@ def get_alerts(
 def post_decision(
     alert_id: int,
     body: DecisionIn,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     _operator: None = Depends(require_operator),
 ) -> AlertOut:
     decided = decide(session, alert_id, body.status, body.by)

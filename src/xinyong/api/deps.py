@@ -1,8 +1,8 @@
-"""Request-scoped dependencies: a database session from the app's engine."""
+"""Request dependencies: a database session from the app's engine."""
 
 from collections.abc import Iterator
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 
@@ -12,3 +12,11 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+# What routes take. Function-scoped: the session, and the pooled connection it holds, is closed
+# as soon as the route returns, before FastAPI validates and sends the answer. Request-scoped,
+# a sync route kept its connection while it waited for a worker thread to validate its answer;
+# under 5,000 connections every thread waited for a connection held by a finished request, and
+# the server never recovered (bench/RESULTS.md, the load benchmark).
+DbSession = Depends(get_session, scope="function")

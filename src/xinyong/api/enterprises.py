@@ -2,11 +2,11 @@
 
 from datetime import UTC, date, datetime, time
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from xinyong.api.cache import cached_json, public_generation
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.profile.related import related_enterprises
 from xinyong.profile.schemas import RelatedEnterprises
 from xinyong.profile.service import EnterpriseProfile, enterprise_profile
@@ -41,6 +41,6 @@ def get_enterprise(
 def get_related(
     code: str,
     hops: int = Query(2, ge=1, le=2, description="关联层级 / links away (1 or 2)"),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> RelatedEnterprises:
     return related_enterprises(session, code, hops=hops)

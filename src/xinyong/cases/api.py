@@ -18,7 +18,7 @@ from xinyong.accounts import roles as R
 from xinyong.accounts.errors import NotSignedIn
 from xinyong.accounts.models import Organisation
 from xinyong.accounts.principal import Principal, current_principal, deny, require_role
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_named_operator
 from xinyong.cases import complaints, live, notices, service
 from xinyong.cases.actors import Actor, Upload
@@ -163,7 +163,7 @@ async def register(
     documents: list[UploadFile] | None = File(None),
     # A dependency, so a caller who may not register is told so before the form is judged.
     principal: Principal = Depends(require_role(R.CREDITOR)),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> CaseOut:
     creditor = creditor_of(session, principal, creditor_code)
@@ -190,7 +190,7 @@ def get_case(
     case_id: int,
     request: Request,
     actor: Actor = Depends(case_actor),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> CaseOut:
     case = service.get_case(session, case_id)
     service.require_read(case, actor)
@@ -209,7 +209,7 @@ async def entrust(
     contract_number: str = Form(..., description="委托合同编号 / contract number"),
     contract: UploadFile | None = File(None, description="签署的委托合同 / the signed contract"),
     actor: Actor = Depends(case_actor),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> CaseOut:
     files = await _uploads([contract] if contract else None)
@@ -241,7 +241,7 @@ def move(
     body: MoveIn,
     request: Request,
     actor: Actor = Depends(case_actor),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> EventOut:
     ev = service.move(session, case_id, actor, body.to_state, body.note, request_now(request))
     out = event_out(ev)
@@ -262,7 +262,7 @@ async def progress(
     report: bool = Form(False, description="调查报告 / an investigation report"),
     files: list[UploadFile] | None = File(None),
     actor: Actor = Depends(case_actor),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> EventOut:
     uploads = await _uploads(files)
@@ -298,7 +298,7 @@ def recovery(
     body: RecoveryIn,
     request: Request,
     actor: Actor = Depends(case_actor),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> EventOut:
     ev = service.record_recovery(
         session, case_id, actor, body.amount, body.note, request_now(request)
@@ -314,7 +314,7 @@ def recovery(
     summary="证据清单（附账本证据包链接）/ Evidence items with ledger bundle links",
 )
 def evidence_list(
-    case_id: int, actor: Actor = Depends(case_actor), session: Session = Depends(get_session)
+    case_id: int, actor: Actor = Depends(case_actor), session: Session = DbSession
 ) -> list[EvidenceOut]:
     service.require_read(service.get_case(session, case_id), actor)
     return [evidence_out(r) for r in service.evidence_items(session, case_id)]
@@ -332,7 +332,7 @@ def evidence_file(
     case_id: int,
     item_id: int,
     actor: Actor = Depends(case_actor),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> FileResponse:
     service.require_read(service.get_case(session, case_id), actor)
@@ -364,7 +364,7 @@ def evidence_bundle(
     item_id: int,
     request: Request,
     actor: Actor = Depends(case_actor),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> Response:
     """For the case's parties: the ledger's public bundle route need not hand out their files."""
@@ -395,7 +395,7 @@ def history(
     after: int = Query(0, ge=0),
     limit: int = Query(100, ge=1, le=500),
     actor: Actor = Depends(case_actor),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[EventOut]:
     service.require_read(service.get_case(session, case_id), actor)
     return [event_out(e) for e in service.events_after(session, case_id, after, limit)]
@@ -403,7 +403,7 @@ def history(
 
 @router.get("/api/v1/cases/{case_id}/notifications", summary="案件通知 / Notices about a case")
 def case_notices(
-    case_id: int, actor: Actor = Depends(case_actor), session: Session = Depends(get_session)
+    case_id: int, actor: Actor = Depends(case_actor), session: Session = DbSession
 ) -> list[dict[str, Any]]:
     case = service.get_case(session, case_id)
     service.require_read(case, actor)
@@ -517,7 +517,7 @@ async def file_complaint(
     complainant_contact: str | None = Form(None),
     case_id: int | None = Form(None),
     files: list[UploadFile] | None = File(None),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> FiledOut:
     uploads = await _uploads(files)
@@ -554,7 +554,7 @@ def get_complaint(
     request: Request,
     code: str | None = Query(None, description="查询码 / query code"),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> ComplaintOut:
     c = complaints.get_complaint(session, complaint_id)
     _complaint_reader(principal, c, code)
@@ -572,7 +572,7 @@ async def respond(
     text: str = Form(...),
     files: list[UploadFile] | None = File(None),
     principal: Principal = Depends(require_role(R.AGENCY_MEMBER)),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> ComplaintOut:
     c = complaints.get_complaint(session, complaint_id)
@@ -606,7 +606,7 @@ class RatingIn(BaseModel):
     summary="投诉人评价 / The complainant's satisfaction",
 )
 def rate(
-    complaint_id: int, body: RatingIn, request: Request, session: Session = Depends(get_session)
+    complaint_id: int, body: RatingIn, request: Request, session: Session = DbSession
 ) -> ComplaintOut:
     c = complaints.rate(
         session, complaint_id, body.code, body.satisfaction, body.note, request_now(request)
@@ -619,7 +619,7 @@ def rate(
     "/api/v1/agencies/{code}/service-record",
     summary="机构服务记录（案件与投诉）/ An agency's service record from cases and complaints",
 )
-def agency_record(code: str, request: Request, session: Session = Depends(get_session)):
+def agency_record(code: str, request: Request, session: Session = DbSession):
     code = code.strip().upper()
     return service_record(session, [code], request_now(request))[code].as_dict()
 
@@ -636,7 +636,7 @@ def operator_complaints(
     request: Request,
     state: str | None = Query(None, description="filed / answered / escalated / resolved"),
     operator: str = Depends(require_named_operator),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[ComplaintOut]:
     return [complaint_out(c, request_now(request)) for c in complaints.queue(session, state)]
 
@@ -655,7 +655,7 @@ def resolve_complaint(
     body: ResolutionIn,
     request: Request,
     operator: str = Depends(require_named_operator),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> ComplaintOut:
     c = complaints.resolve_complaint(
         session, complaint_id, operator, body.resolution, request_now(request)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.principal import current_principal
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.cases import complaints, live, service, workspace
 from xinyong.cases.api import _uploads, load_actor
 from xinyong.cases.schemas import case_out, complaint_out
@@ -148,7 +148,7 @@ async def complaint_submit(
     category: str = Form("other"),
     text: str = Form(""),
     files: list[UploadFile] | None = File(None),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ):
     form = {
@@ -200,7 +200,7 @@ def _labels() -> dict:
 
 @router.get("/complaints/{complaint_id}", response_class=HTMLResponse)
 def complaint_page(
-    request: Request, complaint_id: int, code: str = "", session: Session = Depends(get_session)
+    request: Request, complaint_id: int, code: str = "", session: Session = DbSession
 ):
     try:
         c = complaints.get_complaint(session, complaint_id)

@@ -6,13 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.importer import KINDS
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.documents import pages
 from xinyong.documents.forms import entrustment_agreement, pi_authorization
 from xinyong.documents.model import Document
@@ -127,7 +127,7 @@ async def review(
         None, gt=0, description="委托追收的标的额（元），缺省时从合同中读取 / the claim, yuan"
     ),
     format: Literal["json", "pdf"] = Query("json"),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if file is not None and file.filename:
         data = await file.read()
@@ -211,7 +211,7 @@ def _out(request: Request, report) -> IssuedReportOut:
     status_code=201,
     summary="出具企业信用报告 / Issue an enterprise credit report",
 )
-def issue_report(code: str, request: Request, session: Session = Depends(get_session)):
+def issue_report(code: str, request: Request, session: Session = DbSession):
     report = issue_credit_report(session, code, get_settings().site_name)
     session.commit()
     return _out(request, report)
@@ -223,9 +223,7 @@ def issue_report(code: str, request: Request, session: Session = Depends(get_ses
     status_code=201,
     summary="出具三步核验报告 / Issue a verification report",
 )
-def issue_verification(
-    verification_id: str, request: Request, session: Session = Depends(get_session)
-):
+def issue_verification(verification_id: str, request: Request, session: Session = DbSession):
     report = issue_verification_report(session, verification_id, get_settings().site_name)
     session.commit()
     return _out(request, report)
@@ -236,7 +234,7 @@ def issue_verification(
     response_model=IssuedReportOut,
     summary="按编号核验报告 / A report by its number, as issued",
 )
-def read_report(number: str, request: Request, session: Session = Depends(get_session)):
+def read_report(number: str, request: Request, session: Session = DbSession):
     return _out(request, get_report(session, number))
 
 
@@ -246,7 +244,7 @@ def read_report(number: str, request: Request, session: Session = Depends(get_se
     response_class=Response,
     summary="报告 PDF / The report as PDF",
 )
-def report_pdf(number: str, request: Request, session: Session = Depends(get_session)):
+def report_pdf(number: str, request: Request, session: Session = DbSession):
     report = get_report(session, number)
     doc = report_document(report, pages.report_url(request, report.number))
     return _file(doc, "pdf", f"{doc.title}-{report.number}")

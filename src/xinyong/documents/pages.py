@@ -5,14 +5,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.uploads import MB, read_upload
 from xinyong.agencies.importer import KINDS
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.documents.reports import get_report, report_document
 from xinyong.documents.review.extract import from_text, read_contract
 from xinyong.documents.review.service import review_document, review_for_agency
@@ -76,7 +76,7 @@ async def review_page(
     agency_code: str = Form(""),
     agency_kind: str = Form(""),
     claim_amount: str = Form(""),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     s = get_settings()
     try:
@@ -118,7 +118,7 @@ async def review_page(
 
 
 @router.get("/reports/{number}", response_class=HTMLResponse, name="report_page")
-def report_page(request: Request, number: str, session: Session = Depends(get_session)):
+def report_page(request: Request, number: str, session: Session = DbSession):
     s = get_settings()
     try:
         report = get_report(session, number)

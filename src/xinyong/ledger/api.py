@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong.accounts import roles as R
 from xinyong.accounts.errors import Forbidden
 from xinyong.accounts.principal import Principal, current_principal
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.errors import InvalidInput
 from xinyong.ledger import service
 from xinyong.ledger.config import LedgerSettings, ledger_settings
@@ -57,7 +57,7 @@ def _parse_hash(value: str) -> bytes:
     summary="最新签名检查点 / Latest signed checkpoint (C2SP signed note)",
 )
 def get_checkpoint(
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> PlainTextResponse:
     cp = service.checkpoint(session, settings=settings)
@@ -70,7 +70,7 @@ def get_checkpoint(
 )
 def get_checkpoints(
     limit: int = Query(100, ge=1, le=1000),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[CheckpointOut]:
     rows = service.checkpoint_history(session, limit)
     return [
@@ -82,7 +82,7 @@ def get_checkpoints(
 
 
 @router.get("/keys", response_model=list[KeyOut], summary="签名公钥（含已轮换）/ Public keys")
-def get_keys(session: Session = Depends(get_session)) -> list[KeyOut]:
+def get_keys(session: Session = DbSession) -> list[KeyOut]:
     return [KeyOut.model_validate(k, from_attributes=True) for k in service.published_keys(session)]
 
 
@@ -94,7 +94,7 @@ def get_inclusion(
         ..., description="叶子哈希（base64 或十六进制）/ leaf hash, base64 or hex"
     ),
     tree_size: int = Query(..., ge=1),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> InclusionProofOut:
     proof = service.inclusion(session, tree_size, leaf_hash=_parse_hash(leaf_hash))
     return InclusionProofOut(
@@ -113,14 +113,14 @@ def get_inclusion(
 def get_consistency(
     first: int = Query(..., ge=1),
     second: int = Query(..., ge=1),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> ConsistencyProofOut:
     path = service.consistency(session, first, second)
     return ConsistencyProofOut(first=first, second=second, consistency_path=[_b64(p) for p in path])
 
 
 @router.get("/leaves/{leaf_index}", response_model=LeafOut, summary="账本叶子 / A leaf")
-def get_leaf(leaf_index: int, session: Session = Depends(get_session)) -> LeafOut:
+def get_leaf(leaf_index: int, session: Session = DbSession) -> LeafOut:
     leaf = service.get_leaf(session, leaf_index)
     return LeafOut(
         leaf_index=leaf.leaf_index,
@@ -147,7 +147,7 @@ def get_bundle(
         "staff only; a case's parties get theirs through the case routes",
     ),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ) -> Response:
     # Leaves are public and numbered, so anyone could walk them: the proof is for everyone, the

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_named_operator
 from xinyong.lists import lookups, notices, objections, repairs, service
 from xinyong.lists.clock import local_date
@@ -45,7 +45,7 @@ def get_lists(
     code: str | None = Query(None, description="统一社会信用代码 / credit code"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> dict[str, Any]:
     now = request_now(request)
     entries = lookups.public_entries(session, type, now, limit, offset, code)
@@ -63,16 +63,12 @@ def get_lists(
     response_model=SubjectStanding,
     summary="主体的名单与平台风险提示 / Official lists and platform flags of one code",
 )
-def get_subject(
-    code: str, request: Request, session: Session = Depends(get_session)
-) -> SubjectStanding:
+def get_subject(code: str, request: Request, session: Session = DbSession) -> SubjectStanding:
     return lookups.subject_standing(session, code, request_now(request))
 
 
 @router.get("/api/v1/lists/{entry_id}", response_model=PublicEntry, summary="名单信息 / List entry")
-def get_list_entry(
-    entry_id: int, request: Request, session: Session = Depends(get_session)
-) -> PublicEntry:
+def get_list_entry(entry_id: int, request: Request, session: Session = DbSession) -> PublicEntry:
     return lookups.to_public(lookups.public_entry(session, entry_id, request_now(request)))
 
 
@@ -83,7 +79,7 @@ def get_list_entry(
     summary="提出异议 / File an objection",
 )
 def post_objection(
-    body: ObjectionIn, request: Request, session: Session = Depends(get_session)
+    body: ObjectionIn, request: Request, session: Session = DbSession
 ) -> ObjectionOut:
     now = request_now(request)
     filed = objections.submit(session, body, now)
@@ -100,7 +96,7 @@ def get_objection(
     objection_id: int,
     request: Request,
     query_code: str = Query(..., description="提交时给出的查询码 / the query code given on filing"),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> ObjectionOut:
     return objections.to_out(
         objections.get(session, objection_id, query_code), request_now(request)
@@ -113,9 +109,7 @@ def get_objection(
     status_code=201,
     summary="申请信用修复 / Apply for credit repair",
 )
-def post_repair(
-    body: RepairIn, request: Request, session: Session = Depends(get_session)
-) -> RepairOut:
+def post_repair(body: RepairIn, request: Request, session: Session = DbSession) -> RepairOut:
     now = request_now(request)
     filed = repairs.submit(session, body, now)
     session.commit()
@@ -129,7 +123,7 @@ def get_repair(
     repair_id: int,
     request: Request,
     query_code: str = Query(..., description="提交时给出的查询码 / the query code given on filing"),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> RepairOut:
     return repairs.to_out(repairs.get(session, repair_id, query_code), request_now(request))
 
@@ -150,7 +144,7 @@ def op_list(
     type: str | None = Query(None, description="red / black"),
     code: str | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> list[OperatorEntry]:
     return [
@@ -164,7 +158,7 @@ def op_list(
 )
 def op_entry(
     entry_id: int,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return lookups.to_operator(session, service.get_entry(session, entry_id))
@@ -176,7 +170,7 @@ def op_entry(
 def op_propose(
     body: ProposalIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(session, service.propose(session, body, by, request_now(request)))
@@ -191,7 +185,7 @@ def op_approve(
     entry_id: int,
     body: DecisionIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(
@@ -204,7 +198,7 @@ def op_reject(
     entry_id: int,
     body: ReasonIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(
@@ -216,7 +210,7 @@ def op_reject(
 def op_publish(
     entry_id: int,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(session, service.publish(session, entry_id, by, request_now(request)))
@@ -227,7 +221,7 @@ def op_revoke(
     entry_id: int,
     body: ReasonIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> OperatorEntry:
     return _entry_out(
@@ -238,7 +232,7 @@ def op_revoke(
 @operator.post("/lists/expire", summary="执行到期处理 / Run the expiry job now")
 def op_expire(
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> dict[str, list[int]]:
     expired = service.expire_due(session, request_now(request))
@@ -249,7 +243,7 @@ def op_expire(
 @operator.post("/lists/propose-from-events", summary="按事件规则提请 / Run the proposal rules now")
 def op_rules(
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> dict[str, list[int]]:
     now = request_now(request)
@@ -267,7 +261,7 @@ def op_objection(
     objection_id: int,
     body: ObjectionDecisionIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> ObjectionOut:
     now = request_now(request)
@@ -285,7 +279,7 @@ def op_repair(
     repair_id: int,
     body: RepairDecisionIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> RepairOut:
     now = request_now(request)
@@ -300,7 +294,7 @@ def op_repair(
 def op_open_objections(
     request: Request,
     limit: int = Query(100, ge=1, le=1000),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> list[ObjectionOut]:
     now = request_now(request)
@@ -311,7 +305,7 @@ def op_open_objections(
 def op_open_repairs(
     request: Request,
     limit: int = Query(100, ge=1, le=1000),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> list[RepairOut]:
     now = request_now(request)
@@ -327,7 +321,7 @@ def op_notifications(
     undelivered: bool = Query(False, description="只看未送达 / only undelivered"),
     entry_id: int | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     by: str = Depends(require_named_operator),
 ) -> list[NotificationOut]:
     found = notices.outbox(session, undelivered, entry_id, limit)

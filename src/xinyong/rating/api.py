@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.errors import NotFound
 from xinyong.lists import stars
 from xinyong.lists.operator import request_now
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["rating 信用评级"])
     response_model=RatingOut,
     summary="信用评级与预警 / Credit rating, warning colour and explanation",
 )
-def get_rating(request: Request, code: str, session: Session = Depends(get_session)) -> RatingOut:
+def get_rating(request: Request, code: str, session: Session = DbSession) -> RatingOut:
     return service.view(session, code, request_now(request))
 
 
@@ -30,7 +30,7 @@ def get_rating(request: Request, code: str, session: Session = Depends(get_sessi
     "/agencies/recommended",
     summary="推荐服务机构（按星级认证标准计算）/ Recommended agencies, from the star criteria",
 )
-def get_recommended(request: Request, session: Session = Depends(get_session)) -> dict[str, Any]:
+def get_recommended(request: Request, session: Session = DbSession) -> dict[str, Any]:
     criteria = stars.default_criteria()
     return {
         "criteria_version": criteria.version,
@@ -45,9 +45,7 @@ def get_recommended(request: Request, session: Session = Depends(get_session)) -
     "/agencies/{code}/stars",
     summary="星级认证及各项标准 / Star certification and each criterion",
 )
-def get_stars(
-    request: Request, code: str, session: Session = Depends(get_session)
-) -> dict[str, Any]:
+def get_stars(request: Request, code: str, session: Session = DbSession) -> dict[str, Any]:
     found = stars.certify(session, [service.normalise_code(code)], request_now(request))
     if not found:
         raise NotFound(

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.accounts import roles as R
 from xinyong.accounts.principal import Principal, require_role
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.lists.operator import request_now
 from xinyong.stats.schemas import StatsOut
 from xinyong.stats.service import period_of, platform_stats
@@ -25,7 +25,7 @@ def stats(
     first: str | None = Query(None, alias="from", max_length=7, description="YYYY-MM"),
     last: str | None = Query(None, alias="to", max_length=7, description="YYYY-MM"),
     _: Principal = Depends(require_role(R.AUDITOR, R.OPERATOR)),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> StatsOut:
     now = request_now(request)
     return platform_stats(session, period_of(first, last, now), now)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.uploads import MB, read_upload
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
 from xinyong.verification.schemas import BatchOut, VerificationOut, VerificationRequest
 from xinyong.verification.service import get_verification, verify
@@ -32,7 +32,7 @@ def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
     summary="三步核验 / Three-step verification",
 )
 def create_verification(
-    body: VerificationRequest, request: Request, session: Session = Depends(get_session)
+    body: VerificationRequest, request: Request, session: Session = DbSession
 ) -> VerificationOut:
     out = verify(session, body)
     session.commit()
@@ -45,7 +45,7 @@ def create_verification(
     summary="查看核验记录 / A stored verification",
 )
 def read_verification(
-    verification_id: str, request: Request, session: Session = Depends(get_session)
+    verification_id: str, request: Request, session: Session = DbSession
 ) -> VerificationOut:
     return _with_url(request, get_verification(session, verification_id))
 
@@ -62,7 +62,7 @@ def batch_verification(
         "json", pattern="^(json|csv|xlsx)$", description="结果格式 / result format: json, csv, xlsx"
     ),
     service: str | None = Query(None, description="核验的服务 / service to check"),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     name = Path(file.filename or "upload.csv").name
     with tempfile.TemporaryDirectory() as folder:

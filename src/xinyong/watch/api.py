@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.accounts.errors import Forbidden
 from xinyong.accounts.principal import Principal, require_scope, require_signed_in
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.errors import NotFound
 from xinyong.lists.operator import request_now
 from xinyong.watch import service
@@ -73,7 +73,7 @@ def _watched(w: service.Watched) -> WatchedOut:
 
 @router.get("", response_model=list[WatchedOut], summary="我的关注 / My watch list")
 def get_watchlist(
-    principal: Principal = Depends(require_signed_in), session: Session = Depends(get_session)
+    principal: Principal = Depends(require_signed_in), session: Session = DbSession
 ) -> list[WatchedOut]:
     watched, _ = service.overview(session, user_of(principal))
     return [_watched(w) for w in watched]
@@ -86,7 +86,7 @@ def add(
     body: WatchIn,
     request: Request,
     principal: Principal = Depends(require_scope("write")),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> WatchedOut:
     user = user_of(principal)
     item = service.add(session, user, body.credit_code, request_now(request))
@@ -101,7 +101,7 @@ def add(
 def remove(
     code: str,
     principal: Principal = Depends(require_scope("write")),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> Response:
     if not service.remove(session, user_of(principal), code):
         raise NotFound(f"关注列表中没有 {code}", f"{code} is not on your watch list")
@@ -114,7 +114,7 @@ def get_alerts(
     code: str | None = Query(None, description="只看这家企业 / one enterprise only"),
     unread: bool = Query(False, description="只看未读 / unread only"),
     principal: Principal = Depends(require_signed_in),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> list[AlertOut]:
     found = service.alerts(session, user_of(principal), code)
     return [AlertOut(**a.as_dict()) for a in found if a.unread or not unread]
@@ -125,7 +125,7 @@ def seen(
     body: SeenIn,
     request: Request,
     principal: Principal = Depends(require_signed_in),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ) -> dict[str, int]:
     marked = service.mark_seen(session, user_of(principal), body.credit_code, request_now(request))
     session.commit()

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from xinyong.agencies.money import is_fen_exact
 from xinyong.agencies.schedule import METHOD_EN, METHOD_ZH, Band, Commission, FeeSchedule
 from xinyong.agencies.service import SORTS, Case, get_agency, list_agencies, schedule_history
 from xinyong.agencies.validation import ScheduleInvalid, compliance_problems, warnings
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.errors import XinyongError
 from xinyong.web.site import page
 
@@ -77,7 +77,7 @@ def directory_page(
     amount: str | None = None,
     sort: str = "name",
     unlisted: bool = False,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     debt, error = _amount(amount, None)
     sort = sort if sort in SORTS else "name"
@@ -112,7 +112,7 @@ def directory_page(
 
 
 @router.get("/agencies/{code}", response_class=HTMLResponse)
-def agency_page(request: Request, code: str, session: Session = Depends(get_session)):
+def agency_page(request: Request, code: str, session: Session = DbSession):
     try:
         view = get_agency(session, code)
         history = schedule_history(session, code)
@@ -146,7 +146,7 @@ def calculator_page(
     service: str | None = None,
     district: str | None = None,
     sort: str = "price",
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     debt_amount, e1 = _amount(debt, Decimal(200000))
     recovered_amount, e2 = _amount(recovered, None)

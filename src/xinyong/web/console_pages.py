@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from xinyong.accounts.principal import client_ip
 from xinyong.accounts.privacy import PURPOSES
 from xinyong.accounts.roles import AUDITOR, ROLE_NAMES
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.lists import lookups, objections, repairs, service
 from xinyong.lists.clock import SHANGHAI
@@ -68,7 +68,7 @@ def _console(request: Request, name: str, who: str, status_code: int = 200, **va
 
 
 @router.get("", response_class=HTMLResponse)
-def dashboard(request: Request, session: Session = Depends(get_session)):
+def dashboard(request: Request, session: Session = DbSession):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
     from xinyong.sources.config import load_sources
@@ -106,7 +106,7 @@ def _entries_page(request, session, who, state, error=None):
 
 
 @router.get("/lists", response_class=HTMLResponse)
-def proposals(request: Request, state: str = "proposed", session: Session = Depends(get_session)):
+def proposals(request: Request, state: str = "proposed", session: Session = DbSession):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
     return _entries_page(request, session, who, state if state in STATES else "")
@@ -119,7 +119,7 @@ def decide_entry(
     action: str,
     reason: str = Form(""),
     state: str = Form("proposed"),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
@@ -151,7 +151,7 @@ def decide_entry(
 
 
 @router.post("/rules", response_class=HTMLResponse)
-def run_rules(request: Request, session: Session = Depends(get_session)):
+def run_rules(request: Request, session: Session = DbSession):
     """Run the proposal rules over the alerts now, as the nightly job does."""
     if not signed_in(request):
         return sign_in_redirect(request)
@@ -179,7 +179,7 @@ def _cases_page(request, session, who, error=None):
 
 
 @router.get("/cases", response_class=HTMLResponse)
-def cases(request: Request, session: Session = Depends(get_session)):
+def cases(request: Request, session: Session = DbSession):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
     return _cases_page(request, session, who)
@@ -192,7 +192,7 @@ def decide_objection(
     upheld: str = Form(""),
     reason: str = Form(""),
     outcome: str = Form(""),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
@@ -220,7 +220,7 @@ def decide_repair(
     repair_id: int,
     approved: str = Form(""),
     reason: str = Form(""),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
@@ -241,7 +241,7 @@ def _reason_required() -> XinyongError:
 
 
 @router.get("/syncs", response_class=HTMLResponse)
-def syncs(request: Request, session: Session = Depends(get_session)):
+def syncs(request: Request, session: Session = DbSession):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
     from xinyong.sources.config import load_sources
@@ -251,7 +251,7 @@ def syncs(request: Request, session: Session = Depends(get_session)):
 
 
 @router.get("/syncs/runs/{run_id}/rejects", response_class=HTMLResponse)
-def run_rejects(request: Request, run_id: int, session: Session = Depends(get_session)):
+def run_rejects(request: Request, run_id: int, session: Session = DbSession):
     """An htmx fragment: the rejected rows of one run with their reasons."""
     if not signed_in(request):
         return sign_in_redirect(request)
@@ -294,7 +294,7 @@ def stats_page(
     request: Request,
     first: str | None = Query(None, alias="from", max_length=7),
     last: str | None = Query(None, alias="to", max_length=7),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     """The figures of GET /api/v1/stats drawn with ECharts, each chart with its table."""
     if not (who := signed_in(request, AUDITOR)):
@@ -337,16 +337,14 @@ def _agencies_page(request, session, who, state="pending", error=None):
 
 
 @router.get("/agencies", response_class=HTMLResponse)
-def agencies_page(
-    request: Request, state: str = "pending", session: Session = Depends(get_session)
-):
+def agencies_page(request: Request, state: str = "pending", session: Session = DbSession):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
     return _agencies_page(request, session, who, state if state in approvals.STATES else "pending")
 
 
 @router.post("/agencies/{org_id}/verify", response_class=HTMLResponse)
-def verify_agency(request: Request, org_id: int, session: Session = Depends(get_session)):
+def verify_agency(request: Request, org_id: int, session: Session = DbSession):
     """Run the three-step verification of an applicant now (stored, shareable like any other)."""
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
@@ -369,7 +367,7 @@ def decide_agency(
     org_id: int,
     decision: str = Form(""),
     reason: str = Form(""),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
@@ -407,7 +405,7 @@ def audit_page(
     action: str = Query("", max_length=12),
     since: str = Query("", max_length=10),
     until: str = Query("", max_length=10),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     if not (who := signed_in(request, AUDITOR)):
         return sign_in_redirect(request)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.errors import XinyongError
 from xinyong.lists import lookups, objections
 from xinyong.lists.clock import local_date
@@ -43,7 +43,7 @@ def lists_page(
     type: str = "",
     q: str = "",
     page_no: int = 1,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     now = request_now(request)
     list_type = type if type in ("red", "black") else None
@@ -86,12 +86,12 @@ def _entry_page(request, session, entry_id, status_code=200, **values):
 
 
 @router.get("/lists/{entry_id}", response_class=HTMLResponse)
-def list_entry_page(request: Request, entry_id: int, session: Session = Depends(get_session)):
+def list_entry_page(request: Request, entry_id: int, session: Session = DbSession):
     return _entry_page(request, session, entry_id, form={})
 
 
 @router.post("/lists/{entry_id}/objection", response_class=HTMLResponse)
-async def file_objection(request: Request, entry_id: int, session: Session = Depends(get_session)):
+async def file_objection(request: Request, entry_id: int, session: Session = DbSession):
     """The party objects from the entry's page; materials are named here, kept by the office."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     given = [

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.profile.service import enterprise_profile
@@ -59,7 +59,7 @@ def static_file(request: Request):
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, code: str | None = None, session: Session = Depends(get_session)):
+def home(request: Request, code: str | None = None, session: Session = DbSession):
     check = check_code(code) if code else None
     found = None
     if check and check.valid:
@@ -91,7 +91,7 @@ def search_page(
     industry: str = "",
     agencies: bool = False,
     page_no: int = Query(1, alias="page"),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     q = q.strip()[:200]
     result, error = None, None
@@ -134,7 +134,7 @@ def search_page(
 
 
 @router.get("/search/suggest", response_class=HTMLResponse)
-def suggest(request: Request, q: str = "", session: Session = Depends(get_session)):
+def suggest(request: Request, q: str = "", session: Session = DbSession):
     """An htmx fragment: the first few matches while the user types."""
     q = q.strip()[:200]
     items = search(session, q, size=SUGGESTIONS).items if q else []
@@ -142,7 +142,7 @@ def suggest(request: Request, q: str = "", session: Session = Depends(get_sessio
 
 
 @router.get("/e/{code}", response_class=HTMLResponse)
-def enterprise_page(request: Request, code: str, session: Session = Depends(get_session)):
+def enterprise_page(request: Request, code: str, session: Session = DbSession):
     try:
         data = enterprise_profile(session, code)
         error = None
@@ -160,7 +160,7 @@ def enterprise_page(request: Request, code: str, session: Session = Depends(get_
 
 
 @router.get("/sources", response_class=HTMLResponse)
-def sources_page(request: Request, session: Session = Depends(get_session)):
+def sources_page(request: Request, session: Session = DbSession):
     from xinyong.sources.config import load_sources
     from xinyong.sources.freshness import all_status
 
@@ -172,7 +172,7 @@ def alerts_page(
     request: Request,
     status: str | None = "open",
     kind: str | None = None,
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     from xinyong.alerts.service import list_alerts
 

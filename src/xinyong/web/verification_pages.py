@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.errors import XinyongError
 from xinyong.verification.schemas import VerificationRequest
 from xinyong.verification.service import SHANGHAI, get_verification, verify
@@ -25,7 +25,7 @@ def run_from_form(
     request: Request,
     query: str = Form(""),
     name: str = Form(""),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
 ):
     """The form's one box takes a code or a name; the optional second box a name to match."""
     query = query.strip()
@@ -46,9 +46,7 @@ def run_from_form(
 
 
 @router.get("/verifications/{verification_id}", response_class=HTMLResponse)
-def verification_page(
-    request: Request, verification_id: str, session: Session = Depends(get_session)
-):
+def verification_page(request: Request, verification_id: str, session: Session = DbSession):
     try:
         v, error = get_verification(session, verification_id), None
     except XinyongError as exc:
@@ -65,7 +63,7 @@ def verification_page(
 
 
 @router.post("/verifications/{verification_id}/report")
-def issue_report(request: Request, verification_id: str, session: Session = Depends(get_session)):
+def issue_report(request: Request, verification_id: str, session: Session = DbSession):
     """A numbered report of the stored result; its page has the PDF and a QR code back to it."""
     from xinyong.documents.reports import issue_verification_report
     from xinyong.settings import get_settings

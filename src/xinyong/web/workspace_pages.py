@@ -19,7 +19,7 @@ from xinyong.agencies.rules import default_rules
 from xinyong.agencies.schedule import METHOD_EN, METHOD_ZH, FeeSchedule
 from xinyong.agencies.service import AgencyView, get_agency, publish_schedule, today_shanghai
 from xinyong.agencies.validation import ScheduleInvalid, check_schedule
-from xinyong.api.deps import get_session
+from xinyong.api.deps import DbSession
 from xinyong.cases import complaints, workspace
 from xinyong.cases.actors import Actor
 from xinyong.cases.api import _uploads
@@ -121,7 +121,7 @@ def _creditor_page(request, principal, session, status=200, **extra):
 
 
 @router.get("/workspace/creditor", response_class=HTMLResponse)
-async def creditor_home(request: Request, session: Session = Depends(get_session)):
+async def creditor_home(request: Request, session: Session = DbSession):
     principal = await current_principal(request)
     if denied := _gate(request, principal, R.CREDITOR, "债权人", "a creditor"):
         return denied
@@ -155,7 +155,7 @@ def _entrust_page(request, principal, session, status=200, form=None, error=None
 
 
 @router.get("/workspace/entrust", response_class=HTMLResponse)
-async def entrust_form(request: Request, session: Session = Depends(get_session)):
+async def entrust_form(request: Request, session: Session = DbSession):
     """Entrust a case: debtor, amount, agency and its fee schedule, accepted by the creditor."""
     principal = await current_principal(request)
     if denied := _gate(request, principal, R.CREDITOR, "债权人", "a creditor"):
@@ -198,7 +198,7 @@ async def entrust(
     schedule_version: str = Form(""),
     accept: str = Form(""),
     contract: UploadFile | None = File(None),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ):
     principal = await current_principal(request)
@@ -249,7 +249,7 @@ async def creditor_complaint(
     category: str = Form("other"),
     text: str = Form(""),
     files: list[UploadFile] | None = File(None),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ):
     """A creditor complains about the agency of one of its cases, followed in the workspace."""
@@ -297,7 +297,7 @@ async def creditor_complaint(
 
 
 @router.get("/workspace/watch", response_class=HTMLResponse)
-async def watch_page(request: Request, session: Session = Depends(get_session)):
+async def watch_page(request: Request, session: Session = DbSession):
     """The watch list of anyone signed in (creditors see it in their workspace too)."""
     principal = await current_principal(request)
     if denied := _gate(request, principal, None):
@@ -311,7 +311,7 @@ async def watch_page(request: Request, session: Session = Depends(get_session)):
 
 
 @router.post("/workspace/watch/seen")
-async def watch_seen(request: Request, session: Session = Depends(get_session)):
+async def watch_seen(request: Request, session: Session = DbSession):
     principal = await current_principal(request)
     if denied := _gate(request, principal, None):
         return denied
@@ -333,14 +333,14 @@ def _watch_button(request: Request, principal: Principal, session: Session, code
 
 
 @router.get("/watch/{code}", response_class=HTMLResponse)
-async def watch_button(request: Request, code: str, session: Session = Depends(get_session)):
+async def watch_button(request: Request, code: str, session: Session = DbSession):
     """The enterprise page's watch button (an htmx fragment; a small page without script)."""
     principal = await current_principal(request)
     return _watch_button(request, principal, session, code)
 
 
 @router.post("/watch/{code}", response_class=HTMLResponse)
-async def watch_add(request: Request, code: str, session: Session = Depends(get_session)):
+async def watch_add(request: Request, code: str, session: Session = DbSession):
     principal = await current_principal(request)
     if denied := _gate(request, principal, None):
         return denied
@@ -356,7 +356,7 @@ async def watch_add(request: Request, code: str, session: Session = Depends(get_
 
 
 @router.post("/watch/{code}/remove", response_class=HTMLResponse)
-async def watch_remove(request: Request, code: str, session: Session = Depends(get_session)):
+async def watch_remove(request: Request, code: str, session: Session = DbSession):
     principal = await current_principal(request)
     if denied := _gate(request, principal, None):
         return denied
@@ -402,7 +402,7 @@ def _agency_gate(request: Request, principal: Principal):
 
 
 @router.get("/workspace/agency", response_class=HTMLResponse)
-async def agency_home(request: Request, session: Session = Depends(get_session)):
+async def agency_home(request: Request, session: Session = DbSession):
     principal = await current_principal(request)
     if denied := _agency_gate(request, principal):
         return denied
@@ -443,7 +443,7 @@ async def answer(
     complaint_id: int,
     text: str = Form(""),
     files: list[UploadFile] | None = File(None),
-    session: Session = Depends(get_session),
+    session: Session = DbSession,
     settings: LedgerSettings = Depends(get_ledger_settings),
 ):
     principal = await current_principal(request)
@@ -699,7 +699,7 @@ def _fees_page(request, principal, session, agency, form, status=200, error=None
 
 
 @router.get("/workspace/agency/fees", response_class=HTMLResponse)
-async def fees_editor(request: Request, session: Session = Depends(get_session)):
+async def fees_editor(request: Request, session: Session = DbSession):
     principal = await current_principal(request)
     if denied := _agency_gate(request, principal):
         return denied
@@ -714,7 +714,7 @@ async def fees_editor(request: Request, session: Session = Depends(get_session))
 
 
 @router.post("/workspace/agency/fees/check", response_class=HTMLResponse)
-async def fees_check(request: Request, session: Session = Depends(get_session)):
+async def fees_check(request: Request, session: Session = DbSession):
     """htmx: the editor as it is now, checked against the rules the API publishes by."""
     principal = await current_principal(request)
     if denied := _agency_gate(request, principal):
@@ -736,7 +736,7 @@ async def fees_check(request: Request, session: Session = Depends(get_session)):
 
 
 @router.post("/workspace/agency/fees", response_class=HTMLResponse)
-async def fees_publish(request: Request, session: Session = Depends(get_session)):
+async def fees_publish(request: Request, session: Session = DbSession):
     """Publish the edited schedule as the agency's next version (refused with every problem)."""
     principal = await current_principal(request)
     if denied := _agency_gate(request, principal):
