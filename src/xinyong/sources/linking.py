@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -104,11 +105,14 @@ def _one_of(conn: Connection, column, values: list[str], name: str):
 # table's last change number it was read at. Scanning the former names for each batch cost
 # 40 ms of a 52 ms look-up at 1M enterprises (47,000 with former names); a court sync links
 # ~100 batches against a registry that does not change meanwhile, so it is read once.
-_FORMER_NAMES: dict[str, tuple[int | None, dict[str, list[str]]]] = {}
+# Keyed by the engine itself: two in-memory stores share a URL, never an engine.
+_FORMER_NAMES: weakref.WeakKeyDictionary[Any, tuple[int | None, dict[str, list[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _former_name_codes(conn: Connection, variants: list[str]) -> list[str]:
-    key = conn.engine.url.render_as_string(hide_password=True)
+    key = conn.engine
     seq = conn.execute(select(func.max(_ENTERPRISE.c.change_seq))).scalar()
     held = _FORMER_NAMES.get(key)
     if held is None or held[0] != seq:
