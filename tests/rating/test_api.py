@@ -3,8 +3,10 @@ the source records behind it; a contract dispute shows yellow; bad codes are ref
 
 from __future__ import annotations
 
+from sqlalchemy import event
+
 from tests.rating.conftest import RATED_AT
-from xinyong.rating.service import recompute_all
+from xinyong.rating.service import rate_codes, recompute_all
 
 
 def _factor(body: dict, name: str) -> dict:
@@ -91,3 +93,26 @@ def test_the_credit_report_carries_the_grade_and_the_records_behind_it(engine, d
     judicial = next(r for r in section["rows"] if r[0].startswith("司法风险"))
     assert "现为失信被执行人 -25" in judicial[2] and "zxgk#" in judicial[2]
     assert "非官方名单" in section["notes_zh"][0]
+
+
+def test_two_people_opening_an_unrated_firm_at_once_both_get_its_grade(engine, demo, client):
+    """The first request rates a firm no pass has rated; when another request wins that race,
+    the loser reads the winner's grade instead of failing on the duplicate row."""
+    code = demo.code("江苏田湾律师事务所")
+    raced: list[bool] = []
+
+    def the_other_request_commits_first(conn, cursor, statement, *args) -> None:
+        if statement.startswith("INSERT INTO rating ") and not raced:
+            raced.append(True)
+            with engine.begin() as other:
+                rate_codes(other, [code], RATED_AT)
+
+    event.listen(engine, "before_cursor_execute", the_other_request_commits_first)
+    try:
+        answer = client.get(f"/api/v1/ratings/{code}")
+    finally:
+        event.remove(engine, "before_cursor_execute", the_other_request_commits_first)
+    assert raced == [True]
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["grade"], answer.json()["score"]) == ("AAA", 100)
+    assert len(answer.json()["history"]) == 1

@@ -25,7 +25,7 @@ from xinyong.errors import InvalidInput
 from xinyong.lists.clock import local_date, resolve
 from xinyong.lists.models import ListEntry
 from xinyong.rating.config import GRADES
-from xinyong.rating.service import grades_for, rate_codes
+from xinyong.rating.service import grades_for, rate_unrated
 from xinyong.rating.signals import ServiceRecord, service_records
 from xinyong.registry.models import Enterprise
 
@@ -168,8 +168,7 @@ def certify(
     ratings = grades_for(session, wanted)
     missing = [c for c in wanted if c not in ratings]
     if missing:  # rated on first need, like the rating API
-        rate_codes(session.connection(), missing, now)
-        session.commit()
+        rate_unrated(session, missing, now)
         ratings = grades_for(session, wanted)
     status = dict(
         session.execute(

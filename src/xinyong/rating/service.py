@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, union, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.models import Agency, FeeScheduleVersion
@@ -272,10 +273,22 @@ def current(session: Session, code: str, now: datetime | None = None) -> Rating:
                 f"no enterprise with credit code {code}",
                 code_value=code,
             )
-        rate_codes(session.connection(), [code], now)
-        session.commit()
+        rate_unrated(session, [code], now)
         rating = session.get(Rating, code)
     return rating
+
+
+def rate_unrated(session: Session, codes: list[str], now: datetime | None = None) -> None:
+    """Rate, and commit, enterprises no pass has rated yet, on the first request that needs them.
+
+    Two requests can race to rate the same enterprise (a profile opened by many at once): the
+    loser's insert fails on the key, and it rolls back and reads the winner's grade — the same
+    data gives the same grade, and neither caller sees an error."""
+    try:
+        rate_codes(session.connection(), codes, now)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
 
 
 def view(session: Session, code: str, now: datetime | None = None) -> RatingOut:
