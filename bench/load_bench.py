@@ -5,8 +5,8 @@ a constant-JSON baseline driven the same way in the same run.
     python bench/load_bench.py --db /tmp/xinyong-load/x.db --reuse        # an existing build
 
 Steps (each whole process, measured from outside):
-1. build the data set through the real connectors (`xinyong demo-data`, `xinyong sync --all`),
-   unless --reuse finds one;
+1. build the data set through the real connectors (`xinyong demo-data`, `xinyong sync --all`)
+   and make the nightly rating pass (`xinyong rating recompute --all`), unless --reuse finds one;
 2. draw varied queries from the data (xinyong.search.evaluation: names, prefixes, traditional,
    pinyin, initials, 字号, one and two characters, legal representatives, typos, former names,
    codes), enterprise codes for profiles and verifications, agencies for fee quotes;
@@ -85,6 +85,10 @@ def build(work: Path, db: Path, enterprises: int, seed: int) -> list[dict]:
     subprocess.run([*xinyong, "db", "upgrade"], env=env, check=True, capture_output=True)
     log("sync --all (registry, courts, penalties, agencies, search index)")
     steps.append(("sync --all", timed([*xinyong, "sync", "--all"], env)))
+    # A running deployment has made its nightly full rating pass: profiles read grades, they
+    # do not compute them (a never-rated firm is rated on its first request, then kept).
+    log("rating recompute --all (the nightly pass)")
+    steps.append(("rating recompute --all", timed([*xinyong, "rating", "recompute", "--all"], env)))
     return [{"step": s, **r} for s, r in steps]
 
 

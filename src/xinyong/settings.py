@@ -39,10 +39,13 @@ class Settings(BaseSettings):
     cache_mb: int = 64
     # Redis entries of a superseded generation are never read again; they expire after this.
     cache_ttl_seconds: int = 3600
-    # SQLAlchemy pool of a server process (PostgreSQL, and SQLite files): uvicorn runs sync
-    # routes on a 40-thread pool, and a request must not wait 30 s for a connection.
-    pool_size: int = 10
-    pool_overflow: int = 30
+    # SQLAlchemy pool of a server process (PostgreSQL, and SQLite files). Sync routes run on
+    # as many threads as the pool keeps connections, so each request thread finds a kept one;
+    # the overflow serves what runs beside them (scheduler jobs, the cache's generation reads).
+    # Kept, not overflow: an overflow connection is closed when returned, and a fresh SQLite
+    # connection re-reads the schema and starts with a cold page cache (bench/load).
+    pool_size: int = 20
+    pool_overflow: int = 10
     # An optional read-only replica for public reads (see docs/deploy.md); None = the primary.
     read_database_url: str | None = None
 

@@ -115,8 +115,18 @@ def test_publishing_needs_the_operator_token_and_a_lawful_schedule(client, drop,
     article = {"schedule": {"commission": {"method": "marginal", **ARTICLE}}}
     refused = client.post(url, json=article, headers=auth)
     assert refused.status_code == 422 and refused.json()["problems"][0]["band"] == 1
+    # Quotes are kept per data generation; publishing moves it, so the next quote is new.
+    ask = {"agency": code, "debt_amount": "200000"}
+    first = client.post("/api/v1/fees/quote", json=ask)
+    again = client.post("/api/v1/fees/quote", json=ask, headers={"If-None-Match": "*"})
+    assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+    assert again.status_code == 200 and again.json() == first.json()
+    assert first.json()["schedule_version"] == 1
     published = client.post(url, json=lawful, headers=auth)
     assert published.status_code == 201 and published.json()["version"] == 2
+    now = client.post("/api/v1/fees/quote", json=ask)
+    assert now.headers["x-cache"] == "miss" and now.json()["schedule_version"] == 2
+    assert now.json()["total_high"] != first.json()["total_high"]
     assert published.json()["source"] == "portal"
     profile = client.get(f"/api/v1/agencies/{code}").json()
     assert profile["listed"] and profile["schedule"]["version"] == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.fees import quote
@@ -23,6 +23,7 @@ from xinyong.agencies.service import (
     publish_schedule,
     schedule_history,
 )
+from xinyong.api.cache import cached_json, public_generation
 from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_operator
 from xinyong.errors import NotFound
@@ -104,12 +105,24 @@ def post_schedule(
 
 
 @router.post("/fees/quote", response_model=QuoteOut, summary="收费测算 / Fee quote")
-def post_quote(body: QuoteIn, session: Session = DbSession) -> QuoteOut:
+def post_quote(body: QuoteIn, request: Request) -> Response:
     if body.schedule is not None:
         q = quote(
             body.schedule, body.debt_amount, body.recovered_amount, body.hours, kind=body.kind
         )
-        return QuoteOut.of(q)
+        return Response(QuoteOut.of(q).model_dump_json(), media_type="application/json")
+    # An agency's quote reads its schedule in force and its standing: the same question at the
+    # same data generation (a published schedule moves the change feed, a list decision the
+    # list events) has the same answer, so it is cached like the public reads.
+    return cached_json(
+        request,
+        lambda session: _agency_quote(session, body),
+        public_generation,
+        body=body.model_dump_json(),
+    )
+
+
+def _agency_quote(session: Session, body: QuoteIn) -> QuoteOut:
     agency = get_agency(session, body.agency, on=body.on)
     if agency.schedule is None:
         raise NotFound(

@@ -22,6 +22,7 @@ from xinyong.ledger import api as ledger_api
 from xinyong.lists import api as lists_api
 from xinyong.rating import api as rating_api
 from xinyong.search import api as search_api
+from xinyong.search.normalise import warm_up
 from xinyong.settings import get_settings
 from xinyong.stats import api as stats_api
 from xinyong.verification import api as verification_api
@@ -35,11 +36,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Fewer worker threads than pooled connections: a sync route then never waits for a
-        # connection held by a request that is itself waiting (bench/load: pool timeouts).
-        settings = get_settings()
+        # As many worker threads as kept connections: a sync route never waits for a
+        # connection (bench/load: pool timeouts), nor opens one that is closed again after.
         limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = max(4, (settings.pool_size + settings.pool_overflow) // 2)
+        limiter.total_tokens = max(4, get_settings().pool_size)
+        warm_up()
         scheduler = None
         if get_settings().run_scheduler:
             from xinyong.sources.scheduler import start_scheduler

@@ -237,10 +237,11 @@ def _headers(headers: Headers, etag: str, state: str) -> dict[str, str]:
 
 
 def _lookup(
-    cache: ReadCache, headers: Headers, gen: int | str, parts: tuple
+    cache: ReadCache, headers: Headers, gen: int | str, parts: tuple, validators: bool = True
 ) -> tuple[str, str, Response | None]:
     key, etag = cache.key(gen, parts)
-    if _matches(headers, etag):
+    # If-None-Match answers 304 only to a read (RFC 9110 §13.1.2): a POST's is ignored.
+    if validators and _matches(headers, etag):
         return key, etag, Response(status_code=304, headers=_headers(headers, etag, "revalidated"))
     body = cache.store.get(key) if cache.store else None
     if body is None:
@@ -253,10 +254,14 @@ def cached_json(
     request: Request,
     compute: Callable[[Session], BaseModel],
     generation_of: Callable[[Session], int | str] = generation,
+    body: str = "",
 ) -> Response:
     """The answer of `compute` for this request at the current data generation: 304 when the
     client holds it, from the cache when another caller asked the same since the last change,
     else computed, serialised once and kept.
+
+    `body` is the canonical form of a read-only POST's validated body (a fee quote): the answer
+    depends on it as on the query string.
 
     Correct under concurrent syncs because the generation is read before the data: an entry
     filed under generation G holds data at least as new as G, and any later change moves G.
@@ -268,9 +273,15 @@ def cached_json(
     dry under overload (bench/RESULTS.md, load).
     """
     cache: ReadCache = request.app.state.read_cache
-    parts = request_parts(request.url.path, request.url.query)
+    parts = request_parts(request.url.path, request.url.query) + ((body,) if body else ())
     with request.app.state.read_sessions() as session:
-        key, etag, answer = _lookup(cache, request.headers, generation_of(session), parts)
+        key, etag, answer = _lookup(
+            cache,
+            request.headers,
+            generation_of(session),
+            parts,
+            validators=request.method in ("GET", "HEAD"),
+        )
         if answer is not None:
             return answer
         body = compute(session).model_dump_json().encode()

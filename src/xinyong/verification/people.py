@@ -91,7 +91,11 @@ def _basis(person: Person, record_id: str | None) -> str | None:
     return BY_NAME
 
 
-def _is_collector(other: Enterprise, found: Findings) -> list[str]:
+_LIGHT = (Enterprise.credit_code, Enterprise.name, Enterprise.business_scope, Enterprise.legal_rep)
+
+
+def _is_collector(other, found: Findings) -> list[str]:
+    """The collector terms in an enterprise's name or scope (a record or a row of _LIGHT)."""
     rules = found.rules
     scope = rules.collector_exclusion.sub("", other.business_scope or "")
     return [t for t in rules.collector_terms if t in other.name or t in scope]
@@ -117,23 +121,29 @@ def _collector_links(
             else Shareholder.name.in_(names),
         )
     ).all()
-    reps = list(
-        session.scalars(
-            select(Enterprise).where(
-                Enterprise.legal_rep.in_(names), Enterprise.credit_code != ent.credit_code
-            )
+    # A common name is legal representative of hundreds of firms in a city: read just what
+    # tells a collector apart, and load whole records only for the few that are.
+    reps = session.execute(
+        select(*_LIGHT).where(
+            Enterprise.legal_rep.in_(names), Enterprise.credit_code != ent.credit_code
         )
-    )
+    ).all()
     owned_codes = {h.credit_code for h in holders} - {e.credit_code for e in reps}
     others = {e.credit_code: e for e in reps}
     if owned_codes:
         others |= {
             e.credit_code: e
-            for e in session.scalars(
-                select(Enterprise).where(Enterprise.credit_code.in_(owned_codes))
-            )
+            for e in session.execute(select(*_LIGHT).where(Enterprise.credit_code.in_(owned_codes)))
         }
-    collectors = {code: e for code, e in others.items() if _is_collector(e, found)}
+    wanted = [code for code, e in others.items() if _is_collector(e, found)]
+    collectors = (
+        {
+            e.credit_code: e
+            for e in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(wanted)))
+        }
+        if wanted
+        else {}
+    )
     links: dict[int, list[tuple[Enterprise, str, str]]] = {}
     for i, person in enumerate(people):
         found_here: dict[str, tuple[Enterprise, str, str]] = {}
@@ -149,7 +159,9 @@ def _collector_links(
                 )
         for e in reps:
             if e.credit_code in collectors and e.legal_rep == person.name:
-                found_here.setdefault(e.credit_code, (e, "legal_rep", BY_NAME))
+                found_here.setdefault(
+                    e.credit_code, (collectors[e.credit_code], "legal_rep", BY_NAME)
+                )
         links[i] = [found_here[c] for c in sorted(found_here)]
     return links
 
