@@ -223,6 +223,9 @@ def _serve(
     # 128 MB each would multiply (bench/load measured 1.1 GB at 16 MB on 20,000 enterprises);
     # the OS page cache keeps the file warm for all of them.
     os.environ.setdefault("XINYONG_SQLITE_CACHE_MB", "4")
+    # glibc gives threads that allocate their own heap arenas (up to 8 per core) and keeps what
+    # they free; the workers inherit this and stay with two (bench/RESULTS.md, load: memory).
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     from xinyong.settings import get_settings
 
     # `serve` ran the migrations with the settings read before these two lines: read them

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -89,6 +93,60 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+class _Turns:
+    """The write turn of one SQLite file: a lock for this process's threads, then an exclusive
+    flock on a file beside the database for the processes (the kernel wakes the next waiter as
+    soon as the lock is let go — no polling)."""
+
+    def __init__(self, database: str | None) -> None:
+        self.threads = threading.Lock()
+        self.fd: int | None = None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self.fd = os.open(f"{database}-writer", os.O_RDWR | os.O_CREAT, 0o644)
+
+    def __del__(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self.threads:
+            if self.fd is None:
+                yield
+                return
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+_WRITE_TURNS: WeakKeyDictionary[Engine, _Turns] = WeakKeyDictionary()
+_WRITE_TURNS_LOCK = threading.Lock()
+
+
+@contextmanager
+def one_writer(session: Session) -> Iterator[None]:
+    """Take turns with the deployment's other request threads to write to a SQLite file.
+
+    SQLite lets one writer in at a time, and a writer that finds the file locked polls, sleeping
+    up to 100 ms between tries: under dozens of request threads in two processes that polling,
+    not the writes, made verifications take seconds (bench/RESULTS.md, load). Writers queue on
+    a thread lock and a file lock instead, and meet SQLite's lock free. PostgreSQL locks rows,
+    not the database: no turns there.
+    """
+    engine = session.get_bind()
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _WRITE_TURNS_LOCK:
+        turns = _WRITE_TURNS.get(engine)
+        if turns is None:
+            turns = _WRITE_TURNS[engine] = _Turns(engine.url.database)
+    with turns.turn():
+        yield
 
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # connection re-reads the schema and starts with a cold page cache (bench/load).
     pool_size: int = 20
     pool_overflow: int = 10
+    # Threads that run sync routes in a server process (0 = by engine). SQLite work is CPU in
+    # this process, and threads beyond a few only contend for the GIL and the write turn:
+    # 4 served more verifications, searches and profiles than 6 or 20 (bench/RESULTS.md, load).
+    # PostgreSQL work waits on the network: one thread per kept connection.
+    threads: int = 0
     # An optional read-only replica for public reads (see docs/deploy.md); None = the primary.
     read_database_url: str | None = None
 

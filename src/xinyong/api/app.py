@@ -36,10 +36,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # As many worker threads as kept connections: a sync route never waits for a
+        # No more worker threads than kept connections: a sync route never waits for a
         # connection (bench/load: pool timeouts), nor opens one that is closed again after.
+        settings = get_settings()
+        threads = settings.threads or (4 if engine.dialect.name == "sqlite" else settings.pool_size)
         limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = max(4, get_settings().pool_size)
+        limiter.total_tokens = max(1, min(threads, settings.pool_size))
         warm_up()
         scheduler = None
         if get_settings().run_scheduler:

@@ -43,6 +43,7 @@ class CommonName(BaseModel):
     """A name too common to follow: many enterprises carry it, likely different people."""
 
     name: str
+    # At least this many: the larger of its counts as legal representative and as shareholder.
     enterprises: int
 
 

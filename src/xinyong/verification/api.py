@@ -12,7 +12,7 @@ from xinyong.accounts.uploads import MB, read_upload
 from xinyong.api.deps import DbSession
 from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
 from xinyong.verification.schemas import BatchOut, VerificationOut, VerificationRequest
-from xinyong.verification.service import get_verification, verify
+from xinyong.verification.service import get_verification, verify_and_commit
 
 # A batch file: the type is judged from its bytes, the size capped (fails safely, never 500).
 BATCH_MAX_BYTES = 10 * MB
@@ -34,9 +34,7 @@ def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
 def create_verification(
     body: VerificationRequest, request: Request, session: Session = DbSession
 ) -> VerificationOut:
-    out = verify(session, body)
-    session.commit()
-    return _with_url(request, out)
+    return _with_url(request, verify_and_commit(session, body))
 
 
 @router.get(

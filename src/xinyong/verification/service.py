@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import mask_person_name
+from xinyong.db import one_writer
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.errors import NotFound
 from xinyong.penalties.models import Penalty
@@ -156,6 +157,21 @@ def verify(
 ) -> VerificationOut:
     """Run the three steps and store the answer under a new id (the caller commits)."""
     out = run_verification(session, request, rules=rules, now=now)
+    _store(session, request, out)
+    return out
+
+
+def verify_and_commit(session: Session, request: VerificationRequest) -> VerificationOut:
+    """One verification from a server thread: the steps read without any lock, then the record
+    is written and committed taking turns with the process's other writers (db.one_writer)."""
+    out = run_verification(session, request)
+    with one_writer(session):
+        _store(session, request, out)
+        session.commit()
+    return out
+
+
+def _store(session: Session, request: VerificationRequest, out: VerificationOut) -> None:
     session.add(
         Verification(
             id=out.id,
@@ -172,7 +188,6 @@ def verify(
         )
     )
     session.flush()
-    return out
 
 
 def get_verification(session: Session, verification_id: str) -> VerificationOut:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from xinyong.api.deps import DbSession
 from xinyong.errors import XinyongError
 from xinyong.verification.schemas import VerificationRequest
-from xinyong.verification.service import SHANGHAI, get_verification, verify
+from xinyong.verification.service import SHANGHAI, get_verification, verify_and_commit
 from xinyong.web.site import page
 
 router = APIRouter(include_in_schema=False)
@@ -34,12 +34,11 @@ def run_from_form(
         body = VerificationRequest(
             code=query if as_code else None, name=(name or None) if as_code else query or name
         )
-        out = verify(session, body)
+        out = verify_and_commit(session, body)
     except XinyongError as exc:
         return page(
             request, "verification.html", status_code=exc.status, v=None, error=exc, query=query
         )
-    session.commit()
     return RedirectResponse(
         request.url_for("verification_page", verification_id=out.id), status_code=303
     )
