@@ -19,6 +19,10 @@ def test_creditors_verifying_at_once_all_get_a_stored_record(demo, client):
     assert [a.status_code for a in answers] == [201] * 24
     ids = {a.json()["id"] for a in answers}
     assert len(ids) == 24
+    # Identical questions over unchanged data may share findings, never a record or digest.
+    assert len({a.json()["digest"] for a in answers}) == 24
+    assert len({a.json()["created_at"] for a in answers}) == 24
+    assert len({str(a.json()["steps"]) for a in answers}) == 1
     for verification_id in ids:
         stored = client.get(f"/api/v1/verifications/{verification_id}").json()
         assert stored["verdict"] == answers[0].json()["verdict"] == "通过"

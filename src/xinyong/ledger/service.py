@@ -82,7 +82,6 @@ def append_many(
     settings: LedgerSettings | None = None,
 ) -> list[LeafReceipt]:
     """Append entries as consecutive leaves (e.g. one batch of the access audit log)."""
-    settings = settings or ledger_settings()
     now = now or utcnow()
     rows, receipts = [], []
     for entry in entries:
@@ -102,7 +101,10 @@ def append_many(
         }
         file_sha = None
         if entry.file is not None:
-            file_sha, size = evidence.store(settings.resolved_evidence_dir(), entry.file)
+            # Settings are read only for a file: building them reads the environment and
+            # .env, and a verification's leaf is appended inside the SQLite write turn.
+            folder = (settings or ledger_settings()).resolved_evidence_dir()
+            file_sha, size = evidence.store(folder, entry.file)
             meta: dict[str, Any] = {"sha256": file_sha, "size": size}
             if entry.file_name:
                 meta["name"] = entry.file_name

@@ -91,11 +91,7 @@ def _basis(person: Person, record_id: str | None) -> str | None:
     return BY_NAME
 
 
-_LIGHT = (Enterprise.credit_code, Enterprise.name, Enterprise.business_scope, Enterprise.legal_rep)
-
-
-def _is_collector(other, found: Findings) -> list[str]:
-    """The collector terms in an enterprise's name or scope (a record or a row of _LIGHT)."""
+def _is_collector(other: Enterprise, found: Findings) -> list[str]:
     rules = found.rules
     scope = rules.collector_exclusion.sub("", other.business_scope or "")
     return [t for t in rules.collector_terms if t in other.name or t in scope]
@@ -112,36 +108,44 @@ def _collector_links(
     """
     ids = {p.id_number for p in people if p.id_number}
     names = {p.name for p in people}
+    # A common name is legal representative or shareholder of hundreds of firms in a city, and
+    # collectors are few: the database keeps only firms whose name or scope holds a collector
+    # term (a superset: the scope's exclusions are applied below), so neither those hundreds
+    # of rows nor their records reach Python.
+    terms = found.rules.collector_terms
+    collector_like = or_(
+        *(Enterprise.name.contains(t, autoescape=True) for t in terms),
+        *(Enterprise.business_scope.contains(t, autoescape=True) for t in terms),
+    )
     holders = session.execute(
-        select(Shareholder.credit_code, Shareholder.name, Shareholder.id_number).where(
+        select(Shareholder.credit_code, Shareholder.name, Shareholder.id_number)
+        .join(Enterprise, Enterprise.credit_code == Shareholder.credit_code)
+        .where(
             Shareholder.kind == NATURAL_PERSON,
             Shareholder.credit_code != ent.credit_code,
             or_(Shareholder.id_number.in_(ids), Shareholder.name.in_(names))
             if ids
             else Shareholder.name.in_(names),
+            collector_like,
         )
     ).all()
-    # A common name is legal representative of hundreds of firms in a city: read just what
-    # tells a collector apart, and load whole records only for the few that are.
     reps = session.execute(
-        select(*_LIGHT).where(
-            Enterprise.legal_rep.in_(names), Enterprise.credit_code != ent.credit_code
+        select(Enterprise.credit_code, Enterprise.legal_rep).where(
+            Enterprise.legal_rep.in_(names),
+            Enterprise.credit_code != ent.credit_code,
+            collector_like,
         )
     ).all()
-    owned_codes = {h.credit_code for h in holders} - {e.credit_code for e in reps}
-    others = {e.credit_code: e for e in reps}
-    if owned_codes:
-        others |= {
-            e.credit_code: e
-            for e in session.execute(select(*_LIGHT).where(Enterprise.credit_code.in_(owned_codes)))
-        }
-    wanted = [code for code, e in others.items() if _is_collector(e, found)]
+    candidates = {h.credit_code for h in holders} | {e.credit_code for e in reps}
     collectors = (
         {
             e.credit_code: e
-            for e in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(wanted)))
+            for e in session.scalars(
+                select(Enterprise).where(Enterprise.credit_code.in_(candidates))
+            )
+            if _is_collector(e, found)
         }
-        if wanted
+        if candidates
         else {}
     )
     links: dict[int, list[tuple[Enterprise, str, str]]] = {}

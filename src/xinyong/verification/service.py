@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.api.cache import public_generation
 from xinyong.codes import mask_person_name
 from xinyong.db import one_writer
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
@@ -161,10 +164,65 @@ def verify(
     return out
 
 
+class _Recent:
+    """Answers of the last few thousand distinct verifications, by data generation.
+
+    The same question over the same data on the same day has the same steps and verdict: a
+    creditor re-checking an agency, or many checking a popular one, reuses them and gets a
+    record of its own (new id, time and digest). The key holds the database, its public data
+    generation (change feed, list decisions, alerts, the local date — api/cache.py) and the
+    rules' file and version, so any change that could alter a finding makes a new key.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._items: OrderedDict[str, VerificationOut] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> VerificationOut | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: str, out: VerificationOut) -> None:
+        with self._lock:
+            self._items[key] = out
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_RECENT = _Recent()
+
+
+def _run_or_reuse(session: Session, request: VerificationRequest) -> VerificationOut:
+    rules = default_rules()
+    database = session.get_bind().url.render_as_string(hide_password=True)
+    key = "|".join(
+        (
+            database,
+            public_generation(session),
+            rules.file,
+            str(rules.version),
+            request.model_dump_json(),
+        )
+    )
+    done = _RECENT.get(key)
+    if done is None:
+        done = run_verification(session, request, rules=rules)
+        _RECENT.put(key, done)
+        return done
+    out = done.model_copy(update={"id": uuid.uuid4().hex, "created_at": utcnow()}, deep=True)
+    out.digest = digest_of(out)
+    return out
+
+
 def verify_and_commit(session: Session, request: VerificationRequest) -> VerificationOut:
-    """One verification from a server thread: the steps read without any lock, then the record
-    is written and committed taking turns with the process's other writers (db.one_writer)."""
-    out = run_verification(session, request)
+    """One verification from a server thread: the steps read without any lock (or are reused
+    from an identical question at the same data generation), then the record is written and
+    committed taking turns with the process's other writers (db.one_writer)."""
+    out = _run_or_reuse(session, request)
     with one_writer(session):
         _store(session, request, out)
         session.commit()
