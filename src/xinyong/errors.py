@@ -12,6 +12,7 @@ class XinyongError(Exception):
     status = 400
     title_zh = "请求有误"
     title_en = "Bad request"
+    headers: dict[str, str] = {}  # noqa: RUF012 — read-only, per class
 
     def __init__(self, message_zh: str, message_en: str, **detail: Any) -> None:
         super().__init__(f"{message_zh} / {message_en}")
@@ -45,3 +46,13 @@ class FileRefused(XinyongError):
     status = 422
     title_zh = "文件被拒绝"
     title_en = "File refused"
+
+
+class Overloaded(XinyongError):
+    """The server is behind: a request waited too long for a worker and is refused unanswered."""
+
+    code = "overloaded"
+    status = 503
+    title_zh = "服务繁忙"
+    title_en = "Service busy"
+    headers = {"retry-after": "5"}  # noqa: RUF012

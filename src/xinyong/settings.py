@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # 4 served more verifications, searches and profiles than 6 or 20 (bench/RESULTS.md, load).
     # PostgreSQL work waits on the network: one thread per kept connection.
     threads: int = 0
+    # A request that waited longer than this for a worker thread is refused with 503 and
+    # Retry-After instead of computed for a caller that has likely gone (0 = never refuse).
+    queue_seconds: float = 5.0
     # An optional read-only replica for public reads (see docs/deploy.md); None = the primary.
     read_database_url: str | None = None
 

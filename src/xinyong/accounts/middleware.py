@@ -14,6 +14,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xinyong.accounts.config import AccountSettings, account_settings
+from xinyong.api.deps import ARRIVED
 
 # The pages load /static/echarts.min.js and run small inline scripts; nothing is loaded from
 # elsewhere, and no page may be framed.
@@ -91,6 +92,7 @@ class GuardMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        scope[ARRIVED] = time.monotonic()
         path: str = scope.get("path", "")
         csp = DOCS_CSP if path in ("/docs", "/redoc") else CSP
 

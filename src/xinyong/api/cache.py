@@ -21,6 +21,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong.accounts.config import account_settings
+from xinyong.api.deps import refuse_if_stale
 from xinyong.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -272,6 +273,7 @@ def cached_json(
     that long while the request waits for the event loop or a worker thread is how the pool ran
     dry under overload (bench/RESULTS.md, load).
     """
+    refuse_if_stale(request)
     cache: ReadCache = request.app.state.read_cache
     parts = request_parts(request.url.path, request.url.query) + ((body,) if body else ())
     with request.app.state.read_sessions() as session:

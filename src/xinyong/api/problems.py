@@ -58,7 +58,7 @@ def install(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: XinyongError):
         if wants_page(request):
             return error_page(request, exc.status, exc.message_zh, exc.message_en)
-        return problem(
+        answer = problem(
             exc.status,
             f"{exc.title_zh} / {exc.title_en}",
             exc.message,
@@ -68,6 +68,8 @@ def install(app: FastAPI) -> None:
             detail_en=exc.message_en,
             **{k: v for k, v in exc.detail.items() if isinstance(v, (str, int, float, list, dict))},
         )
+        answer.headers.update(exc.headers)
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

@@ -33,8 +33,11 @@ def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
 )
 def create_verification(
     body: VerificationRequest, request: Request, session: Session = DbSession
-) -> VerificationOut:
-    return _with_url(request, verify_and_commit(session, body))
+) -> Response:
+    out = _with_url(request, verify_and_commit(session, body))
+    # Serialised here, in the worker thread: returning the model would make FastAPI validate
+    # it again in a second trip through the thread pool (bench/RESULTS.md, load).
+    return Response(out.model_dump_json(), status_code=201, media_type="application/json")
 
 
 @router.get(

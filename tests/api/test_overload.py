@@ -1,0 +1,38 @@
+"""Behind a burst, a request that waited too long for a worker is refused at once with 503 and
+Retry-After (its caller has likely gone), instead of being computed while others wait."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from xinyong.api.app import create_app
+from xinyong.settings import get_settings
+
+
+def test_requests_that_waited_past_the_limit_are_refused_with_retry_after(engine, monkeypatch):
+    # Any wait at all exceeds a microsecond: every request that reaches a worker thread is late.
+    monkeypatch.setenv("XINYONG_QUEUE_SECONDS", "0.000001")
+    get_settings.cache_clear()
+    with TestClient(create_app(engine)) as client:
+        for method, path, body in (
+            ("GET", "/api/v1/enterprises?q=金鼎", None),
+            ("GET", "/api/v1/enterprises/91320700MA1MXXXX0X", None),
+            ("POST", "/api/v1/verifications", {"name": "连云港市海州区金鼎商贸有限公司"}),
+        ):
+            answer = client.request(method, path, json=body)
+            assert answer.status_code == 503, (path, answer.text)
+            assert answer.headers["retry-after"] == "5"
+            problem = answer.json()
+            assert problem["type"] == "urn:xinyong:problem:overloaded"
+            assert "服务繁忙" in problem["title"] and problem["waited_seconds"] >= 0
+        # The health check is answered by the event loop, never queued: still up.
+        assert client.get("/healthz").status_code == 200
+
+
+def test_with_the_default_limit_the_same_requests_are_answered(engine):
+    with TestClient(create_app(engine)) as client:
+        assert client.get("/api/v1/enterprises?q=金鼎").status_code == 200
+        verification = client.post(
+            "/api/v1/verifications", json={"name": "连云港市海州区金鼎商贸有限公司"}
+        )
+        assert verification.status_code == 201
