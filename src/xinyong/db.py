@@ -104,7 +104,12 @@ class _Turns:
         self.threads = threading.Lock()
         self.fd: int | None = None
         if database and database != ":memory:" and not database.startswith("file:"):
-            self.fd = os.open(f"{database}-writer", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                self.fd = os.open(f"{database}-writer", os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                # A folder the server may not write to: the process's threads still take
+                # turns, and the processes meet SQLite's own lock as before.
+                self.fd = None
 
     def __del__(self) -> None:
         if self.fd is not None:
