@@ -218,14 +218,25 @@ def _run_or_reuse(session: Session, request: VerificationRequest) -> Verificatio
     return out
 
 
-def verify_and_commit(session: Session, request: VerificationRequest) -> VerificationOut:
-    """One verification from a server thread: the steps read without any lock (or are reused
-    from an identical question at the same data generation), then the record is written and
-    committed taking turns with the process's other writers (db.one_writer)."""
-    out = _run_or_reuse(session, request)
+def prepare_verification(session: Session, request: VerificationRequest) -> VerificationOut:
+    """The answer to one verification, not yet stored: the steps read without any lock, or
+    reused from an identical question at the same data generation (a new id all the same)."""
+    return _run_or_reuse(session, request)
+
+
+def record_verification(
+    session: Session, request: VerificationRequest, out: VerificationOut
+) -> None:
+    """Store a prepared answer and commit, taking turns with the other writers (db.one_writer)."""
     with one_writer(session):
         _store(session, request, out)
         session.commit()
+
+
+def verify_and_commit(session: Session, request: VerificationRequest) -> VerificationOut:
+    """One verification from a server thread: prepared, then recorded."""
+    out = prepare_verification(session, request)
+    record_verification(session, request, out)
     return out
 
 
