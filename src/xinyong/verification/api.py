@@ -53,7 +53,8 @@ async def create_verification(body: VerificationRequest, request: Request) -> Re
     # Records are written by one thread per process (app.state.writer): a request waiting for
     # its turn to write waits here, in the event loop, instead of holding one of the few
     # request threads idle while searches and profiles queue behind it (bench/RESULTS.md, load).
-    await anyio.to_thread.run_sync(record, limiter=request.app.state.writer)
+    # (An app used without its lifespan, as some scripts do, writes from the shared pool.)
+    await anyio.to_thread.run_sync(record, limiter=getattr(request.app.state, "writer", None))
     out = _with_url(request, out)
     # Serialised here: returning the model would make FastAPI validate it again.
     return Response(out.model_dump_json(), status_code=201, media_type="application/json")
