@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import uuid
-from collections import OrderedDict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.api.cache import public_generation
+from xinyong.api.cache import MemoryCache, public_generation
 from xinyong.codes import mask_person_name
 from xinyong.db import one_writer
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
@@ -164,36 +162,13 @@ def verify(
     return out
 
 
-class _Recent:
-    """Answers of the last few thousand distinct verifications, by data generation.
-
-    The same question over the same data on the same day has the same steps and verdict: a
-    creditor re-checking an agency, or many checking a popular one, reuses them and gets a
-    record of its own (new id, time and digest). The key holds the database, its public data
-    generation (change feed, list decisions, alerts, the local date — api/cache.py) and the
-    rules' file and version, so any change that could alter a finding makes a new key.
-    """
-
-    def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self._items: OrderedDict[str, VerificationOut] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> VerificationOut | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: str, out: VerificationOut) -> None:
-        with self._lock:
-            self._items[key] = out
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-_RECENT = _Recent()
+# Answers of recent distinct verifications, serialised (api/cache.MemoryCache, 8 MB a process).
+# The same question over the same data on the same day has the same steps and verdict: a
+# creditor re-checking an agency, or many checking a popular one, reuses them and gets a record
+# of its own (new id, time and digest). The key holds the database, its public data generation
+# (change feed, list decisions, alerts, the local date — api/cache.py) and the rules' file and
+# version, so any change that could alter a finding makes a new key.
+_RECENT = MemoryCache(8 * 1024 * 1024)
 
 
 def _run_or_reuse(session: Session, request: VerificationRequest) -> VerificationOut:
@@ -208,12 +183,13 @@ def _run_or_reuse(session: Session, request: VerificationRequest) -> Verificatio
             request.model_dump_json(),
         )
     )
-    done = _RECENT.get(key)
-    if done is None:
-        done = run_verification(session, request, rules=rules)
-        _RECENT.put(key, done)
-        return done
-    out = done.model_copy(update={"id": uuid.uuid4().hex, "created_at": utcnow()}, deep=True)
+    kept = _RECENT.get(key)
+    if kept is None:
+        out = run_verification(session, request, rules=rules)
+        _RECENT.set(key, out.model_dump_json().encode())
+        return out
+    out = VerificationOut.model_validate_json(kept)
+    out.id, out.created_at = uuid.uuid4().hex, utcnow()
     out.digest = digest_of(out)
     return out
 
