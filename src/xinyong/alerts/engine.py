@@ -15,8 +15,8 @@ from xinyong.alerts.conditions import as_text
 from xinyong.alerts.models import Alert
 from xinyong.alerts.rules import Rule, RuleSet
 from xinyong.registry.models import Enterprise
-from xinyong.sources.ingest import Change, ChangeHook
-from xinyong.sources.provenance import PROVENANCE_COLUMNS, jsonable
+from xinyong.sources.ingest import Change, ChangeHook, watching
+from xinyong.sources.provenance import PROVENANCE_COLUMNS, jsonable, one_of
 from xinyong.types import utcnow
 
 # Where a change names the enterprise it is about: registry records carry the credit code,
@@ -25,6 +25,8 @@ CODE_COLUMNS = ("credit_code", "linked_credit_code")
 # Bookkeeping, not facts: never shown as evidence of what changed.
 _NOT_EVIDENCE = frozenset({"id", "_id", "link_candidates", *PROVENANCE_COLUMNS})
 _ALERTS = Alert.__table__
+# Enterprise facts every alert's evidence names, beside those its rule reads.
+_ALWAYS = ("credit_code", "name", "status")
 _ENTERPRISE = Enterprise.__table__
 
 
@@ -37,7 +39,11 @@ def make_hook(rules: RuleSet) -> ChangeHook:
         if changes and rules.index(changes[0].layout):
             write_alerts(conn, evaluate(conn, rules, changes))
 
-    return on_changes
+    def wants(layout: str, first_load: bool) -> bool:
+        by_op = rules.index(layout)
+        return any(not first_load or r.on_first_load for rs in by_op.values() for r in rs)
+
+    return watching(on_changes, wants)
 
 
 def credit_code_of(change: Change) -> str | None:
@@ -67,7 +73,8 @@ def evaluate(conn: Connection, rules: RuleSet, changes: list[Change]) -> list[di
     if not hits:
         return []
     wanted = {code for rule, _, code in hits if rule.wants_enterprise and code}
-    enterprises = _enterprises(conn, wanted) if wanted else {}
+    fields = {f for rule, _, _ in hits if rule.wants_enterprise for f in rule.enterprise_fields}
+    enterprises = _enterprises(conn, wanted, fields) if wanted else {}
     now = utcnow()
     rows = []
     for rule, change, code in hits:
@@ -80,8 +87,13 @@ def evaluate(conn: Connection, rules: RuleSet, changes: list[Change]) -> list[di
     return rows
 
 
-def _enterprises(conn: Connection, codes: set[str]) -> dict[str, Mapping[str, Any]]:
-    query = select(_ENTERPRISE).where(_ENTERPRISE.c.credit_code.in_(sorted(codes)))
+def _enterprises(
+    conn: Connection, codes: set[str], fields: set[str]
+) -> dict[str, Mapping[str, Any]]:
+    """The fields the rules read (conditions, messages, evidence) of these enterprises: a
+    first court load asks for thousands a batch, and whole rows cost a JSON decode each."""
+    columns = [_ENTERPRISE.c[f] for f in sorted(fields | set(_ALWAYS))]
+    query = select(*columns).where(one_of(conn, _ENTERPRISE.c.credit_code, sorted(codes), "codes"))
     return {row.credit_code: row._mapping for row in conn.execute(query)}
 
 
@@ -117,7 +129,7 @@ def evidence(change: Change, rule: Rule, enterprise: Mapping[str, Any] | None) -
     }
     found: dict[str, Any] = {"op": change.op, "changes": changed}
     if enterprise is not None:
-        fields = ("credit_code", "name", "status", *rule.enterprise_fields)
+        fields = (*_ALWAYS, *rule.enterprise_fields)
         found["enterprise"] = {f: jsonable(enterprise.get(f)) for f in dict.fromkeys(fields)}
     return found
 

@@ -51,7 +51,8 @@ def normalise(value: str) -> str:
     characters (“９１３２…”, “－”) and ideographic spaces.
     """
     text = unicodedata.normalize("NFKC", value)
-    return "".join(c for c in text if not c.isspace() and c != "-").upper()
+    # str.split() splits at exactly the characters str.isspace() accepts.
+    return "".join(text.split()).replace("-", "").upper()
 
 
 def describe_char(char: str) -> str:

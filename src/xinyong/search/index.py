@@ -12,7 +12,7 @@ from xinyong.search import grams
 from xinyong.search.backends import backend_for
 from xinyong.search.models import SearchEntry
 from xinyong.search.normalise import core, normalise, spellings
-from xinyong.sources.ingest import Change
+from xinyong.sources.ingest import Change, watching
 from xinyong.sources.provenance import insert_many
 
 ENTERPRISES_LAYOUT = "registry.enterprises"
@@ -100,6 +100,9 @@ def index_hook(conn: Connection, changes: list[Change]) -> None:
     if current or stale:
         fresh = not stale and all(c.op == "insert" for c in changes)
         replace(conn, current.values(), stale, fresh=fresh)
+
+
+watching(index_hook, lambda layout, first_load: layout == ENTERPRISES_LAYOUT and not first_load)
 
 
 _COLUMNS = [

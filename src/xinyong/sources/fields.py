@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,7 +126,10 @@ def _code_parser(quick: Callable[[str], bool], check: Callable[[str], Any]) -> P
             raise FieldError(problem.message_zh, problem.message_en)
         return result.code
 
-    return parse
+    # Registry files list an enterprise's shareholders and licences one after another, each
+    # row repeating its code (over half the rows of both files): a small cache of recent codes
+    # spares the check-character arithmetic. Errors are raised again, never cached.
+    return functools.lru_cache(maxsize=1024)(parse)
 
 
 # An 18-character unified social credit code; errors say exactly what is wrong and where.

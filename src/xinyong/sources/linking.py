@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 import weakref
 from collections import defaultdict
@@ -15,7 +14,6 @@ from sqlalchemy import (
     Index,
     String,
     Text,
-    any_,
     bindparam,
     cast,
     func,
@@ -28,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.registry.models import Enterprise
 from xinyong.sources.layouts_judicial import PERSON
+from xinyong.sources.provenance import one_of
 
 # link_status values
 BY_CODE = "code"
@@ -90,17 +89,6 @@ def _code_kind(value: str) -> str | None:
     return {18: "credit_code", 15: "reg_no", 9: "org_code"}.get(len(value))
 
 
-def _one_of(conn: Connection, column, values: list[str], name: str):
-    """`column IN values` with the list bound as one parameter: a 2,000-row batch would
-    otherwise compile a statement with thousands of placeholders every time."""
-    if conn.dialect.name == "sqlite":
-        listed = func.json_each(bindparam(name, json.dumps(values))).table_valued("value")
-        return column.in_(select(listed.c.value))
-    if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(name, values, type_=ARRAY(Text)))
-    return column.in_(values)
-
-
 # SQLite: former name → credit codes of every enterprise, per store, with the enterprise
 # table's last change number it was read at. Scanning the former names for each batch cost
 # 40 ms of a 52 ms look-up at 1M enterprises (47,000 with former names); a court sync links
@@ -133,7 +121,7 @@ def _former_names_clause(conn: Connection, variants: list[str]):
     dialect = conn.dialect.name
     if dialect == "sqlite":
         codes = _former_name_codes(conn, variants)
-        return (_one_of(conn, _ENTERPRISE.c.credit_code, codes, "former"),) if codes else None
+        return (one_of(conn, _ENTERPRISE.c.credit_code, codes, "former"),) if codes else None
     if dialect == "postgresql":
         # Matches the expression of the GIN index created in migration 0002.
         names = bindparam("former", variants, type_=ARRAY(Text))
@@ -151,13 +139,13 @@ def _candidates(conn: Connection, codes: dict[str, set[str]], variants: set[str]
         _ENTERPRISE.c.former_names,
     )
     parts = [
-        select(*columns).where(_one_of(conn, _ENTERPRISE.c[kind], sorted(values), kind))
+        select(*columns).where(one_of(conn, _ENTERPRISE.c[kind], sorted(values), kind))
         for kind, values in codes.items()
         if values
     ]
     if variants:
         names = sorted(variants)
-        parts.append(select(*columns).where(_one_of(conn, _ENTERPRISE.c.name, names, "names")))
+        parts.append(select(*columns).where(one_of(conn, _ENTERPRISE.c.name, names, "names")))
         clause = _former_names_clause(conn, names)
         if clause is not None:
             parts.append(select(*columns).where(*clause))

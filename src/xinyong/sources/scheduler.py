@@ -20,7 +20,7 @@ from xinyong.search.index import ensure_complete, index_hook
 from xinyong.settings import get_settings
 from xinyong.sources import lock
 from xinyong.sources.config import SourceConfig, load_sources
-from xinyong.sources.ingest import ChangeHook
+from xinyong.sources.ingest import ChangeHook, wants_changes, watching
 from xinyong.sources.sync import Progress, SyncResult, sync_source
 
 LOCK_NAME = "sync"
@@ -44,10 +44,15 @@ def change_hook() -> ChangeHook:
     hooks: list[ChangeHook] = [make_hook(load_rules()), index_hook]
 
     def on_changes(conn, changes) -> None:
+        if not changes:
+            return
         for hook in hooks:
-            hook(conn, changes)
+            if wants_changes(hook, changes[0].layout, changes[0].first_load):
+                hook(conn, changes)
 
-    return on_changes
+    return watching(
+        on_changes, lambda layout, first: any(wants_changes(h, layout, first) for h in hooks)
+    )
 
 
 def run_syncs(
