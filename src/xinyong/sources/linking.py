@@ -195,8 +195,11 @@ def make_linker(
                 index["reg_no", ent.reg_no].add(ent.credit_code)
             if ent.org_code:
                 index["org_code", ent.org_code].add(ent.credit_code)
+            # Only names the batch asked for: a firm found by its code is not normalised for
+            # nothing, and a link never depends on which other rows shared the batch.
             for name in (ent.name, *(ent.former_names or ())):
-                index["name", normalise_name(name)].add(ent.credit_code)
+                if name in variants:
+                    index["name", normalise_name(name)].add(ent.credit_code)
 
         for row, (codes, by_name) in zip(rows, plans, strict=True):
             if row[kind_column] == PERSON:

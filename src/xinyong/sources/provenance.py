@@ -206,7 +206,9 @@ def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     # every row, converted once; the rest go through map(), far cheaper than a per-row tuple.
     columns = []
     for name in compiled.positiontup:
-        convert = table.c[name].type.bind_processor(dialect)
+        # The dialect's own processor: the generic type's leaves dates and times to the
+        # driver's adapters, once per row even for the batch's one fetched_at.
+        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         values = [row[name] for row in rows]
         if convert is not None:
             first = values[0]
