@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.support.judicial_files import dishonest_row, write_drop
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
 from xinyong.alerts.service import decide, list_alerts
 from xinyong.api.app import create_app
+from xinyong.rating.service import recompute_all, recompute_changed
 from xinyong.sources.config import get_source
+from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST
 from xinyong.sources.scheduler import run_syncs
 
 SEARCH = "/api/v1/enterprises?q=金鼎"
@@ -64,6 +67,29 @@ def test_a_profile_answer_follows_an_alert_decision_without_a_sync(tmp_path, eng
         after = client.get(profile)
         assert after.headers["x-cache"] == "miss"
         assert after.json()["lists"]["platform_risk_flags"] == []
+
+
+def test_a_profile_answer_follows_the_rating_pass_that_regrades_after_a_sync(tmp_path, engine):
+    _load(engine, tmp_path / "gsxt", enterprise_row(3, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    recompute_all(engine)  # last night's pass
+    profile = f"/api/v1/enterprises/{credit_code(3)}"
+    with TestClient(create_app(engine)) as client:
+        assert client.get(profile).json()["rating"]["grade"] == "AAA"
+
+        # The court lists the firm as a dishonest debtor; the sync shows the record at once,
+        # and the grade is the one the last rating pass gave.
+        write_drop(tmp_path / "zxgk" / "dishonest.csv", ENFORCEMENT_DISHONEST, [dishonest_row(3)])
+        run_syncs(engine, [get_source("zxgk").model_copy(update={"path": tmp_path / "zxgk"})])
+        synced = client.get(profile)
+        assert synced.headers["x-cache"] == "miss"
+        assert synced.json()["rating"]["grade"] == "AAA"
+        assert client.get(profile).headers["x-cache"] == "hit"
+
+        # The 15-minute pass re-grades it: the next answer carries the new grade, not the kept one.
+        assert recompute_changed(engine).changed == 1
+        regraded = client.get(profile)
+        assert regraded.headers["x-cache"] == "miss"
+        assert regraded.json()["rating"]["grade"] != "AAA"
 
 
 def test_callers_with_credentials_get_private_answers_and_errors_are_never_kept(tmp_path, engine):

@@ -41,11 +41,13 @@ FEED_SQL = "SELECT value FROM feed_counter WHERE name = 'changes'"
 # What a public profile depends on beyond the change feed: list decisions (every state change
 # of a list entry appends a list event) and alert decisions (a dismissed alert drops its risk
 # flag). The alert table is small (one row per fired rule) and decisions are rare: a max() over
-# it costs less than a counter in every decision path.
+# it costs less than a counter in every decision path. Grades: the rating passes count the
+# passes that moved one (rating.service.REGRADED); without it, a profile cached after a sync
+# kept the grade from before the sync until the next sync.
 PUBLIC_SQL = (
     "SELECT (SELECT value FROM feed_counter WHERE name = 'changes'), "
     "(SELECT max(id) FROM list_event), (SELECT max(id) FROM alert), "
-    "(SELECT max(decided_at) FROM alert)"
+    "(SELECT max(decided_at) FROM alert), (SELECT seq FROM rating_state WHERE name = 'regraded')"
 )
 
 
@@ -54,10 +56,10 @@ def _feed(row) -> int:
 
 
 def _public(row) -> str:
-    feed, event, alert, decided = row
+    feed, event, alert, decided, graded = row
     # Publicity periods end at midnight, Asia/Shanghai: a new day is a new generation.
     today = datetime.now(SHANGHAI).date().isoformat()
-    return f"{feed or 0}.{event or 0}.{alert or 0}.{decided or ''}.{today}"
+    return f"{feed or 0}.{event or 0}.{alert or 0}.{decided or ''}.{graded or 0}.{today}"
 
 
 def generation(session: Session) -> int:

@@ -36,6 +36,9 @@ _H = RatingHistory.__table__
 _S = RatingState.__table__
 _E = Enterprise.__table__
 STATE = "changes"
+# Counts the passes that moved some grade: cached public answers are keyed by it (api/cache).
+# A first grade given on request is not counted: no kept answer showed that firm graded.
+REGRADED = "regraded"
 FULL_PASS_ABOVE = 100_000  # changed enterprises beyond which the incremental pass does a full one
 
 
@@ -167,6 +170,8 @@ def recompute_all(
                 break
             part = Slice(rows[0].credit_code, rows[-1].credit_code)
             done = _rate_slice(conn, card, rows, part, today, now)
+            if done.history:
+                _count_regrade(conn, now)
         last = rows[-1].credit_code
         total.rated += done.rated
         total.changed += done.changed
@@ -222,6 +227,13 @@ def changed_codes(conn: Connection, since_seq: int, until_seq: int, since: datet
     return sorted(code for (code,) in conn.execute(query))
 
 
+def _count_regrade(conn: Connection, now: datetime) -> None:
+    """Record, in the pass's transaction, that it moved some score or grade."""
+    moved = update(_S).where(_S.c.name == REGRADED).values(seq=_S.c.seq + 1, at=now)
+    if conn.execute(moved).rowcount == 0:
+        conn.execute(insert(_S).values(name=REGRADED, seq=1, at=now))
+
+
 def recompute_changed(
     engine: Engine, now: datetime | None = None, card: Scorecard | None = None
 ) -> RecomputeResult:
@@ -240,6 +252,8 @@ def recompute_changed(
             result = None
         else:
             result = rate_codes(conn, codes, now, card)
+            if result.history:
+                _count_regrade(conn, now)
             _save_state(conn, seq, now)
     if result is None:  # a bulk load touched most of the registry: slices beat IN-lists
         return recompute_all(engine, now, card)
