@@ -169,10 +169,34 @@ class RedisCache:
             log.warning("cache write failed: %s", exc)
 
 
+class TieredCache:
+    """This process's memory in front of the shared Redis: a hit this process has seen costs
+    no round trip, and an answer another process computed is fetched, not computed again.
+    Keys carry the data generation, so a kept copy can never outlive its data."""
+
+    def __init__(self, near: MemoryCache, far: RedisCache) -> None:
+        self.near = near
+        self.far = far
+
+    def get(self, key: str) -> bytes | None:
+        value = self.near.get(key)
+        if value is None:
+            value = self.far.get(key)
+            if value is not None:
+                self.near.set(key, value)
+        return value
+
+    def set(self, key: str, value: bytes) -> None:
+        self.near.set(key, value)
+        self.far.set(key, value)
+
+
 class ReadCache:
     """What the public read routes use: a store, a namespace for this database, and counters."""
 
-    def __init__(self, store: MemoryCache | RedisCache | None, namespace: str) -> None:
+    def __init__(
+        self, store: MemoryCache | RedisCache | TieredCache | None, namespace: str
+    ) -> None:
         self.store = store
         self.namespace = namespace
         self.hits = 0
@@ -185,8 +209,9 @@ class ReadCache:
 
 
 def make_cache(engine: Engine) -> ReadCache:
-    """Redis when XINYONG_REDIS_URL is set (shared by all processes), else process memory;
-    XINYONG_CACHE_MB=0 turns the answer cache off (HTTP validators stay)."""
+    """Process memory (XINYONG_CACHE_MB), in front of Redis when XINYONG_REDIS_URL is set
+    (shared by all processes); XINYONG_CACHE_MB=0 turns the answer cache off (HTTP validators
+    stay)."""
     settings = get_settings()
     accounts = account_settings()
     # Processes on the same database share entries; another database (a test schema, another
@@ -197,9 +222,11 @@ def make_cache(engine: Engine) -> ReadCache:
     namespace = f"{accounts.rate_limit_namespace}:cache:{db}"
     if settings.cache_mb <= 0:
         return ReadCache(None, namespace)
+    near = MemoryCache(settings.cache_mb * 1024 * 1024)
     if accounts.redis_url:
-        return ReadCache(RedisCache(accounts.redis_url, settings.cache_ttl_seconds), namespace)
-    return ReadCache(MemoryCache(settings.cache_mb * 1024 * 1024), namespace)
+        far = RedisCache(accounts.redis_url, settings.cache_ttl_seconds)
+        return ReadCache(TieredCache(near, far), namespace)
+    return ReadCache(near, namespace)
 
 
 def read_engine(engine: Engine) -> Engine:
