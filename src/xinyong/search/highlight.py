@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 
 from pypinyin import Style, lazy_pinyin
@@ -34,14 +35,21 @@ def _spelled(original: str, spell) -> tuple[str, list[int]]:
     return "".join(out), owner
 
 
+# Per character, so a few thousand entries cover every name; a search page marks up to 100
+# names, and pypinyin's per-call overhead was an eighth of a search's time.
+@lru_cache(maxsize=16384)
 def _pinyin_of(ch: str) -> str:
     norm = normalise_char(ch)
     return "".join(lazy_pinyin(norm)).lower() if norm else ""
 
 
+@lru_cache(maxsize=16384)
 def _initial_of(ch: str) -> str:
     norm = normalise_char(ch)
     return "".join(lazy_pinyin(norm, style=Style.FIRST_LETTER)).lower()[:1] if norm else ""
+
+
+_normalised_char = lru_cache(maxsize=16384)(normalise_char)
 
 
 def highlight(original: str, query: str, how: str = "text", fuzzy: bool = False) -> str:
@@ -50,7 +58,7 @@ def highlight(original: str, query: str, how: str = "text", fuzzy: bool = False)
     `how` is text, pinyin or initials: how the query was compared. Pinyin is spelled per
     character here, so a polyphone read differently in a phrase may not be marked.
     """
-    spell = {"pinyin": _pinyin_of, "initials": _initial_of}.get(how, normalise_char)
+    spell = {"pinyin": _pinyin_of, "initials": _initial_of}.get(how, _normalised_char)
     spelled, owner = _spelled(original, spell)
     if not query or not spelled:
         return escape(original)
