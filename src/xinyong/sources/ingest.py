@@ -412,7 +412,7 @@ class Ingest:
             mine = select(table.c.id).where(table.c.source == self.source).limit(1)
             self.first_load = conn.execute(mine).first() is None
             empty = self.first_load and conn.execute(select(table.c.id).limit(1)).first() is None
-            self._optimistic = empty
+            self._optimistic = empty and self._repeats_caught()
             # SQLite only: there the one writer excludes readers anyway, while on PostgreSQL
             # DROP INDEX would wait for (and then block) every open reader of the table.
             sqlite = conn.dialect.name == "sqlite"
@@ -420,6 +420,17 @@ class Ingest:
                 self._dropped = [ix for ix in plain_indexes(table) if not ix.unique]
                 for index in self._dropped:
                     index.drop(conn)
+
+    def _repeats_caught(self) -> bool:
+        """Whether unique indexes reject what the skipped look-ups would have found: a repeated
+        record id always; a code another row holds only if `unique_by` is unique."""
+        column = self.target.unique_by
+        if column is None:
+            return True
+        table = self.target.table
+        return bool(table.c[column].unique) or any(
+            ix.unique and [c.name for c in ix.columns] == [column] for ix in table.indexes
+        )
 
     def _restore_indexes(self) -> None:
         if self._dropped:
