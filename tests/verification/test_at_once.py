@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from xinyong.db import one_writer
+from sqlalchemy import select
+
+from xinyong.db import one_writer, session_factory
+from xinyong.ledger.models import LedgerLeaf
 
 
 def test_creditors_verifying_at_once_all_get_a_stored_record(demo, client):
@@ -26,6 +30,12 @@ def test_creditors_verifying_at_once_all_get_a_stored_record(demo, client):
     for verification_id in ids:
         stored = client.get(f"/api/v1/verifications/{verification_id}").json()
         assert stored["verdict"] == answers[0].json()["verdict"] == "通过"
+    # Written by the batch writer, each record with its own leaf on the public ledger.
+    assert client.app.state.verification_writer.records == 24
+    with session_factory(client.app.state.engine)() as session:
+        leaves = session.scalars(select(LedgerLeaf.data).where(LedgerLeaf.kind == "verification"))
+        logged = {json.loads(data)["payload"]["verification"] for data in leaves}
+    assert ids <= logged
 
 
 def test_writers_of_one_process_take_turns_on_sqlite_only(session):

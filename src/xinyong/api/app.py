@@ -42,8 +42,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         threads = settings.threads or (4 if engine.dialect.name == "sqlite" else settings.pool_size)
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = max(1, min(threads, settings.pool_size))
-        # The one thread per process that writes verification records (verification/api.py).
-        app.state.writer = anyio.CapacityLimiter(1)
+        # Verification records, written in batches by one thread per process.
+        app.state.verification_writer = verification_api.verification_writer(app.state.sessions)
         warm_up()
         scheduler = None
         if get_settings().run_scheduler:

@@ -5,19 +5,19 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import anyio
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.uploads import MB, read_upload
 from xinyong.api.deps import DbSession, refuse_if_stale
+from xinyong.api.group_commit import GroupWriter
 from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
 from xinyong.verification.schemas import BatchOut, VerificationOut, VerificationRequest
 from xinyong.verification.service import (
     get_verification,
     prepare_verification,
-    record_verification,
+    record_verifications,
 )
 
 # A batch file: the type is judged from its bytes, the size capped (fails safely, never 500).
@@ -45,19 +45,33 @@ async def create_verification(body: VerificationRequest, request: Request) -> Re
         with sessions() as session:
             return prepare_verification(session, body)
 
-    def record() -> None:
-        with sessions() as session:
-            record_verification(session, body, out)
-
     out = await run_in_threadpool(prepare)
-    # Records are written by one thread per process (app.state.writer): a request waiting for
-    # its turn to write waits here, in the event loop, instead of holding one of the few
-    # request threads idle while searches and profiles queue behind it (bench/RESULTS.md, load).
-    # (An app used without its lifespan, as some scripts do, writes from the shared pool.)
-    await anyio.to_thread.run_sync(record, limiter=getattr(request.app.state, "writer", None))
+    # Records are written in batches by one thread per process (api/group_commit.py): a request
+    # waits for its batch in the event loop instead of holding one of the few request threads,
+    # and one write turn stores every record that arrived meanwhile (bench/RESULTS.md, load).
+    writer = getattr(request.app.state, "verification_writer", None)
+    if writer is not None:
+        await writer.write((body, out))
+    else:  # an app used without its lifespan, as some scripts do
+
+        def record() -> None:
+            with sessions() as session:
+                record_verifications(session, [(body, out)])
+
+        await run_in_threadpool(record)
     out = _with_url(request, out)
     # Serialised here: returning the model would make FastAPI validate it again.
     return Response(out.model_dump_json(), status_code=201, media_type="application/json")
+
+
+def verification_writer(sessions) -> GroupWriter:
+    """The app's batch writer of verification records (started by the app's lifespan)."""
+
+    def write_many(answers: list[tuple[VerificationRequest, VerificationOut]]) -> None:
+        with sessions() as session:
+            record_verifications(session, answers)
+
+    return GroupWriter(write_many)
 
 
 @router.get(

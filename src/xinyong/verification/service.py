@@ -204,8 +204,17 @@ def record_verification(
     session: Session, request: VerificationRequest, out: VerificationOut
 ) -> None:
     """Store a prepared answer and commit, taking turns with the other writers (db.one_writer)."""
+    record_verifications(session, [(request, out)])
+
+
+def record_verifications(
+    session: Session, answers: list[tuple[VerificationRequest, VerificationOut]]
+) -> None:
+    """Store prepared answers in one transaction (one write turn, one ledger append for all)."""
     with one_writer(session):
-        _store(session, request, out)
+        for request, out in answers:
+            _store(session, request, out, flush=False)
+        session.flush()
         session.commit()
 
 
@@ -216,7 +225,9 @@ def verify_and_commit(session: Session, request: VerificationRequest) -> Verific
     return out
 
 
-def _store(session: Session, request: VerificationRequest, out: VerificationOut) -> None:
+def _store(
+    session: Session, request: VerificationRequest, out: VerificationOut, flush: bool = True
+) -> None:
     session.add(
         Verification(
             id=out.id,
@@ -232,7 +243,8 @@ def _store(session: Session, request: VerificationRequest, out: VerificationOut)
             digest=out.digest,
         )
     )
-    session.flush()
+    if flush:
+        session.flush()
 
 
 def get_verification(session: Session, verification_id: str) -> VerificationOut:
