@@ -232,18 +232,53 @@ def _serve(
     # again, or a single-worker server (same process) never starts its scheduler.
     get_settings.cache_clear()
 
+    shared = _shared_cache_dir(workers)
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
-    uvicorn.run(
-        "xinyong.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        backlog=backlog,
-        timeout_keep_alive=keep_alive,
-        access_log=access_log,
-        log_level="info",
-    )
+    try:
+        uvicorn.run(
+            "xinyong.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            backlog=backlog,
+            timeout_keep_alive=keep_alive,
+            access_log=access_log,
+            log_level="info",
+        )
+    finally:
+        if shared:
+            import shutil
+
+            shutil.rmtree(shared, ignore_errors=True)
+
+
+def _shared_cache_dir(workers: int):
+    """A fresh disk cache for the workers of this run to share answers through (api/cache.py),
+    when there are several, the answer cache is on and no Redis is configured. Fresh per run:
+    a database rebuilt at the same path restarts its generations, and answers kept from before
+    would match them."""
+    import os
+    import tempfile
+
+    from xinyong.accounts.config import account_settings
+    from xinyong.settings import get_settings
+
+    settings = get_settings()
+    if (
+        workers < 2
+        or settings.cache_mb <= 0
+        or settings.shared_cache_mb <= 0
+        or settings.shared_cache_dir
+        or account_settings().redis_url
+    ):
+        return None
+    parent = settings.data_dir / "cache"
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="answers-", dir=parent)
+    os.environ["XINYONG_SHARED_CACHE_DIR"] = folder
+    get_settings.cache_clear()
+    return folder
 
 
 @app.command()

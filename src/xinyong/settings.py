@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     cache_mb: int = 64
     # Redis entries of a superseded generation are never read again; they expire after this.
     cache_ttl_seconds: int = 3600
+    # Without Redis, the processes of one machine share answers through this directory (a
+    # disk cache behind each process's memory); `serve --workers N` makes a fresh one for each
+    # run under data_dir/cache. None = each process keeps its own.
+    shared_cache_dir: Path | None = None
+    shared_cache_mb: int = 256
     # SQLAlchemy pool of a server process (PostgreSQL, and SQLite files). Sync routes run on
     # as many threads as the pool keeps connections, so each request thread finds a kept one;
     # the overflow serves what runs beside them (scheduler jobs, the cache's generation reads).

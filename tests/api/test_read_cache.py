@@ -147,3 +147,34 @@ def test_public_reads_go_to_the_read_replica_when_one_is_configured(tmp_path, mo
         get_settings.cache_clear()
         primary.dispose()
         replica.dispose()
+
+
+def test_the_processes_of_one_machine_share_answers_through_the_disk_cache(
+    tmp_path, engine, monkeypatch
+):
+    """`serve --workers 2` without Redis: what one worker computed, the other serves; a sync
+    replaces it for both."""
+    from xinyong.settings import get_settings
+
+    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
+    get_settings.cache_clear()
+    try:
+        _load(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+        with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
+            first = one.get(SEARCH)
+            assert first.headers["x-cache"] == "miss"
+            other = two.get(SEARCH)
+            assert other.headers["x-cache"] == "hit" and other.content == first.content
+
+            _load(
+                engine,
+                tmp_path / "day2",
+                enterprise_row(1, 企业名称="连云港市海州区金鼎国际贸易有限公司", 更新日期="2026-11-20"),
+            )
+            assert two.get(SEARCH).headers["x-cache"] == "miss"
+            after = one.get(SEARCH)
+            assert after.headers["x-cache"] == "hit"
+            assert [i["name"] for i in after.json()["items"]] == ["连云港市海州区金鼎国际贸易有限公司"]
+    finally:
+        monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
+        get_settings.cache_clear()

@@ -23,7 +23,7 @@ from xinyong.agencies.service import (
     publish_schedule,
     schedule_history,
 )
-from xinyong.api.cache import cached_json, public_generation
+from xinyong.api.cache import PUBLIC_DATA, cached_answer
 from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_operator
 from xinyong.errors import NotFound
@@ -105,7 +105,7 @@ def post_schedule(
 
 
 @router.post("/fees/quote", response_model=QuoteOut, summary="收费测算 / Fee quote")
-def post_quote(body: QuoteIn, request: Request) -> Response:
+async def post_quote(body: QuoteIn, request: Request) -> Response:
     if body.schedule is not None:
         q = quote(
             body.schedule, body.debt_amount, body.recovered_amount, body.hours, kind=body.kind
@@ -114,10 +114,10 @@ def post_quote(body: QuoteIn, request: Request) -> Response:
     # An agency's quote reads its schedule in force and its standing: the same question at the
     # same data generation (a published schedule moves the change feed, a list decision the
     # list events) has the same answer, so it is cached like the public reads.
-    return cached_json(
+    return await cached_answer(
         request,
         lambda session: _agency_quote(session, body),
-        public_generation,
+        PUBLIC_DATA,
         body=body.model_dump_json(),
     )
 

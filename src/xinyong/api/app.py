@@ -14,7 +14,7 @@ from xinyong.accounts import gate
 from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
-from xinyong.api.cache import ReadCacheMiddleware, make_cache, read_engine
+from xinyong.api.cache import GenerationReader, ReadCacheMiddleware, make_cache, read_engine
 from xinyong.cases import api as cases_api
 from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
@@ -68,6 +68,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.read_engine = read_engine(engine)
     app.state.read_sessions = session_factory(app.state.read_engine)
     app.state.read_cache = make_cache(engine)
+    # Generation reads made in the event loop (cache look-ups before any worker thread).
+    app.state.generations = GenerationReader(app.state.read_engine)
     problems.install(app)
     # Added before the guard, so the guard wraps it: rate limits and headers apply to hits.
     app.add_middleware(ReadCacheMiddleware)

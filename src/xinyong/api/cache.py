@@ -9,11 +9,15 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -62,20 +66,35 @@ def _public(row) -> str:
     return f"{feed or 0}.{event or 0}.{alert or 0}.{decided or ''}.{graded or 0}.{today}"
 
 
-def generation(session: Session) -> int:
+@dataclass(frozen=True)
+class Generation:
+    """What a kind of answer depends on: one statement and how its row becomes a key part."""
+
+    sql: str
+    of_row: Callable[[Any], int | str]
+
+    def of(self, session: Session) -> int | str:
+        return self.of_row(session.connection().exec_driver_sql(self.sql).first())
+
+
+FEED_DATA = Generation(FEED_SQL, _feed)
+PUBLIC_DATA = Generation(PUBLIC_SQL, _public)
+
+
+def generation(session: Session) -> int | str:
     """The change-feed position: every sync batch (and agency listing change) takes numbers from
     this row in its own transaction, so a committed change always moves it (decision 0005)."""
-    return _feed(session.connection().exec_driver_sql(FEED_SQL).first())
+    return FEED_DATA.of(session)
 
 
-def public_generation(session: Session) -> str:
+def public_generation(session: Session) -> int | str:
     """The generation of a public profile: the feed position, the last list event, the last
     alert and alert decision, and the local date."""
-    return _public(session.connection().exec_driver_sql(PUBLIC_SQL).one())
+    return PUBLIC_DATA.of(session)
 
 
 class GenerationReader:
-    """The fast path's own database connection, used from the event loop only.
+    """The event loop's own database connection for generation reads (app.state.generations).
 
     It must not come from the request pool: when the pool's connections are all held by
     requests in the thread pool, a checkout from the event loop would stall every connection
@@ -86,6 +105,11 @@ class GenerationReader:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn = None
+        # SQLite: the last row read per statement, with the file's data_version at the time.
+        # The version moves whenever another connection commits (this one never writes), so an
+        # unchanged version means an unchanged row, and a hit reads one pragma, not five tables.
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._rows: dict[str, tuple[int, tuple]] = {}
 
     def _connect(self):
         conn = self.engine.raw_connection()
@@ -100,13 +124,22 @@ class GenerationReader:
                 self._conn = self._connect()
             try:
                 cur = self._conn.cursor()
+                if self._sqlite:
+                    version = cur.execute("PRAGMA data_version").fetchone()[0]
+                    kept = self._rows.get(sql)
+                    if kept is not None and kept[0] == version:
+                        cur.close()
+                        return kept[1]
                 cur.execute(sql)
                 row = cur.fetchone()
                 cur.close()
+                if self._sqlite:
+                    self._rows[sql] = (version, row)
                 return row
             except Exception:
                 # A dropped connection (database restart, failover): reconnect once.
                 conn, self._conn = self._conn, None
+                self._rows.clear()
                 try:
                     conn.invalidate()
                 except Exception:  # already gone
@@ -169,12 +202,42 @@ class RedisCache:
             log.warning("cache write failed: %s", exc)
 
 
-class TieredCache:
-    """This process's memory in front of the shared Redis: a hit this process has seen costs
-    no round trip, and an answer another process computed is fetched, not computed again.
-    Keys carry the data generation, so a kept copy can never outlive its data."""
+class DiskCache:
+    """Answers shared by the server processes of one machine, in a local SQLite-backed disk cache
+    (diskcache): no server to run, no network round trip. Bounded in bytes; the least recently
+    stored go first (old generations are never read again)."""
 
-    def __init__(self, near: MemoryCache, far: RedisCache) -> None:
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        import diskcache
+
+        self.cache = diskcache.Cache(
+            str(folder),
+            size_limit=max_bytes,
+            eviction_policy="least-recently-stored",
+            timeout=1,
+        )
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.cache.get(key)
+        except Exception as exc:  # as with Redis: a cache outage slows reads, never fails them
+            log.warning("cache read failed: %s", exc)
+            return None
+
+    def set(self, key: str, value: bytes) -> None:
+        try:
+            self.cache.set(key, value)
+        except Exception as exc:
+            log.warning("cache write failed: %s", exc)
+
+
+class TieredCache:
+    """This process's memory in front of the shared store (Redis, or the machine's disk cache):
+    a hit this process has seen costs no round trip, and an answer another process computed is
+    fetched, not computed again. Keys carry the data generation, so a kept copy can never
+    outlive its data."""
+
+    def __init__(self, near: MemoryCache, far: RedisCache | DiskCache) -> None:
         self.near = near
         self.far = far
 
@@ -194,9 +257,7 @@ class TieredCache:
 class ReadCache:
     """What the public read routes use: a store, a namespace for this database, and counters."""
 
-    def __init__(
-        self, store: MemoryCache | RedisCache | TieredCache | None, namespace: str
-    ) -> None:
+    def __init__(self, store: MemoryCache | TieredCache | None, namespace: str) -> None:
         self.store = store
         self.namespace = namespace
         self.hits = 0
@@ -210,8 +271,9 @@ class ReadCache:
 
 def make_cache(engine: Engine) -> ReadCache:
     """Process memory (XINYONG_CACHE_MB), in front of Redis when XINYONG_REDIS_URL is set
-    (shared by all processes); XINYONG_CACHE_MB=0 turns the answer cache off (HTTP validators
-    stay)."""
+    (shared by all processes), else of the machine's disk cache when XINYONG_SHARED_CACHE_DIR
+    is set (shared by its processes); XINYONG_CACHE_MB=0 turns the answer cache off (HTTP
+    validators stay)."""
     settings = get_settings()
     accounts = account_settings()
     # Processes on the same database share entries; another database (a test schema, another
@@ -224,9 +286,12 @@ def make_cache(engine: Engine) -> ReadCache:
         return ReadCache(None, namespace)
     near = MemoryCache(settings.cache_mb * 1024 * 1024)
     if accounts.redis_url:
-        far = RedisCache(accounts.redis_url, settings.cache_ttl_seconds)
-        return ReadCache(TieredCache(near, far), namespace)
-    return ReadCache(near, namespace)
+        far: RedisCache | DiskCache = RedisCache(accounts.redis_url, settings.cache_ttl_seconds)
+    elif settings.shared_cache_dir:
+        far = DiskCache(settings.shared_cache_dir, settings.shared_cache_mb * 1024 * 1024)
+    else:
+        return ReadCache(near, namespace)
+    return ReadCache(TieredCache(near, far), namespace)
 
 
 def read_engine(engine: Engine) -> Engine:
@@ -280,15 +345,20 @@ def _lookup(
     return key, etag, Response(body, media_type=JSON, headers=_headers(headers, etag, "hit"))
 
 
-def cached_json(
+async def cached_answer(
     request: Request,
     compute: Callable[[Session], BaseModel],
-    generation_of: Callable[[Session], int | str] = generation,
+    depends_on: Generation = FEED_DATA,
     body: str = "",
 ) -> Response:
     """The answer of `compute` for this request at the current data generation: 304 when the
     client holds it, from the cache when another caller asked the same since the last change,
-    else computed, serialised once and kept.
+    else computed in a worker thread, serialised once and kept.
+
+    The look-up is made here, in the event loop, with the process's generation reader: a hit
+    (and a 304) costs no worker thread. The threads are few (four on SQLite), and a cached
+    fee quote or a cached read that waited for one behind the misses was how they queued
+    (bench/RESULTS.md, load). Only a miss goes to a thread.
 
     `body` is the canonical form of a read-only POST's validated body (a fee quote): the answer
     depends on it as on the query string.
@@ -296,36 +366,34 @@ def cached_json(
     Correct under concurrent syncs because the generation is read before the data: an entry
     filed under generation G holds data at least as new as G, and any later change moves G.
 
-    The session (on the read replica when one is configured) is opened and closed here, in the
-    worker thread that uses it, so its connection goes back to the pool before the answer is
-    sent. FastAPI tears request-scoped dependencies down last, after sending; a connection held
-    that long while the request waits for the event loop or a worker thread is how the pool ran
-    dry under overload (bench/RESULTS.md, load).
+    The session (on the read replica when one is configured) is opened and closed in the worker
+    thread that uses it, so its connection goes back to the pool before the answer is sent.
     """
-    refuse_if_stale(request)
     cache: ReadCache = request.app.state.read_cache
     parts = request_parts(request.url.path, request.url.query) + ((body,) if body else ())
-    with request.app.state.read_sessions() as session:
-        key, etag, answer = _lookup(
-            cache,
-            request.headers,
-            generation_of(session),
-            parts,
-            validators=request.method in ("GET", "HEAD"),
-        )
-        if answer is not None:
-            return answer
-        body = compute(session).model_dump_json().encode()
+    gen = depends_on.of_row(request.app.state.generations.read(depends_on.sql))
+    key, etag, answer = _lookup(
+        cache, request.headers, gen, parts, validators=request.method in ("GET", "HEAD")
+    )
+    if answer is not None:
+        return answer
+
+    def work() -> bytes:
+        refuse_if_stale(request)
+        with request.app.state.read_sessions() as session:
+            return compute(session).model_dump_json().encode()
+
+    content = await run_in_threadpool(work)
     if cache.store:
-        cache.store.set(key, body)
+        cache.store.set(key, content)
     cache.misses += 1
-    return Response(body, media_type=JSON, headers=_headers(request.headers, etag, "miss"))
+    return Response(content, media_type=JSON, headers=_headers(request.headers, etag, "miss"))
 
 
 # The public reads the fast path serves, and the generation each depends on.
 FAST_PATHS = (
-    (re.compile(r"^/api/v1/enterprises$"), FEED_SQL, _feed),
-    (re.compile(r"^/api/v1/enterprises/[^/]+$"), PUBLIC_SQL, _public),
+    (re.compile(r"^/api/v1/enterprises$"), FEED_DATA),
+    (re.compile(r"^/api/v1/enterprises/[^/]+$"), PUBLIC_DATA),
 )
 
 
@@ -338,23 +406,18 @@ class ReadCacheMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.reader: GenerationReader | None = None
-
-    def _reader(self, app) -> GenerationReader:
-        if self.reader is None:
-            self.reader = GenerationReader(app.state.read_engine)
-        return self.reader
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             path = scope["path"]
-            for pattern, sql, reading in FAST_PATHS:
+            for pattern, depends_on in FAST_PATHS:
                 if pattern.match(path):
                     headers = Headers(scope=scope)
                     cache: ReadCache | None = getattr(scope["app"].state, "read_cache", None)
                     if cache is None or "authorization" in headers:
                         break
-                    gen = reading(self._reader(scope["app"]).read(sql))
+                    reader: GenerationReader = scope["app"].state.generations
+                    gen = depends_on.of_row(reader.read(depends_on.sql))
                     query = scope.get("query_string", b"").decode("latin-1")
                     _, _, answer = _lookup(cache, headers, gen, request_parts(path, query))
                     if answer is not None:

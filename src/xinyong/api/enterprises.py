@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from xinyong.api.cache import cached_json, public_generation
+from xinyong.api.cache import PUBLIC_DATA, cached_answer
 from xinyong.api.deps import DbSession
 from xinyong.profile.related import related_enterprises
 from xinyong.profile.schemas import RelatedEnterprises
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 
 
 @router.get("/{code}", response_model=EnterpriseProfile, summary="企业档案 / Enterprise profile")
-def get_enterprise(
+async def get_enterprise(
     request: Request,
     code: str,
     as_known_on: date | None = Query(
@@ -26,10 +26,10 @@ def get_enterprise(
     at = datetime.combine(as_known_on, time.max, UTC) if as_known_on else None
     # The profile also reads list entries and alerts, which move without the change feed:
     # its generation counts their decisions too (api/cache.py).
-    return cached_json(
+    return await cached_answer(
         request,
         lambda session: enterprise_profile(session, code, at),
-        public_generation,
+        PUBLIC_DATA,
     )
 
 

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Query, Request, Response
 
-from xinyong.api.cache import cached_json
+from xinyong.api.cache import cached_answer
 from xinyong.search.schemas import SearchPage
 from xinyong.search.service import MAX_SIZE, search
 
@@ -10,7 +10,7 @@ router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 
 
 @router.get("", response_model=SearchPage, summary="企业搜索 / Enterprise search")
-def search_enterprises(
+async def search_enterprises(
     request: Request,
     q: str = Query(
         ...,
@@ -33,7 +33,7 @@ def search_enterprises(
     size: int = Query(20, ge=1, le=MAX_SIZE),
 ) -> Response:
     # Same query, same data generation, same answer: cached and revalidated (api/cache.py).
-    return cached_json(
+    return await cached_answer(
         request,
         lambda session: search(
             session,

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.uploads import MB, read_upload
+from xinyong.api.cache import PUBLIC_DATA
 from xinyong.api.deps import DbSession, refuse_if_stale
 from xinyong.api.group_commit import GroupWriter
 from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
@@ -18,6 +19,7 @@ from xinyong.verification.service import (
     get_verification,
     prepare_verification,
     record_verifications,
+    reused_verification,
 )
 
 # A batch file: the type is judged from its bytes, the size capped (fails safely, never 500).
@@ -38,14 +40,23 @@ def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
     summary="三步核验 / Three-step verification",
 )
 async def create_verification(body: VerificationRequest, request: Request) -> Response:
-    sessions = request.app.state.sessions
+    state = request.app.state
+    sessions = state.sessions
+    out, generation = None, None
+    if getattr(state, "read_engine", None) is state.engine:
+        # The same question at the same data generation was answered moments ago: the answer
+        # is made here, in the event loop, without a worker thread (bench/RESULTS.md, load).
+        # (With a read replica the generation must come from the primary the steps read.)
+        generation = PUBLIC_DATA.of_row(state.generations.read(PUBLIC_DATA.sql))
+        out = reused_verification(state.engine, generation, body)
+    if out is None:
 
-    def prepare() -> VerificationOut:
-        refuse_if_stale(request)
-        with sessions() as session:
-            return prepare_verification(session, body)
+        def prepare() -> VerificationOut:
+            refuse_if_stale(request)
+            with sessions() as session:
+                return prepare_verification(session, body, generation)
 
-    out = await run_in_threadpool(prepare)
+        out = await run_in_threadpool(prepare)
     # Records are written in batches by one thread per process (api/group_commit.py): a request
     # waits for its batch in the event loop instead of holding one of the few request threads,
     # and one write turn stores every record that arrived meanwhile (bench/RESULTS.md, load).

@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from xinyong.api.cache import MemoryCache, public_generation
@@ -171,33 +171,47 @@ def verify(
 _RECENT = MemoryCache(8 * 1024 * 1024)
 
 
-def _run_or_reuse(session: Session, request: VerificationRequest) -> VerificationOut:
+def _reuse_key(engine: Engine, generation: int | str, request: VerificationRequest) -> str:
     rules = default_rules()
-    database = session.get_bind().url.render_as_string(hide_password=True)
-    key = "|".join(
+    return "|".join(
         (
-            database,
-            public_generation(session),
+            engine.url.render_as_string(hide_password=True),
+            str(generation),
             rules.file,
             str(rules.version),
             request.model_dump_json(),
         )
     )
-    kept = _RECENT.get(key)
+
+
+def reused_verification(
+    engine: Engine, generation: int | str, request: VerificationRequest
+) -> VerificationOut | None:
+    """The answer to an identical question at this public data generation, as a new record
+    (its own id, time and digest), or None. Reads no table: the caller read the generation."""
+    kept = _RECENT.get(_reuse_key(engine, generation, request))
     if kept is None:
-        out = run_verification(session, request, rules=rules)
-        _RECENT.set(key, out.model_dump_json().encode())
-        return out
+        return None
     out = VerificationOut.model_validate_json(kept)
     out.id, out.created_at = uuid.uuid4().hex, utcnow()
     out.digest = digest_of(out)
     return out
 
 
-def prepare_verification(session: Session, request: VerificationRequest) -> VerificationOut:
+def prepare_verification(
+    session: Session, request: VerificationRequest, generation: int | str | None = None
+) -> VerificationOut:
     """The answer to one verification, not yet stored: the steps read without any lock, or
-    reused from an identical question at the same data generation (a new id all the same)."""
-    return _run_or_reuse(session, request)
+    reused from an identical question at the same data generation (a new id all the same).
+    `generation` is the public generation when the caller read it before the session's reads."""
+    engine = session.get_bind()
+    if generation is None:
+        generation = public_generation(session)
+    out = reused_verification(engine, generation, request)
+    if out is None:
+        out = run_verification(session, request, rules=default_rules())
+        _RECENT.set(_reuse_key(engine, generation, request), out.model_dump_json().encode())
+    return out
 
 
 def record_verification(
