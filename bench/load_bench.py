@@ -3,6 +3,7 @@ a constant-JSON baseline driven the same way in the same run.
 
     python bench/load_bench.py --enterprises 1000000 --workdir /tmp/xinyong-load
     python bench/load_bench.py --db /tmp/xinyong-load/x.db --reuse        # an existing build
+    python bench/load_bench.py --database-url postgresql://127.0.0.1:5432/test?options=-csearch_path%3Dload --reuse
 
 Steps (each whole process, measured from outside):
 1. build the data set through the real connectors (`xinyong demo-data`, `xinyong sync --all`)
@@ -15,7 +16,8 @@ Steps (each whole process, measured from outside):
    b. the mix (60% search / 25% profile / 10% verification / 5% fee quote) from --connections
       connections, each with an exponential think time so that together they offer --rate req/s;
    server memory (RSS of the process tree) sampled throughout;
-4. Datasette on the same SQLite file (an FTS5 trigram table on names): the same search queries;
+4. Datasette on the same SQLite file (an FTS5 trigram table on names): the same search queries
+   (SQLite only: with --database-url on PostgreSQL there is no file for Datasette to serve);
 5. the baseline (bench/load/baseline_app.py: FastAPI on uvicorn, same options, constant JSON):
    the same throughput and mix runs.
 Prints a Markdown report and writes report.json in the work folder.
@@ -40,6 +42,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 from import_bench import timed
+from sqlalchemy import text
 
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "load" / "mix.lua"
@@ -58,9 +61,9 @@ def log(message: str) -> None:
 # --- the data set --------------------------------------------------------------------------
 
 
-def build(work: Path, db: Path, enterprises: int, seed: int) -> list[dict]:
+def build(work: Path, url: str, enterprises: int, seed: int) -> list[dict]:
     drop = work / "data" / "demo"
-    env = _env(work, db)
+    env = _env(work, url)
     xinyong = [sys.executable, "-m", "xinyong"]
     steps = []
     log(f"demo-data: {enterprises:,} enterprises")
@@ -92,30 +95,47 @@ def build(work: Path, db: Path, enterprises: int, seed: int) -> list[dict]:
     return [{"step": s, **r} for s, r in steps]
 
 
-def _env(work: Path, db: Path, **extra: str) -> dict[str, str]:
+def _env(work: Path, url: str, **extra: str) -> dict[str, str]:
     return dict(
         os.environ,
         XINYONG_DATA_DIR=str(work / "data"),
-        XINYONG_DATABASE_URL=f"sqlite:///{db}",
+        XINYONG_DATABASE_URL=url,
         **extra,
     )
 
 
-def draw_requests(db: Path, per_kind: int, seed: int) -> dict[str, list[tuple[str, str, str]]]:
+def _enterprises(url: str) -> int:
+    """How many enterprises the database holds (0 when it is empty or not there yet)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from xinyong.db import make_engine
+
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return 0
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM enterprise")).scalar_one()
+    except SQLAlchemyError:  # no schema yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+def draw_requests(url: str, per_kind: int, seed: int) -> dict[str, list[tuple[str, str, str]]]:
     """Varied requests drawn from the data: (method, path, JSON body or '')."""
     from xinyong.db import make_engine, session_factory
     from xinyong.search.evaluation import labelled_queries, sample_rows
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     rng = random.Random(seed)
     with session_factory(engine)() as session:
         rows = sample_rows(session, per_kind * 2, seed=seed)
         searches = [q.query for q in labelled_queries(rows, per_kind, seed=seed)]
         others = sample_rows(session, per_kind * 4, seed=seed + 1)
-    agencies = [
-        r[0]
-        for r in sqlite3.connect(db).execute("SELECT credit_code FROM agency ORDER BY credit_code")
-    ]
+        agencies = list(
+            session.execute(text("SELECT credit_code FROM agency ORDER BY credit_code")).scalars()
+        )
     engine.dispose()
     rng.shuffle(searches)
     profile = [("GET", f"/api/v1/enterprises/{r.credit_code}", "") for r in others]
@@ -320,6 +340,11 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/xinyong-load"))
     parser.add_argument("--db", type=Path, help="the SQLite file (default WORKDIR/x.db)")
+    parser.add_argument(
+        "--database-url",
+        help="serve ours from this database instead of the SQLite file (PostgreSQL: built there "
+        "through the same connectors unless --reuse finds enterprises; Datasette is skipped)",
+    )
     parser.add_argument("--reuse", action="store_true", help="use --db as it is if it exists")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2)
@@ -342,21 +367,26 @@ def main() -> None:
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
     db = args.db or work / "x.db"
+    url = args.database_url or f"sqlite:///{db}"
+    on_sqlite = url.startswith("sqlite")
     report: dict = {"args": {k: str(v) for k, v in vars(args).items()}, "build": []}
     report["commit"] = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
     ).stdout.strip()
-    if not (args.reuse and db.exists()):
-        if db.exists():
-            sys.exit(f"{db} exists: pass --reuse to use it, or remove it")
-        report["build"] = build(work, db, args.enterprises, args.seed)
-    enterprises = sqlite3.connect(db).execute("SELECT count(*) FROM enterprise").fetchone()[0]
+    built = _enterprises(url)
+    if not (args.reuse and built):
+        if built:
+            sys.exit(f"{url} holds enterprises: pass --reuse to use them, or remove them")
+        report["build"] = build(work, url, args.enterprises, args.seed)
+    enterprises = _enterprises(url)
     report["enterprises"] = enterprises
-    log(f"data set: {enterprises:,} enterprises in {db} ({db.stat().st_size / 2**20:,.0f} MB)")
+    report["database"] = "sqlite" if on_sqlite else url.split(":", 1)[0]
+    size = f" ({db.stat().st_size / 2**20:,.0f} MB)" if on_sqlite else ""
+    log(f"data set: {enterprises:,} enterprises in {db if on_sqlite else url}{size}")
 
     # Two pools, so the mix does not start on answers the throughput run already cached.
-    throughput_pools = draw_requests(db, args.per_kind, args.seed + 100)
-    mix_pools = draw_requests(db, args.per_kind, args.seed + 200)
+    throughput_pools = draw_requests(url, args.per_kind, args.seed + 100)
+    mix_pools = draw_requests(url, args.per_kind, args.seed + 200)
     search_file = write_lines(work / "search.tsv", throughput_pools["search"])
     mix_total = max(args.rate * args.duration * 2, 10_000)
     mix_file = write_lines(work / "mix.tsv", mix_lines(mix_pools, mix_total, args.seed, args.zipf))
@@ -385,7 +415,7 @@ def main() -> None:
     cold = Server(
         "xinyong serve (cache off)",
         ours_cmd,
-        _env(work, db, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP, XINYONG_CACHE_MB="0"),
+        _env(work, url, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP, XINYONG_CACHE_MB="0"),
         args.port,
         work / "serve-cold.log",
     )
@@ -400,7 +430,7 @@ def main() -> None:
     ours = Server(
         "xinyong serve",
         ours_cmd,
-        _env(work, db, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP),
+        _env(work, url, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP),
         args.port,
         work / "serve.log",
     )
@@ -441,7 +471,9 @@ def main() -> None:
     finally:
         ours.stop()
 
-    if not args.skip_peers:
+    if not args.skip_peers and not on_sqlite:
+        log("Datasette serves SQLite files only: skipped on this database")
+    if not args.skip_peers and on_sqlite:
         meta = datasette_ready(db, work)
         ds_lines = [
             ("GET", f"/{db.stem}/enterprise.json?_search={quote(q)}&_size=20", "")
@@ -477,6 +509,7 @@ def main() -> None:
         finally:
             ds.stop()
 
+    if not args.skip_peers:
         base_cmd = [
             sys.executable,
             "-m",
