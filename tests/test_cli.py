@@ -39,3 +39,32 @@ def test_import_then_lookup_by_code_and_by_name(tmp_path, database_url):
     by_pinyin = _xinyong("lookup", "jds", "--json", database_url=database_url)
     assert [i["credit_code"] for i in json.loads(by_pinyin.stdout)["items"]] == [credit_code(1)]
     assert _xinyong("--version", database_url=database_url).stdout.startswith("xinyong ")
+
+
+def test_serve_with_two_workers_gives_them_a_fresh_shared_cache_and_clears_a_killed_servers(
+    tmp_path, monkeypatch
+):
+    from xinyong.cli import _shared_cache_dir
+    from xinyong.settings import get_settings
+
+    monkeypatch.setenv("XINYONG_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("XINYONG_REDIS_URL", raising=False)
+    monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR", raising=False)
+    # A server killed before it could clean up (no process has this id: above pid_max).
+    orphan = tmp_path / "cache" / "answers-99999999-x1"
+    orphan.mkdir(parents=True)
+    mine = tmp_path / "cache" / f"answers-{os.getpid()}-x2"  # a server still running
+    mine.mkdir()
+    get_settings.cache_clear()
+    try:
+        assert _shared_cache_dir(workers=1) is None  # one process has nobody to share with
+        folder = _shared_cache_dir(workers=2)
+        assert folder and os.environ["XINYONG_SHARED_CACHE_DIR"] == folder
+        assert get_settings().shared_cache_dir is not None
+        assert not orphan.exists() and mine.exists()
+        assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted(
+            [mine.name, os.path.basename(folder)]
+        )
+    finally:
+        os.environ.pop("XINYONG_SHARED_CACHE_DIR", None)  # set by the code under test
+        get_settings.cache_clear()

@@ -253,6 +253,23 @@ def _serve(
             shutil.rmtree(shared, ignore_errors=True)
 
 
+def _remove_orphans(parent) -> None:
+    """Disk caches left by servers that were killed before they could remove their own."""
+    import os
+    import shutil
+
+    for folder in parent.glob("answers-*-*"):
+        pid = folder.name.split("-")[1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # alive, another user's
+            pass
+
+
 def _shared_cache_dir(workers: int):
     """A fresh disk cache for the workers of this run to share answers through (api/cache.py),
     when there are several, the answer cache is on and no Redis is configured. Fresh per run:
@@ -275,7 +292,8 @@ def _shared_cache_dir(workers: int):
         return None
     parent = settings.data_dir / "cache"
     parent.mkdir(parents=True, exist_ok=True)
-    folder = tempfile.mkdtemp(prefix="answers-", dir=parent)
+    _remove_orphans(parent)
+    folder = tempfile.mkdtemp(prefix=f"answers-{os.getpid()}-", dir=parent)
     os.environ["XINYONG_SHARED_CACHE_DIR"] = folder
     get_settings.cache_clear()
     return folder
