@@ -81,12 +81,6 @@ FEED_DATA = Generation(FEED_SQL, _feed)
 PUBLIC_DATA = Generation(PUBLIC_SQL, _public)
 
 
-def generation(session: Session) -> int | str:
-    """The change-feed position: every sync batch (and agency listing change) takes numbers from
-    this row in its own transaction, so a committed change always moves it (decision 0005)."""
-    return FEED_DATA.of(session)
-
-
 def public_generation(session: Session) -> int | str:
     """The generation of a public profile: the feed position, the last list event, the last
     alert and alert decision, and the local date."""
@@ -287,7 +281,7 @@ def make_cache(engine: Engine) -> ReadCache:
     near = MemoryCache(settings.cache_mb * 1024 * 1024)
     if accounts.redis_url:
         far: RedisCache | DiskCache = RedisCache(accounts.redis_url, settings.cache_ttl_seconds)
-    elif settings.shared_cache_dir:
+    elif settings.shared_cache_dir and settings.shared_cache_mb > 0:
         far = DiskCache(settings.shared_cache_dir, settings.shared_cache_mb * 1024 * 1024)
     else:
         return ReadCache(near, namespace)

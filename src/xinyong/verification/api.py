@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from pathlib import Path
 
@@ -64,25 +65,20 @@ async def create_verification(body: VerificationRequest, request: Request) -> Re
     if writer is not None:
         await writer.write((body, out))
     else:  # an app used without its lifespan, as some scripts do
-
-        def record() -> None:
-            with sessions() as session:
-                record_verifications(session, [(body, out)])
-
-        await run_in_threadpool(record)
+        await run_in_threadpool(_write, sessions, [(body, out)])
     out = _with_url(request, out)
     # Serialised here: returning the model would make FastAPI validate it again.
     return Response(out.model_dump_json(), status_code=201, media_type="application/json")
 
 
+def _write(sessions, answers: list[tuple[VerificationRequest, VerificationOut]]) -> None:
+    with sessions() as session:
+        record_verifications(session, answers)
+
+
 def verification_writer(sessions) -> GroupWriter:
     """The app's batch writer of verification records (started by the app's lifespan)."""
-
-    def write_many(answers: list[tuple[VerificationRequest, VerificationOut]]) -> None:
-        with sessions() as session:
-            record_verifications(session, answers)
-
-    return GroupWriter(write_many)
+    return GroupWriter(functools.partial(_write, sessions))
 
 
 @router.get(
