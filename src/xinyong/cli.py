@@ -215,8 +215,6 @@ def _serve(
 ) -> None:
     import os
 
-    import uvicorn
-
     # Every worker starts a scheduler; only the leader (a database lease) runs its jobs.
     os.environ["XINYONG_RUN_SCHEDULER"] = "1" if scheduler else "0"
     # A server holds dozens of SQLite connections, each with its own page cache: the import's
@@ -228,24 +226,35 @@ def _serve(
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     from xinyong.settings import get_settings
 
-    # `serve` ran the migrations with the settings read before these two lines: read them
-    # again, or a single-worker server (same process) never starts its scheduler.
+    # `serve` ran the migrations with the settings read before these lines, and the workers are
+    # forked from this process with its cached settings: read them again, or none starts its
+    # scheduler.
     get_settings.cache_clear()
 
     shared = _shared_cache_dir(workers)
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
+    from granian.constants import Interfaces, Loops
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    # Granian: HTTP parsing and socket writes in Rust, outside the GIL (decision 0020).
     try:
-        uvicorn.run(
-            "xinyong.api.app:create_app",
+        Server(
+            "xinyong.api.worker:worker_app",
             factory=True,
-            host=host,
+            address=host,
             port=port,
             workers=workers,
+            interface=Interfaces.ASGI,
+            loop=Loops.uvloop,
+            websockets=False,
             backlog=backlog,
-            timeout_keep_alive=keep_alive,
-            access_log=access_log,
-            log_level="info",
-        )
+            # Also how long an open connection may wait for its next request.
+            http1_settings=HTTP1Settings(header_read_timeout=keep_alive * 1000),
+            log_access=access_log,
+            log_level=LogLevels.info,
+        ).serve()
     finally:
         if shared:
             import shutil
