@@ -406,7 +406,7 @@ def main() -> None:
         "--workers",
         str(args.workers),
         "--keep-alive",
-        "75",
+        "60",
         "--no-access-log",
     ]
     report["ours_command"] = " ".join(ours_cmd[1:])
@@ -528,7 +528,9 @@ def main() -> None:
             "--workers",
             str(args.workers),
             "--http1-header-read-timeout",
-            "75000",
+            "60000",
+            "--backpressure",
+            "10000",
             "--backlog",
             "4096",
             "--no-access-log",

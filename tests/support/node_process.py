@@ -38,12 +38,22 @@ def wait_until_healthy(proc: subprocess.Popen, base: str, seconds: float) -> Non
 
 
 @contextmanager
-def running_node(database_url: str, **env: str) -> Iterator[str]:
-    """Serve `database_url` on a free loopback port; yields the base URL; stops the process."""
+def running_node(database_url: str, *serve_args: str, **env: str) -> Iterator[str]:
+    """Serve `database_url` on a free loopback port (more `serve` options in `serve_args`);
+    yields the base URL; stops the process."""
     port = free_port()
     environ = dict(os.environ, XINYONG_DATABASE_URL=database_url, **env)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "xinyong", "serve", "--port", str(port), "--no-scheduler"],
+        [
+            sys.executable,
+            "-m",
+            "xinyong",
+            "serve",
+            "--port",
+            str(port),
+            "--no-scheduler",
+            *serve_args,
+        ],
         env=environ,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.agencies.importer import KINDS
 from xinyong.api.deps import DbSession
+from xinyong.api.urls import url_for
 from xinyong.documents import pages
 from xinyong.documents.forms import entrustment_agreement, pi_authorization
 from xinyong.documents.model import Document
@@ -200,7 +201,7 @@ def _out(request: Request, report) -> IssuedReportOut:
         issued_at=report.issued_at,
         digest=report.digest,
         url=pages.report_url(request, report.number),
-        pdf_url=str(request.url_for("report_pdf", number=report.number)),
+        pdf_url=url_for(request, "report_pdf", number=report.number),
         snapshot=report.snapshot,
     )
 

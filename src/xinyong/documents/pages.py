@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong.accounts.uploads import MB, read_upload
 from xinyong.agencies.importer import KINDS
 from xinyong.api.deps import DbSession
+from xinyong.api.urls import url_for
 from xinyong.documents.reports import get_report, report_document
 from xinyong.documents.review.extract import from_text, read_contract
 from xinyong.documents.review.service import review_document, review_for_agency
@@ -36,7 +37,7 @@ def _render(request: Request, name: str, context: dict, status_code: int = 200):
 
 
 def report_url(request: Request, number: str) -> str:
-    return str(request.url_for("report_page", number=number))
+    return url_for(request, "report_page", number=number)
 
 
 @router.get("/documents", response_class=HTMLResponse)

@@ -14,6 +14,7 @@ from xinyong.accounts.uploads import MB, read_upload
 from xinyong.api.cache import PUBLIC_DATA
 from xinyong.api.deps import DbSession, refuse_if_stale
 from xinyong.api.group_commit import GroupWriter
+from xinyong.api.urls import url_for
 from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
 from xinyong.verification.schemas import BatchOut, VerificationOut, VerificationRequest
 from xinyong.verification.service import (
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/api/v1/verifications", tags=["verification 三步核
 
 
 def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
-    out.url = str(request.url_for("verification_page", verification_id=out.id))
+    out.url = url_for(request, "verification_page", verification_id=out.id)
     return out
 
 

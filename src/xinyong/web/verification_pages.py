@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from xinyong.api.deps import DbSession
+from xinyong.api.urls import url_for
 from xinyong.errors import XinyongError
 from xinyong.verification.schemas import VerificationRequest
 from xinyong.verification.service import SHANGHAI, get_verification, verify_and_commit
@@ -40,7 +41,7 @@ def run_from_form(
             request, "verification.html", status_code=exc.status, v=None, error=exc, query=query
         )
     return RedirectResponse(
-        request.url_for("verification_page", verification_id=out.id), status_code=303
+        url_for(request, "verification_page", verification_id=out.id), status_code=303
     )
 
 
@@ -72,4 +73,4 @@ def issue_report(request: Request, verification_id: str, session: Session = DbSe
     except XinyongError as exc:
         return page(request, "verification.html", status_code=exc.status, v=None, error=exc)
     session.commit()
-    return RedirectResponse(request.url_for("report_page", number=report.number), status_code=303)
+    return RedirectResponse(url_for(request, "report_page", number=report.number), status_code=303)
