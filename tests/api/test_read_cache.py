@@ -159,7 +159,9 @@ def test_the_processes_of_one_machine_share_answers_through_the_disk_cache(
     monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
     get_settings.cache_clear()
     try:
-        _load(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+        _load(
+            engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司")
+        )
         with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
             first = one.get(SEARCH)
             assert first.headers["x-cache"] == "miss"
@@ -169,12 +171,52 @@ def test_the_processes_of_one_machine_share_answers_through_the_disk_cache(
             _load(
                 engine,
                 tmp_path / "day2",
-                enterprise_row(1, 企业名称="连云港市海州区金鼎国际贸易有限公司", 更新日期="2026-11-20"),
+                enterprise_row(
+                    1, 企业名称="连云港市海州区金鼎国际贸易有限公司", 更新日期="2026-11-20"
+                ),
             )
             assert two.get(SEARCH).headers["x-cache"] == "miss"
             after = one.get(SEARCH)
             assert after.headers["x-cache"] == "hit"
-            assert [i["name"] for i in after.json()["items"]] == ["连云港市海州区金鼎国际贸易有限公司"]
+            assert [i["name"] for i in after.json()["items"]] == [
+                "连云港市海州区金鼎国际贸易有限公司"
+            ]
+    finally:
+        monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
+        get_settings.cache_clear()
+
+
+def test_a_verification_one_worker_ran_is_reused_by_the_other(tmp_path, engine, monkeypatch):
+    """The same question at the same data generation: the second worker takes the first's
+    findings from the shared disk cache (with a record of its own) instead of running them."""
+    from sqlalchemy import text
+
+    from xinyong.api.cache import MemoryCache
+    from xinyong.settings import get_settings
+    from xinyong.verification import service
+
+    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
+    get_settings.cache_clear()
+    code = credit_code(1)
+    try:
+        _load(
+            engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司")
+        )
+        with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
+            first = one.post("/api/v1/verifications", json={"code": code}).json()
+            # The other worker is another process: nothing of the first's memory.
+            monkeypatch.setattr(service, "_RECENT", MemoryCache(1024 * 1024))
+            # A change behind the platform's back (no sync, so no new generation) shows whose
+            # findings the second answer carries.
+            with engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE enterprise SET status = '注销' WHERE credit_code = :c"),
+                    {"c": code},
+                )
+            second = two.post("/api/v1/verifications", json={"code": code}).json()
+            assert second["id"] != first["id"] and second["digest"] != first["digest"]
+            assert second["steps"] == first["steps"] and second["verdict"] == first["verdict"]
+            assert two.get(f"/api/v1/verifications/{second['id']}").json()["id"] == second["id"]
     finally:
         monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
         get_settings.cache_clear()

@@ -44,19 +44,22 @@ def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
 async def create_verification(body: VerificationRequest, request: Request) -> Response:
     state = request.app.state
     sessions = state.sessions
+    # The server's answer store: what one worker answered, the others reuse (api/cache.py).
+    cache = getattr(state, "read_cache", None)
+    store = cache.store if cache is not None else None
     out, generation = None, None
     if getattr(state, "read_engine", None) is state.engine:
         # The same question at the same data generation was answered moments ago: the answer
         # is made here, in the event loop, without a worker thread (bench/RESULTS.md, load).
         # (With a read replica the generation must come from the primary the steps read.)
         generation = PUBLIC_DATA.of_row(state.generations.read(PUBLIC_DATA.sql))
-        out = reused_verification(state.engine, generation, body)
+        out = reused_verification(state.engine, generation, body, store)
     if out is None:
 
         def prepare() -> VerificationOut:
             refuse_if_stale(request)
             with sessions() as session:
-                return prepare_verification(session, body, generation)
+                return prepare_verification(session, body, generation, store)
 
         out = await run_in_threadpool(prepare)
     # Records are written in batches by one thread per process (api/group_commit.py): a request

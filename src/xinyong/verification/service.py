@@ -167,7 +167,9 @@ def verify(
 # creditor re-checking an agency, or many checking a popular one, reuses them and gets a record
 # of its own (new id, time and digest). The key holds the database, its public data generation
 # (change feed, list decisions, alerts, the local date — api/cache.py) and the rules' file and
-# version, so any change that could alter a finding makes a new key.
+# version, so any change that could alter a finding makes a new key. A server passes its answer
+# store instead (api/cache.py: with several workers, the disk cache they share), so a question
+# one worker answered is reused by the others.
 _RECENT = MemoryCache(8 * 1024 * 1024)
 
 
@@ -175,6 +177,7 @@ def _reuse_key(engine: Engine, generation: int | str, request: VerificationReque
     rules = default_rules()
     return "|".join(
         (
+            "verification",
             engine.url.render_as_string(hide_password=True),
             str(generation),
             rules.file,
@@ -185,11 +188,12 @@ def _reuse_key(engine: Engine, generation: int | str, request: VerificationReque
 
 
 def reused_verification(
-    engine: Engine, generation: int | str, request: VerificationRequest
+    engine: Engine, generation: int | str, request: VerificationRequest, store=None
 ) -> VerificationOut | None:
     """The answer to an identical question at this public data generation, as a new record
-    (its own id, time and digest), or None. Reads no table: the caller read the generation."""
-    kept = _RECENT.get(_reuse_key(engine, generation, request))
+    (its own id, time and digest), or None. Reads no table: the caller read the generation.
+    `store` keeps the answers (get/set of bytes; default: this process's memory)."""
+    kept = (store or _RECENT).get(_reuse_key(engine, generation, request))
     if kept is None:
         return None
     out = VerificationOut.model_validate_json(kept)
@@ -199,18 +203,23 @@ def reused_verification(
 
 
 def prepare_verification(
-    session: Session, request: VerificationRequest, generation: int | str | None = None
+    session: Session,
+    request: VerificationRequest,
+    generation: int | str | None = None,
+    store=None,
 ) -> VerificationOut:
     """The answer to one verification, not yet stored: the steps read without any lock, or
     reused from an identical question at the same data generation (a new id all the same).
-    `generation` is the public generation when the caller read it before the session's reads."""
+    `generation` is the public generation when the caller read it before the session's reads;
+    `store` keeps the answers, as for `reused_verification`."""
     engine = session.get_bind()
     if generation is None:
         generation = public_generation(session)
-    out = reused_verification(engine, generation, request)
+    out = reused_verification(engine, generation, request, store)
     if out is None:
         out = run_verification(session, request, rules=default_rules())
-        _RECENT.set(_reuse_key(engine, generation, request), out.model_dump_json().encode())
+        kept = out.model_dump_json().encode()
+        (store or _RECENT).set(_reuse_key(engine, generation, request), kept)
     return out
 
 
