@@ -79,3 +79,23 @@ def test_a_first_load_still_raises_the_alerts_its_rules_ask_for(tmp_path, engine
     with engine.connect() as conn:
         alerted = conn.execute(select(Alert.credit_code)).scalars().all()
     assert credit_code(9) in alerted
+
+
+def test_postgresql_has_the_statistics_of_a_first_load_before_the_first_reader(tmp_path, engine):
+    """Right after a first load the planner knows the table's size (an ANALYZE at the load's
+    end), not the empty table's: the first searches do not wait for autovacuum."""
+    import pytest
+    from sqlalchemy import text
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("statistics are PostgreSQL's; SQLite plans without them")
+    write_enterprises(
+        tmp_path / "drop" / "enterprises.csv", [enterprise_row(n) for n in range(1, 301)]
+    )
+    [result] = run_syncs(engine, [_gsxt(tmp_path / "drop")])
+    assert result.ok
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'enterprise'::regclass")
+        ).scalar_one()
+    assert rows == 300
