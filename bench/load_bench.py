@@ -18,7 +18,7 @@ Steps (each whole process, measured from outside):
    server memory (RSS of the process tree) sampled throughout;
 4. Datasette on the same SQLite file (an FTS5 trigram table on names): the same search queries
    (SQLite only: with --database-url on PostgreSQL there is no file for Datasette to serve);
-5. the baseline (bench/load/baseline_app.py: FastAPI on Granian, same options, constant JSON):
+5. the baseline (bench/load/baseline_app.py: FastAPI on uvicorn, same options, constant JSON):
    the same throughput and mix runs.
 Prints a Markdown report and writes report.json in the work folder.
 """
@@ -406,7 +406,7 @@ def main() -> None:
         "--workers",
         str(args.workers),
         "--keep-alive",
-        "60",
+        "75",
         "--no-access-log",
     ]
     report["ours_command"] = " ".join(ours_cmd[1:])
@@ -510,16 +510,12 @@ def main() -> None:
             ds.stop()
 
     if not args.skip_peers:
-        granian = shutil.which("granian", path=str(Path(sys.executable).parent)) or "granian"
-        # The same server and options as `xinyong serve` (cli._serve): Granian, ASGI, uvloop.
         base_cmd = [
-            granian,
-            "--interface",
-            "asgi",
-            "--loop",
-            "uvloop",
-            "--no-ws",
-            "--working-dir",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "baseline_app:app",
+            "--app-dir",
             str(HERE / "load"),
             "--host",
             "127.0.0.1",
@@ -527,16 +523,13 @@ def main() -> None:
             str(args.port + 2),
             "--workers",
             str(args.workers),
-            "--http1-header-read-timeout",
-            "60000",
-            "--backpressure",
-            "10000",
+            "--timeout-keep-alive",
+            "75",
             "--backlog",
             "4096",
             "--no-access-log",
-            "baseline_app:app",
         ]
-        report["baseline_command"] = " ".join(["granian", *base_cmd[1:]])
+        report["baseline_command"] = " ".join(base_cmd[1:])
         base = Server("baseline", base_cmd, dict(os.environ), args.port + 2, work / "baseline.log")
         try:
             base.wait_ready()

@@ -1,4 +1,4 @@
-"""The baseline of bench/load_bench.py: the same server stack (FastAPI on Granian, same workers and
+"""The baseline of bench/load_bench.py: the same server stack (FastAPI on uvicorn, same workers and
 options) answering a constant JSON search page — the ceiling of the HTTP layer on this machine."""
 
 from fastapi import FastAPI

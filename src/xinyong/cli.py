@@ -211,10 +211,11 @@ def _serve(
     *,
     backlog: int = 2048,
     keep_alive: int = 5,
-    max_connections: int = 10_000,
     access_log: bool = True,
 ) -> None:
     import os
+
+    import uvicorn
 
     # Every worker starts a scheduler; only the leader (a database lease) runs its jobs.
     os.environ["XINYONG_RUN_SCHEDULER"] = "1" if scheduler else "0"
@@ -227,39 +228,24 @@ def _serve(
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     from xinyong.settings import get_settings
 
-    # `serve` ran the migrations with the settings read before these lines, and the workers are
-    # forked from this process with its cached settings: read them again, or none starts its
-    # scheduler.
+    # `serve` ran the migrations with the settings read before these two lines: read them
+    # again, or a single-worker server (same process) never starts its scheduler.
     get_settings.cache_clear()
 
     shared = _shared_cache_dir(workers)
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
-    from granian.constants import Interfaces, Loops
-    from granian.http import HTTP1Settings
-    from granian.log import LogLevels
-    from granian.server import Server
-
-    # Granian: HTTP parsing and socket writes in Rust, outside the GIL (decision 0020).
     try:
-        Server(
-            "xinyong.api.worker:worker_app",
+        uvicorn.run(
+            "xinyong.api.app:create_app",
             factory=True,
-            address=host,
+            host=host,
             port=port,
             workers=workers,
-            interface=Interfaces.ASGI,
-            loop=Loops.uvloop,
-            websockets=False,
             backlog=backlog,
-            # Granian's "backpressure" caps the connections a worker accepts, idle keep-alive
-            # ones included: its default (backlog / workers) left a thousand of the benchmark's
-            # 5,000 clients unaccepted, a fifth of the offered load never sent.
-            backpressure=max_connections,
-            # Also how long an open connection may wait for its next request.
-            http1_settings=HTTP1Settings(header_read_timeout=keep_alive * 1000),
-            log_access=access_log,
-            log_level=LogLevels.info,
-        ).serve()
+            timeout_keep_alive=keep_alive,
+            access_log=access_log,
+            log_level="info",
+        )
     finally:
         if shared:
             import shutil
@@ -325,17 +311,7 @@ def serve(
     backlog: Annotated[
         int, typer.Option(help="待接受连接队列 / listen backlog (capped by net.core.somaxconn)")
     ] = 4096,
-    keep_alive: Annotated[
-        int,
-        typer.Option(min=1, max=60, help="空闲连接保持秒数 / idle keep-alive seconds (1–60)"),
-    ] = 5,
-    max_connections: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            help="每个进程最多保持的客户端连接（含空闲连接）/ client connections a worker holds, idle ones included",
-        ),
-    ] = 10_000,
+    keep_alive: Annotated[int, typer.Option(help="空闲连接保持秒数 / idle keep-alive seconds")] = 5,
     access_log: Annotated[
         bool,
         typer.Option(
@@ -355,7 +331,6 @@ def serve(
         scheduler,
         backlog=backlog,
         keep_alive=keep_alive,
-        max_connections=max_connections,
         access_log=access_log,
     )
 

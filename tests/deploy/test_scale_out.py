@@ -64,7 +64,7 @@ class Node:
         self.proc, self.base = proc, base
 
     def get(self, path: str, ip: str, **headers: str) -> httpx.Response:
-        # The load balancer names the client in X-Forwarded-For; the server trusts it from
+        # The load balancer names the client in X-Forwarded-For; uvicorn trusts it from
         # 127.0.0.1 (docs/deploy.md), so each part of this test is its own client.
         return httpx.get(self.base + path, headers={"x-forwarded-for": ip, **headers}, timeout=30)
 
