@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -226,6 +227,10 @@ class SqliteFts:
 SAMPLE_SECONDS = 600
 SAMPLE_ENTRIES = 50_000
 _SAMPLES: dict[str, tuple[float, dict[str, int]]] = {}
+# One sampler at a time: a new server's request threads (one per pooled connection on
+# PostgreSQL) all asked at once, each sampling 50,000 entries, and the first searches of every
+# process took seconds (bench/RESULTS.md, load, PostgreSQL).
+_SAMPLING = threading.Lock()
 
 
 def _trigrams(value: str) -> set[str]:
@@ -252,6 +257,19 @@ class PostgresTrgm:
         taken = _SAMPLES.get(key)
         if taken and time.monotonic() - taken[0] < SAMPLE_SECONDS:
             return taken[1]
+        if taken and not _SAMPLING.acquire(blocking=False):
+            return taken[1]  # another thread re-samples; the old estimate serves meanwhile
+        if not taken:
+            _SAMPLING.acquire()  # the first estimate: wait for the one thread taking it
+        try:
+            taken = _SAMPLES.get(key)
+            if taken and time.monotonic() - taken[0] < SAMPLE_SECONDS:
+                return taken[1]  # taken while this thread waited
+            return self._sample(key)
+        finally:
+            _SAMPLING.release()
+
+    def _sample(self, key: str) -> dict[str, int]:
         total = self.conn.execute(
             text("SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_entry'::regclass")
         ).scalar_one()
