@@ -21,7 +21,9 @@ def url_for(request: HTTPConnection, name: str, /, **params: str) -> str:
 def _template(app, name: str, keys: tuple[str, ...]) -> str | None:
     """The route's path with a {key} slot per parameter, kept per app; None when a typed
     parameter (an int, a uuid) refuses the slot, or no route has the name."""
-    kept: dict = app.state._state.setdefault("url_templates", {})
+    kept: dict | None = getattr(app.state, "url_templates", None)
+    if kept is None:
+        kept = app.state.url_templates = {}
     if (name, keys) not in kept:
         try:
             kept[name, keys] = app.router.url_path_for(name, **{k: "{" + k + "}" for k in keys})
