@@ -643,15 +643,12 @@ class Ingest:
         (bench/RESULTS.md, load)."""
         if self.engine.dialect.name != "postgresql":
             return
-        grown = self.counts.inserted > self._analysed_at
-        if at_end and grown and (self.first_load or self.counts.inserted >= 1_000):
+        inserted = self.counts.inserted
+        ended = at_end and inserted > self._analysed_at and (self.first_load or inserted >= 1_000)
+        if ended or inserted >= max(10_000, 4 * self._analysed_at):
             with self.engine.begin() as conn:
                 conn.execute(text(f"ANALYZE {self.target.table.name}"))
-            self._analysed_at = self.counts.inserted
-        elif self.counts.inserted >= max(10_000, 4 * self._analysed_at):
-            with self.engine.begin() as conn:
-                conn.execute(text(f"ANALYZE {self.target.table.name}"))
-            self._analysed_at = self.counts.inserted
+            self._analysed_at = inserted
 
     def _change(self, op: str, key: str, old, new) -> Change:
         return Change(op, self.target.layout.name, self.source, key, old, new, self.first_load)
