@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.alerts.models import Alert
@@ -46,18 +47,34 @@ def _public_query(today: date):
     )
 
 
+@cache
+def _active_for(of_type: bool):
+    """An enterprise's entries in force (of one list type or all), built once: every profile
+    and verification asks, and building the statement cost more than running it (bench/load)."""
+    query = _public_query(bindparam("today")).where(ListEntry.credit_code == bindparam("code"))
+    if of_type:
+        query = query.where(ListEntry.list_type == bindparam("list_type"))
+    return query.order_by(ListEntry.decision_date.desc(), ListEntry.id)
+
+
+_FLAGS = (
+    select(Alert)
+    .where(Alert.credit_code == bindparam("code"), Alert.status != "dismissed")
+    .order_by(Alert.created_at.desc(), Alert.id.desc())
+    .limit(100)
+)
+
+
 def active_entries(
     session: Session, credit_code: str, now: datetime | None = None, list_type: str | None = None
 ) -> list[ListEntry]:
     """The official entries published for this code right now — what ratings, stars,
     verification and reports may use. Expired, repaired and revoked entries never are."""
-    query = _public_query(local_date(now)).where(
-        ListEntry.credit_code == credit_code.strip().upper()
-    )
+    params = {"today": local_date(now), "code": credit_code.strip().upper()}
     if list_type:
         _check_type(list_type)
-        query = query.where(ListEntry.list_type == list_type)
-    return list(session.scalars(query.order_by(ListEntry.decision_date.desc(), ListEntry.id)))
+        params["list_type"] = list_type
+    return list(session.scalars(_active_for(bool(list_type)), params))
 
 
 def is_black_listed(session: Session, credit_code: str, now: datetime | None = None) -> bool:
@@ -198,12 +215,7 @@ def subject_standing(session: Session, code: str, now: datetime | None = None) -
     platform's own risk flags (alerts)."""
     code = code.strip().upper()
     entries = active_entries(session, code, now)
-    flags = session.scalars(
-        select(Alert)
-        .where(Alert.credit_code == code, Alert.status != "dismissed")
-        .order_by(Alert.created_at.desc(), Alert.id.desc())
-        .limit(100)
-    )
+    flags = session.scalars(_FLAGS, {"code": code})
     return SubjectStanding(
         credit_code=code,
         on_black_list=any(e.list_type == "black" for e in entries),

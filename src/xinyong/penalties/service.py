@@ -18,7 +18,7 @@ def records_for(session: Session, credit_code: str) -> list[PenaltyOut]:
     masked; the party's code shown is its credit code, else a legacy code.
     """
     table = Penalty.__table__
-    rows = linked_rows(session, table, credit_code, table.c.decided_on.desc())
+    rows = linked_rows(session, table, credit_code, "decided_on")
     history = histories(session, table, rows)
     result = []
     for r in rows:

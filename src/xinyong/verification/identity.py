@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from opencc import OpenCC
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import check_code
 from xinyong.registry.models import Enterprise
+from xinyong.registry.service import enterprise_by_code
 from xinyong.search.normalise import normalise
 from xinyong.sources.linking import _candidates, name_variants
 from xinyong.verification.findings import Findings, evidence
 from xinyong.verification.schemas import VerificationRequest
 
 _T2S = OpenCC("t2s")
-_CODE_COLUMNS = {
-    "uscc": Enterprise.credit_code,
-    "registration_number": Enterprise.reg_no,
-    "organisation_code": Enterprise.org_code,
-}
 
 
 def _by_code(session: Session, code: str, found: Findings) -> Enterprise | None:
@@ -31,10 +26,7 @@ def _by_code(session: Session, code: str, found: Findings) -> Enterprise | None:
             + "; ".join(p.message_en for p in check.errors),
         )
         return None
-    column = _CODE_COLUMNS[check.kind]
-    ent = session.scalars(
-        select(Enterprise).where(column == check.code).order_by(Enterprise.id).limit(1)
-    ).first()
+    ent = enterprise_by_code(session, check.kind, check.code)
     if ent is None:
         found.add(
             "identity.not_found",
@@ -75,7 +67,7 @@ def _by_name(session: Session, name: str, found: Findings) -> Enterprise | None:
             f"the name '{name}' matches several entities ({', '.join(codes)}); give the credit code",
         )
         return None
-    return session.scalars(select(Enterprise).where(Enterprise.credit_code == codes[0])).one()
+    return enterprise_by_code(session, "uscc", codes[0])
 
 
 def check_identity(

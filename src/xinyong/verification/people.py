@@ -56,19 +56,26 @@ class Person:
         return f"{zh}{mask_person_name(self.name)}", f"{en} {mask_person_name(self.name)}"
 
 
+# Step 3's statements for people, built once: building a statement and its cache key on every
+# verification cost more than running it (bench/RESULTS.md, load).
+_NATURAL_HOLDERS = (
+    select(Shareholder)
+    .where(
+        Shareholder.credit_code == bindparam("code"),
+        Shareholder.kind == NATURAL_PERSON,
+        Shareholder.ended_on.is_(None),
+    )
+    .order_by(Shareholder.id)
+)
+_ENTERPRISES_IN = select(Enterprise).where(
+    Enterprise.credit_code.in_(bindparam("codes", expanding=True))
+)
+
+
 def people_of(session: Session, ent: Enterprise) -> list[Person]:
     """The legal representative and current natural-person shareholders, one entry per person."""
     people: list[Person] = []
-    holders = session.scalars(
-        select(Shareholder)
-        .where(
-            Shareholder.credit_code == ent.credit_code,
-            Shareholder.kind == NATURAL_PERSON,
-            Shareholder.ended_on.is_(None),
-        )
-        .order_by(Shareholder.id)
-    )
-    for h in holders:
+    for h in session.scalars(_NATURAL_HOLDERS, {"code": ent.credit_code}):
         same = next((p for p in people if p.name == h.name and p.id_number == h.id_number), None)
         if same is None:
             people.append(Person(h.name, h.id_number or None, ["shareholder"]))
@@ -151,9 +158,7 @@ def _collector_links(
     collectors = (
         {
             e.credit_code: e
-            for e in session.scalars(
-                select(Enterprise).where(Enterprise.credit_code.in_(candidates))
-            )
+            for e in session.scalars(_ENTERPRISES_IN, {"codes": sorted(candidates)})
             if _is_collector(e, found)
         }
         if candidates
@@ -197,13 +202,40 @@ def _report_collector(found: Findings, person: Person, other: Enterprise, role: 
     )
 
 
-def _by_name(session: Session, model, names: set[str], *where) -> dict[str, list]:
-    """Person records of any of these names, grouped by name."""
-    grouped: dict[str, list] = {}
-    query = select(model).where(model.party_name.in_(names), model.party_kind == PERSON, *where)
-    for record in session.scalars(query.order_by(model.id)):
-        grouped.setdefault(record.party_name, []).append(record)
-    return grouped
+def _person_records(model, *where):
+    """Person records of a table with any of the given names (built once per table)."""
+    return (
+        select(model)
+        .where(
+            model.party_name.in_(bindparam("names", expanding=True)),
+            model.party_kind == PERSON,
+            *where,
+        )
+        .order_by(model.id)
+    )
+
+
+_PERSON_RECORDS = (
+    ("dishonest", _person_records(DishonestRecord, DishonestRecord.ended_on.is_(None))),
+    ("cases", _person_records(EnforcementCase)),
+    (
+        "penalties",
+        _person_records(
+            Penalty, Penalty.ended_on.is_(None), Penalty.decided_on >= bindparam("since")
+        ),
+    ),
+)
+
+
+def _by_name(session: Session, names: set[str], since: date) -> dict[str, dict[str, list]]:
+    """Person records of any of these names, per table then grouped by name."""
+    found: dict[str, dict[str, list]] = {}
+    params = {"names": sorted(names), "since": since}
+    for table, statement in _PERSON_RECORDS:
+        grouped = found[table] = {}
+        for record in session.scalars(statement, params):
+            grouped.setdefault(record.party_name, []).append(record)
+    return found
 
 
 def check_people(session: Session, ent: Enterprise, since: date, found: Findings) -> None:
@@ -212,11 +244,8 @@ def check_people(session: Session, ent: Enterprise, since: date, found: Findings
         return
     names = {p.name for p in people}
     links = _collector_links(session, ent, people, found)
-    dishonest = _by_name(session, DishonestRecord, names, DishonestRecord.ended_on.is_(None))
-    cases = _by_name(session, EnforcementCase, names)
-    penalties = _by_name(
-        session, Penalty, names, Penalty.ended_on.is_(None), Penalty.decided_on >= since
-    )
+    records = _by_name(session, names, since)
+    dishonest, cases, penalties = records["dishonest"], records["cases"], records["penalties"]
     for i, person in enumerate(people):
         for other, role, basis in links[i]:
             _report_collector(found, person, other, role, basis)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
@@ -23,19 +23,47 @@ def years_before(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
+# Step 3's statements, built once with the code (and the look-back date) as parameters:
+# building them on every verification cost more than running them (bench/RESULTS.md, load).
+_CODE = bindparam("code")
+_DISHONEST = (
+    select(DishonestRecord)
+    .where(DishonestRecord.linked_credit_code == _CODE, DishonestRecord.ended_on.is_(None))
+    .order_by(DishonestRecord.published_on.desc())
+)
+_CASES = (
+    select(EnforcementCase)
+    .where(EnforcementCase.linked_credit_code == _CODE)
+    .order_by(EnforcementCase.filed_on.desc())
+)
+_PENALTIES = (
+    select(Penalty)
+    .where(
+        Penalty.linked_credit_code == _CODE,
+        Penalty.ended_on.is_(None),
+        Penalty.decided_on >= bindparam("since"),
+    )
+    .order_by(Penalty.decided_on.desc())
+)
+_ABNORMAL = (
+    select(AbnormalEntry)
+    .where(
+        AbnormalEntry.credit_code == _CODE,
+        AbnormalEntry.removed_on.is_(None),
+        AbnormalEntry.ended_on.is_(None),
+    )
+    .order_by(AbnormalEntry.listed_on.desc())
+)
+
+
 def check_records(session: Session, ent: Enterprise, today: date, found: Findings) -> None:
     rules = found.rules
     code = ent.credit_code
     since = years_before(today, rules.lookback_years)
     before = len(found.reasons)
 
-    dishonest = list(
-        session.scalars(
-            select(DishonestRecord)
-            .where(DishonestRecord.linked_credit_code == code, DishonestRecord.ended_on.is_(None))
-            .order_by(DishonestRecord.published_on.desc())
-        )
-    )
+    params = {"code": code, "since": since}
+    dishonest = list(session.scalars(_DISHONEST, params))
     if dishonest:
         cases = "、".join(d.case_number for d in dishonest)
         found.add(
@@ -44,15 +72,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             f"listed as a dishonest judgment debtor in {len(dishonest)} record(s) ({cases})",
             [evidence("dishonest_record", d) for d in dishonest],
         )
-    cases_open = [
-        c
-        for c in session.scalars(
-            select(EnforcementCase)
-            .where(EnforcementCase.linked_credit_code == code)
-            .order_by(EnforcementCase.filed_on.desc())
-        )
-        if open_case(c)
-    ]
+    cases_open = [c for c in session.scalars(_CASES, params) if open_case(c)]
     if cases_open:
         numbers = "、".join(c.case_number for c in cases_open)
         found.add(
@@ -61,17 +81,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             f"{len(cases_open)} open enforcement case(s) against it ({numbers})",
             [evidence("enforcement_case", c) for c in cases_open],
         )
-    penalties = list(
-        session.scalars(
-            select(Penalty)
-            .where(
-                Penalty.linked_credit_code == code,
-                Penalty.ended_on.is_(None),
-                Penalty.decided_on >= since,
-            )
-            .order_by(Penalty.decided_on.desc())
-        )
-    )
+    penalties = list(session.scalars(_PENALTIES, params))
     if penalties:
         what = "；".join(
             f"{p.decision_number}（{p.violation_type or p.penalty_types}）" for p in penalties
@@ -84,17 +94,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             + "; ".join(p.decision_number for p in penalties),
             [evidence("penalty", p) for p in penalties],
         )
-    abnormal = list(
-        session.scalars(
-            select(AbnormalEntry)
-            .where(
-                AbnormalEntry.credit_code == code,
-                AbnormalEntry.removed_on.is_(None),
-                AbnormalEntry.ended_on.is_(None),
-            )
-            .order_by(AbnormalEntry.listed_on.desc())
-        )
-    )
+    abnormal = list(session.scalars(_ABNORMAL, params))
     if abnormal:
         found.add(
             "records.abnormal",

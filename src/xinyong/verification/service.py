@@ -55,6 +55,18 @@ def _step(found: Findings | None, step: str) -> StepResult:
     )
 
 
+# The latest arrival in each court and penalty table, each statement built once (bench/load).
+_LATEST_ARRIVALS = tuple(
+    (
+        model.__tablename__,
+        select(model.__table__.c.source, model.__table__.c.as_of, model.__table__.c.fetched_at)
+        .order_by(model.__table__.c.change_seq.desc())
+        .limit(1),
+    )
+    for model in _RECORD_TABLES
+)
+
+
 def _data_as_of(session: Session, ent: Enterprise) -> list[DataAsOf]:
     """The entity's registration as of, and the latest arrival in each court/penalty table."""
     out = [
@@ -62,16 +74,12 @@ def _data_as_of(session: Session, ent: Enterprise) -> list[DataAsOf]:
             record_type="enterprise", source=ent.source, as_of=ent.as_of, fetched_at=ent.fetched_at
         )
     ]
-    for model in _RECORD_TABLES:
-        latest = session.execute(
-            select(model.source, model.as_of, model.fetched_at)
-            .order_by(model.change_seq.desc())
-            .limit(1)
-        ).first()
+    for table, statement in _LATEST_ARRIVALS:
+        latest = session.execute(statement).first()
         if latest is not None:
             out.append(
                 DataAsOf(
-                    record_type=model.__tablename__,
+                    record_type=table,
                     source=latest.source,
                     as_of=latest.as_of,
                     fetched_at=latest.fetched_at,
