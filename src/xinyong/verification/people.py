@@ -56,26 +56,27 @@ class Person:
         return f"{zh}{mask_person_name(self.name)}", f"{en} {mask_person_name(self.name)}"
 
 
+_E = Enterprise.__table__
+_SH = Shareholder.__table__
+
 # Step 3's statements for people, built once: building a statement and its cache key on every
 # verification cost more than running it (bench/RESULTS.md, load).
 _NATURAL_HOLDERS = (
-    select(Shareholder)
+    select(_SH.c.name, _SH.c.id_number)
     .where(
-        Shareholder.credit_code == bindparam("code"),
-        Shareholder.kind == NATURAL_PERSON,
-        Shareholder.ended_on.is_(None),
+        _SH.c.credit_code == bindparam("code"),
+        _SH.c.kind == NATURAL_PERSON,
+        _SH.c.ended_on.is_(None),
     )
-    .order_by(Shareholder.id)
+    .order_by(_SH.c.id)
 )
-_ENTERPRISES_IN = select(Enterprise).where(
-    Enterprise.credit_code.in_(bindparam("codes", expanding=True))
-)
+_ENTERPRISES_IN = select(_E).where(_E.c.credit_code.in_(bindparam("codes", expanding=True)))
 
 
 def people_of(session: Session, ent: Enterprise) -> list[Person]:
     """The legal representative and current natural-person shareholders, one entry per person."""
     people: list[Person] = []
-    for h in session.scalars(_NATURAL_HOLDERS, {"code": ent.credit_code}):
+    for h in session.execute(_NATURAL_HOLDERS, {"code": ent.credit_code}):
         same = next((p for p in people if p.name == h.name and p.id_number == h.id_number), None)
         if same is None:
             people.append(Person(h.name, h.id_number or None, ["shareholder"]))
@@ -103,10 +104,6 @@ def _is_collector(other: Enterprise, found: Findings) -> list[str]:
     rules = found.rules
     scope = rules.collector_exclusion.sub("", other.business_scope or "")
     return [t for t in rules.collector_terms if t in other.name or t in scope]
-
-
-_E = Enterprise.__table__
-_SH = Shareholder.__table__
 
 
 @lru_cache(maxsize=4)
@@ -158,7 +155,7 @@ def _collector_links(
     collectors = (
         {
             e.credit_code: e
-            for e in session.scalars(_ENTERPRISES_IN, {"codes": sorted(candidates)})
+            for e in session.execute(_ENTERPRISES_IN, {"codes": sorted(candidates)})
             if _is_collector(e, found)
         }
         if candidates
@@ -202,27 +199,26 @@ def _report_collector(found: Findings, person: Person, other: Enterprise, role: 
     )
 
 
-def _person_records(model, *where):
-    """Person records of a table with any of the given names (built once per table)."""
+def _person_records(table, *where):
+    """Person records of a table with any of the given names, as rows (built once per table)."""
     return (
-        select(model)
+        select(table)
         .where(
-            model.party_name.in_(bindparam("names", expanding=True)),
-            model.party_kind == PERSON,
+            table.c.party_name.in_(bindparam("names", expanding=True)),
+            table.c.party_kind == PERSON,
             *where,
         )
-        .order_by(model.id)
+        .order_by(table.c.id)
     )
 
 
+_DR, _EC, _PN = (m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty))
 _PERSON_RECORDS = (
-    ("dishonest", _person_records(DishonestRecord, DishonestRecord.ended_on.is_(None))),
-    ("cases", _person_records(EnforcementCase)),
+    ("dishonest", _person_records(_DR, _DR.c.ended_on.is_(None))),
+    ("cases", _person_records(_EC)),
     (
         "penalties",
-        _person_records(
-            Penalty, Penalty.ended_on.is_(None), Penalty.decided_on >= bindparam("since")
-        ),
+        _person_records(_PN, _PN.c.ended_on.is_(None), _PN.c.decided_on >= bindparam("since")),
     ),
 )
 
@@ -233,7 +229,7 @@ def _by_name(session: Session, names: set[str], since: date) -> dict[str, dict[s
     params = {"names": sorted(names), "since": since}
     for table, statement in _PERSON_RECORDS:
         grouped = found[table] = {}
-        for record in session.scalars(statement, params):
+        for record in session.execute(statement, params):
             grouped.setdefault(record.party_name, []).append(record)
     return found
 

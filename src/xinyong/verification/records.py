@@ -23,36 +23,32 @@ def years_before(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-# Step 3's statements, built once with the code (and the look-back date) as parameters:
-# building them on every verification cost more than running them (bench/RESULTS.md, load).
+# Step 3's statements, built once with the code (and the look-back date) as parameters, over
+# the tables: building them on every verification, and loading ORM objects only read here,
+# cost more than running them (bench/RESULTS.md, load). They return plain rows.
 _CODE = bindparam("code")
+_DR, _EC, _PN, _AB = (
+    m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty, AbnormalEntry)
+)
 _DISHONEST = (
-    select(DishonestRecord)
-    .where(DishonestRecord.linked_credit_code == _CODE, DishonestRecord.ended_on.is_(None))
-    .order_by(DishonestRecord.published_on.desc())
+    select(_DR)
+    .where(_DR.c.linked_credit_code == _CODE, _DR.c.ended_on.is_(None))
+    .order_by(_DR.c.published_on.desc())
 )
-_CASES = (
-    select(EnforcementCase)
-    .where(EnforcementCase.linked_credit_code == _CODE)
-    .order_by(EnforcementCase.filed_on.desc())
-)
+_CASES = select(_EC).where(_EC.c.linked_credit_code == _CODE).order_by(_EC.c.filed_on.desc())
 _PENALTIES = (
-    select(Penalty)
+    select(_PN)
     .where(
-        Penalty.linked_credit_code == _CODE,
-        Penalty.ended_on.is_(None),
-        Penalty.decided_on >= bindparam("since"),
+        _PN.c.linked_credit_code == _CODE,
+        _PN.c.ended_on.is_(None),
+        _PN.c.decided_on >= bindparam("since"),
     )
-    .order_by(Penalty.decided_on.desc())
+    .order_by(_PN.c.decided_on.desc())
 )
 _ABNORMAL = (
-    select(AbnormalEntry)
-    .where(
-        AbnormalEntry.credit_code == _CODE,
-        AbnormalEntry.removed_on.is_(None),
-        AbnormalEntry.ended_on.is_(None),
-    )
-    .order_by(AbnormalEntry.listed_on.desc())
+    select(_AB)
+    .where(_AB.c.credit_code == _CODE, _AB.c.removed_on.is_(None), _AB.c.ended_on.is_(None))
+    .order_by(_AB.c.listed_on.desc())
 )
 
 
@@ -63,7 +59,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
     before = len(found.reasons)
 
     params = {"code": code, "since": since}
-    dishonest = list(session.scalars(_DISHONEST, params))
+    dishonest = session.execute(_DISHONEST, params).all()
     if dishonest:
         cases = "、".join(d.case_number for d in dishonest)
         found.add(
@@ -72,7 +68,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             f"listed as a dishonest judgment debtor in {len(dishonest)} record(s) ({cases})",
             [evidence("dishonest_record", d) for d in dishonest],
         )
-    cases_open = [c for c in session.scalars(_CASES, params) if open_case(c)]
+    cases_open = [c for c in session.execute(_CASES, params) if open_case(c)]
     if cases_open:
         numbers = "、".join(c.case_number for c in cases_open)
         found.add(
@@ -81,7 +77,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             f"{len(cases_open)} open enforcement case(s) against it ({numbers})",
             [evidence("enforcement_case", c) for c in cases_open],
         )
-    penalties = list(session.scalars(_PENALTIES, params))
+    penalties = session.execute(_PENALTIES, params).all()
     if penalties:
         what = "；".join(
             f"{p.decision_number}（{p.violation_type or p.penalty_types}）" for p in penalties
@@ -94,7 +90,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             + "; ".join(p.decision_number for p in penalties),
             [evidence("penalty", p) for p in penalties],
         )
-    abnormal = list(session.scalars(_ABNORMAL, params))
+    abnormal = session.execute(_ABNORMAL, params).all()
     if abnormal:
         found.add(
             "records.abnormal",
