@@ -10,7 +10,7 @@ import time
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xinyong.accounts.config import AccountSettings, account_settings
@@ -39,6 +39,28 @@ HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 EXEMPT = ("/healthz", "/static/")
+
+
+def _encoded(csp: str, https: bool) -> list[tuple[bytes, bytes]]:
+    pairs = {**HEADERS, "content-security-policy": csp}
+    if https:
+        pairs["strict-transport-security"] = "max-age=31536000"
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs.items()]
+
+
+# The security headers as raw ASGI pairs, encoded once per policy: every answer carries them,
+# and setting them one by one through MutableHeaders was a visible share of a cached answer.
+_PLAIN = {csp: _encoded(csp, False) for csp in (CSP, DOCS_CSP)}
+_SECURE = {csp: _encoded(csp, True) for csp in (CSP, DOCS_CSP)}
+
+
+def _with_defaults(raw, defaults: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The answer's headers plus each default it does not set itself (names are lower case
+    in ASGI)."""
+    raw = list(raw)
+    present = {name.lower() for name, _ in raw}
+    raw.extend(pair for pair in defaults if pair[0] not in present)
+    return raw
 
 
 class RateLimits:
@@ -98,12 +120,8 @@ class GuardMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("content-security-policy", csp)
-                if scope.get("scheme") == "https":
-                    headers.setdefault("strict-transport-security", "max-age=31536000")
+                extra = _SECURE if scope.get("scheme") == "https" else _PLAIN
+                message["headers"] = _with_defaults(message.get("headers", ()), extra[csp])
             await send(message)
 
         headers = Headers(scope=scope)
