@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     queue_seconds: float = 5.0
     # An optional read-only replica for public reads (see docs/deploy.md); None = the primary.
     read_database_url: str | None = None
+    # FastAPI's native OpenTelemetry, for a deployment that installs and configures an
+    # OpenTelemetry SDK. Off by default: the site exports Prometheus metrics, and FastAPI checks
+    # the global trace, metric and log providers on every request (bench/RESULTS.md, load).
+    opentelemetry: bool = False
 
 
 @lru_cache

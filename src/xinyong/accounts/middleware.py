@@ -14,6 +14,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xinyong.accounts.config import AccountSettings, account_settings
+from xinyong.accounts.limit_storage import SweptMemoryStorage
 from xinyong.api.deps import ARRIVED
 
 # The pages load /static/echarts.min.js and run small inline scripts; nothing is loaded from
@@ -73,7 +74,7 @@ class RateLimits:
                 key_prefix=settings.rate_limit_namespace,
             )
         else:
-            storage = storage_from_string("memory://")
+            storage = SweptMemoryStorage()
         self.limiter = MovingWindowRateLimiter(storage)
         self.per_ip = parse_many(settings.rate_limit_ip) if settings.rate_limit_ip else []
         self.per_key = parse_many(settings.rate_limit_key) if settings.rate_limit_key else []

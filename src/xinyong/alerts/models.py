@@ -29,6 +29,9 @@ class Alert(Base):
             "rule_id", "layout", "source", "source_record_id", "digest", name="uq_alert_once"
         ),
         Index("ix_alert_status_created", "status", "created_at"),
+        # The public generation reads max(decided_at) on every profile, fee quote and
+        # verification (api/cache.py): a b-tree end, not a scan of the table (migration 0020).
+        Index("ix_alert_decided_at", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
