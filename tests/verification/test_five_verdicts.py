@@ -104,3 +104,20 @@ def test_an_unknown_code_fails_identity_and_skips_the_rest(demo, client):
     malformed = _verify(client, code=unknown[:-1] + ("0" if unknown[-1] != "0" else "1"))
     [reason] = malformed["steps"][0]["reasons"]
     assert reason["rule_id"] == "identity.code_invalid" and "第18位校验码" in reason["message_zh"]
+
+
+def test_asking_again_gives_a_record_of_its_own_whose_digest_is_its_own(demo, client):
+    from xinyong.verification.schemas import VerificationOut
+    from xinyong.verification.service import digest_of
+
+    firm = demo.member("江苏田湾律师事务所")
+    # The second answer reuses the first one's findings (same question, same data): it must
+    # still be a record with its own id, time and a digest that matches its stored report.
+    answers = [_verify(client, code=firm["credit_code"]) for _ in range(3)]
+    assert len({a["id"] for a in answers}) == 3
+    assert len({a["digest"] for a in answers}) == 3
+    for answer in answers:
+        stored = client.get(f"/api/v1/verifications/{answer['id']}").json()
+        assert stored["digest"] == answer["digest"]
+        assert digest_of(VerificationOut.model_validate(stored)) == answer["digest"]
+        assert stored["steps"] == answers[0]["steps"]
