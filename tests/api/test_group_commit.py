@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 import pytest
 
@@ -68,29 +67,3 @@ def test_batches_are_bounded(size):
 
     asyncio.run(story())
     assert sum(sizes) == 7 and max(sizes) <= size
-
-
-def test_a_busy_writer_waits_briefly_for_company_and_an_idle_one_writes_at_once():
-    written: list[tuple[float, list[int]]] = []
-
-    def write_many(items: list[int]) -> None:
-        written.append((time.monotonic(), items))
-
-    async def story() -> None:
-        writer = GroupWriter(write_many, linger=0.05)
-        started = time.monotonic()
-        await writer.write(0)  # idle: written at once
-        assert time.monotonic() - started < 0.04
-        # Busy now (a batch just ended): records arriving within the linger share one batch.
-        first = asyncio.create_task(writer.write(1))
-        await asyncio.sleep(0.02)
-        second = asyncio.create_task(writer.write(2))
-        await asyncio.gather(first, second)
-        # Idle again after a quiet spell: no wait.
-        await asyncio.sleep(GroupWriter.BUSY_SECONDS + 0.05)
-        started = time.monotonic()
-        await writer.write(3)
-        assert time.monotonic() - started < 0.04
-
-    asyncio.run(story())
-    assert [items for _, items in written] == [[0], [1, 2], [3]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -22,20 +21,9 @@ class GroupWriter(Generic[T]):
     returns only after its record is committed, and sees the batch's error if the write failed.
     """
 
-    BUSY_SECONDS = 0.1
-
-    def __init__(
-        self, write_many: Callable[[list[T]], None], max_batch: int = 200, linger: float = 0.0
-    ) -> None:
+    def __init__(self, write_many: Callable[[list[T]], None], max_batch: int = 200) -> None:
         self.write_many = write_many
         self.max_batch = max_batch
-        # A busy writer (its last batch ended less than BUSY_SECONDS ago) waits `linger`
-        # seconds for more records before it writes: at ~50 records/s a process wrote them one by one,
-        # each batch paying the write turn, the ledger's frontier and a commit, and each commit
-        # made every connection re-read its pages (bench/RESULTS.md, load). An idle writer
-        # writes at once: a lone caller never waits for company.
-        self.linger = linger
-        self._last_end = float("-inf")
         self._pending: list[tuple[T, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
         # One writing thread of its own: a batch never waits for a request thread.
@@ -53,9 +41,6 @@ class GroupWriter(Generic[T]):
 
     async def _drain(self) -> None:
         while self._pending:
-            busy = time.monotonic() - self._last_end < self.BUSY_SECONDS
-            if self.linger and busy and len(self._pending) < self.max_batch:
-                await asyncio.sleep(self.linger)
             batch = self._pending[: self.max_batch]
             del self._pending[: self.max_batch]
             try:
@@ -63,12 +48,10 @@ class GroupWriter(Generic[T]):
                     self.write_many, [item for item, _ in batch], limiter=self._thread
                 )
             except Exception as exc:  # every waiter of the batch gets the error
-                self._last_end = time.monotonic()
                 for _, done in batch:
                     if not done.done():
                         done.set_exception(exc)
             else:
-                self._last_end = time.monotonic()
                 self.batches += 1
                 self.records += len(batch)
                 for _, done in batch:

@@ -82,9 +82,7 @@ def _write(sessions, answers: list[tuple[VerificationRequest, VerificationOut]])
 
 def verification_writer(sessions) -> GroupWriter:
     """The app's batch writer of verification records (started by the app's lifespan)."""
-    # Under load a busy writer waits 20 ms for company (api/group_commit.py): a verification
-    # answers a few ms later, and its write turn, ledger append and commit are shared.
-    return GroupWriter(functools.partial(_write, sessions), linger=0.02)
+    return GroupWriter(functools.partial(_write, sessions))
 
 
 @router.get(
