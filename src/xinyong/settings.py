@@ -62,8 +62,8 @@ class Settings(BaseSettings):
     # An optional read-only replica for public reads (see docs/deploy.md); None = the primary.
     read_database_url: str | None = None
     # FastAPI's native OpenTelemetry, for a deployment that installs and configures an
-    # OpenTelemetry SDK. Off by default: the site exports Prometheus metrics, and FastAPI checks
-    # the global trace, metric and log providers on every request (bench/RESULTS.md, load).
+    # OpenTelemetry SDK (none ships with the site). Off by default: FastAPI checks the global
+    # trace, metric and log providers on every request (bench/RESULTS.md, load).
     opentelemetry: bool = False
 
 
