@@ -59,6 +59,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        # An app that ends inside a longer-lived process (the tests start hundreds) hands its
+        # objects back to the collector: frozen cycles would never be freed.
+        gc.unfreeze()
         if scheduler:
             scheduler.shutdown(wait=False)
 
