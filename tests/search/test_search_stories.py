@@ -113,6 +113,34 @@ def test_filters_by_division_status_and_industry(registry, session):
     assert codes(search(session, JDS, status="存续")) == []
 
 
+def test_short_and_mistyped_queries_take_filters_too(registry, session):
+    # The filter joins each matched entry to its enterprise, entries first: a one-character
+    # query under a status most of the registry has must not walk the registry by status.
+    assert codes(search(session, "鑫", status="吊销")) == [HAIXIN_REVOKED]
+    assert codes(search(session, "鑫", status="存续,在业")) == [HAIXIN_ACTIVE]
+    assert codes(search(session, "金鼎胜国际要账", status="吊销"))[:1] == [JDS]
+    assert codes(search(session, "金鼎胜国际要账", status="存续")) == []
+    assert codes(search(session, "瑞峰科技", division="320706"))[:1] == [RUIFENG]
+    assert codes(search(session, "瑞峰科技", division="320703")) == []
+
+
+def test_a_bracketed_name_is_found_by_its_brackets(engine, tmp_path, session):
+    from tests.search.conftest import load
+    from tests.support.registry_files import credit_code, enterprise_row
+
+    # 连云港 is the only trigram of letters alone in 泰维（连云港）百货, and most names hold
+    # it; the search narrows by the trigrams with brackets instead, and finds the one name.
+    names = ["泰维（连云港）百货有限公司", "连云港泰维百货有限公司", "健瑞（连云港）商贸有限公司"]
+    load(
+        engine,
+        tmp_path / "d",
+        [enterprise_row(20 + i, **{"企业名称": name}) for i, name in enumerate(names)],
+    )
+    assert codes(search(session, "泰维（连云港）百货")) == [credit_code(20)]
+    assert codes(search(session, "泰维(连云港)")) == [credit_code(20)]
+    assert codes(search(session, "（连云港）")) == [credit_code(20), credit_code(22)]
+
+
 def test_results_come_in_pages(registry, session):
     pages = [search(session, "测试", page=n, size=10) for n in (1, 2, 3)]
     assert [p.total for p in pages] == [25, 25, 25]

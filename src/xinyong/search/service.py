@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -94,6 +95,18 @@ def _filters(
     return "".join(f" AND {p}" for p in parts), params
 
 
+def _joined(where: str) -> tuple[str, str]:
+    """The join to the enterprise row that filter conditions on `e` need, and the conditions.
+
+    CROSS JOIN, because SQLite joins in the order written then: left to choose, it started
+    from the filter's index (e.status = '存续' holds most of the registry) and looked up each
+    enterprise's entries; a one-character search with a status filter took three minutes at
+    a million enterprises (bench/RESULTS.md, load). PostgreSQL plans it as any inner join."""
+    if not where:
+        return "", ""
+    return " CROSS JOIN enterprise e", " AND e.credit_code = s.credit_code" + where
+
+
 def _in_list(values: Sequence[str]) -> str:
     # Only our own constant kind names reach this: safe to inline.
     return ", ".join(f"'{v}'" for v in values)
@@ -129,7 +142,7 @@ def _precise(
         "WHEN m.text >= :q AND m.text < :hi THEN 3 ELSE 4 END"
     )
     # With filters, candidates are filtered before the cap, not after it.
-    join = " JOIN enterprise e ON e.credit_code = s.credit_code" if where else ""
+    join, where = _joined(where)
     kinds_in = f"s.kind IN ({_in_list(kinds)})"
     columns = "s.credit_code, s.kind, s.text, s.status_rank"
     by_prefix = (
@@ -195,50 +208,81 @@ def _fuzzy(
     params = dict(params, **{f"u{i}": u for i, u in enumerate(units)})
     found = [f"{backend.position('s.text', f'u{i}')} > 0" for i in range(len(units))]
     overlap = " + ".join(f"CASE WHEN {f} THEN 1 ELSE 0 END" for f in found)
+    # The enterprise row is joined only when a filter needs it: the name length (a tie-break)
+    # of the few candidates that pass the cutoff is read afterwards. Joining every candidate
+    # was half of this statement's time (bench/RESULTS.md, load).
+    name_len = "length(e.name)" if where else "NULL"
+    join, where = _joined(where)
     sql = (
-        f"SELECT s.credit_code, s.kind, s.text, s.status_rank, length(e.name) AS name_len, "
-        f"({overlap}) AS overlap FROM search_entry s "
-        f"JOIN enterprise e ON e.credit_code = s.credit_code "
+        f"SELECT s.credit_code, s.kind, s.text, s.status_rank, {name_len} AS name_len, "
+        f"({overlap}) AS overlap FROM search_entry s{join} "
         f"WHERE s.kind IN ({_in_list(kinds)}) "
         f"AND {backend.contains_any(telling_units(backend, units), params)}{where} "
         f"ORDER BY overlap DESC, length(s.text), s.id LIMIT {FUZZY_CANDIDATES}"
     )
     rows = conn.execute(text(sql), params).all()
-    # A typed Chinese typo is most often a homophone (金鼎胜 for 金鼎盛): same pinyin wins ties.
-    sound = pinyin(query) if not latin else ""
-    homophones: set[str] = set()
-    if sound and rows:
-        sound_params: dict[str, Any] = {}
-        homophones = {
-            r.credit_code
-            for r in conn.execute(
-                text(
-                    "SELECT s.credit_code FROM search_entry s WHERE s.kind = 'pinyin' "
-                    f"AND {backend.contains(sound, sound_params)}"
-                ),
-                sound_params,
-            )
-        }
-    best: dict[str, tuple[tuple, Hit]] = {}
+    # Passing the cutoff means at most `edits` edits from the query (or from a stretch of a
+    # longer text), and an edit spoils at most `width` of the query's units: a candidate that
+    # shares fewer units than that leaves cannot pass, and is not measured (the same hits,
+    # for a fraction of the RapidFuzz calls; bench/RESULTS.md, load).
+    edits = math.floor((len(query) + 1) * (100.0 - cutoff) / 100.0 + 1e-6)
+    least = len(units) - edits * width
+    close = []
     for row in rows:
-        if row.credit_code in exclude:
+        if row.credit_code in exclude or row.overlap < least:
             continue
         similarity, indel = _similarity(query, row.text)
-        if similarity < cutoff:
-            continue
+        if similarity >= cutoff:
+            close.append((row, similarity, indel))
+    # A typed Chinese typo is most often a homophone (金鼎胜 for 金鼎盛): same pinyin wins ties.
+    sound = pinyin(query) if not latin else ""
+    homophones = _homophones(conn, sound, [row.credit_code for row, _, _ in close])
+    lengths = _name_lengths(conn, [row.credit_code for row, _, _ in close if row.name_len is None])
+    best: dict[str, tuple[tuple, Hit]] = {}
+    for row, similarity, indel in close:
         similarity = min(100.0, similarity + (10 if row.credit_code in homophones else 0))
         key = (
             -similarity,
             -indel,
             row.status_rank,
             KIND_RANK[row.kind],
-            row.name_len,
+            row.name_len if row.name_len is not None else lengths.get(row.credit_code, 0),
             row.credit_code,
         )
         hit = Hit(row.credit_code, row.kind, row.text, 5, round(0.7 * similarity / 100, 3))
         if row.credit_code not in best or key < best[row.credit_code][0]:
             best[row.credit_code] = (key, hit)
     return [hit for _, hit in sorted(best.values(), key=lambda kh: kh[0])]
+
+
+def _homophones(conn: Connection, sound: str, codes: list[str]) -> set[str]:
+    """Which of these enterprises have a pinyin entry holding `sound`."""
+    if not sound or not codes:
+        return set()
+    marks = {f"c{i}": c for i, c in enumerate(dict.fromkeys(codes))}
+    rows = conn.execute(
+        text(
+            f"SELECT s.credit_code FROM search_entry s WHERE s.kind = 'pinyin' "
+            f"AND s.credit_code IN ({', '.join(':' + m for m in marks)}) "
+            f"AND {backend_for(conn).position('s.text', 'sound')} > 0"
+        ),
+        dict(marks, sound=sound),
+    )
+    return set(rows.scalars())
+
+
+def _name_lengths(conn: Connection, codes: list[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    marks = {f"c{i}": c for i, c in enumerate(dict.fromkeys(codes))}
+    rows = conn.execute(
+        text(
+            "SELECT credit_code, length(name) FROM enterprise "
+            f"WHERE credit_code IN ({', '.join(':' + m for m in marks)})"
+        ),
+        marks,
+    )
+    return dict(rows.all())
 
 
 def _best_entries(
