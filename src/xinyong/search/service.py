@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -33,6 +34,11 @@ FUZZY_CANDIDATES = 300
 CAP = 1000  # candidate entries read per branch; beyond it the total is shown as "1000+"
 MAX_SIZE = 100
 
+# Statements come in a few shapes (query length, kinds, filters, how many codes): 236 distinct
+# texts over the load benchmark's 4,874 queries. Parsing one into a TextClause cost ~30 µs and
+# a search runs six to eight, so each distinct text is parsed once per process (bench/RESULTS.md,
+# load). Bounded: values are always bound parameters, never part of the text.
+_sql = functools.lru_cache(maxsize=512)(text)
 _SEPARATORS = re.compile(r"[\s\-_—－]")
 _ENTERPRISE_COLUMNS = (
     "e.credit_code, e.name, e.status, e.division_code, e.industry, e.legal_rep, e.former_names"
@@ -220,7 +226,7 @@ def _fuzzy(
         f"AND {backend.contains_any(telling_units(backend, units), params)}{where} "
         f"ORDER BY overlap DESC, length(s.text), s.id LIMIT {FUZZY_CANDIDATES}"
     )
-    rows = conn.execute(text(sql), params).all()
+    rows = conn.execute(_sql(sql), params).all()
     # Passing the cutoff means at most `edits` edits from the query (or from a stretch of a
     # longer text), and an edit spoils at most `width` of the query's units: a candidate that
     # shares fewer units than that leaves cannot pass, and is not measured (the same hits,
@@ -261,7 +267,7 @@ def _homophones(conn: Connection, sound: str, codes: list[str]) -> set[str]:
         return set()
     marks = {f"c{i}": c for i, c in enumerate(dict.fromkeys(codes))}
     rows = conn.execute(
-        text(
+        _sql(
             f"SELECT s.credit_code FROM search_entry s WHERE s.kind = 'pinyin' "
             f"AND s.credit_code IN ({', '.join(':' + m for m in marks)}) "
             f"AND {backend_for(conn).position('s.text', 'sound')} > 0"
@@ -276,7 +282,7 @@ def _name_lengths(conn: Connection, codes: list[str]) -> dict[str, int]:
         return {}
     marks = {f"c{i}": c for i, c in enumerate(dict.fromkeys(codes))}
     rows = conn.execute(
-        text(
+        _sql(
             "SELECT credit_code, length(name) FROM enterprise "
             f"WHERE credit_code IN ({', '.join(':' + m for m in marks)})"
         ),
@@ -293,7 +299,7 @@ def _best_entries(
         return {}
     marks = {f"c{i}": c for i, c in enumerate(codes)}
     rows = conn.execute(
-        text(
+        _sql(
             "SELECT credit_code, kind, text FROM search_entry "
             f"WHERE kind IN ({_in_list(kinds)}) AND credit_code IN ({', '.join(':' + m for m in marks)})"
         ),
@@ -350,7 +356,7 @@ def _enterprises(conn: Connection, codes: list[str]) -> dict[str, Any]:
         return {}
     marks = {f"c{i}": c for i, c in enumerate(codes)}
     rows = conn.execute(
-        text(
+        _sql(
             f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e "
             f"WHERE e.credit_code IN ({', '.join(':' + m for m in marks)})"
         ),
@@ -413,7 +419,7 @@ def search(
     if code:
         column, value = code
         rows = conn.execute(
-            text(
+            _sql(
                 f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e "
                 f"WHERE e.{column} = :code{where} ORDER BY e.credit_code"
             ),
@@ -439,14 +445,14 @@ def search(
     totals = "count(*) OVER () AS total, min(h.best) OVER () AS top, "
     totals += "sum(h.np) OVER () AS np, sum(h.nc) OVER () AS nc"
     page_rows = conn.execute(
-        text(f"SELECT h.code, {totals} {source} {order} LIMIT :limit OFFSET :offset"),
+        _sql(f"SELECT h.code, {totals} {source} {order} LIMIT :limit OFFSET :offset"),
         dict(params, limit=size, offset=offset),
     ).all()
     if page_rows:
         first = page_rows[0]
     else:  # past the last precise match: the total is still needed for the fuzzy part
         first = conn.execute(
-            text(
+            _sql(
                 "SELECT count(*) AS total, min(h.best) AS top, sum(h.np) AS np, "
                 f"sum(h.nc) AS nc {source}"
             ),
@@ -460,7 +466,7 @@ def search(
     # An exact or prefix hit shows the query was typed right: typo candidates would only
     # add noise (and a scan) below it.
     if precise_total < FUZZY_BELOW and (best_level is None or best_level >= 4):
-        found = {r.code for r in conn.execute(text(f"SELECT h.code {source}"), params)}
+        found = {r.code for r in conn.execute(_sql(f"SELECT h.code {source}"), params)}
         fuzzy = _fuzzy(conn, backend, query, where, filter_params, found)
 
     codes = [r.code for r in page_rows]
