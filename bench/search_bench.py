@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from xinyong.db import make_engine, session_factory
-from xinyong.search.evaluation import evaluate, labelled_queries, sample_rows, table
+from xinyong.search.evaluation import evaluate, labelled_queries, sample_rows, slowest, table
 
 
 def main() -> None:
@@ -22,6 +22,9 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=200)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--kinds", default="", help="comma-separated kinds to run (default all)")
+    parser.add_argument(
+        "--slowest", type=int, default=10, help="list this many of the slowest queries (0: none)"
+    )
     args = parser.parse_args()
     engine = make_engine(args.database_url)
     with session_factory(engine)() as session:
@@ -34,6 +37,12 @@ def main() -> None:
         scores = evaluate(session, queries)
     print(f"{engine.dialect.name}: {len(queries)} queries")
     print(table(scores))
+    if args.slowest:
+        # A handful of queries can cost more than a whole kind (bench/RESULTS.md, load: two
+        # bracketed names at 285 ms each were 11% of a pool's time): name them.
+        print(f"\nslowest {args.slowest}:")
+        for ms, kind, query in slowest(scores, args.slowest):
+            print(f"  {ms:8.1f} ms  {kind:12}  {query}")
 
 
 if __name__ == "__main__":

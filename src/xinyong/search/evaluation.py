@@ -51,6 +51,7 @@ class KindScore:
     top1: list[bool] = field(default_factory=list)
     reciprocal: list[float] = field(default_factory=list)
     ms: list[float] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)  # in the order of `ms`
 
     @property
     def accuracy(self) -> float:
@@ -140,6 +141,7 @@ def evaluate(session: Session, queries: Sequence[Labelled], size: int = 20) -> d
         started = time.perf_counter()
         page = search(session, item.query, size=size)
         scores[item.kind].ms.append((time.perf_counter() - started) * 1000)
+        scores[item.kind].queries.append(item.query)
         codes = [i.credit_code for i in page.items]
         rank = codes.index(item.code) + 1 if item.code in codes else None
         other = rank != 1 and bool(page.items) and as_right(item, page.items[0])
@@ -149,14 +151,25 @@ def evaluate(session: Session, queries: Sequence[Labelled], size: int = 20) -> d
 
 
 def table(scores: dict[str, KindScore]) -> str:
-    """A Markdown table: kind, n, top-1, MRR, p50/p95/p99 ms."""
+    """A Markdown table: kind, n, top-1, MRR, p50/p95/p99 ms, mean ms and the kind's share of
+    all the time (throughput follows the mean, which a few slow queries can make)."""
     lines = [
-        "| kind | n | top-1 | MRR | p50 ms | p95 ms | p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| kind | n | top-1 | MRR | p50 ms | p95 ms | p99 ms | mean ms | share |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    total = sum(sum(s.ms) for s in scores.values()) or 1.0
     for kind, s in scores.items():
         lines.append(
             f"| {kind} | {len(s.top1)} | {s.accuracy:.3f} | {s.mrr:.3f} | "
-            f"{statistics.median(s.ms):.1f} | {s.percentile(0.95):.1f} | {s.percentile(0.99):.1f} |"
+            f"{statistics.median(s.ms):.1f} | {s.percentile(0.95):.1f} | {s.percentile(0.99):.1f} | "
+            f"{statistics.mean(s.ms):.2f} | {100 * sum(s.ms) / total:.0f}% |"
         )
     return "\n".join(lines)
+
+
+def slowest(scores: dict[str, KindScore], n: int) -> list[tuple[float, str, str]]:
+    """The n slowest queries: (ms, kind, query), slowest first."""
+    timed = [
+        (ms, kind, q) for kind, s in scores.items() for ms, q in zip(s.ms, s.queries, strict=True)
+    ]
+    return sorted(timed, reverse=True)[:n]
