@@ -77,7 +77,7 @@ def indexable(unit: str) -> bool:
     return unit.isalnum()
 
 
-def _held(unit: str) -> bool:
+def _any_trigram(unit: str) -> bool:
     return True
 
 
@@ -95,14 +95,14 @@ def telling_units(backend: Backend, units: list[str]) -> list[str]:
 
 
 def rarest(
-    query: str, counts: dict[str, int], usable: Callable[[str], bool] = indexable
+    query: str, counts: dict[str, int], held: Callable[[str], bool] = indexable
 ) -> list[str]:
-    """The query's MAX_TRIGRAMS rarest trigrams the index holds (`usable`: pg_trgm's only
+    """The query's MAX_TRIGRAMS rarest trigrams the index holds (`held`: pg_trgm holds only
     letters and digits), the ones it narrows best by; the whole query is checked apart. Empty
-    when no trigram is usable."""
+    when the index holds none of them."""
     trigrams = dict.fromkeys(query[i : i + 3] for i in range(len(query) - 2))
-    usable_ = [g for g in trigrams if usable(g)]
-    return sorted(usable_, key=lambda g: counts.get(g, 0))[:MAX_TRIGRAMS]
+    usable = [g for g in trigrams if held(g)]
+    return sorted(usable, key=lambda g: counts.get(g, 0))[:MAX_TRIGRAMS]
 
 
 def _phrase(unit: str) -> str:
@@ -115,7 +115,8 @@ def _chunks(codes: Iterable[str]) -> Iterable[list[str]]:
         yield items[start : start + _CHUNK]
 
 
-def _in_params(chunk: list[str]) -> tuple[str, dict[str, str]]:
+def in_params(chunk: list[str]) -> tuple[str, dict[str, str]]:
+    """Named parameters for an IN list of codes: the placeholders and their values."""
     names = {f"c{i}": code for i, code in enumerate(chunk)}
     return ", ".join(f":{n}" for n in names), names
 
@@ -163,7 +164,7 @@ class SqliteFts:
         # FTS5's trigram tokenizer indexes every character, punctuation too: 泰维( narrows
         # 泰维(连云港)百货 to two entries where 连云港, its one letters-only trigram, holds
         # 600,000 (285 ms a search at a million enterprises; bench/RESULTS.md, load).
-        chosen = rarest(query.lower(), self.rarity(trigrams), usable=_held)
+        chosen = rarest(query.lower(), self.rarity(trigrams), held=_any_trigram)
         chosen = chosen or trigrams[:MAX_TRIGRAMS]
         params["fts"] = " AND ".join(_phrase(g) for g in chosen)
         return (
@@ -191,7 +192,7 @@ class SqliteFts:
 
     def written(self, conn: Connection, codes: Iterable[str]) -> None:
         for chunk in _chunks(codes):
-            marks, params = _in_params(chunk)
+            marks, params = in_params(chunk)
             conn.execute(
                 text(
                     f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, text FROM search_entry "
@@ -202,7 +203,7 @@ class SqliteFts:
 
     def removing(self, conn: Connection, codes: Iterable[str]) -> None:
         for chunk in _chunks(codes):
-            marks, params = _in_params(chunk)
+            marks, params = in_params(chunk)
             conn.execute(
                 text(
                     f"DELETE FROM {FTS_TABLE} WHERE rowid IN "

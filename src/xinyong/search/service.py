@@ -17,7 +17,13 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from xinyong.search.backends import Backend, backend_for, like_escape, telling_units
+from xinyong.search.backends import (
+    Backend,
+    backend_for,
+    in_params,
+    like_escape,
+    telling_units,
+)
 from xinyong.search.highlight import highlight
 from xinyong.search.normalise import is_pinyin_query, normalise, pinyin
 from xinyong.search.schemas import SearchItem, SearchPage
@@ -265,14 +271,14 @@ def _homophones(conn: Connection, sound: str, codes: list[str]) -> set[str]:
     """Which of these enterprises have a pinyin entry holding `sound`."""
     if not sound or not codes:
         return set()
-    marks = {f"c{i}": c for i, c in enumerate(dict.fromkeys(codes))}
+    marks, params = in_params(list(dict.fromkeys(codes)))
     rows = conn.execute(
         _sql(
             f"SELECT s.credit_code FROM search_entry s WHERE s.kind = 'pinyin' "
-            f"AND s.credit_code IN ({', '.join(':' + m for m in marks)}) "
+            f"AND s.credit_code IN ({marks}) "
             f"AND {backend_for(conn).position('s.text', 'sound')} > 0"
         ),
-        dict(marks, sound=sound),
+        dict(params, sound=sound),
     )
     return set(rows.scalars())
 
@@ -280,13 +286,10 @@ def _homophones(conn: Connection, sound: str, codes: list[str]) -> set[str]:
 def _name_lengths(conn: Connection, codes: list[str]) -> dict[str, int]:
     if not codes:
         return {}
-    marks = {f"c{i}": c for i, c in enumerate(dict.fromkeys(codes))}
+    marks, params = in_params(list(dict.fromkeys(codes)))
     rows = conn.execute(
-        _sql(
-            "SELECT credit_code, length(name) FROM enterprise "
-            f"WHERE credit_code IN ({', '.join(':' + m for m in marks)})"
-        ),
-        marks,
+        _sql(f"SELECT credit_code, length(name) FROM enterprise WHERE credit_code IN ({marks})"),
+        params,
     )
     return dict(rows.all())
 
@@ -297,13 +300,13 @@ def _best_entries(
     """For enterprises found by the SQL ranking: which of their entries matched, and how."""
     if not codes:
         return {}
-    marks = {f"c{i}": c for i, c in enumerate(codes)}
+    marks, params = in_params(codes)
     rows = conn.execute(
         _sql(
             "SELECT credit_code, kind, text FROM search_entry "
-            f"WHERE kind IN ({_in_list(kinds)}) AND credit_code IN ({', '.join(':' + m for m in marks)})"
+            f"WHERE kind IN ({_in_list(kinds)}) AND credit_code IN ({marks})"
         ),
-        marks,
+        params,
     ).all()
     best: dict[str, tuple[int, Hit]] = {}
     for row in rows:
@@ -354,13 +357,10 @@ def _item(ent: Any, hit: Hit, query: str) -> SearchItem:
 def _enterprises(conn: Connection, codes: list[str]) -> dict[str, Any]:
     if not codes:
         return {}
-    marks = {f"c{i}": c for i, c in enumerate(codes)}
+    marks, params = in_params(codes)
     rows = conn.execute(
-        _sql(
-            f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e "
-            f"WHERE e.credit_code IN ({', '.join(':' + m for m in marks)})"
-        ),
-        marks,
+        _sql(f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e WHERE e.credit_code IN ({marks})"),
+        params,
     ).all()
     return {row.credit_code: _Ent.of(row) for row in rows}
 
