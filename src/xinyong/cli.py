@@ -217,6 +217,8 @@ def _serve(
 
     import uvicorn
 
+    from xinyong.serving import own_sockets_supported, run_workers
+
     # Every worker starts a scheduler; only the leader (a database lease) runs its jobs.
     os.environ["XINYONG_RUN_SCHEDULER"] = "1" if scheduler else "0"
     # A server holds dozens of SQLite connections, each with its own page cache: the import's
@@ -234,18 +236,25 @@ def _serve(
 
     shared = _shared_cache_dir(workers)
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
+    options = dict(
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        backlog=backlog,
+        timeout_keep_alive=keep_alive,
+        access_log=access_log,
+        log_level="info",
+    )
     try:
-        uvicorn.run(
-            "xinyong.api.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            backlog=backlog,
-            timeout_keep_alive=keep_alive,
-            access_log=access_log,
-            log_level="info",
-        )
+        if workers > 1 and own_sockets_supported():
+            # Each worker on a listening socket of its own, so connections are spread evenly.
+            try:
+                run_workers(uvicorn.Config("xinyong.api.app:create_app", **options))
+            except XinyongError as exc:
+                _fail(exc)
+        else:
+            uvicorn.run("xinyong.api.app:create_app", **options)
     finally:
         if shared:
             import shutil

@@ -56,3 +56,13 @@ class Overloaded(XinyongError):
     title_zh = "服务繁忙"
     title_en = "Service busy"
     headers = {"retry-after": "5"}  # noqa: RUF012
+
+
+class ClientGone(XinyongError):
+    """The caller disconnected while its request waited: it is dropped unanswered. The status
+    is nginx's "client closed request"; nobody is left to read it."""
+
+    code = "client_closed_request"
+    status = 499
+    title_zh = "请求方已断开"
+    title_en = "Client closed request"

@@ -182,7 +182,7 @@ class GuardMiddleware:
                         {},
                     )
                     return
-            receive = _replay(b"".join(body))
+            receive = _replay(b"".join(body), receive)
         started = False
 
         async def send_tracked(message: Message) -> None:
@@ -227,13 +227,15 @@ def _size(n: int) -> str:
     return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, receive: Receive) -> Receive:
     sent = False
 
     async def replay() -> Message:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            # Whatever comes next from the caller (its disconnect, when it leaves): a route
+            # that watches for a departed caller must not be told it left at once.
+            return await receive()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 

@@ -16,6 +16,7 @@ from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
 from xinyong.api import changes, codes, enterprises, problems, sources
 from xinyong.api.cache import GenerationReader, ReadCacheMiddleware, make_cache, read_engine
+from xinyong.api.threads import Flights
 from xinyong.cases import api as cases_api
 from xinyong.db import get_engine, session_factory
 from xinyong.documents import api as documents_api
@@ -83,6 +84,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.read_cache = make_cache(engine)
     # Generation reads made in the event loop (cache look-ups before any worker thread).
     app.state.generations = GenerationReader(app.state.read_engine)
+    # Identical answers being computed, shared by the requests that ask meanwhile.
+    app.state.flights = Flights()
     problems.install(app)
     # Added before the guard, so the guard wraps it: rate limits and headers apply to hits.
     app.add_middleware(ReadCacheMiddleware)

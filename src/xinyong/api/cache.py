@@ -17,7 +17,6 @@ from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -25,7 +24,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong.accounts.config import account_settings
-from xinyong.api.deps import refuse_if_stale
+from xinyong.api.threads import in_request_thread
 from xinyong.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -373,15 +372,25 @@ async def cached_answer(
         return answer
 
     def work() -> bytes:
-        refuse_if_stale(request)
         with request.app.state.read_sessions() as session:
-            return compute(session).model_dump_json().encode()
+            content = compute(session).model_dump_json().encode()
+        # Kept from the worker thread: the shared store may be a disk cache (a SQLite file
+        # the processes take turns to write), which must not hold up the event loop.
+        if cache.store:
+            cache.store.set(key, content)
+        return content
 
-    content = await run_in_threadpool(work)
-    if cache.store:
-        cache.store.set(key, content)
-    cache.misses += 1
-    return Response(content, media_type=JSON, headers=_headers(request.headers, etag, "miss"))
+    async def miss() -> bytes:
+        content = await in_request_thread(request, work)
+        cache.misses += 1
+        return content
+
+    if cache.store is None:  # the answer cache off: every request computes its own
+        content, state = await miss(), "miss"
+    else:
+        content, shared = await request.app.state.flights.run(key, miss)
+        state = "shared" if shared else "miss"
+    return Response(content, media_type=JSON, headers=_headers(request.headers, etag, state))
 
 
 # The public reads the fast path serves, and the generation each depends on.

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from xinyong.accounts.uploads import MB, read_upload
 from xinyong.api.cache import PUBLIC_DATA
-from xinyong.api.deps import DbSession, refuse_if_stale
+from xinyong.api.deps import DbSession
 from xinyong.api.group_commit import GroupWriter
+from xinyong.api.threads import in_request_thread
 from xinyong.api.urls import url_for
 from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
 from xinyong.verification.schemas import BatchOut, VerificationOut, VerificationRequest
@@ -21,6 +22,7 @@ from xinyong.verification.service import (
     get_verification,
     prepare_verification,
     record_verifications,
+    reuse_key,
     reused_verification,
 )
 
@@ -57,11 +59,23 @@ async def create_verification(body: VerificationRequest, request: Request) -> Re
     if out is None:
 
         def prepare() -> VerificationOut:
-            refuse_if_stale(request)
             with sessions() as session:
                 return prepare_verification(session, body, generation, store)
 
-        out = await run_in_threadpool(prepare)
+        async def steps() -> VerificationOut:
+            return await in_request_thread(request, prepare)
+
+        if generation is None:
+            out = await steps()
+        else:
+            # Asked again while its first answer is being worked out: that answer, as a record
+            # of this request's own (a new id), once it is kept.
+            first, shared = await state.flights.run(
+                reuse_key(state.engine, generation, body), steps
+            )
+            out = reused_verification(state.engine, generation, body, store) if shared else first
+            if out is None:  # the first answer was not kept: this request runs its own steps
+                out = await steps()
     # Records are written in batches by one thread per process (api/group_commit.py): a request
     # waits for its batch in the event loop instead of holding one of the few request threads,
     # and one write turn stores every record that arrived meanwhile (bench/RESULTS.md, load).

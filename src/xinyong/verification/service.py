@@ -189,7 +189,7 @@ def verify(
 _RECENT = MemoryCache(8 * 1024 * 1024)
 
 
-def _reuse_key(engine: Engine, generation: int | str, request: VerificationRequest) -> str:
+def reuse_key(engine: Engine, generation: int | str, request: VerificationRequest) -> str:
     rules = default_rules()
     return "|".join(
         (
@@ -209,7 +209,7 @@ def reused_verification(
     """The answer to an identical question at this public data generation, as a new record
     (its own id, time and digest), or None. Reads no table: the caller read the generation.
     `store` keeps the answers (get/set of bytes; default: this process's memory)."""
-    key = _reuse_key(engine, generation, request)
+    key = reuse_key(engine, generation, request)
     kept = (store or _RECENT).get(key)
     if kept is None:
         return None
@@ -263,7 +263,7 @@ def prepare_verification(
     if out is None:
         out = run_verification(session, request, rules=default_rules())
         kept = out.model_dump_json().encode()
-        (store or _RECENT).set(_reuse_key(engine, generation, request), kept)
+        (store or _RECENT).set(reuse_key(engine, generation, request), kept)
     return out
 
 
