@@ -31,6 +31,9 @@ from xinyong.verification import api as verification_api
 from xinyong.watch import api as watch_api
 from xinyong.wiring import connect
 
+# Net allocations of tracked objects between two young collections in a server process.
+YOUNG_COLLECTION = 50_000
+
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     engine = engine or get_engine()
@@ -59,9 +62,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # stopped, and every request paid its share (bench/RESULTS.md, load).
         gc.collect()
         gc.freeze()
+        # Young collections every YOUNG_COLLECTION net allocations instead of 700: at the
+        # default, what lives for the few milliseconds of a request (or the seconds of a
+        # queued one) was promoted to the oldest generation, which then filled by a quarter
+        # every few seconds and was walked whole, 120-200 ms with the process stopped; those
+        # pauses were the p99 of the load benchmark's mix (bench/RESULTS.md, load).
+        thresholds = gc.get_threshold()
+        gc.set_threshold(YOUNG_COLLECTION, *thresholds[1:])
         yield
         # An app that ends inside a longer-lived process (the tests start hundreds) hands its
         # objects back to the collector: frozen cycles would never be freed.
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
         if scheduler:
             scheduler.shutdown(wait=False)
