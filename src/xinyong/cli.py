@@ -247,8 +247,9 @@ def _serve(
         log_level="info",
     )
     try:
-        if workers > 1 and own_sockets_supported():
-            # Each worker on a listening socket of its own, so connections are spread evenly.
+        # Each worker on a listening socket of its own, so connections are spread evenly (a
+        # port chosen by the system, 0, would be a different one for each worker).
+        if workers > 1 and port and own_sockets_supported():
             try:
                 run_workers(uvicorn.Config("xinyong.api.app:create_app", **options))
             except XinyongError as exc:
