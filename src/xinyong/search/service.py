@@ -137,32 +137,43 @@ def _level(entry_text: str, kind: str, query: str) -> int | None:
 def _precise(
     backend: Backend, query: str, kinds: Sequence[str], where: str, params: dict
 ) -> tuple[str, dict[str, Any]]:
-    """The FROM clause of enterprises whose entries contain the query, with their best level.
+    """The enterprises whose entries contain the query (a SELECT of `code`, their best level
+    and kind as `best`, `rank`, `len`, and `np` / `nc`: how many entries each branch found).
 
     Candidates come from two bounded branches: entries starting with the query (the b-tree
     on text, so exact and prefix matches are never crowded out) and entries containing it
-    (the trigram index, or the gram postings for one or two characters). Each stops at CAP rows, so a query matching half the
-    registry costs no more than one matching a thousand; the total is then a lower bound.
+    (the trigram index, or the gram postings for one or two characters). Each stops at CAP
+    rows, so a query matching half the registry costs no more than one matching a thousand;
+    the total is then a lower bound.
     """
     params = dict(params, q=query, hi=query + "\U0010ffff", cap=CAP)
     contains = backend.contains(query, params, limit=None if where else CAP)
     kind_rank = (
-        "CASE m.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
+        "CASE s.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
     )
-    level = (
-        "CASE WHEN m.text = :q THEN (CASE WHEN m.kind = 'name' THEN 1 ELSE 2 END) "
-        "WHEN m.text >= :q AND m.text < :hi THEN 3 ELSE 4 END"
-    )
+    exact = "WHEN s.text = :q THEN (CASE WHEN s.kind = 'name' THEN 1 ELSE 2 END)"
+    # Each branch ranks its own rows, and only what ranking needs leaves it: carrying the
+    # entries' text out to rank them after the union cost as much as finding them
+    # (bench/RESULTS.md, load). A prefix candidate is exact or a prefix; a contained one
+    # may be either too.
+    by_prefix_level = f"CASE {exact} ELSE 3 END"
+    by_contains_level = f"CASE {exact} WHEN s.text >= :q AND s.text < :hi THEN 3 ELSE 4 END"
     # With filters, candidates are filtered before the cap, not after it.
     join, where = _joined(where)
     kinds_in = f"s.kind IN ({_in_list(kinds)})"
-    columns = "s.credit_code, s.kind, s.text, s.status_rank"
+
+    def columns(level: str, branch: int) -> str:
+        return (
+            f"s.credit_code AS code, ({level}) * 10 + {kind_rank} AS best, "
+            f"s.status_rank AS rank, length(s.text) AS len, {branch} AS b"
+        )
+
     by_prefix = (
-        f"SELECT {columns}, 0 AS b FROM search_entry s{join} "
+        f"SELECT {columns(by_prefix_level, 0)} FROM search_entry s{join} "
         f"WHERE s.text >= :q AND s.text < :hi AND {kinds_in}{where} LIMIT :cap"
     )
     by_contains = (
-        f"SELECT {columns}, 1 AS b FROM search_entry s{join} "
+        f"SELECT {columns(by_contains_level, 1)} FROM search_entry s{join} "
         f"WHERE {kinds_in} AND {contains}{where} LIMIT :cap"
     )
     matched = f"SELECT * FROM ({by_prefix}) p UNION ALL SELECT * FROM ({by_contains}) c"
@@ -170,11 +181,10 @@ def _precise(
     # table (a thousand look-ups of wide rows), only the matched entries. At equal level and
     # status the shorter matched text is the closer match.
     hits = (
-        f"SELECT m.credit_code AS code, MIN(({level}) * 10 + {kind_rank}) AS best, "
-        f"MIN(m.status_rank) AS rank, MIN(length(m.text)) AS len, SUM(1 - m.b) AS np, "
-        f"SUM(m.b) AS nc FROM ({matched}) m GROUP BY m.credit_code"
+        "SELECT m.code, MIN(m.best) AS best, MIN(m.rank) AS rank, MIN(m.len) AS len, "
+        f"SUM(1 - m.b) AS np, SUM(m.b) AS nc FROM ({matched}) m GROUP BY m.code"
     )
-    return f"FROM ({hits}) h", params
+    return hits, params
 
 
 def _similarity(query: str, entry_text: str) -> tuple[float, float]:
@@ -393,6 +403,38 @@ class _Ent:
         )
 
 
+@dataclass(frozen=True)
+class _Totals:
+    total: int
+    top: int | None  # the best level and kind found (level * 10 + kind rank)
+    np: int | None  # entries found by each branch: either at CAP means there are more
+    nc: int | None
+
+
+def _page_and_totals(
+    conn: Connection, matched: str, params: dict[str, Any], size: int, offset: int
+) -> tuple[list[Any], _Totals]:
+    """One statement for the page of precise matches and the totals over all of them: the
+    matches are gathered once (a materialised CTE) and read twice, for the page (a top-N
+    sort) and for the totals (one pass). Window functions over the same rows sorted every
+    match to give twenty (bench/RESULTS.md, load). The totals row comes last, part 1."""
+    rows = conn.execute(
+        _sql(
+            f"WITH h AS MATERIALIZED ({matched}) "
+            "SELECT * FROM (SELECT h.code, h.best, h.rank, h.len, 0 AS total, 0 AS np, "
+            "0 AS nc, 0 AS part FROM h "
+            "ORDER BY h.best / 10, h.rank, h.best, h.len, h.code LIMIT :limit OFFSET :offset) pg "
+            "UNION ALL SELECT '', min(h.best), 0, 0, count(*), sum(h.np), sum(h.nc), 1 FROM h"
+        ),
+        dict(params, limit=size, offset=offset),
+    ).all()
+    page = [r for r in rows if r.part == 0]
+    # A union keeps no order by itself: the page is put back in ranking order here.
+    page.sort(key=lambda r: (r.best // 10, r.rank, r.best, r.len, r.code))
+    totals = next(r for r in rows if r.part == 1)
+    return page, _Totals(totals.total, totals.best, totals.np, totals.nc)
+
+
 def search(
     session: Session,
     q: str,
@@ -438,26 +480,8 @@ def search(
         return empty
     backend = backend_for(conn)
     kinds = TEXT_KINDS + (PINYIN_KINDS if is_pinyin_query(query) else ())
-    source, params = _precise(backend, query, kinds, where, filter_params)
-    order = "ORDER BY h.best / 10, h.rank, h.best, h.len, h.code"
-    # One pass gives the page, the total and the best level (window functions), rather
-    # than running the match once to count and once more to rank.
-    totals = "count(*) OVER () AS total, min(h.best) OVER () AS top, "
-    totals += "sum(h.np) OVER () AS np, sum(h.nc) OVER () AS nc"
-    page_rows = conn.execute(
-        _sql(f"SELECT h.code, {totals} {source} {order} LIMIT :limit OFFSET :offset"),
-        dict(params, limit=size, offset=offset),
-    ).all()
-    if page_rows:
-        first = page_rows[0]
-    else:  # past the last precise match: the total is still needed for the fuzzy part
-        first = conn.execute(
-            _sql(
-                "SELECT count(*) AS total, min(h.best) AS top, sum(h.np) AS np, "
-                f"sum(h.nc) AS nc {source}"
-            ),
-            params,
-        ).one()
+    matched, params = _precise(backend, query, kinds, where, filter_params)
+    page_rows, first = _page_and_totals(conn, matched, params, size, offset)
     precise_total = first.total
     best_level = None if first.top is None else first.top // 10
     capped = max(first.np or 0, first.nc or 0) >= CAP
@@ -466,7 +490,12 @@ def search(
     # An exact or prefix hit shows the query was typed right: typo candidates would only
     # add noise (and a scan) below it.
     if precise_total < FUZZY_BELOW and (best_level is None or best_level >= 4):
-        found = {r.code for r in conn.execute(_sql(f"SELECT h.code {source}"), params)}
+        if offset == 0 and len(page_rows) == precise_total:  # the page holds them all
+            found = {r.code for r in page_rows}
+        else:
+            found = {
+                r.code for r in conn.execute(_sql(f"SELECT h.code FROM ({matched}) h"), params)
+            }
         fuzzy = _fuzzy(conn, backend, query, where, filter_params, found)
 
     codes = [r.code for r in page_rows]
