@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 from xinyong.search import grams
 
 FTS_TABLE = "search_fts"
+ENTRIES = "search_entry s"
 _CHUNK = 500
 
 
@@ -26,8 +27,11 @@ class Backend(Protocol):
     Trigrams serve substring matches of three or more characters; shorter queries go to the
     gram postings (`grams`), which are the same on every engine."""
 
-    def contains(self, query: str, params: dict[str, Any], limit: int | None = None) -> str:
-        """A WHERE fragment on `s` (search_entry) true when s.text contains the query. With
+    def contains(
+        self, query: str, params: dict[str, Any], limit: int | None = None
+    ) -> tuple[str, str]:
+        """Entries whose text contains the query: the FROM item that yields them as `s`
+        (search_entry, maybe joined to the index that finds them) and a WHERE fragment. With
         `limit`, the engine may stop after that many candidates (the caller applies no other
         condition that could reject them)."""
 
@@ -97,12 +101,25 @@ def telling_units(backend: Backend, units: list[str]) -> list[str]:
 def rarest(
     query: str, counts: dict[str, int], held: Callable[[str], bool] = indexable
 ) -> list[str]:
-    """The query's MAX_TRIGRAMS rarest trigrams the index holds (`held`: pg_trgm holds only
-    letters and digits), the ones it narrows best by; the whole query is checked apart. Empty
-    when the index holds none of them."""
-    trigrams = dict.fromkeys(query[i : i + 3] for i in range(len(query) - 2))
-    usable = [g for g in trigrams if held(g)]
-    return sorted(usable, key=lambda g: counts.get(g, 0))[:MAX_TRIGRAMS]
+    """The MAX_TRIGRAMS of the query's trigrams the index holds (`held`: pg_trgm holds only
+    letters and digits) that narrow it best; the whole query is checked apart. Empty when the
+    index holds none of them.
+
+    The rarest first, then the rarest that share no character with those chosen: trigrams
+    that overlap say nearly the same thing (iud, jiu and udi of xingjiudianguanli are all
+    jiudian, 14,576 entries at a million enterprises), while apart they narrow independently
+    (iud, ngu and anl: 3,464). Overlapping ones fill in when the query is too short."""
+    at: dict[str, int] = {}
+    for i in range(len(query) - 2):
+        at.setdefault(query[i : i + 3], i)
+    usable = sorted((g for g in at if held(g)), key=lambda g: counts.get(g, 0))
+    apart: list[str] = []
+    for gram in usable:
+        if all(abs(at[gram] - at[other]) >= 3 for other in apart):
+            apart.append(gram)
+    chosen = apart[:MAX_TRIGRAMS]
+    chosen += [g for g in usable if g not in chosen][: MAX_TRIGRAMS - len(chosen)]
+    return chosen
 
 
 def _phrase(unit: str) -> str:
@@ -156,9 +173,11 @@ class SqliteFts:
         docs = self._documents(FTS_TABLE, {u.lower() for u in units})
         return {u: docs.get(u.lower(), 0) for u in units}
 
-    def contains(self, query: str, params: dict[str, Any], limit: int | None = None) -> str:
+    def contains(
+        self, query: str, params: dict[str, Any], limit: int | None = None
+    ) -> tuple[str, str]:
         if len(query) < 3:
-            return grams.contains(query, params, limit)
+            return ENTRIES, grams.contains(query, params, limit)
         params["needle"] = query
         trigrams = list(dict.fromkeys(query[i : i + 3].lower() for i in range(len(query) - 2)))
         # FTS5's trigram tokenizer indexes every character, punctuation too: 泰维( narrows
@@ -167,9 +186,13 @@ class SqliteFts:
         chosen = rarest(query.lower(), self.rarity(trigrams), held=_any_trigram)
         chosen = chosen or trigrams[:MAX_TRIGRAMS]
         params["fts"] = " AND ".join(_phrase(g) for g in chosen)
+        # The index drives, yielding entries in id order as it finds them, so a LIMIT stops
+        # the search at the first matches. As `s.id IN (…MATCH…)` SQLite collected every
+        # posting first: 连云港 holds 600,000 of them, 82 ms against 1 ms (bench/RESULTS.md,
+        # load). The same entries come out, in the same order.
         return (
-            f"s.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts) "
-            "AND instr(s.text, :needle) > 0"
+            f"{FTS_TABLE} JOIN {ENTRIES} ON s.id = {FTS_TABLE}.rowid",
+            f"{FTS_TABLE} MATCH :fts AND instr(s.text, :needle) > 0",
         )
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
@@ -305,16 +328,18 @@ class PostgresTrgm:
         common = self._common()
         return {u: common.get(u, 0) for u in units}
 
-    def contains(self, query: str, params: dict[str, Any], limit: int | None = None) -> str:
+    def contains(
+        self, query: str, params: dict[str, Any], limit: int | None = None
+    ) -> tuple[str, str]:
         if len(query) < 3:
-            return grams.contains(query, params, limit)
+            return ENTRIES, grams.contains(query, params, limit)
         # As on SQLite: the GIN index narrows by the rarest trigrams, strpos() checks the rest.
         params["needle"] = query
         likes = []
         for i, gram in enumerate(rarest(query, self._common()) or [query]):
             params[f"like{i}"] = f"%{like_escape(gram)}%"
             likes.append(f"s.text LIKE :like{i} ESCAPE '\\'")
-        return " AND ".join(likes) + " AND strpos(s.text, :needle) > 0"
+        return ENTRIES, " AND ".join(likes) + " AND strpos(s.text, :needle) > 0"
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
         # As on SQLite: each unit reads at most PER_UNIT entries.

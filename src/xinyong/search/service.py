@@ -147,7 +147,7 @@ def _precise(
     the total is then a lower bound.
     """
     params = dict(params, q=query, hi=query + "\U0010ffff", cap=CAP)
-    contains = backend.contains(query, params, limit=None if where else CAP)
+    entries, contains = backend.contains(query, params, limit=None if where else CAP)
     kind_rank = (
         "CASE s.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
     )
@@ -173,7 +173,7 @@ def _precise(
         f"WHERE s.text >= :q AND s.text < :hi AND {kinds_in}{where} LIMIT :cap"
     )
     by_contains = (
-        f"SELECT {columns(by_contains_level, 1)} FROM search_entry s{join} "
+        f"SELECT {columns(by_contains_level, 1)} FROM {entries}{join} "
         f"WHERE {kinds_in} AND {contains}{where} LIMIT :cap"
     )
     matched = f"SELECT * FROM ({by_prefix}) p UNION ALL SELECT * FROM ({by_contains}) c"
