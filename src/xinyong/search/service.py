@@ -205,6 +205,15 @@ def _similarity(query: str, entry_text: str) -> tuple[float, float]:
     return 100.0 * best, fuzz.partial_ratio(query, entry_text)
 
 
+def typo_bounds(query: str) -> tuple[float, int]:
+    """The similarity a typo match must reach (one wrong character, two from eight characters
+    on), and the most edits that leaves between the query and a text or a stretch of it."""
+    errors = 1 if len(query) < 8 else 2
+    cutoff = 100.0 * (len(query) - errors) / len(query) - 0.5
+    # A stretch is at most one character longer than the query (see _similarity).
+    return cutoff, math.floor((len(query) + 1) * (100.0 - cutoff) / 100.0 + 1e-6)
+
+
 def _fuzzy(
     conn: Connection,
     backend: Backend,
@@ -219,8 +228,7 @@ def _fuzzy(
     if len(query) < (4 if latin else 3):
         return []
     kinds = ("name", "core", "pinyin") if latin else ("name", "core", "former_name")
-    errors = 1 if len(query) < 8 else 2
-    cutoff = 100.0 * (len(query) - errors) / len(query) - 0.5
+    cutoff, edits = typo_bounds(query)
     # Candidates share a unit with the query: trigrams from six characters on, else bigrams
     # (characters for three) from the gram postings, which hold cores: a query that short
     # is a 字号.
@@ -233,10 +241,9 @@ def _fuzzy(
     # The enterprise row is joined only when a filter needs it: the name length (a tie-break)
     # of the few candidates that pass the cutoff is read afterwards. Joining every candidate
     # was half of this statement's time (bench/RESULTS.md, load).
-    name_len = "length(e.name)" if where else "NULL"
     join, where = _joined(where)
     sql = (
-        f"SELECT s.credit_code, s.kind, s.text, s.status_rank, {name_len} AS name_len, "
+        f"SELECT s.credit_code, s.kind, s.text, s.status_rank, "
         f"({overlap}) AS overlap FROM search_entry s{join} "
         f"WHERE s.kind IN ({_in_list(kinds)}) "
         f"AND {backend.contains_any(telling_units(backend, units), params)}{where} "
@@ -247,61 +254,58 @@ def _fuzzy(
     # longer text), and an edit spoils at most `width` of the query's units: a candidate that
     # shares fewer units than that leaves cannot pass, and is not measured (the same hits,
     # for a fraction of the RapidFuzz calls; bench/RESULTS.md, load).
-    edits = math.floor((len(query) + 1) * (100.0 - cutoff) / 100.0 + 1e-6)
     least = len(units) - edits * width
+    # Likewise an edit loses at most one of the query's distinct characters: a text holding
+    # fewer of them than that leaves cannot pass. Sharing one bigram let most candidates of a
+    # short query through to RapidFuzz; sharing characters lets through the few that can pass
+    # (bench/RESULTS.md, load).
+    chars = set(query)
+    shared = len(chars) - edits
     close = []
     for row in rows:
         if row.credit_code in exclude or row.overlap < least:
+            continue
+        if len(chars.intersection(row.text)) < shared:
             continue
         similarity, indel = _similarity(query, row.text)
         if similarity >= cutoff:
             close.append((row, similarity, indel))
     # A typed Chinese typo is most often a homophone (金鼎胜 for 金鼎盛): same pinyin wins ties.
     sound = pinyin(query) if not latin else ""
-    homophones = _homophones(conn, sound, [row.credit_code for row, _, _ in close])
-    lengths = _name_lengths(conn, [row.credit_code for row, _, _ in close if row.name_len is None])
+    ties = _tie_breaks(conn, sound, [row.credit_code for row, _, _ in close])
     best: dict[str, tuple[tuple, Hit]] = {}
     for row, similarity, indel in close:
-        similarity = min(100.0, similarity + (10 if row.credit_code in homophones else 0))
-        key = (
-            -similarity,
-            -indel,
-            row.status_rank,
-            KIND_RANK[row.kind],
-            row.name_len if row.name_len is not None else lengths.get(row.credit_code, 0),
-            row.credit_code,
-        )
+        homophone, name_len = ties.get(row.credit_code, (False, 0))
+        similarity = min(100.0, similarity + (10 if homophone else 0))
+        key = (-similarity, -indel, row.status_rank, KIND_RANK[row.kind], name_len, row.credit_code)
         hit = Hit(row.credit_code, row.kind, row.text, 5, round(0.7 * similarity / 100, 3))
         if row.credit_code not in best or key < best[row.credit_code][0]:
             best[row.credit_code] = (key, hit)
     return [hit for _, hit in sorted(best.values(), key=lambda kh: kh[0])]
 
 
-def _homophones(conn: Connection, sound: str, codes: list[str]) -> set[str]:
-    """Which of these enterprises have a pinyin entry holding `sound`."""
-    if not sound or not codes:
-        return set()
-    marks, params = in_params(list(dict.fromkeys(codes)))
-    rows = conn.execute(
-        _sql(
-            f"SELECT s.credit_code FROM search_entry s WHERE s.kind = 'pinyin' "
-            f"AND s.credit_code IN ({marks}) "
-            f"AND {backend_for(conn).position('s.text', 'sound')} > 0"
-        ),
-        dict(params, sound=sound),
-    )
-    return set(rows.scalars())
-
-
-def _name_lengths(conn: Connection, codes: list[str]) -> dict[str, int]:
+def _tie_breaks(conn: Connection, sound: str, codes: list[str]) -> dict[str, tuple[bool, int]]:
+    """For these enterprises, the tie-breaks of typo matches in one statement: whether a
+    pinyin entry holds `sound` (a homophone of the query) and the length of the name."""
     if not codes:
         return {}
     marks, params = in_params(list(dict.fromkeys(codes)))
+    homophone = "0"
+    if sound:
+        params["sound"] = sound
+        homophone = (
+            "CASE WHEN EXISTS (SELECT 1 FROM search_entry p WHERE p.credit_code = e.credit_code "
+            f"AND p.kind = 'pinyin' AND {backend_for(conn).position('p.text', 'sound')} > 0) "
+            "THEN 1 ELSE 0 END"
+        )
     rows = conn.execute(
-        _sql(f"SELECT credit_code, length(name) FROM enterprise WHERE credit_code IN ({marks})"),
+        _sql(
+            f"SELECT e.credit_code, {homophone} AS homophone, length(e.name) AS name_len "
+            f"FROM enterprise e WHERE e.credit_code IN ({marks})"
+        ),
         params,
     )
-    return dict(rows.all())
+    return {row.credit_code: (bool(row.homophone), row.name_len) for row in rows}
 
 
 def _best_entries(
