@@ -300,6 +300,44 @@ def wrk(port: int, lines_file: Path, connections: int, seconds: int, think_ms: f
     return out
 
 
+def serve_command(port: int, workers: int) -> list[str]:
+    """`xinyong serve` as the benchmark runs it: the production configuration, no access log."""
+    return [
+        sys.executable,
+        "-m",
+        "xinyong",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--keep-alive",
+        "75",
+        "--no-access-log",
+    ]
+
+
+def datasette_command(db: Path, meta: Path, port: int) -> list[str]:
+    datasette = shutil.which("datasette", path=str(Path(sys.executable).parent)) or "datasette"
+    return [
+        datasette,
+        "serve",
+        str(db),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--metadata",
+        str(meta),
+        # An API answer has no use for facet suggestions (a dozen queries each).
+        "--setting",
+        "suggest_facets",
+        "off",
+    ]
+
+
 def datasette_ready(db: Path, work: Path) -> Path:
     """An FTS5 trigram table on enterprise names in the same file, and Datasette's metadata."""
     conn = sqlite3.connect(db)
@@ -394,21 +432,7 @@ def main() -> None:
     report["distinct"] = {k: len(set(v)) for k, v in mix_pools.items() if k in MIX}
     log(f"{len(throughput_pools['search']):,} search queries; mix of {mix_total:,} requests")
 
-    ours_cmd = [
-        sys.executable,
-        "-m",
-        "xinyong",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(args.port),
-        "--workers",
-        str(args.workers),
-        "--keep-alive",
-        "75",
-        "--no-access-log",
-    ]
+    ours_cmd = serve_command(args.port, args.workers)
     report["ours_command"] = " ".join(ours_cmd[1:])
     report["rate_limit_ip"] = RATE_LIMIT_IP
     # Name-search throughput with the answer cache off: every query computed, whatever repeats.
@@ -480,22 +504,7 @@ def main() -> None:
             for _, q, _ in throughput_pools["search_queries"]
         ]
         ds_file = write_lines(work / "datasette.tsv", ds_lines)
-        datasette = shutil.which("datasette", path=str(Path(sys.executable).parent)) or "datasette"
-        ds_cmd = [
-            datasette,
-            "serve",
-            str(db),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(args.port + 1),
-            "--metadata",
-            str(meta),
-            # An API answer has no use for facet suggestions (a dozen queries each).
-            "--setting",
-            "suggest_facets",
-            "off",
-        ]
+        ds_cmd = datasette_command(db, meta, args.port + 1)
         report["datasette_command"] = " ".join(ds_cmd)
         ds = Server("datasette", ds_cmd, dict(os.environ), args.port + 1, work / "datasette.log")
         try:

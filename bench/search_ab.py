@@ -1,0 +1,97 @@
+"""Uncached name-search throughput of two or more code versions and Datasette, taking turns.
+
+    git worktree add /tmp/xinyong-old <commit>
+    python bench/search_ab.py --db /tmp/xinyong-load/x.db --rounds 4 --datasette \
+        old=/tmp/xinyong-old/src new=src
+
+On a shared two-core machine a single run of each says little: this one starts each version's
+`xinyong serve` in turn (answer cache off, as load_bench.py's uncached run), sends it the
+load benchmark's name-search queries with wrk for a warm-up and a measured period, stops it,
+and goes on to the next, round after round, then prints each version's median. The queries
+are the ones load_bench.py draws (same seed), written to the work folder on the first run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+from pathlib import Path
+
+import load_bench as lb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("versions", nargs="+", help="label=SRC (the folder holding xinyong/)")
+    parser.add_argument("--db", type=Path, required=True, help="a SQLite file built by load_bench")
+    parser.add_argument("--workdir", type=Path, help="default: the database's folder")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=15, help="measured, per run")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds before each measured run")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--datasette", action="store_true", help="Datasette takes turns too")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--port", type=int, default=18100)
+    args = parser.parse_args()
+
+    db = args.db.resolve()
+    work = args.workdir or db.parent
+    url = f"sqlite:///{db}"
+    ours_file, ds_file = work / "search.tsv", work / "datasette.tsv"
+    if not ours_file.exists() or not ds_file.exists():
+        pools = lb.draw_requests(url, 400, args.seed + 100)  # load_bench's throughput pool
+        lb.write_lines(ours_file, pools["search"])
+        lb.write_lines(
+            ds_file,
+            [
+                ("GET", f"/{db.stem}/enterprise.json?_search={lb.quote(q)}&_size=20", "")
+                for _, q, _ in pools["search_queries"]
+            ],
+        )
+    turns = [tuple(v.split("=", 1)) for v in args.versions]
+    if args.datasette:
+        turns.append(("datasette", ""))
+    results: dict[str, list[float]] = {}
+    for round_no in range(args.rounds):
+        for label, src in turns:
+            if label == "datasette":
+                meta = lb.datasette_ready(db, work)
+                command = lb.datasette_command(db, meta, args.port)
+                env, ready, lines = dict(os.environ), "/-/versions.json", ds_file
+            else:
+                command = lb.serve_command(args.port, workers=2)
+                env = dict(
+                    os.environ,
+                    PYTHONPATH=str(Path(src).resolve()),
+                    XINYONG_DATA_DIR=str(work / "data"),
+                    XINYONG_DATABASE_URL=url,
+                    XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
+                    XINYONG_CACHE_MB="0",
+                )
+                ready, lines = "/healthz", ours_file
+            server = lb.Server(label, command, env, args.port, work / f"ab-{label}.log")
+            try:
+                server.wait_ready(ready)
+                if args.warmup:
+                    lb.wrk(args.port, lines, args.connections, args.warmup)
+                out = lb.wrk(args.port, lines, args.connections, args.seconds)
+            finally:
+                server.stop()
+            results.setdefault(label, []).append(out["ok_rps"])
+            lb.log(
+                f"round {round_no + 1} {label}: {out['ok_rps']:,.0f} ok req/s "
+                f"(non-2xx {out['non_2xx']}, socket errors {out['errors_total']}, "
+                f"load before {out['load_before']:.1f})"
+            )
+    medians = {label: statistics.median(v) for label, v in results.items()}
+    for label, values in results.items():
+        runs = ", ".join(f"{v:,.0f}" for v in values)
+        ratio = (
+            f" = {medians[label] / medians['datasette']:.2f}× Datasette" if args.datasette else ""
+        )
+        print(f"{label}: median {medians[label]:,.0f} ok req/s ({runs}){ratio}")
+
+
+if __name__ == "__main__":
+    main()
