@@ -105,7 +105,7 @@ def rarest(
     letters and digits) that narrow it best; the whole query is checked apart. Empty when the
     index holds none of them.
 
-    The rarest first, then the rarest that share no character with those chosen: trigrams
+    The rarest first, then the rarest that overlap none of those chosen in the query: trigrams
     that overlap say nearly the same thing (iud, jiu and udi of xingjiudianguanli are all
     jiudian, 14,576 entries at a million enterprises), while apart they narrow independently
     (iud, ngu and anl: 3,464). Overlapping ones fill in when the query is too short."""
