@@ -42,13 +42,7 @@ def main() -> None:
     if not ours_file.exists() or not ds_file.exists():
         pools = lb.draw_requests(url, 400, args.seed + 100)  # load_bench's throughput pool
         lb.write_lines(ours_file, pools["search"])
-        lb.write_lines(
-            ds_file,
-            [
-                ("GET", f"/{db.stem}/enterprise.json?_search={lb.quote(q)}&_size=20", "")
-                for _, q, _ in pools["search_queries"]
-            ],
-        )
+        lb.write_lines(ds_file, lb.datasette_lines(db, pools["search_queries"]))
     turns = [tuple(v.split("=", 1)) for v in args.versions]
     if args.datasette:
         turns.append(("datasette", ""))
