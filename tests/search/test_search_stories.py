@@ -164,3 +164,32 @@ def test_markup_in_names_is_escaped_in_highlights(engine, tmp_path, session):
     load(engine, tmp_path / "d", [enterprise_row(9, **{"企业名称": "连云港<b>粗体</b>有限公司"})])
     [item] = search(session, "粗体").items
     assert item.highlight == "连云港&lt;b&gt;<mark>粗体</mark>&lt;/b&gt;有限公司"
+
+
+def test_a_one_character_query_over_a_crowd_shows_pages_and_at_least_a_count(
+    engine, tmp_path, session
+):
+    from tests.search.conftest import load
+    from tests.support.registry_files import enterprise_row
+    from xinyong.search.service import SHORT_CAP
+
+    # 众 in the 字号 of more enterprises than a one-character search reads per branch: the
+    # answer is pages of them and "at least N", not every one (decision 0025).
+    second = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    names = [f"连云港众{a}{b}商贸有限公司" for a in second for b in second][: SHORT_CAP + 30]
+    load(
+        engine,
+        tmp_path / "d",
+        [enterprise_row(1000 + i, **{"企业名称": name}) for i, name in enumerate(names)],
+    )
+    first = search(session, "众")
+    assert first.total_capped and SHORT_CAP <= first.total <= len(names)
+    last_page = (first.total + 19) // 20
+    pages = [search(session, "众", page=n) for n in range(1, last_page + 2)]
+    seen = [item.credit_code for p in pages for item in p.items]
+    assert len(seen) == len(set(seen)) == first.total
+    assert all("众" in item.name for p in pages for item in p.items)
+    assert pages[-1].items == [] and pages[-1].total == first.total
+    # Fewer matches than the cap are counted in full.
+    whole = search(session, "众甲")
+    assert not whole.total_capped and whole.total == len(second)

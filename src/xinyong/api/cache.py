@@ -296,10 +296,13 @@ def read_engine(engine: Engine) -> Engine:
     return make_engine(url) if url else engine
 
 
-def request_parts(path: str, query: str) -> tuple:
+def request_parts(scope: Scope) -> tuple:
     """What an answer depends on in the request: the path and the query, parameters sorted
-    (`?q=a&page=2` and `?page=2&q=a` are one entry)."""
-    return (path, tuple(sorted(parse_qsl(query, keep_blank_values=True))))
+    (`?q=a&page=2` and `?page=2&q=a` are one entry). Read from the ASGI scope as it came, by
+    the fast path and the route alike, so both file an answer under one key (and Starlette's
+    `request.url`, which parses the whole address again, is not built for it)."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    return (scope["path"], tuple(sorted(parse_qsl(query, keep_blank_values=True))))
 
 
 def _private(headers: Headers) -> bool:
@@ -363,7 +366,7 @@ async def cached_answer(
     thread that uses it, so its connection goes back to the pool before the answer is sent.
     """
     cache: ReadCache = request.app.state.read_cache
-    parts = request_parts(request.url.path, request.url.query) + ((body,) if body else ())
+    parts = request_parts(request.scope) + ((body,) if body else ())
     gen = depends_on.of_row(request.app.state.generations.read(depends_on.sql))
     key, etag, answer = _lookup(
         cache, request.headers, gen, parts, validators=request.method in ("GET", "HEAD")
@@ -421,8 +424,7 @@ class ReadCacheMiddleware:
                         break
                     reader: GenerationReader = scope["app"].state.generations
                     gen = depends_on.of_row(reader.read(depends_on.sql))
-                    query = scope.get("query_string", b"").decode("latin-1")
-                    _, _, answer = _lookup(cache, headers, gen, request_parts(path, query))
+                    _, _, answer = _lookup(cache, headers, gen, request_parts(scope))
                     if answer is not None:
                         await answer(scope, receive, send)
                         return

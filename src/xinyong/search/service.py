@@ -37,7 +37,12 @@ LEVEL_MATCH = {0: "exact", 1: "exact", 2: "exact", 3: "prefix", 4: "substring", 
 LEVEL_SCORE = {0: 1.0, 1: 1.0, 2: 0.95, 3: 0.9, 4: 0.8}
 FUZZY_BELOW = 10  # fuzzy candidates are looked for only when precise matches are this few
 FUZZY_CANDIDATES = 300
-CAP = 1000  # candidate entries read per branch; beyond it the total is shown as "1000+"
+CAP = 1000  # candidate entries read per branch; beyond it the total is a lower bound (至少 N)
+# One or two characters match a twentieth of a registry (华, 鑫, 工贸): what a visitor can use
+# is a first page and "at least N"; nobody pages through tens of thousands. Reading 1,000 + 1,000
+# candidates for them was 41% of all name-search time in the load benchmark's query mix, and
+# 300 per branch still fills 25 pages (bench/RESULTS.md, load; decision 0025).
+SHORT_CAP = 300
 MAX_SIZE = 100
 
 # Statements come in a few shapes (query length, kinds, filters, how many codes): 236 distinct
@@ -134,6 +139,12 @@ def _level(entry_text: str, kind: str, query: str) -> int | None:
     return None
 
 
+def branch_cap(query: str) -> int:
+    """How many candidate entries each branch of a precise search reads for this (normalised)
+    query: SHORT_CAP for one or two characters, else CAP."""
+    return SHORT_CAP if len(query) < 3 else CAP
+
+
 def _precise(
     backend: Backend, query: str, kinds: Sequence[str], where: str, params: dict
 ) -> tuple[str, dict[str, Any]]:
@@ -142,12 +153,13 @@ def _precise(
 
     Candidates come from two bounded branches: entries starting with the query (the b-tree
     on text, so exact and prefix matches are never crowded out) and entries containing it
-    (the trigram index, or the gram postings for one or two characters). Each stops at CAP
-    rows, so a query matching half the registry costs no more than one matching a thousand;
-    the total is then a lower bound.
+    (the trigram index, or the gram postings for one or two characters). Each stops at
+    branch_cap(query) rows, so a query matching half the registry costs no more than one
+    matching a thousand; the total is then a lower bound.
     """
-    params = dict(params, q=query, hi=query + "\U0010ffff", cap=CAP)
-    entries, contains = backend.contains(query, params, limit=None if where else CAP)
+    cap = branch_cap(query)
+    params = dict(params, q=query, hi=query + "\U0010ffff", cap=cap)
+    entries, contains = backend.contains(query, params, limit=None if where else cap)
     kind_rank = (
         "CASE s.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
     )
@@ -411,7 +423,7 @@ class _Ent:
 class _Totals:
     total: int
     top: int | None  # the best level and kind found (level * 10 + kind rank)
-    np: int | None  # entries found by each branch: either at CAP means there are more
+    np: int | None  # entries found by each branch: either at its cap means there are more
     nc: int | None
 
 
@@ -488,7 +500,7 @@ def search(
     page_rows, first = _page_and_totals(conn, matched, params, size, offset)
     precise_total = first.total
     best_level = None if first.top is None else first.top // 10
-    capped = max(first.np or 0, first.nc or 0) >= CAP
+    capped = max(first.np or 0, first.nc or 0) >= branch_cap(query)
 
     fuzzy: list[Hit] = []
     # An exact or prefix hit shows the query was typed right: typo candidates would only
