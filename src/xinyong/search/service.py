@@ -254,30 +254,39 @@ def _fuzzy(
     # of the few candidates that pass the cutoff is read afterwards. Joining every candidate
     # was half of this statement's time (bench/RESULTS.md, load).
     join, where = _joined(where)
-    sql = (
-        f"SELECT s.credit_code, s.kind, s.text, s.status_rank, "
+    candidates = (
+        f"SELECT s.id, s.credit_code, s.kind, s.text, s.status_rank, "
         f"({overlap}) AS overlap FROM search_entry s{join} "
         f"WHERE s.kind IN ({_in_list(kinds)}) "
         f"AND {backend.contains_any(telling_units(backend, units), params)}{where} "
         f"ORDER BY overlap DESC, length(s.text), s.id LIMIT {FUZZY_CANDIDATES}"
     )
-    rows = conn.execute(_sql(sql), params).all()
     # Passing the cutoff means at most `edits` edits from the query (or from a stretch of a
     # longer text), and an edit spoils at most `width` of the query's units: a candidate that
     # shares fewer units than that leaves cannot pass, and is not measured (the same hits,
     # for a fraction of the RapidFuzz calls; bench/RESULTS.md, load).
-    least = len(units) - edits * width
+    params["least"] = len(units) - edits * width
     # Likewise an edit loses at most one of the query's distinct characters: a text holding
     # fewer of them than that leaves cannot pass. Sharing one bigram let most candidates of a
     # short query through to RapidFuzz; sharing characters lets through the few that can pass
-    # (bench/RESULTS.md, load).
-    chars = set(query)
-    shared = len(chars) - edits
+    # (bench/RESULTS.md, load). Both screens run in the database, after the candidates are
+    # chosen: most of the 300 fail them, and each row brought to Python cost more than the
+    # checks themselves.
+    chars = sorted(set(query))
+    params.update({f"ch{i}": c for i, c in enumerate(chars)})
+    held = " + ".join(
+        f"CASE WHEN {backend.position('c.text', f'ch{i}')} > 0 THEN 1 ELSE 0 END"
+        for i in range(len(chars))
+    )
+    params["shared"] = len(chars) - edits
+    sql = (
+        f"SELECT c.credit_code, c.kind, c.text, c.status_rank FROM ({candidates}) c "
+        f"WHERE c.overlap >= :least AND ({held}) >= :shared "
+        "ORDER BY c.overlap DESC, length(c.text), c.id"
+    )
     close = []
-    for row in rows:
-        if row.credit_code in exclude or row.overlap < least:
-            continue
-        if len(chars.intersection(row.text)) < shared:
+    for row in conn.execute(_sql(sql), params):
+        if row.credit_code in exclude:
             continue
         similarity, indel = _similarity(query, row.text)
         if similarity >= cutoff:
