@@ -180,9 +180,13 @@ def _precise(
             f"s.status_rank AS rank, length(s.text) AS len, {branch} AS b"
         )
 
+    # In the text index's order, which both engines read and stop at the cap: without it
+    # PostgreSQL was free to take any capped subset, and took different ones for different
+    # pages of the same query (results repeated and missing from page to page).
     by_prefix = (
         f"SELECT {columns(by_prefix_level, 0)} FROM search_entry s{join} "
-        f"WHERE s.text >= :q AND s.text < :hi AND {kinds_in}{where} LIMIT :cap"
+        f"WHERE s.text >= :q AND s.text < :hi AND {kinds_in}{where} "
+        "ORDER BY s.text, s.kind, s.status_rank, s.credit_code LIMIT :cap"
     )
     by_contains = (
         f"SELECT {columns(by_contains_level, 1)} FROM {entries}{join} "
