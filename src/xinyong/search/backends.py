@@ -29,11 +29,12 @@ class Backend(Protocol):
 
     def contains(
         self, query: str, params: dict[str, Any], limit: int | None = None
-    ) -> tuple[str, str]:
+    ) -> tuple[str, str, str]:
         """Entries whose text contains the query: the FROM item that yields them as `s`
-        (search_entry, maybe joined to the index that finds them) and a WHERE fragment. With
-        `limit`, the engine may stop after that many candidates (the caller applies no other
-        condition that could reject them)."""
+        (search_entry, maybe joined to the index that finds them), a WHERE fragment, and the
+        order to read them in when a caller stops early ("" when the engine's own is stable).
+        With `limit`, the engine may stop after that many candidates (the caller applies no
+        other condition that could reject them)."""
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
         """A WHERE fragment on `s` true when s.text contains any of the units (all of three
@@ -175,9 +176,9 @@ class SqliteFts:
 
     def contains(
         self, query: str, params: dict[str, Any], limit: int | None = None
-    ) -> tuple[str, str]:
+    ) -> tuple[str, str, str]:
         if len(query) < 3:
-            return ENTRIES, grams.contains(query, params, limit)
+            return grams.contains(query, params, limit)
         params["needle"] = query
         trigrams = list(dict.fromkeys(query[i : i + 3].lower() for i in range(len(query) - 2)))
         # FTS5's trigram tokenizer indexes every character, punctuation too: 泰维( narrows
@@ -193,6 +194,7 @@ class SqliteFts:
         return (
             f"{FTS_TABLE} JOIN {ENTRIES} ON s.id = {FTS_TABLE}.rowid",
             f"{FTS_TABLE} MATCH :fts AND instr(s.text, :needle) > 0",
+            "",
         )
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
@@ -330,9 +332,9 @@ class PostgresTrgm:
 
     def contains(
         self, query: str, params: dict[str, Any], limit: int | None = None
-    ) -> tuple[str, str]:
+    ) -> tuple[str, str, str]:
         if len(query) < 3:
-            return ENTRIES, grams.contains(query, params, limit)
+            return grams.contains(query, params, limit)
         # As on SQLite: the GIN index narrows by the rarest trigrams, strpos() checks the rest.
         params["needle"] = query
         likes = []
@@ -347,7 +349,7 @@ class PostgresTrgm:
         for i, gram in enumerate(patterns):
             params[f"like{i}"] = f"%{like_escape(gram)}%"
             likes.append(f"s.text LIKE :like{i} ESCAPE '\\'")
-        return ENTRIES, " AND ".join(likes) + " AND strpos(s.text, :needle) > 0"
+        return ENTRIES, " AND ".join(likes) + " AND strpos(s.text, :needle) > 0", ""
 
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
         # As on SQLite: each unit reads at most PER_UNIT entries.

@@ -70,14 +70,26 @@ def clear(conn: Connection) -> None:
     conn.execute(text("DELETE FROM search_gram"))
 
 
-def contains(query: str, params: dict[str, Any], limit: int | None = None) -> str:
-    """A WHERE fragment on `s` (search_entry): s holds the one or two characters. A gram row
-    is the query itself, so the postings may stop at `limit` with nothing left to check."""
+def contains(query: str, params: dict[str, Any], limit: int | None = None) -> tuple[str, str, str]:
+    """Entries holding the one or two characters, as Backend.contains gives them: the FROM
+    item yielding `s` (search_entry), a WHERE fragment and the order to read them in. A gram
+    row is the query itself, so with `limit` the postings stop there with nothing left to
+    check. Without it (the caller filters the entries further, and stops when enough pass)
+    the postings drive a join in their own order, active enterprises first: as `s.id IN (all
+    postings)` PostgreSQL hashed tens of thousands of them and scanned the entries in
+    parallel, in no fixed order (70 ms for 徐 among active enterprises at 1M)."""
     params["gram"] = query
-    stop = f" LIMIT {int(limit)}" if limit else ""
+    if limit:
+        return (
+            "search_entry s",
+            "s.id IN (SELECT g.entry_id FROM search_gram g WHERE g.gram = :gram "
+            f"ORDER BY g.status_rank, g.entry_id LIMIT {int(limit)})",
+            "",
+        )
     return (
-        "s.id IN (SELECT g.entry_id FROM search_gram g WHERE g.gram = :gram "
-        f"ORDER BY g.status_rank, g.entry_id{stop})"
+        "search_gram g JOIN search_entry s ON s.id = g.entry_id",
+        "g.gram = :gram",
+        "g.status_rank, g.entry_id",
     )
 
 

@@ -159,7 +159,7 @@ def _precise(
     """
     cap = branch_cap(query)
     params = dict(params, q=query, hi=query + "\U0010ffff", cap=cap)
-    entries, contains = backend.contains(query, params, limit=None if where else cap)
+    entries, contains, order = backend.contains(query, params, limit=None if where else cap)
     kind_rank = (
         "CASE s.kind " + " ".join(f"WHEN '{k}' THEN {r}" for k, r in KIND_RANK.items()) + " END"
     )
@@ -190,7 +190,8 @@ def _precise(
     )
     by_contains = (
         f"SELECT {columns(by_contains_level, 1)} FROM {entries}{join} "
-        f"WHERE {kinds_in} AND {contains}{where} LIMIT :cap"
+        f"WHERE {kinds_in} AND {contains}{where} {f'ORDER BY {order} ' if order else ''}"
+        "LIMIT :cap"
     )
     matched = f"SELECT * FROM ({by_prefix}) p UNION ALL SELECT * FROM ({by_contains}) c"
     # The filters were applied in the branches: ranking needs nothing from the enterprise
