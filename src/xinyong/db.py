@@ -69,7 +69,23 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _postgres_settings(dbapi_conn, _record):
+        # A capped search reads the first N entries the scan meets (the trigram index gives
+        # no order, and sorting every match of 科技有限公司 cost ten times the search). A
+        # bitmap or plain scan meets them in the table's order, so every page of a query
+        # sees the same N; a parallel scan meets them in whatever order its workers run, and
+        # a synchronized scan starts wherever another scan of the table has got to: pages
+        # then repeated some enterprises and skipped others (bench/RESULTS.md, load). Short
+        # requests at high concurrency gain nothing from parallel workers anyway.
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET max_parallel_workers_per_gather = 0")
+            cur.execute("SET synchronize_seqscans = off")
+        dbapi_conn.commit()
+
+    return engine
 
 
 @lru_cache

@@ -36,6 +36,10 @@ class Backend(Protocol):
         With `limit`, the engine may stop after that many candidates (the caller applies no
         other condition that could reject them)."""
 
+    # Whether a filter on the enterprise row must be a per-entry LATERAL lookup for the
+    # entries to keep the order contains() reads them in (see search.service._joined).
+    lateral: bool
+
     def contains_any(self, units: list[str], params: dict[str, Any]) -> str:
         """A WHERE fragment on `s` true when s.text contains any of the units (all of three
         or more characters, or all of one or two)."""
@@ -143,6 +147,8 @@ class SqliteFts:
     """FTS5: `search_fts` (trigram tokenizer) over every entry. Its text is search_entry's
     (external content, migration 0018): entries are removed from it while search_entry still
     holds them, as FTS5 reads the text to find what to remove."""
+
+    lateral = False  # SQLite joins in the order written (and has no LATERAL)
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -283,6 +289,8 @@ class PostgresTrgm:
     trigrams are common is estimated from a sample of the entries (pg_trgm has no cheap
     per-trigram count), so queries read only rare ones and check the rest with strpos()."""
 
+    lateral = True
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
@@ -312,9 +320,13 @@ class PostgresTrgm:
         ).scalar_one()
         if total < 0:  # never analysed
             total = self.conn.execute(text("SELECT count(*) FROM search_entry")).scalar_one()
-        percent = min(100.0, max(0.01, 100.0 * SAMPLE_ENTRIES / max(total, 1)))
+        # The same sample in every process (REPEATABLE, and a size that a re-analysed row
+        # count does not move): which trigrams a typo query reads postings of follows from
+        # it, and two workers with samples of their own answered the same typo differently.
+        total = float(f"{max(total, 1):.2g}")
+        percent = min(100.0, max(0.01, 100.0 * SAMPLE_ENTRIES / total))
         texts = self.conn.execute(
-            text(f"SELECT text FROM search_entry TABLESAMPLE SYSTEM ({percent:.4f})")
+            text(f"SELECT text FROM search_entry TABLESAMPLE SYSTEM ({percent:.4f}) REPEATABLE (0)")
         ).scalars()
         counts: Counter[str] = Counter()
         sampled = 0

@@ -112,15 +112,25 @@ def _filters(
     return "".join(f" AND {p}" for p in parts), params
 
 
-def _joined(where: str) -> tuple[str, str]:
+def _joined(where: str, lateral: bool = False) -> tuple[str, str]:
     """The join to the enterprise row that filter conditions on `e` need, and the conditions.
 
     CROSS JOIN, because SQLite joins in the order written then: left to choose, it started
     from the filter's index (e.status = '存续' holds most of the registry) and looked up each
     enterprise's entries; a one-character search with a status filter took three minutes at
-    a million enterprises (bench/RESULTS.md, load). PostgreSQL plans it as any inner join."""
+    a million enterprises (bench/RESULTS.md, load). PostgreSQL plans it as any inner join,
+    unless `lateral`: a subquery it may not flatten (OFFSET 0), looked up per entry in the
+    entries' own order. As a join it could hash the entries and emit them in the enterprise
+    table's order, and a capped read then took a different subset for a different plan
+    (pages of 海州区 among active enterprises repeated and skipped some; bench/RESULTS.md)."""
     if not where:
         return "", ""
+    if lateral:
+        return (
+            " CROSS JOIN LATERAL (SELECT 1 FROM enterprise e "
+            f"WHERE e.credit_code = s.credit_code{where} OFFSET 0) e",
+            "",
+        )
     return " CROSS JOIN enterprise e", " AND e.credit_code = s.credit_code" + where
 
 
@@ -171,7 +181,10 @@ def _precise(
     by_prefix_level = f"CASE {exact} ELSE 3 END"
     by_contains_level = f"CASE {exact} WHEN s.text >= :q AND s.text < :hi THEN 3 ELSE 4 END"
     # With filters, candidates are filtered before the cap, not after it.
-    join, where = _joined(where)
+    join, on = _joined(where)
+    # The contains branch's scan has no order but the table's (trigrams give none), so its
+    # cap must not depend on the join's plan: PostgreSQL looks each candidate up in turn.
+    each_join, each_on = _joined(where, lateral=backend.lateral)
     kinds_in = f"s.kind IN ({_in_list(kinds)})"
 
     def columns(level: str, branch: int) -> str:
@@ -185,12 +198,12 @@ def _precise(
     # pages of the same query (results repeated and missing from page to page).
     by_prefix = (
         f"SELECT {columns(by_prefix_level, 0)} FROM search_entry s{join} "
-        f"WHERE s.text >= :q AND s.text < :hi AND {kinds_in}{where} "
+        f"WHERE s.text >= :q AND s.text < :hi AND {kinds_in}{on} "
         "ORDER BY s.text, s.kind, s.status_rank, s.credit_code LIMIT :cap"
     )
     by_contains = (
-        f"SELECT {columns(by_contains_level, 1)} FROM {entries}{join} "
-        f"WHERE {kinds_in} AND {contains}{where} {f'ORDER BY {order} ' if order else ''}"
+        f"SELECT {columns(by_contains_level, 1)} FROM {entries}{each_join} "
+        f"WHERE {kinds_in} AND {contains}{each_on} {f'ORDER BY {order} ' if order else ''}"
         "LIMIT :cap"
     )
     matched = f"SELECT * FROM ({by_prefix}) p UNION ALL SELECT * FROM ({by_contains}) c"
