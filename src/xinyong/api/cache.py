@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # use: the ETag makes that a 304, and a sync changes the ETag at once. Keyed callers are metered
 # per call, so only their own client may keep a copy.
 PUBLIC = "public, no-cache"
+# The channel on which PostgreSQL announces a change to the generation tables (migration 0022).
+NOTIFY_CHANNEL = "xinyong_generation"
 PRIVATE = "private, no-cache"
 JSON = "application/json"
 
@@ -93,23 +96,67 @@ class GenerationReader:
     requests in the thread pool, a checkout from the event loop would stall every connection
     of the process until one came back (bench/load measured exactly that convoy). One
     connection per process, kept open, in autocommit so it holds no snapshot between reads.
+
+    A row read is kept until the database signals a change, so that a cache hit costs no
+    round trip: on SQLite the file's data_version, on PostgreSQL a notification from the
+    generation tables' triggers (migration 0022) on a connection that LISTENs. Where nothing
+    can listen (a hot standby, a transaction-pooling proxy that drops notifications) a kept
+    row serves at most KEPT_SECONDS on PostgreSQL, or not at all on a replica.
     """
+
+    KEPT_SECONDS = 1.0
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn = None
-        # SQLite: the last row read per statement, with the file's data_version at the time.
-        # The version moves whenever another connection commits (this one never writes), so an
-        # unchanged version means an unchanged row, and a hit reads one pragma, not five tables.
         self._sqlite = engine.dialect.name == "sqlite"
-        self._rows: dict[str, tuple[int, tuple]] = {}
+        # The last row read per statement, with what says it is still current: SQLite's
+        # data_version at the time (it moves whenever another connection commits; this one
+        # never writes), PostgreSQL's time of reading (dropped on any notification).
+        self._rows: dict[str, tuple[float, tuple]] = {}
+        self._listening = False
+        self._moved = False
+        self.reads = 0  # statements sent, for tests and benchmarks
 
     def _connect(self):
         conn = self.engine.raw_connection()
+        self._rows.clear()
         if self.engine.dialect.name == "postgresql":
-            conn.driver_connection.autocommit = True
+            driver = conn.driver_connection
+            driver.autocommit = True
+            with driver.cursor() as cur:
+                # Listening starts before the first read, so no change after it goes unheard.
+                self._listening = not cur.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+                if self._listening:
+                    cur.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    # Notifications that arrive during a read are handed to this handler.
+                    driver.add_notify_handler(self._notified)
         # SQLite's driver opens no transaction for a SELECT: every read sees the last commit.
         return conn
+
+    def _notified(self, _notify) -> None:
+        self._moved = True
+
+    def _still_current(self, cur, sql: str) -> tuple[float, tuple | None]:
+        """(the version a row read now would have, the kept row if it is still current)."""
+        kept = self._rows.get(sql)
+        if self._sqlite:
+            version = cur.execute("PRAGMA data_version").fetchone()[0]
+            return version, kept[1] if kept is not None and kept[0] == version else None
+        now = time.monotonic()
+        if not self._listening:
+            return now, None
+        # Notifications that arrived while the connection was idle: read without blocking.
+        pgconn = self._conn.driver_connection.pgconn
+        pgconn.consume_input()
+        while pgconn.notifies() is not None:
+            self._moved = True
+        if self._moved:
+            self._moved = False
+            self._rows.clear()
+            return now, None
+        fresh = kept is not None and now - kept[0] < self.KEPT_SECONDS
+        return now, kept[1] if fresh else None
 
     def read(self, sql: str):
         for attempt in (1, 2):
@@ -117,17 +164,13 @@ class GenerationReader:
                 self._conn = self._connect()
             try:
                 cur = self._conn.cursor()
-                if self._sqlite:
-                    version = cur.execute("PRAGMA data_version").fetchone()[0]
-                    kept = self._rows.get(sql)
-                    if kept is not None and kept[0] == version:
-                        cur.close()
-                        return kept[1]
-                cur.execute(sql)
-                row = cur.fetchone()
-                cur.close()
-                if self._sqlite:
+                version, row = self._still_current(cur, sql)
+                if row is None:
+                    cur.execute(sql)
+                    row = cur.fetchone()
+                    self.reads += 1
                     self._rows[sql] = (version, row)
+                cur.close()
                 return row
             except Exception:
                 # A dropped connection (database restart, failover): reconnect once.

@@ -1,0 +1,59 @@
+"""A server learns that the data moved on without asking the database on every cached read."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import text
+
+from xinyong.api.cache import FEED_SQL, PUBLIC_SQL, GenerationReader
+from xinyong.sources.provenance import allocate_seq
+
+
+def _eventually(read, expected, seconds: float = 5.0):
+    deadline = time.monotonic() + seconds
+    while True:
+        got = read()
+        if got == expected or time.monotonic() > deadline:
+            return got
+        time.sleep(0.01)
+
+
+def test_reads_in_a_row_cost_one_statement_until_another_process_commits_a_change(
+    engine, monkeypatch
+):
+    # Long enough that only the database's signal can explain a fresh read.
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    reader = GenerationReader(engine)
+    before = reader.read(FEED_SQL)
+    public_before = reader.read(PUBLIC_SQL)
+    sent = reader.reads
+    for _ in range(50):
+        assert reader.read(FEED_SQL) == before
+        assert reader.read(PUBLIC_SQL) == public_before
+    assert reader.reads == sent  # nothing changed, nothing asked
+
+    # A sync elsewhere takes change-feed numbers: the next reads see the new position.
+    with engine.begin() as conn:
+        allocate_seq(conn, 3)
+    after = _eventually(lambda: reader.read(FEED_SQL), (before[0] + 3,))
+    assert after == (before[0] + 3,)
+    # A grade moved by a rating pass changes what a profile depends on as well.
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO rating_state (name, seq, at) VALUES ('regraded', 7, CURRENT_TIMESTAMP) "
+                "ON CONFLICT (name) DO UPDATE SET seq = excluded.seq"
+            )
+        )
+    graded = _eventually(lambda: reader.read(PUBLIC_SQL)[4], 7)
+    assert graded == 7
+
+
+def test_a_transaction_that_rolls_back_changes_nothing_a_reader_sees(engine):
+    reader = GenerationReader(engine)
+    before = reader.read(FEED_SQL)
+    with engine.connect() as conn:
+        allocate_seq(conn, 5)
+        conn.rollback()
+    assert reader.read(FEED_SQL) == before
