@@ -1,7 +1,12 @@
 """A creditor checks a new "consulting" firm and finds its owner ran a collector revoked for violence."""
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from tests.support.judicial_files import dishonest_row, write_drop
 from tests.support.registry_files import credit_code, enterprise_row, write_csv, write_enterprises
+from xinyong.profile.related import related_enterprises
+from xinyong.profile.service import enterprise_profile
 from xinyong.sources.config import SourceConfig
 from xinyong.sources.layouts import REGISTRY_SHAREHOLDERS
 from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST
@@ -102,3 +107,29 @@ def test_the_profile_and_its_page_carry_the_related_section(tmp_path, engine, cl
 
     page = client.get(f"/e/{CONSULTING}").text
     assert "周边风险" in page and "连云港德律讨债服务有限公司" in page and VIOLENCE in page
+
+
+def test_the_walk_asks_the_database_a_few_times_however_far_it_goes(tmp_path, engine):
+    """On PostgreSQL each statement is a round trip; a profile at a million enterprises used to
+    cost 32 of them, the walk 21 (bench/RESULTS.md, load)."""
+    _load(tmp_path, engine)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with Session(engine) as session:
+            walk = related_enterprises(session, CONSULTING)
+            # The enterprise, then per hop its people, their common names, their other roles,
+            # the shareholdings and the enterprises reached; then everyone's record counts.
+            assert len(statements) == 1 + 2 * 5 + 1
+            assert PARTNER in [i.credit_code for i in walk.items]
+            statements.clear()
+            enterprise_profile(session, CONSULTING)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # The profile hands the enterprise it read to the walk rather than having it read again.
+    whole_record = "SELECT enterprise.id, enterprise.credit_code, enterprise.reg_no"
+    assert sum(s.startswith(whole_record) for s in statements) == 1

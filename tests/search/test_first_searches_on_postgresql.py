@@ -56,3 +56,16 @@ def test_a_rebuilt_index_is_vacuumed_so_its_entries_are_read_from_the_index_alon
             ).all()
         )
     assert visible["search_entry"] > 0 and visible["search_gram"] > 0
+
+
+def test_a_starting_server_takes_the_estimate_before_its_first_search(engine, monkeypatch):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the trigram estimate is PostgreSQL's")
+    from fastapi.testclient import TestClient
+
+    from xinyong.api.app import create_app
+
+    monkeypatch.setattr(backends, "_SAMPLES", {})  # a process that has not searched yet
+    with TestClient(create_app(engine)):
+        # Started, no request served: the first searcher finds the estimate ready.
+        assert list(backends._SAMPLES) == [engine.url.render_as_string(hide_password=True)]

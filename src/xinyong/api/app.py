@@ -24,6 +24,7 @@ from xinyong.ledger import api as ledger_api
 from xinyong.lists import api as lists_api
 from xinyong.rating import api as rating_api
 from xinyong.search import api as search_api
+from xinyong.search.backends import take_estimates
 from xinyong.search.normalise import warm_up
 from xinyong.settings import get_settings
 from xinyong.stats import api as stats_api
@@ -50,6 +51,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # Verification records, written in batches by one thread per process.
         app.state.verification_writer = verification_api.verification_writer(app.state.sessions)
         warm_up()
+        with engine.connect() as conn:
+            take_estimates(conn)
         scheduler = None
         if get_settings().run_scheduler:
             from xinyong.sources.scheduler import start_scheduler

@@ -40,10 +40,11 @@ def enterprise_profile(
     registry = registry_profile(session, code, as_known_on)
     profile = EnterpriseProfile(**dict(registry))
     if as_known_on is None:
-        credit_code = registry.enterprise.credit_code
+        ent = registry.enterprise
+        credit_code = ent.credit_code
         profile.enforcement = enforcement_for(session, credit_code)
         profile.penalties = penalties_for(session, credit_code)
-        profile.related = related_enterprises(session, credit_code)
+        profile.related = related_enterprises(session, credit_code, root=ent)
         profile.lists = subject_standing(session, credit_code)
         try:
             profile.rating = rating_view(session, credit_code)
