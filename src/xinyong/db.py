@@ -11,8 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Boolean, Engine, MetaData, any_, bindparam, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from xinyong.settings import get_settings
 
@@ -86,6 +90,37 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         dbapi_conn.commit()
 
     return engine
+
+
+class among(ColumnElement[bool]):  # noqa: N801 - reads as the SQL it stands for
+    """`column IN :name`, the list bound under one name when the statement runs.
+
+    SQLite gets an expanding IN (one placeholder per value). PostgreSQL gets `column =
+    ANY(:name)` with the list as one array: one statement text whatever the list's length, so
+    psycopg prepares it after a few runs and PostgreSQL stops planning it. With IN, each length
+    was a statement of its own, planned anew nearly every time (bench/RESULTS.md, load)."""
+
+    type = Boolean()
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, column, name: str) -> None:
+        self.column = column
+        self.name = name
+
+
+@compiles(among)
+def _among_in(element: among, compiler, **kw) -> str:
+    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+
+
+@compiles(among, "postgresql")
+def _among_any(element: among, compiler, **kw) -> str:
+    listed = bindparam(element.name, type_=ARRAY(element.column.type))
+    return compiler.process(element.column == any_(listed), **kw)
 
 
 @lru_cache

@@ -10,6 +10,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import mask_id_number, mask_person_name
+from xinyong.db import among
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.enforcement.schemas import (
     DishonestRecordOut,
@@ -40,7 +41,7 @@ def _histories_of(table_name: str) -> Any:
         select(RecordHistory)
         .where(
             RecordHistory.record_type == table_name,
-            RecordHistory.record_id.in_(bindparam("ids", expanding=True)),
+            among(RecordHistory.record_id, "ids"),
         )
         .order_by(RecordHistory.known_from, RecordHistory.id)
     )

@@ -8,6 +8,7 @@ from typing import TypeVar
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from xinyong.db import among
 from xinyong.ledger import merkle
 from xinyong.ledger.errors import VerificationFailed
 from xinyong.ledger.models import LedgerLeaf, LedgerNode, LedgerTree, node_id
@@ -21,12 +22,8 @@ _CHUNK = 500  # keys per IN (…), well under every driver's parameter limit
 _LEAF = LedgerLeaf.__table__
 _NODE = LedgerNode.__table__
 _TREE = LedgerTree.__table__
-_LEAVES = select(_LEAF.c.leaf_index, _LEAF.c.leaf_hash).where(
-    _LEAF.c.leaf_index.in_(bindparam("keys", expanding=True))
-)
-_NODES = select(_NODE.c.node_id, _NODE.c.hash).where(
-    _NODE.c.node_id.in_(bindparam("keys", expanding=True))
-)
+_LEAVES = select(_LEAF.c.leaf_index, _LEAF.c.leaf_hash).where(among(_LEAF.c.leaf_index, "keys"))
+_NODES = select(_NODE.c.node_id, _NODE.c.hash).where(among(_NODE.c.node_id, "keys"))
 _SIZE = select(_TREE.c.size).where(_TREE.c.id == 1)
 _RESERVE = (
     update(_TREE)

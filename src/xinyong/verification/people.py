@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import mask_id_number, mask_person_name
+from xinyong.db import among
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.penalties.models import Penalty
 from xinyong.registry.models import Enterprise, Shareholder
@@ -70,7 +71,7 @@ _NATURAL_HOLDERS = (
     )
     .order_by(_SH.c.id)
 )
-_ENTERPRISES_IN = select(_E).where(_E.c.credit_code.in_(bindparam("codes", expanding=True)))
+_ENTERPRISES_IN = select(_E).where(among(_E.c.credit_code, "codes"))
 
 
 def people_of(session: Session, ent: Enterprise) -> list[Person]:
@@ -119,15 +120,15 @@ def _collector_statements(terms: tuple[str, ...]):
         *(_E.c.name.contains(t, autoescape=True) for t in terms),
         *(_E.c.business_scope.contains(t, autoescape=True) for t in terms),
     )
-    names = _SH.c.name.in_(bindparam("names", expanding=True))
+    names = among(_SH.c.name, "names")
     holders = (
         select(_SH.c.credit_code, _SH.c.name, _SH.c.id_number)
         .join(_E, _E.c.credit_code == _SH.c.credit_code)
         .where(_SH.c.kind == NATURAL_PERSON, _SH.c.credit_code != bindparam("code"), collector_like)
     )
-    by_id = holders.where(or_(_SH.c.id_number.in_(bindparam("ids", expanding=True)), names))
+    by_id = holders.where(or_(among(_SH.c.id_number, "ids"), names))
     reps = select(_E.c.credit_code, _E.c.legal_rep).where(
-        _E.c.legal_rep.in_(bindparam("names", expanding=True)),
+        among(_E.c.legal_rep, "names"),
         _E.c.credit_code != bindparam("code"),
         collector_like,
     )
@@ -204,7 +205,7 @@ def _person_records(table, *where):
     return (
         select(table)
         .where(
-            table.c.party_name.in_(bindparam("names", expanding=True)),
+            among(table.c.party_name, "names"),
             table.c.party_kind == PERSON,
             *where,
         )
