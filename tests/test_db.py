@@ -31,7 +31,13 @@ def test_a_list_of_codes_finds_exactly_those_enterprises_however_long(engine):
     with engine.begin() as conn:
         conn.execute(insert(_E), [_enterprise(n) for n in range(1, 6)])
     statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda c, cur, st, *a: statements.append(st))
+    ran: list[tuple] = []
+
+    def record(conn, cursor, statement, parameters, *args):
+        statements.append(statement)
+        ran.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
     with engine.connect() as conn:
 
         def names(*ns: int) -> list[str]:
@@ -46,3 +52,8 @@ def test_a_list_of_codes_finds_exactly_those_enterprises_however_long(engine):
         assert len(set(statements)) == 1 and "= ANY (" in statements[0]
     else:
         assert len(set(statements)) == 3  # an expanding IN: one text per length
+        # …that SQLite answers from the credit-code index, not by reading every enterprise.
+        statement, parameters = ran[-1]
+        with engine.connect() as conn:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        assert [row[-1].split()[0] for row in plan if "enterprise" in row[-1]] == ["SEARCH"], plan

@@ -101,6 +101,9 @@ class among(ColumnElement[bool]):  # noqa: N801 - reads as the SQL it stands for
     was a statement of its own, planned anew nearly every time (bench/RESULTS.md, load)."""
 
     type = Boolean()
+    # A comparison, as IN is: without this, a dialect with no boolean type (SQLite) wrote
+    # `(x IN (…)) = 1` in a WHERE clause, which no index serves (a full scan per look-up).
+    _is_implicitly_boolean = True
     inherit_cache = True
     _traverse_internals = [
         ("column", InternalTraversal.dp_clauseelement),
