@@ -51,7 +51,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # Verification records, written in batches by one thread per process.
         app.state.verification_writer = verification_api.verification_writer(app.state.sessions)
         warm_up()
-        with engine.connect() as conn:
+        # On the engine public reads use (a replica where one is set): searches run there.
+        with app.state.read_engine.connect() as conn:
             take_estimates(conn)
         scheduler = None
         if get_settings().run_scheduler:
