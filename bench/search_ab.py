@@ -1,14 +1,17 @@
-"""Uncached name-search throughput of two or more code versions and Datasette, taking turns.
+"""Uncached throughput of two or more code versions (and Datasette's), taking turns.
 
     git worktree add /tmp/xinyong-old <commit>
     python bench/search_ab.py --db /tmp/xinyong-load/x.db --rounds 4 --datasette \
         old=/tmp/xinyong-old/src new=src
+    python bench/search_ab.py --kind profile --db /tmp/xinyong-load/x.db old=… new=src
+    python bench/search_ab.py --database-url postgresql://…/test --workdir /tmp/pg old=… new=src
 
 On a shared two-core machine a single run of each says little: this one starts each version's
 `xinyong serve` in turn (answer cache off, as load_bench.py's uncached run), sends it the
-load benchmark's name-search queries with wrk for a warm-up and a measured period, stops it,
-and goes on to the next, round after round, then prints each version's median. The queries
+load benchmark's name-search queries (or its profile requests) with wrk for a warm-up and a measured period, stops it,
+and goes on to the next, round after round, then prints each version's median. The requests
 are the ones load_bench.py draws (same seed), written to the work folder on the first run.
+With --database-url the versions serve that database (PostgreSQL) instead of the file.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ import load_bench as lb
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("versions", nargs="+", help="label=SRC (the folder holding xinyong/)")
-    parser.add_argument("--db", type=Path, required=True, help="a SQLite file built by load_bench")
+    parser.add_argument("--kind", choices=("search", "profile"), default="search")
+    parser.add_argument("--db", type=Path, help="a SQLite file built by load_bench")
+    parser.add_argument("--database-url", help="serve this database instead of --db")
     parser.add_argument("--workdir", type=Path, help="default: the database's folder")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=15, help="measured, per run")
@@ -35,14 +40,19 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18100)
     args = parser.parse_args()
 
-    db = args.db.resolve()
-    work = args.workdir or db.parent
-    url = f"sqlite:///{db}"
-    ours_file, ds_file = work / "search.tsv", work / "datasette.tsv"
-    if not ours_file.exists() or not ds_file.exists():
+    if not args.db and not args.database_url:
+        parser.error("--db or --database-url is needed")
+    if args.datasette and not args.db:
+        parser.error("--datasette serves the SQLite file: --db is needed")
+    db = args.db.resolve() if args.db else None
+    work = args.workdir or (db.parent if db else Path("."))
+    url = args.database_url or f"sqlite:///{db}"
+    ours_file, ds_file = work / f"{args.kind}.tsv", work / "datasette.tsv"
+    if not ours_file.exists() or (args.datasette and not ds_file.exists()):
         pools = lb.draw_requests(url, 400, args.seed + 100)  # load_bench's throughput pool
-        lb.write_lines(ours_file, pools["search"])
-        lb.write_lines(ds_file, lb.datasette_lines(db, pools["search_queries"]))
+        lb.write_lines(ours_file, pools[args.kind])
+        if db:
+            lb.write_lines(ds_file, lb.datasette_lines(db, pools["search_queries"]))
     turns = [tuple(v.split("=", 1)) for v in args.versions]
     if args.datasette:
         turns.append(("datasette", ""))

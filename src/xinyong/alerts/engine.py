@@ -14,9 +14,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from xinyong.alerts.conditions import as_text
 from xinyong.alerts.models import Alert
 from xinyong.alerts.rules import Rule, RuleSet
+from xinyong.db import among
 from xinyong.registry.models import Enterprise
 from xinyong.sources.ingest import Change, ChangeHook, watching
-from xinyong.sources.provenance import PROVENANCE_COLUMNS, jsonable, one_of
+from xinyong.sources.provenance import PROVENANCE_COLUMNS, jsonable
 from xinyong.types import utcnow
 
 # Where a change names the enterprise it is about: registry records carry the credit code,
@@ -93,7 +94,7 @@ def _enterprises(
     """The fields the rules read (conditions, messages, evidence) of these enterprises: a
     first court load asks for thousands a batch, and whole rows cost a JSON decode each."""
     columns = [_ENTERPRISE.c[f] for f in sorted(fields | set(_ALWAYS))]
-    query = select(*columns).where(one_of(conn, _ENTERPRISE.c.credit_code, sorted(codes), "codes"))
+    query = select(*columns).where(among(_ENTERPRISE.c.credit_code, "codes", sorted(codes)))
     return {row.credit_code: row._mapping for row in conn.execute(query)}
 
 

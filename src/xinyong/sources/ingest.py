@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, Index, Table, insert, select, text, u
 from sqlalchemy.exc import IntegrityError
 
 from xinyong.codes import mask_id_number
+from xinyong.db import among
 from xinyong.errors import FileRefused
 from xinyong.sources.fields import FieldError
 from xinyong.sources.layouts import Layout
@@ -23,7 +24,6 @@ from xinyong.sources.provenance import (
     allocate_seq,
     business_columns,
     insert_many,
-    one_of,
     plain_indexes,
     write_versions,
 )
@@ -554,7 +554,7 @@ class Ingest:
                     conn.execute(
                         select(table).where(
                             table.c.source == self.source,
-                            one_of(conn, table.c.source_record_id, list(batch), "keys"),
+                            among(table.c.source_record_id, "keys", list(batch)),
                         )
                     )
                     if look_up
@@ -670,7 +670,7 @@ class Ingest:
         held = dict(
             conn.execute(
                 select(table.c[column], table.c.source).where(
-                    one_of(conn, table.c[column], [r[column] for r in inserts], "held")
+                    among(table.c[column], "held", [r[column] for r in inserts])
                 )
             ).all()
         )

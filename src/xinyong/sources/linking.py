@@ -24,9 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from xinyong.db import among
 from xinyong.registry.models import Enterprise
 from xinyong.sources.layouts_judicial import PERSON
-from xinyong.sources.provenance import one_of
 
 # link_status values
 BY_CODE = "code"
@@ -121,7 +121,7 @@ def _former_names_clause(conn: Connection, variants: list[str]):
     dialect = conn.dialect.name
     if dialect == "sqlite":
         codes = _former_name_codes(conn, variants)
-        return (one_of(conn, _ENTERPRISE.c.credit_code, codes, "former"),) if codes else None
+        return (among(_ENTERPRISE.c.credit_code, "former", codes),) if codes else None
     if dialect == "postgresql":
         # Matches the expression of the GIN index created in migration 0002.
         names = bindparam("former", variants, type_=ARRAY(Text))
@@ -139,13 +139,13 @@ def _candidates(conn: Connection, codes: dict[str, set[str]], variants: set[str]
         _ENTERPRISE.c.former_names,
     )
     parts = [
-        select(*columns).where(one_of(conn, _ENTERPRISE.c[kind], sorted(values), kind))
+        select(*columns).where(among(_ENTERPRISE.c[kind], kind, sorted(values)))
         for kind, values in codes.items()
         if values
     ]
     if variants:
         names = sorted(variants)
-        parts.append(select(*columns).where(one_of(conn, _ENTERPRISE.c.name, names, "names")))
+        parts.append(select(*columns).where(among(_ENTERPRISE.c.name, "names", names)))
         clause = _former_names_clause(conn, names)
         if clause is not None:
             parts.append(select(*columns).where(*clause))

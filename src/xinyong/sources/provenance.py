@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,14 +17,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    any_,
     bindparam,
-    func,
     insert,
-    select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from xinyong.db import Base
@@ -176,17 +171,6 @@ def write_versions(
         # SET columns come from the parameter keys; `_id` only feeds the WHERE.
         conn.execute(update(table).where(table.c.id == bindparam("_id")), rows)
     return len(changes)
-
-
-def one_of(conn: Connection, column, values: list[str], name: str):
-    """`column IN values` with the list bound as one parameter: a 2,000-row batch would
-    otherwise compile a statement with thousands of placeholders every time."""
-    if conn.dialect.name == "sqlite":
-        listed = func.json_each(bindparam(name, json.dumps(values))).table_valued("value")
-        return column.in_(select(listed.c.value))
-    if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(name, values, type_=ARRAY(Text)))
-    return column.in_(values)
 
 
 def insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
