@@ -76,3 +76,15 @@ def test_a_list_given_with_the_statement_is_the_one_it_looks_up(engine):
     assert names(1, 2) == ["连云港第1商贸有限公司", "连云港第2商贸有限公司"]
     assert names(4) == ["连云港第4商贸有限公司"]
     assert names() == []
+
+
+def test_a_key_longer_than_the_column_finds_nothing(engine):
+    # A credit code with a character too many is another key, not the code it starts with.
+    with engine.begin() as conn:
+        conn.execute(insert(_E), [_enterprise(1)])
+    code = _enterprise(1)["credit_code"]
+    with engine.connect() as conn:
+        assert list(conn.execute(_BY_CODES, {"codes": [code + "X"]}).scalars()) == []
+        assert list(conn.execute(_BY_CODES, {"codes": [code]}).scalars()) == [
+            "连云港第1商贸有限公司"
+        ]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Dialect,
     Engine,
     MetaData,
+    String,
     Text,
     TypeDecorator,
     any_,
@@ -121,7 +122,10 @@ class Listed(TypeDecorator):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(ARRAY(self.item))
+            # Text, not the column's VARCHAR(n): a cast to VARCHAR(n)[] cuts longer values
+            # short, and a cut name could then match another enterprise's.
+            item = Text() if isinstance(self.item, String) else self.item
+            return dialect.type_descriptor(ARRAY(item))
         return dialect.type_descriptor(Text())
 
     def process_bind_param(self, value, dialect: Dialect):
