@@ -129,8 +129,12 @@ class Listed(TypeDecorator):
         return dialect.type_descriptor(Text())
 
     def process_bind_param(self, value, dialect: Dialect):
-        values = list(value)
-        return values if dialect.name == "postgresql" else json.dumps(values, ensure_ascii=False)
+        return _bound(value, dialect.name)
+
+
+def _bound(values: Iterable[Any], dialect: str) -> Any:
+    values = list(values)
+    return values if dialect == "postgresql" else json.dumps(values, ensure_ascii=False)
 
 
 class among(ColumnElement[bool]):  # noqa: N801 - reads as the SQL it stands for
@@ -174,6 +178,16 @@ def _among_json(element: among, compiler, **kw) -> str:
 @compiles(among, "postgresql")
 def _among_any(element: among, compiler, **kw) -> str:
     return compiler.process(element.column == any_(element.listed), **kw)
+
+
+def among_text(dialect: str, column: str, name: str, values: Iterable[Any]) -> tuple[str, dict]:
+    """`among` for a statement written as text: the condition on `column` (SQL) and its one
+    parameter, the list bound as `among` binds it (search writes its ranked SQL by hand)."""
+    if dialect == "postgresql":
+        condition = f"{column} = ANY(:{name})"
+    else:
+        condition = f"{column} IN (SELECT value FROM json_each(:{name}))"
+    return condition, {name: _bound(values, dialect)}
 
 
 @lru_cache

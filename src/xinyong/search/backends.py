@@ -10,11 +10,11 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, text
 
+from xinyong.db import among_text
 from xinyong.search import grams
 
 FTS_TABLE = "search_fts"
 ENTRIES = "search_entry s"
-_CHUNK = 500
 
 
 def like_escape(value: str) -> str:
@@ -131,18 +131,6 @@ def _phrase(unit: str) -> str:
     return '"' + unit.replace('"', '""') + '"'
 
 
-def _chunks(codes: Iterable[str]) -> Iterable[list[str]]:
-    items = list(codes)
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
-def in_params(chunk: list[str]) -> tuple[str, dict[str, str]]:
-    """Named parameters for an IN list of codes: the placeholders and their values."""
-    names = {f"c{i}": code for i, code in enumerate(chunk)}
-    return ", ".join(f":{n}" for n in names), names
-
-
 class SqliteFts:
     """FTS5: `search_fts` (trigram tokenizer) over every entry. Its text is search_entry's
     (external content, migration 0018): entries are removed from it while search_entry still
@@ -222,26 +210,24 @@ class SqliteFts:
         return f"instr({column}, :{param})"
 
     def written(self, conn: Connection, codes: Iterable[str]) -> None:
-        for chunk in _chunks(codes):
-            marks, params = in_params(chunk)
-            conn.execute(
-                text(
-                    f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, text FROM search_entry "
-                    f"WHERE credit_code IN ({marks})"
-                ),
-                params,
-            )
+        listed, params = among_text("sqlite", "credit_code", "codes", codes)
+        conn.execute(
+            text(
+                f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, text FROM search_entry "
+                f"WHERE {listed}"
+            ),
+            params,
+        )
 
     def removing(self, conn: Connection, codes: Iterable[str]) -> None:
-        for chunk in _chunks(codes):
-            marks, params = in_params(chunk)
-            conn.execute(
-                text(
-                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
-                    f"(SELECT id FROM search_entry WHERE credit_code IN ({marks}))"
-                ),
-                params,
-            )
+        listed, params = among_text("sqlite", "credit_code", "codes", codes)
+        conn.execute(
+            text(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
+                f"(SELECT id FROM search_entry WHERE {listed})"
+            ),
+            params,
+        )
 
     def _external(self, conn: Connection) -> bool:
         # Migrations before 0018 rebuild the index through this code on the older table,

@@ -17,10 +17,10 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from xinyong.db import among_text
 from xinyong.search.backends import (
     Backend,
     backend_for,
-    in_params,
     like_escape,
     telling_units,
 )
@@ -328,7 +328,7 @@ def _tie_breaks(conn: Connection, sound: str, codes: list[str]) -> dict[str, tup
     pinyin entry holds `sound` (a homophone of the query) and the length of the name."""
     if not codes:
         return {}
-    marks, params = in_params(list(dict.fromkeys(codes)))
+    listed, params = among_text(conn.dialect.name, "e.credit_code", "codes", dict.fromkeys(codes))
     homophone = "0"
     if sound:
         params["sound"] = sound
@@ -340,7 +340,7 @@ def _tie_breaks(conn: Connection, sound: str, codes: list[str]) -> dict[str, tup
     rows = conn.execute(
         _sql(
             f"SELECT e.credit_code, {homophone} AS homophone, length(e.name) AS name_len "
-            f"FROM enterprise e WHERE e.credit_code IN ({marks})"
+            f"FROM enterprise e WHERE {listed}"
         ),
         params,
     )
@@ -353,11 +353,11 @@ def _best_entries(
     """For enterprises found by the SQL ranking: which of their entries matched, and how."""
     if not codes:
         return {}
-    marks, params = in_params(codes)
+    listed, params = among_text(conn.dialect.name, "credit_code", "codes", codes)
     rows = conn.execute(
         _sql(
             "SELECT credit_code, kind, text FROM search_entry "
-            f"WHERE kind IN ({_in_list(kinds)}) AND credit_code IN ({marks})"
+            f"WHERE kind IN ({_in_list(kinds)}) AND {listed}"
         ),
         params,
     ).all()
@@ -410,9 +410,9 @@ def _item(ent: Any, hit: Hit, query: str) -> SearchItem:
 def _enterprises(conn: Connection, codes: list[str]) -> dict[str, Any]:
     if not codes:
         return {}
-    marks, params = in_params(codes)
+    listed, params = among_text(conn.dialect.name, "e.credit_code", "codes", codes)
     rows = conn.execute(
-        _sql(f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e WHERE e.credit_code IN ({marks})"),
+        _sql(f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e WHERE {listed}"),
         params,
     ).all()
     return {row.credit_code: _Ent.of(row) for row in rows}
