@@ -3,9 +3,11 @@ the source records behind it; a contract dispute shows yellow; bad codes are ref
 
 from __future__ import annotations
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import event, select
 
 from tests.rating.conftest import RATED_AT
+from xinyong.rating.models import Rating
 from xinyong.rating.service import rate_codes, recompute_all
 
 
@@ -116,3 +118,39 @@ def test_two_people_opening_an_unrated_firm_at_once_both_get_its_grade(engine, d
     assert answer.status_code == 200, answer.text
     assert (answer.json()["grade"], answer.json()["score"]) == ("AAA", 100)
     assert len(answer.json()["history"]) == 1
+
+
+def test_a_first_rating_that_fails_halfway_leaves_nothing_behind(engine, demo, client):
+    """The public profile rates a firm no pass has rated. Its reads run in autocommit on
+    PostgreSQL, where each statement would commit alone: the grade and its history are still
+    written together or not at all."""
+    code = demo.code("江苏田湾律师事务所")
+    failed: list[bool] = []
+
+    def the_history_cannot_be_written(conn, cursor, statement, *args) -> None:
+        if statement.startswith("INSERT INTO rating_history") and not failed:
+            failed.append(True)
+            raise RuntimeError("the database went away")
+
+    event.listen(engine, "before_cursor_execute", the_history_cannot_be_written)
+    try:
+        with pytest.raises(RuntimeError):
+            client.get(f"/api/v1/enterprises/{code}")
+    finally:
+        event.remove(engine, "before_cursor_execute", the_history_cannot_be_written)
+    assert failed == [True]
+    with engine.connect() as conn:
+        kept = conn.execute(select(Rating.credit_code).where(Rating.credit_code == code)).all()
+    assert kept == []  # no grade without its history
+    rating = client.get(f"/api/v1/enterprises/{code}").json()["rating"]
+    assert (rating["grade"], len(rating["history"])) == ("AAA", 1)
+
+
+def test_public_reads_on_postgresql_hold_no_transaction_open(engine, client):
+    # A read's BEGIN and ROLLBACK were two round trips of its own (bench/RESULTS.md, load).
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's driver opens no transaction for a SELECT")
+    with client.app.state.read_engine.connect() as conn:
+        assert conn.connection.dbapi_connection.autocommit
+    with engine.connect() as conn:  # writes keep their transactions
+        assert not conn.connection.dbapi_connection.autocommit
