@@ -121,9 +121,8 @@ def test_two_people_opening_an_unrated_firm_at_once_both_get_its_grade(engine, d
 
 
 def test_a_first_rating_that_fails_halfway_leaves_nothing_behind(engine, demo, client):
-    """The public profile rates a firm no pass has rated. Its reads run in autocommit on
-    PostgreSQL, where each statement would commit alone: the grade and its history are still
-    written together or not at all."""
+    """The public profile rates a firm no pass has rated: the grade and its history are written
+    together or not at all."""
     code = demo.code("江苏田湾律师事务所")
     failed: list[bool] = []
 
@@ -144,13 +143,3 @@ def test_a_first_rating_that_fails_halfway_leaves_nothing_behind(engine, demo, c
     assert kept == []  # no grade without its history
     rating = client.get(f"/api/v1/enterprises/{code}").json()["rating"]
     assert (rating["grade"], len(rating["history"])) == ("AAA", 1)
-
-
-def test_public_reads_on_postgresql_hold_no_transaction_open(engine, client):
-    # A read's BEGIN and ROLLBACK were two round trips of its own (bench/RESULTS.md, load).
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's driver opens no transaction for a SELECT")
-    with client.app.state.read_engine.connect() as conn:
-        assert conn.connection.dbapi_connection.autocommit
-    with engine.connect() as conn:  # writes keep their transactions
-        assert not conn.connection.dbapi_connection.autocommit

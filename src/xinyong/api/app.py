@@ -95,7 +95,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.read_engine = read_engine(engine)
-    app.state.read_replica = bool(get_settings().read_database_url)
     app.state.read_sessions = session_factory(app.state.read_engine)
     app.state.read_cache = make_cache(engine)
     # Generation reads made in the event loop (cache look-ups before any worker thread).

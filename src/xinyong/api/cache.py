@@ -332,20 +332,11 @@ def make_cache(engine: Engine) -> ReadCache:
 
 def read_engine(engine: Engine) -> Engine:
     """The engine public reads use: a read-only replica when XINYONG_READ_DATABASE_URL is set
-    (the generation is read there too, so a lagging replica serves consistent, older answers).
-
-    On PostgreSQL its connections read in autocommit: a read's BEGIN and ROLLBACK were two
-    round trips more per request (a profile asks about 19 statements: 13.7 → 11.5 ms at a
-    million enterprises; bench/RESULTS.md, load). At READ COMMITTED each statement of a
-    transaction saw its own snapshot anyway, so a read sees nothing it would not have seen.
-    (SQLite's driver opens no transaction for a SELECT.)"""
+    (the generation is read there too, so a lagging replica serves consistent, older answers)."""
     from xinyong.db import make_engine
 
     url = get_settings().read_database_url
-    reads = make_engine(url) if url else engine
-    if reads.dialect.name == "postgresql":
-        reads = reads.execution_options(isolation_level="AUTOCOMMIT")
-    return reads
+    return make_engine(url) if url else engine
 
 
 def request_parts(scope: Scope) -> tuple:

@@ -297,24 +297,10 @@ def rate_unrated(session: Session, codes: list[str], now: datetime | None = None
 
     Two requests can race to rate the same enterprise (a profile opened by many at once): the
     loser's insert fails on the key, and it rolls back and reads the winner's grade — the same
-    data gives the same grade, and neither caller sees an error.
-
-    A public read's session reads in autocommit on PostgreSQL (api/cache.read_engine), where
-    each statement would commit alone: the rating is then written in a transaction of its own,
-    on a connection taken after the session has handed its own back (holding one while
-    waiting for another is how a busy pool deadlocks)."""
-    bind = session.get_bind()
+    data gives the same grade, and neither caller sees an error."""
     try:
-        if bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            session.commit()
-            with bind.connect() as conn:
-                # On the connection: an engine derived from the autocommit one kept autocommit.
-                conn.execution_options(isolation_level=bind.dialect.default_isolation_level)
-                with conn.begin():
-                    rate_codes(conn, codes, now)
-        else:
-            rate_codes(session.connection(), codes, now)
-            session.commit()
+        rate_codes(session.connection(), codes, now)
+        session.commit()
     except IntegrityError:
         session.rollback()
 

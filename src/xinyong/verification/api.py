@@ -50,7 +50,7 @@ async def create_verification(body: VerificationRequest, request: Request) -> Re
     cache = getattr(state, "read_cache", None)
     store = cache.store if cache is not None else None
     out, generation = None, None
-    if getattr(state, "read_engine", None) is not None and not state.read_replica:
+    if getattr(state, "read_engine", None) is state.engine:
         # The same question at the same data generation was answered moments ago: the answer
         # is made here, in the event loop, without a worker thread (bench/RESULTS.md, load).
         # (With a read replica the generation must come from the primary the steps read.)
