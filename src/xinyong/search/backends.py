@@ -353,13 +353,23 @@ class PostgresTrgm:
         # As on SQLite: each unit reads at most PER_UNIT entries.
         if any(len(u) < 3 for u in units):
             return grams.any_of(units, params, PER_UNIT)
+        common = self._common()
         parts = []
         for i, unit in enumerate(units):
             params[f"any{i}"] = f"%{like_escape(unit)}%"
-            parts.append(
-                f"SELECT * FROM (SELECT t.id FROM search_entry t WHERE t.text LIKE :any{i} "
-                f"ESCAPE '\\' LIMIT {PER_UNIT}) a{i}"
-            )
+            like = f"SELECT t.id FROM search_entry t WHERE t.text LIKE :any{i} ESCAPE '\\'"
+            if common.get(unit, 0) <= COMMON:
+                # A rare unit is read through the trigram index. Under a bare LIMIT, PostgreSQL
+                # may take a scan of the table for one it misjudges common (its estimate comes
+                # from histogram bounds: one bound holding 周记水 made it 1% of five million
+                # entries) and read all of them for its 86: 0.6 s. Materialised, the read is
+                # planned for all its rows, and still stops at the LIMIT (bench/RESULTS.md).
+                parts.append(
+                    f"SELECT * FROM (WITH u AS MATERIALIZED ({like}) "
+                    f"SELECT id FROM u LIMIT {PER_UNIT}) a{i}"
+                )
+            else:  # a common one: a scan meets PER_UNIT of it at once
+                parts.append(f"SELECT * FROM ({like} LIMIT {PER_UNIT}) a{i}")
         return f"s.id IN ({' UNION '.join(parts)})"
 
     def position(self, column: str, param: str) -> str:
