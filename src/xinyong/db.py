@@ -195,8 +195,16 @@ def get_engine() -> Engine:
     return make_engine()
 
 
-def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+def session_factory(
+    engine: Engine | None = None, writer: Engine | None = None
+) -> sessionmaker[Session]:
+    """Sessions on `engine`. `writer` is the primary when `engine` is a read replica: the one
+    write a public read may make (a first rating) goes there (`session.info["writer"]`)."""
+    return sessionmaker(
+        bind=engine or get_engine(),
+        expire_on_commit=False,
+        info={"writer": writer} if writer is not None else None,
+    )
 
 
 @contextmanager

@@ -130,18 +130,25 @@ def test_public_reads_go_to_the_read_replica_when_one_is_configured(tmp_path, mo
     replica_url = f"sqlite:///{tmp_path / 'replica.db'}"
     upgrade(primary_url)
     upgrade(replica_url)
-    replica = make_engine(replica_url)
-    # Only the "replica" holds the enterprise: whatever finds it read the replica.
-    _load(replica, tmp_path / "drop", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    replica, primary = make_engine(replica_url), make_engine(primary_url)
+    # The two disagree on the enterprise's name, and only the "replica" holds a second one:
+    # whatever finds 金鼎 or the second enterprise read the replica.
+    _load(primary, tmp_path / "old", enterprise_row(1, 企业名称="连云港市海州区银河商贸有限公司"))
+    _load(
+        replica,
+        tmp_path / "new",
+        enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"),
+        enterprise_row(2, 企业名称="连云港市连云区海港物流有限公司"),
+    )
     monkeypatch.setenv("XINYONG_READ_DATABASE_URL", replica_url)
     get_settings.cache_clear()
-    primary = make_engine(primary_url)
     try:
         with TestClient(create_app(primary)) as client:
             assert client.get(SEARCH).json()["total"] == 1
-            assert client.get(f"/api/v1/enterprises/{credit_code(1)}").status_code == 200
+            profile = client.get(f"/api/v1/enterprises/{credit_code(1)}")
+            assert profile.json()["enterprise"]["name"] == "连云港市海州区金鼎商贸有限公司"
             # Related enterprises are not a cached public read: they stay on the primary.
-            assert client.get(f"/api/v1/enterprises/{credit_code(1)}/related").status_code == 404
+            assert client.get(f"/api/v1/enterprises/{credit_code(2)}/related").status_code == 404
     finally:
         monkeypatch.delenv("XINYONG_READ_DATABASE_URL")
         get_settings.cache_clear()

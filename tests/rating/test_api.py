@@ -3,10 +3,15 @@ the source records behind it; a contract dispute shows yellow; bad codes are ref
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
 from tests.rating.conftest import RATED_AT
+from xinyong.api.app import create_app
+from xinyong.settings import get_settings
 from xinyong.rating.models import Rating
 from xinyong.rating.service import rate_codes, recompute_all
 
@@ -143,3 +148,36 @@ def test_a_first_rating_that_fails_halfway_leaves_nothing_behind(engine, demo, c
     assert kept == []  # no grade without its history
     rating = client.get(f"/api/v1/enterprises/{code}").json()["rating"]
     assert (rating["grade"], len(rating["history"])) == ("AAA", 1)
+
+
+def read_only(url: str) -> str:
+    """The same database through connections that refuse every write: a read replica's
+    stand-in on one machine."""
+    if url.startswith("sqlite"):
+        return f"sqlite:///file:{url.removeprefix('sqlite:///')}?mode=ro&uri=true"
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["options"] = f"{query.get('options', '')} -cdefault_transaction_read_only=on".strip()
+    return parts._replace(query=urlencode(query, quote_via=quote)).geturl()
+
+
+def test_a_profile_served_from_a_read_replica_writes_the_first_grade_on_the_primary(
+    database_url, engine, demo, monkeypatch
+):
+    """Public reads go to a replica, which refuses writes: the profile of a firm no pass has
+    rated still opens with its grade, written on the primary, where the next pass finds it."""
+    code, quoted = demo.code("江苏田湾律师事务所"), demo.code("江苏港城律师事务所")
+    monkeypatch.setenv("XINYONG_READ_DATABASE_URL", read_only(database_url))
+    get_settings.cache_clear()
+    with TestClient(create_app(engine)) as client:
+        answer = client.get(f"/api/v1/enterprises/{code}")
+        # A fee quote shows the agency's stars, which rest on its grade.
+        quote = client.post("/api/v1/fees/quote", json={"agency": quoted, "debt_amount": "80000"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["rating"]["grade"] == "AAA"
+    assert quote.status_code == 200, quote.text
+    with engine.connect() as conn:
+        kept = conn.execute(
+            select(Rating.credit_code).where(Rating.credit_code.in_([code, quoted]))
+        )
+        assert sorted(kept.scalars()) == sorted([code, quoted])

@@ -95,7 +95,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.read_engine = read_engine(engine)
-    app.state.read_sessions = session_factory(app.state.read_engine)
+    app.state.read_sessions = session_factory(
+        app.state.read_engine, writer=None if app.state.read_engine is engine else engine
+    )
     app.state.read_cache = make_cache(engine)
     # Generation reads made in the event loop (cache look-ups before any worker thread).
     app.state.generations = GenerationReader(app.state.read_engine)

@@ -168,8 +168,7 @@ def certify(
     ratings = grades_for(session, wanted)
     missing = [c for c in wanted if c not in ratings]
     if missing:  # rated on first need, like the rating API
-        rate_unrated(session, missing, now)
-        ratings = grades_for(session, wanted)
+        ratings |= rate_unrated(session, missing, now)
     status = dict(
         session.execute(
             select(Enterprise.credit_code, Enterprise.status).where(

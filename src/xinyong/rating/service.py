@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -287,22 +288,32 @@ def current(session: Session, code: str, now: datetime | None = None) -> Rating:
                 f"no enterprise with credit code {code}",
                 code_value=code,
             )
-        rate_unrated(session, [code], now)
-        rating = session.get(Rating, code)
+        rating = rate_unrated(session, [code], now)[code]
     return rating
 
 
-def rate_unrated(session: Session, codes: list[str], now: datetime | None = None) -> None:
-    """Rate, and commit, enterprises no pass has rated yet, on the first request that needs them.
+def rate_unrated(
+    session: Session, codes: list[str], now: datetime | None = None
+) -> dict[str, Rating]:
+    """Rate, and commit, enterprises no pass has rated yet, on the first request that needs
+    them; their grades as written.
 
     Two requests can race to rate the same enterprise (a profile opened by many at once): the
     loser's insert fails on the key, and it rolls back and reads the winner's grade — the same
-    data gives the same grade, and neither caller sees an error."""
-    try:
-        rate_codes(session.connection(), codes, now)
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+    data gives the same grade, and neither caller sees an error.
+
+    A session on a read replica names the primary as its writer: the grades are written there,
+    in a session of their own, and read back from there — the replica refuses writes, and may
+    not have them yet when this request answers."""
+    writer = session.info.get("writer")
+    own = nullcontext(session) if writer is None else Session(writer, expire_on_commit=False)
+    with own as rater:
+        try:
+            rate_codes(rater.connection(), codes, now)
+            rater.commit()
+        except IntegrityError:
+            rater.rollback()
+        return grades_for(rater, codes)
 
 
 def view(session: Session, code: str, now: datetime | None = None) -> RatingOut:
