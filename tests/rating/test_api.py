@@ -11,9 +11,9 @@ from sqlalchemy import event, select
 
 from tests.rating.conftest import RATED_AT
 from xinyong.api.app import create_app
-from xinyong.settings import get_settings
 from xinyong.rating.models import Rating
 from xinyong.rating.service import rate_codes, recompute_all
+from xinyong.settings import get_settings
 
 
 def _factor(body: dict, name: str) -> dict:

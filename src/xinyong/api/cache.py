@@ -228,14 +228,14 @@ class RedisCache:
         try:
             return self.client.get(key)
         except Exception as exc:  # a cache outage slows reads down; it must not fail them
-            log.warning("cache read failed: %s", exc)
+            log.warning("cache read failed: %r", exc)
             return None
 
     def set(self, key: str, value: bytes) -> None:
         try:
             self.client.set(key, value, ex=self.ttl)
         except Exception as exc:
-            log.warning("cache write failed: %s", exc)
+            log.warning("cache write failed: %r", exc)
 
 
 class DiskCache:
@@ -257,14 +257,16 @@ class DiskCache:
         try:
             return self.cache.get(key)
         except Exception as exc:  # as with Redis: a cache outage slows reads, never fails them
-            log.warning("cache read failed: %s", exc)
+            log.warning("cache read failed: %r", exc)
             return None
 
     def set(self, key: str, value: bytes) -> None:
         try:
             self.cache.set(key, value)
         except Exception as exc:
-            log.warning("cache write failed: %s", exc)
+            # Under overload the workers' writes can wait past the timeout (diskcache.Timeout,
+            # whose message is empty: hence %r): the answer is then kept in this process only.
+            log.warning("cache write failed: %r", exc)
 
 
 class TieredCache:
