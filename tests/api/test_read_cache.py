@@ -4,6 +4,8 @@ decision shows up in the very next answer."""
 
 from __future__ import annotations
 
+import time
+
 from fastapi.testclient import TestClient
 
 from tests.support.judicial_files import dishonest_row, write_drop
@@ -227,3 +229,27 @@ def test_a_verification_one_worker_ran_is_reused_by_the_other(tmp_path, engine, 
     finally:
         monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
         get_settings.cache_clear()
+
+
+def test_an_answer_is_not_held_up_by_another_worker_writing_the_disk_cache(tmp_path):
+    """The shared disk cache is one file with one write lock. A request thread that finds it
+    taken hands its answer to the process's writer instead of waiting, and the answer is there
+    for the other workers once the lock is free."""
+    import diskcache
+
+    from xinyong.api.cache import DiskCache
+
+    store = DiskCache(tmp_path / "shared", 16 * 1024 * 1024)
+    other_worker = diskcache.Cache(str(tmp_path / "shared"))
+    with other_worker.transact():  # holds the file's write lock
+        started = time.perf_counter()
+        store.set("answer", b'{"total": 1}')
+        waited = time.perf_counter() - started
+        assert waited < 0.5  # not the writer's patient second, nor the lock holder's time
+        assert other_worker.get("answer") is None
+    deadline = time.monotonic() + 10
+    while other_worker.get("answer") is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert other_worker.get("answer") == b'{"total": 1}'
+    assert store.get("answer") == b'{"total": 1}'
+    other_worker.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import re
 import threading
 import time
@@ -241,17 +242,34 @@ class RedisCache:
 class DiskCache:
     """Answers shared by the server processes of one machine, in a local SQLite-backed disk cache
     (diskcache): no server to run, no network round trip. Bounded in bytes; the least recently
-    stored go first (old generations are never read again)."""
+    stored go first (old generations are never read again).
+
+    A write is tried at once, waiting at most WAIT_SECONDS for the file's lock; when the other
+    threads and workers hold it longer, the answer is handed to this process's writer thread,
+    which waits its turn instead. The request thread that computed the answer is then free:
+    with twenty threads per worker on PostgreSQL, writes queueing on that lock for up to a
+    second each held request threads and stretched the mix's tail (bench/RESULTS.md, load)."""
+
+    WAIT_SECONDS = 0.005
+    PENDING = 1024  # answers waiting for the writer; past this they stay in this process only
 
     def __init__(self, folder: Path, max_bytes: int) -> None:
         import diskcache
 
-        self.cache = diskcache.Cache(
-            str(folder),
-            size_limit=max_bytes,
-            eviction_policy="least-recently-stored",
-            timeout=1,
-        )
+        def opened(timeout: float):
+            return diskcache.Cache(
+                str(folder),
+                size_limit=max_bytes,
+                eviction_policy="least-recently-stored",
+                timeout=timeout,
+            )
+
+        self.cache = opened(self.WAIT_SECONDS)
+        self._patient = opened(1)
+        self._timeout = diskcache.Timeout
+        self._pending: queue.Queue[tuple[str, bytes]] = queue.Queue(self.PENDING)
+        self._writer: threading.Thread | None = None
+        self._writer_lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -263,10 +281,31 @@ class DiskCache:
     def set(self, key: str, value: bytes) -> None:
         try:
             self.cache.set(key, value)
+        except self._timeout:
+            self._defer(key, value)
         except Exception as exc:
-            # Under overload the workers' writes can wait past the timeout (diskcache.Timeout,
-            # whose message is empty: hence %r): the answer is then kept in this process only.
             log.warning("cache write failed: %r", exc)
+
+    def _defer(self, key: str, value: bytes) -> None:
+        with self._writer_lock:
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_pending, name="answer-cache-writer", daemon=True
+                )
+                self._writer.start()
+        try:
+            self._pending.put_nowait((key, value))
+        except queue.Full:  # the writer is far behind: this answer stays in this process
+            pass
+
+    def _write_pending(self) -> None:
+        while True:
+            key, value = self._pending.get()
+            try:
+                self._patient.set(key, value)
+            except Exception as exc:
+                # diskcache.Timeout has an empty message: hence %r.
+                log.warning("cache write failed: %r", exc)
 
 
 class TieredCache:
