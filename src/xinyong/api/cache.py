@@ -247,8 +247,9 @@ class DiskCache:
     A write is tried at once, waiting at most WAIT_SECONDS for the file's lock; when the other
     threads and workers hold it longer, the answer is handed to this process's writer thread,
     which waits its turn instead. The request thread that computed the answer is then free:
-    with twenty threads per worker on PostgreSQL, writes queueing on that lock for up to a
-    second each held request threads and stretched the mix's tail (bench/RESULTS.md, load)."""
+    with twenty threads per worker on PostgreSQL, writes queued on that lock for up to a second,
+    holding request threads, and then lost the answer (bench/RESULTS.md, load: the mix's tail
+    was the same without them; the held threads and lost answers are what this removes)."""
 
     WAIT_SECONDS = 0.005
     PENDING = 1024  # answers waiting for the writer; past this they stay in this process only
