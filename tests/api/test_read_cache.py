@@ -245,7 +245,7 @@ def test_an_answer_is_not_held_up_by_another_worker_writing_the_disk_cache(tmp_p
         started = time.perf_counter()
         store.set("answer", b'{"total": 1}')
         waited = time.perf_counter() - started
-        assert waited < 0.5  # not the writer's patient second, nor the lock holder's time
+        assert waited < 0.5  # not a second's wait, nor the lock holder's time
         assert other_worker.get("answer") is None
     deadline = time.monotonic() + 10
     while other_worker.get("answer") is None and time.monotonic() < deadline:

@@ -257,16 +257,12 @@ class DiskCache:
     def __init__(self, folder: Path, max_bytes: int) -> None:
         import diskcache
 
-        def opened(timeout: float):
-            return diskcache.Cache(
-                str(folder),
-                size_limit=max_bytes,
-                eviction_policy="least-recently-stored",
-                timeout=timeout,
-            )
-
-        self.cache = opened(self.WAIT_SECONDS)
-        self._patient = opened(1)
+        self.cache = diskcache.Cache(
+            str(folder),
+            size_limit=max_bytes,
+            eviction_policy="least-recently-stored",
+            timeout=self.WAIT_SECONDS,
+        )
         self._timeout = diskcache.Timeout
         self._pending: queue.Queue[tuple[str, bytes]] = queue.Queue(self.PENDING)
         self._writer: threading.Thread | None = None
@@ -303,9 +299,8 @@ class DiskCache:
         while True:
             key, value = self._pending.get()
             try:
-                self._patient.set(key, value)
+                self.cache.set(key, value, retry=True)  # tries again until the lock is free
             except Exception as exc:
-                # diskcache.Timeout has an empty message: hence %r.
                 log.warning("cache write failed: %r", exc)
 
 
