@@ -20,7 +20,8 @@ Steps (each whole process, measured from outside):
    (SQLite only: with --database-url on PostgreSQL there is no file for Datasette to serve);
 5. the baseline (bench/load/baseline_app.py: FastAPI on uvicorn, same options, constant JSON):
    the same throughput and mix runs.
-Prints a Markdown report and writes report.json in the work folder.
+Prints a Markdown report and writes report.json in the work folder; each run's server logs and
+its report are kept in runs/<start time>/ there.
 """
 
 from __future__ import annotations
@@ -196,6 +197,9 @@ class Server:
         )
         self.peak_rss = 0.0
         self.peak_pss = 0.0
+        # Which processes made the peak (pid, command, RSS MB): the peak alone could not say
+        # whether a worker, the master or a helper grew (bench/RESULTS.md, load).
+        self.peak_processes: list[tuple[int, str, float]] = []
         self._sampling = threading.Event()
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 600) -> None:
@@ -214,6 +218,10 @@ class Server:
     def memory_mb(self) -> tuple[float, float]:
         """RSS and PSS of the process and all its descendants, from /proc. RSS counts pages
         shared between the workers once per process (an upper bound); PSS splits them."""
+        rss, pss, _ = self._memory()
+        return rss, pss
+
+    def _memory(self) -> tuple[float, float, list[tuple[int, str, float]]]:
         children: dict[int, list[int]] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -223,19 +231,24 @@ class Server:
                     continue
                 children.setdefault(ppid, []).append(int(entry.name))
         rss = pss = 0
+        processes = []
         todo = [self.proc.pid]
         while todo:
             pid = todo.pop()
             todo += children.get(pid, [])
             try:
+                own = 0
                 for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                     if line.startswith("Rss:"):
-                        rss += int(line.split()[1])
+                        own = int(line.split()[1])
                     elif line.startswith("Pss:"):
                         pss += int(line.split()[1])
+                rss += own
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                processes.append((pid, command.decode(errors="replace")[:120], own / 1024))
             except OSError:
                 pass
-        return rss / 1024, pss / 1024
+        return rss / 1024, pss / 1024, processes
 
     def rss_mb(self) -> float:
         return self.memory_mb()[0]
@@ -243,8 +256,9 @@ class Server:
     def sample(self) -> None:
         def loop() -> None:
             while not self._sampling.wait(0.5):
-                rss, pss = self.memory_mb()
-                self.peak_rss = max(self.peak_rss, rss)
+                rss, pss, processes = self._memory()
+                if rss > self.peak_rss:
+                    self.peak_rss, self.peak_processes = rss, processes
                 self.peak_pss = max(self.peak_pss, pss)
 
         threading.Thread(target=loop, daemon=True).start()
@@ -442,6 +456,11 @@ def main() -> None:
     size = f" ({db.stat().st_size / 2**20:,.0f} MB)" if on_sqlite else ""
     log(f"data set: {enterprises:,} enterprises in {db if on_sqlite else url}{size}")
 
+    # Each run keeps its servers' logs: a later run must not overwrite what explains an earlier one.
+    logs = work / "runs" / time.strftime("%Y%m%d-%H%M%S")
+    logs.mkdir(parents=True, exist_ok=True)
+    log(f"server logs in {logs}")
+
     # Two pools, so the mix does not start on answers the throughput run already cached.
     throughput_pools = draw_requests(url, args.per_kind, args.seed + 100)
     mix_pools = draw_requests(url, args.per_kind, args.seed + 200)
@@ -461,7 +480,7 @@ def main() -> None:
         ours_cmd,
         _env(work, url, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP, XINYONG_CACHE_MB="0"),
         args.port,
-        work / "serve-cold.log",
+        logs / "serve-cold.log",
     )
     try:
         cold.wait_ready()
@@ -480,7 +499,7 @@ def main() -> None:
         ours_cmd,
         _env(work, url, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP),
         args.port,
-        work / "serve.log",
+        logs / "serve.log",
     )
     try:
         ours.wait_ready()
@@ -516,6 +535,7 @@ def main() -> None:
         report["ours_rss_end_mb"] = ours.rss_mb()
         report["ours_rss_peak_mb"] = max(ours.peak_rss, report["ours_rss_end_mb"])
         report["ours_pss_peak_mb"] = ours.peak_pss
+        report["ours_peak_processes"] = ours.peak_processes
     finally:
         ours.stop()
 
@@ -528,7 +548,7 @@ def main() -> None:
         )
         ds_cmd = datasette_command(db, meta, args.port + 1)
         report["datasette_command"] = " ".join(ds_cmd)
-        ds = Server("datasette", ds_cmd, dict(os.environ), args.port + 1, work / "datasette.log")
+        ds = Server("datasette", ds_cmd, dict(os.environ), args.port + 1, logs / "datasette.log")
         try:
             ds.wait_ready("/-/versions.json")
             ds.sample()
@@ -562,7 +582,7 @@ def main() -> None:
             "--no-access-log",
         ]
         report["baseline_command"] = " ".join(base_cmd[1:])
-        base = Server("baseline", base_cmd, dict(os.environ), args.port + 2, work / "baseline.log")
+        base = Server("baseline", base_cmd, dict(os.environ), args.port + 2, logs / "baseline.log")
         try:
             base.wait_ready()
             log("baseline: constant JSON throughput")
@@ -576,7 +596,8 @@ def main() -> None:
         finally:
             base.stop()
 
-    (work / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    for folder in (work, logs):
+        (folder / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(markdown(report))
 
 
@@ -628,6 +649,14 @@ def markdown(r: dict) -> str:
         "Datasette peak "
         f"{r.get('datasette_rss_peak_mb', 0):.0f} MB"
     )
+    if r.get("ours_peak_processes"):
+        lines.append(
+            "at the peak: "
+            + "; ".join(
+                f"{_role(command)} {pid} {mb:.0f} MB"
+                for pid, command, mb in r["ours_peak_processes"]
+            )
+        )
     if r.get("distinct"):
         lines.append(
             "mix pools (distinct requests): "
@@ -637,6 +666,15 @@ def markdown(r: dict) -> str:
     for step in r.get("build", []):
         lines.append(f"build {step['step']}: {step['seconds']:.0f} s, peak {step['rss_mb']:.0f} MB")
     return "\n".join(lines)
+
+
+def _role(command: str) -> str:
+    """What a process of the server's tree is, from its command line."""
+    if "resource_tracker" in command:
+        return "resource tracker"
+    if "spawn_main" in command or "multiprocessing" in command:
+        return "worker"
+    return "master"
 
 
 if __name__ == "__main__":

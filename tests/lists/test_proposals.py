@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.alerts.drive import VIOLENT, collector, revoked, sync_enterprises
 from tests.lists.story import at
@@ -14,7 +14,7 @@ from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.alerts.rules import load_rules as load_alert_rules
 from xinyong.enforcement.importer import import_file
 from xinyong.enforcement.models import DishonestRecord
-from xinyong.lists import lookups, service
+from xinyong.lists import lookups, proposals, service
 from xinyong.lists.proposals import follow_ended_records, propose_from_events
 from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST
 from xinyong.sources.lifecycle import close_records
@@ -122,3 +122,49 @@ def test_an_old_record_whose_period_is_over_is_not_proposed(tmp_path, engine, se
         ENFORCEMENT_DISHONEST.name,
     )
     assert propose_from_events(session, at(2026, 11, 21)) == []
+
+
+def test_the_hourly_pass_reads_only_facts_it_may_still_propose(tmp_path, engine, session):
+    """The rules run every hour inside a server process: facts already proposed, and facts
+    decided too long ago for any period to run, are left in the database, not loaded."""
+    register_enterprises(engine, tmp_path / "gsxt", [enterprise_row(1), enterprise_row(2)])
+    rows = [dishonest_row(1), dishonest_row(2, **{"发布时间": "2023年06月15日"})]
+    import_file(
+        engine,
+        write_drop(tmp_path / "zxgk.csv", ENFORCEMENT_DISHONEST, rows),
+        ENFORCEMENT_DISHONEST.name,
+    )
+    loaded: list[str] = []
+
+    def count(record, _context) -> None:
+        loaded.append(record.source_record_id)
+
+    event.listen(DishonestRecord, "load", count)
+    try:
+        assert len(propose_from_events(session, at(2026, 11, 21))) == 1
+        session.commit()
+        assert len(loaded) == 1  # the 2023 record's two years are over: not read
+        session.expunge_all()
+        assert propose_from_events(session, at(2026, 11, 21, 11)) == []
+        assert len(loaded) == 1  # the proposed one is not read again either
+    finally:
+        event.remove(DishonestRecord, "load", count)
+
+
+def test_a_pass_over_more_facts_than_one_round_proposes_each_once(
+    tmp_path, engine, session, monkeypatch
+):
+    monkeypatch.setattr(proposals, "_CHUNK", 2)
+    register_enterprises(engine, tmp_path / "gsxt", [enterprise_row(i) for i in range(1, 6)])
+    import_file(
+        engine,
+        write_drop(
+            tmp_path / "zxgk.csv", ENFORCEMENT_DISHONEST, [dishonest_row(i) for i in range(1, 6)]
+        ),
+        ENFORCEMENT_DISHONEST.name,
+    )
+    created = propose_from_events(session, at(2026, 11, 21))
+    session.commit()
+    codes = sorted(service.get_entry(session, i).credit_code for i in created)
+    assert codes == [credit_code(i) for i in range(1, 6)]
+    assert propose_from_events(session, at(2026, 11, 22)) == []

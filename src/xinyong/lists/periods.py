@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from xinyong.errors import InvalidInput
 from xinyong.lists.config import Policy, PublicityClass, Span
@@ -31,6 +31,17 @@ def default_end(policy: Policy, class_name: str, decision_date: date, aggravated
     low, _ = bounds(cls, aggravated)
     span = low if aggravated else cls.default
     return span.after(decision_date)
+
+
+def earliest_running(policy: Policy, class_name: str, today: date, may_aggravate: bool) -> date:
+    """The earliest decision date whose default period (or, where the facts may aggravate it,
+    the longer aggravated one) can still run today. A few days early on purpose: month-end
+    arithmetic differs forwards and backwards, and callers check each fact exactly after."""
+    cls = policy.cls(class_name)
+    spans = [cls.default]
+    if may_aggravate and cls.aggravated_min is not None:
+        spans.append(cls.aggravated_min)
+    return min(today - span.delta() for span in spans) - timedelta(days=3)
 
 
 def check_period(
