@@ -57,3 +57,39 @@ def test_a_transaction_that_rolls_back_changes_nothing_a_reader_sees(engine):
         allocate_seq(conn, 5)
         conn.rollback()
     assert reader.read(FEED_SQL) == before
+
+
+def test_what_this_process_commits_its_next_read_asks_for_without_waiting_for_a_signal(
+    engine, monkeypatch
+):
+    # The database's signal reaches a listener some time after COMMIT returns; a client that
+    # publishes and then asks again of the same process must not be answered from before.
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    reader = GenerationReader(engine)
+    before = reader.read(FEED_SQL)
+    sent = reader.reads
+    assert reader.read(FEED_SQL) == before and reader.reads == sent
+    # A table no trigger watches: only the process's own knowledge of its commit can count.
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE scratch_of_this_test (x integer)"))
+        conn.execute(text("INSERT INTO scratch_of_this_test (x) VALUES (1)"))
+    assert reader.read(FEED_SQL) == before
+    assert reader.reads == sent + 1
+    # And once asked, the row is kept again until the next change.
+    assert reader.read(FEED_SQL) == before and reader.reads == sent + 1
+    # A change to a generation table is seen by the very next read, signal or not.
+    with engine.begin() as conn:
+        allocate_seq(conn, 2)
+    assert reader.read(FEED_SQL) == (before[0] + 2,)
+
+
+def test_a_transaction_this_process_rolls_back_keeps_the_row(engine, monkeypatch):
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    reader = GenerationReader(engine)
+    reader.read(FEED_SQL)
+    sent = reader.reads
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        conn.rollback()
+    reader.read(FEED_SQL)
+    assert reader.reads == sent

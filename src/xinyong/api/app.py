@@ -100,7 +100,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.read_cache = make_cache(engine)
     # Generation reads made in the event loop (cache look-ups before any worker thread).
-    app.state.generations = GenerationReader(app.state.read_engine)
+    app.state.generations = GenerationReader(app.state.read_engine, writes=engine)
     # Identical answers being computed, shared by the requests that ask meanwhile.
     app.state.flights = Flights()
     problems.install(app)

@@ -9,6 +9,7 @@ import queue
 import re
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
 from pydantic import BaseModel
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -107,8 +108,10 @@ class GenerationReader:
 
     KEPT_SECONDS = 1.0
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, writes: Engine | None = None) -> None:
         self.engine = engine
+        # This process's own commits drop the kept rows at once (`writes`: the primary).
+        _follow_commits(writes or engine, self)
         self._conn = None
         self._sqlite = engine.dialect.name == "sqlite"
         # The last row read per statement, with what says it is still current: SQLite's
@@ -135,7 +138,7 @@ class GenerationReader:
         # SQLite's driver opens no transaction for a SELECT: every read sees the last commit.
         return conn
 
-    def _notified(self, _notify) -> None:
+    def _notified(self, _notify=None) -> None:
         self._moved = True
 
     def _still_current(self, cur, sql: str) -> tuple[float, tuple | None]:
@@ -184,6 +187,37 @@ class GenerationReader:
                 if attempt == 2:
                     raise
         return None
+
+
+# Readers per engine whose commits they follow. A notification reaches the listening
+# connection some time after the writer's COMMIT returned — on a busy machine, after the same
+# client's next request had read the old generation (CI saw a quote served from before the fee
+# schedule its caller had just published). What this process commits it knows about itself.
+_FOLLOWERS: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[GenerationReader]] = (
+    weakref.WeakKeyDictionary()
+)
+_COMMITTED = "xinyong_committed"
+
+
+def _follow_commits(engine: Engine, reader: GenerationReader) -> None:
+    readers = _FOLLOWERS.get(engine)
+    if readers is None:
+        readers = _FOLLOWERS[engine] = weakref.WeakSet()
+
+        # SQLAlchemy's commit event fires before the COMMIT is sent: a row read in between
+        # would still be old. So it only marks the connection, and the pool's check-in —
+        # after the COMMIT, before the request's answer goes out — tells the readers.
+        def committing(conn) -> None:
+            conn.info[_COMMITTED] = True
+
+        def returned(_dbapi, record) -> None:
+            if record.info.pop(_COMMITTED, False):
+                for follower in list(readers):
+                    follower._notified()
+
+        event.listen(engine, "commit", committing)
+        event.listen(engine, "checkin", returned)
+    readers.add(reader)
 
 
 class MemoryCache:
