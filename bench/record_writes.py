@@ -2,6 +2,7 @@
 
     python bench/record_writes.py --workdir /tmp/xinyong-record-bench
     PYTHONPATH=/tmp/wt-old/src python bench/record_writes.py --workdir ...   # another version
+    python bench/record_writes.py --workdir ... --switch-ms 5,1,0.5   # shorter switch intervals
 
 In a server worker the record writer (api/group_commit.py) shares one GIL with the event loop
 and the request threads. Each database call lets the GIL go, and a thread that wants it back
@@ -10,7 +11,9 @@ time beside busy threads grows with the number of calls it makes, not only with 
 This measures `record_verifications` (the writer's function: one write turn, the ledger leaves,
 one commit) on batches of prepared answers, with 0, 1 and 3 threads beside it that only compute
 Python, and prints the median and p90 milliseconds a batch. Answers are prepared outside the
-timed part. The demo data set is made and synced through the real connectors on the first run.
+timed part, and with each batch time the loops the busy threads completed a second: what a
+shorter switch interval gives the writer it may take from them. The demo data set is made and
+synced through the real connectors on the first run.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import csv
 import random
 import statistics
+import sys
 import threading
 import time
 from pathlib import Path
@@ -32,12 +36,13 @@ from xinyong.verification.schemas import VerificationRequest
 from xinyong.verification.service import prepare_verification, record_verifications
 
 
-def _busy(stop: threading.Event) -> None:
+def _busy(stop: threading.Event, loops: list[int], slot: int) -> None:
     """Pure Python work, as a request thread ranking a page or a loop serialising one."""
     n = 0
     while not stop.is_set():
         for i in range(2_000):
             n += i * i % 7
+        loops[slot] += 1
 
 
 def main() -> None:
@@ -48,6 +53,11 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=100)
     parser.add_argument("--batch-size", type=int, default=5)
     parser.add_argument("--busy", default="0,1,3", help="busy threads beside the writer, per pass")
+    parser.add_argument(
+        "--switch-ms",
+        default="5",
+        help="switch intervals to measure, in ms (sys.setswitchinterval; Python's own is 5)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
@@ -86,24 +96,39 @@ def main() -> None:
     for _ in range(10):  # warm-up: statements prepared, pages read
         write(batch())
     levels = [int(b) for b in args.busy.split(",")]
+    intervals = [float(ms) for ms in args.switch_ms.split(",")]
     # Every answer is prepared before the timed passes, so busy threads slow only the writes.
-    prepared = {busy: [batch() for _ in range(args.batches)] for busy in levels}
-    print(f"{'busy threads':>12} {'batches':>8} {'p50 ms':>8} {'p90 ms':>8} {'mean ms':>8}")
-    for busy in levels:
+    prepared = {
+        (ms, busy): [batch() for _ in range(args.batches)] for ms in intervals for busy in levels
+    }
+    print(
+        f"{'switch ms':>9} {'busy threads':>12} {'batches':>8} {'p50 ms':>8} {'p90 ms':>8} "
+        f"{'mean ms':>8} {'busy loops/s':>12}"
+    )
+    for ms, busy in prepared:
+        sys.setswitchinterval(ms / 1000)
         stop = threading.Event()
-        threads = [threading.Thread(target=_busy, args=(stop,), daemon=True) for _ in range(busy)]
+        loops = [0] * busy
+        threads = [
+            threading.Thread(target=_busy, args=(stop, loops, i), daemon=True) for i in range(busy)
+        ]
         for t in threads:
             t.start()
+        started = time.perf_counter()
         try:
-            times = [write(answers) for answers in prepared[busy]]
+            times = [write(answers) for answers in prepared[ms, busy]]
         finally:
             stop.set()
             for t in threads:
                 t.join()
+        # What the busy threads got done meanwhile: a shorter interval must not starve them.
+        rate = sum(loops) / (time.perf_counter() - started)
         print(
-            f"{busy:12d} {len(times):8d} {statistics.median(times):8.1f} "
-            f"{statistics.quantiles(times, n=10)[-1]:8.1f} {statistics.fmean(times):8.1f}"
+            f"{ms:9g} {busy:12d} {len(times):8d} {statistics.median(times):8.1f} "
+            f"{statistics.quantiles(times, n=10)[-1]:8.1f} {statistics.fmean(times):8.1f} "
+            f"{rate:12.0f}"
         )
+    sys.setswitchinterval(0.005)
 
 
 if __name__ == "__main__":

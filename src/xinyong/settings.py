@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # 4 served more verifications, searches and profiles than 6 or 20 (bench/RESULTS.md, load).
     # PostgreSQL work waits on the network: one thread per kept connection.
     threads: int = 0
+    # How long a thread computing Python keeps the GIL from one that waits for it, in ms, in a
+    # server process (0 = Python's own, 5 ms). A thread back from the database waits up to
+    # this at each of its statements while another thread computes (bench/record_writes.py).
+    switch_interval_ms: float = 0.0
     # A request that waited longer than this for a worker thread is refused with 503 and
     # Retry-After instead of computed for a caller that has likely gone (0 = never refuse).
     queue_seconds: float = 5.0

@@ -52,3 +52,19 @@ def test_a_running_app_collects_young_objects_rarely_and_gives_the_process_its_s
         assert gc.get_threshold() == (YOUNG_COLLECTION, *before[1:])
         assert client.get("/healthz").status_code == 200
     assert gc.get_threshold() == before
+
+
+def test_a_configured_switch_interval_holds_while_the_app_runs_and_is_given_back(
+    engine, monkeypatch
+):
+    # A thread back from the database waits up to this for the GIL at each statement while
+    # another thread computes (bench/record_writes.py).
+    import sys
+
+    before = sys.getswitchinterval()
+    monkeypatch.setenv("XINYONG_SWITCH_INTERVAL_MS", "0.5")
+    get_settings.cache_clear()
+    with TestClient(create_app(engine)) as client:
+        assert sys.getswitchinterval() == 0.0005
+        assert client.get("/healthz").status_code == 200
+    assert sys.getswitchinterval() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from contextlib import asynccontextmanager
 
 import anyio
@@ -73,7 +74,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # pauses were the p99 of the load benchmark's mix (bench/RESULTS.md, load).
         thresholds = gc.get_threshold()
         gc.set_threshold(YOUNG_COLLECTION, *thresholds[1:])
+        interval = sys.getswitchinterval()
+        if settings.switch_interval_ms > 0:
+            sys.setswitchinterval(settings.switch_interval_ms / 1000)
         yield
+        sys.setswitchinterval(interval)
         # An app that ends inside a longer-lived process (the tests start hundreds) hands its
         # objects back to the collector: frozen cycles would never be freed.
         gc.set_threshold(*thresholds)
