@@ -62,9 +62,16 @@ def test_a_configured_switch_interval_holds_while_the_app_runs_and_is_given_back
     import sys
 
     before = sys.getswitchinterval()
+    with TestClient(create_app(engine)) as client:
+        assert sys.getswitchinterval() == 0.001  # 1 ms unless configured
+        assert client.get("/healthz").status_code == 200
+    assert sys.getswitchinterval() == before
     monkeypatch.setenv("XINYONG_SWITCH_INTERVAL_MS", "0.5")
     get_settings.cache_clear()
-    with TestClient(create_app(engine)) as client:
+    with TestClient(create_app(engine)):
         assert sys.getswitchinterval() == 0.0005
-        assert client.get("/healthz").status_code == 200
+    monkeypatch.setenv("XINYONG_SWITCH_INTERVAL_MS", "0")  # Python's own
+    get_settings.cache_clear()
+    with TestClient(create_app(engine)):
+        assert sys.getswitchinterval() == before
     assert sys.getswitchinterval() == before

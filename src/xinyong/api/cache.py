@@ -101,7 +101,8 @@ class GenerationReader:
 
     A row read is kept until the database signals a change, so that a cache hit costs no
     round trip: on SQLite the file's data_version, on PostgreSQL a notification from the
-    generation tables' triggers (migration 0022) on a connection that LISTENs. Where nothing
+    generation tables' triggers (migration 0022) on a connection that LISTENs, or a commit of
+    this process's own, which it knows of before any notification arrives. Where nothing
     can listen (a hot standby, a transaction-pooling proxy that drops notifications) a kept
     row serves at most KEPT_SECONDS on PostgreSQL, or not at all on a replica.
     """
