@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     # server process (0 = Python's own, 5 ms). A thread back from the database waits up to
     # this at each of its statements while another thread computes: at 1 ms a batch of records
     # beside busy threads took 0.15-0.19 of its time at 5 ms, and the mix's p99 was lower in
-    # four paired runs of five, for ~10% fewer uncached searches a second (bench/RESULTS.md).
+    # four paired runs of five, for a few per cent fewer uncached searches (bench/RESULTS.md).
     switch_interval_ms: float = 1.0
     # A request that waited longer than this for a worker thread is refused with 503 and
     # Retry-After instead of computed for a caller that has likely gone (0 = never refuse).
