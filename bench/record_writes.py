@@ -105,6 +105,7 @@ def main() -> None:
         f"{'switch ms':>9} {'busy threads':>12} {'batches':>8} {'p50 ms':>8} {'p90 ms':>8} "
         f"{'mean ms':>8} {'busy loops/s':>12}"
     )
+    python_own = sys.getswitchinterval()
     for ms, busy in prepared:
         sys.setswitchinterval(ms / 1000)
         stop = threading.Event()
@@ -128,7 +129,7 @@ def main() -> None:
             f"{statistics.quantiles(times, n=10)[-1]:8.1f} {statistics.fmean(times):8.1f} "
             f"{rate:12.0f}"
         )
-    sys.setswitchinterval(0.005)
+    sys.setswitchinterval(python_own)
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ def deployment(tmp_path_factory) -> Iterator[tuple[Node, Node, dict[str, str], P
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     # As a running deployment has: the grades of what it loaded. Otherwise the leader's
     # quarter-hourly pass finds an unrated firm and moves the data generation whenever the
-    # clock passes :00, :15, :30 or :45 mid-test (CI saw a profile miss at 03:15).
+    # clock passes :00, :15, :30 or :45 mid-test (CI saw a profile miss at about 03:16).
     rated = _cli("rating", "recompute", "--all", env=env)
     assert rated.returncode == 0, rated.stdout + rated.stderr
     nodes = []
