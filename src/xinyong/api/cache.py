@@ -3,6 +3,7 @@ with ETag / Cache-Control / 304 on the way out."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import queue
@@ -15,12 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
@@ -41,6 +42,7 @@ PUBLIC = "public, no-cache"
 NOTIFY_CHANNEL = "xinyong_generation"
 PRIVATE = "private, no-cache"
 JSON = "application/json"
+T = TypeVar("T")
 
 
 # Plain SQL on purpose: these run on every public read, and the ORM's statement building cost
@@ -509,6 +511,43 @@ async def cached_answer(
         content, shared = await request.app.state.flights.run(key, miss)
         state = "shared" if shared else "miss"
     return Response(content, media_type=JSON, headers=_headers(request.headers, etag, state))
+
+
+@functools.cache
+def _adapter(kind: Any) -> TypeAdapter:
+    return TypeAdapter(kind)
+
+
+def kept_answer(
+    request: Request,
+    session: Session,
+    parts: tuple,
+    compute: Callable[[Session], T],
+    kind: Any,
+    depends_on: Generation = FEED_DATA,
+) -> T:
+    """What a page shows: the value of `compute` at the current data generation, from the
+    answer cache when the same was asked since the last change (by a page or, with the API's
+    `parts`, an API call), else computed with `session` and kept.
+
+    For page routes, which render in a worker thread with a session of their own: the
+    generation is read on that session before the data, as cached_answer reads it before
+    computing, so an entry filed under generation G never holds data older than G. The value
+    is kept as the API keeps it, JSON of its type `kind`, and read back as that type.
+    """
+    cache: ReadCache | None = getattr(request.app.state, "read_cache", None)
+    if cache is None or cache.store is None:
+        return compute(session)
+    key, _ = cache.key(depends_on.of(session), parts)
+    adapter = _adapter(kind)
+    body = cache.store.get(key)
+    if body is not None:
+        cache.hits += 1
+        return adapter.validate_json(body)
+    value = compute(session)
+    cache.store.set(key, adapter.dump_json(value))
+    cache.misses += 1
+    return value
 
 
 # The public reads the fast path serves, and the generation each depends on.

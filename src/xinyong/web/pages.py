@@ -9,12 +9,14 @@ from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xinyong.api.cache import PUBLIC_DATA, kept_answer
 from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
-from xinyong.profile.service import enterprise_profile
+from xinyong.profile.service import EnterpriseProfile, enterprise_profile
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import profile
+from xinyong.search.schemas import SearchPage
 from xinyong.search.service import search
 from xinyong.web.site import STATIC, page, templates
 
@@ -67,8 +69,14 @@ def home(request: Request, code: str | None = None, session: Session = DbSession
             found = profile(session, check.code)
         except XinyongError:
             found = None
-    count = session.scalar(select(func.count()).select_from(Enterprise))
+    # Counting a million rows on every visit to the front page was most of its cost: the
+    # count is kept until the data changes (api/cache.py), as the industries below are.
+    count = kept_answer(request, session, ("page:count",), _count, int)
     return page(request, "home.html", code=code, check=check, found=found, count=count)
+
+
+def _count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Enterprise)) or 0
 
 
 def _industries(session: Session) -> list[str]:
@@ -102,16 +110,24 @@ def search_page(
             field="division",
         )
     elif q:
+        asked = (q, division or None, status or None, industry or None, agencies)
+        page_no = max(1, min(page_no, 1000))
         try:
-            result = search(
+            result = kept_answer(
+                request,
                 session,
-                q,
-                division=division or None,
-                status=status or None,
-                industry=industry or None,
-                agencies_only=agencies,
-                page=max(1, min(page_no, 1000)),
-                size=PAGE_SIZE,
+                ("page:search", *asked, page_no, PAGE_SIZE),
+                lambda s: search(
+                    s,
+                    q,
+                    division=division or None,
+                    status=status or None,
+                    industry=industry or None,
+                    agencies_only=agencies,
+                    page=page_no,
+                    size=PAGE_SIZE,
+                ),
+                SearchPage,
             )
         except XinyongError as exc:
             error = exc
@@ -128,7 +144,7 @@ def search_page(
         agencies=agencies,
         districts=DISTRICTS,
         statuses=STATUSES,
-        industries=_industries(session),
+        industries=kept_answer(request, session, ("page:industries",), _industries, list[str]),
         page_size=PAGE_SIZE,
     )
 
@@ -137,14 +153,34 @@ def search_page(
 def suggest(request: Request, q: str = "", session: Session = DbSession):
     """An htmx fragment: the first few matches while the user types."""
     q = q.strip()[:200]
-    items = search(session, q, size=SUGGESTIONS).items if q else []
+    # Asked at every pause in typing: the same prefixes come from every visitor.
+    items = (
+        kept_answer(
+            request,
+            session,
+            ("page:suggest", q),
+            lambda s: search(s, q, size=SUGGESTIONS),
+            SearchPage,
+        ).items
+        if q
+        else []
+    )
     return page(request, "_suggestions.html", q=q, items=items)
 
 
 @router.get("/e/{code}", response_class=HTMLResponse)
 def enterprise_page(request: Request, code: str, session: Session = DbSession):
     try:
-        data = enterprise_profile(session, code)
+        # Filed under the API's own key for this profile: a page view and an API call of the
+        # same enterprise share one computed answer.
+        data = kept_answer(
+            request,
+            session,
+            (f"/api/v1/enterprises/{code}", ()),
+            lambda s: enterprise_profile(s, code),
+            EnterpriseProfile,
+            PUBLIC_DATA,
+        )
         error = None
     except XinyongError as exc:
         data, error = None, exc
