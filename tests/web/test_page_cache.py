@@ -67,6 +67,8 @@ def test_an_unknown_code_is_not_kept_as_an_answer(tmp_path, engine):
     code = credit_code(4)
     with TestClient(create_app(engine)) as client:
         assert client.get(f"/e/{code}").status_code == 404
-        _load(engine, tmp_path / "day2", enterprise_row(4, 企业名称="连云港市海州区银河商贸有限公司"))
+        _load(
+            engine, tmp_path / "day2", enterprise_row(4, 企业名称="连云港市海州区银河商贸有限公司")
+        )
         found = client.get(f"/e/{code}")
         assert found.status_code == 200 and "银河商贸" in found.text
