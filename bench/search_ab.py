@@ -85,7 +85,7 @@ def main() -> None:
             results.setdefault(label, []).append(out["ok_rps"])
             lb.log(
                 f"round {round_no + 1} {label}: {out['ok_rps']:,.0f} ok req/s "
-                f"(non-2xx {out['non_2xx']}, socket errors {out['errors_total']}, "
+                f"(status ≥ 400: {out['failed_status']}, socket errors {out['errors_total']}, "
                 f"load before {out['load_before']:.1f})"
             )
     medians = {label: statistics.median(v) for label, v in results.items()}

@@ -27,9 +27,12 @@ function init(args)
   local file = assert(io.open(os.getenv("LOAD_REQUESTS"), "r"))
   for line in file:lines() do
     local method, path, body = split(line)
-    local headers = { ["Accept"] = "application/json" }
+    -- The JSON API, or the portal's pages as a browser asks for them (bench/pages_ab.py).
+    local api = path:sub(1, 5) == "/api/"
+    local headers = { ["Accept"] = api and "application/json" or "text/html" }
     if body ~= nil and body ~= "" then
-      headers["Content-Type"] = "application/json"
+      headers["Content-Type"] = body:sub(1, 1) == "{" and "application/json"
+        or "application/x-www-form-urlencoded"
     else
       body = nil
     end

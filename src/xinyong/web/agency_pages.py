@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,8 +34,10 @@ DISTRICTS = {
 }
 
 
+@functools.cache
 def article_schedule(method: str) -> FeeSchedule:
-    """The article's example, "30% below 50,000, 20% above", declared one way or the other."""
+    """The article's example, "30% below 50,000, 20% above", declared one way or the other
+    (built once per method: pages only read it)."""
     return FeeSchedule(
         title_zh="文章示例：5 万元以下 30%，以上 20%",
         commission=Commission(
@@ -136,6 +139,13 @@ def _curve(schedule: FeeSchedule, top: int, step: int) -> list[list[float]]:
     return [[float(x), float(quote(schedule, x).total_high)] for x in sorted(xs)]
 
 
+# The article's curves depend on nothing but the chart's range: a hundred quotes each, which
+# were a fifth of the calculator page's time when drawn for every visit (bench/RESULTS.md).
+@functools.lru_cache(maxsize=256)
+def _article_curve(method: str, top: int, step: int) -> list[list[float]]:
+    return _curve(article_schedule(method), top, step)
+
+
 @router.get("/fees", response_class=HTMLResponse)
 def calculator_page(
     request: Request,
@@ -172,8 +182,8 @@ def calculator_page(
     top = int(max(Decimal(200000), min(basis * 2, Decimal(2000000))))
     step = max(top // 80, 1)
     article_chart = {
-        "marginal": _curve(article_schedule("marginal"), top, step),
-        "whole_amount": _curve(article_schedule("whole_amount"), top, step),
+        "marginal": _article_curve("marginal", top, step),
+        "whole_amount": _article_curve("whole_amount", top, step),
         "case": float(basis),
     }
     chosen, chosen_quote, chosen_error = None, None, None

@@ -1,0 +1,114 @@
+"""The load benchmark's mix through the portal's pages, two or more code versions taking turns.
+
+    git worktree add /tmp/xinyong-old <commit>
+    python bench/pages_ab.py --db /work/benchdata/load1m/x.db old=/tmp/xinyong-old/src new=src
+    python bench/pages_ab.py --database-url postgresql://…/test --workdir /tmp/pg old=… new=src
+
+load_bench.py drives the JSON API. Visitors of a credit portal use its pages: this drives the
+same mix (same seed, same Zipf popularity) as a browser asks for it — a name search is the
+search page (`/search?q=`), a profile the enterprise page (`/e/{code}`), a verification the
+form's POST (answered with a redirect to the stored record, which is not followed), a fee quote
+the calculator page for one agency (`/fees?agency=…&debt=…`). Each version's `xinyong serve`
+(production configuration, answer cache on) gets a warm-up and a measured run from
+--connections connections offering --rate req/s, then stops; round after round; each version's
+medians are printed. An answer is counted as answered when its status is below 400.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import load_bench as lb
+
+
+def as_pages(pools: dict[str, list]) -> dict[str, list]:
+    """The mix's API requests as the portal's page requests for the same questions."""
+    pages: dict[str, list] = {}
+    pages["search"] = [
+        ("GET", "/search?" + urlencode({"q": parse_qs(urlsplit(p).query)["q"][0]}), "")
+        for _, p, _ in pools["search"]
+    ]
+    pages["profile"] = [("GET", "/e/" + p.rsplit("/", 1)[1], "") for _, p, _ in pools["profile"]]
+    pages["verification"] = []
+    for _, _, body in pools["verification"]:
+        asked = json.loads(body)
+        form = urlencode({"query": asked.get("code") or asked["name"]})
+        pages["verification"].append(("POST", "/verifications", form))
+    pages["quote"] = []
+    for _, _, body in pools["quote"]:
+        asked = json.loads(body)
+        query = urlencode({"agency": asked["agency"], "debt": asked["debt_amount"]})
+        pages["quote"].append(("GET", "/fees?" + query, ""))
+    return pages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("versions", nargs="+", help="label=SRC (the folder holding xinyong/)")
+    parser.add_argument("--db", type=Path, help="a SQLite file built by load_bench")
+    parser.add_argument("--database-url", help="serve this database instead of --db")
+    parser.add_argument("--workdir", type=Path, help="default: the database's folder")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=5000)
+    parser.add_argument("--rate", type=int, default=1000, help="offered req/s")
+    parser.add_argument("--duration", type=int, default=40, help="measured seconds, per run")
+    parser.add_argument("--warmup", type=int, default=30, help="seconds before each measured run")
+    parser.add_argument("--per-kind", type=int, default=400, help="queries per search kind")
+    parser.add_argument("--zipf", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--port", type=int, default=18200)
+    args = parser.parse_args()
+
+    if not args.db and not args.database_url:
+        parser.error("--db or --database-url is needed")
+    db = args.db.resolve() if args.db else None
+    work = args.workdir or (db.parent if db else Path("."))
+    url = args.database_url or f"sqlite:///{db}"
+    # load_bench's mix pool (same seed), so these pages ask what its API mix asks.
+    pools = as_pages(lb.draw_requests(url, args.per_kind, args.seed + 200))
+    total = max(args.rate * (args.duration + args.warmup) * 2, 10_000)
+    lines = lb.write_lines(work / "pages.tsv", lb.mix_lines(pools, total, args.seed, args.zipf))
+    think_ms = args.connections / args.rate * 1000
+    turns = [tuple(v.split("=", 1)) for v in args.versions]
+    results: dict[str, list[dict]] = {}
+    for round_no in range(args.rounds):
+        for label, src in turns:
+            env = dict(
+                os.environ,
+                PYTHONPATH=str(Path(src).resolve()),
+                XINYONG_DATA_DIR=str(work / "data"),
+                XINYONG_DATABASE_URL=url,
+                XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
+            )
+            command = lb.serve_command(args.port, workers=2)
+            server = lb.Server(label, command, env, args.port, work / f"pages-{label}.log")
+            try:
+                server.wait_ready()
+                server.sample()
+                if args.warmup:
+                    lb.wrk(args.port, lines, args.connections, args.warmup, think_ms)
+                out = lb.wrk(args.port, lines, args.connections, args.duration, think_ms)
+                out["rss_peak_mb"] = max(server.peak_rss, server.rss_mb())
+            finally:
+                server.stop()
+            results.setdefault(label, []).append(out)
+            ms = {k: v / 1000 for k, v in out["latency_us"].items()}
+            lb.log(
+                f"round {round_no + 1} {label}: {out['ok_rps']:,.0f} answered req/s, "
+                f"p50 / p99 / max {ms['p50']:,.1f} / {ms['p99']:,.1f} / {ms['max']:,.0f} ms, "
+                f"errors {out['errors_total']} socket / {out['failed_status']} status ≥ 400, "
+                f"peak RSS {out['rss_peak_mb']:,.0f} MB, load before {out['load_before']:.1f}"
+            )
+    for label, runs in results.items():
+        p99 = statistics.median(r["latency_us"]["p99"] / 1000 for r in runs)
+        rps = statistics.median(r["ok_rps"] for r in runs)
+        print(f"{label}: median {rps:,.0f} answered req/s, median p99 {p99:,.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
