@@ -1,12 +1,13 @@
-"""A visitor's pages reuse what was computed since the last change and never outlive the data:
-a second look at a search or a profile (or the API's answer for the same profile) is not
-computed again, and a sync shows up on the very next page."""
+"""A visitor's pages are kept whole until the data changes: a second look at a search or a profile
+is not made again, a browser holding the page gets a 304, each language is its own page, and a
+sync or a decision shows up on the very next view."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+from xinyong.alerts.service import decide, list_alerts
 from xinyong.api.app import create_app
 from xinyong.sources.config import get_source
 from xinyong.sources.scheduler import run_syncs
@@ -18,57 +19,79 @@ def _load(engine, folder, *rows: dict) -> None:
     run_syncs(engine, [get_source("gsxt").model_copy(update={"path": folder})])
 
 
-def test_search_pages_are_kept_until_a_sync_renames_the_enterprise(tmp_path, engine):
+def test_a_search_page_is_kept_until_a_sync_renames_the_enterprise(tmp_path, engine):
     _load(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
     with TestClient(create_app(engine)) as client:
-        kept = client.app.state.read_cache
         first = client.get("/search", params={"q": "金鼎"})
         assert first.status_code == 200 and "</mark>商贸有限公司" in first.text
-        # The page's search, its industry list and the front page's count: computed once.
-        misses = kept.misses
-        assert misses >= 2
+        assert first.headers["x-cache"] == "miss"
         again = client.get("/search", params={"q": "金鼎"})
-        assert again.text == first.text and kept.misses == misses
-        suggestions = client.get("/search/suggest", params={"q": "金鼎"})
-        assert "</mark>商贸有限公司" in suggestions.text and kept.misses == misses + 1
-        client.get("/search/suggest", params={"q": "金鼎"})
-        assert kept.misses == misses + 1
+        assert again.headers["x-cache"] == "hit" and again.text == first.text
+        assert again.headers["content-type"] == "text/html; charset=utf-8"
 
-        home = client.get("/")
-        assert kept.misses == misses + 2 and client.get("/").text == home.text
+        held = client.get(
+            "/search", params={"q": "金鼎"}, headers={"if-none-match": first.headers["etag"]}
+        )
+        assert held.status_code == 304 and held.content == b""
+
+        suggestions = client.get("/search/suggest", params={"q": "金鼎"})
+        assert "</mark>商贸有限公司" in suggestions.text
+        assert client.get("/search/suggest", params={"q": "金鼎"}).headers["x-cache"] == "hit"
 
         _load(
             engine,
             tmp_path / "day2",
             enterprise_row(1, 企业名称="连云港市海州区金鼎国际贸易有限公司", 更新日期="2026-11-20"),
         )
-        after = client.get("/search", params={"q": "金鼎"})
+        after = client.get(
+            "/search", params={"q": "金鼎"}, headers={"if-none-match": first.headers["etag"]}
+        )
+        assert after.status_code == 200 and after.headers["x-cache"] == "miss"
         assert "</mark>国际贸易有限公司" in after.text and "商贸有限公司" not in after.text
         assert "</mark>国际贸易有限公司" in client.get("/search/suggest", params={"q": "金鼎"}).text
 
 
-def test_a_profile_page_and_the_api_share_one_computed_profile(tmp_path, engine):
+def test_each_language_is_a_page_of_its_own(tmp_path, engine):
     _load(engine, tmp_path, enterprise_row(2, 企业名称="连云港市海州区金鼎商贸有限公司"))
-    code = credit_code(2)
     with TestClient(create_app(engine)) as client:
-        page = client.get(f"/e/{code}")
-        assert page.status_code == 200 and "金鼎商贸" in page.text
-        api = client.get(f"/api/v1/enterprises/{code}")
-        assert api.headers["x-cache"] == "hit"
-        assert client.get(f"/e/{code}").text == page.text
-    # What the page filed is byte for byte what the API computes itself.
-    with TestClient(create_app(engine)) as fresh:
-        computed = fresh.get(f"/api/v1/enterprises/{code}")
-        assert computed.headers["x-cache"] == "miss" and computed.content == api.content
+        chinese = client.get("/search", params={"q": "金鼎"})
+        assert '<html lang="zh-CN">' in chinese.text
+        client.cookies.set("lang", "en")
+        english = client.get("/search", params={"q": "金鼎"})
+        assert english.headers["x-cache"] == "miss" and '<html lang="en">' in english.text
+        assert client.get("/search", params={"q": "金鼎"}).text == english.text
+        client.cookies.clear()
+        chinese_again = client.get("/search", params={"q": "金鼎"})
+        assert chinese_again.headers["x-cache"] == "hit" and chinese_again.text == chinese.text
 
 
-def test_an_unknown_code_is_not_kept_as_an_answer(tmp_path, engine):
-    _load(engine, tmp_path / "day1", enterprise_row(3, 企业名称="连云港市海州区金鼎商贸有限公司"))
-    code = credit_code(4)
+def test_a_profile_page_follows_an_alert_decision_without_a_sync(tmp_path, engine, session):
+    _load(engine, tmp_path, enterprise_row(3, 企业名称="连云港市海州区速达讨债服务有限公司"))
+    page = f"/e/{credit_code(3)}"
     with TestClient(create_app(engine)) as client:
-        assert client.get(f"/e/{code}").status_code == 404
+        flagged = client.get(page)
+        assert flagged.status_code == 200 and client.get(page).headers["x-cache"] == "hit"
+        alerts = list_alerts(session, credit_code=credit_code(3))
+        assert alerts and all(a.message_zh in flagged.text for a in alerts)
+        for alert in alerts:
+            decide(session, alert.id, "dismissed", "审核员李娜")
+        session.commit()
+        after = client.get(page)
+        assert after.headers["x-cache"] == "miss"
+        assert not any(a.message_zh in after.text for a in alerts)
+
+
+def test_an_unknown_code_is_not_kept_as_a_page(tmp_path, engine):
+    _load(engine, tmp_path / "day1", enterprise_row(4, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    page = f"/e/{credit_code(5)}"
+    with TestClient(create_app(engine)) as client:
+        missing = client.get(page)
+        assert missing.status_code == 404 and "x-cache" not in missing.headers
+        assert client.get(page).status_code == 404
         _load(
-            engine, tmp_path / "day2", enterprise_row(4, 企业名称="连云港市海州区银河商贸有限公司")
+            engine,
+            tmp_path / "day2",
+            enterprise_row(5, 企业名称="连云港市海州区银河商贸有限公司"),
         )
-        found = client.get(f"/e/{code}")
+        found = client.get(page)
         assert found.status_code == 200 and "银河商贸" in found.text

@@ -42,6 +42,7 @@ PUBLIC = "public, no-cache"
 NOTIFY_CHANNEL = "xinyong_generation"
 PRIVATE = "private, no-cache"
 JSON = "application/json"
+HTML = "text/html; charset=utf-8"
 T = TypeVar("T")
 
 
@@ -445,7 +446,12 @@ def _headers(headers: Headers, etag: str, state: str) -> dict[str, str]:
 
 
 def _lookup(
-    cache: ReadCache, headers: Headers, gen: int | str, parts: tuple, validators: bool = True
+    cache: ReadCache,
+    headers: Headers,
+    gen: int | str,
+    parts: tuple,
+    validators: bool = True,
+    media_type: str = JSON,
 ) -> tuple[str, str, Response | None]:
     key, etag = cache.key(gen, parts)
     # If-None-Match answers 304 only to a read (RFC 9110 §13.1.2): a POST's is ignored.
@@ -455,7 +461,7 @@ def _lookup(
     if body is None:
         return key, etag, None
     cache.hits += 1
-    return key, etag, Response(body, media_type=JSON, headers=_headers(headers, etag, "hit"))
+    return key, etag, Response(body, media_type=media_type, headers=_headers(headers, etag, "hit"))
 
 
 async def cached_answer(
@@ -550,10 +556,56 @@ def kept_answer(
     return value
 
 
-# The public reads the fast path serves, and the generation each depends on.
+def page_parts(scope: Scope) -> tuple:
+    """What a public page depends on in the request: its address, and the language the visitor
+    chose by cookie (a `lang` query parameter is part of the address already)."""
+    cookie = Headers(scope=scope).get("cookie", "")
+    lang = next(
+        (v for k, _, v in (c.strip().partition("=") for c in cookie.split(";")) if k == "lang"), ""
+    )
+    return ("page", *request_parts(scope), lang)
+
+
+def cached_page(
+    request: Request,
+    session: Session,
+    render: Callable[[], Response],
+    depends_on: Generation = FEED_DATA,
+) -> Response:
+    """A public page as the visitor will see it: its HTML at the current data generation, 304
+    when the browser holds it, from the cache when anyone asked for the same page since the
+    last change, else rendered and kept (answers of 200 only: an error page is made anew).
+
+    Whole pages, not their data: a page's template costs a worker more than a cached API
+    answer costs in all (the portal's pages under the load mix, bench/RESULTS.md). Correct
+    because these pages show nothing of the visitor but the language (page_parts), and the
+    generation is read on the page's own session before its data, as cached_answer does.
+    """
+    cache: ReadCache | None = getattr(request.app.state, "read_cache", None)
+    if cache is None:
+        return render()
+    gen = depends_on.of(session)
+    key, etag, answer = _lookup(
+        cache, request.headers, gen, page_parts(request.scope), media_type=HTML
+    )
+    if answer is not None:
+        return answer
+    response = render()
+    if response.status_code == 200:
+        if cache.store:
+            cache.store.set(key, bytes(response.body))
+        cache.misses += 1
+        response.headers.update(_headers(request.headers, etag, "miss"))
+    return response
+
+
+# The public reads the fast path serves, the generation each depends on, how each is keyed
+# and what it holds.
 FAST_PATHS = (
-    (re.compile(r"^/api/v1/enterprises$"), FEED_DATA),
-    (re.compile(r"^/api/v1/enterprises/[^/]+$"), PUBLIC_DATA),
+    (re.compile(r"^/api/v1/enterprises$"), FEED_DATA, request_parts, JSON),
+    (re.compile(r"^/api/v1/enterprises/[^/]+$"), PUBLIC_DATA, request_parts, JSON),
+    (re.compile(r"^/(search(/suggest)?)?$"), FEED_DATA, page_parts, HTML),
+    (re.compile(r"^/e/[^/]+$"), PUBLIC_DATA, page_parts, HTML),
 )
 
 
@@ -570,7 +622,7 @@ class ReadCacheMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             path = scope["path"]
-            for pattern, depends_on in FAST_PATHS:
+            for pattern, depends_on, parts_of, media_type in FAST_PATHS:
                 if pattern.match(path):
                     headers = Headers(scope=scope)
                     cache: ReadCache | None = getattr(scope["app"].state, "read_cache", None)
@@ -578,7 +630,9 @@ class ReadCacheMiddleware:
                         break
                     reader: GenerationReader = scope["app"].state.generations
                     gen = depends_on.of_row(reader.read(depends_on.sql))
-                    _, _, answer = _lookup(cache, headers, gen, request_parts(scope))
+                    _, _, answer = _lookup(
+                        cache, headers, gen, parts_of(scope), media_type=media_type
+                    )
                     if answer is not None:
                         await answer(scope, receive, send)
                         return

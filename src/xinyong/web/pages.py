@@ -9,14 +9,13 @@ from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.api.cache import PUBLIC_DATA, kept_answer
+from xinyong.api.cache import PUBLIC_DATA, cached_page, kept_answer
 from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
-from xinyong.profile.service import EnterpriseProfile, enterprise_profile
+from xinyong.profile.service import enterprise_profile
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import profile
-from xinyong.search.schemas import SearchPage
 from xinyong.search.service import search
 from xinyong.web.site import STATIC, page, templates
 
@@ -62,6 +61,11 @@ def static_file(request: Request):
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, code: str | None = None, session: Session = DbSession):
+    # The public pages here are kept whole until the data changes (api/cache.py cached_page).
+    return cached_page(request, session, lambda: _home(request, code, session))
+
+
+def _home(request: Request, code: str | None, session: Session):
     check = check_code(code) if code else None
     found = None
     if check and check.valid:
@@ -69,8 +73,8 @@ def home(request: Request, code: str | None = None, session: Session = DbSession
             found = profile(session, check.code)
         except XinyongError:
             found = None
-    # Counting a million rows on every visit to the front page was most of its cost: the
-    # count is kept until the data changes (api/cache.py), as the industries below are.
+    # Counting a million rows was most of the front page's cost: the count is kept until the
+    # data changes, as the industries below are, whichever page (or language) asks.
     count = kept_answer(request, session, ("page:count",), _count, int)
     return page(request, "home.html", code=code, check=check, found=found, count=count)
 
@@ -101,98 +105,82 @@ def search_page(
     page_no: int = Query(1, alias="page"),
     session: Session = DbSession,
 ):
-    q = q.strip()[:200]
-    result, error = None, None
-    if division and not re.fullmatch(r"\d{2,6}", division):
-        error = InvalidInput(
-            f"区县代码应为 2–6 位数字，而不是“{division}”",
-            f"division must be a 2–6 digit code, not '{division}'",
-            field="division",
-        )
-    elif q:
-        asked = (q, division or None, status or None, industry or None, agencies)
-        page_no = max(1, min(page_no, 1000))
-        try:
-            result = kept_answer(
-                request,
-                session,
-                ("page:search", *asked, page_no, PAGE_SIZE),
-                lambda s: search(
-                    s,
-                    q,
+    def render():
+        asked = q.strip()[:200]
+        result, error = None, None
+        if division and not re.fullmatch(r"\d{2,6}", division):
+            error = InvalidInput(
+                f"区县代码应为 2–6 位数字，而不是“{division}”",
+                f"division must be a 2–6 digit code, not '{division}'",
+                field="division",
+            )
+        elif asked:
+            try:
+                result = search(
+                    session,
+                    asked,
                     division=division or None,
                     status=status or None,
                     industry=industry or None,
                     agencies_only=agencies,
-                    page=page_no,
+                    page=max(1, min(page_no, 1000)),
                     size=PAGE_SIZE,
-                ),
-                SearchPage,
-            )
-        except XinyongError as exc:
-            error = exc
-    return page(
-        request,
-        "search.html",
-        status_code=error.status if error else 200,
-        q=q,
-        result=result,
-        error=error,
-        division=division,
-        status_filter=status,
-        industry=industry,
-        agencies=agencies,
-        districts=DISTRICTS,
-        statuses=STATUSES,
-        industries=kept_answer(request, session, ("page:industries",), _industries, list[str]),
-        page_size=PAGE_SIZE,
-    )
+                )
+            except XinyongError as exc:
+                error = exc
+        return page(
+            request,
+            "search.html",
+            status_code=error.status if error else 200,
+            q=asked,
+            result=result,
+            error=error,
+            division=division,
+            status_filter=status,
+            industry=industry,
+            agencies=agencies,
+            districts=DISTRICTS,
+            statuses=STATUSES,
+            industries=kept_answer(request, session, ("page:industries",), _industries, list[str]),
+            page_size=PAGE_SIZE,
+        )
+
+    return cached_page(request, session, render)
 
 
 @router.get("/search/suggest", response_class=HTMLResponse)
 def suggest(request: Request, q: str = "", session: Session = DbSession):
-    """An htmx fragment: the first few matches while the user types."""
-    q = q.strip()[:200]
-    # Asked at every pause in typing: the same prefixes come from every visitor.
-    items = (
-        kept_answer(
-            request,
-            session,
-            ("page:suggest", q),
-            lambda s: search(s, q, size=SUGGESTIONS),
-            SearchPage,
-        ).items
-        if q
-        else []
-    )
-    return page(request, "_suggestions.html", q=q, items=items)
+    """An htmx fragment: the first few matches while the user types (asked at every pause in
+    typing: the same prefixes come from every visitor)."""
+
+    def render():
+        asked = q.strip()[:200]
+        items = search(session, asked, size=SUGGESTIONS).items if asked else []
+        return page(request, "_suggestions.html", q=asked, items=items)
+
+    return cached_page(request, session, render)
 
 
 @router.get("/e/{code}", response_class=HTMLResponse)
 def enterprise_page(request: Request, code: str, session: Session = DbSession):
-    try:
-        # Filed under the API's own key for this profile: a page view and an API call of the
-        # same enterprise share one computed answer.
-        data = kept_answer(
+    def render():
+        try:
+            data, error = enterprise_profile(session, code), None
+        except XinyongError as exc:
+            data, error = None, exc
+        return page(
             request,
-            session,
-            (f"/api/v1/enterprises/{code}", ()),
-            lambda s: enterprise_profile(s, code),
-            EnterpriseProfile,
-            PUBLIC_DATA,
+            "enterprise.html",
+            status_code=error.status if error else 200,
+            p=data,
+            error=error,
+            code=code,
+            rating=data.rating if data else None,
         )
-        error = None
-    except XinyongError as exc:
-        data, error = None, exc
-    return page(
-        request,
-        "enterprise.html",
-        status_code=error.status if error else 200,
-        p=data,
-        error=error,
-        code=code,
-        rating=data.rating if data else None,
-    )
+
+    # Its grade, list entries and risk flags move without the change feed, as the API's
+    # profile does: the same generation.
+    return cached_page(request, session, render, PUBLIC_DATA)
 
 
 @router.get("/sources", response_class=HTMLResponse)
