@@ -165,7 +165,7 @@ def mix_lines(
     with Zipf popularity (weight 1/rank**zipf, as query logs and page views are distributed);
     zipf=0 draws uniformly. Either way every query of the pool can occur."""
     rng = random.Random(seed)
-    kinds = [k for k, share in MIX.items() for _ in range(share)]
+    kinds = [k for k, share in MIX.items() if k in pools for _ in range(share)]
     weights = {
         kind: list(itertools.accumulate(1 / (rank + 1) ** zipf for rank in range(len(pool))))
         for kind, pool in pools.items()

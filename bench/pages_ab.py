@@ -61,6 +61,11 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=400, help="queries per search kind")
     parser.add_argument("--zipf", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--kinds",
+        default=",".join(lb.MIX),
+        help="only these kinds of the mix, in their proportions (to see what a kind costs)",
+    )
     parser.add_argument("--port", type=int, default=18200)
     args = parser.parse_args()
 
@@ -71,6 +76,7 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{db}"
     # load_bench's mix pool (same seed), so these pages ask what its API mix asks.
     pools = as_pages(lb.draw_requests(url, args.per_kind, args.seed + 200))
+    pools = {k: v for k, v in pools.items() if k in args.kinds.split(",")}
     total = max(args.rate * (args.duration + args.warmup) * 2, 10_000)
     lines = lb.write_lines(work / "pages.tsv", lb.mix_lines(pools, total, args.seed, args.zipf))
     think_ms = args.connections / args.rate * 1000

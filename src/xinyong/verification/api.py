@@ -44,6 +44,15 @@ def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
     summary="三步核验 / Three-step verification",
 )
 async def create_verification(body: VerificationRequest, request: Request) -> Response:
+    out = _with_url(request, await verify_and_record(request, body))
+    # Serialised here: returning the model would make FastAPI validate it again.
+    return Response(out.model_dump_json(), status_code=201, media_type="application/json")
+
+
+async def verify_and_record(request: Request, body: VerificationRequest) -> VerificationOut:
+    """One verification answered and recorded the way the server does it for every caller,
+    the API and the portal's form alike: reused when the same question was answered at this
+    data generation, else worked out on a request thread, then written by the batch writer."""
     state = request.app.state
     sessions = state.sessions
     # The server's answer store: what one worker answered, the others reuse (api/cache.py).
@@ -84,9 +93,7 @@ async def create_verification(body: VerificationRequest, request: Request) -> Re
         await writer.write((body, out))
     else:  # an app used without its lifespan, as some scripts do
         await run_in_threadpool(_write, sessions, [(body, out)])
-    out = _with_url(request, out)
-    # Serialised here: returning the model would make FastAPI validate it again.
-    return Response(out.model_dump_json(), status_code=201, media_type="application/json")
+    return out
 
 
 def _write(sessions, answers: list[tuple[VerificationRequest, VerificationOut]]) -> None:

@@ -267,13 +267,6 @@ def prepare_verification(
     return out
 
 
-def record_verification(
-    session: Session, request: VerificationRequest, out: VerificationOut
-) -> None:
-    """Store a prepared answer and commit, taking turns with the other writers (db.one_writer)."""
-    record_verifications(session, [(request, out)])
-
-
 def record_verifications(
     session: Session, answers: list[tuple[VerificationRequest, VerificationOut]]
 ) -> None:
@@ -283,13 +276,6 @@ def record_verifications(
             _store(session, request, out, flush=False)
         session.flush()
         session.commit()
-
-
-def verify_and_commit(session: Session, request: VerificationRequest) -> VerificationOut:
-    """One verification from a server thread: prepared, then recorded."""
-    out = prepare_verification(session, request)
-    record_verification(session, request, out)
-    return out
 
 
 def _store(
