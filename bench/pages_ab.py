@@ -108,6 +108,7 @@ def main() -> None:
                 f"round {round_no + 1} {label}: {out['ok_rps']:,.0f} answered req/s, "
                 f"p50 / p99 / max {ms['p50']:,.1f} / {ms['p99']:,.1f} / {ms['max']:,.0f} ms, "
                 f"errors {out['errors_total']} socket / {out['failed_status']} status ≥ 400, "
+                f"cache hits {out['cache_hits']:,} / misses {out['cache_misses']:,}, "
                 f"peak RSS {out['rss_peak_mb']:,.0f} MB, load before {out['load_before']:.1f}"
             )
     for label, runs in results.items():

@@ -186,10 +186,21 @@ def calculator_page(
         "whole_amount": _article_curve("whole_amount", top, step),
         "case": float(basis),
     }
+    sort = sort if sort in SORTS else "price"
+    try:
+        compared = list_agencies(
+            session, service=service or None, district=district or None, case=case, sort=sort
+        )
+    except XinyongError as exc:
+        compared, errors = [], [*errors, exc.message]
     chosen, chosen_quote, chosen_error = None, None, None
     if agency:
+        # The agency asked about is usually in the comparison already: its standing is read
+        # once, not twice (the directory's standings are most of this page's cost).
+        wanted = agency.strip().upper()
+        chosen = next((v for v in compared if v.credit_code == wanted), None)
         try:
-            chosen = get_agency(session, agency)
+            chosen = chosen or get_agency(session, agency)
             if chosen.schedule is not None:
                 chosen_quote = quote(
                     chosen.schedule.schedule,
@@ -200,13 +211,6 @@ def calculator_page(
                 )
         except (XinyongError, ScheduleInvalid) as exc:
             chosen_error = exc.message
-    sort = sort if sort in SORTS else "price"
-    try:
-        compared = list_agencies(
-            session, service=service or None, district=district or None, case=case, sort=sort
-        )
-    except XinyongError as exc:
-        compared, errors = [], [*errors, exc.message]
     compare_chart = [
         {
             "name": v.name,
