@@ -532,14 +532,13 @@ def kept_answer(
     kind: Any,
     depends_on: Generation = FEED_DATA,
 ) -> T:
-    """What a page shows: the value of `compute` at the current data generation, from the
-    answer cache when the same was asked since the last change (by a page or, with the API's
-    `parts`, an API call), else computed with `session` and kept.
+    """A value pages share (the registry's size, its industries): `compute` at the current
+    data generation, from the answer cache when any page asked for it since the last change,
+    else computed with `session` and kept, as JSON of its type `kind`.
 
     For page routes, which render in a worker thread with a session of their own: the
     generation is read on that session before the data, as cached_answer reads it before
-    computing, so an entry filed under generation G never holds data older than G. The value
-    is kept as the API keeps it, JSON of its type `kind`, and read back as that type.
+    computing, so an entry filed under generation G never holds data older than G.
     """
     cache: ReadCache | None = getattr(request.app.state, "read_cache", None)
     if cache is None or cache.store is None:

@@ -61,22 +61,21 @@ def static_file(request: Request):
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, code: str | None = None, session: Session = DbSession):
+    def render():
+        check = check_code(code) if code else None
+        found = None
+        if check and check.valid:
+            try:
+                found = profile(session, check.code)
+            except XinyongError:
+                found = None
+        # Counting a million rows was most of the front page's cost: the count is kept until
+        # the data changes, as the search page's industries are, whichever language asks.
+        count = kept_answer(request, session, ("page:count",), _count, int)
+        return page(request, "home.html", code=code, check=check, found=found, count=count)
+
     # The public pages here are kept whole until the data changes (api/cache.py cached_page).
-    return cached_page(request, session, lambda: _home(request, code, session))
-
-
-def _home(request: Request, code: str | None, session: Session):
-    check = check_code(code) if code else None
-    found = None
-    if check and check.valid:
-        try:
-            found = profile(session, check.code)
-        except XinyongError:
-            found = None
-    # Counting a million rows was most of the front page's cost: the count is kept until the
-    # data changes, as the industries below are, whichever page (or language) asks.
-    count = kept_answer(request, session, ("page:count",), _count, int)
-    return page(request, "home.html", code=code, check=check, found=found, count=count)
+    return cached_page(request, session, render)
 
 
 def _count(session: Session) -> int:
