@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -84,11 +83,10 @@ def main() -> None:
     results: dict[str, list[dict]] = {}
     for round_no in range(args.rounds):
         for label, src in turns:
-            env = dict(
-                os.environ,
+            env = lb._env(
+                work,
+                url,
                 PYTHONPATH=str(Path(src).resolve()),
-                XINYONG_DATA_DIR=str(work / "data"),
-                XINYONG_DATABASE_URL=url,
                 XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
             )
             command = lb.serve_command(args.port, workers=2)

@@ -65,11 +65,10 @@ def main() -> None:
                 env, ready, lines = dict(os.environ), "/-/versions.json", ds_file
             else:
                 command = lb.serve_command(args.port, workers=2)
-                env = dict(
-                    os.environ,
+                env = lb._env(
+                    work,
+                    url,
                     PYTHONPATH=str(Path(src).resolve()),
-                    XINYONG_DATA_DIR=str(work / "data"),
-                    XINYONG_DATABASE_URL=url,
                     XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
                     XINYONG_CACHE_MB="0",
                 )
