@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, bindparam, event, text
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from xinyong.accounts.config import account_settings
 from xinyong.api.threads import in_request_thread
 from xinyong.settings import get_settings
+from xinyong.types import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -75,17 +76,54 @@ def _public(row) -> str:
 
 @dataclass(frozen=True)
 class Generation:
-    """What a kind of answer depends on: one statement and how its row becomes a key part."""
+    """What a kind of answer depends on: one statement and how its row becomes a key part.
+
+    A `timed` statement also reads `:now`, the time of the read: what it depends on changes
+    when a deadline passes, with no write to signal it. Such a generation is read on the
+    page's own session every time (`of`), never kept by the GenerationReader."""
 
     sql: str
     of_row: Callable[[Any], int | str]
+    timed: bool = False
 
     def of(self, session: Session) -> int | str:
-        return self.of_row(session.connection().exec_driver_sql(self.sql).first())
+        if self.timed:
+            row = session.execute(_timed(self.sql), {"now": utcnow()}).first()
+        else:
+            row = session.connection().exec_driver_sql(self.sql).first()
+        return self.of_row(row)
+
+
+@functools.cache
+def _timed(sql: str):
+    # Bound as the deadlines are stored (types.UTCDateTime), so the comparison is exact on both
+    # engines.
+    return text(sql).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+# What the agency pages show beyond a public profile: each agency's verdict, grade, stars and
+# service record. Writes to agencies, schedules, cases, complaints, evidence and agencies'
+# verifications move the `agencies` counter (migration 0023); a grade given on first need is
+# counted by how many agencies are rated; and the service record reads the clock — a first
+# report not delivered, a complaint not answered, counts against the agency the moment its
+# deadline passes — so the next such deadline is part of the key too.
+AGENCY_SQL = (
+    PUBLIC_SQL + ", (SELECT value FROM feed_counter WHERE name = 'agencies'), "
+    "(SELECT count(*) FROM rating WHERE credit_code IN (SELECT credit_code FROM agency)), "
+    "(SELECT min(first_report_due_at) FROM debt_case "
+    "WHERE first_report_at IS NULL AND first_report_due_at > :now), "
+    "(SELECT min(due_at) FROM complaint WHERE responded_at IS NULL AND due_at > :now)"
+)
+
+
+def _agency(row) -> str:
+    counter, rated, report_due, complaint_due = row[5:]
+    return f"{_public(row[:5])}.{counter or 0}.{rated}.{report_due or ''}.{complaint_due or ''}"
 
 
 FEED_DATA = Generation(FEED_SQL, _feed)
 PUBLIC_DATA = Generation(PUBLIC_SQL, _public)
+AGENCY_DATA = Generation(AGENCY_SQL, _agency, timed=True)
 
 
 def public_generation(session: Session) -> int | str:

@@ -49,7 +49,8 @@ class DebtCase(Base):
     schedule_version: Mapped[int | None] = mapped_column(Integer)
     schedule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     entrusted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    first_report_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Indexed: the agency pages' cache key reads the next deadline (api/cache.py AGENCY_DATA).
+    first_report_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     first_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_report_missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recovered_fen: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -124,7 +125,7 @@ class Complaint(Base):
     # filed → answered → resolved; filed → escalated (SLA breached) → answered/resolved.
     state: Mapped[str] = mapped_column(String(16), default="filed")
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     response_text: Mapped[str | None] = mapped_column(Text)

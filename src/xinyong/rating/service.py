@@ -326,8 +326,14 @@ def view(session: Session, code: str, now: datetime | None = None) -> RatingOut:
 
 
 def standing_provider(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
-    """For the agency directory's standing seam: each agency's current grade."""
-    return {code: {"rating": r.grade} for code, r in grades_for(session, codes).items()}
+    """For the agency directory's standing seam: each agency's current grade, rated on first
+    need as the stars are (an agency no pass has reached yet showed "not yet rated" beside the
+    stars its grade had just earned)."""
+    grades = grades_for(session, codes)
+    missing = [code for code in codes if code not in grades]
+    if missing:
+        grades |= rate_unrated(session, missing)
+    return {code: {"rating": r.grade} for code, r in grades.items()}
 
 
 # Built once: a profile reads it on every request that misses the answer cache (bench/load).

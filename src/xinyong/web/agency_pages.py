@@ -17,6 +17,7 @@ from xinyong.agencies.money import is_fen_exact
 from xinyong.agencies.schedule import METHOD_EN, METHOD_ZH, Band, Commission, FeeSchedule
 from xinyong.agencies.service import SORTS, Case, get_agency, list_agencies, schedule_history
 from xinyong.agencies.validation import ScheduleInvalid, compliance_problems, warnings
+from xinyong.api.cache import AGENCY_DATA, cached_page
 from xinyong.api.deps import DbSession
 from xinyong.errors import XinyongError
 from xinyong.web.site import page
@@ -86,48 +87,57 @@ def directory_page(
     sort = sort if sort in SORTS else "name"
     if debt is None and sort in ("price", "effective_rate"):
         sort = "name"
-    try:
-        views = list_agencies(
-            session,
-            service=service or None,
-            district=district or None,
-            kind=kind or None,
-            case=Case(debt) if debt is not None else None,
-            sort=sort,
-            include_unlisted=unlisted,
+
+    def render():
+        views, problem = [], error
+        try:
+            views = list_agencies(
+                session,
+                service=service or None,
+                district=district or None,
+                kind=kind or None,
+                case=Case(debt) if debt is not None else None,
+                sort=sort,
+                include_unlisted=unlisted,
+            )
+        except XinyongError as exc:
+            problem = exc.message
+        return page(
+            request,
+            "agencies.html",
+            **_context(
+                views=views,
+                service=service,
+                district=district,
+                kind=kind,
+                amount=amount,
+                sort=sort,
+                unlisted=unlisted,
+                error=problem,
+            ),
         )
-    except XinyongError as exc:
-        views, error = [], exc.message
-    return page(
-        request,
-        "agencies.html",
-        **_context(
-            views=views,
-            service=service,
-            district=district,
-            kind=kind,
-            amount=amount,
-            sort=sort,
-            unlisted=unlisted,
-            error=error,
-        ),
-    )
+
+    # The agency pages are kept whole until what they show changes (api/cache.py AGENCY_DATA).
+    return cached_page(request, session, render, AGENCY_DATA)
 
 
 @router.get("/agencies/{code}", response_class=HTMLResponse)
 def agency_page(request: Request, code: str, session: Session = DbSession):
-    try:
-        view = get_agency(session, code)
-        history = schedule_history(session, code)
-        error = None
-    except XinyongError as exc:
-        view, history, error = None, [], exc
-    return page(
-        request,
-        "agency.html",
-        status_code=error.status if error else 200,
-        **_context(v=view, history=history, error=error, code=code),
-    )
+    def render():
+        try:
+            view = get_agency(session, code)
+            history = schedule_history(session, code)
+            error = None
+        except XinyongError as exc:
+            view, history, error = None, [], exc
+        return page(
+            request,
+            "agency.html",
+            status_code=error.status if error else 200,
+            **_context(v=view, history=history, error=error, code=code),
+        )
+
+    return cached_page(request, session, render, AGENCY_DATA)
 
 
 def _curve(schedule: FeeSchedule, top: int, step: int) -> list[list[float]]:
@@ -158,89 +168,93 @@ def calculator_page(
     sort: str = "price",
     session: Session = DbSession,
 ):
-    debt_amount, e1 = _amount(debt, Decimal(200000))
-    recovered_amount, e2 = _amount(recovered, None)
-    hours_value, e3 = _amount(hours, None)
-    errors = [e for e in (e1, e2, e3) if e]
-    case = Case(debt_amount, recovered_amount, hours_value)
-    basis = recovered_amount if recovered_amount is not None else debt_amount
-    # The article's example under both readings, for this very case.
-    readings = []
-    for method in ("marginal", "whole_amount"):
-        schedule = article_schedule(method)
-        readings.append(
-            {
-                "method": method,
-                "label_zh": METHOD_ZH[method],
-                "label_en": METHOD_EN[method],
-                "quote": quote(schedule, debt_amount, recovered_amount, hours_value),
-                "warnings": warnings(schedule),
-                "law_firm": compliance_problems(schedule, "law_firm"),
-            }
-        )
-    difference = readings[0]["quote"].total_high - readings[1]["quote"].total_high
-    top = int(max(Decimal(200000), min(basis * 2, Decimal(2000000))))
-    step = max(top // 80, 1)
-    article_chart = {
-        "marginal": _article_curve("marginal", top, step),
-        "whole_amount": _article_curve("whole_amount", top, step),
-        "case": float(basis),
-    }
     sort = sort if sort in SORTS else "price"
-    try:
-        compared = list_agencies(
-            session, service=service or None, district=district or None, case=case, sort=sort
-        )
-    except XinyongError as exc:
-        compared, errors = [], [*errors, exc.message]
-    chosen, chosen_quote, chosen_error = None, None, None
-    if agency:
-        # The agency asked about is usually in the comparison already: its standing is read
-        # once, not twice (the directory's standings are most of this page's cost).
-        wanted = agency.strip().upper()
-        chosen = next((v for v in compared if v.credit_code == wanted), None)
-        try:
-            chosen = chosen or get_agency(session, agency)
-            if chosen.schedule is not None:
-                chosen_quote = quote(
-                    chosen.schedule.schedule,
-                    debt_amount,
-                    recovered_amount,
-                    hours_value,
-                    kind=chosen.kind,
-                )
-        except (XinyongError, ScheduleInvalid) as exc:
-            chosen_error = exc.message
-    compare_chart = [
-        {
-            "name": v.name,
-            "low": float(v.quote.total_low),
-            "high": float(v.quote.total_high),
-            "url": f"/agencies/{v.credit_code}",
+
+    def render():
+        debt_amount, e1 = _amount(debt, Decimal(200000))
+        recovered_amount, e2 = _amount(recovered, None)
+        hours_value, e3 = _amount(hours, None)
+        errors = [e for e in (e1, e2, e3) if e]
+        case = Case(debt_amount, recovered_amount, hours_value)
+        basis = recovered_amount if recovered_amount is not None else debt_amount
+        # The article's example under both readings, for this very case.
+        readings = []
+        for method in ("marginal", "whole_amount"):
+            schedule = article_schedule(method)
+            readings.append(
+                {
+                    "method": method,
+                    "label_zh": METHOD_ZH[method],
+                    "label_en": METHOD_EN[method],
+                    "quote": quote(schedule, debt_amount, recovered_amount, hours_value),
+                    "warnings": warnings(schedule),
+                    "law_firm": compliance_problems(schedule, "law_firm"),
+                }
+            )
+        difference = readings[0]["quote"].total_high - readings[1]["quote"].total_high
+        top = int(max(Decimal(200000), min(basis * 2, Decimal(2000000))))
+        step = max(top // 80, 1)
+        article_chart = {
+            "marginal": _article_curve("marginal", top, step),
+            "whole_amount": _article_curve("whole_amount", top, step),
+            "case": float(basis),
         }
-        for v in compared
-        if v.quote is not None
-    ][:30]
-    return page(
-        request,
-        "fees.html",
-        **_context(
-            debt=debt_amount,
-            recovered=recovered_amount,
-            hours=hours_value,
-            raw={"debt": debt or "", "recovered": recovered or "", "hours": hours or ""},
-            agency=agency or "",
-            service=service,
-            district=district,
-            sort=sort,
-            errors=errors,
-            readings=readings,
-            difference=difference,
-            article_chart=json.dumps(article_chart),
-            chosen=chosen,
-            chosen_quote=chosen_quote,
-            chosen_error=chosen_error,
-            compared=compared,
-            compare_chart=json.dumps(compare_chart, ensure_ascii=False),
-        ),
-    )
+        try:
+            compared = list_agencies(
+                session, service=service or None, district=district or None, case=case, sort=sort
+            )
+        except XinyongError as exc:
+            compared, errors = [], [*errors, exc.message]
+        chosen, chosen_quote, chosen_error = None, None, None
+        if agency:
+            # The agency asked about is usually in the comparison already: its standing is read
+            # once, not twice (the directory's standings are most of this page's cost).
+            wanted = agency.strip().upper()
+            chosen = next((v for v in compared if v.credit_code == wanted), None)
+            try:
+                chosen = chosen or get_agency(session, agency)
+                if chosen.schedule is not None:
+                    chosen_quote = quote(
+                        chosen.schedule.schedule,
+                        debt_amount,
+                        recovered_amount,
+                        hours_value,
+                        kind=chosen.kind,
+                    )
+            except (XinyongError, ScheduleInvalid) as exc:
+                chosen_error = exc.message
+        compare_chart = [
+            {
+                "name": v.name,
+                "low": float(v.quote.total_low),
+                "high": float(v.quote.total_high),
+                "url": f"/agencies/{v.credit_code}",
+            }
+            for v in compared
+            if v.quote is not None
+        ][:30]
+        return page(
+            request,
+            "fees.html",
+            **_context(
+                debt=debt_amount,
+                recovered=recovered_amount,
+                hours=hours_value,
+                raw={"debt": debt or "", "recovered": recovered or "", "hours": hours or ""},
+                agency=agency or "",
+                service=service,
+                district=district,
+                sort=sort,
+                errors=errors,
+                readings=readings,
+                difference=difference,
+                article_chart=json.dumps(article_chart),
+                chosen=chosen,
+                chosen_quote=chosen_quote,
+                chosen_error=chosen_error,
+                compared=compared,
+                compare_chart=json.dumps(compare_chart, ensure_ascii=False),
+            ),
+        )
+
+    return cached_page(request, session, render, AGENCY_DATA)
