@@ -12,6 +12,8 @@ the calculator page for one agency (`/fees?agency=…&debt=…`). Each version's
 (production configuration, answer cache on) gets a warm-up and a measured run from
 --connections connections offering --rate req/s, then stops; round after round; each version's
 medians are printed. An answer is counted as answered when its status is below 400.
+With --api the same harness sends load_bench's API requests instead, for the same kinds: the
+pages' cost against the API's, on one machine, side by side.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ def main() -> None:
         default=",".join(lb.MIX),
         help="only these kinds of the mix, in their proportions (to see what a kind costs)",
     )
+    parser.add_argument(
+        "--api", action="store_true", help="the API's requests for the same questions, not pages"
+    )
     parser.add_argument("--port", type=int, default=18200)
     args = parser.parse_args()
 
@@ -74,7 +79,8 @@ def main() -> None:
     work = args.workdir or (db.parent if db else Path("."))
     url = args.database_url or f"sqlite:///{db}"
     # load_bench's mix pool (same seed), so these pages ask what its API mix asks.
-    pools = as_pages(lb.draw_requests(url, args.per_kind, args.seed + 200))
+    drawn = lb.draw_requests(url, args.per_kind, args.seed + 200)
+    pools = drawn if args.api else as_pages(drawn)
     pools = {k: v for k, v in pools.items() if k in args.kinds.split(",")}
     total = max(args.rate * (args.duration + args.warmup) * 2, 10_000)
     lines = lb.write_lines(work / "pages.tsv", lb.mix_lines(pools, total, args.seed, args.zipf))

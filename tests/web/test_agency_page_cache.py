@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
-from sqlalchemy import delete
+from sqlalchemy import delete, event
 
 from tests.cases.conftest import ARTICLE_SCHEDULE, CREDITOR, DEBTOR_CODE, MEDIATOR, add_agency
 from tests.support.registry_files import credit_code, enterprise_row
@@ -38,6 +38,19 @@ def _kept(client) -> bool:
     return all(client.get(url).headers.get("x-cache") == "hit" for url in PAGES)
 
 
+def _connections_taken(engine, client) -> int:
+    """How many connections views of the kept pages take from the pool: none when they are
+    answered before routing, from the generation the event loop's reader keeps."""
+    taken = []
+    listener = lambda *_: taken.append(1)  # noqa: E731
+    event.listen(engine, "checkout", listener)
+    try:
+        assert _kept(client)
+    finally:
+        event.remove(engine, "checkout", listener)
+    return len(taken)
+
+
 def test_a_case_and_a_missed_first_report_show_on_the_next_view(session, engine, tmp_path):
     add_agency(session, MEDIATOR, NAME, "mediation", ARTICLE_SCHEDULE)
     session.commit()
@@ -52,6 +65,7 @@ def test_a_case_and_a_missed_first_report_show_on_the_next_view(session, engine,
         assert all("办案表现" in before[url].text for url in SHOWN)
         assert not any("受托案件" in r.text for r in before.values())
         assert _kept(client)
+        assert _connections_taken(engine, client) == 0
 
         # Entrusted three days ago, less two seconds: the first report falls due in two.
         entrusted = utcnow() - FIRST_REPORT_WITHIN + timedelta(seconds=2)
@@ -81,7 +95,8 @@ def test_a_case_and_a_missed_first_report_show_on_the_next_view(session, engine,
         for url in SHOWN:
             assert "受托案件 1 件" in entrusted_views[url].text, url
             assert "3 日内首报占比 —%" in entrusted_views[url].text, url  # nothing due yet
-        assert _kept(client)
+        # Kept until the first report falls due, with the deadline in the kept generation.
+        assert _connections_taken(engine, client) == 0
 
         # No write happens when the three days run out; the record counts the report as missed.
         time.sleep(max(0.0, (case.first_report_due_at - utcnow()).total_seconds()) + 0.2)
@@ -89,7 +104,7 @@ def test_a_case_and_a_missed_first_report_show_on_the_next_view(session, engine,
         assert all(page.headers["x-cache"] == "miss" for page in missed.values())
         for url in SHOWN:
             assert "3 日内首报占比 0.00%" in missed[url].text, url
-        assert _kept(client)
+        assert _connections_taken(engine, client) == 0
 
 
 def test_a_failed_verification_of_the_agency_unlists_it_at_once(session, engine, tmp_path):

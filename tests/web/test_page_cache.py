@@ -4,6 +4,9 @@ sync or a decision shows up on the very next view."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from fastapi.testclient import TestClient
 
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
@@ -95,3 +98,25 @@ def test_an_unknown_code_is_not_kept_as_a_page(tmp_path, engine):
         )
         found = client.get(page)
         assert found.status_code == 200 and "银河商贸" in found.text
+
+
+def test_a_page_many_visitors_open_at_once_is_made_once(tmp_path, engine):
+    # The morning's news names a company: everyone searches for it in the same second.
+    _load(engine, tmp_path, enterprise_row(6, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    pages = (f"/e/{credit_code(6)}", "/search?q=金鼎", "/agencies", "/fees?debt=80000")
+    with TestClient(create_app(engine)) as client:
+        for page in pages:
+            start = threading.Barrier(8)
+
+            def visit(page=page, start=start):
+                start.wait()
+                return client.get(page)
+
+            with ThreadPoolExecutor(8) as visitors:
+                views = list(visitors.map(lambda _: visit(), range(8)))
+            assert all(v.status_code == 200 for v in views), page
+            assert len({v.text for v in views}) == 1, page
+            # One visitor's request made the page; the others got it, as made or as kept.
+            states = sorted(v.headers["x-cache"] for v in views)
+            assert states.count("miss") == 1, (page, states)
+            assert set(states) <= {"miss", "shared", "hit"}, page

@@ -108,6 +108,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.generations = GenerationReader(app.state.read_engine, writes=engine)
     # Identical answers being computed, shared by the requests that ask meanwhile.
     app.state.flights = Flights()
+    # Misses of the public reads answered before routing, routed once while in flight.
+    app.state.fast_flights = Flights()
     problems.install(app)
     # Added before the guard, so the guard wraps it: rate limits and headers apply to hits.
     app.add_middleware(ReadCacheMiddleware)

@@ -28,7 +28,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong.accounts.config import account_settings
-from xinyong.api.threads import in_request_thread
+from xinyong.api.threads import Flights, in_request_thread
 from xinyong.settings import get_settings
 from xinyong.types import UTCDateTime, utcnow
 
@@ -79,12 +79,15 @@ class Generation:
     """What a kind of answer depends on: one statement and how its row becomes a key part.
 
     A `timed` statement also reads `:now`, the time of the read: what it depends on changes
-    when a deadline passes, with no write to signal it. Such a generation is read on the
-    page's own session every time (`of`), never kept by the GenerationReader."""
+    when a deadline passes, with no write to signal it. A page reads it on its own session
+    (`of`); the GenerationReader keeps its row only until the earliest deadline it names."""
 
     sql: str
     of_row: Callable[[Any], int | str]
     timed: bool = False
+    # Of a timed row, the columns holding the deadlines it names (the next ones after `:now`):
+    # until the earliest passes, the row read at `:now` is the row a read now would give.
+    deadlines: tuple[int, ...] = ()
 
     def of(self, session: Session) -> int | str:
         if self.timed:
@@ -125,7 +128,7 @@ def _agency(row) -> str:
 
 FEED_DATA = Generation(FEED_SQL, _feed)
 PUBLIC_DATA = Generation(PUBLIC_SQL, _public)
-AGENCY_DATA = Generation(AGENCY_SQL, _agency, timed=True)
+AGENCY_DATA = Generation(AGENCY_SQL, _agency, timed=True, deadlines=(7, 8))
 
 
 def public_generation(session: Session) -> int | str:
@@ -162,6 +165,7 @@ class GenerationReader:
         # data_version at the time (it moves whenever another connection commits; this one
         # never writes), PostgreSQL's time of reading (dropped on any notification).
         self._rows: dict[str, tuple[float, tuple]] = {}
+        self._statements: dict[str, tuple] = {}
         self._listening = False
         self._moved = False
         self.reads = 0  # statements sent, for tests and benchmarks
@@ -188,6 +192,8 @@ class GenerationReader:
     def _still_current(self, cur, sql: str) -> tuple[float, tuple | None]:
         """(the version a row read now would have, the kept row if it is still current)."""
         kept = self._rows.get(sql)
+        if kept is not None and kept[2] is not None and utcnow() >= kept[2]:
+            kept = None  # a deadline the row named has passed: the row read now differs
         if self._sqlite:
             version = cur.execute("PRAGMA data_version").fetchone()[0]
             return version, kept[1] if kept is not None and kept[0] == version else None
@@ -206,7 +212,12 @@ class GenerationReader:
         fresh = kept is not None and now - kept[0] < self.KEPT_SECONDS
         return now, kept[1] if fresh else None
 
-    def read(self, sql: str):
+    def generation(self, of: Generation) -> int | str:
+        """The generation `of` names now: its row from this connection, or kept from the last
+        read while it is still current (a timed row also until the next deadline it names)."""
+        return of.of_row(self.read(of.sql, of if of.timed else None))
+
+    def read(self, sql: str, timed: Generation | None = None):
         for attempt in (1, 2):
             if self._conn is None:
                 self._conn = self._connect()
@@ -214,10 +225,19 @@ class GenerationReader:
                 cur = self._conn.cursor()
                 version, row = self._still_current(cur, sql)
                 if row is None:
-                    cur.execute(sql)
-                    row = cur.fetchone()
+                    until = None
+                    if timed is None:
+                        cur.execute(sql)
+                        row = cur.fetchone()
+                    else:
+                        now = utcnow()
+                        statement, params, parse = self._timed_statement(sql)
+                        cur.execute(statement, params(now))
+                        row = cur.fetchone()
+                        named = [parse(row[i]) for i in timed.deadlines if row[i] is not None]
+                        until = min(named, default=None)
                     self.reads += 1
-                    self._rows[sql] = (version, row)
+                    self._rows[sql] = (version, row, until)
                 cur.close()
                 return row
             except Exception:
@@ -231,6 +251,32 @@ class GenerationReader:
                 if attempt == 2:
                     raise
         return None
+
+    def _timed_statement(self, sql: str):
+        """A timed generation's statement in the driver's own terms: its text in the driver's
+        parameter style, its parameters for a time, and how to read back a deadline."""
+        made = self._statements.get(sql)
+        if made is None:
+            made = self._statements[sql] = self._compile_timed(sql)
+        return made
+
+    def _compile_timed(self, sql: str):
+        dialect = self.engine.dialect
+        compiled = _timed(sql).compile(dialect=dialect)
+        kind = UTCDateTime().dialect_impl(dialect)  # as the deadlines are stored and read
+        bind = kind.bind_processor(dialect) or (lambda value: value)
+        result = kind.result_processor(dialect, None) or (lambda value: value)
+        names = compiled.positiontup
+        if names:  # positional (SQLite's ?): `:now` is the only parameter, once per use
+
+            def params(now):
+                return tuple(bind(now) for _ in names)
+        else:
+
+            def params(now):
+                return {"now": bind(now)}
+
+        return compiled.string, params, result
 
 
 # Readers per engine whose commits they follow. A notification reaches the listening
@@ -530,7 +576,7 @@ async def cached_answer(
     """
     cache: ReadCache = request.app.state.read_cache
     parts = request_parts(request.scope) + ((body,) if body else ())
-    gen = depends_on.of_row(request.app.state.generations.read(depends_on.sql))
+    gen = request.app.state.generations.generation(depends_on)
     key, etag, answer = _lookup(
         cache, request.headers, gen, parts, validators=request.method in ("GET", "HEAD")
     )
@@ -645,6 +691,9 @@ FAST_PATHS = (
     (re.compile(r"^/api/v1/enterprises/[^/]+$"), PUBLIC_DATA, request_parts, JSON),
     (re.compile(r"^/(search(/suggest)?)?$"), FEED_DATA, page_parts, HTML),
     (re.compile(r"^/e/[^/]+$"), PUBLIC_DATA, page_parts, HTML),
+    # The agency directory, an agency's page, the fee calculator: a timed generation, kept by
+    # the reader until the next deadline it names (bench/RESULTS.md, load).
+    (re.compile(r"^/(agencies(/[^/]+)?|fees)$"), AGENCY_DATA, page_parts, HTML),
 )
 
 
@@ -668,12 +717,59 @@ class ReadCacheMiddleware:
                     if cache is None or "authorization" in headers:
                         break
                     reader: GenerationReader = scope["app"].state.generations
-                    gen = depends_on.of_row(reader.read(depends_on.sql))
-                    _, _, answer = _lookup(
+                    gen = reader.generation(depends_on)
+                    key, _, answer = _lookup(
                         cache, headers, gen, parts_of(scope), media_type=media_type
                     )
+                    if answer is None:
+                        answer = await self._once(scope, receive, send, key, headers, media_type)
                     if answer is not None:
                         await answer(scope, receive, send)
-                        return
-                    break
+                    return
         await self.app(scope, receive, send)
+
+    async def _once(
+        self, scope: Scope, receive: Receive, send: Send, key: str, headers: Headers, kind: str
+    ) -> Response | None:
+        """A miss, routed once for every request that asks the same while it is being made:
+        the first goes on to the route and answers its caller; the others are answered with
+        its page as a hit would be (None: already answered). A page's route has no sharing of
+        its own, and a popular page asked by many at once — at start, after a sync — was made
+        as many times, each copy lengthening the queue for the request threads (bench/RESULTS.md,
+        load). Only a 200 is shared; after an error the others go to the route themselves."""
+        flights: Flights | None = getattr(scope["app"].state, "fast_flights", None)
+        if flights is None:
+            await self.app(scope, receive, send)
+            return None
+        led = False
+
+        async def lead() -> tuple[bytes, str] | None:
+            nonlocal led
+            led = True
+            start: dict = {}
+            body: list[bytes] = []
+
+            async def keep(message) -> None:
+                if message["type"] == "http.response.start":
+                    start.update(message)
+                elif message["type"] == "http.response.body":
+                    body.append(message.get("body", b""))
+                await send(message)
+
+            await self.app(scope, receive, keep)
+            etag = Headers(raw=start.get("headers", [])).get("etag")
+            return (b"".join(body), etag) if start.get("status") == 200 and etag else None
+
+        try:
+            made, shared = await flights.run(key, lead)
+        except Exception:
+            if led:
+                raise
+            made, shared = None, True  # the first one's route failed: this one tries its own
+        if not shared:
+            return None
+        if made is None:
+            await self.app(scope, receive, send)
+            return None
+        content, etag = made
+        return Response(content, media_type=kind, headers=_headers(headers, etag, "shared"))

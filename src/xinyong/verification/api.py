@@ -63,7 +63,7 @@ async def verify_and_record(request: Request, body: VerificationRequest) -> Veri
         # The same question at the same data generation was answered moments ago: the answer
         # is made here, in the event loop, without a worker thread (bench/RESULTS.md, load).
         # (With a read replica the generation must come from the primary the steps read.)
-        generation = PUBLIC_DATA.of_row(state.generations.read(PUBLIC_DATA.sql))
+        generation = state.generations.generation(PUBLIC_DATA)
         out = reused_verification(state.engine, generation, body, store)
     if out is None:
 
