@@ -57,11 +57,17 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     drop = work / "data" / "demo"
-    env = dict(os.environ, XINYONG_DATA_DIR=str(work / "data"), XINYONG_DATABASE_URL=f"sqlite:///{work / 'x.db'}")
+    env = dict(
+        os.environ,
+        XINYONG_DATA_DIR=str(work / "data"),
+        XINYONG_DATABASE_URL=f"sqlite:///{work / 'x.db'}",
+    )
     xinyong = [sys.executable, "-m", "xinyong"]
 
     rows = []
-    gen = timed([*xinyong, "demo-data", "--out", str(drop), "--enterprises", str(args.enterprises)], env)
+    gen = timed(
+        [*xinyong, "demo-data", "--out", str(drop), "--enterprises", str(args.enterprises)], env
+    )
     manifest = json.loads((drop / "manifest.json").read_text("utf-8"))
     total = sum(manifest["files"].values())
     rows.append(("demo-data (all files)", total, gen, None))
@@ -75,7 +81,9 @@ def main() -> None:
         print(f"{source}: {count} rows, ours {ours}, sqlite3 {base}", file=sys.stderr, flush=True)
 
     print(f"enterprises: {args.enterprises:,}\n")
-    print("| step | rows | seconds | rows/s | peak RSS MB | sqlite3 .import s | ours / .import time |")
+    print(
+        "| step | rows | seconds | rows/s | peak RSS MB | sqlite3 .import s | ours / .import time |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, count, ours, base in rows:
         ratio = f"{ours['seconds'] / base['seconds']:.1f}×" if base else "—"

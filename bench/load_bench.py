@@ -221,7 +221,8 @@ class Server:
         rss, pss, _ = self._memory()
         return rss, pss
 
-    def _memory(self) -> tuple[float, float, list[tuple[int, str, float]]]:
+    def _tree(self) -> list[tuple[int, int]]:
+        """(parent, pid) of the server process and all its descendants."""
         children: dict[int, list[int]] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -230,12 +231,17 @@ class Server:
                 except (OSError, IndexError, ValueError):
                     continue
                 children.setdefault(ppid, []).append(int(entry.name))
+        tree, todo = [], [(0, self.proc.pid)]
+        while todo:
+            parent, pid = todo.pop()
+            tree.append((parent, pid))
+            todo += [(pid, child) for child in children.get(pid, [])]
+        return tree
+
+    def _memory(self) -> tuple[float, float, list[tuple[int, str, float]]]:
         rss = pss = 0
         processes = []
-        todo = [self.proc.pid]
-        while todo:
-            pid = todo.pop()
-            todo += children.get(pid, [])
+        for _, pid in self._tree():
             try:
                 own = 0
                 for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -252,6 +258,19 @@ class Server:
 
     def rss_mb(self) -> float:
         return self.memory_mb()[0]
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time so far of the process and its descendants alive now (the
+        workers live as long as the server), from /proc."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for _, pid in self._tree():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return total / tick
 
     def sample(self) -> None:
         def loop() -> None:
@@ -306,6 +325,7 @@ def wrk(port: int, lines_file: Path, connections: int, seconds: int, think_ms: f
     out.update(
         rps=out["requests"] / secs,
         ok_rps=ok / secs,
+        requests_ok=ok,
         errors_total=sum(out["errors"].values()),
         failed_status=out["requests"] - ok,
         load_before=load_before,

@@ -102,7 +102,10 @@ def main() -> None:
                 server.sample()
                 if args.warmup:
                     lb.wrk(args.port, lines, args.connections, args.warmup, think_ms)
+                cpu = server.cpu_seconds()
                 out = lb.wrk(args.port, lines, args.connections, args.duration, think_ms)
+                # CPU per answer: what a request costs the server, whether or not it kept up.
+                out["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(out["requests_ok"], 1)
                 out["rss_peak_mb"] = max(server.peak_rss, server.rss_mb())
             finally:
                 server.stop()
@@ -113,12 +116,17 @@ def main() -> None:
                 f"p50 / p99 / max {ms['p50']:,.1f} / {ms['p99']:,.1f} / {ms['max']:,.0f} ms, "
                 f"errors {out['errors_total']} socket / {out['failed_status']} status ≥ 400, "
                 f"cache hits {out['cache_hits']:,} / misses {out['cache_misses']:,}, "
+                f"server CPU {out['cpu_ms']:.2f} ms per answer, "
                 f"peak RSS {out['rss_peak_mb']:,.0f} MB, load before {out['load_before']:.1f}"
             )
     for label, runs in results.items():
         p99 = statistics.median(r["latency_us"]["p99"] / 1000 for r in runs)
         rps = statistics.median(r["ok_rps"] for r in runs)
-        print(f"{label}: median {rps:,.0f} answered req/s, median p99 {p99:,.1f} ms")
+        cpu = statistics.median(r["cpu_ms"] for r in runs)
+        print(
+            f"{label}: median {rps:,.0f} answered req/s, median p99 {p99:,.1f} ms, "
+            f"median server CPU {cpu:.2f} ms per answer"
+        )
 
 
 if __name__ == "__main__":
