@@ -42,7 +42,10 @@ def _connections_taken(engine, client) -> int:
     """How many connections views of the kept pages take from the pool: none when they are
     answered before routing, from the generation the event loop's reader keeps."""
     taken = []
-    listener = lambda *_: taken.append(1)  # noqa: E731
+
+    def listener(*_) -> None:
+        taken.append(1)
+
     event.listen(engine, "checkout", listener)
     try:
         assert _kept(client)

@@ -163,8 +163,9 @@ class GenerationReader:
         self._sqlite = engine.dialect.name == "sqlite"
         # The last row read per statement, with what says it is still current: SQLite's
         # data_version at the time (it moves whenever another connection commits; this one
-        # never writes), PostgreSQL's time of reading (dropped on any notification).
-        self._rows: dict[str, tuple[float, tuple]] = {}
+        # never writes), PostgreSQL's time of reading (dropped on any notification); and for a
+        # timed row, the earliest deadline it names (None: none).
+        self._rows: dict[str, tuple[float, tuple, datetime | None]] = {}
         self._statements: dict[str, tuple] = {}
         self._listening = False
         self._moved = False
