@@ -221,8 +221,8 @@ class Server:
         rss, pss, _ = self._memory()
         return rss, pss
 
-    def _tree(self) -> list[tuple[int, int]]:
-        """(parent, pid) of the server process and all its descendants."""
+    def _tree(self) -> list[int]:
+        """The pids of the server process and all its descendants."""
         children: dict[int, list[int]] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -231,17 +231,17 @@ class Server:
                 except (OSError, IndexError, ValueError):
                     continue
                 children.setdefault(ppid, []).append(int(entry.name))
-        tree, todo = [], [(0, self.proc.pid)]
+        tree, todo = [], [self.proc.pid]
         while todo:
-            parent, pid = todo.pop()
-            tree.append((parent, pid))
-            todo += [(pid, child) for child in children.get(pid, [])]
+            pid = todo.pop()
+            tree.append(pid)
+            todo += children.get(pid, [])
         return tree
 
     def _memory(self) -> tuple[float, float, list[tuple[int, str, float]]]:
         rss = pss = 0
         processes = []
-        for _, pid in self._tree():
+        for pid in self._tree():
             try:
                 own = 0
                 for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -264,7 +264,7 @@ class Server:
         workers live as long as the server), from /proc."""
         tick = os.sysconf("SC_CLK_TCK")
         total = 0
-        for _, pid in self._tree():
+        for pid in self._tree():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
