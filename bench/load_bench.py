@@ -18,7 +18,8 @@ Steps (each whole process, measured from outside):
    server memory (RSS of the process tree) sampled throughout;
 4. Datasette on the same SQLite file (an FTS5 trigram table on names): the same search queries
    (SQLite only: with --database-url on PostgreSQL there is no file for Datasette to serve);
-5. the baseline (bench/load/baseline_app.py: FastAPI on uvicorn, same options, constant JSON):
+5. the baseline (bench/load/baseline_app.py: FastAPI on uvicorn, same options and HTTP protocol as
+   `xinyong serve` unless --baseline-http httptools, constant JSON; bench/load/baseline_serve.py):
    the same throughput and mix runs.
 Prints a Markdown report and writes report.json in the work folder; each run's server logs and
 its report are kept in runs/<start time>/ there.
@@ -455,6 +456,12 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=18000)
     parser.add_argument("--skip-peers", action="store_true", help="ours only")
+    parser.add_argument(
+        "--baseline-http",
+        choices=("write-once", "httptools"),
+        default="write-once",
+        help="the baseline's HTTP protocol: ours (write-once, as `xinyong serve`) or uvicorn's own",
+    )
     args = parser.parse_args()
 
     work = args.workdir
@@ -585,22 +592,13 @@ def main() -> None:
     if not args.skip_peers:
         base_cmd = [
             sys.executable,
-            "-m",
-            "uvicorn",
-            "baseline_app:app",
-            "--app-dir",
-            str(HERE / "load"),
-            "--host",
-            "127.0.0.1",
+            str(HERE / "load" / "baseline_serve.py"),
             "--port",
             str(args.port + 2),
             "--workers",
             str(args.workers),
-            "--timeout-keep-alive",
-            "75",
-            "--backlog",
-            "4096",
-            "--no-access-log",
+            "--http",
+            args.baseline_http,
         ]
         report["baseline_command"] = " ".join(base_cmd[1:])
         base = Server("baseline", base_cmd, dict(os.environ), args.port + 2, logs / "baseline.log")

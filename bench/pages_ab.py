@@ -7,7 +7,8 @@
 load_bench.py drives the JSON API. Visitors of a credit portal use its pages: this drives the
 same mix (same seed, same Zipf popularity) as a browser asks for it — a name search is the
 search page (`/search?q=`), a profile the enterprise page (`/e/{code}`), a verification the
-form's POST (answered with a redirect to the stored record, which is not followed), a fee quote
+form's POST (answered with a redirect to the stored record, which is followed: a GET of the
+result page, as a browser does, without a think time), a fee quote
 the calculator page for one agency (`/fees?agency=…&debt=…`). Each version's `xinyong serve`
 (production configuration, answer cache on) gets a warm-up and a measured run from
 --connections connections offering --rate req/s, then stops; round after round; each version's
@@ -115,6 +116,7 @@ def main() -> None:
                 f"round {round_no + 1} {label}: {out['ok_rps']:,.0f} answered req/s, "
                 f"p50 / p99 / max {ms['p50']:,.1f} / {ms['p99']:,.1f} / {ms['max']:,.0f} ms, "
                 f"errors {out['errors_total']} socket / {out['failed_status']} status ≥ 400, "
+                f"statuses {out['statuses']}, "
                 f"cache hits {out['cache_hits']:,} / misses {out['cache_misses']:,}, "
                 f"server CPU {out['cpu_ms']:.2f} ms per answer, "
                 f"peak RSS {out['rss_peak_mb']:,.0f} MB, load before {out['load_before']:.1f}"

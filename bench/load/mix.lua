@@ -4,11 +4,15 @@
 --
 -- Environment: LOAD_REQUESTS (file: one request per line, METHOD<TAB>PATH<TAB>BODY),
 -- LOAD_THINK_MS (mean think time per connection in ms; 0 = closed loop, as fast as answered).
+--
+-- A redirect (the verification form's 303 to the stored result) is followed as a browser follows
+-- it: the thread's next request is a GET of the Location, sent without a think time.
 
 local requests = {}
 local threads = {}
 local counter = 1
 local think = tonumber(os.getenv("LOAD_THINK_MS") or "0")
+local follow = {}
 -- Globals, so that done() can read each thread's counts with thread:get().
 statuses = {}
 hits, misses = 0, 0
@@ -45,7 +49,7 @@ function init(args)
 end
 
 function delay()
-  if think <= 0 then
+  if think <= 0 or #follow > 0 then
     return 0
   end
   -- Exponential think time: the requests of many connections arrive as a Poisson stream.
@@ -53,6 +57,9 @@ function delay()
 end
 
 function request()
+  if #follow > 0 then
+    return wrk.format("GET", table.remove(follow, 1), { ["Accept"] = "text/html" })
+  end
   local r = requests[counter]
   counter = counter + 1
   if counter > #requests then
@@ -63,6 +70,12 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if status == 302 or status == 303 then
+    local location = headers["location"] or headers["Location"]
+    if location ~= nil then
+      table.insert(follow, (location:gsub("^https?://[^/]+", "")))
+    end
+  end
   local state = headers["x-cache"] or headers["X-Cache"]
   if state == "hit" then
     hits = hits + 1

@@ -218,6 +218,7 @@ def _serve(
     import uvicorn
 
     from xinyong.serving import own_sockets_supported, run_workers
+    from xinyong.transport import WriteOnceProtocol
 
     # Every worker starts a scheduler; only the leader (a database lease) runs its jobs.
     os.environ["XINYONG_RUN_SCHEDULER"] = "1" if scheduler else "0"
@@ -245,6 +246,8 @@ def _serve(
         timeout_keep_alive=keep_alive,
         access_log=access_log,
         log_level="info",
+        # A response's header block and body in one send (xinyong/transport.py).
+        http=WriteOnceProtocol,
     )
     try:
         # Each worker on a listening socket of its own, so connections are spread evenly (a
