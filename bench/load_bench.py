@@ -126,6 +126,7 @@ def _enterprises(url: str) -> int:
 
 def draw_requests(url: str, per_kind: int, seed: int) -> dict[str, list[tuple[str, str, str]]]:
     """Varied requests drawn from the data: (method, path, JSON body or '')."""
+    from xinyong.agencies.service import get_agency
     from xinyong.db import make_engine, session_factory
     from xinyong.search.evaluation import labelled_queries, sample_rows
 
@@ -135,9 +136,15 @@ def draw_requests(url: str, per_kind: int, seed: int) -> dict[str, list[tuple[st
         rows = sample_rows(session, per_kind * 2, seed=seed)
         searches = [q.query for q in labelled_queries(rows, per_kind, seed=seed)]
         others = sample_rows(session, per_kind * 4, seed=seed + 1)
-        agencies = list(
-            session.execute(text("SELECT credit_code FROM agency ORDER BY credit_code")).scalars()
-        )
+        # Quotes are asked of agencies with a fee schedule in force, as the calculator offers
+        # them: an agency without one answers 404, which the mix would count as an error.
+        agencies = [
+            code
+            for code in session.execute(
+                text("SELECT credit_code FROM agency ORDER BY credit_code")
+            ).scalars()
+            if get_agency(session, code).schedule is not None
+        ]
     engine.dispose()
     rng.shuffle(searches)
     profile = [("GET", f"/api/v1/enterprises/{r.credit_code}", "") for r in others]
@@ -533,20 +540,6 @@ def main() -> None:
         ours.wait_ready()
         report["ours_rss_idle_mb"] = ours.rss_mb()
         ours.sample()
-        # Fee quotes: only agencies with a schedule in force answer 200; keep those.
-        quotes = []
-        for line in mix_pools["quote"]:
-            r = httpx.post(
-                f"http://127.0.0.1:{args.port}{line[1]}",
-                content=line[2],
-                headers={"content-type": "application/json"},
-                timeout=30,
-            )
-            if r.status_code == 200:
-                quotes.append(line)
-        if quotes != mix_pools["quote"]:
-            mix_pools["quote"] = quotes or mix_pools["quote"]
-            write_lines(mix_file, mix_lines(mix_pools, mix_total, args.seed, args.zipf))
         log("ours: name-search throughput (answer cache on, the same queries)")
         report["ours_search"] = wrk(
             args.port, search_file, args.search_connections, args.search_duration

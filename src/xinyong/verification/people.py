@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import mask_id_number, mask_person_name
@@ -21,6 +20,7 @@ from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.penalties.models import Penalty
 from xinyong.registry.models import Enterprise, Shareholder
 from xinyong.sources.layouts_judicial import PERSON
+from xinyong.verification.collectors import collector_firms, collector_terms
 from xinyong.verification.findings import Findings, evidence, open_case
 from xinyong.verification.schemas import Subject
 
@@ -102,37 +102,13 @@ def _basis(person: Person, record_id: str | None) -> str | None:
 
 
 def _is_collector(other: Enterprise, found: Findings) -> list[str]:
-    rules = found.rules
-    scope = rules.collector_exclusion.sub("", other.business_scope or "")
-    return [t for t in rules.collector_terms if t in other.name or t in scope]
+    return collector_terms(found.rules, other.name, other.business_scope)
 
 
-@lru_cache(maxsize=4)
-def _collector_statements(terms: tuple[str, ...]):
-    """The collector-link queries of a rule set, built once (building them was a third of a
-    verification's Python time): holders matched by ID or name, holders by name, legal reps.
-
-    A common name is legal representative or shareholder of hundreds of firms in a city, and
-    collectors are few: the database keeps only firms whose name or scope holds a collector
-    term (a superset: the scope's exclusions are applied in Python), so neither those hundreds
-    of rows nor their records reach Python."""
-    collector_like = or_(
-        *(_E.c.name.contains(t, autoescape=True) for t in terms),
-        *(_E.c.business_scope.contains(t, autoescape=True) for t in terms),
-    )
-    names = among(_SH.c.name, "names")
-    holders = (
-        select(_SH.c.credit_code, _SH.c.name, _SH.c.id_number)
-        .join(_E, _E.c.credit_code == _SH.c.credit_code)
-        .where(_SH.c.kind == NATURAL_PERSON, _SH.c.credit_code != bindparam("code"), collector_like)
-    )
-    by_id = holders.where(or_(among(_SH.c.id_number, "ids"), names))
-    reps = select(_E.c.credit_code, _E.c.legal_rep).where(
-        among(_E.c.legal_rep, "names"),
-        _E.c.credit_code != bindparam("code"),
-        collector_like,
-    )
-    return by_id, holders.where(names), reps
+_COLLECTOR_HOLDERS = select(_SH.c.credit_code, _SH.c.name, _SH.c.id_number).where(
+    among(_SH.c.credit_code, "firms"), _SH.c.kind == NATURAL_PERSON
+)
+_COLLECTOR_REPS = select(_E.c.credit_code, _E.c.legal_rep).where(among(_E.c.credit_code, "firms"))
 
 
 def _collector_links(
@@ -144,14 +120,22 @@ def _collector_links(
     Keyed by the person's index; each link is (enterprise, role, match basis). One query per
     table for all the people, so a law firm with eight partners costs what a sole trader does.
     """
-    ids = sorted({p.id_number for p in people if p.id_number})
-    names = sorted({p.name for p in people})
-    by_id, by_name, reps_of = _collector_statements(found.rules.collector_terms)
+    rules = found.rules
     conn = session.connection()
-    holders = conn.execute(
-        by_id if ids else by_name, {"code": ent.credit_code, "ids": ids, "names": names}
-    ).all()
-    reps = conn.execute(reps_of, {"code": ent.credit_code, "names": names}).all()
+    # The registry's collectors are few and kept per process (verification/collectors.py):
+    # their people are read, not every firm of every name.
+    firms = collector_firms(conn, rules) - {ent.credit_code}
+    if not firms:
+        return {i: [] for i in range(len(people))}
+    ids = {p.id_number for p in people if p.id_number}
+    names = {p.name for p in people}
+    params = {"firms": sorted(firms)}
+    holders = [
+        h
+        for h in conn.execute(_COLLECTOR_HOLDERS, params)
+        if h.name in names or (h.id_number and h.id_number in ids)
+    ]
+    reps = [e for e in conn.execute(_COLLECTOR_REPS, params) if e.legal_rep in names]
     candidates = {h.credit_code for h in holders} | {e.credit_code for e in reps}
     collectors = (
         {
