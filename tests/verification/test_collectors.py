@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+from xinyong.api.app import create_app
 from xinyong.sources.config import SourceConfig
 from xinyong.sources.scheduler import run_syncs
 from xinyong.verification.collectors import collector_firms
@@ -66,3 +70,23 @@ def test_the_collector_links_follow_each_registry_sync(tmp_path, engine, client)
     _registry(tmp_path, engine, "连云港市海州区顺达商务咨询有限公司", "商务信息咨询；债务追讨")
     [link] = _collector_links(client)
     assert "债务追讨" in link["message_zh"]
+
+
+def test_a_starting_server_finds_the_collectors_before_its_first_verification(tmp_path, engine):
+    _registry(tmp_path, engine, "连云港市海州区顺达讨债服务有限公司", "一般项目：日用百货销售")
+    scans: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        if "business_scope LIKE" in statement:
+            scans.append(statement)
+
+    with TestClient(create_app(engine)) as client:
+        client.app.state.collector_firms_warm.join(10)
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            [link] = _collector_links(client)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert "顺达讨债服务" in link["message_zh"]
+    # The scan of names and scopes ran as the server started, not in the visitor's request.
+    assert scans == []

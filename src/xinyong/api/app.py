@@ -30,6 +30,8 @@ from xinyong.search.normalise import warm_up
 from xinyong.settings import get_settings
 from xinyong.stats import api as stats_api
 from xinyong.verification import api as verification_api
+from xinyong.verification.collectors import warm as warm_collectors
+from xinyong.verification.rules import default_rules as default_verification_rules
 from xinyong.watch import api as watch_api
 from xinyong.wiring import connect
 
@@ -52,6 +54,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # Verification records, written in batches by one thread per process.
         app.state.verification_writer = verification_api.verification_writer(app.state.sessions)
         warm_up()
+        # The registry's collectors, which new verifications look up (verification/collectors.py).
+        app.state.collector_firms_warm = warm_collectors(engine, default_verification_rules())
         # On the engine public reads use (a replica where one is set): searches run there.
         with app.state.read_engine.connect() as conn:
             take_estimates(conn)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select
+from sqlalchemy import Connection, Engine, bindparam, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from xinyong.db import among
 from xinyong.registry.models import Enterprise
 
+log = logging.getLogger(__name__)
 _E = Enterprise.__table__
 _LATEST = select(func.max(_E.c.change_seq))
 _CHANGED = select(_E.c.credit_code).where(
@@ -106,3 +109,20 @@ def collector_firms(conn: Connection, rules) -> frozenset[str]:
                 rules.collector_terms, lambda name, scope: bool(collector_terms(rules, name, scope))
             )
     return firms.current(conn)
+
+
+def warm(engine: Engine, rules) -> threading.Thread:
+    """Build the set in the background as a server starts (3.3 s at a million enterprises on
+    SQLite): the first verifications would otherwise wait for it. They wait only if they come
+    before it is done; a failure here leaves the build to the first verification."""
+
+    def build() -> None:
+        try:
+            with engine.connect() as conn:
+                collector_firms(conn, rules)
+        except SQLAlchemyError as exc:
+            log.warning("collector firms not built at start-up: %s", exc)
+
+    thread = threading.Thread(target=build, name="collector-firms", daemon=True)
+    thread.start()
+    return thread
