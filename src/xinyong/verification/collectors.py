@@ -53,7 +53,6 @@ class CollectorFirms:
     """
 
     def __init__(self, terms: tuple[str, ...], is_collector: Callable[[str, str], bool]) -> None:
-        self.terms = terms
         self.is_collector = is_collector
         self.every, self.written = _statements(terms)
         self.seen: int | None = None
@@ -86,7 +85,7 @@ class CollectorFirms:
 
 
 # Per store (the engine itself: two in-memory stores share a URL, never an engine) and rule set.
-_KEPT: weakref.WeakKeyDictionary[Any, dict[tuple[str, str, str], CollectorFirms]] = (
+_KEPT: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], CollectorFirms]] = (
     weakref.WeakKeyDictionary()
 )
 _KEPT_LOCK = threading.Lock()
@@ -100,7 +99,12 @@ def collector_terms(rules, name: str, business_scope: str | None) -> list[str]:
 
 def collector_firms(conn: Connection, rules) -> frozenset[str]:
     """The credit codes of the registry's collectors under these rules as of now."""
-    key = (str(rules.file), str(rules.version), rules.collector_exclusion.pattern)
+    key = (
+        str(rules.file),
+        str(rules.version),
+        rules.collector_exclusion.pattern,
+        *rules.collector_terms,
+    )
     with _KEPT_LOCK:
         per_rules = _KEPT.setdefault(conn.engine, {})
         firms = per_rules.get(key)
