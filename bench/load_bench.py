@@ -43,6 +43,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
+import server_view
 from import_bench import timed
 from sqlalchemy import text
 
@@ -54,6 +55,8 @@ MIX = {"search": 60, "profile": 25, "verification": 10, "quote": 5}
 # runs on every request; it just does not refuse.
 # A per-second window keeps the moving window's list short, as a real per-client limit would.
 RATE_LIMIT_IP = "100000/second"
+# The operator token the run reads the server's /metrics with (bench/server_view.py).
+METRICS_TOKEN = f"load-bench-{os.getpid()}"
 
 
 def log(message: str) -> None:
@@ -532,18 +535,22 @@ def main() -> None:
     ours = Server(
         "xinyong serve",
         ours_cmd,
-        _env(work, url, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP),
+        _env(work, url, XINYONG_RATE_LIMIT_IP=RATE_LIMIT_IP, XINYONG_OPERATOR_TOKEN=METRICS_TOKEN),
         args.port,
         logs / "serve.log",
     )
+    scrapes = server_view.Scrapes(args.port, METRICS_TOKEN)
     try:
         ours.wait_ready()
         report["ours_rss_idle_mb"] = ours.rss_mb()
         ours.sample()
+        scrapes.start()
         log("ours: name-search throughput (answer cache on, the same queries)")
         report["ours_search"] = wrk(
             args.port, search_file, args.search_connections, args.search_duration
         )
+        scrapes.take()
+        mix_start = time.time()
         if args.warmup:
             # A running server has been answering for a while: its caches hold what people
             # ask often. This run fills them and is reported apart, not counted in the mix.
@@ -551,13 +558,22 @@ def main() -> None:
             report["ours_mix_warmup"] = wrk(
                 args.port, mix_file, args.connections, args.warmup, think_ms
             )
+        scrapes.take()
+        measured = time.time()
         log(f"ours: the mix, {args.connections} connections offering {args.rate} req/s")
         report["ours_mix"] = wrk(args.port, mix_file, args.connections, args.duration, think_ms)
+        scrapes.stop()
+        report["ours_mix_server_view"] = {
+            "warm-up": server_view.windows(scrapes, mix_start, measured),
+            "measured": server_view.windows(scrapes, measured, time.time()),
+        }
+        report["ours_scrapes_failed"] = scrapes.failed
         report["ours_rss_end_mb"] = ours.rss_mb()
         report["ours_rss_peak_mb"] = max(ours.peak_rss, report["ours_rss_end_mb"])
         report["ours_pss_peak_mb"] = ours.peak_pss
         report["ours_peak_processes"] = ours.peak_processes
     finally:
+        scrapes.stop()
         ours.stop()
 
     if not args.skip_peers and not on_sqlite:
@@ -687,6 +703,15 @@ def markdown(r: dict) -> str:
             + ", ".join(f"{k} {n:,}" for k, n in r["distinct"].items())
             + f"; popularity Zipf s={r['args']['zipf']}"
         )
+    if r.get("ours_mix_server_view"):
+        lines += [
+            "",
+            server_view.markdown(
+                r["ours_mix_server_view"],
+                "the mix, each part timed from its start",
+            ),
+            "",
+        ]
     for step in r.get("build", []):
         lines.append(f"build {step['step']}: {step['seconds']:.0f} s, peak {step['rss_mb']:.0f} MB")
     return "\n".join(lines)

@@ -22,10 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import load_bench as lb
+import server_view
 
 
 def as_pages(pools: dict[str, list]) -> dict[str, list]:
@@ -95,6 +97,7 @@ def main() -> None:
                 url,
                 PYTHONPATH=str(Path(src).resolve()),
                 XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
+                XINYONG_OPERATOR_TOKEN=lb.METRICS_TOKEN,
             )
             command = lb.serve_command(args.port, workers=2)
             server = lb.Server(label, command, env, args.port, work / f"pages-{label}.log")
@@ -104,13 +107,21 @@ def main() -> None:
                 if args.warmup:
                     lb.wrk(args.port, lines, args.connections, args.warmup, think_ms)
                 cpu = server.cpu_seconds()
+                # The server's own times during the measured run, where it has /metrics (a
+                # version older than it reports none).
+                scrapes = server_view.Scrapes(args.port, lb.METRICS_TOKEN).start()
+                started = time.time()
                 out = lb.wrk(args.port, lines, args.connections, args.duration, think_ms)
+                scrapes.stop()
+                view = server_view.windows(scrapes, started, time.time())
                 # CPU per answer: what a request costs the server, whether or not it kept up.
                 out["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(out["requests_ok"], 1)
                 out["rss_peak_mb"] = max(server.peak_rss, server.rss_mb())
             finally:
                 server.stop()
             results.setdefault(label, []).append(out)
+            if view:
+                print(server_view.markdown({f"{label} {round_no + 1}": view}, "measured run"))
             ms = {k: v / 1000 for k, v in out["latency_us"].items()}
             lb.log(
                 f"round {round_no + 1} {label}: {out['ok_rps']:,.0f} answered req/s, "

@@ -236,6 +236,7 @@ def _serve(
     get_settings.cache_clear()
 
     shared = _shared_cache_dir(workers)
+    measured = _metrics_dir(workers)
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
     options = dict(
         factory=True,
@@ -260,18 +261,22 @@ def _serve(
         else:
             uvicorn.run("xinyong.api.app:create_app", **options)
     finally:
-        if shared:
-            import shutil
+        import shutil
 
-            shutil.rmtree(shared, ignore_errors=True)
+        for folder in (shared, measured):
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
-def _remove_orphans(parent) -> None:
-    """Disk caches left by servers that were killed before they could remove their own."""
+def _run_folder(parent, prefix: str) -> str:
+    """A fresh folder under `parent` for the processes of this server run, named by its pid;
+    those left by servers that were killed before they could remove their own go first."""
     import os
     import shutil
+    import tempfile
 
-    for folder in parent.glob("answers-*-*"):
+    parent.mkdir(parents=True, exist_ok=True)
+    for folder in parent.glob(f"{prefix}-*-*"):
         pid = folder.name.split("-")[1]
         if not pid.isdigit():
             continue
@@ -281,6 +286,7 @@ def _remove_orphans(parent) -> None:
             shutil.rmtree(folder, ignore_errors=True)
         except PermissionError:  # alive, another user's
             pass
+    return tempfile.mkdtemp(prefix=f"{prefix}-{os.getpid()}-", dir=parent)
 
 
 def _shared_cache_dir(workers: int):
@@ -289,7 +295,6 @@ def _shared_cache_dir(workers: int):
     a database rebuilt at the same path restarts its generations, and answers kept from before
     would match them."""
     import os
-    import tempfile
 
     from xinyong.accounts.config import account_settings
     from xinyong.settings import get_settings
@@ -303,12 +308,25 @@ def _shared_cache_dir(workers: int):
         or account_settings().redis_url
     ):
         return None
-    parent = settings.data_dir / "cache"
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_orphans(parent)
-    folder = tempfile.mkdtemp(prefix=f"answers-{os.getpid()}-", dir=parent)
+    folder = _run_folder(settings.data_dir / "cache", "answers")
     os.environ["XINYONG_SHARED_CACHE_DIR"] = folder
     get_settings.cache_clear()
+    return folder
+
+
+def _metrics_dir(workers: int):
+    """Where the workers of this run keep their metrics, so that the one answering /metrics
+    reports them all (api/metrics.py). Fresh per run: counters start from zero with the server,
+    as Prometheus expects of a restart. Left alone when the deployment names its own."""
+    import os
+
+    from xinyong.api.metrics import MULTIPROCESS_DIR
+    from xinyong.settings import get_settings
+
+    if workers < 2 or os.environ.get(MULTIPROCESS_DIR):
+        return None
+    folder = _run_folder(get_settings().data_dir / "metrics", "run")
+    os.environ[MULTIPROCESS_DIR] = folder
     return folder
 
 

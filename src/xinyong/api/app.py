@@ -15,7 +15,7 @@ from xinyong.accounts import api as accounts_api
 from xinyong.accounts import gate
 from xinyong.agencies import api as agencies_api
 from xinyong.alerts import api as alerts_api
-from xinyong.api import changes, codes, enterprises, problems, sources
+from xinyong.api import changes, codes, enterprises, metrics, problems, sources
 from xinyong.api.cache import GenerationReader, ReadCacheMiddleware, make_cache, read_engine
 from xinyong.api.threads import Flights
 from xinyong.cases import api as cases_api
@@ -118,6 +118,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     # Added before the guard, so the guard wraps it: rate limits and headers apply to hits.
     app.add_middleware(ReadCacheMiddleware)
     gate.install(app)
+    # Outermost of ours: times every request, the guard's refusals and the cache's hits too.
+    app.add_middleware(metrics.MetricsMiddleware)
     # A request is matched against the routes in the order they are added, and FastAPI scans
     # every route of each included router in turn (fastapi/fastapi#16159): a verification
     # used to try a hundred routes before its own (0.4 ms), a page or its stylesheet twice as
@@ -165,4 +167,5 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(accounts_api.router)
     app.include_router(watch_api.router)
     app.include_router(stats_api.router)
+    app.include_router(metrics.router)
     return app

@@ -28,6 +28,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong.accounts.config import account_settings
+from xinyong.api.metrics import ROUTE
 from xinyong.api.threads import Flights, in_request_thread
 from xinyong.settings import get_settings
 from xinyong.types import UTCDateTime, utcnow
@@ -685,16 +686,27 @@ def cached_page(
     return response
 
 
-# The public reads the fast path serves, the generation each depends on, how each is keyed
-# and what it holds.
+def _fast_path(template: str, depends_on: Generation, parts_of, media_type: str):
+    """A public read the fast path serves, by its route's template (which /metrics reports it
+    under, hit or miss): the pattern of its addresses, the generation it depends on, how it
+    is keyed and what it holds."""
+    pattern = re.compile("^" + re.sub(r"\{[^}/]+\}", "[^/]+", template) + "$")
+    return pattern, template, depends_on, parts_of, media_type
+
+
+# Most asked first: every GET is matched against them in turn.
 FAST_PATHS = (
-    (re.compile(r"^/api/v1/enterprises$"), FEED_DATA, request_parts, JSON),
-    (re.compile(r"^/api/v1/enterprises/[^/]+$"), PUBLIC_DATA, request_parts, JSON),
-    (re.compile(r"^/(search(/suggest)?)?$"), FEED_DATA, page_parts, HTML),
-    (re.compile(r"^/e/[^/]+$"), PUBLIC_DATA, page_parts, HTML),
+    _fast_path("/api/v1/enterprises", FEED_DATA, request_parts, JSON),
+    _fast_path("/api/v1/enterprises/{code}", PUBLIC_DATA, request_parts, JSON),
+    _fast_path("/search", FEED_DATA, page_parts, HTML),
+    _fast_path("/e/{code}", PUBLIC_DATA, page_parts, HTML),
+    _fast_path("/", FEED_DATA, page_parts, HTML),
+    _fast_path("/search/suggest", FEED_DATA, page_parts, HTML),
     # The agency directory, an agency's page, the fee calculator: a timed generation, kept by
     # the reader until the next deadline it names (bench/RESULTS.md, load).
-    (re.compile(r"^/(agencies(/[^/]+)?|fees)$"), AGENCY_DATA, page_parts, HTML),
+    _fast_path("/agencies", AGENCY_DATA, page_parts, HTML),
+    _fast_path("/agencies/{code}", AGENCY_DATA, page_parts, HTML),
+    _fast_path("/fees", AGENCY_DATA, page_parts, HTML),
 )
 
 
@@ -711,8 +723,9 @@ class ReadCacheMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             path = scope["path"]
-            for pattern, depends_on, parts_of, media_type in FAST_PATHS:
+            for pattern, template, depends_on, parts_of, media_type in FAST_PATHS:
                 if pattern.match(path):
+                    scope[ROUTE] = template
                     headers = Headers(scope=scope)
                     cache: ReadCache | None = getattr(scope["app"].state, "read_cache", None)
                     if cache is None or "authorization" in headers:

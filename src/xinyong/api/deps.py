@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from xinyong.api.metrics import REFUSED, observe_queue
 from xinyong.errors import Overloaded
 from xinyong.settings import get_settings
 
@@ -21,10 +22,14 @@ def refuse_if_stale(request: Request) -> None:
     measured. A quick 503 with Retry-After instead lets the server catch up.
     """
     arrived = request.scope.get(ARRIVED)
+    if arrived is None:
+        return
+    observe_queue(request.scope, arrived)
     limit = get_settings().queue_seconds
-    if arrived is not None and limit > 0:
+    if limit > 0:
         waited = time.monotonic() - arrived
         if waited > limit:
+            REFUSED.labels("overloaded").inc()
             raise Overloaded(
                 f"服务繁忙：请求排队 {waited:.1f} 秒未得处理，请稍后重试",
                 f"the server is busy: the request waited {waited:.1f} s for a worker; retry later",

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 
 from xinyong.api.deps import refuse_if_stale
+from xinyong.api.metrics import REFUSED
 from xinyong.errors import ClientGone, Overloaded
 
 T = TypeVar("T")
@@ -37,6 +38,7 @@ async def in_request_thread(request: Request, work: Callable[[], T]) -> T:
     def turn() -> T:
         refuse_if_stale(request)
         if gone.is_set():
+            REFUSED.labels("client_gone").inc()
             raise ClientGone(
                 "请求方已断开，未处理", "the caller disconnected before the request was handled"
             )
