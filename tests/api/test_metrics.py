@@ -80,6 +80,28 @@ def test_an_operator_reads_request_times_by_route_and_cache_state(tmp_path, engi
     assert after[("xinyong_source_last_run_failed", (("source", "gsxt"),))] == 0
 
 
+def test_each_batch_of_verification_records_is_timed_and_counted(tmp_path, engine, monkeypatch):
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", TOKEN)
+    _sync(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    writer = (("writer", "verifications"),)
+    with TestClient(create_app(engine)) as client:
+        before = _samples(client.get("/metrics", headers=OPERATOR).text)
+        for _ in range(3):
+            asked = client.post(
+                "/api/v1/verifications", json={"name": "连云港市海州区金鼎商贸有限公司"}
+            )
+            assert asked.status_code == 201
+        after = _samples(client.get("/metrics", headers=OPERATOR).text)
+
+    def grew(name: str) -> float:
+        return after[(name, writer)] - before.get((name, writer), 0)
+
+    # One after another, each record is a batch of its own: three batches, three records.
+    assert grew("xinyong_batch_write_seconds_count") == 3
+    assert grew("xinyong_batch_write_records_sum") == 3
+    assert grew("xinyong_batch_write_seconds_sum") > 0
+
+
 def test_a_failing_source_shows_in_the_next_scrape(tmp_path, engine, monkeypatch):
     monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", TOKEN)
     _sync(engine, tmp_path / "day1", enterprise_row(1))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import anyio
+
+from xinyong.api.metrics import BATCH_RECORDS, BATCH_SECONDS
 
 T = TypeVar("T")
 
@@ -21,9 +24,14 @@ class GroupWriter(Generic[T]):
     returns only after its record is committed, and sees the batch's error if the write failed.
     """
 
-    def __init__(self, write_many: Callable[[list[T]], None], max_batch: int = 200) -> None:
+    def __init__(
+        self, write_many: Callable[[list[T]], None], max_batch: int = 200, name: str = "records"
+    ) -> None:
         self.write_many = write_many
         self.max_batch = max_batch
+        # What /metrics reports its batches under (api/metrics.py).
+        self._seconds = BATCH_SECONDS.labels(name)
+        self._sizes = BATCH_RECORDS.labels(name)
         self._pending: list[tuple[T, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
         # One writing thread of its own: a batch never waits for a request thread.
@@ -43,6 +51,7 @@ class GroupWriter(Generic[T]):
         while self._pending:
             batch = self._pending[: self.max_batch]
             del self._pending[: self.max_batch]
+            start = time.perf_counter()
             try:
                 await anyio.to_thread.run_sync(
                     self.write_many, [item for item, _ in batch], limiter=self._thread
@@ -52,6 +61,8 @@ class GroupWriter(Generic[T]):
                     if not done.done():
                         done.set_exception(exc)
             else:
+                self._seconds.observe(time.perf_counter() - start)
+                self._sizes.observe(len(batch))
                 self.batches += 1
                 self.records += len(batch)
                 for _, done in batch:

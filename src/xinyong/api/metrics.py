@@ -1,5 +1,6 @@
 """Prometheus metrics of a server: request times by route and cache state, the wait for a worker
-thread, refused requests and each source's last good sync, summed over the workers of a `serve`."""
+thread, batch writes, refused requests and each source's last good sync, summed over the workers
+of a `serve`."""
 
 from __future__ import annotations
 
@@ -44,6 +45,19 @@ QUEUE_SECONDS = Histogram(
     "xinyong_request_queue_seconds",
     "Time a request waited for a worker thread / 请求等待工作线程的时间",
     buckets=BUCKETS,
+)
+BATCH_SECONDS = Histogram(
+    "xinyong_batch_write_seconds",
+    "Time to write one batch of records, the wait for the write turn included "
+    "/ 写入一批记录的时间（含等待写入权）",
+    ["writer"],
+    buckets=BUCKETS,
+)
+BATCH_RECORDS = Histogram(
+    "xinyong_batch_write_records",
+    "Records per batch written / 每批写入的记录数",
+    ["writer"],
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200),
 )
 REFUSED = Counter(
     "xinyong_requests_refused_total",
@@ -163,7 +177,7 @@ def registry(engine: Engine) -> CollectorRegistry:
         multiprocess.MultiProcessCollector(found)
     else:
         found = CollectorRegistry()
-        for collector in (REQUEST_SECONDS, QUEUE_SECONDS, REFUSED):
+        for collector in (REQUEST_SECONDS, QUEUE_SECONDS, BATCH_SECONDS, BATCH_RECORDS, REFUSED):
             found.register(collector)
     found.register(SourceFreshness(engine))
     return found

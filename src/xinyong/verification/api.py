@@ -103,7 +103,7 @@ def _write(sessions, answers: list[tuple[VerificationRequest, VerificationOut]])
 
 def verification_writer(sessions) -> GroupWriter:
     """The app's batch writer of verification records (started by the app's lifespan)."""
-    return GroupWriter(functools.partial(_write, sessions))
+    return GroupWriter(functools.partial(_write, sessions), name="verifications")
 
 
 @router.get(
