@@ -113,6 +113,27 @@ def test_a_failing_source_shows_in_the_next_scrape(tmp_path, engine, monkeypatch
     assert ("xinyong_source_last_success_timestamp_seconds", (("source", "gsxt"),)) in after
 
 
+def test_a_sync_that_finds_the_same_file_again_counts_as_fresh(tmp_path, engine, monkeypatch):
+    # A daily drop that did not change is a good run: the source is not stale.
+    from sqlalchemy import select
+
+    from xinyong.sources.models import SyncRun
+
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", TOKEN)
+    _sync(engine, tmp_path / "day1", enterprise_row(1))
+    with TestClient(create_app(engine)) as client:
+        first = _samples(client.get("/metrics", headers=OPERATOR).text)
+        time.sleep(1.1)
+        run_syncs(engine, [get_source("gsxt").model_copy(update={"path": tmp_path / "day1"})])
+        again = _samples(client.get("/metrics", headers=OPERATOR).text)
+    with engine.connect() as conn:
+        latest = conn.execute(select(SyncRun.status).order_by(SyncRun.id.desc())).first()[0]
+    assert latest == "unchanged"
+    key = ("xinyong_source_last_success_timestamp_seconds", (("source", "gsxt"),))
+    assert again[key] > first[key] + 1
+    assert again[("xinyong_source_last_run_failed", (("source", "gsxt"),))] == 0
+
+
 def test_metrics_are_for_operators_only(engine, monkeypatch):
     monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", TOKEN)
     with TestClient(create_app(engine)) as client:

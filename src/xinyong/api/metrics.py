@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import (
@@ -20,10 +19,12 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xinyong.api.operator import require_operator
+from xinyong.sources.freshness import last_runs
 
 # Set by `xinyong serve --workers N` before the workers start (cli._metrics_dir): each worker
 # writes its values to files there, and whichever worker answers /metrics sums them all.
@@ -118,9 +119,9 @@ class MetricsMiddleware:
 
 
 class SourceFreshness(Collector):
-    """Per source, when its last successful sync finished and whether its latest run failed:
-    what an operator alerts on when an upstream stops delivering. Read from the database at
-    each scrape, so every worker reports the same."""
+    """Per source, when its last good sync finished and whether its latest run failed: what an
+    operator alerts on when an upstream stops delivering (sources.freshness.last_runs). Read
+    from the database at each scrape, so every worker reports the same."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -136,37 +137,14 @@ class SourceFreshness(Collector):
             "1 when the source's latest finished run failed or was refused / 最近一次同步失败为 1",
             labels=["source"],
         )
-        with self.engine.connect() as conn:
-            done = conn.execute(
-                text(
-                    "SELECT source, max(finished_at) FROM sync_run "
-                    "WHERE status = 'succeeded' GROUP BY source"
-                )
-            ).all()
-            latest = conn.execute(
-                text(
-                    "SELECT r.source, r.status FROM sync_run r JOIN ("
-                    "SELECT source, max(id) AS id FROM sync_run "
-                    "WHERE finished_at IS NOT NULL GROUP BY source) m ON m.id = r.id"
-                )
-            ).all()
-        for source, finished in done:
+        with Session(self.engine) as session:
+            runs = last_runs(session)
+        for source, (finished, failed) in sorted(runs.items()):
             if finished is not None:
-                when = _utc(finished)
-                succeeded.add_metric([source], when)
-        for source, status in latest:
-            failing.add_metric([source], 1.0 if status in ("failed", "refused") else 0.0)
+                succeeded.add_metric([source], finished.timestamp())
+            failing.add_metric([source], 1.0 if failed else 0.0)
         yield succeeded
         yield failing
-
-
-def _utc(value) -> float:
-    """A stored UTC time as Unix seconds (SQLite hands back text, PostgreSQL a datetime)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
 
 
 def registry(engine: Engine) -> CollectorRegistry:

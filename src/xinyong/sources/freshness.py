@@ -105,6 +105,32 @@ def source_status(session: Session, cfg: SourceConfig, today: date | None = None
     )
 
 
+def last_runs(session: Session) -> dict[str, tuple[datetime | None, bool]]:
+    """Per source as stored: when its last good run finished (an unchanged file is good too),
+    and whether its latest finished run failed or was refused — what a monitor alerts on, read
+    in two grouped statements, without source_status's record counts (/metrics asks on every
+    scrape)."""
+    good = dict(
+        session.execute(
+            select(SyncRun.source, func.max(SyncRun.finished_at))
+            .where(SyncRun.status.in_(OK_STATUSES))
+            .group_by(SyncRun.source)
+        ).all()
+    )
+    latest = (
+        select(func.max(SyncRun.id).label("id"))
+        .where(SyncRun.finished_at.is_not(None))
+        .group_by(SyncRun.source)
+        .subquery()
+    )
+    last = dict(
+        session.execute(
+            select(SyncRun.source, SyncRun.status).join(latest, latest.c.id == SyncRun.id)
+        ).all()
+    )
+    return {name: (good.get(name), last.get(name) in BAD_STATUSES) for name in good.keys() | last}
+
+
 def all_status(session: Session, configs: dict[str, SourceConfig]) -> list[SourceStatus]:
     return [source_status(session, cfg) for cfg in configs.values()]
 
