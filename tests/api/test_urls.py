@@ -63,3 +63,29 @@ def test_the_link_follows_the_host_the_visitor_used():
         "http://a.example/verifications/abc",
         "http://b.example:8443/verifications/abc",
     ]
+
+
+@pytest.mark.parametrize(
+    "base_url, root_path",
+    [("http://a.example", ""), ("https://b.example:8443", ""), ("https://c.example", "/xinyong")],
+)
+def test_a_site_behind_a_prefix_or_another_scheme_links_as_starlette_would(base_url, root_path):
+    with TestClient(_app(), base_url=base_url, root_path=root_path) as client:
+        for _ in range(2):  # the second time from the remembered prefix
+            answer = client.get(
+                "/links/verification_page", params={"verification_id": "abc"}
+            ).json()
+            assert answer["ours"] == answer["starlette"]
+            assert answer["ours"].startswith(base_url + root_path + "/")
+
+
+def test_many_made_up_hosts_still_each_get_their_own_link():
+    # The Host header is the client's: the remembered prefixes are capped, never wrong.
+    with TestClient(_app()) as client:
+        for n in range(100):
+            answer = client.get(
+                "/links/verification_page",
+                params={"verification_id": "abc"},
+                headers={"host": f"h{n}.example"},
+            ).json()
+            assert answer["ours"] == answer["starlette"] == f"http://h{n}.example/verifications/abc"

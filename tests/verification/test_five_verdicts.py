@@ -121,3 +121,18 @@ def test_asking_again_gives_a_record_of_its_own_whose_digest_is_its_own(demo, cl
         assert stored["digest"] == answer["digest"]
         assert digest_of(VerificationOut.model_validate(stored)) == answer["digest"]
         assert stored["steps"] == answers[0]["steps"]
+
+
+def test_a_name_full_of_json_escapes_asked_again_still_gets_a_digest_of_its_own_report(client):
+    from xinyong.verification.schemas import VerificationOut
+    from xinyong.verification.service import digest_of
+
+    # Quotes, a backslash, a tab, a character outside the BMP and text that looks like JSON:
+    # what the reused answer's digest is computed over must be exactly its stored report.
+    name = '田湾"法务"\\咨询\t有限公司😀 {"id":"x","created_at":"y"}'
+    answers = [_verify(client, name=name) for _ in range(2)]
+    assert answers[0]["id"] != answers[1]["id"]
+    for answer in answers:
+        stored = client.get(f"/api/v1/verifications/{answer['id']}").json()
+        assert stored["query"]["name"] == name
+        assert digest_of(VerificationOut.model_validate(stored)) == answer["digest"]

@@ -34,6 +34,9 @@ _RESERVE = (
 # Every leaf with this hash (nearly always one). No ORDER BY/LIMIT: with them PostgreSQL may
 # walk the primary key in order and filter on the hash, reading the whole table (measured).
 _FIND = select(_LEAF.c.leaf_index).where(_LEAF.c.leaf_hash == bindparam("h"))
+# Core inserts (executemany): the ORM's bulk path costs more than the hashing.
+_ADD_LEAVES = insert(_LEAF)
+_ADD_NODES = insert(_NODE)
 
 
 def size(session: Session) -> int:
@@ -106,11 +109,10 @@ def append(session: Session, rows: list[dict]) -> int:
             known[(level, j)] = h
             new_nodes.append({"node_id": node_id(level, j), "hash": h})
         level += 1
-    # Core inserts (executemany): the ORM's bulk path costs more than the hashing.
     conn = session.connection()
-    conn.execute(insert(_LEAF), rows)
+    conn.execute(_ADD_LEAVES, rows)
     if new_nodes:
-        conn.execute(insert(_NODE), new_nodes)
+        conn.execute(_ADD_NODES, new_nodes)
     return start
 
 

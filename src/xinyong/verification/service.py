@@ -103,9 +103,12 @@ def digest_of(out: VerificationOut) -> str:
 _NOT_DIGESTED = {"digest", "url"}
 
 
+def _canonical(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _digest_of_body(body: dict) -> str:
-    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
 
 
 def run_verification(
@@ -218,27 +221,55 @@ def reused_verification(
     # The digest of the same report with the new id and time: only those two fields of the
     # kept report's JSON form change (what digest_of would build from the whole model again).
     stamp = out.model_dump(mode="json", include={"id", "created_at"})
-    out.digest = _digest_of_body(body | stamp)
+    out.digest = body.digest(stamp)
     return out
+
+
+class _DigestedBody:
+    """A kept report's canonical JSON (what `_digest_of_body` hashes) with its two per-record
+    fields, id and created_at, left as slots: a reuse fills them in and hashes, where dumping
+    the whole report again with sorted keys was the largest part of a reused verification's
+    time in the event loop (bench/RESULTS.md, load). The bytes hashed are the same: a JSON
+    string's encoding does not depend on where it stands. The slots hold a random token of
+    this process, so no text of a report can be taken for one."""
+
+    SLOTS = ("id", "created_at")
+    _TOKEN = uuid.uuid4().hex
+
+    def __init__(self, body: dict) -> None:
+        slots = {name: f"{self._TOKEN}:{name}" for name in self.SLOTS}
+        text = _canonical(body | slots)
+        self.marks = {name: _canonical(mark) for name, mark in slots.items()}
+        # A token that somehow occurs twice makes no template: the reuse hashes in full.
+        self.template = text if all(text.count(m) == 1 for m in self.marks.values()) else None
+        self.body = body
+
+    def digest(self, stamp: dict) -> str:
+        if self.template is None:
+            return _digest_of_body(self.body | stamp)
+        text = self.template
+        for name, mark in self.marks.items():
+            text = text.replace(mark, _canonical(stamp[name]))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # Kept answers parsed once per process: validating the kept JSON and dumping it again for the
 # digest were a third of a reused verification's time in the event loop (bench/RESULTS.md,
 # load). A reuse copies the parsed answer shallowly and sets only top-level fields, so the
 # shared nested parts are never changed.
-_PARSED: OrderedDict[str, tuple[VerificationOut, dict]] = OrderedDict()
+_PARSED: OrderedDict[str, tuple[VerificationOut, _DigestedBody]] = OrderedDict()
 _PARSED_MAX = 512
 _PARSED_LOCK = threading.Lock()
 
 
-def _parsed(key: str, kept: bytes) -> tuple[VerificationOut, dict]:
+def _parsed(key: str, kept: bytes) -> tuple[VerificationOut, _DigestedBody]:
     with _PARSED_LOCK:
         found = _PARSED.get(key)
         if found is not None:
             _PARSED.move_to_end(key)
             return found
     answer = VerificationOut.model_validate_json(kept)
-    found = (answer, answer.model_dump(mode="json", exclude=_NOT_DIGESTED))
+    found = (answer, _DigestedBody(answer.model_dump(mode="json", exclude=_NOT_DIGESTED)))
     with _PARSED_LOCK:
         _PARSED[key] = found
         while len(_PARSED) > _PARSED_MAX:
