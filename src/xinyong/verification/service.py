@@ -301,34 +301,36 @@ def prepare_verification(
 def record_verifications(
     session: Session, answers: list[tuple[VerificationRequest, VerificationOut]]
 ) -> None:
-    """Store prepared answers in one transaction (one write turn, one ledger append for all)."""
+    """Store prepared answers in one transaction (one write turn, one ledger append for all).
+    The rows are made before the turn is taken: on SQLite the other processes' writers wait
+    for it, and Python work inside it is stretched by every wait for the GIL (bench/RESULTS.md,
+    load)."""
+    rows = [_row(request, out) for request, out in answers]
     with one_writer(session):
-        for request, out in answers:
-            _store(session, request, out, flush=False)
+        session.add_all(rows)
         session.flush()
         session.commit()
 
 
-def _store(
-    session: Session, request: VerificationRequest, out: VerificationOut, flush: bool = True
-) -> None:
-    session.add(
-        Verification(
-            id=out.id,
-            created_at=out.created_at,
-            query_code=request.code,
-            query_name=request.name,
-            service=out.service,
-            credit_code=out.enterprise.credit_code if out.enterprise else None,
-            enterprise_name=out.enterprise.name if out.enterprise else None,
-            verdict=out.verdict,
-            rules_version=out.rules_version,
-            report=out.model_dump(mode="json", exclude={"url"}),
-            digest=out.digest,
-        )
+def _row(request: VerificationRequest, out: VerificationOut) -> Verification:
+    return Verification(
+        id=out.id,
+        created_at=out.created_at,
+        query_code=request.code,
+        query_name=request.name,
+        service=out.service,
+        credit_code=out.enterprise.credit_code if out.enterprise else None,
+        enterprise_name=out.enterprise.name if out.enterprise else None,
+        verdict=out.verdict,
+        rules_version=out.rules_version,
+        report=out.model_dump(mode="json", exclude={"url"}),
+        digest=out.digest,
     )
-    if flush:
-        session.flush()
+
+
+def _store(session: Session, request: VerificationRequest, out: VerificationOut) -> None:
+    session.add(_row(request, out))
+    session.flush()
 
 
 def get_verification(session: Session, verification_id: str) -> VerificationOut:
