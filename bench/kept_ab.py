@@ -55,7 +55,7 @@ def main() -> None:
                 db.parent / f"kept-{label}.log",
             )
             try:
-                server.wait_ready()
+                server.wait_ours_ready()
                 # Each question once per connection's turn until all are kept in both workers.
                 lb.wrk(args.port, lines, 4, 5)
                 cpu = server.cpu_seconds()

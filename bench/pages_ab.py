@@ -102,7 +102,7 @@ def main() -> None:
             command = lb.serve_command(args.port, workers=2)
             server = lb.Server(label, command, env, args.port, work / f"pages-{label}.log")
             try:
-                server.wait_ready()
+                server.wait_ours_ready()
                 server.sample()
                 if args.warmup:
                     lb.wrk(args.port, lines, args.connections, args.warmup, think_ms)

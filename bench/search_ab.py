@@ -72,10 +72,13 @@ def main() -> None:
                     XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
                     XINYONG_CACHE_MB="0",
                 )
-                ready, lines = "/healthz", ours_file
+                ready, lines = None, ours_file
             server = lb.Server(label, command, env, args.port, work / f"ab-{label}.log")
             try:
-                server.wait_ready(ready)
+                if ready is not None:  # Datasette
+                    server.wait_ready(ready)
+                else:
+                    server.wait_ours_ready()
                 if args.warmup:
                     lb.wrk(args.port, lines, args.connections, args.warmup)
                 out = lb.wrk(args.port, lines, args.connections, args.seconds)

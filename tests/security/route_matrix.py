@@ -39,6 +39,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
     ("GET", "/redoc"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
     ("GET", "/metrics"): OPERATOR,  # Prometheus, with an operator key or the token
     # public credit information
     ("GET", "/api/v1/codes/{code}"): PUBLIC,

@@ -81,7 +81,7 @@ def test_a_starting_server_finds_the_collectors_before_its_first_verification(tm
             scans.append(statement)
 
     with TestClient(create_app(engine)) as client:
-        client.app.state.collector_firms_warm.join(10)
+        client.app.state.starting["collector_firms"].join(10)
         event.listen(engine, "before_cursor_execute", seen)
         try:
             [link] = _collector_links(client)

@@ -47,7 +47,7 @@ def _connections_taken(engine, client) -> int:
         taken.append(1)
 
     # The connection the start-up build of the collector set takes is the server's, not a view's.
-    client.app.state.collector_firms_warm.join(10)
+    client.app.state.starting["collector_firms"].join(10)
 
     event.listen(engine, "checkout", listener)
     try:

@@ -39,7 +39,7 @@ HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "cross-origin-opener-policy": "same-origin",
 }
-EXEMPT = ("/healthz", "/static/")
+EXEMPT = ("/healthz", "/readyz", "/static/")
 
 
 def _encoded(csp: str, https: bool) -> list[tuple[bytes, bytes]]:
