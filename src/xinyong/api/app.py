@@ -131,10 +131,13 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     # many. So: the health checks load balancers poll, the routes of the load benchmark's mix,
     # the portal's pages and their static files, then the rest of the API.
 
-    @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
-    def healthz() -> dict[str, str]:
+    def database_answers() -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+    @app.get("/healthz", tags=["ops"], summary="健康检查 / Health check")
+    def healthz() -> dict[str, str]:
+        database_answers()
         # Which process leads the scheduler (docs/deploy.md): leader, standby, or off.
         scheduler = getattr(app.state, "scheduler", None)
         return {
@@ -151,8 +154,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         (docs/deploy.md); a liveness probe polls /healthz, which a process still starting
         passes. A process that took traffic during its start-up scan shared its cores with
         it: at 1M enterprises 3-5 s of a core per process, over the first seconds of load."""
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        database_answers()
         starting = getattr(app.state, "starting", {})
         waiting = sorted(name for name, work in starting.items() if work.is_alive())
         if waiting:
