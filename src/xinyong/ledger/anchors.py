@@ -1,7 +1,8 @@
 """Anchors other domains' records in the ledger as they are written: each stored verification and
-each red/black list decision becomes a leaf in the same transaction (no code in those domains).
+each red/black list decision becomes a leaf in the same transaction (no ledger code in those domains).
 
-`install()` is called once by `wiring.connect()`; it listens to every session's flush.
+`install()` is called once by `wiring.connect()`: list decisions are seen at every session's
+flush; verifications, stored with a Core insert, are handed over through verification's seam.
 """
 
 from __future__ import annotations
@@ -22,17 +23,27 @@ def _digest(text: str | None) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest() if text else None
 
 
-def verification_payload(v) -> dict[str, Any]:
+def verification_payload(v: dict[str, Any]) -> dict[str, Any]:
     """The record's id, subject code, verdict and digest: anyone holding the record checks it."""
     return {
-        "verification": v.id,
-        "credit_code": v.credit_code,
-        "service": v.service,
-        "verdict": v.verdict,
-        "rules_version": v.rules_version,
-        "digest": v.digest,
-        "checked_at": v.created_at,
+        "verification": v["id"],
+        "credit_code": v["credit_code"],
+        "service": v["service"],
+        "verdict": v["verdict"],
+        "rules_version": v["rules_version"],
+        "digest": v["digest"],
+        "checked_at": v["created_at"],
     }
+
+
+def anchor_verifications(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Stored verification rows (their column values) as leaves, one append for all."""
+    if rows:
+        service.append_many(
+            session,
+            [service.Entry("verification", verification_payload(row)) for row in rows],
+            now=max((row["created_at"] for row in rows if row["created_at"]), default=None),
+        )
 
 
 def list_decision_payload(ev, entry) -> dict[str, Any]:
@@ -54,16 +65,12 @@ def list_decision_payload(ev, entry) -> dict[str, Any]:
 
 def _before_flush(session: Session, _context, _instances) -> None:
     from xinyong.lists.models import ListEntry, ListEvent
-    from xinyong.verification.models import Verification
 
     entries: list[service.Entry] = []
     times = []
     with session.no_autoflush:
         for obj in list(session.new):
-            if isinstance(obj, Verification):
-                entries.append(service.Entry("verification", verification_payload(obj)))
-                times.append(obj.created_at)
-            elif isinstance(obj, ListEvent) and obj.action not in NOT_DECISIONS:
+            if isinstance(obj, ListEvent) and obj.action not in NOT_DECISIONS:
                 entry = session.get(ListEntry, obj.entry_id) if obj.entry_id else None
                 entries.append(service.Entry("list_decision", list_decision_payload(obj, entry)))
                 times.append(obj.at)
@@ -77,10 +84,16 @@ def installed() -> bool:
 
 
 def install() -> None:
+    from xinyong.verification.service import RECORD_ANCHORS
+
+    RECORD_ANCHORS.register("ledger", anchor_verifications)
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
 
 
 def uninstall() -> None:
+    from xinyong.verification.service import RECORD_ANCHORS
+
+    RECORD_ANCHORS.unregister("ledger")
     if event.contains(Session, "before_flush", _before_flush):
         event.remove(Session, "before_flush", _before_flush)
