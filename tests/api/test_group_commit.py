@@ -67,3 +67,24 @@ def test_batches_are_bounded(size):
 
     asyncio.run(story())
     assert sum(sizes) == 7 and max(sizes) <= size
+
+
+def test_the_writing_thread_is_one_per_writer_and_ends_when_the_writer_is_closed():
+    threads: set[str] = set()
+
+    def write_many(items: list[int]) -> None:
+        threads.add(threading.current_thread().name)
+
+    async def story() -> GroupWriter:
+        writer = GroupWriter(write_many, name="records-under-test")
+        for i in range(5):
+            await writer.write(i)
+        writer.close()
+        return writer
+
+    writer = asyncio.run(story())
+    assert writer.batches == 5 and threads == {"records-under-test-writer"}
+    named = [t for t in threading.enumerate() if t.name == "records-under-test-writer"]
+    for t in named:
+        t.join(5)
+    assert not any(t.is_alive() for t in named)

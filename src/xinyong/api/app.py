@@ -87,6 +87,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         if settings.switch_interval_ms > 0:
             sys.setswitchinterval(settings.switch_interval_ms / 1000)
         yield
+        app.state.verification_writer.close()
         sys.setswitchinterval(interval)
         # An app that ends inside a longer-lived process (the tests start hundreds) hands its
         # objects back to the collector: frozen cycles would never be freed.
