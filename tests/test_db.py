@@ -1,11 +1,18 @@
-"""Looking a list of keys up: the same rows whatever the list, in one statement text."""
+"""Looking a list of keys up: the same rows whatever the list, in one statement text; a server's
+SQLite write-ahead log checkpointed by a thread of its own."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import time
+
+import pytest
 from sqlalchemy import event, insert, select
 
-from xinyong.db import among
+from xinyong.db import WalCheckpoints, among, make_engine
 from xinyong.registry.models import Enterprise
+from xinyong.settings import get_settings
 from xinyong.types import utcnow
 
 _E = Enterprise.__table__
@@ -88,3 +95,49 @@ def test_a_key_longer_than_the_column_finds_nothing(engine):
         assert list(conn.execute(_BY_CODES, {"codes": [code]}).scalars()) == [
             "连云港第1商贸有限公司"
         ]
+
+
+def _rows_in_the_file_alone(database_url: str, tmp_path) -> int:
+    """Enterprises a copy of the database file holds without its WAL: what was checkpointed."""
+    copy = tmp_path / "file-alone.db"
+    shutil.copyfile(database_url.removeprefix("sqlite:///"), copy)
+    with sqlite3.connect(copy) as conn:
+        return conn.execute("SELECT count(*) FROM enterprise").fetchone()[0]
+
+
+def test_a_server_checkpoints_its_wal_from_a_thread_and_no_commit_does(
+    database_url, monkeypatch, tmp_path
+):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("a SQLite file's write-ahead log")
+    monkeypatch.setenv("XINYONG_SQLITE_CHECKPOINT_SECONDS", "0.05")
+    get_settings.cache_clear()
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    with engine.begin() as conn:
+        conn.execute(insert(_E), [_enterprise(n) for n in range(1, 51)])
+    # Committed, in the WAL, not yet in the file: no commit checkpoints.
+    assert _rows_in_the_file_alone(database_url, tmp_path) == 0
+    checkpoints = WalCheckpoints.started(engine)
+    assert checkpoints is not None
+    try:
+        deadline = time.monotonic() + 10
+        while checkpoints.done < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _rows_in_the_file_alone(database_url, tmp_path) == 50
+    finally:
+        checkpoints.stop()
+    assert not checkpoints._thread.is_alive()
+    engine.dispose()
+
+
+def test_without_the_setting_commits_checkpoint_as_sqlite_does(database_url, monkeypatch):
+    monkeypatch.delenv("XINYONG_SQLITE_CHECKPOINT_SECONDS", raising=False)
+    get_settings.cache_clear()
+    engine = make_engine(database_url)
+    assert WalCheckpoints.started(engine) is None
+    if database_url.startswith("sqlite"):
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
+    engine.dispose()

@@ -226,6 +226,8 @@ def _serve(
     # 128 MB each would multiply (bench/load measured 1.1 GB at 16 MB on 20,000 enterprises);
     # the OS page cache keeps the file warm for all of them.
     os.environ.setdefault("XINYONG_SQLITE_CACHE_MB", "4")
+    # The WAL checkpointed by a thread of each process, not by the commit that fills it.
+    os.environ.setdefault("XINYONG_SQLITE_CHECKPOINT_SECONDS", "1")
     # glibc gives threads that allocate their own heap arenas (up to 8 per core) and keeps what
     # they free; the workers inherit this and stay with two (bench/RESULTS.md, load: memory).
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")

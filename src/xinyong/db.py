@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+log = logging.getLogger(__name__)
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
@@ -85,7 +88,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             cur.execute(f"PRAGMA cache_size=-{get_settings().sqlite_cache_mb * 1024}")
             # Checkpoint the WAL every ~40 MB rather than every 4 MB: a bulk import rewrites
             # the same index pages batch after batch, and each checkpoint ends in an fsync.
-            cur.execute("PRAGMA wal_autocheckpoint=10000")
+            # A server checkpoints from a thread of its own instead (WalCheckpoints).
+            background = get_settings().sqlite_checkpoint_seconds > 0
+            cur.execute(f"PRAGMA wal_autocheckpoint={0 if background else 10000}")
             cur.close()
 
         return engine
@@ -278,6 +283,53 @@ def one_writer(session: Session) -> Iterator[None]:
             turns = _WRITE_TURNS[engine] = _Turns(engine.url.database)
     with turns.turn():
         yield
+
+
+class WalCheckpoints:
+    """Checkpoints a SQLite file's WAL every few seconds from a thread of its own, on a
+    connection of its own (settings.sqlite_checkpoint_seconds).
+
+    PASSIVE: it copies what no reader still needs and never waits for readers or writers, and
+    in WAL mode writers go on appending while it copies and syncs, so no request's commit pays
+    for it. Each process of a server runs one; when two meet, one finds the other checkpointing
+    and skips its turn.
+    """
+
+    def __init__(self, engine: Engine, seconds: float) -> None:
+        self.engine = engine
+        self.seconds = seconds
+        self.done = 0  # checkpoints run, for tests
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="wal-checkpoints", daemon=True)
+
+    @classmethod
+    def started(cls, engine: Engine) -> WalCheckpoints | None:
+        """Running for a SQLite file when the settings ask for it, else None."""
+        seconds = get_settings().sqlite_checkpoint_seconds
+        if engine.dialect.name != "sqlite" or seconds <= 0 or not engine.url.database:
+            return None
+        if engine.url.database == ":memory:":
+            return None
+        checkpoints = cls(engine, seconds)
+        checkpoints._thread.start()
+        return checkpoints
+
+    def _run(self) -> None:
+        conn = self.engine.raw_connection()
+        try:
+            while not self._stop.wait(self.seconds):
+                try:
+                    conn.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    self.done += 1
+                except Exception as exc:  # a busy or failing disk: the next turn tries again
+                    log.warning("WAL checkpoint failed: %r", exc)
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """One last checkpoint's worth of waiting at most: the thread ends after its turn."""
+        self._stop.set()
+        self._thread.join(30)
 
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -16,6 +16,12 @@ class Settings(BaseSettings):
     bulk_load_bytes: int = 8 * 1024 * 1024
     # SQLite page cache per connection, in MB.
     sqlite_cache_mb: int = 128
+    # Seconds between checkpoints of a SQLite file's WAL made by a thread of a server process
+    # (db.WalCheckpoints), instead of by whichever commit crosses SQLite's threshold — that
+    # commit then wrote ~40 MB back into the file and waited for its fsync while every other
+    # writer waited for it (bench/RESULTS.md, load). 0 = SQLite's own; `serve` sets 1. Only
+    # for processes that run the thread: elsewhere the WAL would grow until the last close.
+    sqlite_checkpoint_seconds: float = 0
     # Upstream sources (sources.yaml); None = the built-in file-drop sources under data_dir.
     sources_file: Path | None = None
     # Event rules (alerts); None = the rules shipped in xinyong/alerts/rules.yaml.

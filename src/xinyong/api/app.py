@@ -20,7 +20,7 @@ from xinyong.api import changes, codes, enterprises, metrics, problems, sources
 from xinyong.api.cache import GenerationReader, ReadCacheMiddleware, make_cache, read_engine
 from xinyong.api.threads import Flights
 from xinyong.cases import api as cases_api
-from xinyong.db import get_engine, session_factory
+from xinyong.db import WalCheckpoints, get_engine, session_factory
 from xinyong.documents import api as documents_api
 from xinyong.ledger import api as ledger_api
 from xinyong.lists import api as lists_api
@@ -70,6 +70,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
 
             scheduler = start_scheduler(engine)
         app.state.scheduler = scheduler
+        checkpoints = WalCheckpoints.started(engine)
         # What start-up built (the dictionaries of the name normaliser, the ORM's mappings, the
         # app itself: ~380,000 objects at 1M enterprises) lives as long as the process. Out of
         # the collector's view: a full collection walked them all, 136 ms with the event loop
@@ -88,6 +89,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             sys.setswitchinterval(settings.switch_interval_ms / 1000)
         yield
         app.state.verification_writer.close()
+        if checkpoints:
+            checkpoints.stop()
         sys.setswitchinterval(interval)
         # An app that ends inside a longer-lived process (the tests start hundreds) hands its
         # objects back to the collector: frozen cycles would never be freed.
