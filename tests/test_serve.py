@@ -109,3 +109,23 @@ def test_serving_on_a_port_already_taken_fails_with_a_clear_message(database_url
     assert second.returncode == 1
     assert f"无法监听 127.0.0.1:{port}" in second.stderr
     assert "port in use?" in second.stderr
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+@pytest.mark.skipif(not own_sockets_supported(), reason="reads the processes from Linux /proc")
+def test_the_parent_of_two_workers_holds_little_memory_of_its_own(database_url):
+    # The parent only starts, watches and replaces the workers for the server's whole life: it
+    # must not keep the command line's and the migrations' modules (100 MB it never uses).
+    with running_node(database_url, "--workers", "2") as base:
+        workers = _workers_of(urlsplit(base).port)
+        assert len(workers) == 2
+        parent = _parent(Path(f"/proc/{workers[0]}"))
+        assert parent is not None and _parent(Path(f"/proc/{workers[1]}")) == parent
+        assert _cmdline(Path(f"/proc/{parent}")).endswith("--workers 2")
+        assert _rss_mb(parent) < min(_rss_mb(pid) for pid in workers) / 2

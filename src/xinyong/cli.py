@@ -215,10 +215,7 @@ def _serve(
 ) -> None:
     import os
 
-    import uvicorn
-
-    from xinyong.serving import own_sockets_supported, run_workers
-    from xinyong.transport import WriteOnceProtocol
+    from xinyong import serving
 
     # Every worker starts a scheduler; only the leader (a database lease) runs its jobs.
     os.environ["XINYONG_RUN_SCHEDULER"] = "1" if scheduler else "0"
@@ -241,33 +238,23 @@ def _serve(
     measured = _metrics_dir(workers)
     console.print(f"服务启动 serving on http://{host}:{port}/  (API 文档 docs: /docs)")
     options = dict(
-        factory=True,
         host=host,
         port=port,
         workers=workers,
         backlog=backlog,
         timeout_keep_alive=keep_alive,
         access_log=access_log,
-        log_level="info",
-        # A response's header block and body in one send (xinyong/transport.py).
-        http=WriteOnceProtocol,
     )
+    remove = [folder for folder in (shared, measured) if folder]
+    if workers > 1:
+        # The parent of several workers only starts, watches and replaces them: it goes on as a
+        # fresh interpreter that imports uvicorn alone, not the CLI's and the migrations'
+        # modules it would otherwise hold for the server's life (serving.py).
+        serving.supervise_afresh(options, remove)
     try:
-        # Each worker on a listening socket of its own, so connections are spread evenly (a
-        # port chosen by the system, 0, would be a different one for each worker).
-        if workers > 1 and port and own_sockets_supported():
-            try:
-                run_workers(uvicorn.Config("xinyong.api.app:create_app", **options))
-            except XinyongError as exc:
-                _fail(exc)
-        else:
-            uvicorn.run("xinyong.api.app:create_app", **options)
-    finally:
-        import shutil
-
-        for folder in (shared, measured):
-            if folder:
-                shutil.rmtree(folder, ignore_errors=True)
+        serving.serve(options, remove)
+    except XinyongError as exc:
+        _fail(exc)
 
 
 def _run_folder(parent, prefix: str) -> str:
