@@ -306,9 +306,8 @@ class WalCheckpoints:
     def started(cls, engine: Engine) -> WalCheckpoints | None:
         """Running for a SQLite file when the settings ask for it, else None."""
         seconds = get_settings().sqlite_checkpoint_seconds
-        if engine.dialect.name != "sqlite" or seconds <= 0 or not engine.url.database:
-            return None
-        if engine.url.database == ":memory:":
+        database = engine.url.database
+        if engine.dialect.name != "sqlite" or seconds <= 0 or database in (None, "", ":memory:"):
             return None
         checkpoints = cls(engine, seconds)
         checkpoints._thread.start()
