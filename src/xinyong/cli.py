@@ -246,10 +246,11 @@ def _serve(
         access_log=access_log,
     )
     remove = [folder for folder in (shared, measured) if folder]
-    if workers > 1:
+    if workers > 1 and os.name == "posix":
         # The parent of several workers only starts, watches and replaces them: it goes on as a
         # fresh interpreter that imports uvicorn alone, not the CLI's and the migrations'
-        # modules it would otherwise hold for the server's life (serving.py).
+        # modules it would otherwise hold for the server's life (serving.py). Elsewhere exec
+        # starts a new process instead of replacing this one, so the parent stays as it is.
         serving.supervise_afresh(options, remove)
     try:
         serving.serve(options, remove)

@@ -113,7 +113,7 @@ def supervise_afresh(options: dict, remove: list[str]) -> NoReturn:
 
     The process that parents the workers only starts, watches and replaces them, for as long as
     the server runs. Replaced by a fresh interpreter (same pid, same environment, so process
-    managers and signals are unaffected) it holds uvicorn alone: 26 MB instead of the 101 MB of
+    managers and signals are unaffected) it holds uvicorn alone: 27 MB instead of the 101 MB of
     the CLI's modules and the migrations it had run (bench/RESULTS.md, load: memory). The
     arguments stay those of the command, so `ps` still shows what was started.
     """
