@@ -57,6 +57,7 @@ MIX = {"search": 60, "profile": 25, "verification": 10, "quote": 5}
 RATE_LIMIT_IP = "100000/second"
 # The operator token the run reads the server's /metrics with (bench/server_view.py).
 METRICS_TOKEN = f"load-bench-{os.getpid()}"
+WRK_THREADS = 2
 
 
 def log(message: str) -> None:
@@ -194,6 +195,24 @@ def write_lines(path: Path, lines: list[tuple[str, str, str]]) -> Path:
     return path
 
 
+def mix_files(
+    work: Path, name: str, pools: dict[str, list], args: argparse.Namespace
+) -> tuple[Path | None, Path, int]:
+    """The mix's warm-up and measured requests (files `name`-warmup.tsv and `name`.tsv), and
+    how many lines they hold. Each run gets draws of its own from the same popularity: a wrk
+    run starts its threads at the same places of its file, so with one file for both, the
+    measured run began by sending again what the warm-up had sent — three quarters of the
+    measured minute were the warm-up's own requests, every one already answered and kept.
+    Twice the offered rate per second of run: no thread comes to the end of its share."""
+    per_second = args.rate * 2
+    drawn = mix_lines(
+        pools, max(per_second * (args.warmup + args.duration), 10_000), args.seed, args.zipf
+    )
+    split = per_second * args.warmup
+    warm = write_lines(work / f"{name}-warmup.tsv", drawn[:split]) if args.warmup else None
+    return warm, write_lines(work / f"{name}.tsv", drawn[split:]), len(drawn)
+
+
 # --- servers -------------------------------------------------------------------------------
 
 
@@ -320,12 +339,17 @@ class Server:
 
 def wrk(port: int, lines_file: Path, connections: int, seconds: int, think_ms: float = 0) -> dict:
     """One wrk run (2 threads); its JSON summary with load average and derived rates."""
-    env = dict(os.environ, LOAD_REQUESTS=str(lines_file), LOAD_THINK_MS=str(think_ms))
+    env = dict(
+        os.environ,
+        LOAD_REQUESTS=str(lines_file),
+        LOAD_THINK_MS=str(think_ms),
+        LOAD_THREADS=str(WRK_THREADS),
+    )
     load_before = os.getloadavg()[0]
     result = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{WRK_THREADS}",
             f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",
@@ -515,8 +539,7 @@ def main() -> None:
     throughput_pools = draw_requests(url, args.per_kind, args.seed + 100)
     mix_pools = draw_requests(url, args.per_kind, args.seed + 200)
     search_file = write_lines(work / "search.tsv", throughput_pools["search"])
-    mix_total = max(args.rate * args.duration * 2, 10_000)
-    mix_file = write_lines(work / "mix.tsv", mix_lines(mix_pools, mix_total, args.seed, args.zipf))
+    warm_file, mix_file, mix_total = mix_files(work, "mix", mix_pools, args)
     think_ms = args.connections / args.rate * 1000
     report["distinct"] = {k: len(set(v)) for k, v in mix_pools.items() if k in MIX}
     log(f"{len(throughput_pools['search']):,} search queries; mix of {mix_total:,} requests")
@@ -568,7 +591,7 @@ def main() -> None:
             # ask often. This run fills them and is reported apart, not counted in the mix.
             log(f"ours: the mix, warm-up of {args.warmup} s")
             report["ours_mix_warmup"] = wrk(
-                args.port, mix_file, args.connections, args.warmup, think_ms
+                args.port, warm_file, args.connections, args.warmup, think_ms
             )
         scrapes.take()
         measured = time.time()

@@ -85,8 +85,7 @@ def main() -> None:
     drawn = lb.draw_requests(url, args.per_kind, args.seed + 200)
     pools = drawn if args.api else as_pages(drawn)
     pools = {k: v for k, v in pools.items() if k in args.kinds.split(",")}
-    total = max(args.rate * (args.duration + args.warmup) * 2, 10_000)
-    lines = lb.write_lines(work / "pages.tsv", lb.mix_lines(pools, total, args.seed, args.zipf))
+    warm_lines, lines, _ = lb.mix_files(work, "pages", pools, args)
     think_ms = args.connections / args.rate * 1000
     turns = [tuple(v.split("=", 1)) for v in args.versions]
     results: dict[str, list[dict]] = {}
@@ -105,7 +104,7 @@ def main() -> None:
                 server.wait_ours_ready()
                 server.sample()
                 if args.warmup:
-                    lb.wrk(args.port, lines, args.connections, args.warmup, think_ms)
+                    lb.wrk(args.port, warm_lines, args.connections, args.warmup, think_ms)
                 cpu = server.cpu_seconds()
                 # The server's own times during the measured run, where it has /metrics (a
                 # version older than it reports none).

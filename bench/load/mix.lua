@@ -3,7 +3,8 @@
 -- would), status and X-Cache counts, and a JSON summary on stdout.
 --
 -- Environment: LOAD_REQUESTS (file: one request per line, METHOD<TAB>PATH<TAB>BODY),
--- LOAD_THINK_MS (mean think time per connection in ms; 0 = closed loop, as fast as answered).
+-- LOAD_THINK_MS (mean think time per connection in ms; 0 = closed loop, as fast as answered),
+-- LOAD_THREADS (wrk's thread count: each thread walks its share of the file).
 --
 -- A redirect (the verification form's 303 to the stored result) is followed as a browser follows
 -- it: the thread's next request is a GET of the Location, sent without a think time.
@@ -43,8 +44,9 @@ function init(args)
     table.insert(requests, wrk.format(method, path, headers, body))
   end
   file:close()
-  -- Threads start at different places of the list, so they do not send the same query together.
-  counter = math.floor((id - 1) * #requests / 8) + 1
+  -- Each thread starts at its own share of the list (LOAD_THREADS: wrk's -t), so they do not
+  -- send the same requests, and a run given a long enough file sends no line twice.
+  counter = math.floor((id - 1) * #requests / tonumber(os.getenv("LOAD_THREADS") or "1")) + 1
   math.randomseed(os.time() + id * 7919)
 end
 
