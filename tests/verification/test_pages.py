@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
+from xinyong.api.app import create_app
+
 
 def test_the_form_verifies_and_redirects_to_a_shareable_page(demo, client):
     form = client.get("/verifications").text
@@ -18,6 +22,27 @@ def test_the_form_verifies_and_redirects_to_a_shareable_page(demo, client):
     # The page and the API tell the same stored answer.
     verification_id = page_url.rstrip("/").rsplit("/", 1)[-1]
     assert client.get(f"/api/v1/verifications/{verification_id}").json()["verdict"] == "不通过"
+
+
+def test_the_page_right_after_the_form_is_the_stored_record(demo, engine, client):
+    """The result page the form leads to is made from the answer just recorded (no read
+    back); it must be the page anyone opening the shared link later gets from the database."""
+    firm = demo.story("dishonest_agency")
+    first = client.post("/verifications", data={"query": firm["credit_code"]})
+    assert first.status_code == 200 and "核验结论：不通过" in first.text
+    page_url = str(first.url)
+    assert client.app.state.just_recorded.get(page_url.rsplit("/", 1)[-1]) is not None
+    # Another process of the server (its own app) has only the stored record to go by.
+    with TestClient(create_app(engine)) as other:
+        later = other.get(page_url)
+        assert later.status_code == 200
+        assert other.app.state.just_recorded.get(page_url.rsplit("/", 1)[-1]) is None
+    assert later.text == first.text
+    # Asked for in English, the same two ways agree too.
+    english = client.get(page_url, params={"lang": "en"})
+    assert english.status_code == 200 and english.text != first.text
+    with TestClient(create_app(engine)) as other:
+        assert other.get(page_url, params={"lang": "en"}).text == english.text
 
 
 def test_an_empty_form_and_an_unknown_id_explain_themselves(engine, client):

@@ -123,6 +123,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.flights = Flights()
     # Misses of the public reads answered before routing, routed once while in flight.
     app.state.fast_flights = Flights()
+    # The verifications this process recorded last, for the result page that follows the form.
+    app.state.just_recorded = verification_api.JustRecorded()
     problems.install(app)
     # Added before the guard, so the guard wraps it: rate limits and headers apply to hits.
     app.add_middleware(ReadCacheMiddleware)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
@@ -93,7 +94,37 @@ async def verify_and_record(request: Request, body: VerificationRequest) -> Veri
         await writer.write((body, out))
     else:  # an app used without its lifespan, as some scripts do
         await run_in_threadpool(_write, sessions, [(body, out)])
+    recorded = getattr(state, "just_recorded", None)
+    if recorded is not None:
+        recorded.keep(out)
     return out
+
+
+class JustRecorded:
+    """The answers this process recorded last, by id, for the result page asked for right after.
+
+    The form redirects its visitor to the new record's page at once, on the same connection and
+    so to the same process: that page is made from the answer in memory, in the event loop,
+    instead of waiting behind the misses for a request thread to read back what was just
+    written — under load the largest group of the pages' slow answers (bench/RESULTS.md, load).
+    An answer is kept only once its record is committed, so the page never shows one that is
+    not stored; later visits, and other processes, read the stored record. Used from the event
+    loop only, so it needs no lock.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._answers: OrderedDict[str, VerificationOut] = OrderedDict()
+
+    def keep(self, out: VerificationOut) -> None:
+        # A copy without the URL: the caller sets it on its own answer, and a stored report
+        # has none.
+        self._answers[out.id] = out.model_copy(update={"url": None})
+        while len(self._answers) > self.size:
+            self._answers.popitem(last=False)
+
+    def get(self, verification_id: str) -> VerificationOut | None:
+        return self._answers.get(verification_id.strip().lower())
 
 
 def _write(sessions, answers: list[tuple[VerificationRequest, VerificationOut]]) -> None:

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from xinyong.api.deps import DbSession
+from xinyong.api.threads import in_request_thread
 from xinyong.api.urls import url_for
 from xinyong.errors import XinyongError
 from xinyong.verification.api import verify_and_record
@@ -44,11 +45,26 @@ async def run_from_form(request: Request, query: str = Form(""), name: str = For
 
 
 @router.get("/verifications/{verification_id}", response_class=HTMLResponse)
-def verification_page(request: Request, verification_id: str, session: Session = DbSession):
-    try:
-        v, error = get_verification(session, verification_id), None
-    except XinyongError as exc:
-        v, error = None, exc
+async def verification_page(request: Request, verification_id: str):
+    """A stored result; the one this process has just recorded is made from memory, in the
+    event loop (verification.api.JustRecorded)."""
+    recorded = getattr(request.app.state, "just_recorded", None)
+    kept = recorded.get(verification_id) if recorded is not None else None
+    if kept is not None:
+        return _result_page(request, kept, None)
+
+    def stored():
+        with request.app.state.sessions() as session:
+            try:
+                v, error = get_verification(session, verification_id), None
+            except XinyongError as exc:
+                v, error = None, exc
+        return _result_page(request, v, error)
+
+    return await in_request_thread(request, stored)
+
+
+def _result_page(request: Request, v, error: XinyongError | None):
     return page(
         request,
         "verification.html",
