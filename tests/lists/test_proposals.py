@@ -8,10 +8,11 @@ from datetime import date
 from sqlalchemy import event, select
 
 from tests.alerts.drive import VIOLENT, collector, revoked, sync_enterprises
-from tests.lists.story import at
+from tests.lists.story import OPERATOR, at, proposal
 from tests.support.judicial_files import dishonest_row, register_enterprises, write_drop
 from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.alerts.rules import load_rules as load_alert_rules
+from xinyong.db import make_engine, one_writer, session_factory
 from xinyong.enforcement.importer import import_file
 from xinyong.enforcement.models import DishonestRecord
 from xinyong.lists import lookups, proposals, service
@@ -168,3 +169,59 @@ def test_a_pass_over_more_facts_than_one_round_proposes_each_once(
     codes = sorted(service.get_entry(session, i).credit_code for i in created)
     assert codes == [credit_code(i) for i in range(1, 6)]
     assert propose_from_events(session, at(2026, 11, 22)) == []
+
+
+def test_an_operators_proposal_is_saved_while_the_hourly_pass_proposes(
+    tmp_path, engine, database_url, monkeypatch
+):
+    """The hourly pass once proposed 15,721 entries in one transaction on the benchmark's data,
+    and every other write of the site failed meanwhile ("database is locked"). It now writes
+    in shares, each committed in the write turn: between two shares, someone else's write
+    goes through at once, and the pass carries on to the end."""
+    monkeypatch.setattr(proposals, "_CHUNK", 2)
+    monkeypatch.setattr(proposals, "_PER_TURN", 1)
+    register_enterprises(engine, tmp_path / "gsxt", [enterprise_row(i) for i in range(1, 6)])
+    import_file(
+        engine,
+        write_drop(
+            tmp_path / "zxgk.csv", ENFORCEMENT_DISHONEST, [dishonest_row(i) for i in range(1, 6)]
+        ),
+        ENFORCEMENT_DISHONEST.name,
+    )
+    # The operator works in another connection pool, as another process of the server would,
+    # and gives up on a locked file after half a second instead of thirty.
+    other = make_engine(database_url)
+    if other.dialect.name == "sqlite":
+
+        @event.listens_for(other, "connect")
+        def _impatient(dbapi_conn, _record):
+            dbapi_conn.execute("PRAGMA busy_timeout=500")
+
+    saved: list[int] = []
+
+    def operator_proposes(record, _context) -> None:
+        if saved:  # once, when the pass reads its second round of facts
+            return
+        with session_factory(other)() as s, one_writer(s):
+            entry = service.propose(s, proposal(9), OPERATOR, at(2026, 11, 21))
+            s.commit()
+            saved.append(entry.id)
+
+    loaded = 0
+
+    def count(record, context) -> None:
+        nonlocal loaded
+        loaded += 1
+        if loaded == 3:  # the first fact of the second round: the first round is written
+            operator_proposes(record, context)
+
+    event.listen(DishonestRecord, "load", count)
+    try:
+        proposed, ended = proposals.run_rules(engine, at(2026, 11, 21))
+    finally:
+        event.remove(DishonestRecord, "load", count)
+        other.dispose()
+    assert len(saved) == 1 and len(proposed) == 5 and ended == []
+    with session_factory(engine)() as s:
+        assert service.get_entry(s, saved[0]).created_by == OPERATOR
+        assert len({service.get_entry(s, i).credit_code for i in proposed}) == 5

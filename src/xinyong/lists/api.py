@@ -12,7 +12,7 @@ from xinyong.api.operator import require_named_operator
 from xinyong.lists import lookups, notices, objections, repairs, service
 from xinyong.lists.clock import local_date
 from xinyong.lists.operator import request_now
-from xinyong.lists.proposals import follow_ended_records, propose_from_events
+from xinyong.lists.proposals import apply_rules
 from xinyong.lists.schemas import (
     OFFICIAL_LABEL_EN,
     OFFICIAL_LABEL_ZH,
@@ -247,7 +247,7 @@ def op_rules(
     by: str = Depends(require_named_operator),
 ) -> dict[str, list[int]]:
     now = request_now(request)
-    proposed, ended = propose_from_events(session, now), follow_ended_records(session, now)
+    proposed, ended = apply_rules(session, now)
     session.commit()
     return {"proposed": proposed, "ended": ended}
 

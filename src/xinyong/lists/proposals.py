@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from xinyong.alerts.models import Alert
-from xinyong.db import among
+from xinyong.db import among, write_turn
 from xinyong.enforcement.models import DishonestRecord
 from xinyong.lists.clock import local_date, resolve
 from xinyong.lists.config import Policy, Rule, load_policy, load_rules
@@ -116,10 +117,15 @@ def _candidates(
         yield chunk
 
 
-def propose_from_events(session: Session, now: datetime | None = None) -> list[int]:
+def propose_from_events(
+    session: Session, now: datetime | None = None, *, in_turns: bool = False
+) -> list[int]:
     """Run every enabled rule over the facts on file; each fact is proposed once per rule.
 
-    Idempotent, so it can run after every sync and nightly; the caller commits.
+    Idempotent, so it can run after every sync and nightly. The caller commits; with
+    `in_turns` (the hourly job, and an operator's run on a live site) the proposals are
+    written and committed _PER_TURN at a time, each share in the deployment's write turn
+    (db.write_turn), so the site's own writes are not shut out while thousands are proposed.
     """
     now, policy = resolve(now), load_policy()
     today = local_date(now)
@@ -131,57 +137,92 @@ def propose_from_events(session: Session, now: datetime | None = None) -> list[i
         for found in _candidates(session, rule, today, policy):
             keys = [f"{rule.id}:{src.source}:{src.source_record_id}" for _, src, _ in found]
             done |= _already(session, keys)
+            todo: list[tuple[str, ProposalIn]] = []
             for key, (values, src, enterprise) in zip(keys, found, strict=True):
                 if key in done:
                     continue
                 done.add(key)
-                values["credit_code"] = enterprise.credit_code
-                context = _Blank({k: _text(v) for k, v in values.items()})
-                decided = values.get(rule.decision_date)
-                if not isinstance(decided, date) or decided > today:
-                    continue  # without a decision date the period cannot be counted; leave it to operators
-                aggravated = bool(rule.aggravated_if) and any(
-                    re.search(pattern, context[field])
-                    for field, pattern in rule.aggravated_if.items()
-                )
-                cls = policy.classes[rule.class_]
-                aggravated = aggravated and cls.aggravated_min is not None
-                if default_end(policy, rule.class_, decided, aggravated) <= today:
-                    continue  # an old fact whose period is already over: history, not a proposal
-                proposal = ProposalIn(
-                    list_type=cls.list_type,
-                    publicity_class=rule.class_,
-                    aggravated=aggravated,
-                    subject_kind="organisation",
-                    credit_code=enterprise.credit_code,
-                    subject_name=enterprise.name,
-                    reason_zh=rule.reason_zh.format_map(context),
-                    reason_en=rule.reason_en.format_map(context),
-                    legal_basis_zh=rule.legal_basis_zh,
-                    legal_basis_en=rule.legal_basis_en,
-                    source_records=[src],
-                    authority=rule.authority.format_map(context) or "—",
-                    decision_date=decided,
-                )
-                entry = propose(
-                    session,
-                    proposal,
-                    SYSTEM,
-                    now,
-                    rule_id=rule.id,
-                    rule_version=rule.version,
-                    origin_key=key,
-                    policy=policy,
-                )
-                created.append(entry.id)
-            # Written now: what was flushed is no longer held for the commit (the caller's).
-            session.flush()
+                proposal = _proposal(rule, policy, today, values, src, enterprise)
+                if proposal is not None:
+                    todo.append((key, proposal))
+            step = _PER_TURN if in_turns else max(len(todo), 1)
+            for i in range(0, len(todo), step):
+                with _share(session, in_turns):
+                    for key, proposal in todo[i : i + step]:
+                        entry = propose(
+                            session,
+                            proposal,
+                            SYSTEM,
+                            now,
+                            rule_id=rule.id,
+                            rule_version=rule.version,
+                            origin_key=key,
+                            policy=policy,
+                        )
+                        created.append(entry.id)
+                    # Written now: what was flushed is no longer held for the commit.
+                    session.flush()
     return created
 
 
-def follow_ended_records(session: Session, now: datetime | None = None) -> list[int]:
+# Proposals written and committed per write turn by a run `in_turns`: one turn is then tens of
+# milliseconds, what a request's write may wait behind.
+_PER_TURN = 50
+
+
+@contextmanager
+def _share(session: Session, in_turns: bool) -> Iterator[None]:
+    if in_turns:
+        with write_turn(session):
+            yield
+    else:
+        yield
+
+
+def _proposal(
+    rule: Rule,
+    policy: Policy,
+    today: date,
+    values: dict[str, Any],
+    src: SourceRecord,
+    enterprise: Enterprise,
+) -> ProposalIn | None:
+    """What the rule proposes for one fact, or None when the fact has no running period."""
+    values["credit_code"] = enterprise.credit_code
+    context = _Blank({k: _text(v) for k, v in values.items()})
+    decided = values.get(rule.decision_date)
+    if not isinstance(decided, date) or decided > today:
+        return None  # without a decision date the period cannot be counted; left to operators
+    aggravated = bool(rule.aggravated_if) and any(
+        re.search(pattern, context[field]) for field, pattern in rule.aggravated_if.items()
+    )
+    cls = policy.classes[rule.class_]
+    aggravated = aggravated and cls.aggravated_min is not None
+    if default_end(policy, rule.class_, decided, aggravated) <= today:
+        return None  # an old fact whose period is already over: history, not a proposal
+    return ProposalIn(
+        list_type=cls.list_type,
+        publicity_class=rule.class_,
+        aggravated=aggravated,
+        subject_kind="organisation",
+        credit_code=enterprise.credit_code,
+        subject_name=enterprise.name,
+        reason_zh=rule.reason_zh.format_map(context),
+        reason_en=rule.reason_en.format_map(context),
+        legal_basis_zh=rule.legal_basis_zh,
+        legal_basis_en=rule.legal_basis_en,
+        source_records=[src],
+        authority=rule.authority.format_map(context) or "—",
+        decision_date=decided,
+    )
+
+
+def follow_ended_records(
+    session: Session, now: datetime | None = None, *, in_turns: bool = False
+) -> list[int]:
     """When the court removes a 失信 record upstream, the entry resting on it ends here too:
-    a proposal is rejected, an approved or published entry revoked; the caller commits."""
+    a proposal is rejected, an approved or published entry revoked; the caller commits
+    (`in_turns`: as for `propose_from_events`)."""
     now = resolve(now)
     ended = session.execute(
         select(ListEntry, DishonestRecord)
@@ -202,14 +243,26 @@ def follow_ended_records(session: Session, now: datetime | None = None) -> list[
         )
         .order_by(ListEntry.id)
     ).all()
-    for entry, record in ended:
-        why = f"失信信息已于 {record.ended_on} 被删除或屏蔽（{record.end_reason or '来源记录已结束'}）"
-        if entry.state == "proposed":
-            _event(session, entry, "rejected", SYSTEM, now, "rejected", why)
-        else:
-            end_publicity(session, entry, "revoked", SYSTEM, why, now)
-    session.flush()
+    step = _PER_TURN if in_turns else max(len(ended), 1)
+    for i in range(0, len(ended), step):
+        with _share(session, in_turns):
+            for entry, record in ended[i : i + step]:
+                why = f"失信信息已于 {record.ended_on} 被删除或屏蔽（{record.end_reason or '来源记录已结束'}）"
+                if entry.state == "proposed":
+                    _event(session, entry, "rejected", SYSTEM, now, "rejected", why)
+                else:
+                    end_publicity(session, entry, "revoked", SYSTEM, why, now)
+            session.flush()
     return [entry.id for entry, _ in ended]
+
+
+def apply_rules(session: Session, now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """The rules pass on a live site — new proposals, then entries whose records ended — written
+    in shares, each committed in the deployment's write turn (the job, and an operator's run)."""
+    return (
+        propose_from_events(session, now, in_turns=True),
+        follow_ended_records(session, now, in_turns=True),
+    )
 
 
 def run_rules(engine, now: datetime | None = None) -> tuple[list[int], list[int]]:
@@ -217,4 +270,4 @@ def run_rules(engine, now: datetime | None = None) -> tuple[list[int], list[int]
     from xinyong.db import session_scope
 
     with session_scope(engine) as session:
-        return propose_from_events(session, now), follow_ended_records(session, now)
+        return apply_rules(session, now)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.agencies.models import Agency, FeeScheduleVersion
 from xinyong.codes import check_code
+from xinyong.db import write_turn
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.lists.clock import local_date, resolve
@@ -62,9 +63,18 @@ def _canonical(value: Any) -> str:
 
 
 def _rate_slice(
-    conn: Connection, card: Scorecard, rows: list[Any], part: Slice, today: date, now: datetime
+    conn: Connection,
+    card: Scorecard,
+    rows: list[Any],
+    part: Slice,
+    today: date,
+    now: datetime,
+    *,
+    in_turn: bool = False,
 ) -> RecomputeResult:
-    """Score one slice and write what changed; the caller owns the transaction."""
+    """Score one slice and write what changed; the caller owns the transaction. `in_turn`
+    (the passes a server runs): the writes, and the count of a pass that moved a grade, are
+    made in the write turn and committed (db.write_turn), the reads before it."""
     facts = gather(conn, card, rows, part, today)
     agencies = [c for c, f in facts.items() if f.agency]
     records = service_records(Session(bind=conn), agencies) if agencies else {}
@@ -120,6 +130,14 @@ def _rate_slice(
             updates.append({**row, "b_code": code, "changed_at": now if moved else None})
         if moved:
             history.append({k: row[k] for k in row if k != "agency"})
+    with write_turn(conn) if in_turn else nullcontext():
+        _write_slice(conn, inserts, updates, history)
+        if in_turn and history:
+            _count_regrade(conn, now)
+    return RecomputeResult(len(results), len(inserts) + len(updates), len(history))
+
+
+def _write_slice(conn: Connection, inserts: list, updates: list, history: list) -> None:
     if inserts:
         conn.execute(insert(_R), inserts)
     if updates:
@@ -136,7 +154,6 @@ def _rate_slice(
                 conn.execute(stmt, clean)
     if history:
         conn.execute(insert(_H), history)
-    return RecomputeResult(len(results), len(inserts) + len(updates), len(history))
 
 
 def _feed_position(conn: Connection) -> int:
@@ -167,15 +184,14 @@ def recompute_all(
         seq = _feed_position(conn)
     last = ""
     while True:
-        with engine.begin() as conn:
+        with engine.connect() as conn:
             rows = enterprises(conn, _E.c.credit_code > last, CHUNK)
             if not rows:
-                _save_state(conn, seq, now)
+                with write_turn(conn):
+                    _save_state(conn, seq, now)
                 break
             part = Slice(rows[0].credit_code, rows[-1].credit_code)
-            done = _rate_slice(conn, card, rows, part, today, now)
-            if done.history:
-                _count_regrade(conn, now)
+            done = _rate_slice(conn, card, rows, part, today, now, in_turn=True)
         last = rows[-1].credit_code
         total.rated += done.rated
         total.changed += done.changed
@@ -187,16 +203,22 @@ def recompute_all(
 
 
 def rate_codes(
-    conn: Connection, codes: list[str], now: datetime | None = None, card: Scorecard | None = None
+    conn: Connection,
+    codes: list[str],
+    now: datetime | None = None,
+    card: Scorecard | None = None,
+    *,
+    in_turns: bool = False,
 ) -> RecomputeResult:
-    """Rate these enterprises now, inside the caller's transaction."""
+    """Rate these enterprises now, inside the caller's transaction; `in_turns`: 500 at a time,
+    each share's writes committed in the write turn (see `_rate_slice`)."""
     now = resolve(now)
     card = card or default_scorecard()
     total = RecomputeResult()
     for i in range(0, len(codes), 500):
         part = Slice(codes=sorted(set(codes[i : i + 500])))
         rows = enterprises(conn, part.where(_E.c.credit_code))
-        done = _rate_slice(conn, card, rows, part, local_date(now), now)
+        done = _rate_slice(conn, card, rows, part, local_date(now), now, in_turn=in_turns)
         total.rated += done.rated
         total.changed += done.changed
         total.history += done.history
@@ -249,16 +271,18 @@ def recompute_changed(
         state = conn.execute(select(_S.c.seq, _S.c.at).where(_S.c.name == STATE)).first()
     if state is None:
         return recompute_all(engine, now, card)
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         seq = _feed_position(conn)
         codes = changed_codes(conn, state.seq, seq, state.at)
         if len(codes) > FULL_PASS_ABOVE:
             result = None
         else:
-            result = rate_codes(conn, codes, now, card)
-            if result.history:
-                _count_regrade(conn, now)
-            _save_state(conn, seq, now)
+            # In shares: after the list rules' first pass 15,721 firms had changed, and one
+            # transaction for all of them held SQLite's write lock for the whole pass. A pass
+            # that stops part-way saves no position: the next one rates them again, unchanged.
+            result = rate_codes(conn, codes, now, card, in_turns=True)
+            with write_turn(conn):
+                _save_state(conn, seq, now)
     if result is None:  # a bulk load touched most of the registry: slices beat IN-lists
         return recompute_all(engine, now, card)
     result.seconds = round(time.perf_counter() - started, 2)

@@ -18,7 +18,7 @@ from xinyong.lists import lookups, objections, repairs, service
 from xinyong.lists.clock import SHANGHAI
 from xinyong.lists.models import STATES
 from xinyong.lists.operator import request_now
-from xinyong.lists.proposals import follow_ended_records, propose_from_events
+from xinyong.lists.proposals import apply_rules
 from xinyong.lists.schemas import ObjectionDecisionIn, RepairDecisionIn
 from xinyong.stats import approvals, audit_log
 from xinyong.stats.service import period_of, platform_stats
@@ -156,7 +156,7 @@ def run_rules(request: Request, session: Session = DbSession):
     if not signed_in(request):
         return sign_in_redirect(request)
     now = request_now(request)
-    proposed, ended = propose_from_events(session, now), follow_ended_records(session, now)
+    proposed, ended = apply_rules(session, now)
     session.commit()
     return _done(
         "/operator/lists?state=proposed",
