@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -291,13 +292,23 @@ def write_turn(session: Session | Connection) -> Iterator[None]:
     """One share of a long job's writes, made in the deployment's write turn and committed at
     once. A job that holds SQLite's one write lock from its first write to its end shuts every
     request's write out meanwhile: when the hourly list rules first proposed 15,721 entries on
-    the 1,000,000-enterprise data set, visitors' verifications failed with "database is locked"
-    for the rest of a benchmark run, over 90 s (bench/RESULTS.md, load). Written in shares, each committed, the job lets
-    them in between, and a job that stops half-way keeps what it wrote; re-run, it goes on.
-    The reads that decide a share are made before its turn, so the turn holds writes only."""
+    the 1,000,000-enterprise data set, visitors' verifications failed with "database is
+    locked" for the rest of a benchmark run, over 90 s (bench/RESULTS.md, load). Written in
+    shares, each committed, the job lets them in between, and a job that stops half-way keeps
+    what it wrote; re-run, it goes on. The reads that decide a share are made before its
+    turn, so the turn holds writes only.
+
+    After its share the job pauses a moment (SHARE_PAUSE_SECONDS) before it can take the next:
+    neither the threads' lock nor the file lock is fair, and a job asking again at once won
+    the turn back share after share while a request's write waited (bench/RESULTS.md, load).
+    """
     with one_writer(session):
         yield
         session.commit()
+    time.sleep(SHARE_PAUSE_SECONDS)
+
+
+SHARE_PAUSE_SECONDS = 0.002
 
 
 class WalCheckpoints:

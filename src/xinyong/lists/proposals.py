@@ -167,7 +167,7 @@ def propose_from_events(
 
 # Proposals written and committed per write turn by a run `in_turns`: one turn is then tens of
 # milliseconds, what a request's write may wait behind.
-_PER_TURN = 50
+_PER_TURN = 20
 
 
 @contextmanager
