@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from datetime import date, datetime
 from typing import Any
 
@@ -147,7 +147,7 @@ def propose_from_events(
                     todo.append((key, proposal))
             step = _PER_TURN if in_turns else max(len(todo), 1)
             for i in range(0, len(todo), step):
-                with _share(session, in_turns):
+                with write_turn(session) if in_turns else nullcontext():
                     for key, proposal in todo[i : i + step]:
                         entry = propose(
                             session,
@@ -168,15 +168,6 @@ def propose_from_events(
 # Proposals written and committed per write turn by a run `in_turns`: one turn is then tens of
 # milliseconds, what a request's write may wait behind.
 _PER_TURN = 20
-
-
-@contextmanager
-def _share(session: Session, in_turns: bool) -> Iterator[None]:
-    if in_turns:
-        with write_turn(session):
-            yield
-    else:
-        yield
 
 
 def _proposal(
@@ -245,7 +236,7 @@ def follow_ended_records(
     ).all()
     step = _PER_TURN if in_turns else max(len(ended), 1)
     for i in range(0, len(ended), step):
-        with _share(session, in_turns):
+        with write_turn(session) if in_turns else nullcontext():
             for entry, record in ended[i : i + step]:
                 why = f"失信信息已于 {record.ended_on} 被删除或屏蔽（{record.end_reason or '来源记录已结束'}）"
                 if entry.state == "proposed":
