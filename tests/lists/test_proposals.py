@@ -152,10 +152,8 @@ def test_the_hourly_pass_reads_only_facts_it_may_still_propose(tmp_path, engine,
         event.remove(DishonestRecord, "load", count)
 
 
-def test_a_pass_over_more_facts_than_one_round_proposes_each_once(
-    tmp_path, engine, session, monkeypatch
-):
-    monkeypatch.setattr(proposals, "_CHUNK", 2)
+def five_dishonest_debtors(tmp_path, engine) -> None:
+    """Five registered firms, each with an open 失信 record from the daily court sync."""
     register_enterprises(engine, tmp_path / "gsxt", [enterprise_row(i) for i in range(1, 6)])
     import_file(
         engine,
@@ -164,6 +162,13 @@ def test_a_pass_over_more_facts_than_one_round_proposes_each_once(
         ),
         ENFORCEMENT_DISHONEST.name,
     )
+
+
+def test_a_pass_over_more_facts_than_one_round_proposes_each_once(
+    tmp_path, engine, session, monkeypatch
+):
+    monkeypatch.setattr(proposals, "_CHUNK", 2)
+    five_dishonest_debtors(tmp_path, engine)
     created = propose_from_events(session, at(2026, 11, 21))
     session.commit()
     codes = sorted(service.get_entry(session, i).credit_code for i in created)
@@ -180,14 +185,7 @@ def test_an_operators_proposal_is_saved_while_the_hourly_pass_proposes(
     goes through at once, and the pass carries on to the end."""
     monkeypatch.setattr(proposals, "_CHUNK", 2)
     monkeypatch.setattr(proposals, "_PER_TURN", 1)
-    register_enterprises(engine, tmp_path / "gsxt", [enterprise_row(i) for i in range(1, 6)])
-    import_file(
-        engine,
-        write_drop(
-            tmp_path / "zxgk.csv", ENFORCEMENT_DISHONEST, [dishonest_row(i) for i in range(1, 6)]
-        ),
-        ENFORCEMENT_DISHONEST.name,
-    )
+    five_dishonest_debtors(tmp_path, engine)
     # The operator works in another connection pool, as another process of the server would,
     # and gives up on a locked file after half a second instead of thirty.
     other = make_engine(database_url)
