@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.agencies.models import Agency, FeeScheduleVersion
 from xinyong.codes import check_code
-from xinyong.db import write_turn
+from xinyong.db import one_writer, write_turn
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.lists.clock import local_date, resolve
@@ -45,6 +45,7 @@ STATE = "changes"
 # A first grade given on request is not counted: no kept answer showed that firm graded.
 REGRADED = "regraded"
 FULL_PASS_ABOVE = 100_000  # changed enterprises beyond which the incremental pass does a full one
+SHARE = 500  # enterprises rated, and their writes committed, per share of the incremental pass
 
 
 @dataclass
@@ -210,13 +211,13 @@ def rate_codes(
     *,
     in_turns: bool = False,
 ) -> RecomputeResult:
-    """Rate these enterprises now, inside the caller's transaction; `in_turns`: 500 at a time,
+    """Rate these enterprises now, inside the caller's transaction; `in_turns`: SHARE at a time,
     each share's writes committed in the write turn (see `_rate_slice`)."""
     now = resolve(now)
     card = card or default_scorecard()
     total = RecomputeResult()
-    for i in range(0, len(codes), 500):
-        part = Slice(codes=sorted(set(codes[i : i + 500])))
+    for i in range(0, len(codes), SHARE):
+        part = Slice(codes=sorted(set(codes[i : i + SHARE])))
         rows = enterprises(conn, part.where(_E.c.credit_code))
         done = _rate_slice(conn, card, rows, part, local_date(now), now, in_turn=in_turns)
         total.rated += done.rated
@@ -336,8 +337,13 @@ def rate_unrated(
     own = nullcontext(session) if writer is None else Session(writer, expire_on_commit=False)
     with own as rater:
         try:
-            rate_codes(rater.connection(), codes, now)
-            rater.commit()
+            # A request's write like any other: in the deployment's write turn, so it neither
+            # polls for SQLite's lock nor holds it past its commit (db.one_writer). The reads for
+            # a page's few firms are made in the turn too, and not counted as a regrade: the
+            # answer that asked for the grade is made after it.
+            with one_writer(rater):
+                rate_codes(rater.connection(), codes, now)
+                rater.commit()
         except IntegrityError:
             rater.rollback()
         return grades_for(rater, codes)
