@@ -17,7 +17,9 @@ def _black_list(session, firms: list[dict]) -> None:
         entry = lists.propose(
             session,
             proposal(
-                credit_code=firm["credit_code"], subject_name=firm["name"], decision_date="2026-11-24"
+                credit_code=firm["credit_code"],
+                subject_name=firm["name"],
+                decision_date="2026-11-24",
             ),
             OPERATOR,
             at(2026, 11, 24),
