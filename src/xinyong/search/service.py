@@ -354,12 +354,16 @@ def _best_entries(
     if not codes:
         return {}
     listed, params = among_text(conn.dialect.name, "credit_code", "codes", codes)
+    # Only the entries holding the query can be the match: most of a firm's entries (its
+    # pinyin, initials, 字号, legal representative) do not, and each row brought to Python
+    # to be found wanting cost more than the database's test.
+    contains = backend_for(conn).position("text", "q")
     rows = conn.execute(
         _sql(
             "SELECT credit_code, kind, text FROM search_entry "
-            f"WHERE kind IN ({_in_list(kinds)}) AND {listed}"
+            f"WHERE kind IN ({_in_list(kinds)}) AND {listed} AND {contains} > 0"
         ),
-        params,
+        dict(params, q=query),
     ).all()
     best: dict[str, tuple[int, Hit]] = {}
     for row in rows:
