@@ -7,7 +7,8 @@
     python bench/search_ab.py --database-url postgresql://…/test --workdir /tmp/pg old=… new=src
 
 On a shared two-core machine a single run of each says little: this one starts each version's
-`xinyong serve` in turn (answer cache off, as load_bench.py's uncached run), sends it the
+`xinyong serve` in turn (answer cache off, as load_bench.py's uncached run; --cache: on, as its
+production run), sends it the
 load benchmark's name-search queries (or its profile requests) with wrk for a warm-up and a measured period, stops it,
 and goes on to the next, round after round, then prints each version's median. The requests
 are the ones load_bench.py draws (same seed), written to the work folder on the first run.
@@ -36,6 +37,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5, help="seconds before each measured run")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--datasette", action="store_true", help="Datasette takes turns too")
+    parser.add_argument(
+        "--cache",
+        action="store_true",
+        help="our servers keep answers, as in production (warmed with a draw of their own)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--port", type=int, default=18100)
     args = parser.parse_args()
@@ -53,6 +59,11 @@ def main() -> None:
         lb.write_lines(ours_file, pools[args.kind])
         if db:
             lb.write_lines(ds_file, lb.datasette_lines(db, pools["search_queries"]))
+    # With the answer cache on, a warm-up of the measured requests would be answered from what
+    # it kept: the servers are warmed with load_bench's draw of their own (seed + 300).
+    warm_file = work / f"{args.kind}-warmup.tsv"
+    if args.cache and not warm_file.exists():
+        lb.write_lines(warm_file, lb.draw_requests(url, 400, args.seed + 300)[args.kind])
     turns = [tuple(v.split("=", 1)) for v in args.versions]
     if args.datasette:
         turns.append(("datasette", ""))
@@ -70,7 +81,7 @@ def main() -> None:
                     url,
                     PYTHONPATH=str(Path(src).resolve()),
                     XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
-                    XINYONG_CACHE_MB="0",
+                    **({} if args.cache else {"XINYONG_CACHE_MB": "0"}),
                 )
                 ready, lines = None, ours_file
             server = lb.Server(label, command, env, args.port, work / f"ab-{label}.log")
@@ -80,7 +91,8 @@ def main() -> None:
                 else:
                     server.wait_ours_ready()
                 if args.warmup:
-                    lb.wrk(args.port, lines, args.connections, args.warmup)
+                    warm = warm_file if args.cache and label != "datasette" else lines
+                    lb.wrk(args.port, warm, args.connections, args.warmup)
                 out = lb.wrk(args.port, lines, args.connections, args.seconds)
             finally:
                 server.stop()
