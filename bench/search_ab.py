@@ -5,6 +5,7 @@
         old=/tmp/xinyong-old/src new=src
     python bench/search_ab.py --kind profile --db /tmp/xinyong-load/x.db old=… new=src
     python bench/search_ab.py --database-url postgresql://…/test --workdir /tmp/pg old=… new=src
+    python bench/search_ab.py --db … --cache far=src near=src --env near:XINYONG_SHARED_CACHE_MB=0
 
 On a shared two-core machine a single run of each says little: this one starts each version's
 `xinyong serve` in turn (answer cache off, as load_bench.py's uncached run; --cache: on, as its
@@ -42,6 +43,13 @@ def main() -> None:
         action="store_true",
         help="our servers keep answers, as in production (warmed with a draw of their own)",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="LABEL:VAR=VALUE",
+        help="a setting of one version's server (same code, another configuration side by side)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--port", type=int, default=18100)
     args = parser.parse_args()
@@ -65,6 +73,13 @@ def main() -> None:
     if args.cache and not warm_file.exists():
         lb.write_lines(warm_file, lb.draw_requests(url, 400, args.seed + 300)[args.kind])
     turns = [tuple(v.split("=", 1)) for v in args.versions]
+    settings: dict[str, dict[str, str]] = {}
+    for given in args.env:
+        label, _, pair = given.partition(":")
+        var, _, value = pair.partition("=")
+        if label not in dict(turns) or not var:
+            parser.error(f"--env {given}: expected LABEL:VAR=VALUE with a version's label")
+        settings.setdefault(label, {})[var] = value
     if args.datasette:
         turns.append(("datasette", ""))
     results: dict[str, list[float]] = {}
@@ -82,6 +97,7 @@ def main() -> None:
                     PYTHONPATH=str(Path(src).resolve()),
                     XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
                     **({} if args.cache else {"XINYONG_CACHE_MB": "0"}),
+                    **settings.get(label, {}),
                 )
                 ready, lines = None, ours_file
             server = lb.Server(label, command, env, args.port, work / f"ab-{label}.log")
