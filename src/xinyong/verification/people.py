@@ -21,7 +21,7 @@ from xinyong.penalties.models import Penalty
 from xinyong.registry.models import Enterprise, Shareholder
 from xinyong.sources.layouts_judicial import PERSON
 from xinyong.verification.collectors import collector_firms, collector_terms
-from xinyong.verification.findings import Findings, evidence, open_case
+from xinyong.verification.findings import Findings, evidence, evidence_columns, open_case
 from xinyong.verification.schemas import Subject
 
 NATURAL_PERSON = "自然人股东"
@@ -184,10 +184,11 @@ def _report_collector(found: Findings, person: Person, other: Enterprise, role: 
     )
 
 
-def _person_records(table, *where):
-    """Person records of a table with any of the given names, as rows (built once per table)."""
+def _person_records(table, record_type: str, used: tuple[str, ...], *where):
+    """Person records of a table with any of the given names, as rows of the columns the
+    reasons read (built once per table)."""
     return (
-        select(table)
+        select(*evidence_columns(table, record_type, *used))
         .where(
             among(table.c.party_name, "names"),
             table.c.party_kind == PERSON,
@@ -199,11 +200,23 @@ def _person_records(table, *where):
 
 _DR, _EC, _PN = (m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty))
 _PERSON_RECORDS = (
-    ("dishonest", _person_records(_DR, _DR.c.ended_on.is_(None))),
-    ("cases", _person_records(_EC)),
+    (
+        "dishonest",
+        _person_records(_DR, "dishonest_record", ("party_id",), _DR.c.ended_on.is_(None)),
+    ),
+    (
+        "cases",
+        _person_records(_EC, "enforcement_case", ("party_id", "ended_on", "case_closed_on")),
+    ),
     (
         "penalties",
-        _person_records(_PN, _PN.c.ended_on.is_(None), _PN.c.decided_on >= bindparam("since")),
+        _person_records(
+            _PN,
+            "penalty",
+            ("party_id_number",),
+            _PN.c.ended_on.is_(None),
+            _PN.c.decided_on >= bindparam("since"),
+        ),
     ),
 )
 

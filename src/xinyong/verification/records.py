@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.penalties.models import Penalty
 from xinyong.registry.models import AbnormalEntry, Enterprise
-from xinyong.verification.findings import Findings, evidence, open_case
+from xinyong.verification.findings import Findings, evidence, evidence_columns, open_case
 from xinyong.verification.lists import list_entries
 from xinyong.verification.people import check_people
 from xinyong.verification.schemas import Evidence
@@ -25,19 +25,24 @@ def years_before(today: date, years: int) -> date:
 
 # Step 3's statements, built once with the code (and the look-back date) as parameters, over
 # the tables: building them on every verification, and loading ORM objects only read here,
-# cost more than running them (bench/RESULTS.md, load). They return plain rows.
+# cost more than running them (bench/RESULTS.md, load). They return plain rows of the columns
+# the reasons and their evidence read.
 _CODE = bindparam("code")
 _DR, _EC, _PN, _AB = (
     m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty, AbnormalEntry)
 )
 _DISHONEST = (
-    select(_DR)
+    select(*evidence_columns(_DR, "dishonest_record"))
     .where(_DR.c.linked_credit_code == _CODE, _DR.c.ended_on.is_(None))
     .order_by(_DR.c.published_on.desc())
 )
-_CASES = select(_EC).where(_EC.c.linked_credit_code == _CODE).order_by(_EC.c.filed_on.desc())
+_CASES = (
+    select(*evidence_columns(_EC, "enforcement_case", "ended_on", "case_closed_on"))
+    .where(_EC.c.linked_credit_code == _CODE)
+    .order_by(_EC.c.filed_on.desc())
+)
 _PENALTIES = (
-    select(_PN)
+    select(*evidence_columns(_PN, "penalty", "violation_type", "penalty_types"))
     .where(
         _PN.c.linked_credit_code == _CODE,
         _PN.c.ended_on.is_(None),
@@ -46,7 +51,7 @@ _PENALTIES = (
     .order_by(_PN.c.decided_on.desc())
 )
 _ABNORMAL = (
-    select(_AB)
+    select(*evidence_columns(_AB, "abnormal_entry"))
     .where(_AB.c.credit_code == _CODE, _AB.c.removed_on.is_(None), _AB.c.ended_on.is_(None))
     .order_by(_AB.c.listed_on.desc())
 )
