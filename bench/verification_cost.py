@@ -1,4 +1,4 @@
-"""What a verification's three steps cost on each engine: the app's CPU, the wall time and the statements sent.
+"""What a verification's three steps cost on each engine: the app's CPU, the wall time, the statements sent.
 
     python bench/verification_cost.py sqlite=sqlite:////work/benchdata/load1m/x.db \
         postgresql="postgresql://127.0.0.1:5432/test?options=-csearch_path%3Dload1m"
@@ -8,8 +8,8 @@ bodies of `mix.tsv`, written by load_bench.py, in --workdir) are answered by the
 server runs for a verification it has not answered before (`run_verification`, without storing
 the record), on each engine in turn, round after round; prints the app's CPU (this process:
 SQLAlchemy, the driver, the steps' own Python, and SQLite's execution, which runs in it), the
-wall time (PostgreSQL's own work, in its server process, is the difference) and the statements
-per verification. Both databases must hold the same data set (load_bench.py's build, same seed).
+wall time (PostgreSQL's own work, in its server process, is the difference), and the statements
+and result columns per verification. Both databases must hold the same data set (load_bench.py's build, same seed).
 """
 
 from __future__ import annotations
@@ -55,13 +55,19 @@ def main() -> None:
     for given in args.engines:
         label, _, url = given.partition("=")
         engine = make_engine(url)
-        sent = [0]
-        event.listen(engine, "before_cursor_execute", lambda *_, sent=sent: sent.append(1))
+        # Per statement sent, the columns its result is described with (the driver builds a
+        # description of every column of every result, rows or none).
+        sent: list[int] = []
+        event.listen(
+            engine,
+            "after_cursor_execute",
+            lambda _c, cursor, *_, sent=sent: sent.append(len(cursor.description or ())),
+        )
         engines[label] = (engine, session_factory(engine), sent)
         for request in asked[:50]:  # connections made, statements prepared, pages read
             with engines[label][1]() as session:
                 run_verification(session, request, rules=rules)
-    figures: dict[str, list[tuple[float, float, float]]] = {label: [] for label in engines}
+    figures: dict[str, list[tuple[float, ...]]] = {label: [] for label in engines}
     for round_no in range(args.rounds):
         for label, (_, sessions, sent) in engines.items():
             sent.clear()
@@ -74,11 +80,12 @@ def main() -> None:
                 (time.process_time() - cpu) / n * 1000,
                 (time.perf_counter() - wall) / n * 1000,
                 len(sent) / n,
+                sum(sent) / n,
             )
             figures[label].append(row)
             print(
                 f"round {round_no + 1} {label}: app CPU {row[0]:.2f} ms, wall {row[1]:.2f} ms, "
-                f"{row[2]:.1f} statements per verification"
+                f"{row[2]:.1f} statements and {row[3]:.0f} result columns per verification"
             )
     for label, rows in figures.items():
         cpu, wall = (statistics.median(r[i] for r in rows) for i in (0, 1))
