@@ -21,7 +21,13 @@ from xinyong.penalties.models import Penalty
 from xinyong.registry.models import Enterprise, Shareholder
 from xinyong.sources.layouts_judicial import PERSON
 from xinyong.verification.collectors import collector_firms, collector_terms
-from xinyong.verification.findings import Findings, evidence, evidence_columns, open_case
+from xinyong.verification.findings import (
+    OPEN_CASE_FIELDS,
+    Findings,
+    evidence,
+    evidence_columns,
+    open_case,
+)
 from xinyong.verification.schemas import Subject
 
 NATURAL_PERSON = "自然人股东"
@@ -206,7 +212,7 @@ _PERSON_RECORDS = (
     ),
     (
         "cases",
-        _person_records(_EC, "enforcement_case", ("party_id", "ended_on", "case_closed_on")),
+        _person_records(_EC, "enforcement_case", ("party_id", *OPEN_CASE_FIELDS)),
     ),
     (
         "penalties",

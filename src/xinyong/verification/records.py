@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.penalties.models import Penalty
 from xinyong.registry.models import AbnormalEntry, Enterprise
-from xinyong.verification.findings import Findings, evidence, evidence_columns, open_case
+from xinyong.verification.findings import (
+    OPEN_CASE_FIELDS,
+    Findings,
+    evidence,
+    evidence_columns,
+    open_case,
+)
 from xinyong.verification.lists import list_entries
 from xinyong.verification.people import check_people
 from xinyong.verification.schemas import Evidence
@@ -37,7 +43,7 @@ _DISHONEST = (
     .order_by(_DR.c.published_on.desc())
 )
 _CASES = (
-    select(*evidence_columns(_EC, "enforcement_case", "ended_on", "case_closed_on"))
+    select(*evidence_columns(_EC, "enforcement_case", *OPEN_CASE_FIELDS))
     .where(_EC.c.linked_credit_code == _CODE)
     .order_by(_EC.c.filed_on.desc())
 )
