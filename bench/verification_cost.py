@@ -10,14 +10,20 @@ the record), on each engine in turn, round after round; prints the app's CPU (th
 SQLAlchemy, the driver, the steps' own Python, and SQLite's execution, which runs in it), the
 wall time (PostgreSQL's own work, in its server process, is the difference), and the statements
 and result columns per verification. Both databases must hold the same data set (load_bench.py's build, same seed).
+
+With --answers it times nothing: it hashes each engine's reports of every distinct question of
+`mix.tsv` and `mix-warmup.tsv` (without id, time and digest, as of one fixed time), so two
+versions of the code run in turn (`PYTHONPATH=<version>/src`) show whether they answer the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import statistics
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import event
@@ -29,15 +35,33 @@ from xinyong.verification.schemas import VerificationRequest
 from xinyong.verification.service import run_verification
 
 
-def questions(mix: Path, limit: int) -> list[VerificationRequest]:
+def questions(mixes: list[Path], limit: int | None) -> list[VerificationRequest]:
     bodies: dict[str, None] = {}
-    for line in mix.read_text("utf-8").splitlines():
-        _, path, body = line.split("\t")
-        if path == "/api/v1/verifications":
-            bodies.setdefault(body)
-            if len(bodies) >= limit:
-                break
+    for mix in mixes:
+        for line in mix.read_text("utf-8").splitlines():
+            _, path, body = line.split("\t")
+            if path == "/api/v1/verifications":
+                bodies.setdefault(body)
+                if limit is not None and len(bodies) >= limit:
+                    return [VerificationRequest(**json.loads(b)) for b in bodies]
     return [VerificationRequest(**json.loads(b)) for b in bodies]
+
+
+# What makes one record of an answer and not another: left out when answers are compared.
+_PER_RECORD = {"id", "created_at", "digest", "url"}
+
+
+def answers_digest(sessions, asked: list[VerificationRequest], rules) -> str:
+    """SHA-256 over the reports of these questions, without what differs per record, all as of
+    one fixed time: the same for two versions of the code that give the same answers."""
+    now = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+    digest = hashlib.sha256()
+    for request in asked:
+        with sessions() as session:
+            out = run_verification(session, request, rules=rules, now=now)
+        report = out.model_dump(mode="json", exclude=_PER_RECORD)
+        digest.update(json.dumps(report, ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
 
 
 def main() -> None:
@@ -46,9 +70,16 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/work/benchdata/load1m"))
     parser.add_argument("--limit", type=int, default=600, help="verifications per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--answers",
+        action="store_true",
+        help="instead of timing, hash each engine's reports of every distinct question of "
+        "mix.tsv and mix-warmup.tsv (to show two versions answer the same)",
+    )
     args = parser.parse_args()
 
-    asked = questions(args.workdir / "mix.tsv", args.limit)
+    mixes = [args.workdir / "mix.tsv", args.workdir / "mix-warmup.tsv"]
+    asked = questions(mixes, None) if args.answers else questions(mixes[:1], args.limit)
     wiring.connect()
     rules = default_rules()
     engines = {}
@@ -64,9 +95,15 @@ def main() -> None:
             lambda _c, cursor, *_, sent=sent: sent.append(len(cursor.description or ())),
         )
         engines[label] = (engine, session_factory(engine), sent)
+        if args.answers:
+            digest = answers_digest(engines[label][1], asked, rules)
+            print(f"{label}: {len(asked)} questions, answers {digest}")
+            continue
         for request in asked[:50]:  # connections made, statements prepared, pages read
             with engines[label][1]() as session:
                 run_verification(session, request, rules=rules)
+    if args.answers:
+        return
     figures: dict[str, list[tuple[float, ...]]] = {label: [] for label in engines}
     for round_no in range(args.rounds):
         for label, (_, sessions, sent) in engines.items():

@@ -8,9 +8,9 @@ import sqlite3
 import time
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import bindparam, event, insert, select
 
-from xinyong.db import WalCheckpoints, among, make_engine
+from xinyong.db import Probed, WalCheckpoints, among, make_engine
 from xinyong.registry.models import Enterprise
 from xinyong.settings import get_settings
 from xinyong.types import utcnow
@@ -95,6 +95,40 @@ def test_a_key_longer_than_the_column_finds_nothing(engine):
         assert list(conn.execute(_BY_CODES, {"codes": [code]}).scalars()) == [
             "连云港第1商贸有限公司"
         ]
+
+
+def test_probed_statements_run_only_when_they_find_rows_and_give_what_they_give_alone(engine):
+    with engine.begin() as conn:
+        conn.execute(insert(_E), [_enterprise(n) for n in range(1, 6)])
+    by_name = select(_E.c.credit_code).where(_E.c.name == bindparam("name"))
+    statements = {
+        "listed": _BY_CODES,
+        "named": by_name,
+        "later": select(_E.c.name)
+        .where(_E.c.change_seq > bindparam("seq"))
+        .order_by(_E.c.change_seq.desc()),
+    }
+    probed = Probed(**statements)
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, text, *_: sent.append(text))
+
+    def rows(**params) -> dict[str, list]:
+        sent.clear()
+        with engine.connect() as conn:
+            return {k: [tuple(r) for r in v] for k, v in probed.rows(conn, params).items()}
+
+    # Nothing anywhere: one statement asked it all.
+    assert rows(codes=["none"], name="none", seq=99) == {"listed": [], "named": [], "later": []}
+    assert len(sent) == 1
+    # Rows in two of them: those two run as they stand, in their own order.
+    params = {"codes": [_enterprise(n)["credit_code"] for n in (4, 2)], "name": "none", "seq": 3}
+    found = rows(**params)
+    assert len(sent) == 3
+    with engine.connect() as conn:
+        alone = {k: [tuple(r) for r in conn.execute(s, params)] for k, s in statements.items()}
+    assert found == alone
+    assert found["listed"] == [("连云港第2商贸有限公司",), ("连云港第4商贸有限公司",)]
+    assert found["later"] == [("连云港第5商贸有限公司",), ("连云港第4商贸有限公司",)]
 
 
 def _rows_in_the_file_alone(database_url: str, tmp_path) -> int:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import mask_id_number, mask_person_name
-from xinyong.db import among
+from xinyong.db import Probed, among
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.penalties.models import Penalty
 from xinyong.registry.models import Enterprise, Shareholder
@@ -111,37 +111,29 @@ def _is_collector(other: Enterprise, found: Findings) -> list[str]:
     return collector_terms(found.rules, other.name, other.business_scope)
 
 
+# The people's links to the registry's collectors: holders and representatives of those
+# firms with one of the people's names, or (holders) ID numbers.
 _COLLECTOR_HOLDERS = select(_SH.c.credit_code, _SH.c.name, _SH.c.id_number).where(
-    among(_SH.c.credit_code, "firms"), _SH.c.kind == NATURAL_PERSON
+    among(_SH.c.credit_code, "firms"),
+    _SH.c.kind == NATURAL_PERSON,
+    or_(among(_SH.c.name, "names"), among(_SH.c.id_number, "ids")),
 )
-_COLLECTOR_REPS = select(_E.c.credit_code, _E.c.legal_rep).where(among(_E.c.credit_code, "firms"))
+_COLLECTOR_REPS = select(_E.c.credit_code, _E.c.legal_rep).where(
+    among(_E.c.credit_code, "firms"), among(_E.c.legal_rep, "names")
+)
 
 
 def _collector_links(
-    session: Session, ent: Enterprise, people: list[Person], found: Findings
+    session: Session, people: list[Person], holders: list, reps: list, found: Findings
 ) -> dict[int, list[tuple[Enterprise, str, str]]]:
     """Other enterprises each person runs or owns that are unlawful collectors: the classic
     pattern of a revoked 讨债 company's people behind a fresh "consulting" firm.
 
-    Keyed by the person's index; each link is (enterprise, role, match basis). One query per
-    table for all the people, so a law firm with eight partners costs what a sole trader does.
+    Keyed by the person's index; each link is (enterprise, role, match basis). `holders` and
+    `reps` are the collectors' holders and representatives named like any of the people (one
+    query per table for all of them, so a law firm with eight partners costs what a sole
+    trader does).
     """
-    rules = found.rules
-    conn = session.connection()
-    # The registry's collectors are few and kept per process (verification/collectors.py):
-    # their people are read, not every firm of every name.
-    firms = collector_firms(conn, rules) - {ent.credit_code}
-    if not firms:
-        return {i: [] for i in range(len(people))}
-    ids = {p.id_number for p in people if p.id_number}
-    names = {p.name for p in people}
-    params = {"firms": sorted(firms)}
-    holders = [
-        h
-        for h in conn.execute(_COLLECTOR_HOLDERS, params)
-        if h.name in names or (h.id_number and h.id_number in ids)
-    ]
-    reps = [e for e in conn.execute(_COLLECTOR_REPS, params) if e.legal_rep in names]
     candidates = {h.credit_code for h in holders} | {e.credit_code for e in reps}
     collectors = (
         {
@@ -205,47 +197,50 @@ def _person_records(table, record_type: str, used: tuple[str, ...], *where):
 
 
 _DR, _EC, _PN = (m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty))
-_PERSON_RECORDS = (
-    (
-        "dishonest",
-        _person_records(_DR, "dishonest_record", ("party_id",), _DR.c.ended_on.is_(None)),
-    ),
-    (
-        "cases",
-        _person_records(_EC, "enforcement_case", ("party_id", *OPEN_CASE_FIELDS)),
-    ),
-    (
-        "penalties",
-        _person_records(
-            _PN,
-            "penalty",
-            ("party_id_number",),
-            _PN.c.ended_on.is_(None),
-            _PN.c.decided_on >= bindparam("since"),
-        ),
+# Asked first in one statement which of them find anything (db.Probed): for most people,
+# none does.
+_PEOPLE_RECORDS = Probed(
+    collector_holders=_COLLECTOR_HOLDERS,
+    collector_reps=_COLLECTOR_REPS,
+    dishonest=_person_records(_DR, "dishonest_record", ("party_id",), _DR.c.ended_on.is_(None)),
+    cases=_person_records(_EC, "enforcement_case", ("party_id", *OPEN_CASE_FIELDS)),
+    penalties=_person_records(
+        _PN,
+        "penalty",
+        ("party_id_number",),
+        _PN.c.ended_on.is_(None),
+        _PN.c.decided_on >= bindparam("since"),
     ),
 )
 
 
-def _by_name(session: Session, names: set[str], since: date) -> dict[str, dict[str, list]]:
-    """Person records of any of these names, per table then grouped by name."""
-    found: dict[str, dict[str, list]] = {}
-    params = {"names": sorted(names), "since": since}
-    for table, statement in _PERSON_RECORDS:
-        grouped = found[table] = {}
-        for record in session.execute(statement, params):
-            grouped.setdefault(record.party_name, []).append(record)
-    return found
+def _grouped(records: list) -> dict[str, list]:
+    """Person records grouped by the name they give."""
+    grouped: dict[str, list] = {}
+    for record in records:
+        grouped.setdefault(record.party_name, []).append(record)
+    return grouped
 
 
 def check_people(session: Session, ent: Enterprise, since: date, found: Findings) -> None:
     people = people_of(session, ent)
     if not people:
         return
-    names = {p.name for p in people}
-    links = _collector_links(session, ent, people, found)
-    records = _by_name(session, names, since)
-    dishonest, cases, penalties = records["dishonest"], records["cases"], records["penalties"]
+    # The registry's collectors are few and kept per process (verification/collectors.py).
+    firms = collector_firms(session.connection(), found.rules) - {ent.credit_code}
+    params = {
+        "names": sorted({p.name for p in people}),
+        "ids": sorted({p.id_number for p in people if p.id_number}),
+        "firms": sorted(firms),
+        "since": since,
+    }
+    rows = _PEOPLE_RECORDS.rows(session, params)
+    links = _collector_links(
+        session, people, rows["collector_holders"], rows["collector_reps"], found
+    )
+    dishonest, cases, penalties = (
+        _grouped(rows[table]) for table in ("dishonest", "cases", "penalties")
+    )
     for i, person in enumerate(people):
         for other, role, basis in links[i]:
             _report_collector(found, person, other, role, basis)

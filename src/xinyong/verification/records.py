@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from xinyong.db import Probed
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.penalties.models import Penalty
 from xinyong.registry.models import AbnormalEntry, Enterprise
@@ -61,6 +62,10 @@ _ABNORMAL = (
     .where(_AB.c.credit_code == _CODE, _AB.c.removed_on.is_(None), _AB.c.ended_on.is_(None))
     .order_by(_AB.c.listed_on.desc())
 )
+# Most entities have none of these: asked first in one statement (db.Probed).
+_ENTITY_RECORDS = Probed(
+    dishonest=_DISHONEST, cases=_CASES, penalties=_PENALTIES, abnormal=_ABNORMAL
+)
 
 
 def check_records(session: Session, ent: Enterprise, today: date, found: Findings) -> None:
@@ -69,8 +74,8 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
     since = years_before(today, rules.lookback_years)
     before = len(found.reasons)
 
-    params = {"code": code, "since": since}
-    dishonest = session.execute(_DISHONEST, params).all()
+    rows = _ENTITY_RECORDS.rows(session, {"code": code, "since": since})
+    dishonest = rows["dishonest"]
     if dishonest:
         cases = "、".join(d.case_number for d in dishonest)
         found.add(
@@ -79,7 +84,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             f"listed as a dishonest judgment debtor in {len(dishonest)} record(s) ({cases})",
             [evidence("dishonest_record", d) for d in dishonest],
         )
-    cases_open = [c for c in session.execute(_CASES, params) if open_case(c)]
+    cases_open = [c for c in rows["cases"] if open_case(c)]
     if cases_open:
         numbers = "、".join(c.case_number for c in cases_open)
         found.add(
@@ -88,7 +93,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             f"{len(cases_open)} open enforcement case(s) against it ({numbers})",
             [evidence("enforcement_case", c) for c in cases_open],
         )
-    penalties = session.execute(_PENALTIES, params).all()
+    penalties = rows["penalties"]
     if penalties:
         what = "；".join(
             f"{p.decision_number}（{p.violation_type or p.penalty_types}）" for p in penalties
@@ -101,7 +106,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
             + "; ".join(p.decision_number for p in penalties),
             [evidence("penalty", p) for p in penalties],
         )
-    abnormal = session.execute(_ABNORMAL, params).all()
+    abnormal = rows["abnormal"]
     if abnormal:
         found.add(
             "records.abnormal",
