@@ -1,4 +1,4 @@
-"""What a verification's three steps cost on each engine: the app's CPU, the wall time, the statements sent.
+"""What a verification's three steps, or a profile, cost on each engine: the app's CPU, the wall time, the statements sent.
 
     python bench/verification_cost.py sqlite=sqlite:////work/benchdata/load1m/x.db \
         postgresql="postgresql://127.0.0.1:5432/test?options=-csearch_path%3Dload1m"
@@ -9,11 +9,14 @@ server runs for a verification it has not answered before (`run_verification`, w
 the record), on each engine in turn, round after round; prints the app's CPU (this process:
 SQLAlchemy, the driver, the steps' own Python, and SQLite's execution, which runs in it), the
 wall time (PostgreSQL's own work, in its server process, is the difference), and the statements
-and result columns per verification. Both databases must hold the same data set (load_bench.py's build, same seed).
+and result columns per verification. With --kind profile, the same for the mix's profiles (the
+distinct enterprise paths, answered as the route answers a miss). Both databases must hold the
+same data set (load_bench.py's build, same seed).
 
-With --answers it times nothing: it hashes each engine's reports of every distinct question of
-`mix.tsv` and `mix-warmup.tsv` (without id, time and digest, as of one fixed time), so two
-versions of the code run in turn (`PYTHONPATH=<version>/src`) show whether they answer the same.
+With --answers it times nothing: it hashes each engine's answers to every distinct question of
+`mix.tsv` and `mix-warmup.tsv` (verifications without id, time and digest, as of one fixed
+time; profiles as of today), so two versions of the code run in turn
+(`PYTHONPATH=<version>/src`) show whether they answer the same.
 """
 
 from __future__ import annotations
@@ -30,36 +33,57 @@ from sqlalchemy import event
 
 from xinyong import wiring
 from xinyong.db import make_engine, session_factory
+from xinyong.profile.service import enterprise_profile
 from xinyong.verification.rules import default_rules
 from xinyong.verification.schemas import VerificationRequest
 from xinyong.verification.service import run_verification
 
+# What makes one record of an answer and not another: left out when answers are compared.
+_PER_RECORD = {"id", "created_at", "digest", "url"}
+# The fixed time verifications are answered as of when answers are compared.
+_AS_OF = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
 
-def questions(mixes: list[Path], limit: int | None) -> list[VerificationRequest]:
-    bodies: dict[str, None] = {}
+
+def _verification(session, body: str, rules, now: datetime | None) -> dict:
+    out = run_verification(session, VerificationRequest(**json.loads(body)), rules=rules, now=now)
+    return out.model_dump(mode="json", exclude=_PER_RECORD)
+
+
+def _profile(session, path: str, rules, now: datetime | None) -> dict:
+    # A profile is today's view: compared answers must be made on the same day.
+    return enterprise_profile(session, path.rsplit("/", 1)[1]).model_dump(mode="json")
+
+
+# Per kind: which requests of the mix it answers, and how the server's route answers a miss.
+KINDS = {
+    "verification": (lambda path: path == "/api/v1/verifications", _verification),
+    "profile": (lambda path: path.startswith("/api/v1/enterprises/"), _profile),
+}
+
+
+def questions(mixes: list[Path], kind: str, limit: int | None) -> list[str]:
+    """The distinct questions of this kind in the mix files, in order: the body of a
+    verification, the path of a profile."""
+    wanted, _ = KINDS[kind]
+    asked: dict[str, None] = {}
     for mix in mixes:
         for line in mix.read_text("utf-8").splitlines():
             _, path, body = line.split("\t")
-            if path == "/api/v1/verifications":
-                bodies.setdefault(body)
-                if limit is not None and len(bodies) >= limit:
-                    return [VerificationRequest(**json.loads(b)) for b in bodies]
-    return [VerificationRequest(**json.loads(b)) for b in bodies]
+            if wanted(path):
+                asked.setdefault(body or path)
+                if limit is not None and len(asked) >= limit:
+                    return list(asked)
+    return list(asked)
 
 
-# What makes one record of an answer and not another: left out when answers are compared.
-_PER_RECORD = {"id", "created_at", "digest", "url"}
-
-
-def answers_digest(sessions, asked: list[VerificationRequest], rules) -> str:
-    """SHA-256 over the reports of these questions, without what differs per record, all as of
+def answers_digest(sessions, kind: str, asked: list[str], rules) -> str:
+    """SHA-256 over the answers to these questions, without what differs per record, all as of
     one fixed time: the same for two versions of the code that give the same answers."""
-    now = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+    _, answer = KINDS[kind]
     digest = hashlib.sha256()
-    for request in asked:
+    for question in asked:
         with sessions() as session:
-            out = run_verification(session, request, rules=rules, now=now)
-        report = out.model_dump(mode="json", exclude=_PER_RECORD)
+            report = answer(session, question, rules, _AS_OF)
         digest.update(json.dumps(report, ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -68,7 +92,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("engines", nargs="+", help="label=DATABASE_URL")
     parser.add_argument("--workdir", type=Path, default=Path("/work/benchdata/load1m"))
-    parser.add_argument("--limit", type=int, default=600, help="verifications per round")
+    parser.add_argument("--kind", choices=sorted(KINDS), default="verification")
+    parser.add_argument("--limit", type=int, default=600, help="questions per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--answers",
@@ -79,7 +104,11 @@ def main() -> None:
     args = parser.parse_args()
 
     mixes = [args.workdir / "mix.tsv", args.workdir / "mix-warmup.tsv"]
-    asked = questions(mixes, None) if args.answers else questions(mixes[:1], args.limit)
+    if args.answers:
+        asked = questions(mixes, args.kind, None)
+    else:
+        asked = questions(mixes[:1], args.kind, args.limit)
+    _, answer = KINDS[args.kind]
     wiring.connect()
     rules = default_rules()
     engines = {}
@@ -96,12 +125,12 @@ def main() -> None:
         )
         engines[label] = (engine, session_factory(engine), sent)
         if args.answers:
-            digest = answers_digest(engines[label][1], asked, rules)
+            digest = answers_digest(engines[label][1], args.kind, asked, rules)
             print(f"{label}: {len(asked)} questions, answers {digest}")
             continue
-        for request in asked[:50]:  # connections made, statements prepared, pages read
+        for question in asked[:50]:  # connections made, statements prepared, pages read
             with engines[label][1]() as session:
-                run_verification(session, request, rules=rules)
+                answer(session, question, rules, None)
     if args.answers:
         return
     figures: dict[str, list[tuple[float, ...]]] = {label: [] for label in engines}
@@ -109,9 +138,9 @@ def main() -> None:
         for label, (_, sessions, sent) in engines.items():
             sent.clear()
             cpu, wall = time.process_time(), time.perf_counter()
-            for request in asked:
+            for question in asked:
                 with sessions() as session:
-                    run_verification(session, request, rules=rules)
+                    answer(session, question, rules, None)
             n = len(asked)
             row = (
                 (time.process_time() - cpu) / n * 1000,
@@ -122,12 +151,12 @@ def main() -> None:
             figures[label].append(row)
             print(
                 f"round {round_no + 1} {label}: app CPU {row[0]:.2f} ms, wall {row[1]:.2f} ms, "
-                f"{row[2]:.1f} statements and {row[3]:.0f} result columns per verification"
+                f"{row[2]:.1f} statements and {row[3]:.0f} result columns per {args.kind}"
             )
     for label, rows in figures.items():
         cpu, wall = (statistics.median(r[i] for r in rows) for i in (0, 1))
         print(
-            f"{label}: {len(asked)} verifications, medians app CPU {cpu:.2f} ms, wall {wall:.2f} ms"
+            f"{label}: {len(asked)} {args.kind}s, medians app CPU {cpu:.2f} ms, wall {wall:.2f} ms"
         )
     for engine, _, _ in engines.values():
         engine.dispose()

@@ -9,8 +9,9 @@ import time
 
 import pytest
 from sqlalchemy import bindparam, event, insert, select
+from sqlalchemy.orm import Session
 
-from xinyong.db import Probed, WalCheckpoints, among, make_engine
+from xinyong.db import Probed, WalCheckpoints, among, known_empty, make_engine
 from xinyong.registry.models import Enterprise
 from xinyong.settings import get_settings
 from xinyong.types import utcnow
@@ -129,6 +130,21 @@ def test_probed_statements_run_only_when_they_find_rows_and_give_what_they_give_
     assert found == alone
     assert found["listed"] == [("连云港第2商贸有限公司",), ("连云港第4商贸有限公司",)]
     assert found["later"] == [("连云港第5商贸有限公司",), ("连云港第4商贸有限公司",)]
+
+
+def test_a_probe_ahead_tells_later_code_which_statements_find_nothing_and_only_there(engine):
+    with engine.begin() as conn:
+        conn.execute(insert(_E), [_enterprise(n) for n in range(1, 4)])
+    by_name = select(_E.c.credit_code).where(_E.c.name == bindparam("name"))
+    probed = Probed(listed=_BY_CODES, named=by_name)
+    params = {"codes": [_enterprise(2)["credit_code"]], "name": "无此企业"}
+    with Session(engine) as session:
+        with probed.ahead(session, params):
+            assert known_empty(session, by_name, params)
+            assert not known_empty(session, _BY_CODES, params)  # it finds a row
+            # Other values are not what the probe asked: nothing is known of them.
+            assert not known_empty(session, by_name, {"name": "连云港第1商贸有限公司"})
+        assert not known_empty(session, by_name, params)  # the block is over
 
 
 def _rows_in_the_file_alone(database_url: str, tmp_path) -> int:

@@ -222,6 +222,45 @@ class Probed:
             for (name, statement), found in zip(self.statements.items(), which, strict=True)
         }
 
+    @contextmanager
+    def ahead(self, session: Session, params: dict[str, Any]) -> Iterator[None]:
+        """Probe now for code that runs the statements later, each where it belongs (a profile
+        reads four domains' records): within the block, `known_empty` tells each of them, run
+        with the same values, that it would find nothing. Outside it nothing is known."""
+        which = session.execute(self.probe, params).one()
+        empty = {
+            _run_key(statement, params)
+            for statement, found in zip(self.statements.values(), which, strict=True)
+            if not found
+        }
+        session.info[_KNOWN_EMPTY] = empty
+        try:
+            yield
+        finally:
+            session.info.pop(_KNOWN_EMPTY, None)
+
+
+_KNOWN_EMPTY = "xinyong.db.known_empty"
+
+
+@lru_cache(maxsize=256)
+def _bind_names(statement: Select) -> tuple[str, ...]:
+    return tuple(sorted(statement.compile().params))
+
+
+def _run_key(statement: Select, params: dict[str, Any]) -> tuple:
+    def frozen(value: Any) -> Any:  # a list bound as one parameter (`among`) is a key too
+        return tuple(value) if isinstance(value, list) else value
+
+    return (id(statement), *((name, frozen(params.get(name))) for name in _bind_names(statement)))
+
+
+def known_empty(session: Session, statement: Select, params: dict[str, Any]) -> bool:
+    """Whether a probe ahead (`Probed.ahead`) found that this statement, with these values,
+    finds nothing: the caller then has its (empty) answer without sending it."""
+    empty = session.info.get(_KNOWN_EMPTY)
+    return bool(empty) and _run_key(statement, params) in empty
+
 
 @lru_cache
 def get_engine() -> Engine:

@@ -10,7 +10,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import mask_id_number, mask_person_name
-from xinyong.db import among
+from xinyong.db import among, known_empty
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.enforcement.schemas import (
     DishonestRecordOut,
@@ -26,7 +26,7 @@ _PROVENANCE = ("source", "source_record_id", "fetched_at", "as_of", "known_from"
 
 
 @cache
-def _linked(table: Table, newest_first: str) -> Any:
+def linked_records(table: Table, newest_first: str) -> Any:
     """Built once per table and order (building it cost more than running it: bench/load)."""
     return (
         select(table)
@@ -52,8 +52,10 @@ def linked_rows(
 ) -> list[dict[str, Any]]:
     """Records linked to the enterprise, latest `newest_first` date first, through Core so no
     stale ORM object is returned."""
-    found = session.execute(_linked(table, newest_first), {"code": credit_code.strip().upper()})
-    return [dict(r) for r in found.mappings()]
+    statement, params = linked_records(table, newest_first), {"code": credit_code.strip().upper()}
+    if known_empty(session, statement, params):
+        return []
+    return [dict(r) for r in session.execute(statement, params).mappings()]
 
 
 def histories(

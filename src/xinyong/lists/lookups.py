@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.alerts.models import Alert
 from xinyong.codes import mask_id_number, mask_person_name
+from xinyong.db import known_empty
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.lists import notices
 from xinyong.lists.clock import local_date
@@ -48,7 +49,7 @@ def _public_query(today: date):
 
 
 @cache
-def _active_for(of_type: bool):
+def active_for(of_type: bool):
     """An enterprise's entries in force (of one list type or all), built once: every profile
     and verification asks, and building the statement cost more than running it (bench/load)."""
     query = _public_query(bindparam("today")).where(ListEntry.credit_code == bindparam("code"))
@@ -57,7 +58,7 @@ def _active_for(of_type: bool):
     return query.order_by(ListEntry.decision_date.desc(), ListEntry.id)
 
 
-_FLAGS = (
+FLAGS = (
     select(Alert)
     .where(Alert.credit_code == bindparam("code"), Alert.status != "dismissed")
     .order_by(Alert.created_at.desc(), Alert.id.desc())
@@ -74,7 +75,10 @@ def active_entries(
     if list_type:
         _check_type(list_type)
         params["list_type"] = list_type
-    return list(session.scalars(_active_for(bool(list_type)), params))
+    statement = active_for(bool(list_type))
+    if known_empty(session, statement, params):
+        return []
+    return list(session.scalars(statement, params))
 
 
 def is_black_listed(session: Session, credit_code: str, now: datetime | None = None) -> bool:
@@ -215,7 +219,8 @@ def subject_standing(session: Session, code: str, now: datetime | None = None) -
     platform's own risk flags (alerts)."""
     code = code.strip().upper()
     entries = active_entries(session, code, now)
-    flags = session.scalars(_FLAGS, {"code": code})
+    params = {"code": code}
+    flags = [] if known_empty(session, FLAGS, params) else session.scalars(FLAGS, params)
     return SubjectStanding(
         credit_code=code,
         on_black_list=any(e.list_type == "black" for e in entries),

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import check_code, lookup_division, mask_id_number
+from xinyong.db import known_empty
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.money import fen_to_yuan
 from xinyong.registry.models import AbnormalEntry, Enterprise, Licence, Shareholder
@@ -88,7 +89,8 @@ def _enterprise_by(column: str):
 
 
 @cache
-def _children_of(table):
+def children_of(table):
+    """An enterprise's rows of a child table (shareholders, licences, abnormal entries), by `code`."""
     return select(table).where(table.c.credit_code == bindparam("code")).order_by(table.c.id)
 
 
@@ -151,8 +153,10 @@ def profile(session: Session, code: str, as_known_on: datetime | None = None) ->
 
     def children(model):
         # Plain rows through Core: the ORM's objects were only turned into these dicts.
-        found = session.connection().execute(_children_of(model.__table__), {"code": cc})
-        rows = [dict(r._mapping) for r in found]
+        statement, params = children_of(model.__table__), {"code": cc}
+        if known_empty(session, statement, params):
+            return []
+        rows = [dict(r._mapping) for r in session.connection().execute(statement, params)]
         return _versions_as_known(session, model, rows, cc, as_known_on)
 
     return ProfileOut(
