@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, select, union_all
+from sqlalchemy import bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from xinyong.db import among
@@ -73,41 +73,58 @@ def _count_by(column, *conditions):
     return select(column, func.count()).where(among(column, "chunk"), *conditions).group_by(column)
 
 
-# Every statement of the walk, built once: a profile at a million enterprises runs about 11 of
-# them, and building each anew and passing it through the ORM's execution layer cost as much
-# Python as SQLite spent answering (bench/load). Run on the session's connection, they return
-# plain rows. Lookups of the same keys in two or four places are one UNION ALL each, a tagged
-# arm per place: on PostgreSQL every statement is a round trip (bench/load).
+# Every statement of the walk, built once: building each anew and passing it through the ORM's
+# execution layer cost as much Python as SQLite spent answering (bench/load). Run on the
+# session's connection, they return plain rows. Lookups of the same keys in several places are
+# one UNION ALL each, a tagged arm per place, so a hop is three statements: on PostgreSQL every
+# statement is a round trip (bench/load).
 def _tag(text: str):
     return literal_column(f"'{text}'")
 
 
 _ENTERPRISES = select(*(_E.c[c.key] for c in _SHOWN)).where(among(_E.c.credit_code, "chunk"))
-_NATURAL_HOLDERS = select(_SH.c.credit_code, _SH.c.name).where(
-    among(_SH.c.credit_code, "chunk"), _SH.c.kind == NATURAL, _SH_NOW
-)
-# Per name: where it is legal representative, and where it is a natural-person shareholder now.
-_ROLES = union_all(
-    select(_E.c.legal_rep, _E.c.credit_code, _tag(LEGAL_REP)).where(among(_E.c.legal_rep, "chunk")),
-    select(_SH.c.name, _SH.c.credit_code, _tag(SHAREHOLDER)).where(
-        among(_SH.c.name, "chunk"), _SH.c.kind == NATURAL, _SH_NOW
+HOLDER, OWNERSHIP, CROWDED = "holder", "ownership", "crowded"
+# Per frontier enterprise, one statement: its natural-person shareholders now (code, name), and
+# (owned, owner) pairs where it holds shares in another registered enterprise or another holds
+# shares in it.
+_FRONTIER = union_all(
+    select(_SH.c.credit_code, _SH.c.name, _tag(HOLDER)).where(
+        among(_SH.c.credit_code, "chunk"), _SH.c.kind == NATURAL, _SH_NOW
     ),
-)
-_CROWDED = union_all(
-    *(
-        _count_by(column).having(func.count() > COMMON_NAME_LIMIT)
-        for column in (_E.c.legal_rep, _SH.c.name)
-    )
-)
-# (owned, owner): the enterprises these hold shares in, then those holding shares in these.
-_OWNERSHIP = union_all(
-    select(_SH.c.credit_code, _SH.c.id_number).where(
+    select(_SH.c.credit_code, _SH.c.id_number, _tag(OWNERSHIP)).where(
         among(_SH.c.credit_code, "chunk"),
         _SH.c.kind != NATURAL,
         _SH_NOW,
         func.length(_SH.c.id_number) == 18,
     ),
-    select(_SH.c.credit_code, _SH.c.id_number).where(among(_SH.c.id_number, "chunk"), _SH_NOW),
+    select(_SH.c.credit_code, _SH.c.id_number, _tag(OWNERSHIP)).where(
+        among(_SH.c.id_number, "chunk"), _SH_NOW
+    ),
+)
+# Per person name, one statement: the names the registry holds more than COMMON_NAME_LIMIT
+# times as a legal representative or as a shareholder, with that count, counted from the name
+# indexes alone (at a million enterprises a common name is legal representative of hundreds,
+# and reading their rows only to drop the name was most of a profile's time); and for every
+# other name, where it is legal representative and where a natural-person shareholder now.
+_CROWDED = (
+    union_all(
+        *(
+            _count_by(column).having(func.count() > COMMON_NAME_LIMIT)
+            for column in (_E.c.legal_rep, _SH.c.name)
+        )
+    )
+    .cte("crowded")
+    .prefix_with("MATERIALIZED")
+)  # counted once, read three times
+_NOT_CROWDED = select(_CROWDED.c[0])
+_NAMES = union_all(
+    select(_CROWDED.c[0], null(), _CROWDED.c[1], _tag(CROWDED)),
+    select(_E.c.legal_rep, _E.c.credit_code, null(), _tag(LEGAL_REP)).where(
+        among(_E.c.legal_rep, "chunk"), _E.c.legal_rep.not_in(_NOT_CROWDED)
+    ),
+    select(_SH.c.name, _SH.c.credit_code, null(), _tag(SHAREHOLDER)).where(
+        among(_SH.c.name, "chunk"), _SH.c.kind == NATURAL, _SH_NOW, _SH.c.name.not_in(_NOT_CROWDED)
+    ),
 )
 _DR, _EC, _PN, _AB = (
     m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty, AbnormalEntry)
@@ -143,47 +160,40 @@ def _enterprises(session: Session, codes: Iterable[str]) -> dict[str, Any]:
     return found
 
 
-def _people(session: Session, ents: list[Any]) -> dict[str, dict[str, set[str]]]:
-    """Per enterprise: person name → roles (legal_rep, shareholder) held there now."""
+def _frontier(
+    session: Session, ents: list[Any]
+) -> tuple[dict[str, dict[str, set[str]]], list[tuple[str, str]]]:
+    """Per enterprise: person name → roles (legal_rep, shareholder) held there now; and the
+    (owner, owned) credit-code pairs where one of them holds shares in another registered
+    enterprise, or another holds shares in one of them."""
     people: dict[str, dict[str, set[str]]] = {e.credit_code: {} for e in ents}
+    pairs: list[tuple[str, str]] = []
     for e in ents:
         if e.legal_rep:
             people[e.credit_code].setdefault(e.legal_rep, set()).add(LEGAL_REP)
     for chunk in _chunks(people):
-        for code, name in _run(session, _NATURAL_HOLDERS, chunk):
-            people[code].setdefault(name, set()).add(SHAREHOLDER)
-    return people
+        for code, other, kind in _run(session, _FRONTIER, chunk):
+            if kind == HOLDER:
+                people[code].setdefault(other, set()).add(SHAREHOLDER)
+            else:
+                pairs.append((other, code))
+    return people, pairs
 
 
-def _roles_of(session: Session, names: list[str]) -> dict[str, dict[str, set[str]]]:
-    """Per person name: credit code → roles held there, over the whole registry."""
-    found: dict[str, dict[str, set[str]]] = {n: {} for n in names}
+def _names(
+    session: Session, names: list[str]
+) -> tuple[dict[str, int], dict[str, dict[str, set[str]]]]:
+    """The crowded names with their count (see _CROWDED); and for the others, credit code →
+    roles held there, over the whole registry."""
+    crowded: dict[str, int] = {}
+    found: dict[str, dict[str, set[str]]] = {}
     for chunk in _chunks(names):
-        for name, code, role in _run(session, _ROLES, chunk):
-            found[name].setdefault(code, set()).add(role)
-    return found
-
-
-def _crowded(session: Session, names: list[str]) -> dict[str, int]:
-    """Names the registry holds more than COMMON_NAME_LIMIT times as a legal representative or
-    as a shareholder, with that count. Counted from the name indexes alone: at a million
-    enterprises a common name is legal representative of hundreds, and reading their rows
-    only to drop the name was most of a profile's time (bench/load)."""
-    found: dict[str, int] = {}
-    for chunk in _chunks(names):
-        for name, n in _run(session, _CROWDED, chunk):
-            found[name] = max(n, found.get(name, 0))
-    return found
-
-
-def _ownership(session: Session, codes: list[str]) -> list[tuple[str, str]]:
-    """(owner, owned) credit-code pairs where one of these enterprises holds shares in
-    another registered enterprise, or another holds shares in one of them."""
-    pairs: list[tuple[str, str]] = []
-    for chunk in _chunks(codes):
-        for owned, owner in _run(session, _OWNERSHIP, chunk):
-            pairs.append((owner, owned))
-    return pairs
+        for name, code, n, role in _run(session, _NAMES, chunk):
+            if role == CROWDED:
+                crowded[name] = max(n, crowded.get(name, 0))
+            else:
+                found.setdefault(name, {}).setdefault(code, set()).add(role)
+    return crowded, found
 
 
 def _roles_text(roles: set[str]) -> str:
@@ -259,10 +269,10 @@ def related_enterprises(
     common: dict[str, int] = {}
     for hop in range(1, hops + 1):
         found: dict[str, list[RelationLink]] = {}
-        people = _people(session, frontier)
+        people, pairs = _frontier(session, frontier)
         names = sorted({n for per in people.values() for n in per} - followed - set(common))
-        common.update(_crowded(session, names))
-        roles_of = _roles_of(session, [n for n in names if n not in common])
+        crowded, roles_of = _names(session, names)
+        common.update(crowded)
         followed.update(names)
         by_code = {e.credit_code: e for e in frontier}
         for here, per in people.items():
@@ -287,7 +297,7 @@ def related_enterprises(
                             basis="同名 / same name",
                         )
                     )
-        for owner, owned in _ownership(session, list(by_code)):
+        for owner, owned in pairs:
             here, there = (owner, owned) if owner in by_code else (owned, owner)
             if there in nodes or here not in by_code:
                 continue
