@@ -13,6 +13,9 @@ and result columns per verification. With --kind profile, the same for the mix's
 distinct enterprise paths, answered as the route answers a miss). Both databases must hold the
 same data set (load_bench.py's build, same seed).
 
+With --statements it times nothing either: per engine it lists the statements a question
+sends, most sent first, with how many times per question (where the round trips go).
+
 With --answers it times nothing: it hashes each engine's answers to every distinct question of
 `mix.tsv` and `mix-warmup.tsv` (verifications without id, time and digest, as of one fixed
 time; profiles as of today), so two versions of the code run in turn
@@ -26,6 +29,7 @@ import hashlib
 import json
 import statistics
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,6 +92,36 @@ def answers_digest(sessions, kind: str, asked: list[str], rules) -> str:
     return digest.hexdigest()
 
 
+def print_statements(label: str, engine, sessions, kind: str, asked: list[str], rules) -> None:
+    """Per distinct statement the questions send: how many times per question, the wall time
+    from sending it to its result (the driver's and the database's part), and its start."""
+    _, answer = KINDS[kind]
+    texts: Counter[str] = Counter()
+    spent: Counter[str] = Counter()
+    started: list[float] = []
+
+    def before(_conn, _cursor, text, *_) -> None:
+        started.append(time.perf_counter())
+
+    def after(_conn, _cursor, text, *_) -> None:
+        key = " ".join(text.split())
+        texts[key] += 1
+        spent[key] += time.perf_counter() - started.pop()
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    for question in asked:
+        with sessions() as session:
+            answer(session, question, rules, None)
+    n = len(asked)
+    print(
+        f"{label}: {sum(texts.values()) / n:.2f} statements per {kind}, "
+        f"{sum(spent.values()) / n * 1000:.2f} ms in them, {n} {kind}s"
+    )
+    for text, times in texts.most_common():
+        print(f"  {times / n:6.2f}  {spent[text] / n * 1000:6.2f} ms  {text[:140]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("engines", nargs="+", help="label=DATABASE_URL")
@@ -100,6 +134,11 @@ def main() -> None:
         action="store_true",
         help="instead of timing, hash each engine's reports of every distinct question of "
         "mix.tsv and mix-warmup.tsv (to show two versions answer the same)",
+    )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="instead of timing, list the statements the questions send, most sent first",
     )
     args = parser.parse_args()
 
@@ -124,6 +163,9 @@ def main() -> None:
             lambda _c, cursor, *_, sent=sent: sent.append(len(cursor.description or ())),
         )
         engines[label] = (engine, session_factory(engine), sent)
+        if args.statements:
+            print_statements(label, engine, engines[label][1], args.kind, asked, rules)
+            continue
         if args.answers:
             digest = answers_digest(engines[label][1], args.kind, asked, rules)
             print(f"{label}: {len(asked)} questions, answers {digest}")
@@ -131,7 +173,7 @@ def main() -> None:
         for question in asked[:50]:  # connections made, statements prepared, pages read
             with engines[label][1]() as session:
                 answer(session, question, rules, None)
-    if args.answers:
+    if args.answers or args.statements:
         return
     figures: dict[str, list[tuple[float, ...]]] = {label: [] for label in engines}
     for round_no in range(args.rounds):

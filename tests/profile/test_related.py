@@ -123,9 +123,9 @@ def test_the_walk_asks_the_database_a_few_times_however_far_it_goes(tmp_path, en
         with Session(engine) as session:
             walk = related_enterprises(session, CONSULTING)
             # The enterprise, then per hop: its people and shareholdings; the people's names
-            # counted and the uncommon ones' other roles; the enterprises reached. Then
-            # everyone's record counts.
-            assert len(statements) == 1 + 2 * 3 + 1
+            # counted; the uncommon ones' other roles; the enterprises reached. Then everyone's
+            # record counts.
+            assert len(statements) == 1 + 2 * 4 + 1
             assert PARTNER in [i.credit_code for i in walk.items]
             statements.clear()
             enterprise_profile(session, CONSULTING)

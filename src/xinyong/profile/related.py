@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, null, select, union_all
+from sqlalchemy import bindparam, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from xinyong.db import among
@@ -76,14 +76,14 @@ def _count_by(column, *conditions):
 # Every statement of the walk, built once: building each anew and passing it through the ORM's
 # execution layer cost as much Python as SQLite spent answering (bench/load). Run on the
 # session's connection, they return plain rows. Lookups of the same keys in several places are
-# one UNION ALL each, a tagged arm per place, so a hop is three statements: on PostgreSQL every
+# one UNION ALL each, a tagged arm per place, so a hop is four statements: on PostgreSQL every
 # statement is a round trip (bench/load).
 def _tag(text: str):
     return literal_column(f"'{text}'")
 
 
 _ENTERPRISES = select(*(_E.c[c.key] for c in _SHOWN)).where(among(_E.c.credit_code, "chunk"))
-HOLDER, OWNERSHIP, CROWDED = "holder", "ownership", "crowded"
+HOLDER, OWNERSHIP = "holder", "ownership"
 # Per frontier enterprise, one statement: its natural-person shareholders now (code, name), and
 # (owned, owner) pairs where it holds shares in another registered enterprise or another holds
 # shares in it.
@@ -101,30 +101,20 @@ _FRONTIER = union_all(
         among(_SH.c.id_number, "chunk"), _SH_NOW
     ),
 )
-# Per person name, one statement: the names the registry holds more than COMMON_NAME_LIMIT
-# times as a legal representative or as a shareholder, with that count, counted from the name
-# indexes alone (at a million enterprises a common name is legal representative of hundreds,
-# and reading their rows only to drop the name was most of a profile's time); and for every
-# other name, where it is legal representative and where a natural-person shareholder now.
-_CROWDED = (
-    union_all(
-        *(
-            _count_by(column).having(func.count() > COMMON_NAME_LIMIT)
-            for column in (_E.c.legal_rep, _SH.c.name)
-        )
+# Per name: where it is legal representative, and where it is a natural-person shareholder now.
+_ROLES = union_all(
+    select(_E.c.legal_rep, _E.c.credit_code, _tag(LEGAL_REP)).where(among(_E.c.legal_rep, "chunk")),
+    select(_SH.c.name, _SH.c.credit_code, _tag(SHAREHOLDER)).where(
+        among(_SH.c.name, "chunk"), _SH.c.kind == NATURAL, _SH_NOW
+    ),
+)
+# Asked apart from _ROLES, not as a CTE the roles' arms filter by: PostgreSQL planned that
+# statement anew for every profile, at twice the cost of the two (bench/RESULTS.md, load).
+_CROWDED = union_all(
+    *(
+        _count_by(column).having(func.count() > COMMON_NAME_LIMIT)
+        for column in (_E.c.legal_rep, _SH.c.name)
     )
-    .cte("crowded")
-    .prefix_with("MATERIALIZED")
-)  # counted once, read three times
-_NOT_CROWDED = select(_CROWDED.c[0])
-_NAMES = union_all(
-    select(_CROWDED.c[0], null(), _CROWDED.c[1], _tag(CROWDED)),
-    select(_E.c.legal_rep, _E.c.credit_code, null(), _tag(LEGAL_REP)).where(
-        among(_E.c.legal_rep, "chunk"), _E.c.legal_rep.not_in(_NOT_CROWDED)
-    ),
-    select(_SH.c.name, _SH.c.credit_code, null(), _tag(SHAREHOLDER)).where(
-        among(_SH.c.name, "chunk"), _SH.c.kind == NATURAL, _SH_NOW, _SH.c.name.not_in(_NOT_CROWDED)
-    ),
 )
 _DR, _EC, _PN, _AB = (
     m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty, AbnormalEntry)
@@ -180,20 +170,25 @@ def _frontier(
     return people, pairs
 
 
-def _names(
-    session: Session, names: list[str]
-) -> tuple[dict[str, int], dict[str, dict[str, set[str]]]]:
-    """The crowded names with their count (see _CROWDED); and for the others, credit code →
-    roles held there, over the whole registry."""
-    crowded: dict[str, int] = {}
-    found: dict[str, dict[str, set[str]]] = {}
+def _roles_of(session: Session, names: list[str]) -> dict[str, dict[str, set[str]]]:
+    """Per person name: credit code → roles held there, over the whole registry."""
+    found: dict[str, dict[str, set[str]]] = {n: {} for n in names}
     for chunk in _chunks(names):
-        for name, code, n, role in _run(session, _NAMES, chunk):
-            if role == CROWDED:
-                crowded[name] = max(n, crowded.get(name, 0))
-            else:
-                found.setdefault(name, {}).setdefault(code, set()).add(role)
-    return crowded, found
+        for name, code, role in _run(session, _ROLES, chunk):
+            found[name].setdefault(code, set()).add(role)
+    return found
+
+
+def _crowded(session: Session, names: list[str]) -> dict[str, int]:
+    """Names the registry holds more than COMMON_NAME_LIMIT times as a legal representative or
+    as a shareholder, with that count. Counted from the name indexes alone: at a million
+    enterprises a common name is legal representative of hundreds, and reading their rows
+    only to drop the name was most of a profile's time (bench/load)."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(names):
+        for name, n in _run(session, _CROWDED, chunk):
+            found[name] = max(n, found.get(name, 0))
+    return found
 
 
 def _roles_text(roles: set[str]) -> str:
@@ -271,8 +266,8 @@ def related_enterprises(
         found: dict[str, list[RelationLink]] = {}
         people, pairs = _frontier(session, frontier)
         names = sorted({n for per in people.values() for n in per} - followed - set(common))
-        crowded, roles_of = _names(session, names)
-        common.update(crowded)
+        common.update(_crowded(session, names))
+        roles_of = _roles_of(session, [n for n in names if n not in common])
         followed.update(names)
         by_code = {e.credit_code: e for e in frontier}
         for here, per in people.items():
