@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
+
 from tests.support.judicial_files import (
     debtor_row,
     penalty_row,
@@ -123,6 +125,27 @@ def test_a_shareholders_dishonesty_fails_and_a_namesake_of_the_legal_rep_warns(
     page = client.get(f"/verifications/{body['id']}").text
     for text in (response.text, page):
         assert "王建国" not in text and "李四明" not in text and person_id(11) not in text
+
+
+def test_the_entitys_and_its_peoples_record_checks_are_asked_in_one_probe(tmp_path, engine, client):
+    """On PostgreSQL every statement is a round trip: which of the entity's and the people's
+    eleven record checks find anything is asked once, and only those are run."""
+    _load(tmp_path, engine)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        body = client.post("/api/v1/verifications", json={"code": FIRM}).json()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(body["steps"][2]["reasons"]) == 3  # the people's three records, as above
+    probes = [s for s in statements if s.startswith("SELECT EXISTS")]
+    assert len(probes) == 1
+    assert "dishonest_record.linked_credit_code" in probes[0]  # the entity's own
+    assert "dishonest_record.party_name" in probes[0]  # its people's
 
 
 def test_without_records_the_people_are_clean(tmp_path, engine, client):

@@ -9,13 +9,12 @@ each reason says which, because a common name alone proves little.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.codes import mask_id_number, mask_person_name
-from xinyong.db import Probed, among
+from xinyong.db import among
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.penalties.models import Penalty
 from xinyong.registry.models import Enterprise, Shareholder
@@ -197,21 +196,24 @@ def _person_records(table, record_type: str, used: tuple[str, ...], *where):
 
 
 _DR, _EC, _PN = (m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty))
-# Asked first in one statement which of them find anything (db.Probed): for most people,
-# none does.
-_PEOPLE_RECORDS = Probed(
-    collector_holders=_COLLECTOR_HOLDERS,
-    collector_reps=_COLLECTOR_REPS,
-    dishonest=_person_records(_DR, "dishonest_record", ("party_id",), _DR.c.ended_on.is_(None)),
-    cases=_person_records(_EC, "enforcement_case", ("party_id", *OPEN_CASE_FIELDS)),
-    penalties=_person_records(
+# The people's statements, over the values `people_values` gives: step 3 asks first, in one
+# statement with the entity's own record checks, which of them find anything (db.Probed): for
+# most people, none does.
+PEOPLE_RECORDS = {
+    "collector_holders": _COLLECTOR_HOLDERS,
+    "collector_reps": _COLLECTOR_REPS,
+    "person_dishonest": _person_records(
+        _DR, "dishonest_record", ("party_id",), _DR.c.ended_on.is_(None)
+    ),
+    "person_cases": _person_records(_EC, "enforcement_case", ("party_id", *OPEN_CASE_FIELDS)),
+    "person_penalties": _person_records(
         _PN,
         "penalty",
         ("party_id_number",),
         _PN.c.ended_on.is_(None),
         _PN.c.decided_on >= bindparam("since"),
     ),
-)
+}
 
 
 def _grouped(records: list) -> dict[str, list]:
@@ -222,24 +224,30 @@ def _grouped(records: list) -> dict[str, list]:
     return grouped
 
 
-def check_people(session: Session, ent: Enterprise, since: date, found: Findings) -> None:
+def people_values(
+    session: Session, ent: Enterprise, found: Findings
+) -> tuple[list[Person], dict[str, list[str]]]:
+    """The entity's people, and the values PEOPLE_RECORDS are run with for them (empty lists,
+    which find nothing, when it has none)."""
     people = people_of(session, ent)
     if not people:
-        return
+        return people, {"names": [], "ids": [], "firms": []}
     # The registry's collectors are few and kept per process (verification/collectors.py).
     firms = collector_firms(session.connection(), found.rules) - {ent.credit_code}
-    params = {
+    return people, {
         "names": sorted({p.name for p in people}),
         "ids": sorted({p.id_number for p in people if p.id_number}),
         "firms": sorted(firms),
-        "since": since,
     }
-    rows = _PEOPLE_RECORDS.rows(session, params)
+
+
+def report_people(session: Session, people: list[Person], rows: dict, found: Findings) -> None:
+    """The reasons PEOPLE_RECORDS' rows give against the entity's people."""
     links = _collector_links(
         session, people, rows["collector_holders"], rows["collector_reps"], found
     )
     dishonest, cases, penalties = (
-        _grouped(rows[table]) for table in ("dishonest", "cases", "penalties")
+        _grouped(rows[f"person_{table}"]) for table in ("dishonest", "cases", "penalties")
     )
     for i, person in enumerate(people):
         for other, role, basis in links[i]:

@@ -19,7 +19,7 @@ from xinyong.verification.findings import (
     open_case,
 )
 from xinyong.verification.lists import list_entries
-from xinyong.verification.people import check_people
+from xinyong.verification.people import PEOPLE_RECORDS, people_values, report_people
 from xinyong.verification.schemas import Evidence
 
 
@@ -62,9 +62,14 @@ _ABNORMAL = (
     .where(_AB.c.credit_code == _CODE, _AB.c.removed_on.is_(None), _AB.c.ended_on.is_(None))
     .order_by(_AB.c.listed_on.desc())
 )
-# Most entities have none of these: asked first in one statement (db.Probed).
-_ENTITY_RECORDS = Probed(
-    dishonest=_DISHONEST, cases=_CASES, penalties=_PENALTIES, abnormal=_ABNORMAL
+# Most entities, and most of their people, have none of these: the entity's and its people's
+# checks are asked first in one statement (db.Probed).
+_RECORDS = Probed(
+    dishonest=_DISHONEST,
+    cases=_CASES,
+    penalties=_PENALTIES,
+    abnormal=_ABNORMAL,
+    **PEOPLE_RECORDS,
 )
 
 
@@ -74,7 +79,8 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
     since = years_before(today, rules.lookback_years)
     before = len(found.reasons)
 
-    rows = _ENTITY_RECORDS.rows(session, {"code": code, "since": since})
+    people, values = people_values(session, ent, found)
+    rows = _RECORDS.rows(session, {"code": code, "since": since, **values})
     dishonest = rows["dishonest"]
     if dishonest:
         cases = "、".join(d.case_number for d in dishonest)
@@ -134,7 +140,7 @@ def check_records(session: Session, ent: Enterprise, today: date, found: Finding
                 )
             ],
         )
-    check_people(session, ent, since, found)
+    report_people(session, people, rows, found)
     if len(found.reasons) == before:
         found.add(
             "records.clean",
