@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
+
 from tests.search.conftest import (
     HAIXIN_ACTIVE,
     HAIXIN_REVOKED,
@@ -194,3 +196,24 @@ def test_a_one_character_query_over_a_crowd_shows_pages_and_at_least_a_count(
     # Fewer matches than the cap are counted in full.
     whole = search(session, "众甲")
     assert not whole.total_capped and whole.total == len(second)
+
+
+def test_a_page_reads_its_matches_and_its_enterprises_in_one_statement(registry, engine, session):
+    """On PostgreSQL every statement is a round trip: after the ranking, why each enterprise
+    matched and the rows a page shows (typo candidates' too) are asked together."""
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page = search(session, "金鼎盛")
+        assert page.items[0].highlight == "连云港<mark>金鼎盛</mark>国际要账有限公司"
+        mistyped = search(session, "金鼎胜国际要账")  # found only as a typo candidate
+        assert codes(mistyped) == [JDS]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    reads = [s for s in statements if "FROM enterprise e WHERE" in s and "e.former_names" in s]
+    assert len(reads) == 2  # one per search
+    assert "FROM search_entry WHERE kind IN" in reads[0]  # and the matches with it

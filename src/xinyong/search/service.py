@@ -347,26 +347,44 @@ def _tie_breaks(conn: Connection, sound: str, codes: list[str]) -> dict[str, tup
     return {row.credit_code: (bool(row.homophone), row.name_len) for row in rows}
 
 
-def _best_entries(
-    conn: Connection, codes: list[str], kinds: Sequence[str], query: str
-) -> dict[str, Hit]:
-    """For enterprises found by the SQL ranking: which of their entries matched, and how."""
-    if not codes:
-        return {}
-    listed, params = among_text(conn.dialect.name, "credit_code", "codes", codes)
-    # Only the entries holding the query can be the match: most of a firm's entries (its
-    # pinyin, initials, 字号, legal representative) do not, and each row brought to Python
-    # to be found wanting cost more than the database's test.
-    contains = backend_for(conn).position("text", "q")
-    rows = conn.execute(
-        _sql(
-            "SELECT credit_code, kind, text FROM search_entry "
-            f"WHERE kind IN ({_in_list(kinds)}) AND {listed} AND {contains} > 0"
-        ),
-        dict(params, q=query),
-    ).all()
+def _page_rows(
+    conn: Connection, codes: list[str], shown: list[str], kinds: Sequence[str], query: str
+) -> tuple[dict[str, Hit], dict[str, Any]]:
+    """For enterprises found by the SQL ranking (`codes`): which of their entries matched, and
+    how; and the rows of the enterprises a page may show (`shown`). One statement for both: on
+    PostgreSQL each statement is a round trip (bench/RESULTS.md, load)."""
+    dialect = conn.dialect.name
+    arms: list[str] = []
+    params: dict[str, Any] = {}
+    if codes:
+        listed, bound = among_text(dialect, "credit_code", "codes", codes)
+        params.update(bound, q=query)
+        # Only the entries holding the query can be the match: most of a firm's entries (its
+        # pinyin, initials, 字号, legal representative) do not, and each row brought to Python
+        # to be found wanting cost more than the database's test.
+        contains = backend_for(conn).position("text", "q")
+        arms.append(
+            "SELECT 0 AS part, credit_code, kind, text, NULL AS name, NULL AS status, "
+            "NULL AS division_code, NULL AS industry, NULL AS legal_rep, NULL AS former_names "
+            f"FROM search_entry WHERE kind IN ({_in_list(kinds)}) AND {listed} AND {contains} > 0"
+        )
+    if shown:
+        listed, bound = among_text(dialect, "e.credit_code", "shown", dict.fromkeys(shown))
+        params.update(bound)
+        arms.append(
+            "SELECT 1 AS part, e.credit_code, NULL AS kind, NULL AS text, e.name, e.status, "
+            "e.division_code, e.industry, e.legal_rep, e.former_names "
+            f"FROM enterprise e WHERE {listed}"
+        )
+    if not arms:
+        return {}, {}
+    rows = conn.execute(_sql(" UNION ALL ".join(arms)), params).all()
     best: dict[str, tuple[int, Hit]] = {}
+    ents: dict[str, Any] = {}
     for row in rows:
+        if row.part == 1:
+            ents[row.credit_code] = _Ent.of(row)
+            continue
         level = _level(row.text, row.kind, query)
         if level is None:
             continue
@@ -376,7 +394,7 @@ def _best_entries(
                 key,
                 Hit(row.credit_code, row.kind, row.text, level, LEVEL_SCORE[level]),
             )
-    return {code: hit for code, (_, hit) in best.items()}
+    return {code: hit for code, (_, hit) in best.items()}, ents
 
 
 def _item(ent: Any, hit: Hit, query: str) -> SearchItem:
@@ -409,17 +427,6 @@ def _item(ent: Any, hit: Hit, query: str) -> SearchItem:
         score=hit.score,
         highlight=name_marked,
     )
-
-
-def _enterprises(conn: Connection, codes: list[str]) -> dict[str, Any]:
-    if not codes:
-        return {}
-    listed, params = among_text(conn.dialect.name, "e.credit_code", "codes", codes)
-    rows = conn.execute(
-        _sql(f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise e WHERE {listed}"),
-        params,
-    ).all()
-    return {row.credit_code: _Ent.of(row) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -546,12 +553,13 @@ def search(
         fuzzy = _fuzzy(conn, backend, query, where, filter_params, found)
 
     codes = [r.code for r in page_rows]
-    best = _best_entries(conn, codes, kinds, query)
-    hits: list[Hit] = [best[c] for c in codes if c in best]
     start = max(0, offset - precise_total)
+    # The page's typo candidates are known only once its precise hits are: their rows are
+    # read for as many as could fill it, and only those that do are shown.
+    shown = codes + [h.code for h in fuzzy[start : start + size]]
+    best, ents = _page_rows(conn, codes, shown, kinds, query)
+    hits: list[Hit] = [best[c] for c in codes if c in best]
     hits += fuzzy[start : start + size - len(hits)]
-
-    ents = _enterprises(conn, [h.code for h in hits])
     items = [_item(ents[h.code], h, query) for h in hits if h.code in ents]
     return SearchPage(
         query=q,
