@@ -3,7 +3,7 @@ recovers; history gains a row only when the score or grade moves."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.lists.story import OPERATOR, proposal
 from tests.rating.conftest import RATED_AT, at
@@ -52,7 +52,19 @@ def test_a_black_list_entry_moves_the_grade_and_its_expiry_restores_it(engine, s
     # counts, and the nightly full pass (calendar changes touch no record) restores the grade.
     later = service.recompute_all(engine, at(2027, 11, 25))
     assert later.history >= 1
-    view = service.view(session, code, at(2027, 11, 25))
+    sent = []
+
+    def seen(_conn, _cursor, statement, *_):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        view = service.view(session, code, at(2027, 11, 25))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
     assert view.grade == "AAA"
+    # The grade in force and its history, newest first, read in one statement.
+    assert [h.grade for h in view.history] == ["AAA", "CC", "AAA"]
+    assert len(sent) == 1
     assert not [f for d in view.explanation for f in d.factors if f.factor == "black_listed"]
     assert _history(session, code) == [("AAA", "1"), ("CC", "1"), ("AAA", "1")]

@@ -10,7 +10,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, union, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    text,
+    union,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -351,8 +365,11 @@ def rate_unrated(
 
 def view(session: Session, code: str, now: datetime | None = None) -> RatingOut:
     """The grade with its explanation and history, as the API and the pages show it."""
-    rating = current(session, code, now)
-    return to_out(default_scorecard(), rating, history(session, rating.credit_code))
+    code = normalise_code(code)
+    rows: list[Any] = session.connection().execute(_GRADE_AND_HISTORY, {"code": code}).all()
+    if not rows or rows[0].part:  # not rated yet: rated on this first request (or NotFound)
+        rows = [current(session, code, now), *history(session, code)]
+    return to_out(default_scorecard(), rows[0], rows[1:])
 
 
 def standing_provider(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
@@ -366,12 +383,32 @@ def standing_provider(session: Session, codes: list[str]) -> dict[str, dict[str,
     return {code: {"rating": r.grade} for code, r in grades.items()}
 
 
-# Built once: a profile reads it on every request that misses the answer cache (bench/load).
+# Built once: a profile reads them on every request that misses the answer cache (bench/load).
 _HISTORY = (
     select(RatingHistory)
     .where(RatingHistory.credit_code == bindparam("code"))
     .order_by(RatingHistory.id.desc())
 )
+# The grade in force (part 0) and its history, newest first (part 1), in one statement: they
+# were two round trips on PostgreSQL on every profile (bench/RESULTS.md, load). A column one
+# side lacks is a typed NULL there; the result takes its types from the first side.
+_BOTH = "credit_code score grade colour model_version factors unassessed as_of computed_at".split()
+_GRADE_AND_HISTORY = union_all(
+    select(
+        literal_column("0").label("part"),
+        cast(null(), _H.c.id.type).label("id"),
+        *(_R.c[name] for name in _BOTH),
+        _R.c.agency,
+        _R.c.changed_at,
+    ).where(_R.c.credit_code == bindparam("code")),
+    select(
+        literal_column("1"),
+        _H.c.id,
+        *(_H.c[name] for name in _BOTH),
+        cast(null(), _R.c.agency.type),
+        cast(null(), _R.c.changed_at.type),
+    ).where(_H.c.credit_code == bindparam("code")),
+).order_by(text("part"), text("id DESC"))
 
 
 def history(session: Session, code: str) -> list[RatingHistory]:
