@@ -59,8 +59,10 @@ class CollectorFirms:
         self.codes: frozenset[str] = frozenset()
         self._lock = threading.Lock()
 
-    def current(self, conn: Connection) -> frozenset[str]:
-        latest = conn.execute(_LATEST).scalar() or 0
+    def current(self, conn: Connection, latest: int | None = None) -> frozenset[str]:
+        """The set as of the change feed's position `latest` (read now when not given)."""
+        if latest is None:
+            latest = conn.execute(_LATEST).scalar() or 0
         if latest == self.seen:
             return self.codes
         with self._lock:
@@ -97,8 +99,9 @@ def collector_terms(rules, name: str, business_scope: str | None) -> list[str]:
     return [t for t in rules.collector_terms if t in name or t in scope]
 
 
-def collector_firms(conn: Connection, rules) -> frozenset[str]:
-    """The credit codes of the registry's collectors under these rules as of now."""
+def collector_firms(conn: Connection, rules, registry_seq: int | None = None) -> frozenset[str]:
+    """The credit codes of the registry's collectors under these rules as of now, or as of
+    the registry's change feed position `registry_seq` where the caller has just read it."""
     key = (
         str(rules.file),
         str(rules.version),
@@ -112,7 +115,7 @@ def collector_firms(conn: Connection, rules) -> frozenset[str]:
             firms = per_rules[key] = CollectorFirms(
                 rules.collector_terms, lambda name, scope: bool(collector_terms(rules, name, scope))
             )
-    return firms.current(conn)
+    return firms.current(conn, registry_seq)
 
 
 def warm(engine: Engine, rules) -> threading.Thread:

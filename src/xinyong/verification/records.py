@@ -73,13 +73,16 @@ _RECORDS = Probed(
 )
 
 
-def check_records(session: Session, ent: Enterprise, today: date, found: Findings) -> None:
+def check_records(
+    session: Session, ent: Enterprise, today: date, found: Findings, registry_seq: int | None = None
+) -> None:
+    """Step 3. `registry_seq`: the registry's change feed position, if the caller has read it."""
     rules = found.rules
     code = ent.credit_code
     since = years_before(today, rules.lookback_years)
     before = len(found.reasons)
 
-    people, values = people_values(session, ent, found)
+    people, values = people_values(session, ent, found, registry_seq)
     rows = _RECORDS.rows(session, {"code": code, "since": since, **values})
     dishonest = rows["dishonest"]
     if dishonest:

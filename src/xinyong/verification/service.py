@@ -48,7 +48,8 @@ STEP_TITLES = {
     "qualification": ("第二步 资质核验", "Step 2: qualification"),
     "records": ("第三步 信用记录核验", "Step 3: records"),
 }
-_RECORD_TABLES = (DishonestRecord, EnforcementCase, Penalty)
+# The registry first, then the court and penalty tables whose latest arrival a report shows.
+_FEED_TABLES = (Enterprise, DishonestRecord, EnforcementCase, Penalty)
 
 
 def _step(found: Findings | None, step: str) -> StepResult:
@@ -60,15 +61,17 @@ def _step(found: Findings | None, step: str) -> StepResult:
     )
 
 
-# The latest arrival in each court and penalty table, in one statement built once (bench/load):
-# three statements were three round trips on PostgreSQL. Each table's newest row by its
-# change feed number (an index), tagged with the table's name; an empty table gives no row.
+# The latest arrival in the registry and in each court and penalty table, in one statement
+# built once (bench/load): each table's newest row by its change feed number (an index), tagged
+# with the table's name; an empty table gives no row. The registry's number tells the collector
+# set whether it is current (verification/collectors.py), the others' rows are the report's
+# data as of: they were four statements, each a round trip on PostgreSQL.
 def _latest_arrivals():
     latest = []
-    for position, model in enumerate(_RECORD_TABLES):
+    for position, model in enumerate(_FEED_TABLES):
         t = model.__table__
         newest = (
-            select(t.c.source, t.c.as_of, t.c.fetched_at)
+            select(t.c.source, t.c.as_of, t.c.fetched_at, t.c.change_seq)
             .order_by(t.c.change_seq.desc())
             .limit(1)
             .subquery()
@@ -81,14 +84,16 @@ def _latest_arrivals():
 _LATEST_ARRIVALS = _latest_arrivals()
 
 
-def _data_as_of(session: Session, ent: Enterprise) -> list[DataAsOf]:
+def _data_as_of(ent: Enterprise, arrivals: list) -> list[DataAsOf]:
     """The entity's registration as of, and the latest arrival in each court/penalty table."""
     out = [
         DataAsOf(
             record_type="enterprise", source=ent.source, as_of=ent.as_of, fetched_at=ent.fetched_at
         )
     ]
-    for latest in session.execute(_LATEST_ARRIVALS):
+    for latest in arrivals:
+        if latest.record_type == "enterprise":
+            continue
         out.append(
             DataAsOf(
                 record_type=latest.record_type,
@@ -142,8 +147,10 @@ def run_verification(
     if ent is not None:
         qualification = Findings(rules, "qualification")
         check_qualification(session, ent, service, today, qualification)
+        arrivals = session.execute(_LATEST_ARRIVALS).all()
+        registry_seq = next((a.change_seq for a in arrivals if a.record_type == "enterprise"), 0)
         records = Findings(rules, "records")
-        check_records(session, ent, today, records)
+        check_records(session, ent, today, records, registry_seq)
         cls = rules.entity_class(ent.credit_code)
         brief = EnterpriseBrief(
             credit_code=ent.credit_code,
@@ -153,7 +160,7 @@ def run_verification(
             entity_class=cls.key if cls else None,
             entity_class_zh=cls.title_zh.split("，")[0] if cls else None,
         )
-        as_of = _data_as_of(session, ent)
+        as_of = _data_as_of(ent, arrivals)
     steps = [
         _step(identity, "identity"),
         _step(qualification, "qualification"),
