@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, literal_column, select, union_all, update
 from sqlalchemy.orm import Session
 
 from xinyong.db import among
@@ -22,8 +22,17 @@ _CHUNK = 500  # keys per IN (…), well under every driver's parameter limit
 _LEAF = LedgerLeaf.__table__
 _NODE = LedgerNode.__table__
 _TREE = LedgerTree.__table__
-_LEAVES = select(_LEAF.c.leaf_index, _LEAF.c.leaf_hash).where(among(_LEAF.c.leaf_index, "keys"))
-_NODES = select(_NODE.c.node_id, _NODE.c.hash).where(among(_NODE.c.node_id, "keys"))
+# Leaf hashes (level 0) and inner nodes' hashes in one statement: an append's frontier nearly
+# always needs both, and each statement is a round trip on PostgreSQL that the record writer
+# waits for, then queues for the GIL again beside the request threads (bench/RESULTS.md, load).
+_SUBTREES = union_all(
+    select(literal_column("0").label("level"), _LEAF.c.leaf_index, _LEAF.c.leaf_hash).where(
+        among(_LEAF.c.leaf_index, "leaves")
+    ),
+    select(literal_column("1"), _NODE.c.node_id, _NODE.c.hash).where(
+        among(_NODE.c.node_id, "nodes")
+    ),
+)
 _SIZE = select(_TREE.c.size).where(_TREE.c.id == 1)
 _RESERVE = (
     update(_TREE)
@@ -44,15 +53,16 @@ def size(session: Session) -> int:
 
 
 def fetch(session: Session, nodes: set[merkle.Node]) -> merkle.Getter:
-    """Read the given perfect subtrees (level 0 = leaf hashes): one query per table."""
-    leaves = sorted(i for level, i in nodes if level == 0)
+    """Read the given perfect subtrees (level 0 = leaf hashes): one query for both tables."""
+    leaves = _chunks(sorted(i for level, i in nodes if level == 0))
     inner = {node_id(level, i): (level, i) for level, i in nodes if level > 0}
+    keys = _chunks(sorted(inner))
     found: dict[merkle.Node, bytes] = {}
     conn = session.connection()
-    for part in _chunks(leaves):
-        found.update(((0, i), h) for i, h in conn.execute(_LEAVES, {"keys": part}))
-    for part in _chunks(sorted(inner)):
-        found.update((inner[k], h) for k, h in conn.execute(_NODES, {"keys": part}))
+    for n in range(max(len(leaves), len(keys))):
+        parts = {"leaves": _nth(leaves, n), "nodes": _nth(keys, n)}
+        for level, k, h in conn.execute(_SUBTREES, parts):
+            found[inner[k] if level else (0, k)] = h
 
     def get(level: int, index: int) -> bytes:
         try:
@@ -73,6 +83,10 @@ def compute(session: Session, fn: Callable[[merkle.Getter], T]) -> T:
 
 def _chunks(items: Sequence) -> list[Sequence]:
     return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _nth(parts: list[Sequence], n: int) -> Sequence:
+    return parts[n] if n < len(parts) else []
 
 
 def _reserve(session: Session, count: int) -> int:
