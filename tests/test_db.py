@@ -115,8 +115,9 @@ def test_probed_statements_run_only_when_they_find_rows_and_give_what_they_give_
 
     def rows(**params) -> dict[str, list]:
         sent.clear()
-        with engine.connect() as conn:
-            return {k: [tuple(r) for r in v] for k, v in probed.rows(conn, params).items()}
+        with Session(engine) as session, probed.ahead(session, params):
+            found = probed.run(session, params, statements)
+        return {k: [tuple(r) for r in v] for k, v in found.items()}
 
     # Nothing anywhere: one statement asked it all.
     assert rows(codes=["none"], name="none", seq=99) == {"listed": [], "named": [], "later": []}

@@ -214,12 +214,15 @@ class Probed:
             *(s.order_by(None).exists().label(name) for name, s in statements.items())
         )
 
-    def rows(self, session: Session | Connection, params: dict[str, Any]) -> dict[str, list]:
-        """Each statement's rows (empty for those the probe found nothing for)."""
-        which = session.execute(self.probe, params).one()
+    def run(
+        self, session: Session, params: dict[str, Any], names: Iterable[str]
+    ) -> dict[str, list]:
+        """Within `ahead`: the named statements' rows, each run only if the probe found rows."""
         return {
-            name: session.execute(statement, params).all() if found else []
-            for (name, statement), found in zip(self.statements.items(), which, strict=True)
+            name: []
+            if known_empty(session, self.statements[name], params)
+            else session.execute(self.statements[name], params).all()
+            for name in names
         }
 
     @contextmanager

@@ -17,10 +17,10 @@ from xinyong.cases.performance import standing_provider as case_standing
 from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
 from xinyong.ledger import anchors
 from xinyong.lists import stars
-from xinyong.lists.lookups import active_entries
+from xinyong.lists.lookups import active_entries, active_for
 from xinyong.rating import service as rating
 from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
-from xinyong.verification.lists import LIST_PROVIDERS
+from xinyong.verification.lists import LIST_PROBES, LIST_PROVIDERS
 from xinyong.verification.lists import ListEntry as VerificationListEntry
 from xinyong.verification.models import Verification
 
@@ -128,6 +128,7 @@ def _service_records(session: Session, codes: list[str]) -> dict[str, ServiceRec
 def connect() -> None:
     """Register every seam (idempotent)."""
     LIST_PROVIDERS.register("lists", _list_entries)
+    LIST_PROBES.register("lists", active_for(False))
     REPORT_SECTIONS.register("lists", _list_section)
     STANDING_PROVIDERS.register("verification", _latest_verdicts)
     STANDING_PROVIDERS.register("rating", rating.standing_provider)

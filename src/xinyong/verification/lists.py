@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from xinyong.seams import Seam
@@ -35,6 +36,10 @@ class ListEntry:
 
 ListProvider = Callable[[Session, str, date], list[ListEntry]]
 LIST_PROVIDERS: Seam[ListProvider] = Seam("verification.list_entries")
+# The statement a provider sends for an entity, where it says (binding `code` and `today`, and
+# asking `db.known_empty` before it sends it): step 3 asks about it in its one probe, so for an
+# entity on no list the look-up sends nothing — most entities, and a round trip on PostgreSQL.
+LIST_PROBES: Seam[Select] = Seam("verification.list_probes")
 
 
 def list_entries(session: Session, credit_code: str, today: date) -> list[ListEntry]:

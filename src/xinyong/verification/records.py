@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.db import Probed
@@ -18,7 +19,7 @@ from xinyong.verification.findings import (
     evidence_columns,
     open_case,
 )
-from xinyong.verification.lists import list_entries
+from xinyong.verification.lists import LIST_PROBES, list_entries
 from xinyong.verification.people import PEOPLE_RECORDS, people_values, report_people
 from xinyong.verification.schemas import Evidence
 
@@ -63,14 +64,23 @@ _ABNORMAL = (
     .order_by(_AB.c.listed_on.desc())
 )
 # Most entities, and most of their people, have none of these: the entity's and its people's
-# checks are asked first in one statement (db.Probed).
-_RECORDS = Probed(
-    dishonest=_DISHONEST,
-    cases=_CASES,
-    penalties=_PENALTIES,
-    abnormal=_ABNORMAL,
+# checks, and the list providers' look-ups, are asked first in one statement (db.Probed).
+_RECORDS = {
+    "dishonest": _DISHONEST,
+    "cases": _CASES,
+    "penalties": _PENALTIES,
+    "abnormal": _ABNORMAL,
     **PEOPLE_RECORDS,
-)
+}
+
+
+def _probe() -> Probed:
+    return _probed(tuple((f"list_{key}", statement) for key, statement in LIST_PROBES.items()))
+
+
+@lru_cache(maxsize=8)  # per set of list providers: built once, as a statement must be (bench/load)
+def _probed(list_probes: tuple[tuple[str, Select], ...]) -> Probed:
+    return Probed(**_RECORDS, **dict(list_probes))
 
 
 def check_records(
@@ -83,7 +93,10 @@ def check_records(
     before = len(found.reasons)
 
     people, values = people_values(session, ent, found, registry_seq)
-    rows = _RECORDS.rows(session, {"code": code, "since": since, **values})
+    probe, params = _probe(), {"code": code, "since": since, "today": today, **values}
+    with probe.ahead(session, params):
+        rows = probe.run(session, params, _RECORDS)
+        entries = list_entries(session, code, today)
     dishonest = rows["dishonest"]
     if dishonest:
         cases = "、".join(d.case_number for d in dishonest)
@@ -124,7 +137,7 @@ def check_records(
             + "; ".join(f"{a.reason} (since {a.listed_on})" for a in abnormal),
             [evidence("abnormal_entry", a) for a in abnormal],
         )
-    for entry in list_entries(session, code, today):
+    for entry in entries:
         if not entry.blacklist:
             continue
         found.add(
