@@ -149,6 +149,9 @@ def test_the_entitys_and_its_peoples_record_checks_are_asked_in_one_probe(tmp_pa
     # The list providers' look-up is asked in the probe too: on no list, it is never sent.
     assert "list_entry.credit_code" in probes[0]
     assert not [s for s in statements if s.startswith("SELECT list_entry")]
+    # So are its licences, which step 2 reads: the firm holds none, and none are read.
+    assert "licence.credit_code" in probes[0]
+    assert not [s for s in statements if s.startswith("SELECT licence")]
     # The registry's change feed position, which tells the kept collector firms whether they
     # are current, is read with the court and penalty tables' latest arrivals: one statement.
     assert not [s for s in statements if "max(enterprise.change_seq)" in s]

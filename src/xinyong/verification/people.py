@@ -225,7 +225,7 @@ def _grouped(records: list) -> dict[str, list]:
 
 
 def people_values(
-    session: Session, ent: Enterprise, found: Findings, registry_seq: int | None = None
+    session: Session, ent: Enterprise, rules, registry_seq: int | None = None
 ) -> tuple[list[Person], dict[str, list[str]]]:
     """The entity's people, and the values PEOPLE_RECORDS are run with for them (empty lists,
     which find nothing, when it has none)."""
@@ -233,7 +233,7 @@ def people_values(
     if not people:
         return people, {"names": [], "ids": [], "firms": []}
     # The registry's collectors are few and kept per process (verification/collectors.py).
-    firms = collector_firms(session.connection(), found.rules, registry_seq) - {ent.credit_code}
+    firms = collector_firms(session.connection(), rules, registry_seq) - {ent.credit_code}
     return people, {
         "names": sorted({p.name for p in people}),
         "ids": sorted({p.id_number for p in people if p.id_number}),

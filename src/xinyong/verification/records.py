@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -20,7 +24,9 @@ from xinyong.verification.findings import (
     open_case,
 )
 from xinyong.verification.lists import LIST_PROBES, list_entries
-from xinyong.verification.people import PEOPLE_RECORDS, people_values, report_people
+from xinyong.verification.people import PEOPLE_RECORDS, Person, people_values, report_people
+from xinyong.verification.qualification import LICENCES
+from xinyong.verification.rules import Rules
 from xinyong.verification.schemas import Evidence
 
 
@@ -64,7 +70,8 @@ _ABNORMAL = (
     .order_by(_AB.c.listed_on.desc())
 )
 # Most entities, and most of their people, have none of these: the entity's and its people's
-# checks, and the list providers' look-ups, are asked first in one statement (db.Probed).
+# checks, its licences (step 2) and the list providers' look-ups are asked first in one
+# statement (db.Probed), before step 2 runs.
 _RECORDS = {
     "dishonest": _DISHONEST,
     "cases": _CASES,
@@ -80,23 +87,44 @@ def _probe() -> Probed:
 
 @lru_cache(maxsize=8)  # per set of list providers: built once, as a statement must be (bench/load)
 def _probed(list_probes: tuple[tuple[str, Select], ...]) -> Probed:
-    return Probed(**_RECORDS, **dict(list_probes))
+    return Probed(**_RECORDS, licences=LICENCES, **dict(list_probes))
+
+
+@dataclass
+class Ahead:
+    """What steps 2 and 3 share: the entity's people, and the probe's statements and values."""
+
+    people: list[Person]
+    probe: Probed
+    params: dict[str, Any]
+
+
+@contextmanager
+def probed_ahead(
+    session: Session, ent: Enterprise, today: date, rules: Rules, registry_seq: int | None = None
+) -> Iterator[Ahead]:
+    """Within the block, steps 2 and 3 send only the look-ups the probe found rows for.
+    `registry_seq`: the registry's change feed position, if the caller has read it."""
+    since = years_before(today, rules.lookback_years)
+    people, values = people_values(session, ent, rules, registry_seq)
+    probe = _probe()
+    params = {"code": ent.credit_code, "since": since, "today": today, **values}
+    with probe.ahead(session, params):
+        yield Ahead(people, probe, params)
 
 
 def check_records(
-    session: Session, ent: Enterprise, today: date, found: Findings, registry_seq: int | None = None
+    session: Session, ent: Enterprise, today: date, found: Findings, ahead: Ahead
 ) -> None:
-    """Step 3. `registry_seq`: the registry's change feed position, if the caller has read it."""
+    """Step 3, inside `probed_ahead`."""
     rules = found.rules
     code = ent.credit_code
-    since = years_before(today, rules.lookback_years)
+    since = ahead.params["since"]
     before = len(found.reasons)
 
-    people, values = people_values(session, ent, found, registry_seq)
-    probe, params = _probe(), {"code": code, "since": since, "today": today, **values}
-    with probe.ahead(session, params):
-        rows = probe.run(session, params, _RECORDS)
-        entries = list_entries(session, code, today)
+    people = ahead.people
+    rows = ahead.probe.run(session, ahead.params, _RECORDS)
+    entries = list_entries(session, code, today)
     dishonest = rows["dishonest"]
     if dishonest:
         cases = "、".join(d.case_number for d in dishonest)

@@ -28,7 +28,7 @@ from xinyong.verification.findings import Findings
 from xinyong.verification.identity import check_identity
 from xinyong.verification.models import Verification
 from xinyong.verification.qualification import check_qualification
-from xinyong.verification.records import check_records
+from xinyong.verification.records import check_records, probed_ahead
 from xinyong.verification.rules import Rules, default_rules
 from xinyong.verification.schemas import (
     FAIL,
@@ -145,12 +145,13 @@ def run_verification(
     brief = None
     as_of: list[DataAsOf] = []
     if ent is not None:
-        qualification = Findings(rules, "qualification")
-        check_qualification(session, ent, service, today, qualification)
         arrivals = session.execute(_LATEST_ARRIVALS).all()
         registry_seq = next((a.change_seq for a in arrivals if a.record_type == "enterprise"), 0)
+        qualification = Findings(rules, "qualification")
         records = Findings(rules, "records")
-        check_records(session, ent, today, records, registry_seq)
+        with probed_ahead(session, ent, today, rules, registry_seq) as ahead:
+            check_qualification(session, ent, service, today, qualification)
+            check_records(session, ent, today, records, ahead)
         cls = rules.entity_class(ent.credit_code)
         brief = EnterpriseBrief(
             credit_code=ent.credit_code,
