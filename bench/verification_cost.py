@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import statistics
 import time
@@ -144,6 +145,14 @@ def print_statements(label: str, engine, sessions, kind: str, asked: list[str], 
         print(f"  {times / n:6.2f}  {spent[text] / n * 1000:6.2f} ms  {text[:140]}")
 
 
+def _read_sessions(engine):
+    """Read-only sessions, as the server's steps take them (db.session_factory); plain ones
+    where the version measured has none (an older one, run side by side)."""
+    if "reads" in inspect.signature(session_factory).parameters:
+        return session_factory(engine, reads=True)
+    return session_factory(engine)
+
+
 def _columns(cursor) -> int:
     result = getattr(cursor, "pgresult", False)
     if result is False:
@@ -193,7 +202,7 @@ def main() -> None:
             "after_cursor_execute",
             lambda _c, cursor, *_, sent=sent: sent.append(_columns(cursor)),
         )
-        engines[label] = (engine, session_factory(engine), sent)
+        engines[label] = (engine, _read_sessions(engine), sent)
         if args.statements:
             print_statements(label, engine, engines[label][1], args.kind, asked, rules)
             continue

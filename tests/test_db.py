@@ -8,10 +8,20 @@ import sqlite3
 import time
 
 import pytest
-from sqlalchemy import bindparam, event, insert, select
+from sqlalchemy import bindparam, create_engine, event, insert, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from xinyong.db import Probed, WalCheckpoints, among, known_empty, make_engine
+from tests.conftest import PG_URL
+from xinyong.db import (
+    Probed,
+    WalCheckpoints,
+    among,
+    known_empty,
+    make_engine,
+    normalise_url,
+    session_factory,
+)
 from xinyong.registry.models import Enterprise
 from xinyong.settings import get_settings
 from xinyong.types import utcnow
@@ -192,3 +202,61 @@ def test_without_the_setting_commits_checkpoint_as_sqlite_does(database_url, mon
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
     engine.dispose()
+
+
+def _backend(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _drop_backend(database_url: str, pid: int) -> None:
+    """The server ends one connection, as a restart or a firewall's idle timeout would."""
+    other = create_engine(normalise_url(database_url), isolation_level="AUTOCOMMIT")
+    with other.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    other.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite has no server to drop it")
+def test_a_pooled_connection_the_server_dropped_while_idle_is_replaced_before_use(
+    database_url, monkeypatch
+):
+    # Idle for longer than the setting: pinged on checkout, found dead, replaced.
+    monkeypatch.setenv("XINYONG_POOL_PING_AFTER_IDLE_SECONDS", "0")
+    get_settings.cache_clear()
+    engine = make_engine(database_url)
+    first = _backend(engine)
+    _drop_backend(database_url, first)
+    assert _backend(engine) != first  # the request ran on a new connection, no error
+    engine.dispose()
+
+    # In steady use (idle less than the setting) a connection is not pinged: a dropped one
+    # fails its request once — what the ping above spared the request.
+    monkeypatch.setenv("XINYONG_POOL_PING_AFTER_IDLE_SECONDS", "3600")
+    get_settings.cache_clear()
+    engine = make_engine(database_url)
+    first = _backend(engine)
+    _drop_backend(database_url, first)
+    with pytest.raises(OperationalError):
+        _backend(engine)
+    assert _backend(engine) != first  # and the pool is renewed for the next one
+    engine.dispose()
+
+
+def test_read_sessions_run_in_autocommit_on_postgresql_and_name_their_writer(engine):
+    """On PostgreSQL a read-only session runs in autocommit: no BEGIN before its statements,
+    no ROLLBACK after; a write it must make (a first grade) goes to its writer, in a
+    transaction of its own (tests/rating/test_api.py has those stories)."""
+    with engine.begin() as conn:
+        conn.execute(insert(_E), [_enterprise(n) for n in range(1, 3)])
+    reads = session_factory(engine, reads=True)
+    with reads() as session:
+        with session.connection() as conn:
+            assert conn.execute(text("SELECT count(*) FROM enterprise")).scalar() == 2
+            if engine.dialect.name == "postgresql":
+                assert conn.connection.driver_connection.autocommit
+                assert session.info["writer"] is engine
+    with session_factory(engine)() as session:  # other sessions keep their transactions
+        with session.connection() as conn:
+            if engine.dialect.name == "postgresql":
+                assert not conn.connection.driver_connection.autocommit

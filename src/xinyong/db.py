@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import Select
@@ -97,8 +98,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             cur.close()
 
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine, settings.pool_ping_after_idle_seconds)
 
     @event.listens_for(engine, "connect")
     def _postgres_settings(dbapi_conn, _record):
@@ -115,6 +117,26 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         dbapi_conn.commit()
 
     return engine
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ping a pooled connection before use only when it has sat idle `idle_seconds` or more;
+    one the server dropped is replaced (the pool connects anew on `DisconnectionError`). A
+    connection dropped while in steady use fails its request once, and the pool is renewed."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_conn, record) -> None:
+        record.info["idle_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy) -> None:
+        idle_from = record.info.get("idle_from")
+        if idle_from is None or time.monotonic() - idle_from < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"pooled connection dropped while idle: {exc}") from exc
 
 
 class Listed(TypeDecorator):
@@ -271,12 +293,23 @@ def get_engine() -> Engine:
 
 
 def session_factory(
-    engine: Engine | None = None, writer: Engine | None = None
+    engine: Engine | None = None, writer: Engine | None = None, *, reads: bool = False
 ) -> sessionmaker[Session]:
     """Sessions on `engine`. `writer` is the primary when `engine` is a read replica: the one
-    write a public read may make (a first rating) goes there (`session.info["writer"]`)."""
+    write a public read may make (a first rating) goes there (`session.info["writer"]`).
+
+    `reads`: sessions that only read. On PostgreSQL they run in autocommit — no BEGIN before
+    the first statement and no ROLLBACK when the session closes, two round trips of a public
+    read's few (bench/RESULTS.md, load) — and name `engine` their writer if nothing else is,
+    so a first rating is still written in a transaction of its own. They read the same: at
+    READ COMMITTED, PostgreSQL's default and ours, each statement of a transaction takes its
+    own snapshot anyway."""
+    bind = engine or get_engine()
+    if reads and bind.dialect.name == "postgresql":
+        writer = writer or bind
+        bind = bind.execution_options(isolation_level="AUTOCOMMIT")
     return sessionmaker(
-        bind=engine or get_engine(),
+        bind=bind,
         expire_on_commit=False,
         info={"writer": writer} if writer is not None else None,
     )

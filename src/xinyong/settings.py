@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # connection re-reads the schema and starts with a cold page cache (bench/load).
     pool_size: int = 20
     pool_overflow: int = 10
+    # A PostgreSQL connection idle in the pool longer than this is pinged before it is used,
+    # and replaced if the server has dropped it (a restart, a firewall's idle timeout). A
+    # ping on every checkout was a round trip of every request's few (bench/RESULTS.md, load).
+    pool_ping_after_idle_seconds: float = 10.0
     # Threads that run sync routes in a server process (0 = by engine). SQLite work is CPU in
     # this process, and threads beyond a few only contend for the GIL and the write turn:
     # 4 served more verifications, searches and profiles than 6 or 20 (bench/RESULTS.md, load).

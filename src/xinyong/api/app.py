@@ -114,8 +114,13 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.read_engine = read_engine(engine)
     app.state.read_sessions = session_factory(
-        app.state.read_engine, writer=None if app.state.read_engine is engine else engine
+        app.state.read_engine,
+        writer=None if app.state.read_engine is engine else engine,
+        reads=True,
     )
+    # A verification's steps only read, on the primary (its record is written by the batch
+    # writer): in autocommit on PostgreSQL, as the public reads are (db.session_factory).
+    app.state.primary_reads = session_factory(engine, reads=True)
     app.state.read_cache = make_cache(engine)
     # Generation reads made in the event loop (cache look-ups before any worker thread).
     app.state.generations = GenerationReader(app.state.read_engine, writes=engine)

@@ -67,9 +67,10 @@ async def verify_and_record(request: Request, body: VerificationRequest) -> Veri
         generation = state.generations.generation(PUBLIC_DATA)
         out = reused_verification(state.engine, generation, body, store)
     if out is None:
+        reads = getattr(state, "primary_reads", sessions)
 
         def prepare() -> VerificationOut:
-            with sessions() as session:
+            with reads() as session:
                 return prepare_verification(session, body, generation, store)
 
         async def steps() -> VerificationOut:

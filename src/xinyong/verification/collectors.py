@@ -86,7 +86,9 @@ class CollectorFirms:
             return self.codes
 
 
-# Per store (the engine itself: two in-memory stores share a URL, never an engine) and rule set.
+# Per store and rule set. A store is known by its engine's pool: two in-memory stores share
+# a URL, never a pool, and an engine with other options (read sessions' autocommit,
+# db.session_factory) shares its pool, and so the set, with the engine it was made from.
 _KEPT: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], CollectorFirms]] = (
     weakref.WeakKeyDictionary()
 )
@@ -109,7 +111,7 @@ def collector_firms(conn: Connection, rules, registry_seq: int | None = None) ->
         *rules.collector_terms,
     )
     with _KEPT_LOCK:
-        per_rules = _KEPT.setdefault(conn.engine, {})
+        per_rules = _KEPT.setdefault(conn.engine.pool, {})
         firms = per_rules.get(key)
         if firms is None:
             firms = per_rules[key] = CollectorFirms(
