@@ -124,7 +124,6 @@ def check_records(
 
     people = ahead.people
     rows = ahead.probe.run(session, ahead.params, _RECORDS)
-    entries = list_entries(session, code, today)
     dishonest = rows["dishonest"]
     if dishonest:
         cases = "、".join(d.case_number for d in dishonest)
@@ -165,7 +164,7 @@ def check_records(
             + "; ".join(f"{a.reason} (since {a.listed_on})" for a in abnormal),
             [evidence("abnormal_entry", a) for a in abnormal],
         )
-    for entry in entries:
+    for entry in list_entries(session, code, today):
         if not entry.blacklist:
             continue
         found.add(
