@@ -36,7 +36,7 @@ from xinyong.verification.schemas import VerificationRequest
 from xinyong.verification.service import prepare_verification, record_verifications
 
 
-def _busy(stop: threading.Event, loops: list[int], slot: int) -> None:
+def busy(stop: threading.Event, loops: list[int], slot: int) -> None:
     """Pure Python work, as a request thread ranking a page or a loop serialising one."""
     n = 0
     while not stop.is_set():
@@ -111,7 +111,7 @@ def main() -> None:
         stop = threading.Event()
         loops = [0] * busy
         threads = [
-            threading.Thread(target=_busy, args=(stop, loops, i), daemon=True) for i in range(busy)
+            threading.Thread(target=busy, args=(stop, loops, i), daemon=True) for i in range(busy)
         ]
         for t in threads:
             t.start()

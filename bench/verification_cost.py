@@ -19,6 +19,11 @@ sends, most sent first, with how many times per question and the time from sendi
 its result (where the round trips go; on SQLite the rows are stepped through after that, so
 there it shows little of a statement's cost).
 
+With --busy N the timed rounds run beside N threads that only compute Python, as a server
+worker's event loop does under load, at the server's switch interval (XINYONG_SWITCH_INTERVAL_MS):
+every database call lets the GIL go and waits to get it back, so this shows what the calls'
+number costs a miss in a busy worker. "app CPU" is then the measuring thread's own.
+
 With --answers it times nothing: it hashes each engine's answers to every distinct question of
 `mix.tsv` and `mix-warmup.tsv` (verifications without id, time and digest, as of one fixed
 time; profiles as of today), so two versions of the code run in turn
@@ -32,18 +37,22 @@ import hashlib
 import inspect
 import json
 import statistics
+import sys
+import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from record_writes import busy
 from sqlalchemy import event
 
 from xinyong import wiring
 from xinyong.db import make_engine, session_factory
 from xinyong.profile.service import enterprise_profile
 from xinyong.search.service import search
+from xinyong.settings import get_settings
 from xinyong.verification.rules import default_rules
 from xinyong.verification.schemas import VerificationRequest
 from xinyong.verification.service import run_verification
@@ -178,6 +187,9 @@ def main() -> None:
         action="store_true",
         help="instead of timing, list the statements the questions send, most sent first",
     )
+    parser.add_argument(
+        "--busy", type=int, default=0, help="threads computing Python beside the timed rounds"
+    )
     args = parser.parse_args()
 
     mixes = [args.workdir / "mix.tsv", args.workdir / "mix-warmup.tsv"]
@@ -216,16 +228,31 @@ def main() -> None:
     if args.answers or args.statements:
         return
     figures: dict[str, list[tuple[float, ...]]] = {label: [] for label in engines}
+    if args.busy:
+        sys.setswitchinterval(get_settings().switch_interval_ms / 1000 or sys.getswitchinterval())
+    clock = time.thread_time if args.busy else time.process_time
     for round_no in range(args.rounds):
         for label, (_, sessions, sent) in engines.items():
             sent.clear()
-            cpu, wall = time.process_time(), time.perf_counter()
-            for question in asked:
-                with sessions() as session:
-                    answer(session, question, rules, None)
+            stop, loops = threading.Event(), [0] * args.busy
+            beside = [
+                threading.Thread(target=busy, args=(stop, loops, i), daemon=True)
+                for i in range(args.busy)
+            ]
+            for thread in beside:
+                thread.start()
+            cpu, wall = clock(), time.perf_counter()
+            try:
+                for question in asked:
+                    with sessions() as session:
+                        answer(session, question, rules, None)
+            finally:
+                stop.set()
+                for thread in beside:
+                    thread.join()
             n = len(asked)
             row = (
-                (time.process_time() - cpu) / n * 1000,
+                (clock() - cpu) / n * 1000,
                 (time.perf_counter() - wall) / n * 1000,
                 len(sent) / n,
                 sum(sent) / n,

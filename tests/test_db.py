@@ -1,5 +1,5 @@
-"""Looking a list of keys up: the same rows whatever the list, in one statement text; a server's
-SQLite write-ahead log checkpointed by a thread of its own."""
+"""Looking a list of keys up: the same rows whatever the list, in one statement text; many rows
+handed over at once; a server's SQLite write-ahead log checkpointed by a thread of its own."""
 
 from __future__ import annotations
 
@@ -8,12 +8,26 @@ import sqlite3
 import time
 
 import pytest
-from sqlalchemy import bindparam, create_engine, event, insert, select, text
+from sqlalchemy import (
+    LargeBinary,
+    bindparam,
+    cast,
+    column,
+    create_engine,
+    event,
+    insert,
+    literal_column,
+    null,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tests.conftest import PG_URL
 from xinyong.db import (
+    AtOnce,
     Probed,
     WalCheckpoints,
     among,
@@ -22,6 +36,7 @@ from xinyong.db import (
     normalise_url,
     session_factory,
 )
+from xinyong.ledger.models import LedgerLeaf
 from xinyong.registry.models import Enterprise
 from xinyong.settings import get_settings
 from xinyong.types import utcnow
@@ -156,6 +171,73 @@ def test_a_probe_ahead_tells_later_code_which_statements_find_nothing_and_only_t
             # Other values are not what the probe asked: nothing is known of them.
             assert not known_empty(session, by_name, {"name": "连云港第1商贸有限公司"})
         assert not known_empty(session, by_name, params)  # the block is over
+
+
+def test_many_rows_come_at_once_on_sqlite_and_just_as_the_statement_gives_them(engine):
+    # Rows of every kind a profile, a search or the ledger reads: text, dates, times, JSON,
+    # bytes, NULLs, counts.
+    with engine.begin() as conn:
+        rows = [_enterprise(n) for n in range(1, 40)]
+        rows[0] |= {"status_date": utcnow().date(), "former_names": ["连云港旧名商贸有限公司"]}
+        conn.execute(insert(_E), rows[:1])
+        conn.execute(insert(_E), rows[1:])
+        conn.execute(
+            insert(LedgerLeaf.__table__),
+            [
+                {"leaf_index": i, "leaf_hash": bytes([i]) * 32, "kind": "test", "data": b"{}"}
+                for i in range(3)
+            ],
+        )
+    leaves = LedgerLeaf.__table__
+    statement = union_all(
+        select(
+            literal_column("'enterprise'").label("tag"),
+            _E.c.credit_code,
+            _E.c.status_date,
+            _E.c.known_from,
+            _E.c.former_names,
+            _E.c.change_seq,
+            # A union's columns take their types from its first arm: the hashes' are typed here.
+            cast(null(), LargeBinary),
+        ).where(among(_E.c.credit_code, "codes")),
+        select(
+            literal_column("'leaf'"),
+            leaves.c.kind,
+            None,
+            leaves.c.created_at,
+            None,
+            leaves.c.leaf_index,
+            leaves.c.leaf_hash,
+        ),
+    )
+    listed = AtOnce(statement)
+    # Hand-written SQL (search's) with its columns named, its order kept.
+    written = AtOnce(
+        text("SELECT name, change_seq FROM enterprise ORDER BY change_seq DESC").columns(
+            column("name"), column("change_seq")
+        )
+    )
+    params = {"codes": [r["credit_code"] for r in rows]}
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, text, *_: sent.append(text))
+    with engine.connect() as conn:
+        found, by_text = listed.rows(conn, params), written.rows(conn, {})
+        assert len(sent) == 2
+        alone = [tuple(r) for r in conn.execute(statement, params)]
+        assert [tuple(r) for r in found] == alone
+        assert [tuple(r) for r in by_text] == [tuple(r) for r in conn.execute(written.statement)]
+    assert len(found) == 42
+    assert [r.change_seq for r in by_text] == list(range(39, 0, -1))
+    first = next(r for r in found if r.credit_code == rows[0]["credit_code"])
+    assert first.status_date == rows[0]["status_date"]
+    assert first.former_names == ["连云港旧名商贸有限公司"]
+    assert first.known_from.tzinfo is not None
+    assert {r[-1] for r in found if r.tag == "leaf"} == {bytes([i]) * 32 for i in range(3)}
+    if engine.dialect.name == "sqlite":
+        # One row each, packed: sqlite3 let go of the GIL once, not at every row.
+        assert all("json_group_array" in s for s in sent[:2])
+    else:  # a PostgreSQL result arrives whole: the statement runs as it stands
+        assert "json" not in sent[0]
 
 
 def _rows_in_the_file_alone(database_url: str, tmp_path) -> int:

@@ -8,7 +8,7 @@ from typing import TypeVar
 from sqlalchemy import bindparam, insert, literal_column, select, union_all, update
 from sqlalchemy.orm import Session
 
-from xinyong.db import among
+from xinyong.db import AtOnce, among
 from xinyong.ledger import merkle
 from xinyong.ledger.errors import VerificationFailed
 from xinyong.ledger.models import LedgerLeaf, LedgerNode, LedgerTree, node_id
@@ -25,13 +25,17 @@ _TREE = LedgerTree.__table__
 # Leaf hashes (level 0) and inner nodes' hashes in one statement: an append's frontier nearly
 # always needs both, and each statement is a round trip on PostgreSQL that the record writer
 # waits for, then queues for the GIL again beside the request threads (bench/RESULTS.md, load).
-_SUBTREES = union_all(
-    select(literal_column("0").label("level"), _LEAF.c.leaf_index, _LEAF.c.leaf_hash).where(
-        among(_LEAF.c.leaf_index, "leaves")
-    ),
-    select(literal_column("1"), _NODE.c.node_id, _NODE.c.hash).where(
-        among(_NODE.c.node_id, "nodes")
-    ),
+# On SQLite they come in one step (db.AtOnce): the record writer stepped through ~20 rows under
+# the write lock, each step a wait for the GIL beside the request threads.
+_SUBTREES = AtOnce(
+    union_all(
+        select(literal_column("0").label("level"), _LEAF.c.leaf_index, _LEAF.c.leaf_hash).where(
+            among(_LEAF.c.leaf_index, "leaves")
+        ),
+        select(literal_column("1"), _NODE.c.node_id, _NODE.c.hash).where(
+            among(_NODE.c.node_id, "nodes")
+        ),
+    )
 )
 _SIZE = select(_TREE.c.size).where(_TREE.c.id == 1)
 _RESERVE = (
@@ -61,7 +65,7 @@ def fetch(session: Session, nodes: set[merkle.Node]) -> merkle.Getter:
     conn = session.connection()
     for n in range(max(len(leaves), len(keys))):
         parts = {"leaves": _nth(leaves, n), "nodes": _nth(keys, n)}
-        for level, k, h in conn.execute(_SUBTREES, parts):
+        for level, k, h in _SUBTREES.rows(conn, parts):
             found[inner[k] if level else (0, k)] = h
 
     def get(level: int, index: int) -> bytes:

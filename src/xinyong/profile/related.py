@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from xinyong.db import among
+from xinyong.db import AtOnce, among
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.penalties.models import Penalty
 from xinyong.profile.schemas import (
@@ -79,41 +79,51 @@ def _count_by(column, *conditions):
 # one UNION ALL each, a tagged arm per place, so a hop is four statements: on PostgreSQL every
 # statement is a round trip (bench/load).
 def _tag(text: str):
-    return literal_column(f"'{text}'")
+    return literal_column(f"'{text}'").label("tag")
 
 
-_ENTERPRISES = select(*(_E.c[c.key] for c in _SHOWN)).where(among(_E.c.credit_code, "chunk"))
+_ENTERPRISES = AtOnce(
+    select(*(_E.c[c.key] for c in _SHOWN)).where(among(_E.c.credit_code, "chunk"))
+)
 HOLDER, OWNERSHIP = "holder", "ownership"
 # Per frontier enterprise, one statement: its natural-person shareholders now (code, name), and
 # (owned, owner) pairs where it holds shares in another registered enterprise or another holds
 # shares in it.
-_FRONTIER = union_all(
-    select(_SH.c.credit_code, _SH.c.name, _tag(HOLDER)).where(
-        among(_SH.c.credit_code, "chunk"), _SH.c.kind == NATURAL, _SH_NOW
-    ),
-    select(_SH.c.credit_code, _SH.c.id_number, _tag(OWNERSHIP)).where(
-        among(_SH.c.credit_code, "chunk"),
-        _SH.c.kind != NATURAL,
-        _SH_NOW,
-        func.length(_SH.c.id_number) == 18,
-    ),
-    select(_SH.c.credit_code, _SH.c.id_number, _tag(OWNERSHIP)).where(
-        among(_SH.c.id_number, "chunk"), _SH_NOW
-    ),
+_FRONTIER = AtOnce(
+    union_all(
+        select(_SH.c.credit_code, _SH.c.name, _tag(HOLDER)).where(
+            among(_SH.c.credit_code, "chunk"), _SH.c.kind == NATURAL, _SH_NOW
+        ),
+        select(_SH.c.credit_code, _SH.c.id_number, _tag(OWNERSHIP)).where(
+            among(_SH.c.credit_code, "chunk"),
+            _SH.c.kind != NATURAL,
+            _SH_NOW,
+            func.length(_SH.c.id_number) == 18,
+        ),
+        select(_SH.c.credit_code, _SH.c.id_number, _tag(OWNERSHIP)).where(
+            among(_SH.c.id_number, "chunk"), _SH_NOW
+        ),
+    )
 )
 # Per name: where it is legal representative, and where it is a natural-person shareholder now.
-_ROLES = union_all(
-    select(_E.c.legal_rep, _E.c.credit_code, _tag(LEGAL_REP)).where(among(_E.c.legal_rep, "chunk")),
-    select(_SH.c.name, _SH.c.credit_code, _tag(SHAREHOLDER)).where(
-        among(_SH.c.name, "chunk"), _SH.c.kind == NATURAL, _SH_NOW
-    ),
+_ROLES = AtOnce(
+    union_all(
+        select(_E.c.legal_rep, _E.c.credit_code, _tag(LEGAL_REP)).where(
+            among(_E.c.legal_rep, "chunk")
+        ),
+        select(_SH.c.name, _SH.c.credit_code, _tag(SHAREHOLDER)).where(
+            among(_SH.c.name, "chunk"), _SH.c.kind == NATURAL, _SH_NOW
+        ),
+    )
 )
 # Asked apart from _ROLES, not as a CTE the roles' arms filter by: PostgreSQL planned that
 # statement anew for every profile, at twice the cost of the two (bench/RESULTS.md, load).
-_CROWDED = union_all(
-    *(
-        _count_by(column).having(func.count() > COMMON_NAME_LIMIT)
-        for column in (_E.c.legal_rep, _SH.c.name)
+_CROWDED = AtOnce(
+    union_all(
+        *(
+            _count_by(column).having(func.count() > COMMON_NAME_LIMIT)
+            for column in (_E.c.legal_rep, _SH.c.name)
+        )
     )
 )
 _DR, _EC, _PN, _AB = (
@@ -121,25 +131,27 @@ _DR, _EC, _PN, _AB = (
 )
 # Table columns, not the models' attributes: an ORM-annotated statement goes through the ORM's
 # execution layer, at twice the cost of the same statement in Core (bench/load).
-_RECORD_COUNTS = union_all(
-    *(
-        _count_by(column, condition).add_columns(_tag(attr))
-        for attr, column, condition in (
-            ("dishonest", _DR.c.linked_credit_code, _DR.c.ended_on.is_(None)),
-            ("enforcement", _EC.c.linked_credit_code, _EC.c.ended_on.is_(None)),
-            ("penalties", _PN.c.linked_credit_code, _PN.c.decided_on >= bindparam("since")),
-            (
-                "abnormal",
-                _AB.c.credit_code,
-                _AB.c.ended_on.is_(None) & _AB.c.removed_on.is_(None),
-            ),
+_RECORD_COUNTS = AtOnce(
+    union_all(
+        *(
+            _count_by(column, condition).add_columns(_tag(attr))
+            for attr, column, condition in (
+                ("dishonest", _DR.c.linked_credit_code, _DR.c.ended_on.is_(None)),
+                ("enforcement", _EC.c.linked_credit_code, _EC.c.ended_on.is_(None)),
+                ("penalties", _PN.c.linked_credit_code, _PN.c.decided_on >= bindparam("since")),
+                (
+                    "abnormal",
+                    _AB.c.credit_code,
+                    _AB.c.ended_on.is_(None) & _AB.c.removed_on.is_(None),
+                ),
+            )
         )
     )
 )
 
 
-def _run(session: Session, statement, chunk: list[str], **params: Any):
-    return session.connection().execute(statement, {"chunk": chunk, **params})
+def _run(session: Session, statement: AtOnce, chunk: list[str], **params: Any) -> list[Any]:
+    return statement.rows(session.connection(), {"chunk": chunk, **params})
 
 
 def _enterprises(session: Session, codes: Iterable[str]) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, column, text
 from sqlalchemy.orm import Session
 
-from xinyong.db import among_text
+from xinyong.db import AtOnce, among_text
 from xinyong.search.backends import (
     Backend,
     backend_for,
@@ -50,6 +50,15 @@ MAX_SIZE = 100
 # a search runs six to eight, so each distinct text is parsed once per process (bench/RESULTS.md,
 # load). Bounded: values are always bound parameters, never part of the text.
 _sql = functools.lru_cache(maxsize=512)(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _at_once(sql: str, names: str) -> AtOnce:
+    """A statement of these (space-separated) columns whose rows SQLite hands over in one step
+    (db.AtOnce): a search beside a busy thread waited for the GIL at every row."""
+    return AtOnce(text(sql).columns(*(column(name) for name in names.split())))
+
+
 _SEPARATORS = re.compile(r"[\s\-_—－]")
 _ENTERPRISE_COLUMNS = (
     "e.credit_code, e.name, e.status, e.division_code, e.industry, e.legal_rep, e.former_names"
@@ -303,7 +312,7 @@ def _fuzzy(
         "ORDER BY c.overlap DESC, length(c.text), c.id"
     )
     close = []
-    for row in conn.execute(_sql(sql), params):
+    for row in _at_once(sql, "credit_code kind text status_rank").rows(conn, params):
         if row.credit_code in exclude:
             continue
         similarity, indel = _similarity(query, row.text)
@@ -337,14 +346,17 @@ def _tie_breaks(conn: Connection, sound: str, codes: list[str]) -> dict[str, tup
             f"AND p.kind = 'pinyin' AND {backend_for(conn).position('p.text', 'sound')} > 0) "
             "THEN 1 ELSE 0 END"
         )
-    rows = conn.execute(
-        _sql(
-            f"SELECT e.credit_code, {homophone} AS homophone, length(e.name) AS name_len "
-            f"FROM enterprise e WHERE {listed}"
-        ),
-        params,
-    )
+    rows = _at_once(
+        f"SELECT e.credit_code, {homophone} AS homophone, length(e.name) AS name_len "
+        f"FROM enterprise e WHERE {listed}",
+        "credit_code homophone name_len",
+    ).rows(conn, params)
     return {row.credit_code: (bool(row.homophone), row.name_len) for row in rows}
+
+
+_PAGE_ROW_COLUMNS = (
+    "part credit_code kind text name status division_code industry legal_rep former_names"
+)
 
 
 def _page_rows(
@@ -378,7 +390,7 @@ def _page_rows(
         )
     if not arms:
         return {}, {}
-    rows = conn.execute(_sql(" UNION ALL ".join(arms)), params).all()
+    rows = _at_once(" UNION ALL ".join(arms), _PAGE_ROW_COLUMNS).rows(conn, params)
     best: dict[str, tuple[int, Hit]] = {}
     ents: dict[str, Any] = {}
     for row in rows:
@@ -472,16 +484,14 @@ def _page_and_totals(
     matches are gathered once (a materialised CTE) and read twice, for the page (a top-N
     sort) and for the totals (one pass). Window functions over the same rows sorted every
     match to give twenty (bench/RESULTS.md, load). The totals row comes last, part 1."""
-    rows = conn.execute(
-        _sql(
-            f"WITH h AS MATERIALIZED ({matched}) "
-            "SELECT * FROM (SELECT h.code, h.best, h.rank, h.len, 0 AS total, 0 AS np, "
-            "0 AS nc, 0 AS part FROM h "
-            "ORDER BY h.best / 10, h.rank, h.best, h.len, h.code LIMIT :limit OFFSET :offset) pg "
-            "UNION ALL SELECT '', min(h.best), 0, 0, count(*), sum(h.np), sum(h.nc), 1 FROM h"
-        ),
-        dict(params, limit=size, offset=offset),
-    ).all()
+    rows = _at_once(
+        f"WITH h AS MATERIALIZED ({matched}) "
+        "SELECT * FROM (SELECT h.code, h.best, h.rank, h.len, 0 AS total, 0 AS np, "
+        "0 AS nc, 0 AS part FROM h "
+        "ORDER BY h.best / 10, h.rank, h.best, h.len, h.code LIMIT :limit OFFSET :offset) pg "
+        "UNION ALL SELECT '', min(h.best), 0, 0, count(*), sum(h.np), sum(h.nc), 1 FROM h",
+        "code best rank len total np nc part",
+    ).rows(conn, dict(params, limit=size, offset=offset))
     page = [r for r in rows if r.part == 0]
     # A union keeps no order by itself: the page is put back in ranking order here.
     page.sort(key=lambda r: (r.best // 10, r.rank, r.best, r.len, r.code))
