@@ -99,25 +99,27 @@ def main() -> None:
     intervals = [float(ms) for ms in args.switch_ms.split(",")]
     # Every answer is prepared before the timed passes, so busy threads slow only the writes.
     prepared = {
-        (ms, busy): [batch() for _ in range(args.batches)] for ms in intervals for busy in levels
+        (ms, beside): [batch() for _ in range(args.batches)]
+        for ms in intervals
+        for beside in levels
     }
     print(
         f"{'switch ms':>9} {'busy threads':>12} {'batches':>8} {'p50 ms':>8} {'p90 ms':>8} "
         f"{'mean ms':>8} {'busy loops/s':>12}"
     )
     python_own = sys.getswitchinterval()
-    for ms, busy in prepared:
+    for ms, beside in prepared:
         sys.setswitchinterval(ms / 1000)
         stop = threading.Event()
-        loops = [0] * busy
+        loops = [0] * beside
         threads = [
-            threading.Thread(target=busy, args=(stop, loops, i), daemon=True) for i in range(busy)
+            threading.Thread(target=busy, args=(stop, loops, i), daemon=True) for i in range(beside)
         ]
         for t in threads:
             t.start()
         started = time.perf_counter()
         try:
-            times = [write(answers) for answers in prepared[ms, busy]]
+            times = [write(answers) for answers in prepared[ms, beside]]
         finally:
             stop.set()
             for t in threads:
@@ -125,7 +127,7 @@ def main() -> None:
         # What the busy threads got done meanwhile: a shorter interval must not starve them.
         rate = sum(loops) / (time.perf_counter() - started)
         print(
-            f"{ms:9g} {busy:12d} {len(times):8d} {statistics.median(times):8.1f} "
+            f"{ms:9g} {beside:12d} {len(times):8d} {statistics.median(times):8.1f} "
             f"{statistics.quantiles(times, n=10)[-1]:8.1f} {statistics.fmean(times):8.1f} "
             f"{rate:12.0f}"
         )

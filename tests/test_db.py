@@ -15,6 +15,7 @@ from sqlalchemy import (
     column,
     create_engine,
     event,
+    func,
     insert,
     literal_column,
     null,
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import PG_URL
 from xinyong.db import (
     AtOnce,
+    InsertAtOnce,
     Probed,
     WalCheckpoints,
     among,
@@ -40,6 +42,7 @@ from xinyong.ledger.models import LedgerLeaf
 from xinyong.registry.models import Enterprise
 from xinyong.settings import get_settings
 from xinyong.types import utcnow
+from xinyong.verification.models import Verification
 
 _E = Enterprise.__table__
 _BY_CODES = select(_E.c.name).where(among(_E.c.credit_code, "codes")).order_by(_E.c.name)
@@ -238,6 +241,78 @@ def test_many_rows_come_at_once_on_sqlite_and_just_as_the_statement_gives_them(e
         assert all("json_group_array" in s for s in sent[:2])
     else:  # a PostgreSQL result arrives whole: the statement runs as it stands
         assert "json" not in sent[0]
+
+
+def _record(n: int) -> dict:
+    return {
+        "id": f"{n:032x}",
+        "created_at": utcnow(),
+        "query_code": None if n % 2 else f"91320700MA{n:07d}X",
+        "query_name": f"连云港第{n}商贸有限公司",
+        "service": "法律事务代理",
+        "credit_code": f"91320700MA{n:07d}X",
+        "enterprise_name": f"连云港第{n}商贸有限公司",
+        "verdict": "通过",
+        "rules_version": n,
+        "report": {"verdict": "通过", "steps": [{"ok": True, "n": n}], "note": None},
+        "digest": "0" * 64,
+    }
+
+
+def test_a_batch_of_records_is_stored_by_one_statement_on_sqlite_exactly_as_row_by_row(engine):
+    table = Verification.__table__
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, text, *_: sent.append(text))
+    with engine.begin() as conn:
+        InsertAtOnce(table).run(conn, [_record(n) for n in range(1, 6)])
+        packed = list(sent)
+        conn.execute(insert(table), [_record(n) for n in range(11, 16)])
+    stored = "SELECT * FROM verification ORDER BY rules_version"
+    if engine.dialect.name == "sqlite":
+        assert len(packed) == 1 and "json_each" in packed[0]
+        kinds = ", ".join(f"typeof({c.name})" for c in table.columns)
+        stored = f"SELECT *, {kinds} FROM verification ORDER BY rules_version"
+    else:  # PostgreSQL: the plain executemany
+        assert "json_each" not in " ".join(packed)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.exec_driver_sql(stored)]
+        records = conn.execute(select(table).order_by(table.c.rules_version)).all()
+    assert len(rows) == 10
+    # Stored alike, value for value and type for type, whichever way they went in.
+    for one, other in zip(rows[:5], rows[5:], strict=True):
+        differ = {c.name for c, a, b in zip(table.columns, one, other, strict=False) if a != b}
+        assert differ <= {
+            "id",
+            "created_at",
+            "query_code",
+            "credit_code",
+            "query_name",
+            "enterprise_name",
+            "rules_version",
+            "report",
+        }
+        assert one[len(table.columns) :] == other[len(table.columns) :]
+    assert records[0].report == _record(1)["report"]
+    assert records[0].created_at.tzinfo is not None and records[0].query_code is None
+
+
+def test_rows_of_bytes_and_a_single_row_are_stored_as_before(engine):
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, text, *_: sent.append(text))
+    leaves = LedgerLeaf.__table__
+    with engine.begin() as conn:
+        InsertAtOnce(leaves).run(
+            conn,
+            [
+                {"leaf_index": i, "leaf_hash": bytes([i]) * 32, "kind": "t", "data": b"{}"}
+                for i in range(3)
+            ],
+        )
+        InsertAtOnce(Verification.__table__).run(conn, [_record(1)])
+        assert not any("json_each" in text for text in sent)
+        assert conn.execute(select(func.count()).select_from(leaves)).scalar() == 3
+        found = conn.execute(select(Verification.__table__.c.query_name)).scalars().all()
+    assert found == ["连云港第1商贸有限公司"]
 
 
 def _rows_in_the_file_alone(database_url: str, tmp_path) -> int:

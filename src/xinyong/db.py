@@ -24,6 +24,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     any_,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    insert,
     null,
     select,
 )
@@ -39,7 +41,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.sql import CompoundSelect, Select
+from sqlalchemy.sql import CompoundSelect, Insert, Select
 from sqlalchemy.sql.expression import ColumnElement, TextualSelect
 from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -344,6 +346,58 @@ class AtOnce:
             )
             for values in json.loads(conn.execute(self._packed, params).scalar_one())
         ]
+
+
+class InsertAtOnce:
+    """Rows inserted into a table by one statement on SQLite: `AtOnce` for writes.
+
+    An executemany steps once per row, and the record writer does it under the write lock: each
+    step a hand-over of the GIL that waits while the event loop computes (decision 0037). On
+    SQLite the rows travel as one JSON array, each value as the column's type would bind it,
+    and `INSERT … SELECT … FROM json_each(:rows)` stores them in one step. Rows with a binary
+    value (JSON holds no bytes; SQLite 3.40 has no `unhex`), rows that leave out a column with
+    a Python-side default, a single row, and other engines go through the plain executemany,
+    as before (so do rows not all of one shape, which it refuses)."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._plain = insert(table)
+        self._shapes: dict[tuple[str, ...], tuple[Insert, list] | None] = {}
+
+    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        shape = tuple(rows[0]) if rows else ()
+        packed = None
+        if len(rows) > 1 and conn.dialect.name == "sqlite":
+            if shape not in self._shapes:
+                self._shapes[shape] = self._packed(shape, conn.dialect)
+            packed = self._shapes[shape]
+        if packed is None or any(tuple(row) != shape for row in rows):
+            conn.execute(self._plain, rows)
+            return
+        statement, processors = packed
+        values = [
+            [
+                v if p is None or v is None else p(v)
+                for p, v in zip(processors, row.values(), strict=True)
+            ]
+            for row in rows
+        ]
+        try:
+            packed_rows = json.dumps(values, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):  # a value JSON cannot carry as the column binds it
+            conn.execute(self._plain, rows)
+            return
+        conn.execute(statement, {"rows": packed_rows})
+
+    def _packed(self, shape: tuple[str, ...], dialect: Dialect) -> tuple[Insert, list] | None:
+        columns = [self.table.c[name] for name in shape]
+        defaulted = {c.key for c in self.table.columns if c.default is not None}
+        if any(isinstance(c.type, LargeBinary) for c in columns) or defaulted - set(shape):
+            return None
+        each = func.json_each(bindparam("rows")).table_valued("value")
+        picked = select(*(func.json_extract(each.c.value, f"$[{i}]") for i in range(len(columns))))
+        processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+        return insert(self.table).from_select(columns, picked), processors
 
 
 @lru_cache
