@@ -326,26 +326,24 @@ class AtOnce:
                 )
             )
         )
-        self._processors: dict[str, list] = {}
+        self._processors: list | None = None  # SQLite's, made on first use
 
     def rows(self, conn: Connection, params: dict[str, Any]) -> list[Any]:
         dialect = conn.dialect
         if dialect.name != "sqlite":
             return conn.execute(self.statement, params).all()
-        processors = self._processors.get(dialect.name)
-        if processors is None:
-            processors = self._processors[dialect.name] = [
+        if self._processors is None:
+            self._processors = [
                 bytes.fromhex if b else t.dialect_impl(dialect).result_processor(dialect, None)
                 for t, b in zip(self._types, self._binary, strict=True)
             ]
-        make = self._row._make
-        return [
-            make(
-                v if p is None or v is None else p(v)
-                for p, v in zip(processors, values, strict=True)
-            )
-            for values in json.loads(conn.execute(self._packed, params).scalar_one())
-        ]
+        packed = json.loads(conn.execute(self._packed, params).scalar_one())
+        return [self._row._make(_processed(self._processors, values)) for values in packed]
+
+
+def _processed(processors: list, values: Iterable[Any]) -> list[Any]:
+    """Values through their columns' processors (None passes as it is)."""
+    return [v if p is None or v is None else p(v) for p, v in zip(processors, values, strict=True)]
 
 
 class InsertAtOnce:
@@ -375,13 +373,7 @@ class InsertAtOnce:
             conn.execute(self._plain, rows)
             return
         statement, processors = packed
-        values = [
-            [
-                v if p is None or v is None else p(v)
-                for p, v in zip(processors, row.values(), strict=True)
-            ]
-            for row in rows
-        ]
+        values = [_processed(processors, row.values()) for row in rows]
         try:
             packed_rows = json.dumps(values, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError):  # a value JSON cannot carry as the column binds it
