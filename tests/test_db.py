@@ -9,13 +9,17 @@ import time
 
 import pytest
 from sqlalchemy import (
+    Column,
+    Integer,
     LargeBinary,
+    MetaData,
+    String,
+    Table,
     bindparam,
     cast,
     column,
     create_engine,
     event,
-    func,
     insert,
     literal_column,
     null,
@@ -296,21 +300,51 @@ def test_a_batch_of_records_is_stored_by_one_statement_on_sqlite_exactly_as_row_
     assert records[0].created_at.tzinfo is not None and records[0].query_code is None
 
 
-def test_rows_of_bytes_and_a_single_row_are_stored_as_before(engine):
+def test_rows_of_bytes_go_in_one_statement_too_and_come_back_byte_for_byte(engine):
+    # Hashes, canonical JSON, an empty value, a missing one, every byte value (NUL included).
+    table = Table(
+        "packed_bytes",
+        MetaData(),
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("label", String(20)),
+        Column("payload", LargeBinary, nullable=True),
+        Column("digest", LargeBinary(32)),
+    )
+    table.create(engine)
+    values = [b"", None, bytes(range(256)), b"\x00" * 3, '{"名":1}'.encode(), None]
+    rows = [
+        {"id": n, "label": f"第{n}行", "payload": v, "digest": bytes([n]) * 32}
+        for n, v in enumerate(values)
+    ]
     sent: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda _c, _k, text, *_: sent.append(text))
-    leaves = LedgerLeaf.__table__
     with engine.begin() as conn:
-        InsertAtOnce(leaves).run(
-            conn,
-            [
-                {"leaf_index": i, "leaf_hash": bytes([i]) * 32, "kind": "t", "data": b"{}"}
-                for i in range(3)
-            ],
-        )
+        InsertAtOnce(table).run(conn, rows)
+        packed = list(sent)
+        conn.execute(insert(table), [{**row, "id": row["id"] + 100} for row in rows])
+    if engine.dialect.name == "sqlite":
+        assert len(packed) == 1 and "json_each" in packed[0]
+    with engine.connect() as conn:
+        stored = conn.execute(select(table).order_by(table.c.id)).all()
+        kinds = None
+        if engine.dialect.name == "sqlite":
+            kinds = conn.exec_driver_sql(
+                "SELECT typeof(payload), typeof(digest) FROM packed_bytes ORDER BY id"
+            ).all()
+    assert [tuple(r)[1:] for r in stored[:6]] == [tuple(r)[1:] for r in stored[6:]]
+    assert [r.payload for r in stored[:6]] == values
+    assert [r.digest for r in stored[:6]] == [bytes([n]) * 32 for n in range(6)]
+    if kinds is not None:  # stored as blobs (and nulls), as the executemany stores them
+        assert kinds[:6] == kinds[6:]
+        assert kinds[0] == ("blob", "blob") and kinds[1] == ("null", "blob")
+
+
+def test_a_single_row_is_stored_as_before(engine):
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, text, *_: sent.append(text))
+    with engine.begin() as conn:
         InsertAtOnce(Verification.__table__).run(conn, [_record(1)])
         assert not any("json_each" in text for text in sent)
-        assert conn.execute(select(func.count()).select_from(leaves)).scalar() == 3
         found = conn.execute(select(Verification.__table__.c.query_name)).scalars().all()
     assert found == ["连云港第1商贸有限公司"]
 

@@ -352,15 +352,17 @@ class InsertAtOnce:
     An executemany steps once per row, and the record writer does it under the write lock: each
     step a hand-over of the GIL that waits while the event loop computes (decision 0037). On
     SQLite the rows travel as one JSON array, each value as the column's type would bind it,
-    and `INSERT … SELECT … FROM json_each(:rows)` stores them in one step. Rows with a binary
-    value (JSON holds no bytes; SQLite 3.40 has no `unhex`), rows that leave out a column with
-    a Python-side default, a single row, and other engines go through the plain executemany,
-    as before (so do rows not all of one shape, which it refuses)."""
+    and `INSERT … SELECT … FROM json_each(:rows)` stores them in one step. JSON holds no bytes
+    (and SQLite 3.40 has no `unhex`): a binary column's values travel end to end in one blob
+    parameter, the array holding each one's place in it, and `substr` — which counts bytes in
+    a blob — cuts it out again. Rows that leave out a column with a Python-side default, a
+    single row, and other engines go through the plain executemany, as before (so do rows not
+    all of one shape, which it refuses)."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self._plain = insert(table)
-        self._shapes: dict[tuple[str, ...], tuple[Insert, list] | None] = {}
+        self._shapes: dict[tuple[str, ...], tuple[Insert, list, list[bool]] | None] = {}
 
     def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         shape = tuple(rows[0]) if rows else ()
@@ -372,24 +374,53 @@ class InsertAtOnce:
         if packed is None or any(tuple(row) != shape for row in rows):
             conn.execute(self._plain, rows)
             return
-        statement, processors = packed
-        values = [_processed(processors, row.values()) for row in rows]
+        statement, processors, binary = packed
+        blob = bytearray(b"\0")  # never empty: SQLite cuts nothing out of an empty blob
+        values = []
+        for row in rows:
+            row_values = _processed(processors, row.values())
+            for i, is_binary in enumerate(binary):
+                value = row_values[i]
+                if is_binary and value is not None:
+                    row_values[i] = (len(blob) + 1, len(value))
+                    blob += value
+            values.append(row_values)
         try:
             packed_rows = json.dumps(values, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError):  # a value JSON cannot carry as the column binds it
             conn.execute(self._plain, rows)
             return
-        conn.execute(statement, {"rows": packed_rows})
+        conn.execute(statement, {"rows": packed_rows, "bytes": bytes(blob)})
 
-    def _packed(self, shape: tuple[str, ...], dialect: Dialect) -> tuple[Insert, list] | None:
+    def _packed(
+        self, shape: tuple[str, ...], dialect: Dialect
+    ) -> tuple[Insert, list, list[bool]] | None:
         columns = [self.table.c[name] for name in shape]
         defaulted = {c.key for c in self.table.columns if c.default is not None}
-        if any(isinstance(c.type, LargeBinary) for c in columns) or defaulted - set(shape):
+        if defaulted - set(shape):
             return None
+        binary = [isinstance(c.type, LargeBinary) for c in columns]
+        # A binary value's processor is none: its bytes go into the blob as they are.
+        processors = [
+            None if b else c.type.dialect_impl(dialect).bind_processor(dialect)
+            for c, b in zip(columns, binary, strict=True)
+        ]
         each = func.json_each(bindparam("rows")).table_valued("value")
-        picked = select(*(func.json_extract(each.c.value, f"$[{i}]") for i in range(len(columns))))
-        processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-        return insert(self.table).from_select(columns, picked), processors
+        blob = bindparam("bytes", type_=LargeBinary)
+        picked = select(
+            *(
+                # [start, length] in the blob, or null (and substr of nulls is null)
+                func.substr(
+                    blob,
+                    func.json_extract(each.c.value, f"$[{i}][0]"),
+                    func.json_extract(each.c.value, f"$[{i}][1]"),
+                )
+                if b
+                else func.json_extract(each.c.value, f"$[{i}]")
+                for i, b in enumerate(binary)
+            )
+        )
+        return insert(self.table).from_select(columns, picked), processors, binary
 
 
 @lru_cache

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from tests.ledger.test_merkle import naive_root
 from xinyong.errors import InvalidInput
@@ -90,6 +90,31 @@ def test_the_stored_tree_matches_the_reference_for_every_size_and_batch(session,
         for first in range(1, tree_size + 1, 3):
             proof = service.consistency(session, first, tree_size)
             merkle.verify_consistency(first, tree_size, proof, roots[first], roots[tree_size])
+
+
+def test_a_batch_of_entries_goes_in_by_one_insert_per_table(session, ledger_settings):
+    # The record writer appends under the write lock; on SQLite a row-by-row insert is a hand-over
+    # of the GIL per row (db.InsertAtOnce). The hashes travel in one blob and come back intact.
+    engine = session.get_bind()
+    sent: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        entries = [service.Entry("verification", {"n": n}) for n in range(7)]
+        receipts = service.append_many(session, entries, now=T0, settings=ledger_settings)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    inserts = [s for s in sent if s.startswith("INSERT INTO ledger_")]
+    assert len(inserts) == 2  # the leaves, then the completed subtrees' hashes
+    if engine.dialect.name == "sqlite":
+        assert all("json_each" in s for s in inserts)
+    stored = session.query(LedgerLeaf).order_by(LedgerLeaf.leaf_index).all()
+    assert [(s.leaf_hash, s.data) for s in stored] == [(r.leaf_hash, r.data) for r in receipts]
+    assert session.query(LedgerNode).count() == 4  # subtrees of 2, 2, 2 and 4 leaves
+    assert service.root_hash(session, 7) == naive_root([r.data for r in receipts])
 
 
 def test_a_leaf_is_found_by_its_hash_and_proven_in_a_later_tree(session, ledger_settings):

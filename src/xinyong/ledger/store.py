@@ -8,7 +8,7 @@ from typing import TypeVar
 from sqlalchemy import bindparam, insert, literal_column, select, union_all, update
 from sqlalchemy.orm import Session
 
-from xinyong.db import AtOnce, among
+from xinyong.db import AtOnce, InsertAtOnce, among
 from xinyong.ledger import merkle
 from xinyong.ledger.errors import VerificationFailed
 from xinyong.ledger.models import LedgerLeaf, LedgerNode, LedgerTree, node_id
@@ -47,9 +47,10 @@ _RESERVE = (
 # Every leaf with this hash (nearly always one). No ORDER BY/LIMIT: with them PostgreSQL may
 # walk the primary key in order and filter on the hash, reading the whole table (measured).
 _FIND = select(_LEAF.c.leaf_index).where(_LEAF.c.leaf_hash == bindparam("h"))
-# Core inserts (executemany): the ORM's bulk path costs more than the hashing.
-_ADD_LEAVES = insert(_LEAF)
-_ADD_NODES = insert(_NODE)
+# Core inserts: the ORM's bulk path costs more than the hashing. On SQLite a batch's leaves, and
+# its nodes, go in by one statement each (db.InsertAtOnce), not a step per row under the lock.
+_ADD_LEAVES = InsertAtOnce(_LEAF)
+_ADD_NODES = InsertAtOnce(_NODE)
 
 
 def size(session: Session) -> int:
@@ -128,9 +129,9 @@ def append(session: Session, rows: list[dict]) -> int:
             new_nodes.append({"node_id": node_id(level, j), "hash": h})
         level += 1
     conn = session.connection()
-    conn.execute(_ADD_LEAVES, rows)
+    _ADD_LEAVES.run(conn, rows)
     if new_nodes:
-        conn.execute(_ADD_NODES, new_nodes)
+        _ADD_NODES.run(conn, new_nodes)
     return start
 
 
