@@ -246,6 +246,17 @@ def test_many_rows_come_at_once_on_sqlite_and_just_as_the_statement_gives_them(e
     else:  # a PostgreSQL result arrives whole: the statement runs as it stands
         assert "json" not in sent[0]
 
+    # Both asked together, sharing the one list they bind: each gets the rows it gets alone.
+    sent.clear()
+    with engine.connect() as conn:
+        both = AtOnce.together(conn, listed, written, params=params)
+    assert [[tuple(r) for r in rs] for rs in both] == [
+        [tuple(r) for r in found],
+        [tuple(r) for r in by_text],
+    ]
+    assert both[0][0]._fields == found[0]._fields
+    assert len(sent) == (1 if engine.dialect.name == "sqlite" else 2)
+
 
 def _record(n: int) -> dict:
     return {

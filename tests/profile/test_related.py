@@ -111,7 +111,8 @@ def test_the_profile_and_its_page_carry_the_related_section(tmp_path, engine, cl
 
 def test_the_walk_asks_the_database_a_few_times_however_far_it_goes(tmp_path, engine):
     """On PostgreSQL each statement is a round trip; a profile at a million enterprises used to
-    cost 32 of them, the walk 21, then 11 (bench/RESULTS.md, load)."""
+    cost 32 of them, the walk 21, then 11 (bench/RESULTS.md, load). On SQLite each is a wait
+    for the GIL beside a busy event loop: statements asked together are one."""
     _load(tmp_path, engine)
     statements: list[str] = []
 
@@ -124,8 +125,10 @@ def test_the_walk_asks_the_database_a_few_times_however_far_it_goes(tmp_path, en
             walk = related_enterprises(session, CONSULTING)
             # The enterprise, then per hop: its people and shareholdings; the people's names
             # counted; the uncommon ones' other roles; the enterprises reached. Then everyone's
-            # record counts.
-            assert len(statements) == 1 + 2 * 4 + 1
+            # record counts. SQLite is asked for the enterprises reached together with the next
+            # hop's people and shareholdings, or with the record counts after the last hop.
+            together = engine.dialect.name == "sqlite"
+            assert len(statements) == (1 + 1 + 2 * 3 if together else 1 + 2 * 4 + 1)
             assert PARTNER in [i.credit_code for i in walk.items]
             statements.clear()
             enterprise_profile(session, CONSULTING)

@@ -69,8 +69,8 @@ _SH = Shareholder.__table__
 _SH_NOW = _SH.c.ended_on.is_(None)
 
 
-def _count_by(column, *conditions):
-    return select(column, func.count()).where(among(column, "chunk"), *conditions).group_by(column)
+def _count_by(column, *conditions, keys: str = "chunk"):
+    return select(column, func.count()).where(among(column, keys), *conditions).group_by(column)
 
 
 # Every statement of the walk, built once: building each anew and passing it through the ORM's
@@ -130,11 +130,12 @@ _DR, _EC, _PN, _AB = (
     m.__table__ for m in (DishonestRecord, EnforcementCase, Penalty, AbnormalEntry)
 )
 # Table columns, not the models' attributes: an ORM-annotated statement goes through the ORM's
-# execution layer, at twice the cost of the same statement in Core (bench/load).
+# execution layer, at twice the cost of the same statement in Core (bench/load). The codes are
+# bound as "counted": the last hop asks for them with its enterprises' rows, together.
 _RECORD_COUNTS = AtOnce(
     union_all(
         *(
-            _count_by(column, condition).add_columns(_tag(attr))
+            _count_by(column, condition, keys="counted").add_columns(_tag(attr))
             for attr, column, condition in (
                 ("dishonest", _DR.c.linked_credit_code, _DR.c.ended_on.is_(None)),
                 ("enforcement", _EC.c.linked_credit_code, _EC.c.ended_on.is_(None)),
@@ -154,31 +155,23 @@ def _run(session: Session, statement: AtOnce, chunk: list[str], **params: Any) -
     return statement.rows(session.connection(), {"chunk": chunk, **params})
 
 
-def _enterprises(session: Session, codes: Iterable[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in _chunks(codes):
-        for ent in _run(session, _ENTERPRISES, chunk):
-            found[ent.credit_code] = ent
-    return found
-
-
 def _frontier(
-    session: Session, ents: list[Any]
+    ents: list[Any], rows: list[Any]
 ) -> tuple[dict[str, dict[str, set[str]]], list[tuple[str, str]]]:
     """Per enterprise: person name → roles (legal_rep, shareholder) held there now; and the
     (owner, owned) credit-code pairs where one of them holds shares in another registered
-    enterprise, or another holds shares in one of them."""
+    enterprise, or another holds shares in one of them. `rows` are _FRONTIER's, asked for
+    these enterprises' codes (and perhaps others, found to be no registered enterprise)."""
     people: dict[str, dict[str, set[str]]] = {e.credit_code: {} for e in ents}
     pairs: list[tuple[str, str]] = []
     for e in ents:
         if e.legal_rep:
             people[e.credit_code].setdefault(e.legal_rep, set()).add(LEGAL_REP)
-    for chunk in _chunks(people):
-        for code, other, kind in _run(session, _FRONTIER, chunk):
-            if kind == HOLDER:
-                people[code].setdefault(other, set()).add(SHAREHOLDER)
-            else:
-                pairs.append((other, code))
+    for code, other, kind in rows:
+        if kind != HOLDER:
+            pairs.append((other, code))
+        elif code in people:
+            people[code].setdefault(other, set()).add(SHAREHOLDER)
     return people, pairs
 
 
@@ -214,11 +207,10 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _counts(session: Session, codes: list[str], today: date) -> dict[str, RecordCounts]:
+def _counts(rows: list[Any], codes: list[str]) -> dict[str, RecordCounts]:
     counts = {c: RecordCounts() for c in codes}
-    since = _years_before(today, PENALTY_YEARS)
-    for chunk in _chunks(codes):
-        for code, n, attr in _run(session, _RECORD_COUNTS, chunk, since=since):
+    for code, n, attr in rows:
+        if code in counts:  # asked for a code found to be no registered enterprise
             setattr(counts[code], attr, n)
     return counts
 
@@ -270,13 +262,16 @@ def related_enterprises(
     """
     root = root if root is not None else find_enterprise(session, code)
     today = today or utcnow().date()
+    since = _years_before(today, PENALTY_YEARS)
     nodes: dict[str, _Node] = {root.credit_code: _Node(root, 0)}
     frontier = [root]
+    frontier_rows = _run(session, _FRONTIER, [root.credit_code])
+    count_rows = None
     followed: set[str] = set()
     common: dict[str, int] = {}
     for hop in range(1, hops + 1):
         found: dict[str, list[RelationLink]] = {}
-        people, pairs = _frontier(session, frontier)
+        people, pairs = _frontier(frontier, frontier_rows)
         names = sorted({n for per in people.values() for n in per} - followed - set(common))
         common.update(_crowded(session, names))
         roles_of = _roles_of(session, [n for n in names if n not in common])
@@ -318,7 +313,24 @@ def related_enterprises(
                     basis="股东登记 / shareholder register",
                 )
             )
-        ents = _enterprises(session, found)
+        if not found:
+            break
+        # The enterprises reached, asked together with what the next hop starts from — their
+        # people and shareholdings — or, at the last hop, with every related one's record counts.
+        reached = sorted(found)
+        if hop < hops:
+            ent_rows, frontier_rows = AtOnce.together(
+                session.connection(), _ENTERPRISES, _FRONTIER, params={"chunk": reached}
+            )
+        else:
+            counted = sorted({*nodes, *reached} - {root.credit_code})
+            ent_rows, count_rows = AtOnce.together(
+                session.connection(),
+                _ENTERPRISES,
+                _RECORD_COUNTS,
+                params={"chunk": reached, "counted": counted, "since": since},
+            )
+        ents = {e.credit_code: e for e in ent_rows}
         frontier = []
         for there, links in found.items():
             if there in ents:
@@ -328,7 +340,10 @@ def related_enterprises(
             break
 
     related = [n for c, n in nodes.items() if c != root.credit_code]
-    counts = _counts(session, [n.ent.credit_code for n in related], today)
+    if count_rows is None and related:  # the walk ended before its last hop
+        counted = sorted(n.ent.credit_code for n in related)
+        count_rows = _RECORD_COUNTS.rows(session.connection(), {"counted": counted, "since": since})
+    counts = _counts(count_rows or [], [n.ent.credit_code for n in related])
     items = [
         RelatedEnterprise(
             credit_code=n.ent.credit_code,
