@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.api.cache import MemoryCache, public_generation
 from xinyong.codes import mask_person_name
-from xinyong.db import InsertAtOnce, one_writer
+from xinyong.db import AtOnce, InsertAtOnce, one_writer
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.errors import NotFound
 from xinyong.penalties.models import Penalty
@@ -81,7 +81,9 @@ def _latest_arrivals():
     return union_all(*latest).order_by("at")
 
 
-_LATEST_ARRIVALS = _latest_arrivals()
+# On SQLite its rows come in one step (db.AtOnce): a miss beside a busy event loop waits for the
+# GIL at every step.
+_LATEST_ARRIVALS = AtOnce(_latest_arrivals())
 
 
 def _data_as_of(ent: Enterprise, arrivals: list) -> list[DataAsOf]:
@@ -145,7 +147,7 @@ def run_verification(
     brief = None
     as_of: list[DataAsOf] = []
     if ent is not None:
-        arrivals = session.execute(_LATEST_ARRIVALS).all()
+        arrivals = _LATEST_ARRIVALS.rows(session.connection(), {})
         registry_seq = next((a.change_seq for a in arrivals if a.record_type == "enterprise"), 0)
         qualification = Findings(rules, "qualification")
         records = Findings(rules, "records")
