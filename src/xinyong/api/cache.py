@@ -370,26 +370,23 @@ class DiskCache:
     (diskcache): no server to run, no network round trip. Bounded in bytes; the least recently
     stored go first (old generations are never read again).
 
-    A write is tried at once, waiting at most WAIT_SECONDS for the file's lock; when the other
-    threads and workers hold it longer, the answer is handed to this process's writer thread,
-    which waits its turn instead. The request thread that computed the answer is then free:
-    with twenty threads per worker on PostgreSQL, writes queued on that lock for up to a second,
-    holding request threads, and then lost the answer (bench/RESULTS.md, load: the mix's tail
-    was the same without them; the held threads and lost answers are what this removes)."""
+    Writes are this process's writer thread's: a request thread hands its answer over and
+    returns it at once. A write is a transaction on a file the workers take turns to lock, and
+    each of its SQLite steps lets the GIL go — beside a busy event loop a wait for it every
+    time. Made in the request thread, it was a quarter of a miss's time in the mix's cold start
+    and held one of the few request threads meanwhile (bench/RESULTS.md, load). The writer
+    stores what has queued up in one transaction, waiting its turn for the lock. Until then the
+    other workers compute that answer themselves, as before it was kept."""
 
-    WAIT_SECONDS = 0.005
     PENDING = 1024  # answers waiting for the writer; past this they stay in this process only
+    BATCH = 64  # answers stored by one transaction at most
 
     def __init__(self, folder: Path, max_bytes: int) -> None:
         import diskcache
 
         self.cache = diskcache.Cache(
-            str(folder),
-            size_limit=max_bytes,
-            eviction_policy="least-recently-stored",
-            timeout=self.WAIT_SECONDS,
+            str(folder), size_limit=max_bytes, eviction_policy="least-recently-stored"
         )
-        self._timeout = diskcache.Timeout
         self._pending: queue.Queue[tuple[str, bytes]] = queue.Queue(self.PENDING)
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
@@ -402,32 +399,39 @@ class DiskCache:
             return None
 
     def set(self, key: str, value: bytes) -> None:
-        try:
-            self.cache.set(key, value)
-        except self._timeout:
-            self._defer(key, value)
-        except Exception as exc:
-            log.warning("cache write failed: %r", exc)
-
-    def _defer(self, key: str, value: bytes) -> None:
-        with self._writer_lock:
-            if self._writer is None:
-                self._writer = threading.Thread(
-                    target=self._write_pending, name="answer-cache-writer", daemon=True
-                )
-                self._writer.start()
+        if self._writer is None:
+            with self._writer_lock:
+                if self._writer is None:
+                    self._writer = threading.Thread(
+                        target=self._write_pending, name="answer-cache-writer", daemon=True
+                    )
+                    self._writer.start()
         try:
             self._pending.put_nowait((key, value))
         except queue.Full:  # the writer is far behind: this answer stays in this process
             pass
 
+    def written(self) -> None:
+        """Wait until every answer handed over so far is stored (for shutdown and tests)."""
+        self._pending.join()
+
     def _write_pending(self) -> None:
         while True:
-            key, value = self._pending.get()
+            batch = [self._pending.get()]
+            while len(batch) < self.BATCH:
+                try:
+                    batch.append(self._pending.get_nowait())
+                except queue.Empty:
+                    break
             try:
-                self.cache.set(key, value, retry=True)  # tries again until the lock is free
+                with self.cache.transact(retry=True):  # waits its turn for the file's lock
+                    for key, value in batch:
+                        self.cache.set(key, value)
             except Exception as exc:
                 log.warning("cache write failed: %r", exc)
+            finally:
+                for _ in batch:
+                    self._pending.task_done()
 
 
 class TieredCache:
