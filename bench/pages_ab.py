@@ -15,6 +15,12 @@ the calculator page for one agency (`/fees?agency=…&debt=…`). Each version's
 medians are printed. An answer is counted as answered when its status is below 400.
 With --api the same harness sends load_bench's API requests instead, for the same kinds: the
 pages' cost against the API's, on one machine, side by side.
+
+With --capacity N each version serves with the answer cache off, and N connections ask the mix's
+requests back to back (no think time, no warm-up): every answer is computed, so the answered
+req/s is what the server can compute of the mix — the capacity that decides how soon it is
+through a cold start. It does not swing between a run that caught up and one that did not, as
+the p99 of the open mix does on a slow machine.
 """
 
 from __future__ import annotations
@@ -74,6 +80,13 @@ def main() -> None:
         "--api", action="store_true", help="the API's requests for the same questions, not pages"
     )
     parser.add_argument("--port", type=int, default=18200)
+    parser.add_argument(
+        "--capacity",
+        type=int,
+        default=0,
+        metavar="N",
+        help="answer cache off, N connections back to back: what the server computes per second",
+    )
     args = parser.parse_args()
 
     if not args.db and not args.database_url:
@@ -87,6 +100,11 @@ def main() -> None:
     pools = {k: v for k, v in pools.items() if k in args.kinds.split(",")}
     warm_lines, lines, _ = lb.mix_files(work, "pages", pools, args)
     think_ms = args.connections / args.rate * 1000
+    connections = args.connections
+    extra = {}
+    if args.capacity:
+        think_ms, connections, args.warmup = 0, args.capacity, 0
+        extra = {"XINYONG_CACHE_MB": "0"}
     turns = [tuple(v.split("=", 1)) for v in args.versions]
     results: dict[str, list[dict]] = {}
     for round_no in range(args.rounds):
@@ -97,6 +115,7 @@ def main() -> None:
                 PYTHONPATH=str(Path(src).resolve()),
                 XINYONG_RATE_LIMIT_IP=lb.RATE_LIMIT_IP,
                 XINYONG_OPERATOR_TOKEN=lb.METRICS_TOKEN,
+                **extra,
             )
             command = lb.serve_command(args.port, workers=2)
             server = lb.Server(label, command, env, args.port, work / f"pages-{label}.log")
@@ -104,13 +123,13 @@ def main() -> None:
                 server.wait_ours_ready()
                 server.sample()
                 if args.warmup:
-                    lb.wrk(args.port, warm_lines, args.connections, args.warmup, think_ms)
+                    lb.wrk(args.port, warm_lines, connections, args.warmup, think_ms)
                 cpu = server.cpu_seconds()
                 # The server's own times during the measured run, where it has /metrics (a
                 # version older than it reports none).
                 scrapes = server_view.Scrapes(args.port, lb.METRICS_TOKEN).start()
                 started = time.time()
-                out = lb.wrk(args.port, lines, args.connections, args.duration, think_ms)
+                out = lb.wrk(args.port, lines, connections, args.duration, think_ms)
                 scrapes.stop()
                 view = server_view.windows(scrapes, started, time.time())
                 # CPU per answer: what a request costs the server, whether or not it kept up.

@@ -380,13 +380,17 @@ class DiskCache:
 
     PENDING = 1024  # answers waiting for the writer; past this they stay in this process only
     BATCH = 64  # answers stored by one transaction at most
+    READ_WAIT_SECONDS = 0.005  # a read in the event loop never waits longer on the file
 
     def __init__(self, folder: Path, max_bytes: int) -> None:
         import diskcache
 
-        self.cache = diskcache.Cache(
-            str(folder), size_limit=max_bytes, eviction_policy="least-recently-stored"
-        )
+        options = {"size_limit": max_bytes, "eviction_policy": "least-recently-stored"}
+        # Reads are made in the event loop: in WAL mode they wait for no writer, and where
+        # SQLite would make them wait (a log being reset) they give up at once, as a miss.
+        self.cache = diskcache.Cache(str(folder), timeout=self.READ_WAIT_SECONDS, **options)
+        # The writer's own handle waits its turn for the file's lock as long as it takes.
+        self._store = diskcache.Cache(str(folder), **options)
         self._pending: queue.Queue[tuple[str, bytes]] = queue.Queue(self.PENDING)
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
@@ -424,9 +428,9 @@ class DiskCache:
                 except queue.Empty:
                     break
             try:
-                with self.cache.transact(retry=True):  # waits its turn for the file's lock
+                with self._store.transact(retry=True):
                     for key, value in batch:
-                        self.cache.set(key, value)
+                        self._store.set(key, value)
             except Exception as exc:
                 log.warning("cache write failed: %r", exc)
             finally:
