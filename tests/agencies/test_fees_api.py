@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import event
+
 from .conftest import code_of
 
 ARTICLE = {"bands": [{"from": "0", "to": "50000", "rate": "30"}, {"from": "50000", "rate": "20"}]}
@@ -60,12 +64,17 @@ def test_a_law_firm_kind_shows_the_cap_breach_beside_the_quote(client):
     assert "contingency_cap" in rules and "contingency_cap_case" in rules
 
 
-def test_an_agencys_schedule_in_force_is_quoted_by_its_code(client, drop):
+def test_an_agencys_schedule_in_force_is_quoted_by_its_code(client, drop, engine):
     code = code_of(drop[1], "江苏田湾律师事务所")
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, text, *_: sent.append(text))
     q = client.post(
         "/api/v1/fees/quote",
         json={"agency": code, "debt_amount": "30000", "recovered_amount": "10000", "hours": "4"},
     ).json()
+    # A quote reads the agency and its schedules, not the grade, stars and service record a
+    # directory entry shows (they were most of a quote's work).
+    assert sent and not [t for t in sent if re.search(r"\b(rating|debt_case|complaint)\b", t)]
     assert q["agency_name"] == "江苏田湾律师事务所" and q["schedule_version"] == 1
     # 15% of 10,000 = 1,500 plus 4 h × 200–500 = 800–2,000; the 3,000 minimum tops up.
     assert (q["total_low"], q["total_high"]) == ("3000.00", "3500.00")

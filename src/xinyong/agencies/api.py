@@ -22,6 +22,7 @@ from xinyong.agencies.service import (
     list_agencies,
     publish_schedule,
     schedule_history,
+    schedule_in_force,
 )
 from xinyong.api.cache import PUBLIC_DATA, cached_answer
 from xinyong.api.deps import DbSession
@@ -123,14 +124,14 @@ async def post_quote(body: QuoteIn, request: Request) -> Response:
 
 
 def _agency_quote(session: Session, body: QuoteIn) -> QuoteOut:
-    agency = get_agency(session, body.agency, on=body.on)
-    if agency.schedule is None:
+    agency, schedule = schedule_in_force(session, body.agency, on=body.on)
+    if schedule is None:
         raise NotFound(
             f"{agency.name} 没有在该日期有效的收费标准",
             f"{agency.name} has no fee schedule in force on that date",
         )
     q = quote(
-        agency.schedule.schedule,
+        schedule.schedule,
         body.debt_amount,
         body.recovered_amount,
         body.hours,
@@ -140,7 +141,7 @@ def _agency_quote(session: Session, body: QuoteIn) -> QuoteOut:
         q,
         agency=agency.credit_code,
         agency_name=agency.name,
-        schedule_version=agency.schedule.version,
+        schedule_version=schedule.version,
     )
 
 

@@ -323,23 +323,42 @@ def _lacks(v: AgencyView, sort: str) -> bool:
     return False
 
 
-def get_agency(
-    session: Session, code: str, *, on: date | None = None, rules: FeeRules | None = None
-) -> AgencyView:
+def _agency_row(session: Session, code: str) -> Agency:
     row = session.scalar(select(Agency).where(Agency.credit_code == code.strip().upper()))
     if row is None:
         raise NotFound(
             f"名录中没有统一社会信用代码为 {code} 的机构",
             f"no agency with credit code {code} in the directory",
         )
+    return row
+
+
+def get_agency(
+    session: Session, code: str, *, on: date | None = None, rules: FeeRules | None = None
+) -> AgencyView:
+    row = _agency_row(session, code)
     return _views(session, [row], on or today_shanghai(), rules or default_rules())[0]
+
+
+def schedule_in_force(
+    session: Session, code: str, *, on: date | None = None, rules: FeeRules | None = None
+) -> tuple[Agency, ScheduleView | None]:
+    """An agency and its fee schedule in force on `on` (None: none), for a fee quote: without
+    the registry, the grade, the stars and the service record a directory entry shows —
+    computing those was most of a quote's work (bench/RESULTS.md, load)."""
+    row = _agency_row(session, code)
+    versions = session.scalars(
+        select(FeeScheduleVersion).where(FeeScheduleVersion.credit_code == row.credit_code)
+    ).all()
+    current = in_force(list(versions), on or today_shanghai())
+    return row, _schedule_view(current, row.kind, rules or default_rules()) if current else None
 
 
 def schedule_history(
     session: Session, code: str, rules: FeeRules | None = None
 ) -> list[ScheduleView]:
     """Every version an agency published, newest first, each checked against today's rules."""
-    agency = get_agency(session, code)
+    agency = _agency_row(session, code)
     rows = session.scalars(
         select(FeeScheduleVersion)
         .where(FeeScheduleVersion.credit_code == agency.credit_code)
