@@ -416,7 +416,7 @@ class DiskCache:
             pass
 
     def written(self) -> None:
-        """Wait until every answer handed over so far is stored (for shutdown and tests)."""
+        """Wait until every answer handed over so far is stored (tests wait so; serving never does)."""
         self._pending.join()
 
     def _write_pending(self) -> None:
