@@ -137,3 +137,36 @@ def test_the_walk_asks_the_database_a_few_times_however_far_it_goes(tmp_path, en
     # The profile hands the enterprise it read to the walk rather than having it read again.
     whole_record = "SELECT enterprise.id, enterprise.credit_code, enterprise.reg_no"
     assert sum(s.startswith(whole_record) for s in statements) == 1
+
+
+def test_where_a_person_holds_roles_is_read_from_the_indexes_alone(tmp_path, engine):
+    """The walk asks, for every name it follows, where that person is legal representative and
+    where a natural-person shareholder now. At a million enterprises each match read from the
+    table was a page seldom in SQLite's cache (bench/RESULTS.md, load): the indexes hold all
+    the walk reads of a match."""
+    if engine.dialect.name != "sqlite":
+        return  # PostgreSQL's index-only scans depend on its visibility map, not the index alone
+    _load(tmp_path, engine)
+    ran: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, *args):
+        ran.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with Session(engine) as session:
+            related_enterprises(session, CONSULTING)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    roles = [(s, p) for s, p in ran if "'legal_rep' AS tag" in s]
+    assert roles, "the walk asked where its people hold roles"
+    with engine.connect() as conn:
+        for statement, parameters in roles:
+            plan = [
+                r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            ]
+            reads = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
+            reads = [
+                step for step in reads if " enterprise " in f"{step} " or "shareholder" in step
+            ]
+            assert len(reads) == 2 and all("USING COVERING INDEX" in s for s in reads), plan
