@@ -7,9 +7,9 @@ Create Date: 2026-12-04
 For every name it follows, the walk (profile/related.py) asks where that person is legal
 representative and where a natural-person shareholder now, and reads each match's credit code
 (and the shareholder's kind and end). With indexes on the name alone every match was a row read
-from the table, a page SQLite's cache seldom held at a million enterprises: 0.29 of the 1.29 ms
-a profile spent in its statements, against 0.06 ms with the columns in the indexes
-(bench/RESULTS.md, load). The wider indexes replace the old ones (the name leads both).
+from the table, a page SQLite's cache seldom held at a million enterprises: 0.26–0.33 ms of a
+profile's statements, against 0.06–0.07 ms with the columns in the indexes (bench/RESULTS.md,
+load). The wider indexes replace the old ones (the name leads both).
 """
 
 from alembic import op
