@@ -28,6 +28,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong.accounts.config import account_settings
+from xinyong.api.lanes import LANES
 from xinyong.api.metrics import ROUTE
 from xinyong.api.threads import Flights, in_request_thread
 from xinyong.settings import get_settings
@@ -722,8 +723,10 @@ class ReadCacheMiddleware:
     """Cached public reads answered before routing: a hit costs a generation read and a
     dictionary (or Redis) look-up instead of FastAPI's dependency and validation machinery,
     which was most of a hit's time (bench/load). Only callers without credentials: an API key
-    must still pass the gate, which meters every call; misses go on to the route, which fills
-    the cache. Sits inside the guard middleware, so rate limits and security headers apply."""
+    must still pass the gate, which meters every call. A miss is answered by its route's own
+    function here when the route has a lane (api/lanes.py), else goes on to the route; either
+    fills the cache. Sits inside the guard middleware, so rate limits and security headers
+    apply."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -743,6 +746,9 @@ class ReadCacheMiddleware:
                     key, _, answer = _lookup(
                         cache, headers, gen, parts_of(scope), media_type=media_type
                     )
+                    lane = LANES.get(template)
+                    if answer is None and lane is not None:
+                        answer = await lane.answer(scope, receive)
                     if answer is None:
                         answer = await self._once(scope, receive, send, key, headers, media_type)
                     if answer is not None:

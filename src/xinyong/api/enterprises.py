@@ -1,10 +1,13 @@
 """GET /api/v1/enterprises/{code}: the registry profile with provenance, now or as known on a date."""
 
 from datetime import UTC, date, datetime, time
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from xinyong.api import lanes
 from xinyong.api.cache import PUBLIC_DATA, cached_answer
 from xinyong.api.deps import DbSession
 from xinyong.profile.related import related_enterprises
@@ -14,15 +17,20 @@ from xinyong.profile.service import EnterpriseProfile, enterprise_profile
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 
 
-@router.get("/{code}", response_model=EnterpriseProfile, summary="企业档案 / Enterprise profile")
-async def get_enterprise(
-    request: Request,
-    code: str,
-    as_known_on: date | None = Query(
+class ProfileQuery(BaseModel):
+    """The profile's query parameters (validated alike by the route and its lane)."""
+
+    as_known_on: date | None = Field(
         None,
         description="回溯：该日结束时平台掌握的信息 / what we knew at the end of this day (UTC)",
-    ),
+    )
+
+
+@router.get("/{code}", response_model=EnterpriseProfile, summary="企业档案 / Enterprise profile")
+async def get_enterprise(
+    request: Request, code: str, params: Annotated[ProfileQuery, Query()]
 ) -> Response:
+    as_known_on = params.as_known_on
     at = datetime.combine(as_known_on, time.max, UTC) if as_known_on else None
     # The profile also reads list entries and alerts, which move without the change feed:
     # its generation counts their decisions too (api/cache.py).
@@ -44,3 +52,7 @@ def get_related(
     session: Session = DbSession,
 ) -> RelatedEnterprises:
     return related_enterprises(session, code, hops=hops)
+
+
+# A miss of an anonymous profile is answered before routing (api/lanes.py).
+lanes.register("/api/v1/enterprises/{code}", get_enterprise, ProfileQuery)

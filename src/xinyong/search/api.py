@@ -1,7 +1,11 @@
 """GET /api/v1/enterprises?q=…: enterprise search (a thin shell over search.service)."""
 
-from fastapi import APIRouter, Query, Request, Response
+from typing import Annotated
 
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from xinyong.api import lanes
 from xinyong.api.cache import cached_answer
 from xinyong.search.schemas import SearchPage
 from xinyong.search.service import MAX_SIZE, search
@@ -9,40 +13,46 @@ from xinyong.search.service import MAX_SIZE, search
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 
 
-@router.get("", response_model=SearchPage, summary="企业搜索 / Enterprise search")
-async def search_enterprises(
-    request: Request,
-    q: str = Query(
-        ...,
+class SearchQuery(BaseModel):
+    """The search's query parameters, validated in one step (by the route and its lane)."""
+
+    q: str = Field(
         min_length=1,
         max_length=200,
         description="名称、曾用名、拼音或首字母、法定代表人、统一社会信用代码/注册号/组织机构代码 "
         "/ name, former name, pinyin or initials, legal representative, or a code",
-    ),
-    division: str | None = Query(
+    )
+    division: str | None = Field(
         None, pattern=r"^\d{2,6}$", description="行政区划代码（前缀）/ division code (prefix)"
-    ),
-    status: str | None = Query(
+    )
+    status: str | None = Field(
         None, description="登记状态，可逗号分隔：存续,在业 / status, comma-separated"
-    ),
-    industry: str | None = Query(None, description="所属行业 / industry"),
-    agencies: bool = Query(
+    )
+    industry: str | None = Field(None, description="所属行业 / industry")
+    agencies: bool = Field(
         False, description="仅服务机构名录中的机构 / only agencies in the directory"
-    ),
-    page: int = Query(1, ge=1, le=1000),
-    size: int = Query(20, ge=1, le=MAX_SIZE),
-) -> Response:
+    )
+    page: int = Field(1, ge=1, le=1000)
+    size: int = Field(20, ge=1, le=MAX_SIZE)
+
+
+@router.get("", response_model=SearchPage, summary="企业搜索 / Enterprise search")
+async def search_enterprises(request: Request, params: Annotated[SearchQuery, Query()]) -> Response:
     # Same query, same data generation, same answer: cached and revalidated (api/cache.py).
     return await cached_answer(
         request,
         lambda session: search(
             session,
-            q,
-            division=division,
-            status=status,
-            industry=industry,
-            agencies_only=agencies,
-            page=page,
-            size=size,
+            params.q,
+            division=params.division,
+            status=params.status,
+            industry=params.industry,
+            agencies_only=params.agencies,
+            page=params.page,
+            size=params.size,
         ),
     )
+
+
+# A miss of an anonymous search is answered before routing (api/lanes.py).
+lanes.register("/api/v1/enterprises", search_enterprises, SearchQuery)
