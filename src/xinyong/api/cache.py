@@ -45,6 +45,8 @@ PUBLIC = "public, no-cache"
 NOTIFY_CHANNEL = "xinyong_generation"
 PRIVATE = "private, no-cache"
 JSON = "application/json"
+# Scope key: the parts, store key and ETag a miss was just looked up under (the fast path's).
+LOOKED_UP = "xinyong.looked_up"
 HTML = "text/html; charset=utf-8"
 T = TypeVar("T")
 
@@ -587,12 +589,18 @@ async def cached_answer(
     """
     cache: ReadCache = request.app.state.read_cache
     parts = request_parts(request.scope) + ((body,) if body else ())
-    gen = request.app.state.generations.generation(depends_on)
-    key, etag, answer = _lookup(
-        cache, request.headers, gen, parts, validators=request.method in ("GET", "HEAD")
-    )
-    if answer is not None:
-        return answer
+    looked_up = request.scope.pop(LOOKED_UP, None)
+    if looked_up is not None and looked_up[0] == parts:
+        # The read cache's fast path has just looked this request up and found nothing, in
+        # the same turn of the event loop: no second generation read and store look-up.
+        key, etag = looked_up[1:]
+    else:
+        gen = request.app.state.generations.generation(depends_on)
+        key, etag, answer = _lookup(
+            cache, request.headers, gen, parts, validators=request.method in ("GET", "HEAD")
+        )
+        if answer is not None:
+            return answer
 
     def work() -> bytes:
         with request.app.state.read_sessions() as session:
@@ -743,12 +751,14 @@ class ReadCacheMiddleware:
                         break
                     reader: GenerationReader = scope["app"].state.generations
                     gen = reader.generation(depends_on)
-                    key, _, answer = _lookup(
-                        cache, headers, gen, parts_of(scope), media_type=media_type
-                    )
+                    parts = parts_of(scope)
+                    key, etag, answer = _lookup(cache, headers, gen, parts, media_type=media_type)
                     lane = LANES.get(template)
                     if answer is None and lane is not None:
+                        scope[LOOKED_UP] = (parts, key, etag)
                         answer = await lane.answer(scope, receive)
+                        # Left to the route (invalid input): it looks up for itself, later.
+                        scope.pop(LOOKED_UP, None)
                     if answer is None:
                         answer = await self._once(scope, receive, send, key, headers, media_type)
                     if answer is not None:
