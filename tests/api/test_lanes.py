@@ -22,6 +22,10 @@ ASKED = [
     "/api/v1/enterprises?q=jinding&size=5",
     "/api/v1/enterprises?q=连云港&division=3207&status=存续,在业&page=1",
     "/api/v1/enterprises?q=金鼎&agencies=true",
+    # Blank, repeated and unknown parameters: read alike both ways.
+    "/api/v1/enterprises?q=金鼎&status=&industry=",
+    "/api/v1/enterprises?q=连云港&q=金鼎",
+    "/api/v1/enterprises?q=金鼎&utm_source=mail",
     f"/api/v1/enterprises/{credit_code(1)}",
     f"/api/v1/enterprises/{credit_code(1)}?as_known_on=2026-01-01",
     # Wrong input: the lane leaves it to the route, which says what is wrong and where.
@@ -30,6 +34,7 @@ ASKED = [
     "/api/v1/enterprises?q=金鼎&page=0",
     "/api/v1/enterprises?q=金鼎&size=1000",
     "/api/v1/enterprises?q=金鼎&division=abc",
+    "/api/v1/enterprises?q=金鼎&division=",
     "/api/v1/enterprises?q=金鼎&agencies=maybe",
     f"/api/v1/enterprises/{credit_code(1)}?as_known_on=yesterday",
     # Errors the route's function raises: answered by the app's handlers, as after routing.
@@ -65,6 +70,7 @@ def test_every_answer_through_a_lane_is_the_one_the_route_gives(client):
         assert lane.headers["content-type"] == routed.headers["content-type"], asked
         assert lane.json() == routed.json(), asked
     assert client.get(ASKED[0]).json()["total"] == 2
+    assert client.get("/api/v1/enterprises?q=连云港&q=金鼎").json()["query"] == "金鼎"
     assert client.get(ASKED[-1]).status_code == 404
     invalid = client.get("/api/v1/enterprises?q=金鼎&page=0").json()
     assert invalid["status"] == 422 and "page" in invalid["detail"]
