@@ -7,7 +7,6 @@ import functools
 import hashlib
 import logging
 import queue
-import re
 import threading
 import time
 import weakref
@@ -28,7 +27,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong.accounts.config import account_settings
-from xinyong.api.lanes import LANES
+from xinyong.api.lanes import LANES, template_pattern
 from xinyong.api.metrics import ROUTE
 from xinyong.api.threads import Flights, in_request_thread
 from xinyong.settings import get_settings
@@ -707,8 +706,7 @@ def _fast_path(template: str, depends_on: Generation, parts_of, media_type: str)
     """A public read the fast path serves, by its route's template (which /metrics reports it
     under, hit or miss): the pattern of its addresses, the generation it depends on, how it
     is keyed and what it holds."""
-    pattern = re.compile("^" + re.sub(r"\{[^}/]+\}", "[^/]+", template) + "$")
-    return pattern, template, depends_on, parts_of, media_type
+    return template_pattern(template), template, depends_on, parts_of, media_type
 
 
 # Most asked first: every GET is matched against them in turn.

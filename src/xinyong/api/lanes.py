@@ -6,7 +6,6 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request, Response
@@ -50,12 +49,18 @@ class Lane:
 LANES: dict[str, Lane] = {}
 
 
-def register(template: str, endpoint: Callable[..., Awaitable[Response]], params: Any) -> None:
+def template_pattern(template: str) -> re.Pattern[str]:
+    """The addresses of a route's path template, each `{name}` matched as a named group."""
+    return re.compile("^" + re.sub(r"\{([^}/]+)\}", r"(?P<\1>[^/]+)", template) + "$")
+
+
+def register(
+    template: str, endpoint: Callable[..., Awaitable[Response]], params: type[BaseModel]
+) -> None:
     """Misses of `template` (a path the read cache serves, api/cache.FAST_PATHS) answered by
     `endpoint(request, params=…, **path parameters)` before routing. The route keeps
     its place in the app: it answers invalid input, callers with credentials, and the docs."""
-    pattern = re.compile("^" + re.sub(r"\{([^}/]+)\}", r"(?P<\1>[^/]+)", template) + "$")
-    LANES[template] = Lane(endpoint, params, pattern)
+    LANES[template] = Lane(endpoint, params, template_pattern(template))
 
 
 def _handler(app, exc: Exception) -> Callable | None:
