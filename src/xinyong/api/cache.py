@@ -702,6 +702,23 @@ def cached_page(
     return response
 
 
+async def page_answer(
+    request: Request,
+    render: Callable[[Session], Response],
+    depends_on: Generation = FEED_DATA,
+) -> Response:
+    """A public page (cached_page) made on one of the request threads with a session of its
+    own, closed there before the page is sent. What a page's route and its lane both call: a
+    sync route with a session dependency took three thread hops to make one page, and its
+    caller's leaving went unnoticed (api/threads.in_request_thread notices)."""
+
+    def work() -> Response:
+        with request.app.state.sessions() as session:
+            return cached_page(request, session, lambda: render(session), depends_on)
+
+    return await in_request_thread(request, work)
+
+
 def _fast_path(template: str, depends_on: Generation, parts_of, media_type: str):
     """A public read the fast path serves, by its route's template (which /metrics reports it
     under, hit or miss): the pattern of its addresses, the generation it depends on, how it
@@ -751,13 +768,8 @@ class ReadCacheMiddleware:
                     gen = reader.generation(depends_on)
                     parts = parts_of(scope)
                     key, etag, answer = _lookup(cache, headers, gen, parts, media_type=media_type)
-                    lane = LANES.get(template)
-                    if answer is None and lane is not None:
-                        scope[LOOKED_UP] = (parts, key, etag)
-                        answer = await lane.answer(scope, receive)
-                        # Left to the route (invalid input): it looks up for itself, later.
-                        scope.pop(LOOKED_UP, None)
                     if answer is None:
+                        scope[LOOKED_UP] = (parts, key, etag)
                         answer = await self._once(scope, receive, send, key, headers, media_type)
                     if answer is not None:
                         await answer(scope, receive, send)
@@ -767,45 +779,57 @@ class ReadCacheMiddleware:
     async def _once(
         self, scope: Scope, receive: Receive, send: Send, key: str, headers: Headers, kind: str
     ) -> Response | None:
-        """A miss, routed once for every request that asks the same while it is being made:
-        the first goes on to the route and answers its caller; the others are answered with
-        its page as a hit would be (None: already answered). A page's route has no sharing of
-        its own, and a popular page asked by many at once — at start, after a sync — was made
-        as many times, each copy lengthening the queue for the request threads (bench/RESULTS.md,
-        load). Only a 200 is shared; after an error the others go to the route themselves."""
-        flights: Flights | None = getattr(scope["app"].state, "fast_flights", None)
-        if flights is None:
-            await self.app(scope, receive, send)
-            return None
+        """A miss, made once for every request that asks the same while it is being made: the
+        first is answered by its route's lane (api/lanes.py) or goes on to the route; the
+        others are answered with its answer as a hit would be. A popular page asked by many at
+        once — at start, after a sync — was made as many times, each copy lengthening the queue
+        for the request threads (bench/RESULTS.md, load). Only a 200 is shared; after an error
+        the others make their own. None: the route has answered already."""
+        lane = LANES.get(scope[ROUTE])
+        own: list[Response] = []  # the answer a lane made for this very request
         led = False
 
-        async def lead() -> tuple[bytes, str] | None:
+        async def make() -> tuple[bytes, str] | None:
             nonlocal led
             led = True
-            start: dict = {}
-            body: list[bytes] = []
+            answer = await lane.answer(scope, receive) if lane else None
+            # Left to the route (invalid input): it looks up for itself, later.
+            scope.pop(LOOKED_UP, None)
+            if answer is None:
+                return await self._routed(scope, receive, send)
+            own.append(answer)
+            etag = answer.headers.get("etag")
+            return (bytes(answer.body), etag) if answer.status_code == 200 and etag else None
 
-            async def keep(message) -> None:
-                if message["type"] == "http.response.start":
-                    start.update(message)
-                elif message["type"] == "http.response.body":
-                    body.append(message.get("body", b""))
-                await send(message)
-
-            await self.app(scope, receive, keep)
-            etag = Headers(raw=start.get("headers", [])).get("etag")
-            return (b"".join(body), etag) if start.get("status") == 200 and etag else None
-
+        flights: Flights | None = getattr(scope["app"].state, "fast_flights", None)
+        if flights is None:
+            await make()
+            return own[0] if own else None
         try:
-            made, shared = await flights.run(key, lead)
+            made, shared = await flights.run(key, make)
         except Exception:
             if led:
                 raise
-            made, shared = None, True  # the first one's route failed: this one tries its own
-        if not shared:
-            return None
-        if made is None:
-            await self.app(scope, receive, send)
-            return None
+            made, shared = None, True  # the first one's answer failed: this one makes its own
+        if not shared or made is None:
+            if shared:
+                await make()
+            return own[0] if own else None
         content, etag = made
         return Response(content, media_type=kind, headers=_headers(headers, etag, "shared"))
+
+    async def _routed(self, scope: Scope, receive: Receive, send: Send) -> tuple[bytes, str] | None:
+        """The route's answer, sent to its caller as it comes, and kept when it is a 200."""
+        start: dict = {}
+        body: list[bytes] = []
+
+        async def keep(message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                body.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        etag = Headers(raw=start.get("headers", [])).get("etag")
+        return (b"".join(body), etag) if start.get("status") == 200 and etag else None

@@ -17,27 +17,31 @@ from starlette.types import Receive, Scope
 class Lane:
     """A read route its misses can reach without FastAPI's routing and parameter machinery:
     the route's function, the model of its query parameters (which the route declares with
-    `Annotated[Model, Query()]`, so both validate alike) and its path's parameters."""
+    `Annotated[Model, Query()]`, so both validate alike; None for a route that reads none)
+    and its path's parameters."""
 
     endpoint: Callable[..., Awaitable[Response]]
-    params: type[BaseModel]
+    params: type[BaseModel] | None
     path: re.Pattern[str]
 
     async def answer(self, scope: Scope, receive: Receive) -> Response | None:
         """The route's answer to this request, or None when its query is not valid: the request
         then goes on to the route, whose answer to invalid input (a 422 saying what is wrong
         and where) is the one every caller gets."""
-        query = scope.get("query_string", b"").decode("latin-1")
-        try:
-            params = self.params.model_validate(dict(parse_qsl(query, keep_blank_values=True)))
-        except ValidationError:
-            return None
         matched = self.path.match(scope["path"])
         if matched is None:
             return None
+        arguments = matched.groupdict()
+        if self.params is not None:
+            query = scope.get("query_string", b"").decode("latin-1")
+            try:
+                asked = dict(parse_qsl(query, keep_blank_values=True))
+                arguments["params"] = self.params.model_validate(asked)
+            except ValidationError:
+                return None
         request = Request(scope, receive)
         try:
-            return await self.endpoint(request, params=params, **matched.groupdict())
+            return await self.endpoint(request, **arguments)
         except Exception as exc:
             handler = _handler(scope["app"], exc)
             if handler is None:
@@ -55,11 +59,14 @@ def template_pattern(template: str) -> re.Pattern[str]:
 
 
 def register(
-    template: str, endpoint: Callable[..., Awaitable[Response]], params: type[BaseModel]
+    template: str,
+    endpoint: Callable[..., Awaitable[Response]],
+    params: type[BaseModel] | None = None,
 ) -> None:
     """Misses of `template` (a path the read cache serves, api/cache.FAST_PATHS) answered by
-    `endpoint(request, params=…, **path parameters)` before routing. The route keeps
-    its place in the app: it answers invalid input, callers with credentials, and the docs."""
+    `endpoint(request, params=…, **path parameters)` before routing (no `params` when the
+    route reads no query). The route keeps its place in the app: it answers invalid input,
+    callers with credentials, and the docs."""
     LANES[template] = Lane(endpoint, params, template_pattern(template))
 
 

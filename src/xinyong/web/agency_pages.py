@@ -6,9 +6,11 @@ import functools
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.fees import quote
@@ -17,8 +19,8 @@ from xinyong.agencies.money import is_fen_exact
 from xinyong.agencies.schedule import METHOD_EN, METHOD_ZH, Band, Commission, FeeSchedule
 from xinyong.agencies.service import SORTS, Case, get_agency, list_agencies, schedule_history
 from xinyong.agencies.validation import ScheduleInvalid, compliance_problems, warnings
-from xinyong.api.cache import AGENCY_DATA, cached_page
-from xinyong.api.deps import DbSession
+from xinyong.api import lanes
+from xinyong.api.cache import AGENCY_DATA, page_answer
 from xinyong.errors import XinyongError
 from xinyong.web.site import page
 
@@ -72,23 +74,27 @@ def echarts_js():
     return FileResponse(STATIC / "echarts.min.js", media_type="text/javascript")
 
 
+class DirectoryQuery(BaseModel):
+    """The directory's filters, the debt to price the agencies for, and its order."""
+
+    service: str | None = None
+    district: str | None = None
+    kind: str | None = None
+    amount: str | None = None
+    sort: str = "name"
+    unlisted: bool = False
+
+
 @router.get("/agencies", response_class=HTMLResponse)
-def directory_page(
-    request: Request,
-    service: str | None = None,
-    district: str | None = None,
-    kind: str | None = None,
-    amount: str | None = None,
-    sort: str = "name",
-    unlisted: bool = False,
-    session: Session = DbSession,
-):
+async def directory_page(request: Request, params: Annotated[DirectoryQuery, Query()]):
+    service, district, kind, amount = params.service, params.district, params.kind, params.amount
+    unlisted = params.unlisted
     debt, error = _amount(amount, None)
-    sort = sort if sort in SORTS else "name"
+    sort = params.sort if params.sort in SORTS else "name"
     if debt is None and sort in ("price", "effective_rate"):
         sort = "name"
 
-    def render():
+    def render(session: Session):
         views, problem = [], error
         try:
             views = list_agencies(
@@ -118,12 +124,12 @@ def directory_page(
         )
 
     # The agency pages are kept whole until what they show changes (api/cache.py AGENCY_DATA).
-    return cached_page(request, session, render, AGENCY_DATA)
+    return await page_answer(request, render, AGENCY_DATA)
 
 
 @router.get("/agencies/{code}", response_class=HTMLResponse)
-def agency_page(request: Request, code: str, session: Session = DbSession):
-    def render():
+async def agency_page(request: Request, code: str):
+    def render(session: Session):
         try:
             view = get_agency(session, code)
             history = schedule_history(session, code)
@@ -137,7 +143,7 @@ def agency_page(request: Request, code: str, session: Session = DbSession):
             **_context(v=view, history=history, error=error, code=code),
         )
 
-    return cached_page(request, session, render, AGENCY_DATA)
+    return await page_answer(request, render, AGENCY_DATA)
 
 
 def _curve(schedule: FeeSchedule, top: int, step: int) -> list[list[float]]:
@@ -156,21 +162,26 @@ def _article_curve(method: str, top: int, step: int) -> list[list[float]]:
     return _curve(article_schedule(method), top, step)
 
 
-@router.get("/fees", response_class=HTMLResponse)
-def calculator_page(
-    request: Request,
-    debt: str | None = None,
-    recovered: str | None = None,
-    hours: str | None = None,
-    agency: str | None = None,
-    service: str | None = None,
-    district: str | None = None,
-    sort: str = "price",
-    session: Session = DbSession,
-):
-    sort = sort if sort in SORTS else "price"
+class CalculatorQuery(BaseModel):
+    """The calculator's case (debt, recovered, hours), an agency to quote, and the comparison's
+    filters and order."""
 
-    def render():
+    debt: str | None = None
+    recovered: str | None = None
+    hours: str | None = None
+    agency: str | None = None
+    service: str | None = None
+    district: str | None = None
+    sort: str = "price"
+
+
+@router.get("/fees", response_class=HTMLResponse)
+async def calculator_page(request: Request, params: Annotated[CalculatorQuery, Query()]):
+    debt, recovered, hours, agency = params.debt, params.recovered, params.hours, params.agency
+    service, district = params.service, params.district
+    sort = params.sort if params.sort in SORTS else "price"
+
+    def render(session: Session):
         debt_amount, e1 = _amount(debt, Decimal(200000))
         recovered_amount, e2 = _amount(recovered, None)
         hours_value, e3 = _amount(hours, None)
@@ -257,4 +268,10 @@ def calculator_page(
             ),
         )
 
-    return cached_page(request, session, render, AGENCY_DATA)
+    return await page_answer(request, render, AGENCY_DATA)
+
+
+# A miss of one of these pages, asked anonymously, is made before routing (api/lanes.py).
+lanes.register("/agencies", directory_page, DirectoryQuery)
+lanes.register("/agencies/{code}", agency_page)
+lanes.register("/fees", calculator_page, CalculatorQuery)

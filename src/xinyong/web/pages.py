@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.api.cache import PUBLIC_DATA, cached_page, kept_answer
+from xinyong.api import lanes
+from xinyong.api.cache import PUBLIC_DATA, kept_answer, page_answer
 from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
@@ -59,9 +62,17 @@ def static_file(request: Request):
     )
 
 
+class HomeQuery(BaseModel):
+    """The front page's query: a code typed into its checker."""
+
+    code: str | None = None
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, code: str | None = None, session: Session = DbSession):
-    def render():
+async def home(request: Request, params: Annotated[HomeQuery, Query()]):
+    code = params.code
+
+    def render(session: Session):
         check = check_code(code) if code else None
         found = None
         if check and check.valid:
@@ -75,7 +86,7 @@ def home(request: Request, code: str | None = None, session: Session = DbSession
         return page(request, "home.html", code=code, check=check, found=found, count=count)
 
     # The public pages here are kept whole until the data changes (api/cache.py cached_page).
-    return cached_page(request, session, render)
+    return await page_answer(request, render)
 
 
 def _count(session: Session) -> int:
@@ -93,19 +104,22 @@ def _industries(session: Session) -> list[str]:
     return sorted(r for r in rows if r)
 
 
+class SearchPageQuery(BaseModel):
+    """The search page's query: the words and the filters of its form, and the page asked."""
+
+    q: str = ""
+    division: str = ""
+    status: str = ""
+    industry: str = ""
+    agencies: bool = False
+    page: int = 1
+
+
 @router.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    q: str = "",
-    division: str = "",
-    status: str = "",
-    industry: str = "",
-    agencies: bool = False,
-    page_no: int = Query(1, alias="page"),
-    session: Session = DbSession,
-):
-    def render():
-        asked = q.strip()[:200]
+async def search_page(request: Request, params: Annotated[SearchPageQuery, Query()]):
+    asked, division = params.q.strip()[:200], params.division
+
+    def render(session: Session):
         result, error = None, None
         if division and not re.fullmatch(r"\d{2,6}", division):
             error = InvalidInput(
@@ -119,10 +133,10 @@ def search_page(
                     session,
                     asked,
                     division=division or None,
-                    status=status or None,
-                    industry=industry or None,
-                    agencies_only=agencies,
-                    page=max(1, min(page_no, 1000)),
+                    status=params.status or None,
+                    industry=params.industry or None,
+                    agencies_only=params.agencies,
+                    page=max(1, min(params.page, 1000)),
                     size=PAGE_SIZE,
                 )
             except XinyongError as exc:
@@ -135,34 +149,40 @@ def search_page(
             result=result,
             error=error,
             division=division,
-            status_filter=status,
-            industry=industry,
-            agencies=agencies,
+            status_filter=params.status,
+            industry=params.industry,
+            agencies=params.agencies,
             districts=DISTRICTS,
             statuses=STATUSES,
             industries=kept_answer(request, session, ("page:industries",), _industries, list[str]),
             page_size=PAGE_SIZE,
         )
 
-    return cached_page(request, session, render)
+    return await page_answer(request, render)
+
+
+class SuggestQuery(BaseModel):
+    """What the visitor has typed so far."""
+
+    q: str = ""
 
 
 @router.get("/search/suggest", response_class=HTMLResponse)
-def suggest(request: Request, q: str = "", session: Session = DbSession):
+async def suggest(request: Request, params: Annotated[SuggestQuery, Query()]):
     """An htmx fragment: the first few matches while the user types (asked at every pause in
     typing: the same prefixes come from every visitor)."""
+    asked = params.q.strip()[:200]
 
-    def render():
-        asked = q.strip()[:200]
+    def render(session: Session):
         items = search(session, asked, size=SUGGESTIONS).items if asked else []
         return page(request, "_suggestions.html", q=asked, items=items)
 
-    return cached_page(request, session, render)
+    return await page_answer(request, render)
 
 
 @router.get("/e/{code}", response_class=HTMLResponse)
-def enterprise_page(request: Request, code: str, session: Session = DbSession):
-    def render():
+async def enterprise_page(request: Request, code: str):
+    def render(session: Session):
         try:
             data, error = enterprise_profile(session, code), None
         except XinyongError as exc:
@@ -179,7 +199,14 @@ def enterprise_page(request: Request, code: str, session: Session = DbSession):
 
     # Its grade, list entries and risk flags move without the change feed, as the API's
     # profile does: the same generation.
-    return cached_page(request, session, render, PUBLIC_DATA)
+    return await page_answer(request, render, PUBLIC_DATA)
+
+
+# A miss of one of these pages, asked anonymously, is made before routing (api/lanes.py).
+lanes.register("/", home, HomeQuery)
+lanes.register("/search", search_page, SearchPageQuery)
+lanes.register("/search/suggest", suggest, SuggestQuery)
+lanes.register("/e/{code}", enterprise_page)
 
 
 @router.get("/sources", response_class=HTMLResponse)
