@@ -34,6 +34,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -226,6 +227,11 @@ class Server:
 
     def __init__(self, name: str, command: list[str], env: dict, port: int, log_path: Path):
         self.name, self.port = name, port
+        # A server left behind by an interrupted run still answers on the port: this one would
+        # fail to bind, and the run would measure the other one, of whatever version it was.
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                sys.exit(f"{name}: port {port} is taken (a server left from an earlier run?)")
         self.log = log_path.open("w")
         self.proc = subprocess.Popen(
             command, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True

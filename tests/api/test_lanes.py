@@ -97,7 +97,6 @@ def test_every_answer_through_a_lane_is_the_one_the_route_gives(client):
     assert invalid["status"] == 422 and "page" in invalid["detail"]
 
 
-
 def test_every_page_through_a_lane_is_the_one_the_route_gives(client):
     for lang in ("zh", "en"):
         client.cookies.set("lang", lang)
@@ -110,6 +109,7 @@ def test_every_page_through_a_lane_is_the_one_the_route_gives(client):
     assert "海州区" in client.get("/search?q=金鼎").text
     assert client.get(f"/e/{credit_code(99)}").status_code == 404
     assert client.get("/search?q=金鼎&page=abc").status_code == 422
+
 
 def _scope(client, path: str, query: str) -> dict:
     return {

@@ -18,7 +18,7 @@ from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.profile.service import enterprise_profile
 from xinyong.registry.models import Enterprise
-from xinyong.registry.service import profile
+from xinyong.registry.service import industries, profile
 from xinyong.search.service import search
 from xinyong.web.site import STATIC, page, templates
 
@@ -93,17 +93,6 @@ def _count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Enterprise)) or 0
 
 
-def _industries(session: Session) -> list[str]:
-    rows = session.scalars(
-        select(Enterprise.industry)
-        .where(Enterprise.industry.is_not(None))
-        .group_by(Enterprise.industry)
-        .order_by(func.count().desc())
-        .limit(40)
-    )
-    return sorted(r for r in rows if r)
-
-
 class SearchPageQuery(BaseModel):
     """The search page's query: the words and the filters of its form, and the page asked."""
 
@@ -154,7 +143,7 @@ async def search_page(request: Request, params: Annotated[SearchPageQuery, Query
             agencies=params.agencies,
             districts=DISTRICTS,
             statuses=STATUSES,
-            industries=kept_answer(request, session, ("page:industries",), _industries, list[str]),
+            industries=kept_answer(request, session, ("page:industries",), industries, list[str]),
             page_size=PAGE_SIZE,
         )
 
