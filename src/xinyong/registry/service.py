@@ -201,7 +201,7 @@ def industries(session: Session, most: int = 40) -> list[str]:
     `most` commonest."""
     found = list(session.scalars(_NEXT_INDUSTRIES, {"most": most}))
     if len(found) <= most:
-        return found
+        return sorted(found)  # in Python's order, as before: a database's collation may differ
     commonest = session.scalars(
         select(Enterprise.industry)
         .where(Enterprise.industry.is_not(None), Enterprise.industry != "")
