@@ -45,6 +45,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 import server_view
+from court_syncs import CourtSyncs
 from import_bench import timed
 from sqlalchemy import text
 
@@ -517,6 +518,16 @@ def main() -> None:
     parser.add_argument(
         "--zipf", type=float, default=1.0, help="popularity skew of the mix (0 = uniform)"
     )
+    parser.add_argument(
+        "--court-syncs-every",
+        type=float,
+        default=0,
+        help="seconds between syncs of new court records during the mix (0 = none; "
+        "bench/court_syncs.py)",
+    )
+    parser.add_argument(
+        "--court-sync-records", type=int, default=50, help="new 失信 records in each such sync"
+    )
     parser.add_argument("--port", type=int, default=18000)
     parser.add_argument("--skip-peers", action="store_true", help="ours only")
     parser.add_argument(
@@ -611,6 +622,13 @@ def main() -> None:
         )
         scrapes.take()
         mix_start = time.time()
+        syncs = None
+        if args.court_syncs_every:
+            # From the warm-up on: the measured minute meets syncs already under way.
+            syncs = CourtSyncs(
+                work, _env(work, url), args.court_syncs_every, args.court_sync_records, args.seed
+            )
+            syncs.start()
         if args.warmup:
             # A running server has been answering for a while: its caches hold what people
             # ask often. This run fills them and is reported apart, not counted in the mix.
@@ -622,6 +640,9 @@ def main() -> None:
         measured = time.time()
         log(f"ours: the mix, {args.connections} connections offering {args.rate} req/s")
         report["ours_mix"] = wrk(args.port, mix_file, args.connections, args.duration, think_ms)
+        if syncs is not None:
+            syncs.stop()
+            report["court_syncs"] = syncs.summary(measured, time.time())
         scrapes.stop()
         report["ours_mix_server_view"] = {
             "warm-up": server_view.windows(scrapes, mix_start, measured),
@@ -762,6 +783,14 @@ def markdown(r: dict) -> str:
             "mix pools (distinct requests): "
             + ", ".join(f"{k} {n:,}" for k, n in r["distinct"].items())
             + f"; popularity Zipf s={r['args']['zipf']}"
+        )
+    if r.get("court_syncs"):
+        c = r["court_syncs"]
+        taken = sorted(c["seconds"])
+        lines.append(
+            f"court syncs in the measured minute: {c['syncs']} of {c['records_each']} new records "
+            f"every {c['every_s']:g} s, {c['failed']} failed"
+            + (f", median {taken[len(taken) // 2]:.1f} s each" if taken else "")
         )
     if r.get("ours_mix_server_view"):
         lines += [

@@ -6,8 +6,11 @@ import time
 
 from sqlalchemy import text
 
-from xinyong.api.cache import FEED_SQL, PUBLIC_SQL, GenerationReader
+from xinyong.api.cache import PUBLIC_SQL, GenerationReader
 from xinyong.sources.provenance import allocate_seq
+
+# The change feed's counter: every sync's write takes numbers from it.
+FEED_SQL = "SELECT value FROM feed_counter WHERE name = 'changes'"
 
 
 def _eventually(read, expected, seconds: float = 5.0):

@@ -94,6 +94,65 @@ def test_a_profile_answer_follows_the_rating_pass_that_regrades_after_a_sync(tmp
         assert regraded.json()["rating"]["grade"] != "AAA"
 
 
+def test_a_court_sync_keeps_the_searches_and_moves_the_profile_of_the_firm_it_names(
+    tmp_path, engine
+):
+    _load(engine, tmp_path / "gsxt", enterprise_row(3, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    profile = f"/api/v1/enterprises/{credit_code(3)}"
+    kept = [SEARCH, "/search?q=金鼎", "/search/suggest?q=金鼎", "/"]
+    with TestClient(create_app(engine)) as client:
+        before = {address: client.get(address) for address in kept}
+        assert all(r.status_code == 200 for r in before.values())
+        assert client.get(profile).json()["enforcement"]["dishonest"] == []
+
+        # The day's court records arrive: nothing a search shows has changed, so every search,
+        # search page, suggestion and the front page are still the kept answers...
+        write_drop(tmp_path / "zxgk" / "dishonest.csv", ENFORCEMENT_DISHONEST, [dishonest_row(3)])
+        run_syncs(engine, [get_source("zxgk").model_copy(update={"path": tmp_path / "zxgk"})])
+        for address, first in before.items():
+            again = client.get(address, headers={"if-none-match": first.headers["etag"]})
+            assert again.status_code == 304, address
+            assert client.get(address).headers["x-cache"] == "hit", address
+        # ...while the firm's profile shows the new record at once.
+        after = client.get(profile)
+        assert after.headers["x-cache"] == "miss"
+        assert len(after.json()["enforcement"]["dishonest"]) == 1
+
+        # A registry sync that renames the firm moves the searches again.
+        _load(
+            engine,
+            tmp_path / "day2",
+            enterprise_row(3, 企业名称="连云港市海州区金鼎国际贸易有限公司", 更新日期="2026-11-20"),
+        )
+        renamed = client.get(SEARCH)
+        assert renamed.headers["x-cache"] == "miss"
+        assert [i["name"] for i in renamed.json()["items"]] == [
+            "连云港市海州区金鼎国际贸易有限公司"
+        ]
+        assert "</mark>国际贸易有限公司" in client.get("/search?q=金鼎").text
+
+
+def test_a_firm_joining_the_agency_directory_shows_in_the_directory_search_at_once(
+    tmp_path, engine
+):
+    from tests.agencies.conftest import sources
+    from xinyong.demo import generate
+
+    manifest = generate(tmp_path, enterprises=200, seed=7)
+    registry, directory = sources(tmp_path)
+    run_syncs(engine, [registry])
+    agency = manifest["sector"][0]
+    # Asked by the name the registry holds, among the directory's agencies only.
+    address = f"/api/v1/enterprises?q={agency['name']}&agencies=true"
+    with TestClient(create_app(engine)) as client:
+        assert client.get(address).json()["total"] == 0
+        assert client.get(address).headers["x-cache"] == "hit"
+        run_syncs(engine, [directory])
+        joined = client.get(address)
+        assert joined.headers["x-cache"] == "miss"
+        assert agency["credit_code"] in [i["credit_code"] for i in joined.json()["items"]]
+
+
 def test_callers_with_credentials_get_private_answers_and_errors_are_never_kept(tmp_path, engine):
     _load(engine, tmp_path, enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
     with TestClient(create_app(engine)) as client:

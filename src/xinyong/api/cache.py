@@ -51,8 +51,20 @@ T = TypeVar("T")
 
 
 # Plain SQL on purpose: these run on every public read, and the ORM's statement building cost
-# more than the query itself (bench/load). Both are primary-key or max-of-key reads.
-FEED_SQL = "SELECT value FROM feed_counter WHERE name = 'changes'"
+# more than the query itself (bench/load). All are primary-key or max-of-key reads.
+#
+# What a search shows: the registry's rows (names, former names, legal representatives, status,
+# division, industry, through the search index built from them) and, for the directory's
+# filter, which firms are agencies. Every write to either takes a new change-feed number
+# (sources/provenance: the one way records change; nothing is deleted), so the newest number
+# in each table moves exactly when a search could answer differently, read from the index on
+# change_seq. The court and penalty syncs leave it alone: a day's enforcement records no longer
+# empty every kept search, page and suggestion, which the whole feed's counter did
+# (bench/RESULTS.md, load). The directory is small: its count also catches a row gone.
+REGISTRY_SQL = (
+    "SELECT (SELECT max(change_seq) FROM enterprise), (SELECT max(change_seq) FROM agency), "
+    "(SELECT count(*) FROM agency)"
+)
 # What a public profile depends on beyond the change feed: list decisions (every state change
 # of a list entry appends a list event) and alert decisions (a dismissed alert drops its risk
 # flag). The alert table is small (one row per fired rule) and decisions are rare: a max() over
@@ -66,8 +78,9 @@ PUBLIC_SQL = (
 )
 
 
-def _feed(row) -> int:
-    return int(row[0] or 0) if row else 0
+def _registry(row) -> str:
+    registry, agencies, listed = row
+    return f"{registry or 0}.{agencies or 0}.{listed}"
 
 
 def _public(row) -> str:
@@ -129,7 +142,7 @@ def _agency(row) -> str:
     return f"{_public(row[:5])}.{counter or 0}.{rated}.{report_due or ''}.{complaint_due or ''}"
 
 
-FEED_DATA = Generation(FEED_SQL, _feed)
+REGISTRY_DATA = Generation(REGISTRY_SQL, _registry)
 PUBLIC_DATA = Generation(PUBLIC_SQL, _public)
 AGENCY_DATA = Generation(AGENCY_SQL, _agency, timed=True, deadlines=(7, 8))
 
@@ -565,7 +578,7 @@ def _lookup(
 async def cached_answer(
     request: Request,
     compute: Callable[[Session], BaseModel],
-    depends_on: Generation = FEED_DATA,
+    depends_on: Generation,
     body: str = "",
 ) -> Response:
     """The answer of `compute` for this request at the current data generation: 304 when the
@@ -634,7 +647,7 @@ def kept_answer(
     parts: tuple,
     compute: Callable[[Session], T],
     kind: Any,
-    depends_on: Generation = FEED_DATA,
+    depends_on: Generation,
 ) -> T:
     """A value pages share (the registry's size, its industries): `compute` at the current
     data generation, from the answer cache when any page asked for it since the last change,
@@ -673,7 +686,7 @@ def cached_page(
     request: Request,
     session: Session,
     render: Callable[[], Response],
-    depends_on: Generation = FEED_DATA,
+    depends_on: Generation,
 ) -> Response:
     """A public page as the visitor will see it: its HTML at the current data generation, 304
     when the browser holds it, from the cache when anyone asked for the same page since the
@@ -705,7 +718,7 @@ def cached_page(
 async def page_answer(
     request: Request,
     render: Callable[[Session], Response],
-    depends_on: Generation = FEED_DATA,
+    depends_on: Generation,
 ) -> Response:
     """A public page (cached_page) made on one of the request threads with a session of its
     own, closed there before the page is sent. What a page's route and its lane both call: a
@@ -728,12 +741,12 @@ def _fast_path(template: str, depends_on: Generation, parts_of, media_type: str)
 
 # Most asked first: every GET is matched against them in turn.
 FAST_PATHS = (
-    _fast_path("/api/v1/enterprises", FEED_DATA, request_parts, JSON),
+    _fast_path("/api/v1/enterprises", REGISTRY_DATA, request_parts, JSON),
     _fast_path("/api/v1/enterprises/{code}", PUBLIC_DATA, request_parts, JSON),
-    _fast_path("/search", FEED_DATA, page_parts, HTML),
+    _fast_path("/search", REGISTRY_DATA, page_parts, HTML),
     _fast_path("/e/{code}", PUBLIC_DATA, page_parts, HTML),
-    _fast_path("/", FEED_DATA, page_parts, HTML),
-    _fast_path("/search/suggest", FEED_DATA, page_parts, HTML),
+    _fast_path("/", REGISTRY_DATA, page_parts, HTML),
+    _fast_path("/search/suggest", REGISTRY_DATA, page_parts, HTML),
     # The agency directory, an agency's page, the fee calculator: a timed generation, kept by
     # the reader until the next deadline it names (bench/RESULTS.md, load).
     _fast_path("/agencies", AGENCY_DATA, page_parts, HTML),

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from xinyong.api import lanes
-from xinyong.api.cache import cached_answer
+from xinyong.api.cache import REGISTRY_DATA, cached_answer
 from xinyong.search.schemas import SearchPage
 from xinyong.search.service import MAX_SIZE, search
 
@@ -38,7 +38,8 @@ class SearchQuery(BaseModel):
 
 @router.get("", response_model=SearchPage, summary="企业搜索 / Enterprise search")
 async def search_enterprises(request: Request, params: Annotated[SearchQuery, Query()]) -> Response:
-    # Same query, same data generation, same answer: cached and revalidated (api/cache.py).
+    # Same query, same registry, same answer: cached and revalidated (api/cache.py); a court or
+    # penalty sync leaves it kept.
     return await cached_answer(
         request,
         lambda session: search(
@@ -51,6 +52,7 @@ async def search_enterprises(request: Request, params: Annotated[SearchQuery, Qu
             page=params.page,
             size=params.size,
         ),
+        REGISTRY_DATA,
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.api import lanes
-from xinyong.api.cache import PUBLIC_DATA, kept_answer, page_answer
+from xinyong.api.cache import PUBLIC_DATA, REGISTRY_DATA, kept_answer, page_answer
 from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
@@ -82,11 +82,12 @@ async def home(request: Request, params: Annotated[HomeQuery, Query()]):
                 found = None
         # Counting a million rows was most of the front page's cost: the count is kept until
         # the data changes, as the search page's industries are, whichever language asks.
-        count = kept_answer(request, session, ("page:count",), _count, int)
+        count = kept_answer(request, session, ("page:count",), _count, int, REGISTRY_DATA)
         return page(request, "home.html", code=code, check=check, found=found, count=count)
 
-    # The public pages here are kept whole until the data changes (api/cache.py cached_page).
-    return await page_answer(request, render)
+    # The public pages here are kept whole until what they show changes (api/cache.py
+    # cached_page): the front page, the search page and the suggestions show the registry only.
+    return await page_answer(request, render, REGISTRY_DATA)
 
 
 def _count(session: Session) -> int:
@@ -143,11 +144,13 @@ async def search_page(request: Request, params: Annotated[SearchPageQuery, Query
             agencies=params.agencies,
             districts=DISTRICTS,
             statuses=STATUSES,
-            industries=kept_answer(request, session, ("page:industries",), industries, list[str]),
+            industries=kept_answer(
+                request, session, ("page:industries",), industries, list[str], REGISTRY_DATA
+            ),
             page_size=PAGE_SIZE,
         )
 
-    return await page_answer(request, render)
+    return await page_answer(request, render, REGISTRY_DATA)
 
 
 class SuggestQuery(BaseModel):
@@ -166,7 +169,7 @@ async def suggest(request: Request, params: Annotated[SuggestQuery, Query()]):
         items = search(session, asked, size=SUGGESTIONS).items if asked else []
         return page(request, "_suggestions.html", q=asked, items=items)
 
-    return await page_answer(request, render)
+    return await page_answer(request, render, REGISTRY_DATA)
 
 
 @router.get("/e/{code}", response_class=HTMLResponse)
