@@ -20,7 +20,8 @@ SOURCE = "courts-live"
 
 
 class CourtSyncs:
-    """Every `every` seconds, `records` new dishonest records synced by a `xinyong sync` process."""
+    """`records` new dishonest records synced by a `xinyong sync` process, `every` seconds after
+    the last such sync ended (one at a time, as a scheduler runs a source's syncs)."""
 
     def __init__(self, work: Path, env: dict[str, str], every: float, records: int, seed: int):
         self.every = every

@@ -15,6 +15,8 @@ Steps (each whole process, measured from outside):
    a. name-search throughput, closed loop (--search-connections), every query sent once;
    b. the mix (60% search / 25% profile / 10% verification / 5% fee quote) from --connections
       connections, each with an exponential think time so that together they offer --rate req/s;
+      with --court-syncs-every, new court records synced by `xinyong sync` meanwhile
+      (bench/court_syncs.py), as a court feed brings them through the day;
    server memory (RSS of the process tree) sampled throughout;
 4. Datasette on the same SQLite file (an FTS5 trigram table on names): the same search queries
    (SQLite only: with --database-url on PostgreSQL there is no file for Datasette to serve);
@@ -522,8 +524,8 @@ def main() -> None:
         "--court-syncs-every",
         type=float,
         default=0,
-        help="seconds between syncs of new court records during the mix (0 = none; "
-        "bench/court_syncs.py)",
+        help="seconds from one sync of new court records to the start of the next, during the "
+        "mix (0 = none; bench/court_syncs.py)",
     )
     parser.add_argument(
         "--court-sync-records", type=int, default=50, help="new 失信 records in each such sync"
@@ -789,7 +791,7 @@ def markdown(r: dict) -> str:
         taken = sorted(c["seconds"])
         lines.append(
             f"court syncs in the measured minute: {c['syncs']} of {c['records_each']} new records "
-            f"every {c['every_s']:g} s, {c['failed']} failed"
+            f"each {c['every_s']:g} s after the last, {c['failed']} failed"
             + (f", median {taken[len(taken) // 2]:.1f} s each" if taken else "")
         )
     if r.get("ours_mix_server_view"):
