@@ -124,10 +124,12 @@ class Leadership:
 
     NAME = "scheduler"
 
-    def __init__(self, engine: Engine, holder: str | None = None) -> None:
+    def __init__(
+        self, engine: Engine, holder: str | None = None, ttl: timedelta | None = None
+    ) -> None:
         self.engine = engine
         self.holder = holder or holder_id()
-        self.ttl = timedelta(seconds=get_settings().scheduler_lease_seconds)
+        self.ttl = ttl or timedelta(seconds=get_settings().scheduler_lease_seconds)
         self._renewed_at: float | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -139,9 +141,13 @@ class Leadership:
         return renewed is not None and time.monotonic() - renewed < 0.8 * self.ttl.total_seconds()
 
     def try_lead(self) -> bool:
+        # The clock starts before the attempt: the lease in the database runs from a moment
+        # inside it, so a renewal that waited on a busy database is not trusted past its end
+        # (counted from when it returned, two processes could both believe they lead).
+        started = time.monotonic()
         try:
             if lock.acquire(self.engine, self.NAME, self.holder, self.ttl):
-                self._renewed_at = time.monotonic()
+                self._renewed_at = started
             else:
                 self._renewed_at = None
         except Exception as exc:  # a busy or unreachable database: keep trying, never crash
