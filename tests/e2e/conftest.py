@@ -277,11 +277,14 @@ def shoot(shots):
 
 
 def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now, one line each."""
+    """axe-core's serious and critical findings on the page as it is now, one line each; and a
+    broken heading outline (no h1, a level skipped), which axe calls moderate but which is how
+    a screen reader's user finds their way through a profile or a list."""
     page.add_script_tag(path=str(AXE))
     found = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-             .filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .filter(v => v.impact === 'serious' || v.impact === 'critical'
+                          || v.id === 'page-has-heading-one' || v.id === 'heading-order')
              .map(v => `${v.impact} ${v.id}: ${v.help} — ` +
                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
     )

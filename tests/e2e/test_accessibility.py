@@ -28,6 +28,9 @@ PUBLIC = [
     "/sources?lang=en",
     "/alerts?status=",
     "/operator/login",
+    "/login",
+    "/register",
+    "/password-reset",
 ]
 
 
@@ -57,6 +60,8 @@ def test_verification_result_has_no_serious_violations(page, portal):
         "/operator/stats",
         "/operator/agencies",
         "/operator/audit",
+        "/operator/outbox",
+        "/operator/access-log",
     ],
 )
 def test_console_page_has_no_serious_violations(page, portal, path):
@@ -73,7 +78,14 @@ def test_list_entry_with_its_objection_form_has_no_serious_violations(page, port
 
 
 WORKSPACE_PAGES = {
-    "creditor": ["/workspace/creditor", "/workspace/entrust?agency={agency}", "/workspace/watch"],
+    "creditor": [
+        "/workspace/creditor",
+        "/workspace/entrust?agency={agency}",
+        "/workspace/watch",
+        "/account",
+        "/account/access-log",
+        "/complaints/new?agency={agency}",
+    ],
     "agency": ["/workspace/agency", "/workspace/agency/fees"],
 }
 

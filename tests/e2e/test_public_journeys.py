@@ -22,16 +22,16 @@ def test_search_then_profile_then_verify_then_pdf(page, portal, shoot, tmp_path)
     # Enter gives the full results page with highlights and filters.
     box.press("Enter")
     page.wait_for_url("**/search?q=*")
-    expect(page.locator("#results .result h3 a").first).to_contain_text(LAW_FIRM)
+    expect(page.locator("#results .result h2 a").first).to_contain_text(LAW_FIRM)
     expect(page.locator("#results mark").first).to_be_visible()
     page.get_by_label("登记状态").select_option(label="存续（在业）")
     page.get_by_role("button", name="搜索").click()
     expect(page.locator("#results .result").first).to_contain_text("存续")
     shoot(page, "search-results")
 
-    page.locator("#results .result h3 a", has_text=LAW_FIRM).first.click()
+    page.locator("#results .result h2 a", has_text=LAW_FIRM).first.click()
     page.wait_for_url("**/e/*")
-    expect(page.locator("h2").first).to_contain_text(LAW_FIRM)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(LAW_FIRM)
     expect(page.get_by_text("来源 Source：gsxt")).to_be_visible()
     shoot(page, "profile", full_page=False)
 
@@ -93,7 +93,7 @@ def test_the_home_page_and_a_profile_work_on_a_phone(phone, portal, shoot):
     expect(phone.locator("#suggestions a", has_text=LAW_FIRM)).to_be_visible()
     shoot(phone, "phone-home", full_page=False)
     phone.locator("#suggestions a", has_text=LAW_FIRM).tap()
-    expect(phone.locator("h2").first).to_contain_text(LAW_FIRM)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(LAW_FIRM)
     shoot(phone, "phone-profile", full_page=False)
 
 
