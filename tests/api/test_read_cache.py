@@ -94,6 +94,33 @@ def test_a_profile_answer_follows_the_rating_pass_that_regrades_after_a_sync(tmp
         assert regraded.json()["rating"]["grade"] != "AAA"
 
 
+def test_a_profile_answer_follows_a_rating_pass_that_changes_the_grades_details_only(
+    tmp_path, engine
+):
+    _load(engine, tmp_path / "day1", enterprise_row(5, 更新日期="2026-11-01"))
+    recompute_all(engine)
+    profile = f"/api/v1/enterprises/{credit_code(5)}"
+    with TestClient(create_app(engine)) as client:
+        # The registry sends the firm again, as of a later day: the profile shows the new
+        # registration at once, beside the grade the last pass gave, read as of before.
+        _load(
+            engine,
+            tmp_path / "day2",
+            enterprise_row(5, 更新日期="2026-11-20", 住所="江苏省连云港市海州区通灌路9号"),
+        )
+        synced = client.get(profile).json()
+        assert synced["rating"]["as_of"] == "2026-11-01"
+        assert client.get(profile).headers["x-cache"] == "hit"
+
+        # The pass reads it again: the same grade, now as of the new day. A kept answer must
+        # not go on showing the old one.
+        assert recompute_changed(engine).history == 0
+        again = client.get(profile)
+        assert again.headers["x-cache"] == "miss"
+        assert again.json()["rating"]["grade"] == synced["rating"]["grade"]
+        assert again.json()["rating"]["as_of"] == "2026-11-20"
+
+
 def test_a_court_sync_keeps_the_searches_and_moves_the_profile_of_the_firm_it_names(
     tmp_path, engine
 ):

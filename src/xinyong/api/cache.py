@@ -27,6 +27,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong.accounts.config import account_settings
+from xinyong.api.carry import Carrier, mark, marked
 from xinyong.api.lanes import LANES, template_pattern
 from xinyong.api.metrics import ROUTE
 from xinyong.api.threads import Flights, in_request_thread
@@ -69,8 +70,9 @@ REGISTRY_SQL = (
 # of a list entry appends a list event) and alert decisions (a dismissed alert drops its risk
 # flag). The alert table is small (one row per fired rule) and decisions are rare: a max() over
 # it costs less than a counter in every decision path. Grades: the rating passes count the
-# passes that moved one (rating.service.REGRADED); without it, a profile cached after a sync
-# kept the grade from before the sync until the next sync.
+# passes that changed one (rating.service.REGRADED); without it, a profile cached after a sync
+# kept the grade from before the sync until the next sync. Which firms' records a change of
+# generation touched is read from these same columns (api/carry.py).
 PUBLIC_SQL = (
     "SELECT (SELECT value FROM feed_counter WHERE name = 'changes'), "
     "(SELECT max(id) FROM list_event), (SELECT max(id) FROM alert), "
@@ -484,6 +486,7 @@ class ReadCache:
         self.namespace = namespace
         self.hits = 0
         self.misses = 0
+        self.carrier = Carrier(self)
 
     def key(self, generation: int | str, parts: tuple) -> tuple[str, str]:
         """The store key and the ETag of `parts` at this generation."""
@@ -580,10 +583,15 @@ async def cached_answer(
     compute: Callable[[Session], BaseModel],
     depends_on: Generation,
     body: str = "",
+    firms: set[str] | None = None,
 ) -> Response:
     """The answer of `compute` for this request at the current data generation: 304 when the
     client holds it, from the cache when another caller asked the same since the last change,
     else computed in a worker thread, serialised once and kept.
+
+    `firms`, for an answer about firms (a profile): filled by `compute` with the firms it shows.
+    The answer kept at an older generation is then taken over when the writes since touched
+    none of them (api/carry.py), instead of being computed again.
 
     The look-up is made here, in the event loop, with the process's generation reader: a hit
     (and a 304) costs no worker thread. The threads are few (four on SQLite), and a cached
@@ -614,25 +622,37 @@ async def cached_answer(
         if answer is not None:
             return answer
 
-    def work() -> bytes:
+    now = None
+    if firms is not None and cache.store:
+        # The row the key's generation was read from, kept by the reader: read before the data.
+        now = marked(depends_on, request.app.state.generations.read(depends_on.sql))
+
+    def work() -> tuple[bytes, str]:
         with request.app.state.read_sessions() as session:
+            if now is not None:
+                carried = cache.carrier.take_over(session, parts, key, now)
+                if carried is not None:
+                    return carried, "carried"
             content = compute(session).model_dump_json().encode()
         # Kept from the worker thread: the shared store may be a disk cache (a SQLite file
         # the processes take turns to write), which must not hold up the event loop.
         if cache.store:
             cache.store.set(key, content)
-        return content
+            if now is not None:
+                cache.carrier.keep(parts, key, now, firms)
+        return content, "miss"
 
-    async def miss() -> bytes:
-        content = await in_request_thread(request, work)
-        cache.misses += 1
-        return content
+    async def miss() -> tuple[bytes, str]:
+        made = await in_request_thread(request, work)
+        if made[1] == "miss":
+            cache.misses += 1
+        return made
 
     if cache.store is None:  # the answer cache off: every request computes its own
-        content, state = await miss(), "miss"
+        (content, state) = await miss()
     else:
-        content, shared = await request.app.state.flights.run(key, miss)
-        state = "shared" if shared else "miss"
+        (content, state), shared = await request.app.state.flights.run(key, miss)
+        state = "shared" if shared else state
     return Response(content, media_type=JSON, headers=_headers(request.headers, etag, state))
 
 
@@ -687,10 +707,12 @@ def cached_page(
     session: Session,
     render: Callable[[], Response],
     depends_on: Generation,
+    firms: set[str] | None = None,
 ) -> Response:
     """A public page as the visitor will see it: its HTML at the current data generation, 304
     when the browser holds it, from the cache when anyone asked for the same page since the
     last change, else rendered and kept (answers of 200 only: an error page is made anew).
+    `firms`: filled by `render` with the firms the page shows, as for cached_answer.
 
     Whole pages, not their data: a page's template costs a worker more than a cached API
     answer costs in all (the portal's pages under the load mix, bench/RESULTS.md). Correct
@@ -700,16 +722,24 @@ def cached_page(
     cache: ReadCache | None = getattr(request.app.state, "read_cache", None)
     if cache is None:
         return render()
-    gen = depends_on.of(session)
-    key, etag, answer = _lookup(
-        cache, request.headers, gen, page_parts(request.scope), media_type=HTML
-    )
+    now = mark(session, depends_on) if firms is not None and cache.store else None
+    gen = now.generation if now is not None else depends_on.of(session)
+    parts = page_parts(request.scope)
+    key, etag, answer = _lookup(cache, request.headers, gen, parts, media_type=HTML)
     if answer is not None:
         return answer
+    if now is not None:
+        carried = cache.carrier.take_over(session, parts, key, now)
+        if carried is not None:
+            return Response(
+                carried, media_type=HTML, headers=_headers(request.headers, etag, "carried")
+            )
     response = render()
     if response.status_code == 200:
         if cache.store:
             cache.store.set(key, bytes(response.body))
+            if now is not None:
+                cache.carrier.keep(parts, key, now, firms)
         cache.misses += 1
         response.headers.update(_headers(request.headers, etag, "miss"))
     return response
@@ -719,6 +749,7 @@ async def page_answer(
     request: Request,
     render: Callable[[Session], Response],
     depends_on: Generation,
+    firms: set[str] | None = None,
 ) -> Response:
     """A public page (cached_page) made on one of the request threads with a session of its
     own, closed there before the page is sent. What a page's route and its lane both call: a
@@ -727,7 +758,7 @@ async def page_answer(
 
     def work() -> Response:
         with request.app.state.sessions() as session:
-            return cached_page(request, session, lambda: render(session), depends_on)
+            return cached_page(request, session, lambda: render(session), depends_on, firms)
 
     return await in_request_thread(request, work)
 

@@ -12,7 +12,7 @@ from xinyong.api.cache import PUBLIC_DATA, cached_answer
 from xinyong.api.deps import DbSession
 from xinyong.profile.related import related_enterprises
 from xinyong.profile.schemas import RelatedEnterprises
-from xinyong.profile.service import EnterpriseProfile, enterprise_profile
+from xinyong.profile.service import EnterpriseProfile, enterprise_profile, shown_firms
 
 router = APIRouter(prefix="/api/v1/enterprises", tags=["enterprises 企业"])
 
@@ -32,13 +32,17 @@ async def get_enterprise(
 ) -> Response:
     as_known_on = params.as_known_on
     at = datetime.combine(as_known_on, time.max, UTC) if as_known_on else None
+    firms: set[str] = set()
+
+    def compute(session: Session) -> EnterpriseProfile:
+        profile = enterprise_profile(session, code, at)
+        firms.update(shown_firms(profile))
+        return profile
+
     # The profile also reads list entries and alerts, which move without the change feed:
-    # its generation counts their decisions too (api/cache.py).
-    return await cached_answer(
-        request,
-        lambda session: enterprise_profile(session, code, at),
-        PUBLIC_DATA,
-    )
+    # its generation counts their decisions too (api/cache.py). Kept with the firms it shows,
+    # it outlives writes about other firms (api/carry.py).
+    return await cached_answer(request, compute, PUBLIC_DATA, firms=firms)
 
 
 @router.get(

@@ -80,3 +80,12 @@ def _profile(session: Session, code: str, as_known_on: datetime | None) -> Enter
         except XinyongError:  # the profile stands on its own; the grade is an extra
             profile.rating = None
     return profile
+
+
+def shown_firms(profile: EnterpriseProfile) -> set[str]:
+    """The firms whose records a profile shows: its own and, by their record counts, every
+    related firm its walk reached (what a kept profile is taken over by, api/carry.py)."""
+    firms = {profile.enterprise.credit_code}
+    if profile.related is not None:
+        firms.update(item.credit_code for item in profile.related.items)
+    return firms

@@ -55,8 +55,10 @@ _H = RatingHistory.__table__
 _S = RatingState.__table__
 _E = Enterprise.__table__
 STATE = "changes"
-# Counts the passes that moved some grade: cached public answers are keyed by it (api/cache).
-# A first grade given on request is not counted: no kept answer showed that firm graded.
+# Counts the passes that changed some grade as a profile shows it (score, grade, colour, factors,
+# as of): cached public answers are keyed by it (api/cache). A kept profile outlives records
+# about other firms (api/carry), so a change no count recorded would stay hidden all day. A
+# first grade given on request is not counted: no kept answer showed that firm graded.
 REGRADED = "regraded"
 FULL_PASS_ABOVE = 100_000  # changed enterprises beyond which the incremental pass does a full one
 SHARE = 500  # enterprises rated, and their writes committed, per share of the incremental pass
@@ -88,7 +90,7 @@ def _rate_slice(
     in_turn: bool = False,
 ) -> RecomputeResult:
     """Score one slice and write what changed; the caller owns the transaction. `in_turn`
-    (the passes a server runs): the writes, and the count of a pass that moved a grade, are
+    (the passes a server runs): the writes, and the count of a pass that changed a grade, are
     made in the write turn and committed (db.write_turn), the reads before it."""
     facts = gather(conn, card, rows, part, today)
     agencies = [c for c, f in facts.items() if f.agency]
@@ -147,7 +149,7 @@ def _rate_slice(
             history.append({k: row[k] for k in row if k != "agency"})
     with write_turn(conn) if in_turn else nullcontext():
         _write_slice(conn, inserts, updates, history)
-        if in_turn and history:
+        if in_turn and (history or updates):
             _count_regrade(conn, now)
     return RecomputeResult(len(results), len(inserts) + len(updates), len(history))
 
@@ -269,7 +271,7 @@ def changed_codes(conn: Connection, since_seq: int, until_seq: int, since: datet
 
 
 def _count_regrade(conn: Connection, now: datetime) -> None:
-    """Record, in the pass's transaction, that it moved some score or grade."""
+    """Record, in the pass's transaction, that it changed some grade as profiles show it."""
     moved = update(_S).where(_S.c.name == REGRADED).values(seq=_S.c.seq + 1, at=now)
     if conn.execute(moved).rowcount == 0:
         conn.execute(insert(_S).values(name=REGRADED, seq=1, at=now))

@@ -16,7 +16,7 @@ from xinyong.api.cache import PUBLIC_DATA, REGISTRY_DATA, kept_answer, page_answ
 from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
-from xinyong.profile.service import enterprise_profile
+from xinyong.profile.service import enterprise_profile, shown_firms
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import industries, profile
 from xinyong.search.service import search
@@ -174,9 +174,12 @@ async def suggest(request: Request, params: Annotated[SuggestQuery, Query()]):
 
 @router.get("/e/{code}", response_class=HTMLResponse)
 async def enterprise_page(request: Request, code: str):
+    firms: set[str] = set()
+
     def render(session: Session):
         try:
             data, error = enterprise_profile(session, code), None
+            firms.update(shown_firms(data))
         except XinyongError as exc:
             data, error = None, exc
         return page(
@@ -190,8 +193,8 @@ async def enterprise_page(request: Request, code: str):
         )
 
     # Its grade, list entries and risk flags move without the change feed, as the API's
-    # profile does: the same generation.
-    return await page_answer(request, render, PUBLIC_DATA)
+    # profile does: the same generation, and kept with the firms it shows as that is.
+    return await page_answer(request, render, PUBLIC_DATA, firms)
 
 
 # A miss of one of these pages, asked anonymously, is made before routing (api/lanes.py).
