@@ -96,3 +96,29 @@ def test_a_transaction_this_process_rolls_back_keeps_the_row(engine, monkeypatch
         conn.rollback()
     reader.read(FEED_SQL)
     assert reader.reads == sent
+
+
+def test_an_app_that_stops_closes_its_generation_connection(engine):
+    from fastapi.testclient import TestClient
+
+    from xinyong.api.app import create_app
+
+    def server_connections() -> int | None:
+        if engine.dialect.name != "postgresql":
+            return None
+        with engine.connect() as conn:
+            return conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+            ).scalar()
+
+    before = server_connections()
+    apps = [create_app(engine) for _ in range(3)]
+    for app in apps:
+        with TestClient(app) as client:
+            assert client.get("/api/v1/enterprises?q=金鼎").status_code == 200
+            assert app.state.generations.reads >= 1
+        # The reader's connection was checked out for its life: the pool cannot close it.
+        assert app.state.generations._conn is None
+    if before is not None:
+        # Others may connect meanwhile (a suite beside this one): no three kept by these apps.
+        assert server_connections() < before + 3

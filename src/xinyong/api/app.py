@@ -89,6 +89,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             sys.setswitchinterval(settings.switch_interval_ms / 1000)
         yield
         app.state.verification_writer.close()
+        app.state.generations.close()
         if checkpoints:
             checkpoints.stop()
         sys.setswitchinterval(interval)

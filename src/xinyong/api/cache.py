@@ -208,6 +208,19 @@ class GenerationReader:
     def _notified(self, _notify=None) -> None:
         self._moved = True
 
+    def close(self) -> None:
+        """Give the connection up for good, as the app stops: it is checked out of the pool for
+        the reader's life, so the engine's dispose() would leave it open (on PostgreSQL, a
+        server connection per app a test process started: CI ran out of them). Invalidated,
+        not returned: it is in autocommit and may be listening."""
+        conn, self._conn = self._conn, None
+        self._rows.clear()
+        if conn is not None:
+            try:
+                conn.invalidate()
+            except Exception:  # already gone
+                pass
+
     def _still_current(self, cur, sql: str) -> tuple[float, tuple | None]:
         """(the version a row read now would have, the kept row if it is still current)."""
         kept = self._rows.get(sql)
@@ -626,6 +639,13 @@ async def cached_answer(
     if firms is not None and cache.store:
         # The row the key's generation was read from, kept by the reader: read before the data.
         now = marked(depends_on, request.app.state.generations.read(depends_on.sql))
+        # Taken over here when what the writes since touched is known already (another answer
+        # asked it after the same sync): no request thread, where carried profiles had queued
+        # behind the misses after each sync (bench/RESULTS.md, load).
+        carried = cache.carrier.take_over(None, parts, key, now)
+        if carried is not None:
+            headers = _headers(request.headers, etag, "carried")
+            return Response(carried, media_type=JSON, headers=headers)
 
     def work() -> tuple[bytes, str]:
         with request.app.state.read_sessions() as session:

@@ -39,6 +39,7 @@ _RECORDS = (EnforcementCase.__table__, DishonestRecord.__table__, Penalty.__tabl
 # they touched would cost more than making it.
 MOST_WRITES = 2000
 _KEPT_PAIRS = 64  # generation pairs whose touched firms a process keeps
+_UNKNOWN = object()  # a pair whose touched firms this process has not read
 
 
 @dataclass(frozen=True)
@@ -150,13 +151,15 @@ class Carrier:
         self._touched: OrderedDict[tuple, frozenset[str] | None] = OrderedDict()
         self._lock = threading.Lock()
         self.carried = 0  # answers taken over, for tests and benchmarks
+        self.windows_read = 0  # pairs of generations whose touched firms were read
 
     def _entry_key(self, parts: tuple) -> str:
         return self.cache.key("carry", parts)[0]
 
-    def take_over(self, session: Session, parts: tuple, key: str, now: Mark) -> bytes | None:
+    def take_over(self, session: Session | None, parts: tuple, key: str, now: Mark) -> bytes | None:
         """The answer kept for `parts` at an older generation, filed under `key` (the current
-        generation's) and returned, when the writes since touched none of the firms it shows."""
+        generation's) and returned, when the writes since touched none of the firms it shows.
+        Without a session (in the event loop), only when what they touched is known already."""
         store = self.cache.store
         if store is None or self.cache.key(now.generation, parts)[0] != key:
             return None  # the generation moved since the look-up: make it at this one
@@ -166,7 +169,7 @@ class Carrier:
         entry = json.loads(kept)
         then = Mark(entry["generation"], tuple(entry["row"]))
         changed = self._touched_between(session, then, now)
-        if changed is None or not changed.isdisjoint(entry["firms"]):
+        if changed is _UNKNOWN or changed is None or not changed.isdisjoint(entry["firms"]):
             return None
         body = store.get(entry["key"])
         if body is None:
@@ -187,14 +190,17 @@ class Carrier:
         entry = {"key": key, "generation": now.generation, "row": list(now.row), "firms": firms}
         store.set(self._entry_key(parts), json.dumps(entry).encode())
 
-    def _touched_between(self, session: Session, old: Mark, new: Mark) -> frozenset[str] | None:
+    def _touched_between(self, session: Session | None, old: Mark, new: Mark):
         pair = (old.generation, old.row, new.generation, new.row)
         with self._lock:
             if pair in self._touched:
                 return self._touched[pair]
+        if session is None:
+            return _UNKNOWN
         # Read outside the lock: two threads may both read one pair, the same answer.
         changed = touched(session.connection(), old, new)
         with self._lock:
+            self.windows_read += 1
             self._touched[pair] = changed
             while len(self._touched) > _KEPT_PAIRS:
                 self._touched.popitem(last=False)
