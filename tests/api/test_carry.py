@@ -119,3 +119,42 @@ def test_the_firms_a_record_named_before_a_correction_count_as_touched(tmp_path,
     _registry(engine, tmp_path / "day2", enterprise_row(4, 法定代表人="吴丽"))
     with engine.connect() as conn:
         assert touched(conn, new, mark(session, PUBLIC_DATA)) is None
+
+
+def test_an_alert_committed_late_with_a_lower_id_still_counts(tmp_path, engine, session):
+    """On PostgreSQL an alert's id is taken before its transaction commits: one may appear
+    below the newest id a generation was read with, and move no maximum."""
+    from sqlalchemy import func, insert
+
+    from xinyong.alerts.models import Alert
+
+    _firms(engine, tmp_path / "gsxt")
+
+    def alert(id_: int, n: int) -> dict:
+        return dict(
+            id=id_,
+            rule_id="test.late",
+            rule_version=1,
+            kind="warning",
+            severity="low",
+            layout="registry.enterprise",
+            source="test",
+            source_record_id=f"late-{id_}",
+            digest=f"{id_:032d}",
+            credit_code=credit_code(n),
+            message_zh="测试",
+            message_en="test",
+            evidence={},
+        )
+
+    table = Alert.__table__
+    with engine.begin() as conn:
+        top = conn.execute(select(func.max(table.c.id))).scalar() or 0
+        conn.execute(insert(table), [alert(top + 1000, 1)])  # committed first
+    old = mark(session, PUBLIC_DATA)
+    session.commit()
+    with engine.begin() as conn:
+        conn.execute(insert(table), [alert(top + 950, 3)])  # took its id earlier, commits now
+    _court(engine, tmp_path / "zxgk", 2)
+    with engine.connect() as conn:
+        assert credit_code(3) in touched(conn, old, mark(session, PUBLIC_DATA))

@@ -39,6 +39,12 @@ _RECORDS = (EnforcementCase.__table__, DishonestRecord.__table__, Penalty.__tabl
 # they touched would cost more than making it.
 MOST_WRITES = 2000
 _KEPT_PAIRS = 64  # generation pairs whose touched firms a process keeps
+# Alert and list event ids come from a sequence, taken before their transaction commits: on
+# PostgreSQL one that took a lower id may commit after a generation with a higher one was read,
+# and move no maximum. Their windows are always read, from this far below the older
+# generation's last id, so such a late row still counts (the feed's numbers need no margin:
+# they are taken under a lock held to commit).
+LATE_IDS = 100
 _UNKNOWN = object()  # a pair whose touched firms this process has not read
 
 
@@ -86,13 +92,17 @@ def _statements():
         h.c.record_type == bindparam("kind"), among(h.c.record_id, "ids")
     )
     a = Alert.__table__
-    alerted = select(a.c.credit_code).where(a.c.id > after, a.c.id <= upto).limit(MOST_WRITES + 1)
+    alerted = (
+        select(a.c.credit_code)
+        .where(a.c.id > after, a.c.id <= upto)
+        .limit(LATE_IDS + MOST_WRITES + 1)
+    )
     events, entries = ListEvent.__table__, ListEntry.__table__
     listed = (
         select(entries.c.credit_code)
         .join_from(events, entries, entries.c.id == events.c.entry_id)
         .where(events.c.id > after, events.c.id <= upto)
-        .limit(MOST_WRITES + 1)
+        .limit(LATE_IDS + MOST_WRITES + 1)
     )
     return written, earlier, alerted, listed
 
@@ -100,6 +110,8 @@ def _statements():
 def touched(conn: Connection, old: Mark, new: Mark) -> frozenset[str] | None:
     """The firms whose shown data the writes from `old` to `new` may have changed; None when
     that cannot be told from the feed (then anything may have)."""
+    if old == new:
+        return frozenset()
     if old.day != new.day:
         return None
     (feed0, event0, alert0, decided0, graded0), (feed1, event1, alert1, decided1, graded1) = (
@@ -134,12 +146,12 @@ def touched(conn: Connection, old: Mark, new: Mark) -> frozenset[str] | None:
                 code for (code,) in conn.execute(earlier, {"kind": kind, "ids": some}) if code
             )
     for statement, after, upto in ((alerted, alert0, alert1), (listed, event0, event1)):
-        if upto > after:
-            codes = [code for (code,) in conn.execute(statement, {"after": after, "upto": upto})]
-            if len(codes) > MOST_WRITES:
-                return None
-            # An alert or a list entry about a person names no firm: no profile shows it.
-            firms.update(code for code in codes if code)
+        bounds = {"after": max(0, after - LATE_IDS), "upto": upto}
+        codes = [code for (code,) in conn.execute(statement, bounds)]
+        if len(codes) > LATE_IDS + MOST_WRITES:
+            return None
+        # An alert or a list entry about a person names no firm: no profile shows it.
+        firms.update(code for code in codes if code)
     return frozenset(firms)
 
 
