@@ -635,22 +635,23 @@ async def cached_answer(
         if answer is not None:
             return answer
 
-    now = None
+    now = entry = None
     if firms is not None and cache.store:
         # The row the key's generation was read from, kept by the reader: read before the data.
         now = marked(depends_on, request.app.state.generations.read(depends_on.sql))
+        entry = cache.carrier.kept(parts)
         # Taken over here when what the writes since touched is known already (another answer
         # asked it after the same sync): no request thread, where carried profiles had queued
         # behind the misses after each sync (bench/RESULTS.md, load).
-        carried = cache.carrier.take_over(None, parts, key, now)
+        carried = None if entry is None else cache.carrier.take_over(None, parts, key, now, entry)
         if carried is not None:
             headers = _headers(request.headers, etag, "carried")
             return Response(carried, media_type=JSON, headers=headers)
 
     def work() -> tuple[bytes, str]:
         with request.app.state.read_sessions() as session:
-            if now is not None:
-                carried = cache.carrier.take_over(session, parts, key, now)
+            if entry is not None:
+                carried = cache.carrier.take_over(session, parts, key, now, entry)
                 if carried is not None:
                     return carried, "carried"
             content = compute(session).model_dump_json().encode()
@@ -748,8 +749,9 @@ def cached_page(
     key, etag, answer = _lookup(cache, request.headers, gen, parts, media_type=HTML)
     if answer is not None:
         return answer
-    if now is not None:
-        carried = cache.carrier.take_over(session, parts, key, now)
+    entry = cache.carrier.kept(parts) if now is not None else None
+    if entry is not None:
+        carried = cache.carrier.take_over(session, parts, key, now, entry)
         if carried is not None:
             return Response(
                 carried, media_type=HTML, headers=_headers(request.headers, etag, "carried")

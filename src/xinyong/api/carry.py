@@ -168,17 +168,21 @@ class Carrier:
     def _entry_key(self, parts: tuple) -> str:
         return self.cache.key("carry", parts)[0]
 
-    def take_over(self, session: Session | None, parts: tuple, key: str, now: Mark) -> bytes | None:
-        """The answer kept for `parts` at an older generation, filed under `key` (the current
-        generation's) and returned, when the writes since touched none of the firms it shows.
+    def kept(self, parts: tuple) -> dict | None:
+        """What was noted of the answer last kept for `parts` (`keep`), if anything."""
+        store = self.cache.store
+        noted = store.get(self._entry_key(parts)) if store is not None else None
+        return json.loads(noted) if noted is not None else None
+
+    def take_over(
+        self, session: Session | None, parts: tuple, key: str, now: Mark, entry: dict
+    ) -> bytes | None:
+        """The answer noted in `entry` (`kept`), filed under `key` (the current generation's) and
+        returned, when the writes since its generation touched none of the firms it shows.
         Without a session (in the event loop), only when what they touched is known already."""
         store = self.cache.store
         if store is None or self.cache.key(now.generation, parts)[0] != key:
             return None  # the generation moved since the look-up: make it at this one
-        kept = store.get(self._entry_key(parts))
-        if kept is None:
-            return None
-        entry = json.loads(kept)
         then = Mark(entry["generation"], tuple(entry["row"]))
         changed = self._touched_between(session, then, now)
         if changed is _UNKNOWN or changed is None or not changed.isdisjoint(entry["firms"]):
