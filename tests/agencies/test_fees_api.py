@@ -6,6 +6,11 @@ import re
 
 from sqlalchemy import event
 
+from tests.support.judicial_files import dishonest_row, write_drop
+from xinyong.sources.config import get_source
+from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST
+from xinyong.sources.scheduler import run_syncs
+
 from .conftest import code_of
 
 ARTICLE = {"bands": [{"from": "0", "to": "50000", "rate": "30"}, {"from": "50000", "rate": "20"}]}
@@ -151,3 +156,24 @@ def test_absurd_amounts_are_refused_with_a_problem_not_a_crash(client):
         assert r.json()["type"] == "urn:xinyong:problem:invalid_input"
     page = client.get("/fees", params={"debt": "1e400"})
     assert page.status_code == 200 and "精确到分" in page.text
+
+
+def test_a_quote_is_carried_past_court_records_about_other_firms(client, drop, engine, tmp_path):
+    """A quote reads no court record, but a court sync moves the data generation it is kept
+    under: the quote kept before is taken over unless the sync named the agency itself."""
+    code = code_of(drop[1], "江苏田湾律师事务所")
+    ask = {"agency": code, "debt_amount": "30000", "recovered_amount": "10000", "hours": "4"}
+
+    def court(folder: str, row: dict) -> None:
+        write_drop(tmp_path / folder / "dishonest.csv", ENFORCEMENT_DISHONEST, [row])
+        source = get_source("zxgk").model_copy(update={"path": tmp_path / folder})
+        run_syncs(engine, [source])
+
+    first = client.post("/api/v1/fees/quote", json=ask)
+    assert first.headers["x-cache"] == "miss"
+    court("zxgk-1", dishonest_row(1))  # a firm that is not the agency
+    again = client.post("/api/v1/fees/quote", json=ask)
+    assert again.headers["x-cache"] == "carried" and again.content == first.content
+    assert again.headers["etag"] != first.headers["etag"]
+    court("zxgk-2", dishonest_row(2, **{"身份证号码/组织机构代码": code}))
+    assert client.post("/api/v1/fees/quote", json=ask).headers["x-cache"] == "miss"

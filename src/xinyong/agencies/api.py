@@ -112,19 +112,23 @@ async def post_quote(body: QuoteIn, request: Request) -> Response:
             body.schedule, body.debt_amount, body.recovered_amount, body.hours, kind=body.kind
         )
         return Response(QuoteOut.of(q).model_dump_json(), media_type="application/json")
-    # An agency's quote reads its schedule in force and its standing: the same question at the
-    # same data generation (a published schedule moves the change feed, a list decision the
-    # list events) has the same answer, so it is cached like the public reads.
+    # An agency's quote reads its schedule in force: the same question at the same data
+    # generation (a published schedule moves the change feed) has the same answer, so it is
+    # cached like the public reads, and carried past court records (api/carry.py), none of
+    # which it reads.
+    firms: set[str] = set()
     return await cached_answer(
         request,
-        lambda session: _agency_quote(session, body),
+        lambda session: _agency_quote(session, body, firms),
         PUBLIC_DATA,
         body=body.model_dump_json(),
+        firms=firms,
     )
 
 
-def _agency_quote(session: Session, body: QuoteIn) -> QuoteOut:
+def _agency_quote(session: Session, body: QuoteIn, firms: set[str]) -> QuoteOut:
     agency, schedule = schedule_in_force(session, body.agency, on=body.on)
+    firms.add(agency.credit_code)
     if schedule is None:
         raise NotFound(
             f"{agency.name} 没有在该日期有效的收费标准",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from xinyong.db import among
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.lists.models import ListEntry, ListEvent
 from xinyong.penalties.models import Penalty
+from xinyong.sources.layouts_judicial import PERSON
 from xinyong.sources.provenance import RecordHistory
 
 if TYPE_CHECKING:
@@ -46,6 +47,12 @@ _KEPT_PAIRS = 64  # generation pairs whose touched firms a process keeps
 # they are taken under a lock held to commit).
 LATE_IDS = 100
 _UNKNOWN = object()  # a pair whose touched firms this process has not read
+
+
+def person(name: str) -> str:
+    """What a record about a natural person touches: their name, as the records give it (a
+    firm is touched as its credit code). A verification shows its firm's people's records."""
+    return f"person:{name}"
 
 
 @dataclass(frozen=True)
@@ -81,14 +88,18 @@ def _statements():
     after, upto = bindparam("after"), bindparam("upto")
     written = union_all(
         *(
-            select(literal(t.name).label("kind"), t.c.id, t.c.linked_credit_code).where(
-                t.c.change_seq > after, t.c.change_seq <= upto
-            )
+            select(
+                literal(t.name).label("kind"),
+                t.c.id,
+                t.c.linked_credit_code,
+                t.c.party_kind,
+                t.c.party_name,
+            ).where(t.c.change_seq > after, t.c.change_seq <= upto)
             for t in _RECORDS
         )
     )
     h = RecordHistory.__table__
-    earlier = select(h.c.credit_code).where(
+    earlier = select(h.c.credit_code, h.c.data).where(
         h.c.record_type == bindparam("kind"), among(h.c.record_id, "ids")
     )
     a = Alert.__table__
@@ -108,8 +119,9 @@ def _statements():
 
 
 def touched(conn: Connection, old: Mark, new: Mark) -> frozenset[str] | None:
-    """The firms whose shown data the writes from `old` to `new` may have changed; None when
-    that cannot be told from the feed (then anything may have)."""
+    """The firms (credit codes) and people (`person`) whose shown data the writes from `old` to
+    `new` may have changed; None when that cannot be told from the feed (then anything may
+    have)."""
     if old == new:
         return frozenset()
     if old.day != new.day:
@@ -136,15 +148,15 @@ def touched(conn: Connection, old: Mark, new: Mark) -> frozenset[str] | None:
         if len(rows) != feed1 - feed0:
             return None
         ids: dict[str, list[int]] = {}
-        for kind, record_id, code in rows:
+        for kind, record_id, code, party_kind, party_name in rows:
             ids.setdefault(kind, []).append(record_id)
-            if code:
-                firms.add(code)
-        # An updated record may have named another firm before (a link corrected).
+            firms.update(_subjects(code, party_kind, party_name))
+        # An updated record may have named another firm or person before (a link or a name
+        # corrected).
         for kind, some in ids.items():
-            firms.update(
-                code for (code,) in conn.execute(earlier, {"kind": kind, "ids": some}) if code
-            )
+            for code, data in conn.execute(earlier, {"kind": kind, "ids": some}):
+                data = data or {}
+                firms.update(_subjects(code, data.get("party_kind"), data.get("party_name")))
     for statement, after, upto in ((alerted, alert0, alert1), (listed, event0, event1)):
         bounds = {"after": max(0, after - LATE_IDS), "upto": upto}
         codes = [code for (code,) in conn.execute(statement, bounds)]
@@ -155,12 +167,31 @@ def touched(conn: Connection, old: Mark, new: Mark) -> frozenset[str] | None:
     return frozenset(firms)
 
 
+def _subjects(code: str | None, party_kind: str | None, party_name: str | None) -> set[str]:
+    found = {code} if code else set()
+    if party_kind == PERSON and party_name:
+        found.add(person(party_name))
+    return found
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of answer is carried: the store key of its question at a generation (by
+    default the read cache's key of its request), and what its kept body needs redone at the
+    new generation, if anything (`refresh(body, session or None, now)`: the body to file, or
+    None to make the answer anew; without a session, from what this process knows already)."""
+
+    key_of: Callable[[str], str]
+    refresh: Callable[[bytes, Session | None, Mark], bytes | None] | None = None
+
+
 class Carrier:
     """One server's kept answers' firms, and the firms each newer generation touched."""
 
     def __init__(self, cache: ReadCache) -> None:
         self.cache = cache
         self._touched: OrderedDict[tuple, frozenset[str] | None] = OrderedDict()
+        self._read: OrderedDict[tuple, Any] = OrderedDict()  # read_at's values
         self._lock = threading.Lock()
         self.carried = 0  # answers taken over, for tests and benchmarks
         self.windows_read = 0  # pairs of generations whose touched firms were read
@@ -175,36 +206,71 @@ class Carrier:
         return json.loads(noted) if noted is not None else None
 
     def take_over(
-        self, session: Session | None, parts: tuple, key: str, now: Mark, entry: dict
+        self,
+        session: Session | None,
+        parts: tuple,
+        key: str,
+        now: Mark,
+        entry: dict,
+        kind: Kind | None = None,
     ) -> bytes | None:
         """The answer noted in `entry` (`kept`), filed under `key` (the current generation's) and
         returned, when the writes since its generation touched none of the firms it shows.
         Without a session (in the event loop), only when what they touched is known already."""
         store = self.cache.store
-        if store is None or self.cache.key(now.generation, parts)[0] != key:
+        kind = kind or self._kind(parts)
+        if store is None or kind.key_of(now.generation) != key:
             return None  # the generation moved since the look-up: make it at this one
         then = Mark(entry["generation"], tuple(entry["row"]))
         changed = self._touched_between(session, then, now)
         if changed is _UNKNOWN or changed is None or not changed.isdisjoint(entry["firms"]):
             return None
         body = store.get(entry["key"])
+        if body is not None and kind.refresh is not None:
+            body = kind.refresh(body, session, now)
         if body is None:
             return None
         store.set(key, body)
-        self.keep(parts, key, now, entry["firms"])
+        self.keep(parts, key, now, entry["firms"], kind)
         self.carried += 1
         return body
 
-    def keep(self, parts: tuple, key: str, now: Mark, firms: Iterable[str]) -> None:
+    def keep(
+        self, parts: tuple, key: str, now: Mark, firms: Iterable[str], kind: Kind | None = None
+    ) -> None:
         """Note that the answer filed under `key` (made at `now`, read before its data) shows
         these firms. Only an answer of the generation it is filed under: every answer under a
         key was made from data at least as new as the key's generation, whoever made it."""
         store = self.cache.store
         firms = sorted(set(firms))
-        if store is None or not firms or self.cache.key(now.generation, parts)[0] != key:
+        kind = kind or self._kind(parts)
+        if store is None or not firms or kind.key_of(now.generation) != key:
             return
         entry = {"key": key, "generation": now.generation, "row": list(now.row), "firms": firms}
         store.set(self._entry_key(parts), json.dumps(entry).encode())
+
+    def _kind(self, parts: tuple) -> Kind:
+        return Kind(lambda generation: self.cache.key(generation, parts)[0])
+
+    def read_at(
+        self, what: str, now: Mark, session: Session | None, read: Callable[[Session], Any]
+    ) -> Any:
+        """`read(session)` at the generation `now`, read once per process and generation (None:
+        it could not say, and is read again next time); without a session, only what was read
+        already, else None."""
+        at = (what, now.generation, now.row)
+        with self._lock:
+            if at in self._read:
+                return self._read[at]
+        if session is None:
+            return None
+        value = read(session)
+        if value is not None:
+            with self._lock:
+                self._read[at] = value
+                while len(self._read) > _KEPT_PAIRS:
+                    self._read.popitem(last=False)
+        return value
 
     def _touched_between(self, session: Session | None, old: Mark, new: Mark):
         pair = (old.generation, old.row, new.generation, new.row)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.accounts.uploads import MB, read_upload
 from xinyong.api.cache import PUBLIC_DATA
+from xinyong.api.carry import marked
 from xinyong.api.deps import DbSession
 from xinyong.api.group_commit import GroupWriter
 from xinyong.api.threads import in_request_thread
@@ -20,6 +21,7 @@ from xinyong.api.urls import url_for
 from xinyong.verification.batch import OUTPUT_TYPES, verify_file, write_output
 from xinyong.verification.schemas import BatchOut, VerificationOut, VerificationRequest
 from xinyong.verification.service import (
+    carried_verification,
     get_verification,
     prepare_verification,
     record_verifications,
@@ -59,19 +61,26 @@ async def verify_and_record(request: Request, body: VerificationRequest) -> Veri
     # The server's answer store: what one worker answered, the others reuse (api/cache.py).
     cache = getattr(state, "read_cache", None)
     store = cache.store if cache is not None else None
-    out, generation = None, None
+    # Answers kept at an older generation are taken over when nothing they rest on was written
+    # since (api/carry.py); only with the answer cache on.
+    carrier = cache.carrier if store is not None else None
+    out, generation, now = None, None, None
     if getattr(state, "read_engine", None) is state.engine:
         # The same question at the same data generation was answered moments ago: the answer
         # is made here, in the event loop, without a worker thread (bench/RESULTS.md, load).
         # (With a read replica the generation must come from the primary the steps read.)
-        generation = state.generations.generation(PUBLIC_DATA)
+        now = marked(PUBLIC_DATA, state.generations.read(PUBLIC_DATA.sql))
+        generation = now.generation
         out = reused_verification(state.engine, generation, body, store)
+        if out is None and carrier is not None:
+            # Taken over here when this process knows what the writes since touched.
+            out = carried_verification(None, carrier, state.engine, now, body)
     if out is None:
         reads = getattr(state, "primary_reads", sessions)
 
         def prepare() -> VerificationOut:
             with reads() as session:
-                return prepare_verification(session, body, generation, store)
+                return prepare_verification(session, body, generation, store, carrier, now)
 
         async def steps() -> VerificationOut:
             return await in_request_thread(request, prepare)

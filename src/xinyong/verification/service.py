@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -15,7 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from xinyong.api.cache import MemoryCache, public_generation
+from xinyong.api.cache import PUBLIC_DATA, MemoryCache, public_generation
+from xinyong.api.carry import Carrier, Kind, Mark, mark, person
 from xinyong.codes import mask_person_name
 from xinyong.db import AtOnce, InsertAtOnce, one_writer
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
@@ -86,13 +88,9 @@ def _latest_arrivals():
 _LATEST_ARRIVALS = AtOnce(_latest_arrivals())
 
 
-def _data_as_of(ent: Enterprise, arrivals: list) -> list[DataAsOf]:
+def _data_as_of(registered: DataAsOf, arrivals: list) -> list[DataAsOf]:
     """The entity's registration as of, and the latest arrival in each court/penalty table."""
-    out = [
-        DataAsOf(
-            record_type="enterprise", source=ent.source, as_of=ent.as_of, fetched_at=ent.fetched_at
-        )
-    ]
+    out = [registered]
     for latest in arrivals:
         if latest.record_type == "enterprise":
             continue
@@ -134,8 +132,10 @@ def run_verification(
     *,
     rules: Rules | None = None,
     now: datetime | None = None,
+    shown: set[str] | None = None,
 ) -> VerificationOut:
-    """The three steps over what the database holds now; nothing is stored."""
+    """The three steps over what the database holds now; nothing is stored. `shown`, if given,
+    is filled with what the answer's findings rest on: the firm and its people (api/carry)."""
     rules = rules or default_rules()
     service = rules.service(request.service)
     now = now or utcnow()
@@ -163,7 +163,13 @@ def run_verification(
             entity_class=cls.key if cls else None,
             entity_class_zh=cls.title_zh.split("，")[0] if cls else None,
         )
-        as_of = _data_as_of(ent, arrivals)
+        registered = DataAsOf(
+            record_type="enterprise", source=ent.source, as_of=ent.as_of, fetched_at=ent.fetched_at
+        )
+        as_of = _data_as_of(registered, arrivals)
+        if shown is not None:
+            shown.add(ent.credit_code)
+            shown.update(person(p.name) for p in ahead.people)
     steps = [
         _step(identity, "identity"),
         _step(qualification, "qualification"),
@@ -268,8 +274,8 @@ class _DigestedBody:
         if self.template is None:
             return _digest_of_body(self.body | stamp)
         text = self.template
-        for name, mark in self.marks.items():
-            text = text.replace(mark, _canonical(stamp[name]))
+        for name, token in self.marks.items():
+            text = text.replace(token, _canonical(stamp[name]))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -302,20 +308,92 @@ def prepare_verification(
     request: VerificationRequest,
     generation: int | str | None = None,
     store=None,
+    carrier: Carrier | None = None,
+    now: Mark | None = None,
 ) -> VerificationOut:
     """The answer to one verification, not yet stored: the steps read without any lock, or
     reused from an identical question at the same data generation (a new id all the same).
     `generation` is the public generation when the caller read it before the session's reads;
-    `store` keeps the answers, as for `reused_verification`."""
+    `store` keeps the answers, as for `reused_verification`. With a `carrier` (the server's,
+    over the same store; `now`: the generation's mark, if the caller read it), an answer kept
+    at an older generation is taken over when nothing it rests on was written since."""
     engine = session.get_bind()
+    if carrier is not None and now is None:
+        now = mark(session, PUBLIC_DATA)
     if generation is None:
-        generation = public_generation(session)
+        generation = now.generation if now is not None else public_generation(session)
     out = reused_verification(engine, generation, request, store)
+    if out is None and carrier is not None:
+        out = carried_verification(session, carrier, engine, now, request)
     if out is None:
-        out = run_verification(session, request, rules=default_rules())
+        shown: set[str] = set()
+        out = run_verification(session, request, rules=default_rules(), shown=shown)
         kept = out.model_dump_json().encode()
-        (store or _RECENT).set(reuse_key(engine, generation, request), kept)
+        key = reuse_key(engine, generation, request)
+        (store or _RECENT).set(key, kept)
+        if carrier is not None:
+            carrier.keep(_parts(request), key, now, shown, _kind(carrier, engine, request))
     return out
+
+
+# A verification kept at an older public generation, taken over by a newer one (decision 0043):
+# a court sync of fifty records moved every verification's key, and the mix's verifications
+# were then worked out again, the slowest answers after each sync (bench/RESULTS.md, load).
+# What a verification's findings rest on is its firm's records, lists and registry entries and
+# its people's records by name (`run_verification`'s `shown`); what the report says beside
+# them, the latest arrival in each record table, is read again at the new generation.
+def _parts(request: VerificationRequest) -> tuple:
+    rules = default_rules()
+    return ("verification", rules.file, str(rules.version), request.model_dump_json())
+
+
+def _kind(carrier: Carrier, engine: Engine, request: VerificationRequest) -> Kind:
+    return Kind(
+        lambda generation: reuse_key(engine, generation, request),
+        functools.partial(_as_of_refreshed, carrier),
+    )
+
+
+def carried_verification(
+    session: Session | None,
+    carrier: Carrier,
+    engine: Engine,
+    now: Mark,
+    request: VerificationRequest,
+) -> VerificationOut | None:
+    """The answer kept for `request` at an older generation, taken over by `now`'s (the
+    carrier's store then holds it under `now`'s key), as a new record; None when it cannot be.
+    Without a session (in the event loop), only from what this process knows already."""
+    parts = _parts(request)
+    entry = carrier.kept(parts)
+    if entry is None:
+        return None
+    key = reuse_key(engine, now.generation, request)
+    if carrier.take_over(session, parts, key, now, entry, _kind(carrier, engine, request)) is None:
+        return None
+    return reused_verification(engine, now.generation, request, carrier.cache.store)
+
+
+def _arrivals(session: Session, now: Mark) -> list | None:
+    """The latest arrival in each table, as at `now`: read after it, so None when a table's
+    latest row came after it (where it stood at `now` is not known; the answer is made anew)."""
+    rows = _LATEST_ARRIVALS.rows(session.connection(), {})
+    return None if any(row.change_seq > (now.row[0] or 0) for row in rows) else rows
+
+
+def _as_of_refreshed(
+    carrier: Carrier, body: bytes, session: Session | None, now: Mark
+) -> bytes | None:
+    """A kept report with its data-as-of of the record tables as they stand at `now`."""
+    arrivals = carrier.read_at("latest arrivals", now, session, lambda s: _arrivals(s, now))
+    if arrivals is None:
+        return None
+    answer = VerificationOut.model_validate_json(body)
+    registered = next((d for d in answer.data_as_of if d.record_type == "enterprise"), None)
+    if registered is None:
+        return None
+    answer.data_as_of = _data_as_of(registered, arrivals)
+    return answer.model_dump_json().encode()
 
 
 def record_verifications(
