@@ -83,7 +83,7 @@ def main() -> None:
         picked = rng.sample(codes, args.batch_size)
         with sessions() as session:
             return [
-                (req, prepare_verification(session, req))
+                (req, prepare_verification(session, req)[0])
                 for req in (VerificationRequest(code=c) for c in picked)
             ]
 

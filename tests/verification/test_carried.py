@@ -47,15 +47,18 @@ def test_a_verification_is_carried_past_a_sync_about_another_firm_and_remade_by_
     other = {"code": credit_code(3), "service": "litigation"}
     with TestClient(create_app(engine)) as client:
         carrier = client.app.state.read_cache.carrier
-        first = client.post("/api/v1/verifications", json=ask).json()
+        made = client.post("/api/v1/verifications", json=ask)
+        assert made.headers["x-cache"] == "miss"
+        first = made.json()
         client.post("/api/v1/verifications", json=other)
         records = first["steps"][2]
         assert records["step"] == "records" and records["outcome"] == "pass"
 
         # The court lists firm 1 as a dishonest debtor: nothing firm 3's report rests on.
         _court(engine, tmp_path / "zxgk-1", dishonest_row(1, 更新日期="2026-11-25"))
-        second = client.post("/api/v1/verifications", json=ask).json()
-        assert carrier.carried == 1
+        carried = client.post("/api/v1/verifications", json=ask)
+        assert carried.headers["x-cache"] == "carried" and carrier.carried == 1
+        second = carried.json()
         assert second["steps"] == first["steps"] and second["verdict"] == first["verdict"]
         # A record of its own, whose report says where the court's data stands now.
         assert second["id"] != first["id"]
@@ -66,16 +69,18 @@ def test_a_verification_is_carried_past_a_sync_about_another_firm_and_remade_by_
         assert stored["data_as_of"] == second["data_as_of"]
         assert digest_of(VerificationOut.model_validate(stored)) == second["digest"]
         # Asked again at the same generation: the carried answer is reused.
-        assert client.post("/api/v1/verifications", json=ask).json()["steps"] == first["steps"]
-        assert carrier.carried == 1
+        reused = client.post("/api/v1/verifications", json=ask)
+        assert reused.headers["x-cache"] == "hit" and reused.json()["steps"] == first["steps"]
+        assert reused.json()["id"] not in (first["id"], second["id"])
         # Another question about the firm: carried too, from what the first read of the sync.
         client.post("/api/v1/verifications", json=other)
         assert (carrier.carried, carrier.windows_read) == (2, 1)
 
         # The court names firm 3's legal representative: made anew, and it shows.
         _court(engine, tmp_path / "zxgk-2", person_dishonest_row(3, name="陈雅琴"))
-        third = client.post("/api/v1/verifications", json=ask).json()
-        assert carrier.carried == 2
+        remade = client.post("/api/v1/verifications", json=ask)
+        assert remade.headers["x-cache"] == "miss" and carrier.carried == 2
+        third = remade.json()
         assert third["steps"][2]["outcome"] == "warn"  # by name alone: a warning
         assert "陈*琴" in str(third["steps"][2]["reasons"])
 

@@ -47,15 +47,26 @@ def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
     summary="三步核验 / Three-step verification",
 )
 async def create_verification(body: VerificationRequest, request: Request) -> Response:
-    out = _with_url(request, await verify_and_record(request, body))
-    # Serialised here: returning the model would make FastAPI validate it again.
-    return Response(out.model_dump_json(), status_code=201, media_type="application/json")
+    answer, how = await verify_and_record(request, body)
+    out = _with_url(request, answer)
+    # Serialised here: returning the model would make FastAPI validate it again. X-Cache says
+    # where the findings came from (the record is new either way), for the server's metrics.
+    return Response(
+        out.model_dump_json(),
+        status_code=201,
+        media_type="application/json",
+        headers={"x-cache": how},
+    )
 
 
-async def verify_and_record(request: Request, body: VerificationRequest) -> VerificationOut:
+async def verify_and_record(
+    request: Request, body: VerificationRequest
+) -> tuple[VerificationOut, str]:
     """One verification answered and recorded the way the server does it for every caller,
     the API and the portal's form alike: reused when the same question was answered at this
-    data generation, else worked out on a request thread, then written by the batch writer."""
+    data generation, else worked out on a request thread, then written by the batch writer.
+    With the answer, where its findings came from: hit (reused), carried (from an older
+    generation, api/carry.py), shared (another request's, made meanwhile) or miss (made)."""
     state = request.app.state
     sessions = state.sessions
     # The server's answer store: what one worker answered, the others reuse (api/cache.py).
@@ -64,7 +75,7 @@ async def verify_and_record(request: Request, body: VerificationRequest) -> Veri
     # Answers kept at an older generation are taken over when nothing they rest on was written
     # since (api/carry.py); only with the answer cache on.
     carrier = cache.carrier if store is not None else None
-    out, generation, now = None, None, None
+    out, how, generation, now = None, "hit", None, None
     if getattr(state, "read_engine", None) is state.engine:
         # The same question at the same data generation was answered moments ago: the answer
         # is made here, in the event loop, without a worker thread (bench/RESULTS.md, load).
@@ -74,28 +85,31 @@ async def verify_and_record(request: Request, body: VerificationRequest) -> Veri
         out = reused_verification(state.engine, generation, body, store)
         if out is None and carrier is not None:
             # Taken over here when this process knows what the writes since touched.
-            out = carried_verification(None, carrier, state.engine, now, body)
+            out, how = carried_verification(None, carrier, state.engine, now, body), "carried"
     if out is None:
         reads = getattr(state, "primary_reads", sessions)
 
-        def prepare() -> VerificationOut:
+        def prepare() -> tuple[VerificationOut | None, str]:
             with reads() as session:
                 return prepare_verification(session, body, generation, store, carrier, now)
 
-        async def steps() -> VerificationOut:
+        async def steps() -> tuple[VerificationOut | None, str]:
             return await in_request_thread(request, prepare)
 
         if generation is None:
-            out = await steps()
+            out, how = await steps()
         else:
             # Asked again while its first answer is being worked out: that answer, as a record
             # of this request's own (a new id), once it is kept.
             first, shared = await state.flights.run(
                 reuse_key(state.engine, generation, body), steps
             )
-            out = reused_verification(state.engine, generation, body, store) if shared else first
+            if shared:
+                out, how = reused_verification(state.engine, generation, body, store), "shared"
+            else:
+                out, how = first
             if out is None:  # the first answer was not kept: this request runs its own steps
-                out = await steps()
+                out, how = await steps()
     # Records are written in batches by one thread per process (api/group_commit.py): a request
     # waits for its batch in the event loop instead of holding one of the few request threads,
     # and one write turn stores every record that arrived meanwhile (bench/RESULTS.md, load).
@@ -107,7 +121,7 @@ async def verify_and_record(request: Request, body: VerificationRequest) -> Veri
     recorded = getattr(state, "just_recorded", None)
     if recorded is not None:
         recorded.keep(out)
-    return out
+    return out, how
 
 
 class JustRecorded:

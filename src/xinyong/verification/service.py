@@ -310,8 +310,9 @@ def prepare_verification(
     store=None,
     carrier: Carrier | None = None,
     now: Mark | None = None,
-) -> VerificationOut:
-    """The answer to one verification, not yet stored: the steps read without any lock, or
+) -> tuple[VerificationOut, str]:
+    """The answer to one verification, not yet stored, and where its findings came from (hit,
+    carried or miss, as X-Cache says): the steps read without any lock, or
     reused from an identical question at the same data generation (a new id all the same).
     `generation` is the public generation when the caller read it before the session's reads;
     `store` keeps the answers, as for `reused_verification`. With a `carrier` (the server's,
@@ -322,10 +323,11 @@ def prepare_verification(
         now = mark(session, PUBLIC_DATA)
     if generation is None:
         generation = now.generation if now is not None else public_generation(session)
-    out = reused_verification(engine, generation, request, store)
+    out, how = reused_verification(engine, generation, request, store), "hit"
     if out is None and carrier is not None:
-        out = carried_verification(session, carrier, engine, now, request)
+        out, how = carried_verification(session, carrier, engine, now, request), "carried"
     if out is None:
+        how = "miss"
         shown: set[str] = set()
         out = run_verification(session, request, rules=default_rules(), shown=shown)
         kept = out.model_dump_json().encode()
@@ -333,7 +335,7 @@ def prepare_verification(
         (store or _RECENT).set(key, kept)
         if carrier is not None:
             carrier.keep(_parts(request), key, now, shown, _kind(carrier, engine, request))
-    return out
+    return out, how
 
 
 # A verification kept at an older public generation, taken over by a newer one (decision 0043):

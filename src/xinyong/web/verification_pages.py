@@ -34,7 +34,7 @@ async def run_from_form(request: Request, query: str = Form(""), name: str = For
         body = VerificationRequest(
             code=query if as_code else None, name=(name or None) if as_code else query or name
         )
-        out = await verify_and_record(request, body)
+        out, _ = await verify_and_record(request, body)
     except XinyongError as exc:
         return page(
             request, "verification.html", status_code=exc.status, v=None, error=exc, query=query
