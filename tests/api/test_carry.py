@@ -121,6 +121,24 @@ def test_the_firms_a_record_named_before_a_correction_count_as_touched(tmp_path,
         assert touched(conn, new, mark(session, PUBLIC_DATA)) is None
 
 
+def alert(id_: int, n: int) -> dict:
+    return dict(
+        id=id_,
+        rule_id="test.late",
+        rule_version=1,
+        kind="warning",
+        severity="low",
+        layout="registry.enterprise",
+        source="test",
+        source_record_id=f"late-{id_}",
+        digest=f"{id_:032d}",
+        credit_code=credit_code(n),
+        message_zh="测试",
+        message_en="test",
+        evidence={},
+    )
+
+
 def test_an_alert_committed_late_with_a_lower_id_still_counts(tmp_path, engine, session):
     """On PostgreSQL an alert's id is taken before its transaction commits: one may appear
     below the newest id a generation was read with, and move no maximum."""
@@ -129,23 +147,6 @@ def test_an_alert_committed_late_with_a_lower_id_still_counts(tmp_path, engine, 
     from xinyong.alerts.models import Alert
 
     _firms(engine, tmp_path / "gsxt")
-
-    def alert(id_: int, n: int) -> dict:
-        return dict(
-            id=id_,
-            rule_id="test.late",
-            rule_version=1,
-            kind="warning",
-            severity="low",
-            layout="registry.enterprise",
-            source="test",
-            source_record_id=f"late-{id_}",
-            digest=f"{id_:032d}",
-            credit_code=credit_code(n),
-            message_zh="测试",
-            message_en="test",
-            evidence={},
-        )
 
     table = Alert.__table__
     with engine.begin() as conn:
@@ -158,3 +159,41 @@ def test_an_alert_committed_late_with_a_lower_id_still_counts(tmp_path, engine, 
     _court(engine, tmp_path / "zxgk", 2)
     with engine.connect() as conn:
         assert credit_code(3) in touched(conn, old, mark(session, PUBLIC_DATA))
+
+
+def test_a_decision_committed_after_a_later_timed_one_still_moves_the_generation(
+    tmp_path, engine, session
+):
+    """A decision's time is taken before it commits: two operators deciding at once may commit
+    in the opposite order. The later commit, with the earlier time, must still move the
+    generation, or profiles kept before it would show its alert as undecided."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, insert, update
+
+    from xinyong.alerts.models import Alert
+    from xinyong.types import utcnow
+
+    _firms(engine, tmp_path / "gsxt")
+    table = Alert.__table__
+    with engine.begin() as conn:
+        top = conn.execute(select(func.max(table.c.id))).scalar() or 0
+        conn.execute(insert(table), [alert(top + 1, 1), alert(top + 2, 3)])
+    decided_first, decided_second = utcnow() - timedelta(seconds=1), utcnow()
+
+    def decide(id_: int, at) -> None:
+        with engine.begin() as conn:
+            conn.execute(
+                update(table)
+                .where(table.c.id == id_)
+                .values(status="dismissed", decided_by="审核员", decided_at=at)
+            )
+
+    decide(top + 2, decided_second)
+    before = mark(session, PUBLIC_DATA)
+    session.commit()
+    decide(top + 1, decided_first)
+    after = mark(session, PUBLIC_DATA)
+    assert after.generation != before.generation
+    with engine.connect() as conn:
+        assert touched(conn, before, after) is None  # a decision: every answer made anew

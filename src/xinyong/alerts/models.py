@@ -29,8 +29,8 @@ class Alert(Base):
             "rule_id", "layout", "source", "source_record_id", "digest", name="uq_alert_once"
         ),
         Index("ix_alert_status_created", "status", "created_at"),
-        # The public generation reads max(decided_at) on every profile, fee quote and
-        # verification (api/cache.py): a b-tree end, not a scan of the table (migration 0020).
+        # The public generation read max(decided_at) (migration 0020); it now reads a counter
+        # of decisions (migration 0026). Kept for the operator's lists by decision time.
         Index("ix_alert_decided_at", "decided_at"),
     )
 

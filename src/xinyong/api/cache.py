@@ -68,15 +68,16 @@ REGISTRY_SQL = (
 )
 # What a public profile depends on beyond the change feed: list decisions (every state change
 # of a list entry appends a list event) and alert decisions (a dismissed alert drops its risk
-# flag). The alert table is small (one row per fired rule) and decisions are rare: a max() over
-# it costs less than a counter in every decision path. Grades: the rating passes count the
+# flag), counted by a trigger in commit order (migration 0026: a max() of the decision times
+# missed a decision that committed after a later-timed one). Grades: the rating passes count the
 # passes that changed one (rating.service.REGRADED); without it, a profile cached after a sync
 # kept the grade from before the sync until the next sync. Which firms' records a change of
 # generation touched is read from these same columns (api/carry.py).
 PUBLIC_SQL = (
     "SELECT (SELECT value FROM feed_counter WHERE name = 'changes'), "
     "(SELECT max(id) FROM list_event), (SELECT max(id) FROM alert), "
-    "(SELECT max(decided_at) FROM alert), (SELECT seq FROM rating_state WHERE name = 'regraded')"
+    "(SELECT value FROM feed_counter WHERE name = 'alert_decisions'), "
+    "(SELECT seq FROM rating_state WHERE name = 'regraded')"
 )
 
 
