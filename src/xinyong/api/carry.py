@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 # between the two touched none of them. What the writes touched is read from the change feed by
 # number, and only where every number is accounted for: anything else the feed carried (a
 # registry row, which may link firms anew, an agency, a licence), an alert decision, a regrade
-# or a new day makes the answer anew, as before.
+# or a new day makes the answer anew, as before. The same holds for a verification (decision
+# 0043), which also shows the records of its firm's people: a record about a natural person
+# touches their name (`person`), and a verification is kept with its firm and its people's names.
 #
 # The record tables whose rows name the firm they are about (sources/linking).
 _RECORDS = (EnforcementCase.__table__, DishonestRecord.__table__, Penalty.__table__)
