@@ -29,9 +29,6 @@ class Alert(Base):
             "rule_id", "layout", "source", "source_record_id", "digest", name="uq_alert_once"
         ),
         Index("ix_alert_status_created", "status", "created_at"),
-        # The public generation read max(decided_at) (migration 0020); it now reads a counter
-        # of decisions (migration 0026). Kept for the operator's lists by decision time.
-        Index("ix_alert_decided_at", "decided_at"),
     )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)

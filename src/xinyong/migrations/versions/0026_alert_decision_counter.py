@@ -11,7 +11,8 @@ kept before it (and carried past later syncs, api/carry.py) kept the alert as un
 change of an alert's decision now adds one to the feed counter row `alert_decisions`. On
 PostgreSQL the trigger is deferred to the commit, and the counter row's lock is held until the
 commit ends: each decision's commit moves the counter, in commit order. The counter row's own
-trigger (migration 0022) notifies the servers.
+trigger (migration 0022) notifies the servers. The index on decided_at (migration 0020) served
+only that maximum, and goes.
 """
 
 import sqlalchemy as sa
@@ -27,13 +28,16 @@ BUMP = f"UPDATE feed_counter SET value = value + 1 WHERE name = '{COUNTER}'"
 
 
 def upgrade() -> None:
-    decided = op.get_bind().execute(
-        sa.text("SELECT count(*) FROM alert WHERE decided_at IS NOT NULL")
-    ).scalar_one()
+    decided = (
+        op.get_bind()
+        .execute(sa.text("SELECT count(*) FROM alert WHERE decided_at IS NOT NULL"))
+        .scalar_one()
+    )
     op.bulk_insert(
         sa.table("feed_counter", sa.column("name", sa.String), sa.column("value", sa.BigInteger)),
         [{"name": COUNTER, "value": decided}],
     )
+    op.drop_index("ix_alert_decided_at", table_name="alert")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION xinyong_alert_decided() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -58,3 +62,4 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER alert_decided")
     op.execute(f"DELETE FROM feed_counter WHERE name = '{COUNTER}'")
+    op.create_index("ix_alert_decided_at", "alert", ["decided_at"])
