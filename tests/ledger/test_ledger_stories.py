@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from tests.ledger.test_merkle import naive_root
 from xinyong.errors import InvalidInput
 from xinyong.ledger import audit, bundle, evidence, keys, merkle, note, service
 from xinyong.ledger.errors import VerificationFailed
-from xinyong.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerNode, node_id
+from xinyong.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerNode, LedgerTree, node_id
 
 T0 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 PHOTO = b"\xff\xd8\xff\xe0 progress photo of the debtor's warehouse"
@@ -92,29 +92,93 @@ def test_the_stored_tree_matches_the_reference_for_every_size_and_batch(session,
             merkle.verify_consistency(first, tree_size, proof, roots[first], roots[tree_size])
 
 
-def test_a_batch_of_entries_goes_in_by_one_insert_per_table(session, ledger_settings):
-    # The record writer appends under the write lock; on SQLite a row-by-row insert is a hand-over
-    # of the GIL per row (db.InsertAtOnce). The hashes travel in one blob and come back intact.
+def _statements(session, do) -> list[str]:
+    """The SQL an action sends, in order."""
     engine = session.get_bind()
     sent: list[str] = []
 
     def seen(_conn, _cursor, statement, *_):
-        sent.append(statement)
+        sent.append(" ".join(statement.split()))
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        entries = [service.Entry("verification", {"n": n}) for n in range(7)]
-        receipts = service.append_many(session, entries, now=T0, settings=ledger_settings)
+        do()
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    inserts = [s for s in sent if s.startswith("INSERT INTO ledger_")]
-    assert len(inserts) == 2  # the leaves, then the completed subtrees' hashes
-    if engine.dialect.name == "sqlite":
+    return sent
+
+
+def test_a_batch_of_entries_goes_in_by_one_insert_per_table(session, ledger_settings):
+    # The record writer appends under the size row's lock, which every other writer waits for.
+    # On SQLite a row-by-row insert is a hand-over of the GIL per row (db.InsertAtOnce): the
+    # hashes travel in one blob and come back intact. On PostgreSQL each statement is a round
+    # trip: leaves, subtrees and the kept frontier go in by one.
+    entries = [service.Entry("verification", {"n": n}) for n in range(7)]
+    receipts = []
+    sent = _statements(
+        session,
+        lambda: receipts.extend(
+            service.append_many(session, entries, now=T0, settings=ledger_settings)
+        ),
+    )
+    if session.get_bind().dialect.name == "sqlite":
+        inserts = [s for s in sent if s.startswith("INSERT INTO ledger_")]
+        assert len(inserts) == 2  # the leaves, then the completed subtrees' hashes
         assert all("json_each" in s for s in inserts)
+    else:
+        writes = [s for s in sent if "INSERT INTO ledger_" in s]
+        assert len(writes) == 1
+        assert "INSERT INTO ledger_leaf" in writes[0] and "INSERT INTO ledger_node" in writes[0]
     stored = session.query(LedgerLeaf).order_by(LedgerLeaf.leaf_index).all()
     assert [(s.leaf_hash, s.data) for s in stored] == [(r.leaf_hash, r.data) for r in receipts]
     assert session.query(LedgerNode).count() == 4  # subtrees of 2, 2, 2 and 4 leaves
     assert service.root_hash(session, 7) == naive_root([r.data for r in receipts])
+
+
+def test_an_append_takes_the_tree_s_frontier_with_its_reservation(session, ledger_settings):
+    # The subtrees an append hashes its new ones from come back with the size it reserves: the
+    # writer holding the size row reads no leaf or node table (bench/RESULTS.md, load).
+    first = service.append_many(
+        session, [service.Entry("verification", {"n": n}) for n in range(5)], now=T0
+    )
+    later = []
+    sent = _statements(
+        session,
+        lambda: later.extend(
+            service.append_many(
+                session, [service.Entry("verification", {"n": n}) for n in range(5, 8)], now=T0
+            )
+        ),
+    )
+    assert not [s for s in sent if s.startswith("SELECT") and "ledger_" in s]
+    datas = [r.data for r in first + later]
+    assert service.root_hash(session, 8) == naive_root(datas)
+    for index in range(8):
+        proof = service.inclusion(session, 8, index=index)
+        merkle.verify_inclusion(index, 8, proof.leaf_hash, proof.proof, naive_root(datas))
+
+
+def test_a_tree_without_its_frontier_for_this_size_reads_it_from_the_subtrees(
+    session, ledger_settings
+):
+    # A database upgraded from before the frontier was kept has none; one whose size an older
+    # version moved keeps a frontier of another size. Either way the append reads the tables.
+    def add(count: int) -> list[bytes]:
+        entries = [service.Entry("verification", {"n": n}) for n in range(count)]
+        return [r.data for r in service.append_many(session, entries, now=T0)]
+
+    datas = add(4)
+    stale = session.execute(select(LedgerTree.frontier)).scalar_one()
+    datas += add(1)
+    session.execute(update(LedgerTree).values(frontier=stale))  # kept for size 4, not 5
+    datas += add(3)
+    assert service.root_hash(session, 8) == naive_root(datas)
+    session.execute(update(LedgerTree).values(frontier=None))
+    sent = _statements(session, lambda: datas.extend(add(3)))
+    assert [s for s in sent if s.startswith("SELECT") and "ledger_node" in s]
+    assert service.root_hash(session, 11) == naive_root(datas)
+    datas += add(2)  # and from then on it is kept again
+    assert service.root_hash(session, 13) == naive_root(datas)
 
 
 def test_a_leaf_is_found_by_its_hash_and_proven_in_a_later_tree(session, ledger_settings):

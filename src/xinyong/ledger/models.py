@@ -20,6 +20,9 @@ class LedgerTree(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     size: Mapped[int] = mapped_column(BigInteger)
+    # The frontier's hashes (the complete subtrees of leaves [0, n), left to right) after the
+    # 8-byte size n they belong to: the reservation returns them with the size (ledger/store.py).
+    frontier: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class LedgerLeaf(Base):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import bindparam, insert, literal_column, select, union_all, update
+from sqlalchemy import bindparam, insert, literal_column, select, text, union_all, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from xinyong.db import AtOnce, InsertAtOnce, among
@@ -38,12 +39,36 @@ _SUBTREES = AtOnce(
     )
 )
 _SIZE = select(_TREE.c.size).where(_TREE.c.id == 1)
+# The reservation returns the frontier kept with the size (migration 0027): reading it from the
+# leaf and node tables was a round trip on PostgreSQL under the size row's lock, which the other
+# processes' writers waited through (bench/RESULTS.md, load).
 _RESERVE = (
     update(_TREE)
     .where(_TREE.c.id == 1)
     .values(size=_TREE.c.size + bindparam("count"))
-    .returning(_TREE.c.size)
+    .returning(_TREE.c.size, _TREE.c.frontier)
 )
+_KEEP = update(_TREE).where(_TREE.c.id == 1).values(frontier=bindparam("frontier"))
+# On PostgreSQL an append's leaves, its completed subtrees and the new frontier go in by one
+# statement, one round trip under the lock instead of three; each column's values travel as one
+# array, so the statement is the same for every batch.
+_WRITE_PG = text(
+    """
+WITH leaves AS (
+    INSERT INTO ledger_leaf (leaf_index, leaf_hash, kind, data, file_sha256, created_at)
+    SELECT * FROM unnest(
+        CAST(:leaf_index AS bigint[]), CAST(:leaf_hash AS bytea[]), CAST(:kind AS varchar[]),
+        CAST(:data AS bytea[]), CAST(:file_sha256 AS varchar[]),
+        CAST(:created_at AS timestamptz[])
+    )
+), nodes AS (
+    INSERT INTO ledger_node (node_id, hash)
+    SELECT * FROM unnest(CAST(:node_id AS bigint[]), CAST(:hash AS bytea[]))
+)
+UPDATE ledger_tree SET frontier = :frontier WHERE id = 1
+"""
+)
+_LEAF_COLUMNS = ("leaf_index", "leaf_hash", "kind", "data", "file_sha256", "created_at")
 # Every leaf with this hash (nearly always one). No ORDER BY/LIMIT: with them PostgreSQL may
 # walk the primary key in order and filter on the hash, reading the whole table (measured).
 _FIND = select(_LEAF.c.leaf_index).where(_LEAF.c.leaf_hash == bindparam("h"))
@@ -94,27 +119,62 @@ def _nth(parts: list[Sequence], n: int) -> Sequence:
     return parts[n] if n < len(parts) else []
 
 
-def _reserve(session: Session, count: int) -> int:
-    """Take `count` indexes; the UPDATE locks the tree row until commit, so appends queue."""
+def _reserve(session: Session, count: int) -> tuple[int, bytes | None]:
+    """Take `count` indexes; the UPDATE locks the tree row until commit, so appends queue.
+    Returns the first index and the frontier kept with the size before."""
     conn = session.connection()
-    new_size = conn.execute(_RESERVE, {"count": count}).scalar_one_or_none()
-    if new_size is None:  # a schema made without the migration's seed row
+    row = conn.execute(_RESERVE, {"count": count}).one_or_none()
+    if row is None:  # a schema made without the migration's seed row
         conn.execute(insert(_TREE).values(id=1, size=0))
-        new_size = conn.execute(_RESERVE, {"count": count}).scalar_one()
-    return new_size - count
+        row = conn.execute(_RESERVE, {"count": count}).one()
+    return row.size - count, row.frontier
+
+
+def _frontier(session: Session, size: int, kept: bytes | None) -> dict[merkle.Node, bytes]:
+    """The complete subtrees of leaves [0, size): as kept with the size, or read from the tables
+    when none is kept for this size (a tree from before migration 0027, or one whose size an
+    older version moved without keeping it)."""
+    nodes = merkle.range_nodes(0, size)
+    width = merkle.HASH_SIZE
+    if kept is not None and len(kept) == 8 + width * len(nodes) and _size_of(kept) == size:
+        return {n: kept[8 + width * i : 8 + width * (i + 1)] for i, n in enumerate(nodes)}
+    getter = fetch(session, set(nodes))
+    return {n: getter(*n) for n in nodes}
+
+
+def _size_of(kept: bytes) -> int:
+    return int.from_bytes(kept[:8], "big")
+
+
+def _kept(size: int, known: dict[merkle.Node, bytes]) -> bytes:
+    return size.to_bytes(8, "big") + b"".join(known[n] for n in merkle.range_nodes(0, size))
+
+
+def _write(conn: Connection, rows: list[dict], nodes: list[dict], frontier: bytes) -> None:
+    if conn.dialect.name == "postgresql":
+        created = _LEAF.c.created_at.type.bind_processor(conn.dialect)
+        values = {c: [row[c] for row in rows] for c in _LEAF_COLUMNS}
+        if created is not None:
+            values["created_at"] = [created(v) for v in values["created_at"]]
+        values["node_id"] = [n["node_id"] for n in nodes]
+        values["hash"] = [n["hash"] for n in nodes]
+        conn.execute(_WRITE_PG, {**values, "frontier": frontier})
+        return
+    _ADD_LEAVES.run(conn, rows)
+    if nodes:
+        _ADD_NODES.run(conn, nodes)
+    conn.execute(_KEEP, {"frontier": frontier})
 
 
 def append(session: Session, rows: list[dict]) -> int:
     """Append leaf rows (leaf_hash, kind, data, file_sha256, created_at); return the first index.
 
     Every subtree the new leaves complete is hashed and stored now, from the new leaves and the
-    old tree's frontier (its complete subtrees, O(log n) of them).
+    old tree's frontier (its complete subtrees, O(log n) of them), and the new frontier is kept.
     """
-    start = _reserve(session, len(rows))
+    start, kept = _reserve(session, len(rows))
     end = start + len(rows)
-    frontier = merkle.range_nodes(0, start)
-    getter = fetch(session, set(frontier))
-    known = {n: getter(*n) for n in frontier}
+    known = _frontier(session, start, kept)
     for i, row in enumerate(rows):
         row["leaf_index"] = start + i
         known[(0, start + i)] = row["leaf_hash"]
@@ -128,10 +188,7 @@ def append(session: Session, rows: list[dict]) -> int:
             known[(level, j)] = h
             new_nodes.append({"node_id": node_id(level, j), "hash": h})
         level += 1
-    conn = session.connection()
-    _ADD_LEAVES.run(conn, rows)
-    if new_nodes:
-        _ADD_NODES.run(conn, new_nodes)
+    _write(session.connection(), rows, new_nodes, _kept(end, known))
     return start
 
 
