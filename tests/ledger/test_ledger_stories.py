@@ -324,6 +324,18 @@ def test_a_modified_subtree_hash_is_detected(session, ledger_settings):
     assert [en for _, en in report.problems] == ["subtree hash at level 2, index 1 was altered"]
 
 
+def test_a_modified_kept_frontier_is_detected(session, ledger_settings):
+    _logged_case(session, ledger_settings)
+    assert audit.audit(session, settings=ledger_settings).ok
+    kept = session.execute(select(LedgerTree.frontier)).scalar_one()
+    session.execute(update(LedgerTree).values(frontier=kept[:-1] + bytes([kept[-1] ^ 1])))
+    session.commit()
+    report = audit.audit(session, settings=ledger_settings)
+    assert [en for _, en in report.problems] == [
+        "the ledger's kept frontier differs from the one recomputed from the leaves: altered"
+    ]
+
+
 def test_a_modified_evidence_file_is_detected(session, ledger_settings):
     photo = _logged_case(session, ledger_settings)
     path = evidence.path_for(ledger_settings.evidence_dir, photo.file_sha256)

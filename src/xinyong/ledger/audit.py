@@ -111,6 +111,17 @@ def audit(
                 f"the ledger size is {size} but only {expected} leaves are in sequence",
             )
         )
+    # The next append hashes its subtrees from the kept frontier: one altered would make every
+    # later subtree and root wrong. Kept for another size, it is not used (ledger/store.py).
+    kept = store.kept_frontier(session)
+    if kept is not None and kept[0] == expected == size:
+        if kept[1] != b"".join(h for _, h in stack):
+            report.problems.append(
+                (
+                    "账本保存的前沿子树哈希与叶子重算结果不符，已被改动",
+                    "the ledger's kept frontier differs from the one recomputed from the leaves: altered",
+                )
+            )
     for cp in checkpoints:
         report.checkpoints += 1
         try:

@@ -49,6 +49,7 @@ _RESERVE = (
     .returning(_TREE.c.size, _TREE.c.frontier)
 )
 _KEEP = update(_TREE).where(_TREE.c.id == 1).values(frontier=bindparam("frontier"))
+_KEPT = select(_TREE.c.frontier).where(_TREE.c.id == 1)
 # On PostgreSQL an append's leaves, its completed subtrees and the new frontier go in by one
 # statement, one round trip under the lock instead of three; each column's values travel as one
 # array, so the statement is the same for every batch.
@@ -140,6 +141,12 @@ def _frontier(session: Session, size: int, kept: bytes | None) -> dict[merkle.No
         return {n: kept[8 + width * i : 8 + width * (i + 1)] for i, n in enumerate(nodes)}
     getter = fetch(session, set(nodes))
     return {n: getter(*n) for n in nodes}
+
+
+def kept_frontier(session: Session) -> tuple[int, bytes] | None:
+    """The frontier kept with the size: the size it belongs to and its hashes, joined."""
+    kept = session.connection().execute(_KEPT).scalar()
+    return (_size_of(kept), kept[8:]) if kept else None
 
 
 def _size_of(kept: bytes) -> int:
