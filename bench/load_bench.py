@@ -7,7 +7,8 @@ a constant-JSON baseline driven the same way in the same run.
 
 Steps (each whole process, measured from outside):
 1. build the data set through the real connectors (`xinyong demo-data`, `xinyong sync --all`)
-   and make the nightly rating pass (`xinyong rating recompute --all`), unless --reuse finds one;
+   and make the nightly rating pass (`xinyong rating recompute --all`), unless --reuse finds one,
+   which `xinyong db upgrade` then brings to this code's schema;
 2. draw varied queries from the data (xinyong.search.evaluation: names, prefixes, traditional,
    pinyin, initials, 字号, one and two characters, legal representatives, typos, former names,
    codes), enterprise codes for profiles and verifications, agencies for fee quotes;
@@ -108,6 +109,25 @@ def build(work: Path, url: str, enterprises: int, seed: int) -> list[dict]:
     log("rating recompute --all (the nightly pass)")
     steps.append(("rating recompute --all", timed([*xinyong, "rating", "recompute", "--all"], env)))
     return [{"step": s, **r} for s, r in steps]
+
+
+def upgraded(work: Path, url: str) -> None:
+    """A reused data set brought to this code's schema, as a deployment upgrades before it
+    serves; one upgraded by newer code is at a revision this code does not know, and its
+    server would refuse to start: say so here, with what to do."""
+    done = subprocess.run(
+        [sys.executable, "-m", "xinyong", "db", "upgrade"],
+        env=_env(work, url),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        sys.exit(
+            f"xinyong db upgrade failed on {url}:\n{(done.stdout + done.stderr)[-1500:]}\n"
+            "A data set upgraded by newer code is at a revision this code does not know: give "
+            "this code's worktree the newer migration files (src/xinyong/migrations/versions/) "
+            "when they only add what this code does not read, or build the set again."
+        )
 
 
 def _env(work: Path, url: str, **extra: str) -> dict[str, str]:
@@ -554,6 +574,8 @@ def main() -> None:
         if built:
             sys.exit(f"{url} holds enterprises: pass --reuse to use them, or remove them")
         report["build"] = build(work, url, args.enterprises, args.seed)
+    else:
+        upgraded(work, url)
     enterprises = _enterprises(url)
     report["enterprises"] = enterprises
     report["database"] = "sqlite" if on_sqlite else url.split(":", 1)[0]
