@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from sqlalchemy import bindparam, insert, literal_column, select, text, union_all, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from xinyong.db import AtOnce, InsertAtOnce, among
@@ -50,26 +51,18 @@ _RESERVE = (
 )
 _KEEP = update(_TREE).where(_TREE.c.id == 1).values(frontier=bindparam("frontier"))
 _KEPT = select(_TREE.c.frontier).where(_TREE.c.id == 1)
-# On PostgreSQL an append's leaves, its completed subtrees and the new frontier go in by one
-# statement, one round trip under the lock instead of three; each column's values travel as one
-# array, so the statement is the same for every batch.
-_WRITE_PG = text(
-    """
-WITH leaves AS (
-    INSERT INTO ledger_leaf (leaf_index, leaf_hash, kind, data, file_sha256, created_at)
-    SELECT * FROM unnest(
-        CAST(:leaf_index AS bigint[]), CAST(:leaf_hash AS bytea[]), CAST(:kind AS varchar[]),
-        CAST(:data AS bytea[]), CAST(:file_sha256 AS varchar[]),
-        CAST(:created_at AS timestamptz[])
-    )
-), nodes AS (
-    INSERT INTO ledger_node (node_id, hash)
-    SELECT * FROM unnest(CAST(:node_id AS bigint[]), CAST(:hash AS bytea[]))
+# On PostgreSQL the whole append is one statement: `ledger_append` (migration 0028) reserves the
+# indexes, hashes the completed subtrees from the kept frontier and writes leaves, nodes and the
+# new frontier in the database. The size row's lock is then held through no round trip of the
+# writer's and no wait of its for the GIL beside the server's busy threads, only until its
+# commit (bench/RESULTS.md, load). Each column's values travel as one array.
+_APPEND_PG = text(
+    "SELECT ledger_append(CAST(:leaf_hash AS bytea[]), CAST(:kind AS varchar[]), "
+    "CAST(:data AS bytea[]), CAST(:file_sha256 AS varchar[]), CAST(:created_at AS timestamptz[]))"
 )
-UPDATE ledger_tree SET frontier = :frontier WHERE id = 1
-"""
-)
-_LEAF_COLUMNS = ("leaf_index", "leaf_hash", "kind", "data", "file_sha256", "created_at")
+# The function's SQLSTATE for a subtree missing from the tables (a damaged tree).
+_MISSING_SUBTREE = "XL001"
+_LEAF_COLUMNS = ("leaf_hash", "kind", "data", "file_sha256", "created_at")
 # Every leaf with this hash (nearly always one). No ORDER BY/LIMIT: with them PostgreSQL may
 # walk the primary key in order and filter on the hash, reading the whole table (measured).
 _FIND = select(_LEAF.c.leaf_index).where(_LEAF.c.leaf_hash == bindparam("h"))
@@ -158,27 +151,40 @@ def _kept(size: int, known: dict[merkle.Node, bytes]) -> bytes:
 
 
 def _write(conn: Connection, rows: list[dict], nodes: list[dict], frontier: bytes) -> None:
-    if conn.dialect.name == "postgresql":
-        created = _LEAF.c.created_at.type.bind_processor(conn.dialect)
-        values = {c: [row[c] for row in rows] for c in _LEAF_COLUMNS}
-        if created is not None:
-            values["created_at"] = [created(v) for v in values["created_at"]]
-        values["node_id"] = [n["node_id"] for n in nodes]
-        values["hash"] = [n["hash"] for n in nodes]
-        conn.execute(_WRITE_PG, {**values, "frontier": frontier})
-        return
     _ADD_LEAVES.run(conn, rows)
     if nodes:
         _ADD_NODES.run(conn, nodes)
     conn.execute(_KEEP, {"frontier": frontier})
 
 
+def _append_pg(conn: Connection, rows: list[dict]) -> int:
+    """The append by the database's own function (migration 0028); the first new index."""
+    values = {c: [row[c] for row in rows] for c in _LEAF_COLUMNS}
+    created = _LEAF.c.created_at.type.bind_processor(conn.dialect)
+    if created is not None:
+        values["created_at"] = [created(v) for v in values["created_at"]]
+    try:
+        return conn.execute(_APPEND_PG, values).scalar_one()
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == _MISSING_SUBTREE:
+            zh, en = exc.orig.diag.message_primary.split(" / ", 1)
+            raise VerificationFailed(zh, en) from exc
+        raise
+
+
 def append(session: Session, rows: list[dict]) -> int:
     """Append leaf rows (leaf_hash, kind, data, file_sha256, created_at); return the first index.
 
     Every subtree the new leaves complete is hashed and stored now, from the new leaves and the
-    old tree's frontier (its complete subtrees, O(log n) of them), and the new frontier is kept.
+    old tree's frontier (its complete subtrees, O(log n) of them), and the new frontier is kept:
+    on PostgreSQL by the database's `ledger_append`, on SQLite here.
     """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        start = _append_pg(conn, rows)
+        for i, row in enumerate(rows):
+            row["leaf_index"] = start + i
+        return start
     start, kept = _reserve(session, len(rows))
     end = start + len(rows)
     known = _frontier(session, start, kept)
@@ -195,7 +201,7 @@ def append(session: Session, rows: list[dict]) -> int:
             known[(level, j)] = h
             new_nodes.append({"node_id": node_id(level, j), "hash": h})
         level += 1
-    _write(session.connection(), rows, new_nodes, _kept(end, known))
+    _write(conn, rows, new_nodes, _kept(end, known))
     return start
 
 
