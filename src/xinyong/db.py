@@ -11,12 +11,16 @@ import time
 from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Connection,
     Dialect,
@@ -30,10 +34,12 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    cast,
     create_engine,
     event,
     func,
     insert,
+    literal_column,
     null,
     select,
 )
@@ -363,13 +369,53 @@ class AtOnce:
 _TOGETHER: dict[tuple[AtOnce, ...], Select] = {}
 
 
+def _processors(columns: list, dialect: Dialect, raw: tuple[type, ...]) -> list:
+    """Each column's bind processor, none for the `raw` types (their values go as they are)."""
+    return [
+        None if isinstance(c.type, raw) else c.type.dialect_impl(dialect).bind_processor(dialect)
+        for c in columns
+    ]
+
+
 def _processed(processors: list, values: Iterable[Any]) -> list[Any]:
     """Values through their columns' processors (None passes as it is)."""
     return [v if p is None or v is None else p(v) for p, v in zip(processors, values, strict=True)]
 
 
+def _jsonable(values: Any) -> str:
+    """Rows as a JSON document PostgreSQL reads back into their column types: times in ISO 8601,
+    bytes as bytea's hex input (\\x…), decimals as their exact text."""
+
+    def default(value: Any) -> Any:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, bytes | bytearray | memoryview):
+            return "\\x" + bytes(value).hex()
+        if isinstance(value, Decimal):
+            return str(value)
+        raise TypeError(f"not JSON: {type(value).__name__}")
+
+    return json.dumps(values, ensure_ascii=False, default=default)
+
+
+@dataclass(frozen=True)
+class Carried:
+    """An insert and its values, to be made by another statement as a data-modifying CTE of it
+    (one round trip for both on PostgreSQL), or by itself (`run`) where none carries it."""
+
+    statement: Insert
+    params: dict[str, Any]
+
+    def run(self, conn: Connection) -> None:
+        conn.execute(self.statement, self.params)
+
+    def riding(self, statement: Select) -> Select:
+        """`statement` with this insert made by it."""
+        return statement.add_cte(self.statement.cte("carried"))
+
+
 class InsertAtOnce:
-    """Rows inserted into a table by one statement on SQLite: `AtOnce` for writes.
+    """Rows inserted into a table by one statement: `AtOnce` for writes.
 
     An executemany steps once per row, and the record writer does it under the write lock: each
     step a hand-over of the GIL that waits while the event loop computes (decision 0037). On
@@ -377,9 +423,10 @@ class InsertAtOnce:
     and `INSERT … SELECT … FROM json_each(:rows)` stores them in one step. JSON holds no bytes
     (and SQLite 3.40 has no `unhex`): a binary column's values travel end to end in one blob
     parameter, the array holding each one's place in it, and `substr` — which counts bytes in
-    a blob — cuts it out again. Rows that leave out a column with a Python-side default, a
-    single row, and other engines go through the plain executemany, as before (so do rows not
-    all of one shape, which it refuses)."""
+    a blob — cuts it out again. On PostgreSQL the rows travel as one JSON document, which
+    `json_populate_recordset` turns back into rows of the table (`carried`). Rows that leave out a column with a
+    Python-side default, a single row on SQLite, and other engines go through the plain
+    executemany, as before (so do rows not all of one shape, which it refuses)."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -387,6 +434,10 @@ class InsertAtOnce:
         self._shapes: dict[tuple[str, ...], tuple[Insert, list, list[bool]] | None] = {}
 
     def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        carried = self.carried(conn.dialect, rows)
+        if carried is not None:
+            conn.execute(carried.statement, carried.params)
+            return
         shape = tuple(rows[0]) if rows else ()
         packed = None
         if len(rows) > 1 and conn.dialect.name == "sqlite":
@@ -414,19 +465,62 @@ class InsertAtOnce:
             return
         conn.execute(statement, {"rows": packed_rows, "bytes": bytes(blob)})
 
+    def carried(self, dialect: Dialect, rows: list[dict[str, Any]]) -> Carried | None:
+        """On PostgreSQL, the rows' insert as one statement whose text is the same for any
+        number of rows: the rows travel as one JSON document, and `json_populate_recordset`
+        turns it back into rows of the table (`INSERT … SELECT … FROM
+        json_populate_recordset(NULL::table, :rows)`). Another statement may carry it as a
+        data-modifying CTE (`Carried`). None elsewhere, for no rows, and for rows not all of
+        one shape or leaving out a defaulted column. (One array per column cost more: the
+        driver escapes each text element of an array with a regular expression in Python.)"""
+        if dialect.name != "postgresql" or not rows:
+            return None
+        shape = tuple(rows[0])
+        if any(tuple(row) != shape for row in rows):
+            return None
+        key = ("recordset", *shape)
+        if key not in self._shapes:
+            self._shapes[key] = self._recordset(shape, dialect)
+        recordset = self._shapes[key]
+        if recordset is None:
+            return None
+        statement, processors, _ = recordset
+        values = [
+            dict(zip(shape, _processed(processors, row.values()), strict=True)) for row in rows
+        ]
+        return Carried(statement, {f"{self.table.name}_rows": _jsonable(values)})
+
+    def _columns(self, shape: tuple[str, ...]) -> list | None:
+        """The columns of rows of this shape; None when it leaves out a column with a
+        Python-side default (the plain insert fills it in)."""
+        defaulted = {c.key for c in self.table.columns if c.default is not None}
+        return None if defaulted - set(shape) else [self.table.c[name] for name in shape]
+
+    def _recordset(
+        self, shape: tuple[str, ...], dialect: Dialect
+    ) -> tuple[Insert, list, list[bool]] | None:
+        columns = self._columns(shape)
+        if columns is None:
+            return None
+        # JSON values go in as they are (nested in the document), bytes as bytea's hex text;
+        # others as their column binds them (a TypeDecorator's conversion), then as the JSON
+        # text PostgreSQL reads for the column's type.
+        processors = _processors(columns, dialect, raw=(JSON, LargeBinary))
+        rows = func.json_populate_recordset(
+            literal_column(f"NULL::{self.table.name}"),
+            cast(bindparam(f"{self.table.name}_rows", type_=Text), JSON),
+        ).table_valued(*(c.key for c in columns))
+        return insert(self.table).from_select(columns, select(*rows.c)), processors, []
+
     def _packed(
         self, shape: tuple[str, ...], dialect: Dialect
     ) -> tuple[Insert, list, list[bool]] | None:
-        columns = [self.table.c[name] for name in shape]
-        defaulted = {c.key for c in self.table.columns if c.default is not None}
-        if defaulted - set(shape):
+        columns = self._columns(shape)
+        if columns is None:
             return None
         binary = [isinstance(c.type, LargeBinary) for c in columns]
         # A binary value's processor is none: its bytes go into the blob as they are.
-        processors = [
-            None if b else c.type.dialect_impl(dialect).bind_processor(dialect)
-            for c, b in zip(columns, binary, strict=True)
-        ]
+        processors = _processors(columns, dialect, raw=(LargeBinary,))
         each = func.json_each(bindparam("rows")).table_valued("value")
         blob = bindparam("bytes", type_=LargeBinary)
         picked = select(

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from xinyong.db import Carried
 from xinyong.ledger import service
 
 # List history steps that are not decisions: filings and notices.
@@ -36,14 +37,17 @@ def verification_payload(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def anchor_verifications(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Stored verification rows (their column values) as leaves, one append for all."""
-    if rows:
-        service.append_many(
-            session,
-            [service.Entry("verification", verification_payload(row)) for row in rows],
-            now=max((row["created_at"] for row in rows if row["created_at"]), default=None),
-        )
+def anchor_verifications(
+    session: Session, rows: list[dict[str, Any]], carried: Carried | None = None
+) -> None:
+    """Verification rows (their column values) as leaves, one append for all; `carried` is the
+    rows' own insert when it is not made yet, made with the append (store.append)."""
+    service.append_many(
+        session,
+        [service.Entry("verification", verification_payload(row)) for row in rows],
+        now=max((row["created_at"] for row in rows if row["created_at"]), default=None),
+        carried=carried,
+    )
 
 
 def list_decision_payload(ev, entry) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.db import Carried
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.ledger import bundle, canonical, evidence, keys, merkle, note, store
 from xinyong.ledger.config import LedgerSettings, ledger_settings
@@ -80,8 +81,10 @@ def append_many(
     *,
     now: datetime | None = None,
     settings: LedgerSettings | None = None,
+    carried: Carried | None = None,
 ) -> list[LeafReceipt]:
-    """Append entries as consecutive leaves (e.g. one batch of the access audit log)."""
+    """Append entries as consecutive leaves (e.g. one batch of the access audit log), with
+    another domain's insert of the records they anchor when `carried` (store.append)."""
     now = now or utcnow()
     rows, receipts = [], []
     for entry in entries:
@@ -123,8 +126,10 @@ def append_many(
         }
         rows.append(row)
     if not rows:
+        if carried is not None:
+            carried.run(session.connection())
         return []
-    start = store.append(session, rows)
+    start = store.append(session, rows, carried)
     for i, row in enumerate(rows):
         receipts.append(
             LeafReceipt(start + i, row["leaf_hash"], row["kind"], row["file_sha256"], row["data"])

@@ -5,12 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from sqlalchemy import bindparam, insert, literal_column, select, text, union_all, update
+from sqlalchemy import (
+    ARRAY,
+    DateTime,
+    LargeBinary,
+    String,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from xinyong.db import AtOnce, InsertAtOnce, among
+from xinyong.db import AtOnce, Carried, InsertAtOnce, among
 from xinyong.ledger import merkle
 from xinyong.ledger.errors import VerificationFailed
 from xinyong.ledger.models import LedgerLeaf, LedgerNode, LedgerTree, node_id
@@ -56,9 +69,14 @@ _KEPT = select(_TREE.c.frontier).where(_TREE.c.id == 1)
 # new frontier in the database. The size row's lock is then held through no round trip of the
 # writer's and no wait of its for the GIL beside the server's busy threads, only until its
 # commit (bench/RESULTS.md, load). Each column's values travel as one array.
-_APPEND_PG = text(
-    "SELECT ledger_append(CAST(:leaf_hash AS bytea[]), CAST(:kind AS varchar[]), "
-    "CAST(:data AS bytea[]), CAST(:file_sha256 AS varchar[]), CAST(:created_at AS timestamptz[]))"
+_APPEND_PG = select(
+    func.ledger_append(
+        cast(bindparam("leaf_hash"), ARRAY(LargeBinary)),
+        cast(bindparam("kind"), ARRAY(String)),
+        cast(bindparam("data"), ARRAY(LargeBinary)),
+        cast(bindparam("file_sha256"), ARRAY(String)),
+        cast(bindparam("created_at"), ARRAY(DateTime(timezone=True))),
+    )
 )
 # The function's SQLSTATE for a subtree missing from the tables (a damaged tree).
 _MISSING_SUBTREE = "XL001"
@@ -157,14 +175,18 @@ def _write(conn: Connection, rows: list[dict], nodes: list[dict], frontier: byte
     conn.execute(_KEEP, {"frontier": frontier})
 
 
-def _append_pg(conn: Connection, rows: list[dict]) -> int:
-    """The append by the database's own function (migration 0028); the first new index."""
+def _append_pg(conn: Connection, rows: list[dict], carried: Carried | None) -> int:
+    """The append by the database's own function (migration 0028); the first new index. A
+    carried insert goes in the same statement, as a data-modifying CTE of it."""
     values = {c: [row[c] for row in rows] for c in _LEAF_COLUMNS}
     created = _LEAF.c.created_at.type.bind_processor(conn.dialect)
     if created is not None:
         values["created_at"] = [created(v) for v in values["created_at"]]
+    statement, params = _APPEND_PG, values
+    if carried is not None:
+        statement, params = carried.riding(_APPEND_PG), {**values, **carried.params}
     try:
-        return conn.execute(_APPEND_PG, values).scalar_one()
+        return conn.execute(statement, params).scalar_one()
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == _MISSING_SUBTREE:
             zh, en = exc.orig.diag.message_primary.split(" / ", 1)
@@ -172,8 +194,10 @@ def _append_pg(conn: Connection, rows: list[dict]) -> int:
         raise
 
 
-def append(session: Session, rows: list[dict]) -> int:
+def append(session: Session, rows: list[dict], carried: Carried | None = None) -> int:
     """Append leaf rows (leaf_hash, kind, data, file_sha256, created_at); return the first index.
+    `carried`: another domain's insert made in the same statement where the engine can (the
+    records these leaves anchor), else just before the append.
 
     Every subtree the new leaves complete is hashed and stored now, from the new leaves and the
     old tree's frontier (its complete subtrees, O(log n) of them), and the new frontier is kept:
@@ -181,10 +205,12 @@ def append(session: Session, rows: list[dict]) -> int:
     """
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        start = _append_pg(conn, rows)
+        start = _append_pg(conn, rows, carried)
         for i, row in enumerate(rows):
             row["leaf_index"] = start + i
         return start
+    if carried is not None:
+        carried.run(conn)
     start, kept = _reserve(session, len(rows))
     end = start + len(rows)
     known = _frontier(session, start, kept)

@@ -406,16 +406,26 @@ def record_verifications(
     for it, and Python work inside it is stretched by every wait for the GIL (bench/RESULTS.md,
     load)."""
     rows = [_values(request, out) for request, out in answers]
+    anchors = list(RECORD_ANCHORS)
+    carried = _INSERT.carried(session.get_bind().dialect, rows) if len(anchors) == 1 else None
+    if carried is not None:
+        # On PostgreSQL one statement stores the rows and their anchor (the rows' insert carried
+        # by the anchor's own statement), in autocommit: one round trip instead of BEGIN, two
+        # statements and COMMIT, and a lock the anchor takes (the ledger's size row) is let go
+        # inside the database, not after the writer's next wait for the GIL (decision 0045).
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        anchors[0](session, rows, carried=carried)
+        session.commit()  # a session begun before keeps its transaction: committed here
+        return
     with one_writer(session):
         _insert(session, rows)
         session.commit()
 
 
 # Who anchors stored records, called in the transaction that stores them with their rows
-# (wiring: the ledger, ledger/anchors.py).
-RECORD_ANCHORS: Seam[Callable[[Session, list[dict[str, Any]]], None]] = Seam(
-    "verification record anchors"
-)
+# (wiring: the ledger, ledger/anchors.py). With `carried`, the rows are not stored yet: the
+# anchor makes that insert itself, with its own writes (in one statement where it can).
+RECORD_ANCHORS: Seam[Callable[..., None]] = Seam("verification record anchors")
 # A Core insert: the ORM's unit of work cost more than the write itself, and a record is never
 # wanted back as an object where it is stored (bench/RESULTS.md, load: 2.1 -> 1.3 ms a record).
 # A batch's rows in one statement on SQLite, one step under the write lock (decision 0037).
