@@ -424,9 +424,10 @@ class InsertAtOnce:
     (and SQLite 3.40 has no `unhex`): a binary column's values travel end to end in one blob
     parameter, the array holding each one's place in it, and `substr` — which counts bytes in
     a blob — cuts it out again. On PostgreSQL the rows travel as one JSON document, which
-    `json_populate_recordset` turns back into rows of the table (`carried`). Rows that leave out a column with a
-    Python-side default, a single row on SQLite, and other engines go through the plain
-    executemany, as before (so do rows not all of one shape, which it refuses)."""
+    `json_populate_recordset` turns back into rows of the table (`carried`). Rows that leave
+    out a column with a Python-side default, a single row on SQLite, and other engines go
+    through the plain executemany, as before (so do rows not all of one shape, which it
+    refuses)."""
 
     def __init__(self, table: Table) -> None:
         self.table = table

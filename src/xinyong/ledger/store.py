@@ -66,9 +66,9 @@ _KEEP = update(_TREE).where(_TREE.c.id == 1).values(frontier=bindparam("frontier
 _KEPT = select(_TREE.c.frontier).where(_TREE.c.id == 1)
 # On PostgreSQL the whole append is one statement: `ledger_append` (migration 0028) reserves the
 # indexes, hashes the completed subtrees from the kept frontier and writes leaves, nodes and the
-# new frontier in the database. The size row's lock is then held through no round trip of the
-# writer's and no wait of its for the GIL beside the server's busy threads, only until its
-# commit (bench/RESULTS.md, load). Each column's values travel as one array.
+# new frontier in the database: the size row's lock is held through no round trip of the
+# writer's beside the server's busy threads, only until the transaction ends — at the statement's
+# end for a batch of records in autocommit (decision 0045). Each column's values are one array.
 _APPEND_PG = select(
     func.ledger_append(
         cast(bindparam("leaf_hash"), ARRAY(LargeBinary)),
