@@ -1,7 +1,8 @@
 """The server's own view of a load run, read from its /metrics every few seconds: per window, what
 it answered, how many answers took over 100 ms and which routes and cache states they were, how
-many requests waited that long for a worker thread, and how many batches of records (the
-verifications' group commits) took that long to write.
+many requests waited that long for a worker thread, how many batches of records (the
+verifications' group commits) took that long to write, and how many times the event loop read a
+data generation from the database.
 
 The server times a request from the moment the app sees it to the end of its answer; wrk times it
 from the send to the last byte read. What wrk sees beyond the server's own times was spent
@@ -20,6 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 REQUESTS = "xinyong_http_request_duration_seconds"
 QUEUE = "xinyong_request_queue_seconds"
 BATCHES = "xinyong_batch_write_seconds"
+GENERATION_READS = "xinyong_generation_reads_total"
 SLOW = "0.1"  # the load goal's p99, one of the histogram's bucket bounds
 
 
@@ -83,6 +85,8 @@ def _counts(text: str) -> dict:
                 counts.setdefault("batches", [0.0, 0.0])[0] += s.value
             elif s.name == f"{BATCHES}_bucket" and s.labels["le"] == SLOW:
                 counts.setdefault("batches", [0.0, 0.0])[1] += s.value
+            elif s.name == GENERATION_READS:
+                counts["generations"] = [s.value, 0.0]
     return counts
 
 
@@ -98,7 +102,9 @@ def windows(scrapes: Scrapes, since: float, until: float, seconds: float = 10.0)
         (t0, before), (t1, after) = taken[start], taken[i]
         answered, slow = 0, Counter()
         for key, (n, fast) in after.items():
-            if key in ("queue", "batches") or key[1] == "/metrics":  # scrapes are not the load
+            if (
+                key in ("queue", "batches", "generations") or key[1] == "/metrics"
+            ):  # scrapes are not the load
                 continue
             was_n, was_fast = before.get(key, (0.0, 0.0))
             answered += n - was_n
@@ -110,6 +116,7 @@ def windows(scrapes: Scrapes, since: float, until: float, seconds: float = 10.0)
         was = before.get("queue", (0.0, 0.0))
         batches = after.get("batches", (0.0, 0.0))
         was_batches = before.get("batches", (0.0, 0.0))
+        reads = after.get("generations", (0.0, 0.0))[0] - before.get("generations", (0.0, 0.0))[0]
         rows.append(
             {
                 "from_s": round(t0 - since, 1),
@@ -123,6 +130,7 @@ def windows(scrapes: Scrapes, since: float, until: float, seconds: float = 10.0)
                 "batches_over_100ms": int(
                     (batches[0] - batches[1]) - (was_batches[0] - was_batches[1])
                 ),
+                "generation_reads": int(reads),
             }
         )
         start = i
@@ -135,8 +143,8 @@ def markdown(phases: dict[str, list[dict]], title: str) -> str:
         f"{title} — the server's own times (/metrics), per window:",
         "",
         "| part | seconds | answered | over 100 ms | the slow ones, by route and cache state "
-        "| thread waits (over 100 ms) | record batches (over 100 ms) |",
-        "| --- | --- | ---: | ---: | --- | ---: | ---: |",
+        "| thread waits (over 100 ms) | record batches (over 100 ms) | generation reads |",
+        "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     for phase, rows in phases.items():
         lines += [_row(phase, r) for r in rows]
@@ -148,5 +156,6 @@ def _row(phase: str, r: dict) -> str:
     return (
         f"| {phase} | {r['from_s']:.0f}–{r['to_s']:.0f} | {r['answered']:,} "
         f"| {r['over_100ms']:,} | {kinds} | {r['queued']:,} ({r['queued_over_100ms']:,}) "
-        f"| {r.get('batches', 0):,} ({r.get('batches_over_100ms', 0):,}) |"
+        f"| {r.get('batches', 0):,} ({r.get('batches_over_100ms', 0):,}) "
+        f"| {r.get('generation_reads', 0):,} |"
     )

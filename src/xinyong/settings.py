@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     # A request that waited longer than this for a worker thread is refused with 503 and
     # Retry-After instead of computed for a caller that has likely gone (0 = never refuse).
     queue_seconds: float = 5.0
+    # Whether the app's PostgreSQL connections receive notifications: direct connections and
+    # session pooling do, a transaction-pooling proxy (PgBouncer's transaction mode) drops them.
+    # With them, a kept data generation is read again only when a change is announced, and a
+    # commit of the process's own moved one only if its connection heard its notification;
+    # without (false), every commit of the process counts as a change and a kept generation
+    # serves at most a second (api/cache.GenerationReader, decision 0046).
+    database_notifies: bool = True
     # An optional read-only replica for public reads (see docs/deploy.md); None = the primary.
     read_database_url: str | None = None
     # FastAPI's native OpenTelemetry, for a deployment that installs and configures an

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+import pytest
 from sqlalchemy import text
 
 from xinyong.api.cache import PUBLIC_SQL, GenerationReader
+from xinyong.db import make_engine
+from xinyong.settings import get_settings
 from xinyong.sources.provenance import allocate_seq
 
 # The change feed's counter: every sync's write takes numbers from it.
@@ -72,18 +76,124 @@ def test_what_this_process_commits_its_next_read_asks_for_without_waiting_for_a_
     before = reader.read(FEED_SQL)
     sent = reader.reads
     assert reader.read(FEED_SQL) == before and reader.reads == sent
-    # A table no trigger watches: only the process's own knowledge of its commit can count.
+    # A table no trigger watches: on PostgreSQL the commit's own connection heard nothing, so
+    # the row is kept; SQLite's file moved on, and the reader asks once.
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE scratch_of_this_test (x integer)"))
         conn.execute(text("INSERT INTO scratch_of_this_test (x) VALUES (1)"))
     assert reader.read(FEED_SQL) == before
-    assert reader.reads == sent + 1
+    on_postgres = engine.dialect.name == "postgresql"
+    assert reader.reads == sent + (0 if on_postgres else 1)
+    sent = reader.reads
     # And once asked, the row is kept again until the next change.
-    assert reader.read(FEED_SQL) == before and reader.reads == sent + 1
+    assert reader.read(FEED_SQL) == before and reader.reads == sent
     # A change to a generation table is seen by the very next read, signal or not.
     with engine.begin() as conn:
         allocate_seq(conn, 2)
     assert reader.read(FEED_SQL) == (before[0] + 2,)
+
+
+def _what_the_follower_tells(engine, monkeypatch) -> list[str]:
+    """A reader whose follower's word is noted (its own signal aside), after a first commit
+    that only creates a table no trigger watches."""
+    reader = GenerationReader(engine)
+    reader.read(FEED_SQL)
+    told: list[str] = []
+    monkeypatch.setattr(reader, "_notified", lambda *_: told.append("moved"))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE scratch_of_this_test (x integer)"))
+    return told
+
+
+def test_a_commit_tells_the_reader_by_the_time_its_connection_is_returned_only_if_it_moved_a_generation(
+    engine, monkeypatch
+):
+    """What the follower says, apart from the reader's own signal, which may come before or
+    after: on PostgreSQL exactly the commits that changed a generation table (the committing
+    connection hears its own notification with the COMMIT's result); on SQLite every commit."""
+    told = _what_the_follower_tells(engine, monkeypatch)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO scratch_of_this_test (x) VALUES (1)"))
+    assert told == ([] if engine.dialect.name == "postgresql" else ["moved", "moved"])
+    told.clear()
+    with engine.begin() as conn:
+        allocate_seq(conn, 1)
+    assert told == ["moved"]  # when `begin()` returned, before any signal was read
+    told.clear()
+    # Rolled back: nothing was committed, nothing heard.
+    with engine.connect() as conn:
+        allocate_seq(conn, 1)
+        conn.rollback()
+    assert told == []
+
+
+def test_behind_a_proxy_that_drops_notifications_every_commit_counts_as_a_change(
+    engine, monkeypatch
+):
+    # PgBouncer's transaction pooling passes no notification on: told so, the process takes
+    # any commit of its own for a change, as it cannot hear which ones moved a generation.
+    monkeypatch.setenv("XINYONG_DATABASE_NOTIFIES", "false")
+    get_settings.cache_clear()
+    told = _what_the_follower_tells(engine, monkeypatch)
+    assert told == ["moved"]
+
+
+def _in_a_server(engine, database_url, monkeypatch, story) -> None:
+    """`story(reader, elsewhere)` in a running event loop, as a server reads generations, with
+    an engine of another process beside it (no commit of it is followed)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no notifications: its reader asks the file on every read")
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    elsewhere = make_engine(database_url)
+    reader = GenerationReader(engine)
+    try:
+        asyncio.run(story(reader, elsewhere))
+    finally:
+        reader.close()
+        elsewhere.dispose()
+
+
+def test_in_a_server_the_event_loop_takes_the_notifications_and_a_read_only_looks_at_a_flag(
+    engine, database_url, monkeypatch
+):
+    """Looking at the connection on every read let the GIL go and took it back, a wait behind
+    the request threads each time: in a running event loop the loop's own poll watches the
+    socket, and a read between two turns of the loop trusts what the loop last took."""
+
+    async def story(reader, elsewhere) -> None:
+        before = reader.read(FEED_SQL)
+        sent = reader.reads
+        with elsewhere.begin() as conn:
+            allocate_seq(conn, 4)
+        time.sleep(0.3)  # the notification is on the socket now, but the loop has not run
+        assert reader.read(FEED_SQL) == before and reader.reads == sent
+        deadline = time.monotonic() + 5
+        while reader.read(FEED_SQL) == before and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)  # the loop's turn: it polls the socket
+        assert reader.read(FEED_SQL) == (before[0] + 4,)
+        assert reader.reads == sent + 1
+
+    _in_a_server(engine, database_url, monkeypatch, story)
+
+
+def test_a_watched_connection_that_breaks_is_replaced_at_the_next_read(
+    engine, database_url, monkeypatch
+):
+    # A database restart closes the socket the loop watches: it must not be reported readable
+    # for ever, and the next read reconnects.
+    async def story(reader, elsewhere) -> None:
+        before = reader.read(FEED_SQL)
+        pid = reader._conn.driver_connection.info.backend_pid
+        with elsewhere.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        with elsewhere.begin() as conn:
+            allocate_seq(conn, 1)
+        assert reader.read(FEED_SQL) == (before[0] + 1,)
+        assert reader._conn.driver_connection.info.backend_pid != pid
+
+    _in_a_server(engine, database_url, monkeypatch, story)
 
 
 def test_a_transaction_this_process_rolls_back_keeps_the_row(engine, monkeypatch):

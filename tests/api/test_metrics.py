@@ -102,6 +102,38 @@ def test_each_batch_of_verification_records_is_timed_and_counted(tmp_path, engin
     assert grew("xinyong_batch_write_seconds_sum") > 0
 
 
+def test_a_verification_record_costs_the_next_cached_reads_no_generation_read_on_postgresql(
+    tmp_path, engine, monkeypatch
+):
+    """Every public read keys its answer by the data generation, which the event loop reads
+    from the database only when something may have moved it. A verification record of a firm
+    that is no agency moves none: on PostgreSQL the record's commit heard no notification, so
+    the searches after it are answered from the kept row; SQLite's file moved, and its reader
+    asks again (a local read, not a round trip)."""
+    from xinyong.api.cache import GenerationReader
+
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", TOKEN)
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    name = "连云港市海州区金鼎商贸有限公司"
+    _sync(engine, tmp_path / "day1", enterprise_row(1, 企业名称=name))
+    reads = ("xinyong_generation_reads_total", ())
+    with TestClient(create_app(engine)) as client:
+        assert client.get(SEARCH).headers["x-cache"] == "miss"
+        assert client.post("/api/v1/verifications", json={"name": name}).status_code == 201
+        before = _samples(client.get("/metrics", headers=OPERATOR).text)
+        assert client.get(SEARCH).headers["x-cache"] == "hit"
+        again = client.post("/api/v1/verifications", json={"name": name})
+        assert again.status_code == 201 and again.headers["x-cache"] == "hit"
+        for _ in range(3):
+            assert client.get(SEARCH).headers["x-cache"] == "hit"
+        after = _samples(client.get("/metrics", headers=OPERATOR).text)
+    grew = after[reads] - before[reads]
+    if engine.dialect.name == "postgresql":
+        assert grew == 0
+    else:
+        assert grew >= 1
+
+
 def test_a_failing_source_shows_in_the_next_scrape(tmp_path, engine, monkeypatch):
     monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", TOKEN)
     _sync(engine, tmp_path / "day1", enterprise_row(1))

@@ -3,6 +3,7 @@ with ETag / Cache-Control / 304 on the way out."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import logging
@@ -29,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from xinyong.accounts.config import account_settings
 from xinyong.api.carry import Carrier, mark, marked
 from xinyong.api.lanes import LANES, template_pattern
-from xinyong.api.metrics import ROUTE
+from xinyong.api.metrics import GENERATION_READS, ROUTE
 from xinyong.api.threads import Flights, in_request_thread
 from xinyong.settings import get_settings
 from xinyong.types import UTCDateTime, utcnow
@@ -167,9 +168,11 @@ class GenerationReader:
     A row read is kept until the database signals a change, so that a cache hit costs no
     round trip: on SQLite the file's data_version, on PostgreSQL a notification from the
     generation tables' triggers (migration 0022) on a connection that LISTENs, or a commit of
-    this process's own, which it knows of before any notification arrives. Where nothing
-    can listen (a hot standby, a transaction-pooling proxy that drops notifications) a kept
-    row serves at most KEPT_SECONDS on PostgreSQL, or not at all on a replica.
+    this process's own that moved a generation, which it knows of before that notification
+    arrives (the committing connection heard it with its COMMIT's result, _follow_commits).
+    Behind a transaction-pooling proxy that drops notifications (XINYONG_DATABASE_NOTIFIES
+    false) every commit of this process counts as a change; either way a kept row serves at
+    most KEPT_SECONDS on a primary, and not at all on a replica (a hot standby cannot listen).
     """
 
     KEPT_SECONDS = 1.0
@@ -186,8 +189,11 @@ class GenerationReader:
         # timed row, the earliest deadline it names (None: none).
         self._rows: dict[str, tuple[float, tuple, datetime | None]] = {}
         self._statements: dict[str, tuple] = {}
-        self._listening = False
+        self._on_primary = False
+        self._hearing = False  # listening for notifications
         self._moved = False
+        # The event loop and socket whose notifications the loop takes (_watch), if any.
+        self._watched: tuple[asyncio.AbstractEventLoop, int] | None = None
         self.reads = 0  # statements sent, for tests and benchmarks
 
     def _connect(self):
@@ -198,8 +204,9 @@ class GenerationReader:
             driver.autocommit = True
             with driver.cursor() as cur:
                 # Listening starts before the first read, so no change after it goes unheard.
-                self._listening = not cur.execute("SELECT pg_is_in_recovery()").fetchone()[0]
-                if self._listening:
+                self._on_primary = not cur.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+                self._hearing = self._on_primary and get_settings().database_notifies
+                if self._hearing:
                     cur.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     # Notifications that arrive during a read are handed to this handler.
                     driver.add_notify_handler(self._notified)
@@ -209,11 +216,52 @@ class GenerationReader:
     def _notified(self, _notify=None) -> None:
         self._moved = True
 
+    def _drain(self) -> None:
+        """Take the notifications waiting on the connection, without blocking."""
+        pgconn = self._conn.driver_connection.pgconn
+        pgconn.consume_input()
+        while pgconn.notifies() is not None:
+            self._moved = True
+
+    def _watch(self) -> bool:
+        """Have the running event loop take notifications as they arrive. Looking on every
+        read let the GIL go and took it back, a wait behind the request threads each time
+        (4.5% of the event loop's time in the PostgreSQL mix, bench/RESULTS.md, load): the
+        loop's own poll sees the socket instead, and a read checks a flag."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # read outside an event loop (scripts, tests): look every time
+            return False
+        fd = self._conn.driver_connection.pgconn.socket
+        loop.add_reader(fd, self._polled)
+        self._watched = (loop, fd)
+        self._drain()  # what arrived before the loop watched
+        return True
+
+    def _polled(self) -> None:
+        try:
+            self._drain()
+        except Exception:
+            # The connection broke (a restart): its socket would be reported readable for
+            # ever. Unwatched, and the next read finds the connection gone and reconnects.
+            self._unwatch()
+            self._moved = True
+
+    def _unwatch(self) -> None:
+        watched, self._watched = self._watched, None
+        if watched is not None:
+            loop, fd = watched
+            try:
+                loop.remove_reader(fd)
+            except Exception:  # the loop has closed
+                pass
+
     def close(self) -> None:
         """Give the connection up for good, as the app stops: it is checked out of the pool for
         the reader's life, so the engine's dispose() would leave it open (on PostgreSQL, a
         server connection per app a test process started: CI ran out of them). Invalidated,
         not returned: it is in autocommit and may be listening."""
+        self._unwatch()
         conn, self._conn = self._conn, None
         self._rows.clear()
         if conn is not None:
@@ -231,13 +279,12 @@ class GenerationReader:
             version = cur.execute("PRAGMA data_version").fetchone()[0]
             return version, kept[1] if kept is not None and kept[0] == version else None
         now = time.monotonic()
-        if not self._listening:
+        if not self._on_primary:
             return now, None
-        # Notifications that arrived while the connection was idle: read without blocking.
-        pgconn = self._conn.driver_connection.pgconn
-        pgconn.consume_input()
-        while pgconn.notifies() is not None:
-            self._moved = True
+        if self._hearing and self._watched is None and not self._watch():
+            # No event loop watches the connection: look for notifications now, without
+            # blocking (those that arrived while it was idle).
+            self._drain()
         if self._moved:
             self._moved = False
             self._rows.clear()
@@ -270,11 +317,13 @@ class GenerationReader:
                         named = [parse(row[i]) for i in timed.deadlines if row[i] is not None]
                         until = min(named, default=None)
                     self.reads += 1
+                    GENERATION_READS.inc()
                     self._rows[sql] = (version, row, until)
                 cur.close()
                 return row
             except Exception:
                 # A dropped connection (database restart, failover): reconnect once.
+                self._unwatch()
                 conn, self._conn = self._conn, None
                 self._rows.clear()
                 try:
@@ -320,6 +369,8 @@ _FOLLOWERS: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[GenerationReader]]
     weakref.WeakKeyDictionary()
 )
 _COMMITTED = "xinyong_committed"
+_LISTENING = "xinyong_listening"
+_HEARD = "xinyong_heard"
 
 
 def _follow_commits(engine: Engine, reader: GenerationReader) -> None:
@@ -334,13 +385,38 @@ def _follow_commits(engine: Engine, reader: GenerationReader) -> None:
             conn.info[_COMMITTED] = True
 
         def returned(_dbapi, record) -> None:
-            if record.info.pop(_COMMITTED, False):
+            committed = record.info.pop(_COMMITTED, False)
+            heard = record.info.pop(_HEARD, False)
+            # A listening connection hears its own transaction's notification with the result
+            # of its COMMIT: a commit it heard nothing from moved no generation. Every batch of
+            # verification records dropped the kept rows, and the next reads went to the
+            # database from the event loop: 15% of its time in the load mix (decision 0046).
+            if committed and (heard or not record.info.get(_LISTENING)):
                 for follower in list(readers):
                     follower._notified()
 
         event.listen(engine, "commit", committing)
         event.listen(engine, "checkin", returned)
+        if engine.dialect.name == "postgresql" and get_settings().database_notifies:
+            event.listen(engine, "connect", _listen)
     readers.add(reader)
+
+
+def _listen(dbapi_conn, record) -> None:
+    """A new PostgreSQL connection of a server's pool listens for the generation tables'
+    notifications (migration 0022), and notes what it hears while in use; connections made
+    before, and those of other engines, count every commit as a change."""
+    info = record.info
+
+    def heard(_notify) -> None:
+        info[_HEARD] = True
+
+    dbapi_conn.add_notify_handler(heard)
+    with dbapi_conn.cursor() as cur:
+        cur.execute(f"LISTEN {NOTIFY_CHANNEL}")
+    if not dbapi_conn.autocommit:
+        dbapi_conn.commit()  # LISTEN takes effect at commit
+    info[_LISTENING] = True
 
 
 class MemoryCache:

@@ -1,5 +1,5 @@
 """Prometheus metrics of a server: request times by route and cache state, the wait for a worker
-thread, batch writes, refused requests and each source's last good sync, summed over the workers
+thread, batch writes, refused requests, generation reads and each source's last good sync, summed over the workers
 of a `serve`."""
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ BATCH_RECORDS = Histogram(
     "Records per batch written / 每批写入的记录数",
     ["writer"],
     buckets=(1, 2, 5, 10, 20, 50, 100, 200),
+)
+GENERATION_READS = Counter(
+    "xinyong_generation_reads_total",
+    "Data generation rows read from the database by the event loop; a row kept since the last "
+    "change costs none / 事件循环从数据库读取数据代次的次数",
 )
 REFUSED = Counter(
     "xinyong_requests_refused_total",
@@ -155,7 +160,14 @@ def registry(engine: Engine) -> CollectorRegistry:
         multiprocess.MultiProcessCollector(found)
     else:
         found = CollectorRegistry()
-        for collector in (REQUEST_SECONDS, QUEUE_SECONDS, BATCH_SECONDS, BATCH_RECORDS, REFUSED):
+        for collector in (
+            REQUEST_SECONDS,
+            QUEUE_SECONDS,
+            BATCH_SECONDS,
+            BATCH_RECORDS,
+            REFUSED,
+            GENERATION_READS,
+        ):
             found.register(collector)
     found.register(SourceFreshness(engine))
     return found
