@@ -226,7 +226,7 @@ class GenerationReader:
     def _watch(self) -> bool:
         """Have the running event loop take notifications as they arrive. Looking on every
         read let the GIL go and took it back, a wait behind the request threads each time
-        (4.5% of the event loop's time in the PostgreSQL mix, bench/RESULTS.md, load): the
+        (5.4% of the event loop's time in the PostgreSQL mix, bench/RESULTS.md, load): the
         loop's own poll sees the socket instead, and a read checks a flag."""
         try:
             loop = asyncio.get_running_loop()
