@@ -138,11 +138,72 @@ def test_behind_a_proxy_that_drops_notifications_every_commit_counts_as_a_change
     assert told == ["moved"]
 
 
+def _on_postgresql(engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no notifications: its reader asks the file on every read")
+
+
+def test_a_change_announces_the_schema_it_was_made_in(engine, database_url):
+    """The channel is database-wide; the payload says whose tables moved."""
+    _on_postgresql(engine)
+    listener = make_engine(database_url)
+    try:
+        conn = listener.raw_connection()
+        driver = conn.driver_connection
+        driver.rollback()
+        driver.autocommit = True
+        schema = driver.execute("SELECT current_schema()").fetchone()[0]
+        driver.execute("LISTEN xinyong_generation")
+        with engine.begin() as writer:
+            allocate_seq(writer, 1)
+        heard = [n.payload for n in driver.notifies(timeout=5, stop_after=1)]
+        conn.invalidate()
+        assert heard == [schema]
+    finally:
+        listener.dispose()
+
+
+def test_a_deployment_in_another_schema_of_the_same_database_costs_no_read(
+    engine, database_url, monkeypatch
+):
+    """Staging beside production, a city per schema, the CI suites beside each other: each
+    server takes only its own schema's notifications (CI saw a scale-out test in another schema
+    cost three generation reads of a test that expected none)."""
+    _on_postgresql(engine)
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    reader = GenerationReader(engine)
+    elsewhere = make_engine(database_url)
+    try:
+        before = reader.read(FEED_SQL)
+        sent = reader.reads
+        with elsewhere.begin() as conn:
+            conn.execute(text("SELECT pg_notify('xinyong_generation', 'another_city')"))
+        time.sleep(0.3)
+        assert reader.read(FEED_SQL) == before and reader.reads == sent
+        # Its own schema's change is still heard from the other engine, as from any process.
+        with elsewhere.begin() as conn:
+            allocate_seq(conn, 2)
+        assert _eventually(lambda: reader.read(FEED_SQL), (before[0] + 2,)) == (before[0] + 2,)
+    finally:
+        reader.close()
+        elsewhere.dispose()
+
+
+def test_a_commit_that_only_hears_another_schema_tells_the_reader_nothing(engine, monkeypatch):
+    _on_postgresql(engine)
+    told = _what_the_follower_tells(engine, monkeypatch)
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_notify('xinyong_generation', 'another_city')"))
+    assert told == []
+    with engine.begin() as conn:
+        allocate_seq(conn, 1)
+    assert told == ["moved"]
+
+
 def _in_a_server(engine, database_url, monkeypatch, story) -> None:
     """`story(reader, elsewhere)` in a running event loop, as a server reads generations, with
     an engine of another process beside it (no commit of it is followed)."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no notifications: its reader asks the file on every read")
+    _on_postgresql(engine)
     monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
     elsewhere = make_engine(database_url)
     reader = GenerationReader(engine)

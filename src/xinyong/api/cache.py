@@ -42,7 +42,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # use: the ETag makes that a 304, and a sync changes the ETag at once. Keyed callers are metered
 # per call, so only their own client may keep a copy.
 PUBLIC = "public, no-cache"
-# The channel on which PostgreSQL announces a change to the generation tables (migration 0022).
+# The channel on which PostgreSQL announces a change to the generation tables (migration 0022),
+# with the changed table's schema as payload (migration 0030).
 NOTIFY_CHANNEL = "xinyong_generation"
 PRIVATE = "private, no-cache"
 JSON = "application/json"
@@ -191,6 +192,7 @@ class GenerationReader:
         self._statements: dict[str, tuple] = {}
         self._on_primary = False
         self._hearing = False  # listening for notifications
+        self._schema: str | None = None  # whose notifications are ours
         self._moved = False
         # The event loop and socket whose notifications the loop takes (_watch), if any.
         self._watched: tuple[asyncio.AbstractEventLoop, int] | None = None
@@ -204,24 +206,32 @@ class GenerationReader:
             driver.autocommit = True
             with driver.cursor() as cur:
                 # Listening starts before the first read, so no change after it goes unheard.
-                self._on_primary = not cur.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+                recovering, self._schema = cur.execute(
+                    "SELECT pg_is_in_recovery(), current_schema()"
+                ).fetchone()
+                self._on_primary = not recovering
                 self._hearing = self._on_primary and get_settings().database_notifies
                 if self._hearing:
                     cur.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     # Notifications that arrive during a read are handed to this handler.
-                    driver.add_notify_handler(self._notified)
+                    driver.add_notify_handler(self._heard)
         # SQLite's driver opens no transaction for a SELECT: every read sees the last commit.
         return conn
 
-    def _notified(self, _notify=None) -> None:
+    def _notified(self) -> None:
         self._moved = True
+
+    def _heard(self, notify) -> None:
+        if _ours(notify.payload, self._schema):
+            self._moved = True
 
     def _drain(self) -> None:
         """Take the notifications waiting on the connection, without blocking."""
         pgconn = self._conn.driver_connection.pgconn
         pgconn.consume_input()
-        while pgconn.notifies() is not None:
-            self._moved = True
+        while (notify := pgconn.notifies()) is not None:
+            if _ours(notify.extra.decode(), self._schema):
+                self._moved = True
 
     def _watch(self) -> bool:
         """Have the running event loop take notifications as they arrive. Looking on every
@@ -402,17 +412,26 @@ def _follow_commits(engine: Engine, reader: GenerationReader) -> None:
     readers.add(reader)
 
 
+def _ours(payload: str, schema: str | None) -> bool:
+    """Whether a notification tells of this deployment's tables. The channel is database-wide:
+    deployments in other schemas of the same database send on it too (migration 0030). An
+    empty payload is a trigger from before that migration, and counts."""
+    return payload == "" or payload == schema
+
+
 def _listen(dbapi_conn, record) -> None:
     """A new PostgreSQL connection of a server's pool listens for the generation tables'
-    notifications (migration 0022), and notes what it hears while in use; connections made
-    before, and those of other engines, count every commit as a change."""
+    notifications (migration 0022), and notes what it hears of its own schema while in use;
+    connections made before, and those of other engines, count every commit as a change."""
     info = record.info
-
-    def heard(_notify) -> None:
-        info[_HEARD] = True
-
-    dbapi_conn.add_notify_handler(heard)
     with dbapi_conn.cursor() as cur:
+        schema = cur.execute("SELECT current_schema()").fetchone()[0]
+
+        def heard(notify) -> None:
+            if _ours(notify.payload, schema):
+                info[_HEARD] = True
+
+        dbapi_conn.add_notify_handler(heard)
         cur.execute(f"LISTEN {NOTIFY_CHANNEL}")
     if not dbapi_conn.autocommit:
         dbapi_conn.commit()  # LISTEN takes effect at commit
