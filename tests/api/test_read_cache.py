@@ -289,6 +289,55 @@ def test_the_processes_of_one_machine_share_answers_through_the_disk_cache(
         get_settings.cache_clear()
 
 
+def test_the_shared_store_is_asked_on_a_request_thread_never_in_the_event_loop(
+    tmp_path, engine, monkeypatch
+):
+    """A read of the shared store held the event loop: a disk read waited for the GIL behind
+    the request threads, a Redis read for the network (for its whole timeout if Redis hung).
+    What a worker lacks in its own memory goes to a request thread, which asks the shared
+    store: a search, a profile, a page and a verification another worker made are still
+    served from it."""
+    import asyncio
+
+    from xinyong.settings import get_settings
+
+    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
+    get_settings.cache_clear()
+    code = credit_code(1)
+    asks = [SEARCH, f"/api/v1/enterprises/{code}", "/search?q=金鼎", f"/e/{code}"]
+    try:
+        _load(
+            engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司")
+        )
+        with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
+            made = [one.get(path) for path in asks]
+            assert [r.headers["x-cache"] for r in made] == ["miss"] * len(asks)
+            _stored_for_the_others(one)
+            far = two.app.state.read_cache.store.far
+            asked_in: list[str] = []
+
+            def noting(key: str):
+                try:
+                    asyncio.get_running_loop()
+                    asked_in.append("event loop")
+                except RuntimeError:
+                    asked_in.append("request thread")
+                return type(far).get(far, key)
+
+            monkeypatch.setattr(far, "get", noting)
+            served = [two.get(path) for path in asks]
+            assert [r.headers["x-cache"] for r in served] == ["hit"] * len(asks)
+            assert [r.content for r in served] == [r.content for r in made]
+            assert asked_in and set(asked_in) == {"request thread"}
+            # Once fetched, the worker's own memory answers, in the event loop.
+            asked_in.clear()
+            assert [two.get(path).headers["x-cache"] for path in asks] == ["hit"] * len(asks)
+            assert asked_in == []
+    finally:
+        monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
+        get_settings.cache_clear()
+
+
 def test_a_verification_one_worker_ran_is_reused_by_the_other(tmp_path, engine, monkeypatch):
     """The same question at the same data generation: the second worker takes the first's
     findings from the shared disk cache (with a record of its own) instead of running them."""

@@ -506,13 +506,13 @@ class DiskCache:
 
     PENDING = 1024  # answers waiting for the writer; past this they stay in this process only
     BATCH = 64  # answers stored by one transaction at most
-    READ_WAIT_SECONDS = 0.005  # a read in the event loop never waits longer on the file
+    READ_WAIT_SECONDS = 0.005  # a read never holds its request thread longer on the file
 
     def __init__(self, folder: Path, max_bytes: int) -> None:
         import diskcache
 
         options = {"size_limit": max_bytes, "eviction_policy": "least-recently-stored"}
-        # Reads are made in the event loop: in WAL mode they wait for no writer, and where
+        # Reads (on the request threads, TieredCache) wait for no writer in WAL mode, and where
         # SQLite would make them wait (a log being reset) they give up at once, as a miss.
         self.cache = diskcache.Cache(str(folder), timeout=self.READ_WAIT_SECONDS, **options)
         # The writer's own handle waits its turn for the file's lock as long as it takes.
@@ -568,7 +568,14 @@ class TieredCache:
     """This process's memory in front of the shared store (Redis, or the machine's disk cache):
     a hit this process has seen costs no round trip, and an answer another process computed is
     fetched, not computed again. Keys carry the data generation, so a kept copy can never
-    outlive its data."""
+    outlive its data.
+
+    The shared store is asked only off the event loop. A read of the disk cache let the GIL go
+    and waited to take it back behind the request threads, the largest such wait of the loop
+    under the load mix (bench/RESULTS.md, load); a Redis read held the loop for a network round
+    trip, and for its whole timeout if Redis hung. In the loop only this process's memory is
+    looked at: what it lacks goes to a request thread, as a miss does, and the thread asks the
+    shared store before making the answer (cached_answer, cached_page, the verifications)."""
 
     def __init__(self, near: MemoryCache, far: RedisCache | DiskCache) -> None:
         self.near = near
@@ -576,7 +583,7 @@ class TieredCache:
 
     def get(self, key: str) -> bytes | None:
         value = self.near.get(key)
-        if value is None:
+        if value is None and not _in_event_loop():
             value = self.far.get(key)
             if value is not None:
                 self.near.set(key, value)
@@ -585,6 +592,14 @@ class TieredCache:
     def set(self, key: str, value: bytes) -> None:
         self.near.set(key, value)
         self.far.set(key, value)
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # a request thread, a script
+        return False
+    return True
 
 
 class ReadCache:
@@ -745,6 +760,15 @@ async def cached_answer(
             return Response(carried, media_type=JSON, headers=headers)
 
     def work() -> tuple[bytes, str]:
+        nonlocal entry
+        if cache.store:
+            # What the event loop looked up was this process's memory only: another process
+            # may have kept the answer, or the note of an older one, in the shared store.
+            kept = cache.store.get(key)
+            if kept is not None:
+                return kept, "hit"
+            if now is not None and entry is None:
+                entry = cache.carrier.kept(parts)
         with request.app.state.read_sessions() as session:
             if entry is not None:
                 carried = cache.carrier.take_over(session, parts, key, now, entry)
@@ -763,6 +787,8 @@ async def cached_answer(
         made = await in_request_thread(request, work)
         if made[1] == "miss":
             cache.misses += 1
+        elif made[1] == "hit":
+            cache.hits += 1
         return made
 
     if cache.store is None:  # the answer cache off: every request computes its own
