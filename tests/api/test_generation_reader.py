@@ -8,8 +8,9 @@ import time
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import _fresh_database
 from xinyong.api.cache import PUBLIC_SQL, GenerationReader
-from xinyong.db import make_engine
+from xinyong.db import make_engine, upgrade
 from xinyong.settings import get_settings
 from xinyong.sources.provenance import allocate_seq
 
@@ -176,8 +177,11 @@ def test_a_deployment_in_another_schema_of_the_same_database_costs_no_read(
     try:
         before = reader.read(FEED_SQL)
         sent = reader.reads
+        # A deployment at the head names its schema; one being created, whose migrations run
+        # under the trigger from before migration 0030, names none.
         with elsewhere.begin() as conn:
             conn.execute(text("SELECT pg_notify('xinyong_generation', 'another_city')"))
+            conn.execute(text("SELECT pg_notify('xinyong_generation', '')"))
         time.sleep(0.3)
         assert reader.read(FEED_SQL) == before and reader.reads == sent
         # Its own schema's change is still heard from the other engine, as from any process.
@@ -189,11 +193,32 @@ def test_a_deployment_in_another_schema_of_the_same_database_costs_no_read(
         elsewhere.dispose()
 
 
+def test_a_schema_created_beside_costs_no_read(engine, tmp_path, monkeypatch):
+    """Each test of the PostgreSQL suite makes its own schema, as a new city's deployment would:
+    its migrations write the counters' first rows under the trigger from before migration 0030,
+    and those notifications, naming no schema, arrive at the upgrade's commit. CI saw them cost
+    a test beside it three generation reads."""
+    _on_postgresql(engine)
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    reader = GenerationReader(engine)
+    url, drop = _fresh_database(tmp_path)
+    try:
+        before = reader.read(FEED_SQL)
+        sent = reader.reads
+        upgrade(url)
+        time.sleep(0.3)
+        assert reader.read(FEED_SQL) == before and reader.reads == sent
+    finally:
+        reader.close()
+        drop()
+
+
 def test_a_commit_that_only_hears_another_schema_tells_the_reader_nothing(engine, monkeypatch):
     _on_postgresql(engine)
     told = _what_the_follower_tells(engine, monkeypatch)
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_notify('xinyong_generation', 'another_city')"))
+        conn.execute(text("SELECT pg_notify('xinyong_generation', '')"))
     assert told == []
     with engine.begin() as conn:
         allocate_seq(conn, 1)
