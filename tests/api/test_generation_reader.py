@@ -318,3 +318,26 @@ def test_an_app_that_stops_closes_its_generation_connection(engine):
     if before is not None:
         # Others may connect meanwhile (a suite beside this one): no three kept by these apps.
         assert server_connections() < before + 3
+
+
+def test_on_sqlite_a_kept_read_makes_no_call_into_sqlite(engine, monkeypatch):
+    """Each call into SQLite lets the GIL go, and the event loop then waits for it behind the
+    request threads: a kept row is checked against the WAL index's header instead."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's WAL index")
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    reader = GenerationReader(engine)
+    before = reader.read(FEED_SQL)
+    asked: list[str] = []
+    reader._conn.driver_connection.set_trace_callback(asked.append)
+    for _ in range(20):
+        assert reader.read(FEED_SQL) == before
+    assert asked == []
+
+    with engine.begin() as conn:
+        allocate_seq(conn, 2)
+    assert reader.read(FEED_SQL) == (before[0] + 2,)
+    assert any("feed_counter" in statement for statement in asked)
+
+    reader.close()
+    assert reader._wal is None  # unmapped with its connection

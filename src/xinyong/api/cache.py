@@ -34,6 +34,7 @@ from xinyong.api.metrics import GENERATION_READS, ROUTE
 from xinyong.api.threads import Flights, in_request_thread
 from xinyong.settings import get_settings
 from xinyong.types import UTCDateTime, utcnow
+from xinyong.wal_index import WalIndex
 
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -184,11 +185,13 @@ class GenerationReader:
         _follow_commits(writes or engine, self)
         self._conn = None
         self._sqlite = engine.dialect.name == "sqlite"
-        # The last row read per statement, with what says it is still current: SQLite's
-        # data_version at the time (it moves whenever another connection commits; this one
-        # never writes), PostgreSQL's time of reading (dropped on any notification); and for a
-        # timed row, the earliest deadline it names (None: none).
-        self._rows: dict[str, tuple[float, tuple, datetime | None]] = {}
+        # SQLite's WAL index, whose header every commit rewrites (wal_index.py), if it has one.
+        self._wal: WalIndex | None = None
+        # The last row read per statement, with what says it is still current: SQLite's WAL
+        # index header or data_version at the time (either moves whenever another connection
+        # commits; this one never writes), PostgreSQL's time of reading (dropped on any
+        # notification); and for a timed row, the earliest deadline it names (None: none).
+        self._rows: dict[str, tuple[float | bytes, tuple, datetime | None]] = {}
         self._statements: dict[str, tuple] = {}
         self._on_primary = False
         self._hearing = False  # listening for notifications
@@ -215,7 +218,8 @@ class GenerationReader:
                     cur.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     # Notifications that arrive during a read are handed to this handler.
                     driver.add_notify_handler(self._heard)
-        # SQLite's driver opens no transaction for a SELECT: every read sees the last commit.
+        else:  # SQLite's driver opens no transaction for a SELECT: a read sees the last commit
+            self._wal = WalIndex.of(conn.driver_connection, self.engine.url.database)
         return conn
 
     def _notified(self) -> None:
@@ -271,7 +275,16 @@ class GenerationReader:
         the reader's life, so the engine's dispose() would leave it open (on PostgreSQL, a
         server connection per app a test process started: CI ran out of them). Invalidated,
         not returned: it is in autocommit and may be listening."""
+        self._let_go()
+
+    def _let_go(self) -> None:
         self._unwatch()
+        # Unmapped before the connection closes: once no connection holds the database, the
+        # next to open it empties the index file, and reading a mapping past a file's end
+        # kills the process.
+        wal, self._wal = self._wal, None
+        if wal is not None:
+            wal.close()
         conn, self._conn = self._conn, None
         self._rows.clear()
         if conn is not None:
@@ -280,13 +293,16 @@ class GenerationReader:
             except Exception:  # already gone
                 pass
 
-    def _still_current(self, cur, sql: str) -> tuple[float, tuple | None]:
+    def _still_current(self, cur, sql: str) -> tuple[float | bytes, tuple | None]:
         """(the version a row read now would have, the kept row if it is still current)."""
         kept = self._rows.get(sql)
         if kept is not None and kept[2] is not None and utcnow() >= kept[2]:
             kept = None  # a deadline the row named has passed: the row read now differs
         if self._sqlite:
-            version = cur.execute("PRAGMA data_version").fetchone()[0]
+            if self._wal is not None:  # no call into SQLite, so the GIL is kept
+                version = self._wal.version()
+            else:
+                version = cur.execute("PRAGMA data_version").fetchone()[0]
             return version, kept[1] if kept is not None and kept[0] == version else None
         now = time.monotonic()
         if not self._on_primary:
@@ -333,13 +349,7 @@ class GenerationReader:
                 return row
             except Exception:
                 # A dropped connection (database restart, failover): reconnect once.
-                self._unwatch()
-                conn, self._conn = self._conn, None
-                self._rows.clear()
-                try:
-                    conn.invalidate()
-                except Exception:  # already gone
-                    pass
+                self._let_go()
                 if attempt == 2:
                     raise
         return None

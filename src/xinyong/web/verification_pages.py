@@ -34,13 +34,16 @@ async def run_from_form(request: Request, query: str = Form(""), name: str = For
         body = VerificationRequest(
             code=query if as_code else None, name=(name or None) if as_code else query or name
         )
-        out, _ = await verify_and_record(request, body)
+        out, how = await verify_and_record(request, body)
     except XinyongError as exc:
         return page(
             request, "verification.html", status_code=exc.status, v=None, error=exc, query=query
         )
+    # X-Cache as the API's answer has it: where the findings came from, for the server's metrics.
     return RedirectResponse(
-        url_for(request, "verification_page", verification_id=out.id), status_code=303
+        url_for(request, "verification_page", verification_id=out.id),
+        status_code=303,
+        headers={"x-cache": how},
     )
 
 
