@@ -38,10 +38,13 @@ class WalIndex:
         connection opens it, which cannot happen while another one holds it."""
         if not path or path == ":memory:" or path.startswith("file:"):
             return None
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if str(mode).lower() != "wal":
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                return None
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # opens the index
+        except sqlite3.Error:  # busy past its timeout, say: data_version still answers
             return None
-        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # opens the index
         try:
             fd = os.open(path + "-shm", os.O_RDONLY)
         except OSError:  # an exclusive-locking connection keeps its index in its own heap
