@@ -418,7 +418,11 @@ def _follow_commits(engine: Engine, reader: GenerationReader) -> None:
         event.listen(engine, "commit", committing)
         event.listen(engine, "checkin", returned)
         if engine.dialect.name == "postgresql" and get_settings().database_notifies:
-            event.listen(engine, "connect", _listen)
+            # On checkout, not on connect: connections the pool opened before this server
+            # was made (a sync or a migration check at start-up) would never listen, and
+            # every commit of theirs counted as a change (CI: three generation reads after a
+            # verification record that moved none).
+            event.listen(engine, "checkout", _listen_once)
     readers.add(reader)
 
 
@@ -432,11 +436,13 @@ def _ours(payload: str, schema: str | None) -> bool:
     return payload == schema
 
 
-def _listen(dbapi_conn, record) -> None:
-    """A new PostgreSQL connection of a server's pool listens for the generation tables'
-    notifications (migration 0022), and notes what it hears of its own schema while in use;
-    connections made before, and those of other engines, count every commit as a change."""
+def _listen_once(dbapi_conn, record, _proxy) -> None:
+    """A PostgreSQL connection of a server's pool, the first time it is taken out, listens for
+    the generation tables' notifications (migration 0022), and notes what it hears of its own
+    schema while in use; connections of other engines count every commit as a change."""
     info = record.info
+    if info.get(_LISTENING):
+        return
     with dbapi_conn.cursor() as cur:
         schema = cur.execute("SELECT current_schema()").fetchone()[0]
 
