@@ -341,3 +341,74 @@ def test_on_sqlite_a_kept_read_makes_no_call_into_sqlite(engine, monkeypatch):
 
     reader.close()
     assert reader._wal is None  # unmapped with its connection
+
+
+def test_after_a_change_every_kind_of_generation_comes_back_in_one_statement(
+    engine, session, tmp_path, monkeypatch
+):
+    """Searches, profiles and the agency pages each key their answers by a kind of generation,
+    and a commit moves them all at once: the first request after it reads every kind the server
+    has read before, in one statement, and an agency case's deadline is still kept with its
+    kind."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from tests.cases.conftest import ARTICLE_SCHEDULE, CREDITOR, DEBTOR_CODE, MEDIATOR, add_agency
+    from xinyong.api.cache import AGENCY_DATA, PUBLIC_DATA, REGISTRY_DATA
+    from xinyong.cases import service
+    from xinyong.cases.service import FIRST_REPORT_WITHIN
+    from xinyong.ledger.config import LedgerSettings
+    from xinyong.types import utcnow
+
+    monkeypatch.setattr(GenerationReader, "KEPT_SECONDS", 600.0)
+    add_agency(session, MEDIATOR, "连云港海州民商事调解中心", "mediation", ARTICLE_SCHEDULE)
+    # Entrusted three days ago, less two seconds: the first report falls due in two.
+    entrusted = utcnow() - FIRST_REPORT_WITHIN + timedelta(seconds=2)
+    settings = LedgerSettings(
+        origin="credit.example.test/ledger",
+        key_dir=tmp_path / "keys",
+        evidence_dir=tmp_path / "evidence",
+    )
+    case = service.register_debt(
+        session,
+        CREDITOR,
+        debtor_name="连云港某某贸易有限公司",
+        debtor_code=DEBTOR_CODE,
+        amount=Decimal("80000.00"),
+        basis="《买卖合同》GC-2025-031 货款",
+        due_date=date(2025, 12, 31),
+        now=entrusted,
+        settings=settings,
+    )
+    service.entrust(
+        session,
+        case.id,
+        CREDITOR,
+        agency_code=MEDIATOR,
+        contract_number="WT-2026-001",
+        now=entrusted,
+        settings=settings,
+    )
+    session.commit()
+
+    reader = GenerationReader(engine)
+    kinds = (AGENCY_DATA, REGISTRY_DATA, PUBLIC_DATA)
+    first = [reader.generation(kind) for kind in kinds]
+    assert reader.reads == 3  # each read alone the first time
+
+    with engine.begin() as conn:  # a sync's write: every kind moves
+        allocate_seq(conn, 3)
+    sent = reader.reads
+    # The agency's kind is not first in the statement that reads them together.
+    moved = [reader.generation(kind) for kind in (REGISTRY_DATA, PUBLIC_DATA, AGENCY_DATA)]
+    assert reader.reads == sent + 1
+    assert moved == [kind.of(session) for kind in (REGISTRY_DATA, PUBLIC_DATA, AGENCY_DATA)]
+    assert moved[1] != first[2]  # the feed moved
+    assert str(case.first_report_due_at.date()) in "".join(str(v) for v in moved[2:])
+    assert [reader.generation(kind) for kind in kinds] == [moved[2], moved[0], moved[1]]
+    assert reader.reads == sent + 1  # kept
+
+    # No write happens when the first report falls due: the agency's kind is read again then.
+    time.sleep(max(0.0, (case.first_report_due_at - utcnow()).total_seconds()) + 0.2)
+    assert reader.generation(AGENCY_DATA) == AGENCY_DATA.of(session) != moved[2]
+    assert reader.reads == sent + 2

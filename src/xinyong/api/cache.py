@@ -193,6 +193,11 @@ class GenerationReader:
         # notification); and for a timed row, the earliest deadline it names (None: none).
         self._rows: dict[str, tuple[float | bytes, tuple, datetime | None]] = {}
         self._statements: dict[str, tuple] = {}
+        # Every kind read so far, the width of its row once read alone, and the statements
+        # that read several together (_read_all).
+        self._asked: dict[str, Generation] = {}
+        self._widths: dict[str, int] = {}
+        self._together: dict[tuple[str, ...], str] = {}
         self._on_primary = False
         self._hearing = False  # listening for notifications
         self._schema: str | None = None  # whose notifications are ours
@@ -321,30 +326,20 @@ class GenerationReader:
     def generation(self, of: Generation) -> int | str:
         """The generation `of` names now: its row from this connection, or kept from the last
         read while it is still current (a timed row also until the next deadline it names)."""
-        return of.of_row(self.read(of.sql, of if of.timed else None))
+        return of.of_row(self.read(of))
 
-    def read(self, sql: str, timed: Generation | None = None):
+    def read(self, of: Generation | str):
+        """The row of a kind of generation (or of a plain statement), kept while current."""
+        if isinstance(of, str):
+            of = self._asked.get(of) or Generation(of, tuple)
         for attempt in (1, 2):
             if self._conn is None:
                 self._conn = self._connect()
             try:
                 cur = self._conn.cursor()
-                version, row = self._still_current(cur, sql)
+                version, row = self._still_current(cur, of.sql)
                 if row is None:
-                    until = None
-                    if timed is None:
-                        cur.execute(sql)
-                        row = cur.fetchone()
-                    else:
-                        now = utcnow()
-                        statement, params, parse = self._timed_statement(sql)
-                        cur.execute(statement, params(now))
-                        row = cur.fetchone()
-                        named = [parse(row[i]) for i in timed.deadlines if row[i] is not None]
-                        until = min(named, default=None)
-                    self.reads += 1
-                    GENERATION_READS.inc()
-                    self._rows[sql] = (version, row, until)
+                    row = self._read_all(cur, version, of)
                 cur.close()
                 return row
             except Exception:
@@ -353,6 +348,60 @@ class GenerationReader:
                 if attempt == 2:
                     raise
         return None
+
+    def _read_all(self, cur, version: float | bytes, of: Generation):
+        """Read `of` and, in the same statement, every other kind read before: a commit moves
+        them all at once on SQLite (a notification on PostgreSQL), and each kind the next
+        requests asked for had been a statement of its own from the event loop."""
+        kinds = [of]
+        if of.sql in self._widths:  # read alone once: known to give one row, of this width
+            kinds += [k for k in self._asked.values() if k.sql != of.sql and k.sql in self._widths]
+        row = self._execute(cur, kinds)
+        if row is None and len(kinds) > 1:  # a kind no longer gives a row: each alone again
+            self._widths.clear()
+            kinds = [of]
+            row = self._execute(cur, kinds)
+        if len(kinds) == 1:
+            self._asked[of.sql] = of
+            if row is not None:
+                self._widths[of.sql] = len(row)
+            self._keep(of, version, row)
+            return row
+        start = 0
+        for kind in kinds:
+            width = self._widths[kind.sql]
+            self._keep(kind, version, row[start : start + width])
+            start += width
+        return self._rows[of.sql][1]
+
+    def _execute(self, cur, kinds: list[Generation]):
+        """One statement for the kinds, each a one-row statement: joined side by side, their
+        columns in order; timed if any is (`:now` bound at each use)."""
+        key = tuple(k.sql for k in kinds)
+        sql = self._together.get(key)
+        if sql is None:
+            sql = self._together[key] = (
+                kinds[0].sql
+                if len(kinds) == 1
+                else "SELECT * FROM "
+                + " CROSS JOIN ".join(f"({k.sql}) AS g{i}" for i, k in enumerate(kinds))
+            )
+        if any(k.timed for k in kinds):
+            statement, params, _ = self._timed_statement(sql)
+            cur.execute(statement, params(utcnow()))
+        else:
+            cur.execute(sql)
+        self.reads += 1
+        GENERATION_READS.inc()
+        return cur.fetchone()
+
+    def _keep(self, kind: Generation, version: float | bytes, row) -> None:
+        until = None
+        if kind.timed and row is not None:
+            parse = self._timed_statement(kind.sql)[2]
+            named = [parse(row[i]) for i in kind.deadlines if row[i] is not None]
+            until = min(named, default=None)
+        self._rows[kind.sql] = (version, tuple(row) if row is not None else None, until)
 
     def _timed_statement(self, sql: str):
         """A timed generation's statement in the driver's own terms: its text in the driver's
@@ -768,7 +817,7 @@ async def cached_answer(
     now = entry = None
     if firms is not None and cache.store:
         # The row the key's generation was read from, kept by the reader: read before the data.
-        now = marked(depends_on, request.app.state.generations.read(depends_on.sql))
+        now = marked(depends_on, request.app.state.generations.read(depends_on))
         entry = cache.carrier.kept(parts)
         # Taken over here when what the writes since touched is known already (another answer
         # asked it after the same sync): no request thread, where carried profiles had queued

@@ -80,7 +80,7 @@ async def verify_and_record(
         # The same question at the same data generation was answered moments ago: the answer
         # is made here, in the event loop, without a worker thread (bench/RESULTS.md, load).
         # (With a read replica the generation must come from the primary the steps read.)
-        now = marked(PUBLIC_DATA, state.generations.read(PUBLIC_DATA.sql))
+        now = marked(PUBLIC_DATA, state.generations.read(PUBLIC_DATA))
         generation = now.generation
         out = reused_verification(state.engine, generation, body, store)
         if out is None and carrier is not None:
