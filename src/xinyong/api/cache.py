@@ -193,11 +193,6 @@ class GenerationReader:
         # notification); and for a timed row, the earliest deadline it names (None: none).
         self._rows: dict[str, tuple[float | bytes, tuple, datetime | None]] = {}
         self._statements: dict[str, tuple] = {}
-        # Every kind read so far, the width of its row once read alone, and the statements
-        # that read several together (_read_all).
-        self._asked: dict[str, Generation] = {}
-        self._widths: dict[str, int] = {}
-        self._together: dict[tuple[str, ...], str] = {}
         self._on_primary = False
         self._hearing = False  # listening for notifications
         self._schema: str | None = None  # whose notifications are ours
@@ -331,7 +326,7 @@ class GenerationReader:
     def read(self, of: Generation | str):
         """The row of a kind of generation (or of a plain statement), kept while current."""
         if isinstance(of, str):
-            of = self._asked.get(of) or Generation(of, tuple)
+            of = Generation(of, tuple)
         for attempt in (1, 2):
             if self._conn is None:
                 self._conn = self._connect()
@@ -339,7 +334,7 @@ class GenerationReader:
                 cur = self._conn.cursor()
                 version, row = self._still_current(cur, of.sql)
                 if row is None:
-                    row = self._read_all(cur, version, of)
+                    row = self._read_one(cur, version, of)
                 cur.close()
                 return row
             except Exception:
@@ -349,59 +344,25 @@ class GenerationReader:
                     raise
         return None
 
-    def _read_all(self, cur, version: float | bytes, of: Generation):
-        """Read `of` and, in the same statement, every other kind read before: a commit moves
-        them all at once on SQLite (a notification on PostgreSQL), and each kind the next
-        requests asked for had been a statement of its own from the event loop."""
-        kinds = [of]
-        if of.sql in self._widths:  # read alone once: known to give one row, of this width
-            kinds += [k for k in self._asked.values() if k.sql != of.sql and k.sql in self._widths]
-        row = self._execute(cur, kinds)
-        if row is None and len(kinds) > 1:  # a kind no longer gives a row: each alone again
-            self._widths.clear()
-            kinds = [of]
-            row = self._execute(cur, kinds)
-        if len(kinds) == 1:
-            self._asked[of.sql] = of
-            if row is not None:
-                self._widths[of.sql] = len(row)
-            self._keep(of, version, row)
-            return row
-        start = 0
-        for kind in kinds:
-            width = self._widths[kind.sql]
-            self._keep(kind, version, row[start : start + width])
-            start += width
-        return self._rows[of.sql][1]
-
-    def _execute(self, cur, kinds: list[Generation]):
-        """One statement for the kinds, each a one-row statement: joined side by side, their
-        columns in order; timed if any is (`:now` bound at each use)."""
-        key = tuple(k.sql for k in kinds)
-        sql = self._together.get(key)
-        if sql is None:
-            sql = self._together[key] = (
-                kinds[0].sql
-                if len(kinds) == 1
-                else "SELECT * FROM "
-                + " CROSS JOIN ".join(f"({k.sql}) AS g{i}" for i, k in enumerate(kinds))
-            )
-        if any(k.timed for k in kinds):
-            statement, params, _ = self._timed_statement(sql)
+    def _read_one(self, cur, version: float | bytes, of: Generation):
+        """Read `of` alone. Several kinds in one statement were tried, to halve the reads a
+        commit forces: the loop's time in them did not fall. A call into SQLite lets the GIL
+        go, and the longer the statement, the likelier a request thread takes it meanwhile and
+        the loop waits up to a switch interval to get it back (bench/RESULTS.md, load)."""
+        if of.timed:
+            statement, params, parse = self._timed_statement(of.sql)
             cur.execute(statement, params(utcnow()))
         else:
-            cur.execute(sql)
+            cur.execute(of.sql)
+        row = cur.fetchone()
+        until = None
+        if of.timed and row is not None:
+            named = [parse(row[i]) for i in of.deadlines if row[i] is not None]
+            until = min(named, default=None)
         self.reads += 1
         GENERATION_READS.inc()
-        return cur.fetchone()
-
-    def _keep(self, kind: Generation, version: float | bytes, row) -> None:
-        until = None
-        if kind.timed and row is not None:
-            parse = self._timed_statement(kind.sql)[2]
-            named = [parse(row[i]) for i in kind.deadlines if row[i] is not None]
-            until = min(named, default=None)
-        self._rows[kind.sql] = (version, tuple(row) if row is not None else None, until)
+        self._rows[of.sql] = (version, row, until)
+        return row
 
     def _timed_statement(self, sql: str):
         """A timed generation's statement in the driver's own terms: its text in the driver's
