@@ -79,3 +79,39 @@ def test_an_operators_write_goes_through_while_the_pass_regrades(
         view = service.view(session, firm["credit_code"], at(2026, 12, 1, 12))
         black = [f for d in view.explanation for f in d.factors if f.factor == "black_listed"]
         assert black and black[0].records[0].source == "lists"
+
+
+def test_an_agencys_first_grade_moves_the_agency_pages_generation_and_no_other_firms_does(
+    engine, session, demo
+):
+    """The agency pages show each agency's grade and are kept until their generation moves: an
+    agency's first grade, from a pass or on first need, moves it; another firm's does not."""
+    from sqlalchemy import delete, select
+    from sqlalchemy.orm import Session
+
+    from xinyong.agencies.models import Agency
+    from xinyong.api.cache import AGENCY_DATA
+    from xinyong.rating.models import Rating
+    from xinyong.registry.models import Enterprise
+
+    def agency_pages_generation() -> str:
+        with Session(engine) as reading:
+            return AGENCY_DATA.of(reading)
+
+    agencies = select(Agency.credit_code)
+    agency = session.scalar(agencies.order_by(Agency.credit_code).limit(1))
+    other = session.scalar(
+        select(Enterprise.credit_code).where(Enterprise.credit_code.not_in(agencies)).limit(1)
+    )
+    before = agency_pages_generation()
+    service.recompute_changed(engine, RATED_AT)  # the first, full pass
+    assert agency_pages_generation() != before
+
+    # Both registered after the pass, say: rated on the first request that needs them.
+    session.execute(delete(Rating).where(Rating.credit_code.in_([agency, other])))
+    session.commit()
+    before = agency_pages_generation()
+    service.rate_unrated(session, [other], RATED_AT)
+    assert agency_pages_generation() == before
+    service.rate_unrated(session, [agency], RATED_AT)
+    assert agency_pages_generation() != before

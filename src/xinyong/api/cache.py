@@ -128,15 +128,12 @@ def _timed(sql: str):
 
 # What the agency pages show beyond a public profile: each agency's verdict, grade, stars and
 # service record. Writes to agencies, schedules, cases, complaints, evidence and agencies'
-# verifications move the `agencies` counter (migration 0023); a grade given on first need is
-# counted by how many agencies are rated; and the service record reads the clock — a first
-# report not delivered, a complaint not answered, counts against the agency the moment its
-# deadline passes — so the next such deadline is part of the key too.
+# verifications move the `agencies` counter (migration 0023), and so does an agency's first
+# grade (rating/service.py); the service record reads the clock — a first report not
+# delivered, a complaint not answered, counts against the agency the moment its deadline passes
+# — so the next such deadline is part of the key too.
 AGENCY_SQL = (
     PUBLIC_SQL + ", (SELECT value FROM feed_counter WHERE name = 'agencies'), "
-    # From the few agencies into the rating's key: never a pass over a million grades.
-    "(SELECT count(*) FROM agency a "
-    "WHERE EXISTS (SELECT 1 FROM rating r WHERE r.credit_code = a.credit_code)), "
     "(SELECT min(first_report_due_at) FROM debt_case "
     "WHERE first_report_at IS NULL AND first_report_due_at > :now), "
     "(SELECT min(due_at) FROM complaint WHERE responded_at IS NULL AND due_at > :now)"
@@ -144,13 +141,13 @@ AGENCY_SQL = (
 
 
 def _agency(row) -> str:
-    counter, rated, report_due, complaint_due = row[5:]
-    return f"{_public(row[:5])}.{counter or 0}.{rated}.{report_due or ''}.{complaint_due or ''}"
+    counter, report_due, complaint_due = row[5:]
+    return f"{_public(row[:5])}.{counter or 0}.{report_due or ''}.{complaint_due or ''}"
 
 
 REGISTRY_DATA = Generation(REGISTRY_SQL, _registry)
 PUBLIC_DATA = Generation(PUBLIC_SQL, _public)
-AGENCY_DATA = Generation(AGENCY_SQL, _agency, timed=True, deadlines=(7, 8))
+AGENCY_DATA = Generation(AGENCY_SQL, _agency, timed=True, deadlines=(6, 7))
 
 
 def public_generation(session: Session) -> int | str:

@@ -61,6 +61,8 @@ STATE = "changes"
 # first grade given on request is not counted: no kept answer showed that firm graded.
 REGRADED = "regraded"
 FULL_PASS_ABOVE = 100_000  # changed enterprises beyond which the incremental pass does a full one
+# The feed counter that the agency pages' generation reads (api/cache.py AGENCY_SQL).
+AGENCIES = "agencies"
 SHARE = 500  # enterprises rated, and their writes committed, per share of the incremental pass
 
 
@@ -171,6 +173,23 @@ def _write_slice(conn: Connection, inserts: list, updates: list, history: list) 
                 conn.execute(stmt, clean)
     if history:
         conn.execute(insert(_H), history)
+    if inserts:
+        _count_agencies_graded(conn, [row["credit_code"] for row in inserts])
+
+
+def _count_agencies_graded(conn: Connection, codes: list[str]) -> None:
+    """An agency's first grade changes what the agency pages show: it moves their counter (the
+    one the agency tables' triggers move, migration 0023), last in the transaction so that the
+    counter's row is held only until the commit. Counting the rated agencies in the pages'
+    generation instead cost its read 13 of 26 µs: long enough that the event loop, which reads
+    it, nearly always lost the GIL meanwhile (bench/RESULTS.md, load)."""
+    agencies = set(conn.execute(select(Agency.credit_code)).scalars())
+    if agencies.isdisjoint(codes):
+        return
+    counter = FeedCounter.__table__
+    conn.execute(
+        update(counter).where(counter.c.name == AGENCIES).values(value=counter.c.value + 1)
+    )
 
 
 def _feed_position(conn: Connection) -> int:
