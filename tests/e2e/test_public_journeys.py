@@ -106,3 +106,17 @@ def test_suggestions_can_be_chosen_with_the_keyboard(page, portal):
     expect(page.locator("#suggestions a").first).to_be_focused()
     page.keyboard.press("Enter")
     page.wait_for_url("**/e/*")
+
+
+def test_a_place_and_a_trade_typed_together_find_the_firms_that_hold_both(page, portal):
+    # The way people ask a portal: 连云港 物流. No name holds it whole; the page says so and
+    # lists the names holding both words, each word marked.
+    page.goto(portal.url("/"))
+    page.get_by_label("搜索企业").fill("连云港 物流")
+    page.get_by_label("搜索企业").press("Enter")
+    page.wait_for_url("**/search?q=*")
+    expect(page.locator("#words")).to_contain_text("包含其中每个词：连云港、物流")
+    first = page.locator("#results .result h2 a").first
+    expect(first).to_contain_text("连云港")
+    expect(first).to_contain_text("物流")
+    expect(first.locator("mark")).to_have_text(["连云港", "物流"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinyong.search.normalise import core, normalise, spellings
+from xinyong.search.normalise import core, normalise, query_words, spellings
 
 
 def test_full_width_traditional_and_spaced_names_normalise_alike():
@@ -21,3 +21,12 @@ def test_pinyin_takes_the_common_reading_of_polyphones_in_phrases():
     assert spellings("金鼎盛") == ("jindingsheng", "jds")
     assert spellings("重庆长江银行") == ("chongqingchangjiangyinhang", "cqcjyh")
     assert spellings("abc科技1号") == ("abckeji1hao", "abckj1h")
+
+
+def test_a_query_of_several_words_is_split_at_spaces_commas_and_leading_places():
+    assert query_words("连云港物流") == ["连云港", "物流"]
+    assert query_words("连云港市 海州区 物流") == ["连云港", "海州", "物流"]
+    assert query_words("物流，连云港市") == ["物流", "连云港"]
+    assert query_words("东海 餐饮、酒店") == ["东海", "餐饮", "酒店"]
+    # One word, or one place: nothing to split.
+    assert query_words("金鼎盛") == [] and query_words("连云港市") == [] and query_words(" ") == []

@@ -92,6 +92,37 @@ def test_a_former_name_finds_the_renamed_enterprise(registry, session):
     assert item.matched_text == "连云港<mark>瑞丰电子</mark>有限公司"
 
 
+def test_a_place_and_a_trade_typed_together_find_the_names_that_hold_both(registry, session):
+    # No name holds 连云港物流 whole: the names that hold each word are the answer, however
+    # the words are run together or set apart, and each word is marked where it stands.
+    for typed in ("连云港物流", "连云港 物流", "物流，连云港市"):
+        page = search(session, typed)
+        assert codes(page) == [HAIXIN_ACTIVE], typed
+        assert sorted(page.words) == ["物流", "连云港"], typed
+        [item] = page.items
+        assert item.match == "words" and item.matched_field == "name"
+        assert item.highlight == "<mark>连云港</mark>市海鑫<mark>物流</mark>有限公司"
+
+
+def test_words_find_former_names_and_take_filters(registry, session):
+    page = search(session, "连云港 电子有限")
+    assert codes(page) == [RUIFENG]
+    assert page.items[0].matched_field == "former_name"
+    assert page.items[0].matched_text == "<mark>连云港</mark>瑞丰<mark>电子有限</mark>公司"
+    # 海州 商贸: the 25 test firms of 海州区 and no other; the revoked 海鑫商贸 is not in 海州.
+    assert search(session, "海州 商贸").total == 25
+    assert codes(search(session, "连云港 商贸", status="吊销")) == [HAIXIN_REVOKED]
+
+
+def test_a_query_held_whole_is_never_split_into_words(registry, session):
+    # 连云港市海鑫 starts one name: that is the answer, not every name holding 连云港 and 海鑫
+    # (连云港海鑫商贸 too).
+    page = search(session, "连云港市海鑫")
+    assert codes(page) == [HAIXIN_ACTIVE] and page.words == []
+    assert page.items[0].match == "prefix"
+    assert search(session, "金鼎盛 不存在").total == 0
+
+
 def test_a_legal_representative_finds_the_companies_they_represent(registry, session):
     page = search(session, "钱多多")
     assert codes(page) == [QIAN]

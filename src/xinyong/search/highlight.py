@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
 
@@ -11,16 +12,20 @@ from rapidfuzz import fuzz
 from xinyong.search.normalise import normalise_char
 
 
-def _mark(original: str, start: int, end: int) -> str:
-    if start >= end:
-        return escape(original)
-    return (
-        escape(original[:start])
-        + "<mark>"
-        + escape(original[start:end])
-        + "</mark>"
-        + escape(original[end:])
-    )
+def _mark(original: str, spans: list[tuple[int, int]]) -> str:
+    """`original` escaped, each (start, end) span of it in <mark>; overlapping spans merge."""
+    merged: list[list[int]] = []
+    for start, end in sorted(s for s in spans if s[0] < s[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, at = [], 0
+    for start, end in merged:
+        out += [escape(original[at:start]), "<mark>", escape(original[start:end]), "</mark>"]
+        at = end
+    out.append(escape(original[at:]))
+    return "".join(out)
 
 
 def _spelled(original: str, spell) -> tuple[str, list[int]]:
@@ -72,4 +77,15 @@ def highlight(original: str, query: str, how: str = "text", fuzzy: bool = False)
         pos, end = aligned.dest_start, aligned.dest_end
     else:
         return escape(original)
-    return _mark(original, owner[pos], owner[end - 1] + 1)
+    return _mark(original, [(owner[pos], owner[end - 1] + 1)])
+
+
+def highlight_words(original: str, words: Sequence[str]) -> str:
+    """`original` escaped, with the first place each normalised word appears in <mark>."""
+    spelled, owner = _spelled(original, _normalised_char)
+    spans = []
+    for word in words:
+        pos = spelled.find(word) if word else -1
+        if pos >= 0:
+            spans.append((owner[pos], owner[pos + len(word) - 1] + 1))
+    return _mark(original, spans)

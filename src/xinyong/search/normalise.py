@@ -103,11 +103,16 @@ def region_names() -> tuple[str, ...]:
                 if len(name) < 2 or name in {"市辖区", "县"}:
                     continue
                 names.add(name)
-                for suffix in _DIVISION_SUFFIXES:
-                    if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                        names.add(name[: -len(suffix)])
-                        break
+                names.add(short_place(name))
     return tuple(sorted(names, key=len, reverse=True))
+
+
+def short_place(name: str) -> str:
+    """A division name without its 市/区/县… suffix when two characters stay: 连云港市 → 连云港."""
+    for suffix in _DIVISION_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
 
 
 @lru_cache(maxsize=1)
@@ -118,16 +123,49 @@ def _regions_by_first_char() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
+def _leading_place(text: str) -> str | None:
+    # The longest place name only: 连云港市 must not lose just 连云 (连云区) when the whole
+    # of it cannot go.
+    return next((n for n in _regions_by_first_char().get(text[:1], ()) if text.startswith(n)), None)
+
+
 def _strip_region(text: str) -> str:
-    regions = _regions_by_first_char()
     while True:
-        # The longest place name only: 连云港市 must not lose just 连云 (连云区) when the
-        # whole of it cannot go.
-        name = next((n for n in regions.get(text[:1], ()) if text.startswith(n)), None)
+        name = _leading_place(text)
         # Keep at least two characters: a name that is all place words is its own core.
         if name is None or len(text) - len(name) < 2:
             return text
         text = text[len(name) :]
+
+
+_WORD_SEPARATORS = re.compile(r"[\s,，、;；/|+]+")
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query that names several things at once, normalised: the parts between
+    spaces or commas, with leading place names split off each (连云港 物流, 海州物流 →
+    连云港 / 海州 + 物流; a place in its short form, as names may leave 市 or 区 out). Empty
+    when the query is one word."""
+    words: list[str] = []
+    for part in _WORD_SEPARATORS.split(unicodedata.normalize("NFKC", query)):
+        text = normalise(part)
+        while (name := _leading_place(text)) and name != text:
+            words.append(short_place(name))
+            text = text[len(name) :]
+        if text:
+            words.append(short_place(text) if text == _leading_place(text) else text)
+    words = list(dict.fromkeys(words))
+    return words if len(words) > 1 else []
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(region_names())
+
+
+def is_place(word: str) -> bool:
+    """Whether the (normalised) word is a division name or its short form."""
+    return word in _places()
 
 
 def core(normalised_name: str) -> str:

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 MatchedField = Literal[
     "credit_code", "reg_no", "org_code", "name", "former_name", "legal_rep", "pinyin", "initials"
 ]
-MatchKind = Literal["exact", "prefix", "substring", "fuzzy"]
+MatchKind = Literal["exact", "prefix", "substring", "words", "fuzzy"]
 
 
 class SearchItem(BaseModel):
@@ -28,6 +28,8 @@ class SearchItem(BaseModel):
 
 class SearchPage(BaseModel):
     query: str
+    # When no entry holds the query whole: the words every result's name holds (连云港, 物流).
+    words: list[str] = []
     total: int
     # True when the query matched more than the search reads: `total` is then "at least".
     total_capped: bool = False

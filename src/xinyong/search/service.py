@@ -19,22 +19,35 @@ from sqlalchemy.orm import Session
 
 from xinyong.db import AtOnce, among_text
 from xinyong.search.backends import (
+    COMMON,
     Backend,
     backend_for,
     like_escape,
     telling_units,
 )
-from xinyong.search.highlight import highlight
-from xinyong.search.normalise import is_pinyin_query, normalise, pinyin
+from xinyong.search.highlight import highlight, highlight_words
+from xinyong.search.normalise import is_pinyin_query, is_place, normalise, pinyin, query_words
 from xinyong.search.schemas import SearchItem, SearchPage
 
 # Within one match level: the current name before its core, former names, pinyin, people.
 KIND_RANK = {"name": 0, "core": 1, "former_name": 2, "pinyin": 3, "initials": 4, "legal_rep": 5}
 TEXT_KINDS = ("name", "core", "former_name", "legal_rep")
 PINYIN_KINDS = ("pinyin", "initials")
-# Levels: 0 code, 1 exact name, 2 exact other field, 3 prefix, 4 substring, 5 fuzzy.
-LEVEL_MATCH = {0: "exact", 1: "exact", 2: "exact", 3: "prefix", 4: "substring", 5: "fuzzy"}
-LEVEL_SCORE = {0: 1.0, 1: 1.0, 2: 0.95, 3: 0.9, 4: 0.8}
+# Levels: 0 code, 1 exact name, 2 exact other field, 3 prefix, 4 substring, 5 every word of
+# the query in a name (when nothing holds the query whole), 6 fuzzy.
+WORDS, FUZZY = 5, 6
+LEVEL_MATCH = {
+    0: "exact",
+    1: "exact",
+    2: "exact",
+    3: "prefix",
+    4: "substring",
+    WORDS: "words",
+    FUZZY: "fuzzy",
+}
+LEVEL_SCORE = {0: 1.0, 1: 1.0, 2: 0.95, 3: 0.9, 4: 0.8, WORDS: 0.75}
+# A query's words are looked for in names and former names (a 字号 core holds no place).
+WORD_KINDS = ("name", "former_name")
 FUZZY_BELOW = 10  # fuzzy candidates are looked for only when precise matches are this few
 FUZZY_CANDIDATES = 300
 CAP = 1000  # candidate entries read per branch; beyond it the total is a lower bound (至少 N)
@@ -215,15 +228,63 @@ def _precise(
         f"WHERE {kinds_in} AND {contains}{each_on} {f'ORDER BY {order} ' if order else ''}"
         "LIMIT :cap"
     )
-    matched = f"SELECT * FROM ({by_prefix}) p UNION ALL SELECT * FROM ({by_contains}) c"
-    # The filters were applied in the branches: ranking needs nothing from the enterprise
-    # table (a thousand look-ups of wide rows), only the matched entries. At equal level and
-    # status the shorter matched text is the closer match.
-    hits = (
+    return _per_enterprise(
+        f"SELECT * FROM ({by_prefix}) p UNION ALL SELECT * FROM ({by_contains}) c"
+    ), params
+
+
+def _per_enterprise(matched: str) -> str:
+    """Matched entries (`code`, `best`, `rank`, `len` and the branch `b`) as one row per
+    enterprise. The filters were applied in the branches: ranking needs nothing from the
+    enterprise table (a thousand look-ups of wide rows), only the matched entries. At equal
+    level and status the shorter matched text is the closer match."""
+    return (
         "SELECT m.code, MIN(m.best) AS best, MIN(m.rank) AS rank, MIN(m.len) AS len, "
         f"SUM(1 - m.b) AS np, SUM(m.b) AS nc FROM ({matched}) m GROUP BY m.code"
     )
-    return hits, params
+
+
+def _narrowest(backend: Backend, words: list[str]) -> str:
+    """The word whose entries are likely fewest: not a place (places are in most names); of
+    three or more characters when the index holds one of its trigrams under COMMON entries
+    (有限公司 holds a million); else the longest."""
+    usable = [w for w in words if not is_place(w)] or words
+    long = [w for w in usable if len(w) >= 3]
+    if long:
+        units = sorted({w[i : i + 3] for w in long for i in range(len(w) - 2)})
+        counts = backend.rarity(units) or {}
+        fewest = {w: min(counts.get(w[i : i + 3], 0) for i in range(len(w) - 2)) for w in long}
+        best = min(long, key=lambda w: fewest[w])
+        if fewest[best] <= COMMON or len(long) == len(usable):
+            return best
+    return max((w for w in usable if len(w) < 3), key=len)
+
+
+def _words(
+    backend: Backend, words: list[str], where: str, params: dict
+) -> tuple[str, dict[str, Any]]:
+    """The enterprises whose name or a former name holds every word (连云港 物流), in the
+    shape `_precise` gives. Candidates are the entries holding one word (`_narrowest`), read
+    through the index as a contained query is, up to CAP names that hold the rest."""
+    driver = _narrowest(backend, words)
+    params = dict(params, cap=CAP, **{f"w{i}": w for i, w in enumerate(words)})
+    entries, contains, order = backend.contains(driver, params, limit=None)
+    # The gram postings of one or two characters hold cores, which every name holds whole.
+    found_in = ("core",) if len(driver) < 3 else WORD_KINDS
+    every = " AND ".join(f"{backend.position('n.text', f'w{i}')} > 0" for i in range(len(words)))
+    join, on = _joined(where, lateral=backend.lateral)
+    kind_rank = (
+        f"CASE n.kind WHEN 'name' THEN {KIND_RANK['name']} ELSE {KIND_RANK['former_name']} END"
+    )
+    matched = (
+        f"SELECT n.credit_code AS code, {WORDS * 10} + {kind_rank} AS best, "
+        "n.status_rank AS rank, length(n.text) AS len, 1 AS b "
+        f"FROM {entries} JOIN search_entry n ON n.credit_code = s.credit_code "
+        f"AND n.kind IN ({_in_list(WORD_KINDS)}){join} "
+        f"WHERE s.kind IN ({_in_list(found_in)}) AND {contains} AND {every}{on} "
+        f"{f'ORDER BY {order} ' if order else ''}LIMIT :cap"
+    )
+    return _per_enterprise(matched), params
 
 
 def _similarity(query: str, entry_text: str) -> tuple[float, float]:
@@ -326,7 +387,7 @@ def _fuzzy(
         homophone, name_len = ties.get(row.credit_code, (False, 0))
         similarity = min(100.0, similarity + (10 if homophone else 0))
         key = (-similarity, -indel, row.status_rank, KIND_RANK[row.kind], name_len, row.credit_code)
-        hit = Hit(row.credit_code, row.kind, row.text, 5, round(0.7 * similarity / 100, 3))
+        hit = Hit(row.credit_code, row.kind, row.text, FUZZY, round(0.7 * similarity / 100, 3))
         if row.credit_code not in best or key < best[row.credit_code][0]:
             best[row.credit_code] = (key, hit)
     return [hit for _, hit in sorted(best.values(), key=lambda kh: kh[0])]
@@ -360,25 +421,33 @@ _PAGE_ROW_COLUMNS = (
 
 
 def _page_rows(
-    conn: Connection, codes: list[str], shown: list[str], kinds: Sequence[str], query: str
+    conn: Connection,
+    codes: list[str],
+    shown: list[str],
+    kinds: Sequence[str],
+    query: str,
+    words: Sequence[str] = (),
 ) -> tuple[dict[str, Hit], dict[str, Any]]:
     """For enterprises found by the SQL ranking (`codes`): which of their entries matched, and
-    how; and the rows of the enterprises a page may show (`shown`). One statement for both: on
-    PostgreSQL each statement is a round trip (bench/RESULTS.md, load)."""
+    how (holding the query, or every one of `words` when given); and the rows of the
+    enterprises a page may show (`shown`). One statement for both: on PostgreSQL each
+    statement is a round trip (bench/RESULTS.md, load)."""
     dialect = conn.dialect.name
     arms: list[str] = []
     params: dict[str, Any] = {}
+    needles = list(words) or [query]
     if codes:
         listed, bound = among_text(dialect, "credit_code", "codes", codes)
-        params.update(bound, q=query)
+        params.update(bound, **{f"q{i}": n for i, n in enumerate(needles)})
         # Only the entries holding the query can be the match: most of a firm's entries (its
         # pinyin, initials, 字号, legal representative) do not, and each row brought to Python
         # to be found wanting cost more than the database's test.
-        contains = backend_for(conn).position("text", "q")
+        position = backend_for(conn).position
+        contains = " AND ".join(f"{position('text', f'q{i}')} > 0" for i in range(len(needles)))
         arms.append(
             "SELECT 0 AS part, credit_code, kind, text, NULL AS name, NULL AS status, "
             "NULL AS division_code, NULL AS industry, NULL AS legal_rep, NULL AS former_names "
-            f"FROM search_entry WHERE kind IN ({_in_list(kinds)}) AND {listed} AND {contains} > 0"
+            f"FROM search_entry WHERE kind IN ({_in_list(kinds)}) AND {listed} AND {contains}"
         )
     if shown:
         listed, bound = among_text(dialect, "e.credit_code", "shown", dict.fromkeys(shown))
@@ -397,7 +466,7 @@ def _page_rows(
         if row.part == 1:
             ents[row.credit_code] = _Ent.of(row)
             continue
-        level = _level(row.text, row.kind, query)
+        level = WORDS if words else _level(row.text, row.kind, query)
         if level is None:
             continue
         key = level * 10 + KIND_RANK[row.kind]
@@ -409,12 +478,20 @@ def _page_rows(
     return {code: hit for code, (_, hit) in best.items()}, ents
 
 
-def _item(ent: Any, hit: Hit, query: str) -> SearchItem:
-    fuzzy = hit.level == 5
+def _item(ent: Any, hit: Hit, query: str, words: Sequence[str] = ()) -> SearchItem:
+    fuzzy = hit.level == FUZZY
     name_marked = escape(ent.name)
     matched = name_marked
     field = hit.kind
-    if hit.kind in ("name", "core"):
+    if hit.level == WORDS:
+        if hit.kind == "name":
+            name_marked = matched = highlight_words(ent.name, words)
+        else:
+            original = next(
+                (f for f in ent.former_names or [] if normalise(f) == hit.text), hit.text
+            )
+            matched = highlight_words(original, words)
+    elif hit.kind in ("name", "core"):
         field = "name"
         name_marked = matched = highlight(ent.name, query, fuzzy=fuzzy)
     elif hit.kind in PINYIN_KINDS:
@@ -546,9 +623,18 @@ def search(
     kinds = TEXT_KINDS + (PINYIN_KINDS if is_pinyin_query(query) else ())
     matched, params = _precise(backend, query, kinds, where, filter_params)
     page_rows, first = _page_and_totals(conn, matched, params, size, offset)
+    cap = branch_cap(query)
+    words: list[str] = []
+    # Nothing holds the query whole: names that hold each of its words (连云港 物流) come
+    # before guesses at a typo.
+    if first.total == 0 and (asked := query_words(q)):
+        matched, params = _words(backend, asked, where, filter_params)
+        page_rows, first = _page_and_totals(conn, matched, params, size, offset)
+        if first.total:
+            words, kinds, cap = asked, WORD_KINDS, CAP
     precise_total = first.total
     best_level = None if first.top is None else first.top // 10
-    capped = max(first.np or 0, first.nc or 0) >= branch_cap(query)
+    capped = max(first.np or 0, first.nc or 0) >= cap
 
     fuzzy: list[Hit] = []
     # An exact or prefix hit shows the query was typed right: typo candidates would only
@@ -567,12 +653,13 @@ def search(
     # The page's typo candidates are known only once its precise hits are: their rows are
     # read for as many as could fill it, and only those that do are shown.
     shown = codes + [h.code for h in fuzzy[start : start + size]]
-    best, ents = _page_rows(conn, codes, shown, kinds, query)
+    best, ents = _page_rows(conn, codes, shown, kinds, query, words)
     hits: list[Hit] = [best[c] for c in codes if c in best]
     hits += fuzzy[start : start + size - len(hits)]
-    items = [_item(ents[h.code], h, query) for h in hits if h.code in ents]
+    items = [_item(ents[h.code], h, query, words) for h in hits if h.code in ents]
     return SearchPage(
         query=q,
+        words=words,
         total=precise_total + len(fuzzy),
         total_capped=capped,
         page=page,
