@@ -38,6 +38,10 @@ def test_import_then_lookup_by_code_and_by_name(tmp_path, database_url):
     assert json.loads(by_code.stdout)["enterprise"]["name"] == "连云港金鼎盛国际要账有限公司"
     by_pinyin = _xinyong("lookup", "jds", "--json", database_url=database_url)
     assert [i["credit_code"] for i in json.loads(by_pinyin.stdout)["items"]] == [credit_code(1)]
+    # Words no name holds together as typed: the table says what was matched instead.
+    by_words = _xinyong("lookup", "连云港 要账", database_url=database_url)
+    assert "以下名称包含其中每个词：连云港、要账" in by_words.stdout.replace("\n", "")
+    assert credit_code(1) in by_words.stdout
     assert _xinyong("--version", database_url=database_url).stdout.startswith("xinyong ")
 
 

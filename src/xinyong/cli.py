@@ -461,7 +461,13 @@ def _search(query: str, as_json: bool) -> None:
             item.highlight,
         )
         table.add_row(name, item.credit_code, item.status, f"{item.matched_field}/{item.match}")
-    console.print(f"“{query}”：共 {page.total} 条 / {page.total} found")
+    at_least = ("至少 ", "at least ") if page.total_capped else ("", "")
+    console.print(f"“{query}”：共 {at_least[0]}{page.total} 条 / {at_least[1]}{page.total} found")
+    if page.words:
+        console.print(
+            f"没有名称完整包含“{query}”；以下名称包含其中每个词：{'、'.join(page.words)}"
+            f" / no name holds it whole; these hold each of its words: {', '.join(page.words)}"
+        )
     console.print(table)
 
 

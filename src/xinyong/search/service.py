@@ -265,22 +265,32 @@ def _words(
 ) -> tuple[str, dict[str, Any]]:
     """The enterprises whose name or a former name holds every word (连云港 物流), in the
     shape `_precise` gives. Candidates are the entries holding one word (`_narrowest`), read
-    through the index as a contained query is, up to CAP names that hold the rest."""
+    through the index as a contained query is, up to CAP names that hold the rest.
+
+    A word of one or two characters is read from the gram postings, which hold 字号 cores:
+    each core's name and former names are looked up, so such a word finds a former name only
+    beside a longer word, and never in a place or legal form (公司)."""
     driver = _narrowest(backend, words)
     params = dict(params, cap=CAP, **{f"w{i}": w for i, w in enumerate(words)})
     entries, contains, order = backend.contains(driver, params, limit=None)
-    # The gram postings of one or two characters hold cores, which every name holds whole.
-    found_in = ("core",) if len(driver) < 3 else WORD_KINDS
-    every = " AND ".join(f"{backend.position('n.text', f'w{i}')} > 0" for i in range(len(words)))
+    if len(driver) >= 3:  # the entry holding the driver is the name that holds the rest, or not
+        held, found_in = "s", WORD_KINDS
+    else:
+        entries += (
+            f" JOIN search_entry n ON n.credit_code = s.credit_code "
+            f"AND n.kind IN ({_in_list(WORD_KINDS)})"
+        )
+        held, found_in = "n", ("core",)
+    every = " AND ".join(
+        f"{backend.position(f'{held}.text', f'w{i}')} > 0" for i in range(len(words))
+    )
     join, on = _joined(where, lateral=backend.lateral)
     kind_rank = (
-        f"CASE n.kind WHEN 'name' THEN {KIND_RANK['name']} ELSE {KIND_RANK['former_name']} END"
+        f"CASE {held}.kind WHEN 'name' THEN {KIND_RANK['name']} ELSE {KIND_RANK['former_name']} END"
     )
     matched = (
-        f"SELECT n.credit_code AS code, {WORDS * 10} + {kind_rank} AS best, "
-        "n.status_rank AS rank, length(n.text) AS len, 1 AS b "
-        f"FROM {entries} JOIN search_entry n ON n.credit_code = s.credit_code "
-        f"AND n.kind IN ({_in_list(WORD_KINDS)}){join} "
+        f"SELECT {held}.credit_code AS code, {WORDS * 10} + {kind_rank} AS best, "
+        f"{held}.status_rank AS rank, length({held}.text) AS len, 1 AS b FROM {entries}{join} "
         f"WHERE s.kind IN ({_in_list(found_in)}) AND {contains} AND {every}{on} "
         f"{f'ORDER BY {order} ' if order else ''}LIMIT :cap"
     )
