@@ -47,6 +47,10 @@ class Backend(Protocol):
     def rarity(self, units: list[str]) -> dict[str, int] | None:
         """How many entries hold each trigram, when the engine can tell cheaply; else None."""
 
+    # Whether rarity() counts exactly, so that 0 means no entry holds the trigram (FTS5's
+    # vocabulary), or estimates (PostgreSQL's sample: 0 there means rare).
+    exact_counts: bool
+
     def position(self, column: str, param: str) -> str:
         """An SQL expression > 0 when the text contains the parameter (1-based position)."""
 
@@ -137,6 +141,7 @@ class SqliteFts:
     holds them, as FTS5 reads the text to find what to remove."""
 
     lateral = False  # SQLite joins in the order written (and has no LATERAL)
+    exact_counts = True
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -276,6 +281,7 @@ class PostgresTrgm:
     per-trigram count), so queries read only rare ones and check the rest with strpos()."""
 
     lateral = True
+    exact_counts = False
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn

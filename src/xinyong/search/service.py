@@ -244,25 +244,29 @@ def _per_enterprise(matched: str) -> str:
     )
 
 
-def _narrowest(backend: Backend, words: list[str]) -> str:
+def _narrowest(backend: Backend, words: list[str]) -> str | None:
     """The word whose entries are likely fewest: not a place (places are in most names); of
     three or more characters when the index holds one of its trigrams under COMMON entries
-    (有限公司 holds a million); else the longest."""
+    (有限公司 holds a million); else the longest. None when the index's exact counts show that
+    no entry holds some word (a typo's word, most often): nothing can match."""
     usable = [w for w in words if not is_place(w)] or words
-    long = [w for w in usable if len(w) >= 3]
+    long = [w for w in words if len(w) >= 3]
     if long:
         units = sorted({w[i : i + 3] for w in long for i in range(len(w) - 2)})
         counts = backend.rarity(units) or {}
         fewest = {w: min(counts.get(w[i : i + 3], 0) for i in range(len(w) - 2)) for w in long}
-        best = min(long, key=lambda w: fewest[w])
-        if fewest[best] <= COMMON or len(long) == len(usable):
+        if backend.exact_counts and counts and 0 in fewest.values():
+            return None
+        long = [w for w in long if w in usable]
+        best = min(long, key=lambda w: fewest[w], default=None)
+        if best and (fewest[best] <= COMMON or len(long) == len(usable)):
             return best
     return max((w for w in usable if len(w) < 3), key=len)
 
 
 def _words(
     backend: Backend, words: list[str], where: str, params: dict
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, dict[str, Any]] | None:
     """The enterprises whose name or a former name holds every word (连云港 物流), in the
     shape `_precise` gives. Candidates are the entries holding one word (`_narrowest`), read
     through the index as a contained query is, up to CAP names that hold the rest.
@@ -271,6 +275,8 @@ def _words(
     each core's name and former names are looked up, so such a word finds a former name only
     beside a longer word, and never in a place or legal form (公司)."""
     driver = _narrowest(backend, words)
+    if driver is None:
+        return None
     params = dict(params, cap=CAP, **{f"w{i}": w for i, w in enumerate(words)})
     entries, contains, order = backend.contains(driver, params, limit=None)
     if len(driver) >= 3:  # the entry holding the driver is the name that holds the rest, or not
@@ -638,10 +644,12 @@ def search(
     # Nothing holds the query whole: names that hold each of its words (连云港 物流) come
     # before guesses at a typo.
     if first.total == 0 and (asked := query_words(q)):
-        matched, params = _words(backend, asked, where, filter_params)
-        page_rows, first = _page_and_totals(conn, matched, params, size, offset)
-        if first.total:
-            words, kinds, cap = asked, WORD_KINDS, CAP
+        held = _words(backend, asked, where, filter_params)
+        if held:
+            matched, params = held
+            page_rows, first = _page_and_totals(conn, matched, params, size, offset)
+            if first.total:
+                words, kinds, cap = asked, WORD_KINDS, CAP
     precise_total = first.total
     best_level = None if first.top is None else first.top // 10
     capped = max(first.np or 0, first.nc or 0) >= cap
