@@ -121,6 +121,10 @@ def test_a_query_held_whole_is_never_split_into_words(registry, session):
     assert codes(page) == [HAIXIN_ACTIVE] and page.words == []
     assert page.items[0].match == "prefix"
     assert search(session, "金鼎盛 不存在").total == 0
+    # A typo after a place is still a typo: no name holds 金鼎胜国际要账, so no words match, and
+    # the typo-tolerant search finds the firm.
+    page = search(session, "连云港金鼎胜国际要账")
+    assert codes(page)[:1] == [JDS] and page.items[0].match == "fuzzy" and page.words == []
 
 
 def test_a_legal_representative_finds_the_companies_they_represent(registry, session):

@@ -43,3 +43,18 @@ def test_one_wrong_character_in_a_short_name_is_one_edit():
     assert edits == 1
     assert _similarity("平育文化", "华育文化")[0] >= cutoff
     assert _similarity("平育文化", "华育商贸")[0] < cutoff
+
+
+def test_a_words_search_reads_the_postings_of_its_narrowest_word(registry, session):
+    from xinyong.search.backends import backend_for
+    from xinyong.search.service import _narrowest
+
+    conn = session.connection()
+    backend = backend_for(conn)
+    # 测试 is in 25 字号 of this registry, 海鑫 in two; a place is in most names and never
+    # drives while another word can.
+    assert _narrowest(conn, backend, ["测试", "海鑫"]) == "海鑫"
+    assert _narrowest(conn, backend, ["海州", "商贸"]) == "商贸"
+    assert _narrowest(conn, backend, ["连云港", "鑫"]) == "鑫"
+    # A word of three or more characters that the index holds drives before short ones.
+    assert _narrowest(conn, backend, ["海鑫", "金鼎盛"]) == "金鼎盛"
