@@ -252,6 +252,8 @@ def _narrowest(conn: Connection, backend: Backend, words: list[str]) -> str | No
     when the index's exact counts show that no entry holds some word (a typo's word, most
     often): nothing can match."""
     usable = [w for w in words if not is_place(w)] or words
+    # Cores have no places: the postings of a short place (海州) hold few of its names.
+    short = [w for w in usable if len(w) < 3 and not is_place(w)]
     long = [w for w in words if len(w) >= 3]
     if long:
         units = sorted({w[i : i + 3] for w in long for i in range(len(w) - 2)})
@@ -259,11 +261,10 @@ def _narrowest(conn: Connection, backend: Backend, words: list[str]) -> str | No
         fewest = {w: min(counts.get(w[i : i + 3], 0) for i in range(len(w) - 2)) for w in long}
         if backend.exact_counts and counts and 0 in fewest.values():
             return None
-        long = [w for w in long if w in usable]
-        best = min(long, key=lambda w: fewest[w], default=None)
-        if best and (fewest[best] <= COMMON or len(long) == len(usable)):
+        best = min((w for w in long if w in usable), key=lambda w: fewest[w], default=None)
+        if best and (fewest[best] <= COMMON or not short):
             return best
-    short = [w for w in usable if len(w) < 3]
+    short = short or [w for w in usable if len(w) < 3]
     if len(short) == 1:
         return short[0]
     # 物流 金鼎: 16,894 postings against a few hundred at a million enterprises.
