@@ -19,8 +19,9 @@ class SearchQuery(BaseModel):
     q: str = Field(
         min_length=1,
         max_length=200,
-        description="名称、曾用名、拼音或首字母、法定代表人、统一社会信用代码/注册号/组织机构代码 "
-        "/ name, former name, pinyin or initials, legal representative, or a code",
+        description="名称、曾用名、拼音或首字母、法定代表人、统一社会信用代码/注册号/组织机构代码；"
+        "可含多个词（连云港 物流）/ name, former name, pinyin or initials, legal representative, "
+        "or a code; may hold several words (连云港 物流)",
     )
     division: str | None = Field(
         None, pattern=r"^\d{2,6}$", description="行政区划代码（前缀）/ division code (prefix)"
