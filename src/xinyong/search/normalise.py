@@ -218,3 +218,4 @@ def warm_up() -> None:
     spellings.__wrapped__(normalise("連雲港市海州區長樂商貿有限公司"))
     region_names()
     _regions_by_first_char()
+    _places()

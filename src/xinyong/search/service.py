@@ -503,25 +503,23 @@ def _page_rows(
 
 def _item(ent: Any, hit: Hit, query: str, words: Sequence[str] = ()) -> SearchItem:
     fuzzy = hit.level == FUZZY
+
+    def mark(original: str) -> str:
+        if hit.level == WORDS:
+            return highlight_words(original, words)
+        return highlight(original, query, fuzzy=fuzzy)
+
     name_marked = escape(ent.name)
     matched = name_marked
     field = hit.kind
-    if hit.level == WORDS:
-        if hit.kind == "name":
-            name_marked = matched = highlight_words(ent.name, words)
-        else:
-            original = next(
-                (f for f in ent.former_names or [] if normalise(f) == hit.text), hit.text
-            )
-            matched = highlight_words(original, words)
-    elif hit.kind in ("name", "core"):
+    if hit.kind in ("name", "core"):
         field = "name"
-        name_marked = matched = highlight(ent.name, query, fuzzy=fuzzy)
+        name_marked = matched = mark(ent.name)
     elif hit.kind in PINYIN_KINDS:
         name_marked = matched = highlight(ent.name, query, hit.kind, fuzzy=fuzzy)
     elif hit.kind == "former_name":
         original = next((f for f in ent.former_names or [] if normalise(f) == hit.text), hit.text)
-        matched = highlight(original, query, fuzzy=fuzzy)
+        matched = mark(original)
     elif hit.kind == "legal_rep":
         matched = highlight(ent.legal_rep or hit.text, query, fuzzy=fuzzy)
     elif hit.kind in ("credit_code", "reg_no", "org_code"):
