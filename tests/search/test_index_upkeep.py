@@ -88,6 +88,26 @@ def test_upgrading_a_database_that_already_has_enterprises_indexes_them(tmp_path
         drop()
 
 
+def test_upgrading_indexes_a_brand_that_starts_with_a_place_name_under_its_whole_core(tmp_path):
+    from tests.conftest import _fresh_database
+    from xinyong.db import make_engine, session_factory, upgrade
+
+    url, drop = _fresh_database(tmp_path)
+    try:
+        upgrade(url, "0031")
+        engine = make_engine(url)
+        # 江源 is also a district in Jilin; in this name it starts the 字号 (江源道).
+        row = enterprise_row(901, **{"企业名称": "连云港市海州区江源道物流有限公司"})
+        load(engine, tmp_path / "old", [row], hook=False)
+        upgrade(url)  # 0032 rebuilds the index with the new cores
+        with session_factory(engine)() as session:
+            found = search(session, "jydwl")
+            assert [item.name for item in found.items] == ["连云港市海州区江源道物流有限公司"]
+        engine.dispose()
+    finally:
+        drop()
+
+
 def test_enterprises_a_killed_first_load_left_unindexed_are_indexed_by_the_next_sync(
     engine, session, tmp_path
 ):

@@ -17,6 +17,15 @@ def test_the_core_drops_places_and_legal_forms():
     assert core(normalise("连云港市有限公司")) == "连云港市"
 
 
+def test_a_place_name_inside_the_brand_stays_in_the_core():
+    # 江源 is a district of Baishan in Jilin, not inside 海州区: here it starts the 字号.
+    assert core(normalise("连云港市海州区江源道物流有限公司")) == "江源道物流"
+    assert core(normalise("北京市东城区华夏物流有限公司")) == "华夏物流"
+    # Each place lies inside the one before it, from the country down.
+    assert core(normalise("中国江苏连云港海州恒达有限公司")) == "恒达"
+    assert core(normalise("海州区连云港物流有限公司")) == "连云港物流"
+
+
 def test_pinyin_takes_the_common_reading_of_polyphones_in_phrases():
     assert spellings("金鼎盛") == ("jindingsheng", "jds")
     assert spellings("重庆长江银行") == ("chongqingchangjiangyinhang", "cqcjyh")
@@ -28,5 +37,6 @@ def test_a_query_of_several_words_is_split_at_spaces_commas_and_leading_places()
     assert query_words("连云港市 海州区 物流") == ["连云港", "海州", "物流"]
     assert query_words("物流，连云港市") == ["物流", "连云港"]
     assert query_words("东海 餐饮、酒店") == ["东海", "餐饮", "酒店"]
+    assert query_words("海州江源道物流") == ["海州", "江源道物流"]
     # One word, or one place: nothing to split.
     assert query_words("金鼎盛") == [] and query_words("连云港市") == [] and query_words(" ") == []

@@ -91,20 +91,39 @@ def normalise_char(ch: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def region_names() -> tuple[str, ...]:
-    """Division names from GB/T 2260 (via python-stdnum's data) and their short forms,
-    longest first: 连云港市, 连云港, 海州区, 海州 …"""
+def _place_codes() -> dict[str, frozenset[str]]:
+    """Each division name of GB/T 2260 (via python-stdnum's data) and its short form → the
+    code prefixes it stands for: 江苏省 → 32, 连云港 → 3207, 海州区 → 210902 and 320706.
+    中国 stands above them all (the empty prefix)."""
     path = os.path.join(os.path.dirname(stdnum.__file__), "cn", "loc.dat")
-    names: set[str] = {"中国", "中华人民共和国"}
+    codes: dict[str, set[str]] = {"中国": {""}, "中华人民共和国": {""}}
+    province = ""
     with open(path, encoding="utf-8") as fh:
-        for raw in _DIVISION_NAME.findall(fh.read()):
-            for period in raw.split(","):
-                name = _YEARS.sub("", period)
-                if len(name) < 2 or name in {"市辖区", "县"}:
-                    continue
-                names.add(name)
-                names.add(short_place(name))
-    return tuple(sorted(names, key=len, reverse=True))
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            number, _, fields = line.strip().partition(" ")
+            if not line.startswith(" "):
+                province = number
+            # A province is known by 2 digits, a prefecture by 4 (……00), a county by 6.
+            full = number if not line.startswith(" ") else province + number
+            prefix = (
+                full[:2] if full.endswith("0000") else full[:4] if full.endswith("00") else full
+            )
+            for raw in _DIVISION_NAME.findall(fields):
+                for period in raw.split(","):
+                    name = _YEARS.sub("", period)
+                    if len(name) < 2 or name in {"市辖区", "县"}:
+                        continue
+                    codes.setdefault(name, set()).add(prefix)
+                    codes.setdefault(short_place(name), set()).add(prefix)
+    return {name: frozenset(prefixes) for name, prefixes in codes.items()}
+
+
+@lru_cache(maxsize=1)
+def region_names() -> tuple[str, ...]:
+    """Division names and their short forms, longest first: 连云港市, 连云港, 海州区, 海州 …"""
+    return tuple(sorted(_place_codes(), key=len, reverse=True))
 
 
 def short_place(name: str) -> str:
@@ -123,18 +142,38 @@ def _regions_by_first_char() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-def _leading_place(text: str) -> str | None:
-    # The longest place name only: 连云港市 must not lose just 连云 (连云区) when the whole
-    # of it cannot go.
-    return next((n for n in _regions_by_first_char().get(text[:1], ()) if text.startswith(n)), None)
+def _within(name: str, outer: frozenset[str] | None) -> bool:
+    """Whether the place `name` lies inside one of the `outer` divisions (None: anywhere)."""
+    if outer is None:
+        return True
+    return any(
+        code != above and code.startswith(above) for code in _place_codes()[name] for above in outer
+    )
 
 
-def _strip_region(text: str) -> str:
+def leading_places(text: str, keep: int = 1) -> tuple[list[str], str]:
+    """The place names a name or query starts with, and the rest: 江苏省连云港市海州区恒达 →
+    ([江苏省, 连云港市, 海州区], 恒达). Each place lies inside the one before it, as the
+    行政区划 part of a name runs from the larger division to the smaller: in
+    连云港市海州区江源道物流 江源 (a district in Jilin) is the start of the 字号, not a place.
+    At least `keep` characters are left."""
+    places: list[str] = []
+    outer: frozenset[str] | None = None
     while True:
-        name = _leading_place(text)
-        # Keep at least two characters: a name that is all place words is its own core.
-        if name is None or len(text) - len(name) < 2:
-            return text
+        # The longest place that fits only: 连云港市 must not lose just 连云 (连云区) when the
+        # whole of it cannot go.
+        name = next(
+            (
+                n
+                for n in _regions_by_first_char().get(text[:1], ())
+                if text.startswith(n) and _within(n, outer)
+            ),
+            None,
+        )
+        if name is None or len(text) - len(name) < keep:
+            return places, text
+        places.append(name)
+        outer = _place_codes()[name]
         text = text[len(name) :]
 
 
@@ -148,12 +187,10 @@ def query_words(query: str) -> list[str]:
     when the query is one word."""
     words: list[str] = []
     for part in _WORD_SEPARATORS.split(unicodedata.normalize("NFKC", query)):
-        text = normalise(part)
-        while (name := _leading_place(text)) and name != text:
-            words.append(short_place(name))
-            text = text[len(name) :]
+        places, text = leading_places(normalise(part))
+        words.extend(short_place(name) for name in places)
         if text:
-            words.append(short_place(text) if text == _leading_place(text) else text)
+            words.append(short_place(text) if is_place(text) else text)
     words = list(dict.fromkeys(words))
     return words if len(words) > 1 else []
 
@@ -179,7 +216,7 @@ def core(normalised_name: str) -> str:
             if text.endswith(form) and len(text) - len(form) >= 2:
                 text, changed = text[: -len(form)], True
                 break
-    text = _strip_region(text)
+    text = leading_places(text, keep=2)[1]
     return text or normalised_name
 
 

@@ -1,0 +1,32 @@
+"""search: 字号 cores keep a place name that does not lie inside the places before it
+
+Revision ID: 0032
+Revises: 0031
+Create Date: 2026-12-07
+
+`normalise.core` cut every place name a name started with, so 连云港市海州区江源道物流有限公司
+was indexed under the core 道物流 (江源 is a district in Jilin): its pinyin, initials and gram
+postings all spelled the wrong brand. Cores now cut a chain of places each inside the one
+before it (decision 0049). The index is rebuilt from the registry, as 0014 did, on both engines.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0032"
+down_revision = "0031"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    from xinyong.search.index import rebuild_connection
+
+    bind = op.get_bind()
+    if bind.execute(sa.text("SELECT 1 FROM enterprise LIMIT 1")).first() is not None:
+        rebuild_connection(bind)
+
+
+def downgrade() -> None:
+    """Nothing to undo: the tables are as they were, and the older code reads this index
+    (`xinyong search-index` gives it back its own cores)."""
