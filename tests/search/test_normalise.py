@@ -26,6 +26,18 @@ def test_a_place_name_inside_the_brand_stays_in_the_core():
     assert core(normalise("海州区连云港物流有限公司")) == "连云港物流"
 
 
+def test_a_brand_that_is_a_county_name_is_not_taken_for_a_place():
+    # A name opens with a full division name or a province's or prefecture's short form; a
+    # county's short form there is a brand (光明区, 长乐区, 东方市 are counties elsewhere).
+    assert core(normalise("光明乳业股份有限公司")) == "光明乳业"
+    assert core(normalise("长乐商贸有限公司")) == "长乐商贸"
+    assert core(normalise("中国东方航空股份有限公司")) == "东方航空"
+    assert core(normalise("东海县金鼎物流有限公司")) == "金鼎物流"
+    assert core(normalise("江苏东海金鼎物流有限公司")) == "金鼎物流"
+    # A query may open with any place: 灌云餐饮 asks for the two.
+    assert query_words("灌云餐饮") == ["灌云", "餐饮"]
+
+
 def test_pinyin_takes_the_common_reading_of_polyphones_in_phrases():
     assert spellings("金鼎盛") == ("jindingsheng", "jds")
     assert spellings("重庆长江银行") == ("chongqingchangjiangyinhang", "cqcjyh")

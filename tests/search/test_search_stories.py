@@ -178,6 +178,27 @@ def test_a_bracketed_name_is_found_by_its_brackets(engine, tmp_path, session):
     assert codes(search(session, "（连云港）")) == [credit_code(20), credit_code(22)]
 
 
+def test_a_brand_that_shares_a_word_with_a_place_is_found_by_its_brand(engine, tmp_path, session):
+    from tests.search.conftest import load
+    from tests.support.registry_files import credit_code, enterprise_row
+
+    # 光明 is a district of Shenzhen, 江源 one of Baishan: in these names they are the brand.
+    names = [
+        "光明乳业股份有限公司",
+        "连云港市海州区江源道物流有限公司",
+        "连云港市海州区顺达物流有限公司",
+    ]
+    load(
+        engine,
+        tmp_path / "d",
+        [enterprise_row(30 + i, **{"企业名称": name}) for i, name in enumerate(names)],
+    )
+    assert codes(search(session, "光明")) == [credit_code(30)]  # two characters: read from cores
+    assert codes(search(session, "gmry")) == [credit_code(30)]
+    assert codes(search(session, "江源")) == [credit_code(31)]
+    assert codes(search(session, "jiangyuandao")) == [credit_code(31)]
+
+
 def test_results_come_in_pages(registry, session):
     pages = [search(session, "测试", page=n, size=10) for n in (1, 2, 3)]
     assert [p.total for p in pages] == [25, 25, 25]

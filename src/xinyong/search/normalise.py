@@ -91,12 +91,14 @@ def normalise_char(ch: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _place_codes() -> dict[str, frozenset[str]]:
+def _divisions() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     """Each division name of GB/T 2260 (via python-stdnum's data) and its short form → the
-    code prefixes it stands for: 江苏省 → 32, 连云港 → 3207, 海州区 → 210902 and 320706.
-    中国 stands above them all (the empty prefix)."""
+    code prefixes it stands for (江苏省 → 32, 连云港 → 3207, 海州区 → 210902 and 320706; 中国
+    stands above them all: the empty prefix), and the names that may open a company name:
+    every full name, and the short forms of provinces and prefectures."""
     path = os.path.join(os.path.dirname(stdnum.__file__), "cn", "loc.dat")
     codes: dict[str, set[str]] = {"中国": {""}, "中华人民共和国": {""}}
+    openers = set(codes)
     province = ""
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -117,7 +119,14 @@ def _place_codes() -> dict[str, frozenset[str]]:
                         continue
                     codes.setdefault(name, set()).add(prefix)
                     codes.setdefault(short_place(name), set()).add(prefix)
-    return {name: frozenset(prefixes) for name, prefixes in codes.items()}
+                    openers.add(name)
+                    if len(prefix) <= 4:
+                        openers.add(short_place(name))
+    return {name: frozenset(prefixes) for name, prefixes in codes.items()}, frozenset(openers)
+
+
+def _place_codes() -> dict[str, frozenset[str]]:
+    return _divisions()[0]
 
 
 @lru_cache(maxsize=1)
@@ -142,21 +151,24 @@ def _regions_by_first_char() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-def _within(name: str, outer: frozenset[str] | None) -> bool:
-    """Whether the place `name` lies inside one of the `outer` divisions (None: anywhere)."""
-    if outer is None:
-        return True
+def _fits(name: str, outer: frozenset[str] | None, loose: bool) -> bool:
+    """Whether the place `name` may come next, after the places `outer` stands for (None:
+    nothing yet; {""}: 中国)."""
+    if outer is None or "" in outer:
+        return loose or name in _divisions()[1]
     return any(
         code != above and code.startswith(above) for code in _place_codes()[name] for above in outer
     )
 
 
-def leading_places(text: str, keep: int = 1) -> tuple[list[str], str]:
-    """The place names a name or query starts with, and the rest: 江苏省连云港市海州区恒达 →
-    ([江苏省, 连云港市, 海州区], 恒达). Each place lies inside the one before it, as the
-    行政区划 part of a name runs from the larger division to the smaller: in
-    连云港市海州区江源道物流 江源 (a district in Jilin) is the start of the 字号, not a place.
-    At least `keep` characters are left."""
+def leading_places(text: str, keep: int = 1, loose: bool = False) -> tuple[list[str], str]:
+    """The place names a name starts with, and the rest: 江苏省连云港市海州区恒达 →
+    ([江苏省, 连云港市, 海州区], 恒达). The 行政区划 part of a name runs from the larger
+    division to the smaller, so each place lies inside the one before it (in
+    连云港市海州区江源道物流, 江源 — a district in Jilin — starts the 字号), and the first is
+    a full name (东海县) or a province's or prefecture's short form (江苏, 连云港): a county's
+    short form opens many brands (光明乳业, 长乐商贸, 东方物流) and stays. `loose` lets any
+    place come first, as in a query (灌云餐饮). At least `keep` characters are left."""
     places: list[str] = []
     outer: frozenset[str] | None = None
     while True:
@@ -166,7 +178,7 @@ def leading_places(text: str, keep: int = 1) -> tuple[list[str], str]:
             (
                 n
                 for n in _regions_by_first_char().get(text[:1], ())
-                if text.startswith(n) and _within(n, outer)
+                if text.startswith(n) and _fits(n, outer, loose)
             ),
             None,
         )
@@ -187,7 +199,7 @@ def query_words(query: str) -> list[str]:
     when the query is one word."""
     words: list[str] = []
     for part in _WORD_SEPARATORS.split(unicodedata.normalize("NFKC", query)):
-        places, text = leading_places(normalise(part))
+        places, text = leading_places(normalise(part), loose=True)
         words.extend(short_place(name) for name in places)
         if text:
             words.append(short_place(text) if is_place(text) else text)

@@ -6,8 +6,9 @@ Create Date: 2026-12-07
 
 `normalise.core` cut every place name a name started with, so 连云港市海州区江源道物流有限公司
 was indexed under the core 道物流 (江源 is a district in Jilin): its pinyin, initials and gram
-postings all spelled the wrong brand. Cores now cut a chain of places each inside the one
-before it (decision 0049). The index is rebuilt from the registry, as 0014 did, on both engines.
+postings all spelled the wrong brand, and 光明乳业 was indexed as 乳业. Cores now cut a chain
+of places each inside the one before it, opened by a full name or a province's or prefecture's
+short form (decision 0049). The index is rebuilt from the registry, as 0014 did, on both engines.
 """
 
 import sqlalchemy as sa
