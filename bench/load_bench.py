@@ -131,12 +131,9 @@ def upgraded(work: Path, url: str) -> None:
 
 
 def _env(work: Path, url: str, **extra: str) -> dict[str, str]:
-    return dict(
-        os.environ,
-        XINYONG_DATA_DIR=str(work / "data"),
-        XINYONG_DATABASE_URL=url,
-        **extra,
-    )
+    # `extra` may name another database (search_ab.py --env LABEL:XINYONG_DATABASE_URL=…).
+    env = dict(os.environ, XINYONG_DATA_DIR=str(work / "data"), XINYONG_DATABASE_URL=url)
+    return env | extra
 
 
 def _enterprises(url: str) -> int:

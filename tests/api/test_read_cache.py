@@ -289,6 +289,43 @@ def test_the_processes_of_one_machine_share_answers_through_the_disk_cache(
         get_settings.cache_clear()
 
 
+def test_the_next_release_serves_no_answer_or_etag_the_last_one_left(tmp_path, engine, monkeypatch):
+    """Redis and the disk cache outlive a deploy, and so do browsers' copies: the next release
+    may show the same data differently (a template, an answer's fields, the search index)."""
+    import shutil
+
+    from xinyong.api.cache import PACKAGE, code_fingerprint, release
+    from xinyong.settings import get_settings
+
+    shutil.copytree(PACKAGE, tmp_path / "next", ignore=shutil.ignore_patterns("__pycache__"))
+    assert code_fingerprint(tmp_path / "next") == release()
+    template = tmp_path / "next" / "web" / "templates" / "search.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    next_release = code_fingerprint(tmp_path / "next")
+    assert next_release != release()
+
+    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
+    get_settings.cache_clear()
+    try:
+        _load(
+            engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司")
+        )
+        with TestClient(create_app(engine)) as last, TestClient(create_app(engine)) as upgraded:
+            upgraded.app.state.read_cache.release = next_release.encode()
+            kept = last.get(SEARCH)
+            _stored_for_the_others(last)
+            assert (
+                last.get(SEARCH, headers={"If-None-Match": kept.headers["etag"]}).status_code == 304
+            )
+
+            fresh = upgraded.get(SEARCH, headers={"If-None-Match": kept.headers["etag"]})
+            assert fresh.status_code == 200 and fresh.headers["x-cache"] == "miss"
+            assert fresh.headers["etag"] != kept.headers["etag"]
+    finally:
+        monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
+        get_settings.cache_clear()
+
+
 def test_the_shared_store_is_asked_on_a_request_thread_never_in_the_event_loop(
     tmp_path, engine, monkeypatch
 ):
