@@ -11,6 +11,13 @@ def test_chinese_by_default_english_on_request(client):
     assert "Red &amp; black lists" in en
 
 
+def test_the_window_title_names_the_page_then_the_site_in_the_visitors_language(client):
+    assert "<title>信用连云港</title>" in client.get("/").text
+    assert "<title>红黑名单 · 信用连云港</title>" in client.get("/lists").text
+    en = client.get("/lists", params={"lang": "en"}).text
+    assert "<title>Red and black lists · Credit Lianyungang</title>" in en
+
+
 def test_the_switch_remembers_the_choice_and_returns_to_the_page(client):
     response = client.get("/lang/en", params={"next": "/lists?type=red"}, follow_redirects=False)
     assert response.status_code == 303
