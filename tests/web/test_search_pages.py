@@ -21,3 +21,20 @@ def test_the_templates_page_offers_every_model_document(client):
     page = client.get("/templates").text
     assert "/api/v1/documents/templates/entrustment_agreement?format=docx" in page
     assert "/api/v1/documents/templates/pi_authorization?format=pdf" in page
+
+
+def test_a_result_found_by_something_else_than_its_name_says_what_in_words(
+    engine, client, tmp_path
+):
+    from tests.support.registry_files import enterprise_row, write_enterprises
+    from xinyong.sources.config import get_source
+    from xinyong.sources.scheduler import run_syncs
+
+    row = enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司", 法定代表人="王建国")
+    write_enterprises(tmp_path / "drop" / "enterprises.csv", [row])
+    run_syncs(engine, [get_source("gsxt").model_copy(update={"path": tmp_path / "drop"})])
+
+    assert "命中拼音首字母：" in client.get("/search", params={"q": "jdsm"}).text
+    assert "命中法定代表人：" in client.get("/search", params={"q": "王建国"}).text
+    english = client.get("/search", params={"q": "jdsm", "lang": "en"}).text
+    assert "Matched pinyin initials：" in english
