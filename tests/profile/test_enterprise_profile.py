@@ -50,3 +50,16 @@ def test_a_profile_as_known_on_a_date_leaves_out_todays_court_records(tmp_path, 
         f"/api/v1/enterprises/{credit_code(1)}", params={"as_known_on": "2099-01-01"}
     ).json()
     assert body["enforcement"] is None and body["penalties"] is None
+
+
+def test_the_profile_shows_when_its_record_was_fetched_in_beijing_time(tmp_path, engine, client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    _load(tmp_path, engine)
+    fetched = client.get(f"/api/v1/enterprises/{credit_code(1)}").json()["enterprise"][
+        "provenance"
+    ]["fetched_at"]
+    beijing = datetime.fromisoformat(fetched).astimezone(ZoneInfo("Asia/Shanghai"))
+    page = client.get(f"/e/{credit_code(1)}").text
+    assert f"获取于 {beijing:%Y-%m-%d %H:%M}" in page and "UTC" not in page

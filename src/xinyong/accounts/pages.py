@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from xinyong.accounts import metering, notify, privacy, service
 from xinyong.accounts import roles as R
-from xinyong.accounts.metering import SHANGHAI
 from xinyong.accounts.principal import (
     SESSION_COOKIE,
     Principal,
@@ -36,7 +35,6 @@ def _page(request: Request, name: str, status: int = 200, **context):
             "settings": get_settings(),
             "role_names": R.ROLE_NAMES,
             "scopes": R.SCOPES,
-            "shanghai": SHANGHAI,
             **context,
         },
         status_code=status,

@@ -16,7 +16,6 @@ from xinyong.cases.schemas import case_out, complaint_out
 from xinyong.errors import XinyongError
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
-from xinyong.lists.clock import SHANGHAI
 from xinyong.lists.operator import request_now
 from xinyong.settings import get_settings
 from xinyong.web.i18n import lang_of, translator
@@ -29,7 +28,6 @@ def _page(request: Request, name: str, context: dict, status: int = 200):
     lang = lang_of(request)
     context = {
         "settings": get_settings(),
-        "shanghai": SHANGHAI,
         "lang": lang,
         "t": translator(lang),
         **context,

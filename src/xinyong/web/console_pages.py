@@ -15,7 +15,6 @@ from xinyong.accounts.roles import AUDITOR, ROLE_NAMES
 from xinyong.api.deps import DbSession
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.lists import lookups, objections, repairs, service
-from xinyong.lists.clock import SHANGHAI
 from xinyong.lists.models import STATES
 from xinyong.lists.operator import request_now
 from xinyong.lists.proposals import apply_rules
@@ -313,7 +312,6 @@ def stats_page(
         status_code=error.status if error else 200,
         stats=stats,
         figures=stats.model_dump(mode="json"),
-        shanghai=SHANGHAI,
         error=error,
     )
 
@@ -331,7 +329,6 @@ def _agencies_page(request, session, who, state="pending", error=None):
         state=state,
         states=approvals.STATES,
         actions=audit_log.ACTION_NAMES,
-        shanghai=SHANGHAI,
         error=error,
     )
 
@@ -430,6 +427,5 @@ def audit_page(
         actions=audit_log.ACTION_NAMES,
         purposes=PURPOSES,
         role_names=ROLE_NAMES,
-        shanghai=SHANGHAI,
         error=error,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from xinyong.agencies.money import pct, yuan
+from xinyong.lists.clock import SHANGHAI
 from xinyong.settings import get_settings
 from xinyong.web.i18n import lang_of, translator
 
@@ -17,6 +19,20 @@ STATIC = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["yuan"] = yuan
 templates.env.filters["pct"] = pct
+
+
+def beijing(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time (UTC; naive ones are UTC too) as the visitor reads it, in Beijing time:
+    the one way pages show a time, so none shows a UTC hour unmarked or marked."""
+    if moment is None:
+        return "—"
+    if isinstance(moment, date) and not isinstance(moment, datetime):
+        return moment.strftime(pattern)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(SHANGHAI).strftime(pattern)
+
+
+templates.env.filters["beijing"] = beijing
 
 
 def page(request: Request, template: str, /, status_code: int = 200, **values: Any):

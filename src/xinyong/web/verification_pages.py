@@ -12,7 +12,7 @@ from xinyong.api.urls import url_for
 from xinyong.errors import XinyongError
 from xinyong.verification.api import verify_and_record
 from xinyong.verification.schemas import VerificationRequest
-from xinyong.verification.service import SHANGHAI, get_verification
+from xinyong.verification.service import get_verification
 from xinyong.web.site import page
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +75,6 @@ def _result_page(request: Request, v, error: XinyongError | None):
         v=v,
         error=error,
         url=str(request.url.remove_query_params("lang")),
-        shanghai=SHANGHAI,
     )
 
 

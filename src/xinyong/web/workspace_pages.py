@@ -27,7 +27,6 @@ from xinyong.cases.schemas import case_out, complaint_out
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
-from xinyong.lists.clock import SHANGHAI
 from xinyong.lists.operator import request_now
 from xinyong.watch import service as watch
 from xinyong.web.site import page
@@ -57,7 +56,7 @@ def _gate(request: Request, principal: Principal, role: str | None, zh: str = ""
 
 
 def _ctx(request: Request, principal: Principal, **values: Any) -> dict[str, Any]:
-    return {"me": principal, "shanghai": SHANGHAI, "now": request_now(request), **values}
+    return {"me": principal, "now": request_now(request), **values}
 
 
 # --- the hub -----------------------------------------------------------------------------
