@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
@@ -56,3 +59,8 @@ def test_freshness_runs_and_rejects_per_source(sources_file, engine, client):
 
     page = client.get("/sources").text
     assert "数据新鲜" in page and "尚未同步" in page  # gsxt fresh, zxgk never succeeded
+    # In words, not identifiers: what the data is, how the run went, when the next one comes.
+    assert "企业登记基本信息" in page and ">成功</span>" in page and ">失败</span>" in page
+    assert "registry.enterprises</td>" not in page and "succeeded" not in page
+    next_run = datetime.fromisoformat(gsxt["next_run"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"下次更新 {next_run:%Y-%m-%d %H:%M}" in page and "方式：文件交换" in page

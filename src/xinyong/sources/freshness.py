@@ -40,6 +40,7 @@ class SourceStatus(BaseModel):
     title_en: str
     transport: str
     schedule: str | None
+    next_run: datetime | None  # when the scheduler next syncs it (None: by hand only)
     last_success: datetime | None
     last_failure: datetime | None
     last_error: str | None
@@ -92,6 +93,7 @@ def source_status(session: Session, cfg: SourceConfig, today: date | None = None
         title_en=cfg.title_en,
         transport=cfg.transport,
         schedule=cfg.schedule,
+        next_run=_next_run(cfg.schedule, now),
         last_success=success.finished_at if success else None,
         last_failure=failure.finished_at if failure else None,
         last_error=failure.error if failure else None,
@@ -103,6 +105,12 @@ def source_status(session: Session, cfg: SourceConfig, today: date | None = None
         recent_runs=[RunOut.model_validate(r, from_attributes=True) for r in runs],
         fresh=fresh,
     )
+
+
+def _next_run(schedule: str | None, now: datetime) -> datetime | None:
+    from xinyong.sources.scheduler import cron_trigger
+
+    return cron_trigger(schedule).get_next_fire_time(None, now) if schedule else None
 
 
 def last_runs(session: Session) -> dict[str, tuple[datetime | None, bool]]:

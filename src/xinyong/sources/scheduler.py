@@ -206,12 +206,19 @@ class LeadScheduler:
         self.leadership.stop()
 
 
+def cron_trigger(schedule: str):
+    """A source's cron line, read in Beijing time: what the scheduler runs it by, and what the
+    sources page tells visitors of its next run."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    return CronTrigger.from_crontab(schedule, timezone="Asia/Shanghai")
+
+
 def start_scheduler(engine: Engine) -> LeadScheduler:
     """Daily syncs and the list, rating and case jobs inside `xinyong serve`. Every process
     schedules them; only the scheduler leader (one per deployment) runs them, and each job
     still takes its own lease so a CLI run at the same moment is not doubled."""
     from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.triggers.cron import CronTrigger
 
     scheduler = BackgroundScheduler(timezone="Asia/Shanghai")
     for cfg in load_sources().values():
@@ -225,9 +232,7 @@ def start_scheduler(engine: Engine) -> LeadScheduler:
             except SyncBusy:
                 log.info("sync %s skipped: another process holds the lease", cfg.name)
 
-        scheduler.add_job(
-            job, CronTrigger.from_crontab(cfg.schedule, timezone="Asia/Shanghai"), id=cfg.name
-        )
+        scheduler.add_job(job, cron_trigger(cfg.schedule), id=cfg.name)
     from xinyong.lists.jobs import add_jobs as add_list_jobs
 
     add_list_jobs(scheduler, engine)

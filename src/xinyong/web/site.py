@@ -35,6 +35,20 @@ def beijing(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
 templates.env.filters["beijing"] = beijing
 
 
+def layout_title(name: str) -> tuple[str, str]:
+    """A data layout as people call it (企业登记基本信息 / Enterprise registration); `*` is a
+    run that failed before it reached any one layout."""
+    from xinyong.sources.catalog import layouts
+
+    found = layouts().get(name)
+    if found:
+        return found.title_zh, found.title_en
+    return ("全部数据", "all data") if name == "*" else (name, name)
+
+
+templates.env.globals["layout_title"] = layout_title
+
+
 def page(request: Request, template: str, /, status_code: int = 200, **values: Any):
     """Render a page with `settings`, `lang` and `t(zh, en)` besides the page's own values."""
     lang = lang_of(request)
