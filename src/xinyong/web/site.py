@@ -21,7 +21,7 @@ templates.env.filters["yuan"] = yuan
 templates.env.filters["pct"] = pct
 
 
-def beijing(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+def beijing(moment: datetime | date | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """A stored time (UTC; naive ones are UTC too) as the visitor reads it, in Beijing time:
     the one way pages show a time, so none shows a UTC hour unmarked or marked."""
     if moment is None:
