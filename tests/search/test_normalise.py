@@ -21,8 +21,8 @@ def test_a_place_name_inside_the_brand_stays_in_the_core():
     # 江源 is a district of Baishan in Jilin, not inside 海州区: here it starts the 字号.
     assert core(normalise("连云港市海州区江源道物流有限公司")) == "江源道物流"
     assert core(normalise("北京市东城区华夏物流有限公司")) == "华夏物流"
-    # Each place lies inside the one before it, from the country down.
-    assert core(normalise("中国江苏连云港海州恒达有限公司")) == "恒达"
+    # Each place lies inside the one before it, from the province down.
+    assert core(normalise("江苏连云港海州恒达有限公司")) == "恒达"
     assert core(normalise("海州区连云港物流有限公司")) == "连云港物流"
 
 
@@ -31,11 +31,20 @@ def test_a_brand_that_is_a_county_name_is_not_taken_for_a_place():
     # county's short form there is a brand (光明区, 长乐区, 东方市 are counties elsewhere).
     assert core(normalise("光明乳业股份有限公司")) == "光明乳业"
     assert core(normalise("长乐商贸有限公司")) == "长乐商贸"
-    assert core(normalise("中国东方航空股份有限公司")) == "东方航空"
+    # 中国 opening a national firm's name is part of it.
+    assert core(normalise("中国东方航空股份有限公司")) == "中国东方航空"
+    assert core(normalise("中国银行股份有限公司")) == "中国银行"
     assert core(normalise("东海县金鼎物流有限公司")) == "金鼎物流"
     assert core(normalise("江苏东海金鼎物流有限公司")) == "金鼎物流"
     # A query may open with any place: 灌云餐饮 asks for the two.
     assert query_words("灌云餐饮") == ["灌云", "餐饮"]
+
+
+def test_a_branch_has_its_parents_core():
+    assert core(normalise("上海东南香机电设备有限公司连云港分公司")) == "东南香机电设备"
+    assert core(normalise("中国银行股份有限公司连云港海州支行")) == "中国银行"
+    assert core(normalise("江苏恒信律师事务所连云港分所")) == core(normalise("江苏恒信律师事务所"))
+    assert core(normalise("连云港市海州区鑫源分店")) == "鑫源分店"  # a shop's own name
 
 
 def test_pinyin_takes_the_common_reading_of_polyphones_in_phrases():

@@ -199,6 +199,22 @@ def test_a_brand_that_shares_a_word_with_a_place_is_found_by_its_brand(engine, t
     assert codes(search(session, "jiangyuandao")) == [credit_code(31)]
 
 
+def test_a_branch_is_found_by_its_parents_brand(engine, tmp_path, session):
+    from tests.search.conftest import load
+    from tests.support.registry_files import credit_code, enterprise_row
+
+    names = ["上海东南香机电设备有限公司连云港分公司", "上海东南香机电设备有限公司"]
+    load(
+        engine,
+        tmp_path / "d",
+        [enterprise_row(40 + i, **{"企业名称": name}) for i, name in enumerate(names)],
+    )
+    for typed in ("dnxjdsb", "dongnanxiangjidianshebei"):
+        page = search(session, typed)
+        assert set(codes(page)) == {credit_code(40), credit_code(41)}, typed
+        assert {item.match for item in page.items} == {"exact"}, typed
+
+
 def test_results_come_in_pages(registry, session):
     pages = [search(session, "测试", page=n, size=10) for n in (1, 2, 3)]
     assert [p.total for p in pages] == [25, 25, 25]

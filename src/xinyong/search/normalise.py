@@ -98,7 +98,9 @@ def _divisions() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     every full name, and the short forms of provinces and prefectures."""
     path = os.path.join(os.path.dirname(stdnum.__file__), "cn", "loc.dat")
     codes: dict[str, set[str]] = {"中国": {""}, "中华人民共和国": {""}}
-    openers = set(codes)
+    # 中国 opens the names of national firms as part of them (中国银行, 中国东方航空): a name
+    # keeps it; a query may still name it as a place.
+    openers: set[str] = set()
     province = ""
     with open(path, encoding="utf-8") as fh:
         for line in fh:
@@ -217,10 +219,21 @@ def is_place(word: str) -> bool:
     return word in _places()
 
 
+# A branch's name: its parent's whole name (up to the last legal form), where or which branch,
+# and the branch word.
+_BRANCH = re.compile(
+    r"^(.+(?:公司|银行|事务所|合作社))(.+?)(?:分公司|分行|支行|分所|分店|分厂|分社|营业部|办事处)$"
+)
+
+
 def core(normalised_name: str) -> str:
     """The 字号 core of a normalised name: without bracketed parts, leading region names and
-    trailing legal forms (连云港金鼎盛国际要账有限公司 → 金鼎盛国际要账)."""
+    trailing legal forms (连云港金鼎盛国际要账有限公司 → 金鼎盛国际要账); a branch's is its
+    parent's."""
     text = _PARENS.sub("", normalised_name)
+    # A branch carries its parent's 字号: 东方豪副食品有限公司连云港分公司 → 东方豪副食品.
+    if branch := _BRANCH.match(text):
+        text = branch[1]
     changed = True
     while changed:
         changed = False

@@ -8,7 +8,8 @@ Create Date: 2026-12-07
 was indexed under the core 道物流 (江源 is a district in Jilin): its pinyin, initials and gram
 postings all spelled the wrong brand, and 光明乳业 was indexed as 乳业. Cores now cut a chain
 of places each inside the one before it, opened by a full name or a province's or prefecture's
-short form (decision 0049). The index is rebuilt from the registry, as 0014 did, on both engines.
+short form (decision 0049); 中国 opening a name stays in it, and a branch (…有限公司连云港分公司)
+has its parent's core. The index is rebuilt from the registry, as 0014 did, on both engines.
 """
 
 import sqlalchemy as sa
