@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -43,6 +44,11 @@ def test_the_one_command_demo_serves_the_api_and_the_pages(tmp_path):
         sources = {s["name"]: s for s in httpx.get(f"{base}/api/v1/sources").json()}
         assert all(sources[name]["fresh"] for name in ("gsxt", "zxgk", "penalties"))
         assert (tmp_path / "xinyong.db").exists()
+        # The list rules ran once: proposals wait for an operator; nothing is published yet.
+        with sqlite3.connect(tmp_path / "xinyong.db") as db:
+            states = dict(db.execute("SELECT state, count(*) FROM list_entry GROUP BY state"))
+        assert states.get("proposed", 0) > 0 and "published" not in states
+        assert httpx.get(f"{base}/api/v1/lists").json()["items"] == []
     finally:
         proc.terminate()
         proc.wait(timeout=20)

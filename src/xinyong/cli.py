@@ -385,6 +385,17 @@ def demo(
 
     # The demo data goes through the same connectors as real data: the configured sources.
     _sync_and_print(list(load_sources().values()))
+    # The list rules run now, as the server's scheduler runs them on the hour: the operator
+    # console has the proposals to review from the first minute. Nothing is decided here —
+    # the public lists fill only as an operator approves and the notice period passes.
+    from xinyong.db import get_engine
+    from xinyong.lists.proposals import run_rules
+
+    proposed, _ended = run_rules(get_engine())
+    console.print(
+        f"名单提请 {len(proposed)} 条，待工作人员审核（/operator/lists）"
+        f" / {len(proposed)} list proposals await an operator's review"
+    )
     if serve_site:
         _serve(host, port, 1)
 
