@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from tests.support.node_process import running_node
 from xinyong.db import make_engine, session_factory
@@ -67,6 +67,7 @@ def seed_lists(engine: Engine, manifest: dict, seeded: dict) -> None:
     """One published black-list entry and one published red-list entry (decided three weeks
     ago, so the notice period is over), and the rule proposals left for an operator to review."""
     from xinyong.lists import service
+    from xinyong.lists.models import ListEntry
     from xinyong.lists.proposals import propose_from_events
     from xinyong.lists.schemas import ProposalIn
 
@@ -102,8 +103,14 @@ def seed_lists(engine: Engine, manifest: dict, seeded: dict) -> None:
             service.approve(session, entry.id, "e2e", None, then)
             service.publish(session, entry.id, "e2e", now)
             published[kind] = {"id": entry.id, "name": subject["name"]}
-        proposed = propose_from_events(session, now)
+        # `xinyong demo` ran the rules once already; what they proposed waits for an operator.
+        propose_from_events(session, now)
         session.commit()
+        proposed = list(
+            session.scalars(
+                select(ListEntry.id).where(ListEntry.state == "proposed").order_by(ListEntry.id)
+            )
+        )
     seeded["lists"] = {"published": published, "proposed": proposed}
 
 
