@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.judicial_files import dishonest_row, write_drop
@@ -244,6 +245,18 @@ def test_public_reads_go_to_the_read_replica_when_one_is_configured(tmp_path, mo
         replica.dispose()
 
 
+@pytest.fixture
+def shared_cache(tmp_path, monkeypatch):
+    """`serve --workers N` without Redis: the apps made in the test share a disk cache."""
+    from xinyong.settings import get_settings
+
+    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
+    get_settings.cache_clear()
+    yield tmp_path / "shared"
+    monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
+    get_settings.cache_clear()
+
+
 def _stored_for_the_others(worker: TestClient) -> None:
     """What this worker handed its cache writer is in the shared file (it writes in the
     background, so that no request waits for the file's lock)."""
@@ -251,51 +264,38 @@ def _stored_for_the_others(worker: TestClient) -> None:
 
 
 def test_the_processes_of_one_machine_share_answers_through_the_disk_cache(
-    tmp_path, engine, monkeypatch
+    tmp_path, engine, shared_cache
 ):
     """`serve --workers 2` without Redis: what one worker computed, the other serves; a sync
     replaces it for both."""
-    from xinyong.settings import get_settings
+    _load(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
+        first = one.get(SEARCH)
+        assert first.headers["x-cache"] == "miss"
+        _stored_for_the_others(one)
+        other = two.get(SEARCH)
+        assert other.headers["x-cache"] == "hit" and other.content == first.content
 
-    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
-    get_settings.cache_clear()
-    try:
         _load(
-            engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司")
+            engine,
+            tmp_path / "day2",
+            enterprise_row(1, 企业名称="连云港市海州区金鼎国际贸易有限公司", 更新日期="2026-11-20"),
         )
-        with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
-            first = one.get(SEARCH)
-            assert first.headers["x-cache"] == "miss"
-            _stored_for_the_others(one)
-            other = two.get(SEARCH)
-            assert other.headers["x-cache"] == "hit" and other.content == first.content
-
-            _load(
-                engine,
-                tmp_path / "day2",
-                enterprise_row(
-                    1, 企业名称="连云港市海州区金鼎国际贸易有限公司", 更新日期="2026-11-20"
-                ),
-            )
-            assert two.get(SEARCH).headers["x-cache"] == "miss"
-            _stored_for_the_others(two)
-            after = one.get(SEARCH)
-            assert after.headers["x-cache"] == "hit"
-            assert [i["name"] for i in after.json()["items"]] == [
-                "连云港市海州区金鼎国际贸易有限公司"
-            ]
-    finally:
-        monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
-        get_settings.cache_clear()
+        assert two.get(SEARCH).headers["x-cache"] == "miss"
+        _stored_for_the_others(two)
+        after = one.get(SEARCH)
+        assert after.headers["x-cache"] == "hit"
+        assert [i["name"] for i in after.json()["items"]] == ["连云港市海州区金鼎国际贸易有限公司"]
 
 
-def test_the_next_release_serves_no_answer_or_etag_the_last_one_left(tmp_path, engine, monkeypatch):
+def test_the_next_release_serves_no_answer_or_etag_the_last_one_left(
+    tmp_path, engine, shared_cache
+):
     """Redis and the disk cache outlive a deploy, and so do browsers' copies: the next release
     may show the same data differently (a template, an answer's fields, the search index)."""
     import shutil
 
     from xinyong.api.cache import PACKAGE, code_fingerprint, release
-    from xinyong.settings import get_settings
 
     shutil.copytree(PACKAGE, tmp_path / "next", ignore=shutil.ignore_patterns("__pycache__"))
     assert code_fingerprint(tmp_path / "next") == release()
@@ -304,30 +304,20 @@ def test_the_next_release_serves_no_answer_or_etag_the_last_one_left(tmp_path, e
     next_release = code_fingerprint(tmp_path / "next")
     assert next_release != release()
 
-    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
-    get_settings.cache_clear()
-    try:
-        _load(
-            engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司")
-        )
-        with TestClient(create_app(engine)) as last, TestClient(create_app(engine)) as upgraded:
-            upgraded.app.state.read_cache.release = next_release.encode()
-            kept = last.get(SEARCH)
-            _stored_for_the_others(last)
-            assert (
-                last.get(SEARCH, headers={"If-None-Match": kept.headers["etag"]}).status_code == 304
-            )
+    _load(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    with TestClient(create_app(engine)) as last, TestClient(create_app(engine)) as upgraded:
+        upgraded.app.state.read_cache.release = next_release.encode()
+        kept = last.get(SEARCH)
+        _stored_for_the_others(last)
+        assert last.get(SEARCH, headers={"If-None-Match": kept.headers["etag"]}).status_code == 304
 
-            fresh = upgraded.get(SEARCH, headers={"If-None-Match": kept.headers["etag"]})
-            assert fresh.status_code == 200 and fresh.headers["x-cache"] == "miss"
-            assert fresh.headers["etag"] != kept.headers["etag"]
-    finally:
-        monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
-        get_settings.cache_clear()
+        fresh = upgraded.get(SEARCH, headers={"If-None-Match": kept.headers["etag"]})
+        assert fresh.status_code == 200 and fresh.headers["x-cache"] == "miss"
+        assert fresh.headers["etag"] != kept.headers["etag"]
 
 
 def test_the_shared_store_is_asked_on_a_request_thread_never_in_the_event_loop(
-    tmp_path, engine, monkeypatch
+    tmp_path, engine, monkeypatch, shared_cache
 ):
     """A read of the shared store held the event loop: a disk read waited for the GIL behind
     the request threads, a Redis read for the network (for its whole timeout if Redis hung).
@@ -336,80 +326,63 @@ def test_the_shared_store_is_asked_on_a_request_thread_never_in_the_event_loop(
     served from it."""
     import asyncio
 
-    from xinyong.settings import get_settings
-
-    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
-    get_settings.cache_clear()
     code = credit_code(1)
     asks = [SEARCH, f"/api/v1/enterprises/{code}", "/search?q=金鼎", f"/e/{code}"]
-    try:
-        _load(
-            engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司")
-        )
-        with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
-            made = [one.get(path) for path in asks]
-            assert [r.headers["x-cache"] for r in made] == ["miss"] * len(asks)
-            _stored_for_the_others(one)
-            far = two.app.state.read_cache.store.far
-            asked_in: list[str] = []
+    _load(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
+        made = [one.get(path) for path in asks]
+        assert [r.headers["x-cache"] for r in made] == ["miss"] * len(asks)
+        _stored_for_the_others(one)
+        far = two.app.state.read_cache.store.far
+        asked_in: list[str] = []
 
-            def noting(key: str):
-                try:
-                    asyncio.get_running_loop()
-                    asked_in.append("event loop")
-                except RuntimeError:
-                    asked_in.append("request thread")
-                return type(far).get(far, key)
+        def noting(key: str):
+            try:
+                asyncio.get_running_loop()
+                asked_in.append("event loop")
+            except RuntimeError:
+                asked_in.append("request thread")
+            return type(far).get(far, key)
 
-            monkeypatch.setattr(far, "get", noting)
-            served = [two.get(path) for path in asks]
-            assert [r.headers["x-cache"] for r in served] == ["hit"] * len(asks)
-            assert [r.content for r in served] == [r.content for r in made]
-            assert asked_in and set(asked_in) == {"request thread"}
-            # Once fetched, the worker's own memory answers, in the event loop.
-            asked_in.clear()
-            assert [two.get(path).headers["x-cache"] for path in asks] == ["hit"] * len(asks)
-            assert asked_in == []
-    finally:
-        monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
-        get_settings.cache_clear()
+        monkeypatch.setattr(far, "get", noting)
+        served = [two.get(path) for path in asks]
+        assert [r.headers["x-cache"] for r in served] == ["hit"] * len(asks)
+        assert [r.content for r in served] == [r.content for r in made]
+        assert asked_in and set(asked_in) == {"request thread"}
+        # Once fetched, the worker's own memory answers, in the event loop.
+        asked_in.clear()
+        assert [two.get(path).headers["x-cache"] for path in asks] == ["hit"] * len(asks)
+        assert asked_in == []
 
 
-def test_a_verification_one_worker_ran_is_reused_by_the_other(tmp_path, engine, monkeypatch):
+def test_a_verification_one_worker_ran_is_reused_by_the_other(
+    tmp_path, engine, monkeypatch, shared_cache
+):
     """The same question at the same data generation: the second worker takes the first's
     findings from the shared disk cache (with a record of its own) instead of running them."""
     from sqlalchemy import text
 
     from xinyong.api.cache import MemoryCache
-    from xinyong.settings import get_settings
     from xinyong.verification import service
 
-    monkeypatch.setenv("XINYONG_SHARED_CACHE_DIR", str(tmp_path / "shared"))
-    get_settings.cache_clear()
     code = credit_code(1)
-    try:
-        _load(
-            engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司")
-        )
-        with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
-            first = one.post("/api/v1/verifications", json={"code": code}).json()
-            _stored_for_the_others(one)
-            # The other worker is another process: nothing of the first's memory.
-            monkeypatch.setattr(service, "_RECENT", MemoryCache(1024 * 1024))
-            # A change behind the platform's back (no sync, so no new generation) shows whose
-            # findings the second answer carries.
-            with engine.begin() as conn:
-                conn.execute(
-                    text("UPDATE enterprise SET status = '注销' WHERE credit_code = :c"),
-                    {"c": code},
-                )
-            second = two.post("/api/v1/verifications", json={"code": code}).json()
-            assert second["id"] != first["id"] and second["digest"] != first["digest"]
-            assert second["steps"] == first["steps"] and second["verdict"] == first["verdict"]
-            assert two.get(f"/api/v1/verifications/{second['id']}").json()["id"] == second["id"]
-    finally:
-        monkeypatch.delenv("XINYONG_SHARED_CACHE_DIR")
-        get_settings.cache_clear()
+    _load(engine, tmp_path / "day1", enterprise_row(1, 企业名称="连云港市海州区金鼎商贸有限公司"))
+    with TestClient(create_app(engine)) as one, TestClient(create_app(engine)) as two:
+        first = one.post("/api/v1/verifications", json={"code": code}).json()
+        _stored_for_the_others(one)
+        # The other worker is another process: nothing of the first's memory.
+        monkeypatch.setattr(service, "_RECENT", MemoryCache(1024 * 1024))
+        # A change behind the platform's back (no sync, so no new generation) shows whose
+        # findings the second answer carries.
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE enterprise SET status = '注销' WHERE credit_code = :c"),
+                {"c": code},
+            )
+        second = two.post("/api/v1/verifications", json={"code": code}).json()
+        assert second["id"] != first["id"] and second["digest"] != first["digest"]
+        assert second["steps"] == first["steps"] and second["verdict"] == first["verdict"]
+        assert two.get(f"/api/v1/verifications/{second['id']}").json()["id"] == second["id"]
 
 
 def test_an_answer_is_not_held_up_by_another_worker_writing_the_disk_cache(tmp_path):
