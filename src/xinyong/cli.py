@@ -385,16 +385,21 @@ def demo(
 
     # The demo data goes through the same connectors as real data: the configured sources.
     _sync_and_print(list(load_sources().values()))
-    # The list rules run now, as the server's scheduler runs them on the hour: the operator
-    # console has the proposals to review from the first minute. Nothing is decided here —
-    # the public lists fill only as an operator approves and the notice period passes.
-    from xinyong.db import get_engine
-    from xinyong.lists.proposals import run_rules
+    # The list rules as the server's scheduler runs them on the hour, over the weeks before the
+    # visit: a demo operator (signed as such) decided what they proposed back then, so the
+    # public lists show published entries with their history; what the last weeks' records
+    # bring waits for an operator in the console.
+    from datetime import date
 
-    proposed, _ended = run_rules(get_engine())
+    from xinyong.db import get_engine
+    from xinyong.demo.operator import weeks_of_decisions
+
+    lists = weeks_of_decisions(get_engine(), date.fromisoformat(read_manifest(folder)["as_of"]))
     console.print(
-        f"名单提请 {len(proposed)} 条，待工作人员审核（/operator/lists）"
-        f" / {len(proposed)} list proposals await an operator's review"
+        f"名单：公示中 {lists.published} 条，已到期 {lists.expired} 条，"
+        f"{lists.waiting} 条提请待工作人员审核（/operator/lists）"
+        f" / lists: {lists.published} published, {lists.expired} expired,"
+        f" {lists.waiting} proposals await an operator's review"
     )
     if serve_site:
         _serve(host, port, 1)

@@ -64,54 +64,92 @@ Seeder = Callable[[Engine, dict, dict], None]
 
 
 def seed_lists(engine: Engine, manifest: dict, seeded: dict) -> None:
-    """One published black-list entry and one published red-list entry (decided three weeks
-    ago, so the notice period is over), and the rule proposals left for an operator to review."""
+    """The demo operator's published black-list entry for a violent collector (`xinyong demo`
+    decided the rules' proposals of four weeks ago), one published red-list entry (proposed by
+    an operator three weeks ago, so the notice period is over), and proposals for an operator
+    to review."""
+    from sqlalchemy import func
+
     from xinyong.lists import service
     from xinyong.lists.models import ListEntry
-    from xinyong.lists.proposals import propose_from_events
     from xinyong.lists.schemas import ProposalIn
 
     now = datetime.now(UTC)
     then = now - timedelta(days=21)
-    sector = {s["name"]: s for s in manifest["sector"]}
-    revoked = next(s for s in manifest["sector"] if s.get("status") == "吊销")
-    law_firm = sector["江苏田湾律师事务所"]
+    law_firm = {s["name"]: s for s in manifest["sector"]}["江苏田湾律师事务所"]
     with session_factory(engine)() as session:
-        published = {}
-        for kind, cls, subject, reason in (
-            ("black", "serious", revoked, "以暴力、威胁方式催收债务，被吊销营业执照"),
-            ("red", "recommended", law_firm, "年度诚信执业，获评守信示范单位"),
-        ):
-            entry = service.propose(
+        collector = session.scalars(
+            select(ListEntry)
+            .where(
+                ListEntry.rule_id == "revoked-violent-collection", ListEntry.state == "published"
+            )
+            .order_by(ListEntry.id)
+        ).first()
+        # Its other entry, if any: a violent collector is most often a dishonest debtor too.
+        entries = session.scalar(
+            select(func.count()).where(
+                ListEntry.credit_code == collector.credit_code, ListEntry.state == "published"
+            )
+        )
+        published = {
+            "black": {"id": collector.id, "name": collector.subject_name, "entries": entries}
+        }
+        entry = service.propose(
+            session,
+            ProposalIn(
+                list_type="red",
+                publicity_class="recommended",
+                credit_code=law_firm["credit_code"],
+                subject_name=law_firm["name"],
+                reason_zh="年度诚信执业，获评守信示范单位",
+                reason_en="demo entry for the browser tests",
+                legal_basis_zh="《信用修复管理办法》",
+                legal_basis_en="Measures for Credit Repair",
+                source_records=[{"source": "e2e", "source_record_id": law_firm["credit_code"]}],
+                authority="连云港市市场监督管理局",
+                decision_date=then.date(),
+            ),
+            "e2e",
+            then,
+        )
+        service.approve(session, entry.id, "e2e", None, then)
+        service.publish(session, entry.id, "e2e", now)
+        published["red"] = {"id": entry.id, "name": law_firm["name"]}
+        # A demo this small has no proposals younger than the demo operator's weeks: two
+        # arrive today, for the console's reviewer.
+        for subject in manifest["sector"][:2]:
+            service.propose(
                 session,
                 ProposalIn(
-                    list_type=kind,
-                    publicity_class=cls,
+                    list_type="black",
+                    publicity_class="general",
                     credit_code=subject["credit_code"],
                     subject_name=subject["name"],
-                    reason_zh=reason,
-                    reason_en="demo entry for the browser tests",
+                    reason_zh="未按合同约定履行催收服务义务，经查证属实",
+                    reason_en="proposal for the browser tests",
                     legal_basis_zh="《信用修复管理办法》",
                     legal_basis_en="Measures for Credit Repair",
                     source_records=[{"source": "e2e", "source_record_id": subject["credit_code"]}],
                     authority="连云港市市场监督管理局",
-                    decision_date=then.date(),
+                    decision_date=now.date(),
                 ),
                 "e2e",
-                then,
+                now,
             )
-            service.approve(session, entry.id, "e2e", None, then)
-            service.publish(session, entry.id, "e2e", now)
-            published[kind] = {"id": entry.id, "name": subject["name"]}
-        # `xinyong demo` ran the rules once already; what they proposed waits for an operator.
-        propose_from_events(session, now)
         session.commit()
+        counts = dict(
+            session.execute(
+                select(ListEntry.list_type, func.count())
+                .where(ListEntry.state == "published")
+                .group_by(ListEntry.list_type)
+            ).all()
+        )
         proposed = list(
             session.scalars(
                 select(ListEntry.id).where(ListEntry.state == "proposed").order_by(ListEntry.id)
             )
         )
-    seeded["lists"] = {"published": published, "proposed": proposed}
+    seeded["lists"] = {"published": published, "proposed": proposed, "counts": counts}
 
 
 PERSON_PASSWORD = "e2e-password-123"
