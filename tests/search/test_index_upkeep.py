@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from tests.search.conftest import HAIXIN_ACTIVE, HAIXIN_REVOKED, JDS, load, registry_rows
-from tests.support.registry_files import enterprise_row
+from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.api.app import create_app
 from xinyong.search.api import router
 from xinyong.search.index import rebuild
@@ -103,6 +103,37 @@ def test_upgrading_indexes_a_brand_that_starts_with_a_place_name_under_its_whole
         with session_factory(engine)() as session:
             found = search(session, "jydwl")
             assert [item.name for item in found.items] == ["连云港市海州区江源道物流有限公司"]
+        engine.dispose()
+    finally:
+        drop()
+
+
+def test_upgrading_gives_a_bank_named_for_its_province_its_place_and_trade_core(tmp_path):
+    from tests.conftest import _fresh_database
+    from xinyong.db import make_engine, session_factory, upgrade
+    from xinyong.search.index import replace
+
+    url, drop = _fresh_database(tmp_path)
+    try:
+        upgrade(url, "0032")
+        engine = make_engine(url)
+        rows = [
+            enterprise_row(902, **{"企业名称": "江苏银行股份有限公司"}),
+            enterprise_row(903, **{"企业名称": "连云港金鼎盛国际要账有限公司"}),
+        ]
+        load(engine, tmp_path / "old", rows)
+        # The bank's entries as the last release left them are gone: whatever 0033 gives it
+        # is its own doing.
+        with engine.begin() as conn:
+            replace(conn, [], stale=[credit_code(902)])
+        with session_factory(engine)() as session:
+            assert search(session, "jsyh").items == []
+        upgrade(url)  # 0033 re-indexes the names its cores concern
+        with session_factory(engine)() as session:
+            assert [item.name for item in search(session, "jsyh").items] == ["江苏银行股份有限公司"]
+            assert [item.name for item in search(session, "jds").items] == [
+                "连云港金鼎盛国际要账有限公司"
+            ]
         engine.dispose()
     finally:
         drop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinyong.search.normalise import core, normalise, query_words, spellings
+from xinyong.search.normalise import core, cores, normalise, query_words, spellings
 
 
 def test_full_width_traditional_and_spaced_names_normalise_alike():
@@ -45,6 +45,19 @@ def test_a_branch_has_its_parents_core():
     assert core(normalise("中国银行股份有限公司连云港海州支行")) == "中国银行"
     assert core(normalise("江苏恒信律师事务所连云港分所")) == core(normalise("江苏恒信律师事务所"))
     assert core(normalise("连云港市海州区鑫源分店")) == "鑫源分店"  # a shop's own name
+
+
+def test_a_name_whose_places_leave_only_an_industry_word_is_also_known_by_both():
+    # People type jsyh for 江苏银行: the place is the brand when only the trade is left.
+    assert cores(normalise("江苏银行股份有限公司")) == ("银行", "江苏银行")
+    assert cores(normalise("上海电气集团股份有限公司")) == ("电气", "上海电气")
+    assert cores(normalise("连云港市物流有限公司")) == ("物流", "连云港物流")
+    assert cores(normalise("江苏银行股份有限公司连云港分行")) == ("银行", "江苏银行")
+    # A brand of two characters keeps its own core first; a longer one is left alone.
+    assert cores(normalise("连云港恒达有限公司"))[0] == "恒达"
+    assert cores(normalise("连云港金鼎盛国际要账有限公司")) == ("金鼎盛国际要账",)
+    assert cores(normalise("苏宁易购集团股份有限公司")) == ("苏宁易购",)
+    assert cores(normalise("中国银行股份有限公司")) == ("中国银行",)
 
 
 def test_pinyin_takes_the_common_reading_of_polyphones_in_phrases():

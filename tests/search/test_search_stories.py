@@ -199,6 +199,26 @@ def test_a_brand_that_shares_a_word_with_a_place_is_found_by_its_brand(engine, t
     assert codes(search(session, "jiangyuandao")) == [credit_code(31)]
 
 
+def test_a_bank_named_for_its_province_is_found_by_its_initials(engine, tmp_path, session):
+    from tests.search.conftest import load
+    from tests.support.registry_files import credit_code, enterprise_row
+
+    names = ["江苏银行股份有限公司", "连云港东方银行有限公司", "上海电气集团股份有限公司"]
+    load(
+        engine,
+        tmp_path / "d",
+        [enterprise_row(50 + i, **{"企业名称": name}) for i, name in enumerate(names)],
+    )
+    page = search(session, "jsyh")
+    assert codes(page) == [credit_code(50)] and page.items[0].match == "exact"
+    # 行 is read hang in 银行 (xing alone): the mark follows the phrase's reading.
+    assert page.items[0].highlight == "<mark>江苏银行</mark>股份有限公司"
+    assert codes(search(session, "江苏银行"))[0] == credit_code(50)
+    assert codes(search(session, "shdq")) == [credit_code(52)]
+    # The trade alone still finds every bank.
+    assert set(codes(search(session, "银行"))) == {credit_code(50), credit_code(51)}
+
+
 def test_a_branch_is_found_by_its_parents_brand(engine, tmp_path, session):
     from tests.search.conftest import load
     from tests.support.registry_files import credit_code, enterprise_row

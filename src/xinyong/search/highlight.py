@@ -68,14 +68,47 @@ def _initial_of(ch: str) -> str:
 _normalised_char = lru_cache(maxsize=16384)(normalise_char)
 
 
+@lru_cache(maxsize=16384)
+def _readings(normalised: str) -> tuple[str, ...] | None:
+    """Each character's pinyin as read in its phrase (行 in 银行 is hang, not xing), as the
+    index spells it (normalise.spellings); None when pypinyin gives not one per character."""
+    syllables = lazy_pinyin(normalised, errors=list)
+    if len(syllables) != len(normalised):
+        return None
+    return tuple(s.lower() for s in syllables)
+
+
+def _spelled_in_phrases(original: str, initials: bool) -> tuple[str, list[int]] | None:
+    """`_spelled` in pinyin or initials, each character read in its phrase; None when the
+    readings do not line up with the characters."""
+    pieces = [_normalised_char(ch) for ch in original]
+    readings = _readings("".join(pieces))
+    if readings is None:
+        return None
+    out: list[str] = []
+    owner: list[int] = []
+    at = 0
+    for i, piece in enumerate(pieces):
+        for _ in piece:
+            reading = readings[at][:1] if initials else readings[at]
+            at += 1
+            out.append(reading)
+            owner.extend([i] * len(reading))
+    return "".join(out), owner
+
+
 def highlight(original: str, query: str, how: str = "text", fuzzy: bool = False) -> str:
     """`original` escaped, with the part matching the normalised `query` in <mark>.
 
     `how` is text, pinyin or initials: how the query was compared. Pinyin is spelled per
-    character here, so a polyphone read differently in a phrase may not be marked.
+    character, and in phrases when that finds nothing (a polyphone read in its phrase).
     """
     spell = {"pinyin": _pinyin_of, "initials": _initial_of}.get(how, _normalised_char)
     spelled, owner = _spelled(original, spell)
+    if how in ("pinyin", "initials") and spelled.find(query) < 0:
+        # Read character by character a polyphone may be spelled otherwise than the index
+        # spelled it in its phrase (江苏银行 is jsyh, per character jsyx).
+        spelled, owner = _spelled_in_phrases(original, how == "initials") or (spelled, owner)
     if not query or not spelled:
         return escape(original)
     pos = spelled.find(query)

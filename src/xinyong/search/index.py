@@ -11,7 +11,7 @@ from xinyong.registry.models import Enterprise
 from xinyong.search import grams
 from xinyong.search.backends import backend_for
 from xinyong.search.models import SearchEntry
-from xinyong.search.normalise import core, normalise, spellings
+from xinyong.search.normalise import cores, normalise, spellings
 from xinyong.sources.ingest import Change, watching
 from xinyong.sources.provenance import insert_many
 
@@ -38,13 +38,13 @@ def entries_for(ent: Mapping[str, Any]) -> list[dict[str, Any]]:
 
     name = normalise(ent.get("name") or "")
     add("name", name)
-    name_core = core(name) if name else ""
     # Even when it is the whole name: short queries are matched against cores.
-    add("core", name_core)
-    # Pinyin of the 字号 core: people type the brand (jindingsheng, jds), not the city.
-    full, firsts = spellings(name_core)
-    add("pinyin", full)
-    add("initials", firsts)
+    for name_core in cores(name) if name else ():
+        add("core", name_core)
+        # Pinyin of the 字号 core: people type the brand (jindingsheng, jds), not the city.
+        full, firsts = spellings(name_core)
+        add("pinyin", full)
+        add("initials", firsts)
     for former in ent.get("former_names") or []:
         add("former_name", normalise(former))
     if ent.get("legal_rep"):
@@ -112,6 +112,23 @@ _COLUMNS = [
     Enterprise.legal_rep,
     Enterprise.status,
 ]
+
+
+def reindex_where(
+    conn: Connection, concerned: Callable[[str], bool], batch_size: int = 2000
+) -> int:
+    """Re-index the enterprises whose name is `concerned` (a change of the cores that only some
+    names feel); the others' entries stay. Returns how many were re-indexed."""
+    query = select(*_COLUMNS).order_by(Enterprise.id).execution_options(stream_results=True)
+    # Read to the end before writing: SQLite would otherwise see the writes under its cursor.
+    chosen = [
+        dict(ent)
+        for part in conn.execute(query).mappings().partitions(batch_size)
+        for ent in part
+        if concerned(ent["name"])
+    ]
+    replace(conn, chosen)
+    return len(chosen)
 
 
 def ensure_complete(engine: Engine, progress: Callable[[int, int], None] | None = None) -> int:

@@ -55,6 +55,8 @@ LEGAL_FORMS = (
     "个人独资企业",
     "合伙企业",
     "个体工商户",
+    # Not a legal form but a group's word before one (上海电气集团股份有限公司): no brand.
+    "集团",
 )
 _PARENS = re.compile(r"\([^()]*\)")
 _NOT_PINYIN = re.compile(r"[^a-z0-9]")
@@ -226,10 +228,7 @@ _BRANCH = re.compile(
 )
 
 
-def core(normalised_name: str) -> str:
-    """The 字号 core of a normalised name: without bracketed parts, leading region names and
-    trailing legal forms (连云港金鼎盛国际要账有限公司 → 金鼎盛国际要账); a branch's is its
-    parent's."""
+def _places_and_core(normalised_name: str) -> tuple[list[str], str]:
     text = _PARENS.sub("", normalised_name)
     # A branch carries its parent's 字号: 东方豪副食品有限公司连云港分公司 → 东方豪副食品.
     if branch := _BRANCH.match(text):
@@ -241,8 +240,27 @@ def core(normalised_name: str) -> str:
             if text.endswith(form) and len(text) - len(form) >= 2:
                 text, changed = text[: -len(form)], True
                 break
-    text = leading_places(text, keep=2)[1]
-    return text or normalised_name
+    places, text = leading_places(text, keep=2)
+    return places, text or normalised_name
+
+
+def core(normalised_name: str) -> str:
+    """The 字号 core of a normalised name: without bracketed parts, leading region names and
+    trailing legal forms (连云港金鼎盛国际要账有限公司 → 金鼎盛国际要账); a branch's is its
+    parent's."""
+    return _places_and_core(normalised_name)[1]
+
+
+def cores(normalised_name: str) -> tuple[str, ...]:
+    """The cores a name is known by: its 字号 core, and when places were cut and only two
+    characters stay — an industry word rather than a brand (江苏银行 → 银行, 上海电气 → 电气) —
+    also that word after the nearest place's short form (江苏银行, 连云港市物流 → 连云港物流):
+    people type jsyh for 江苏银行. A two-character 字号 (连云港恒达 → 恒达) keeps its own core
+    first, so short queries still meet it whole."""
+    places, text = _places_and_core(normalised_name)
+    if places and len(text) == 2:
+        return text, short_place(places[-1]) + text
+    return (text,)
 
 
 @lru_cache(maxsize=1 << 16)  # cores repeat across a registry; pypinyin is the costly part
