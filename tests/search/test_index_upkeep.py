@@ -26,6 +26,14 @@ def test_a_rename_in_the_next_sync_is_searchable_at_once(registry, session, tmp_
 
     assert codes(search(session, "金鼎盛法律咨询")) == [JDS]
     assert codes(search(session, "国际要账")) == []  # the old name is gone from the index
+    # and so are the old core's one- and two-character postings: none points to no entry.
+    orphans = session.execute(
+        text(
+            "SELECT count(*) FROM search_gram g "
+            "WHERE NOT EXISTS (SELECT 1 FROM search_entry e WHERE e.id = g.entry_id)"
+        )
+    ).scalar_one()
+    assert orphans == 0
     if session.bind.dialect.name == "sqlite":
         # The trigram index reads its text from search_entry: it must match it exactly
         # (FTS5 raises "database disk image is malformed" otherwise).
