@@ -37,10 +37,10 @@ def _at(day, hour: int) -> datetime:
 
 def weeks_of_decisions(engine: Engine, as_of: date, now: datetime | None = None) -> DemoLists:
     """The list rules as they ran WEEKS before the demo data's day `as_of` (or before today,
-    if earlier: a demo run later finds the same proposals waiting), every proposal of that day approved by the demo
-    operator on the next working day and published when its notice period was over; entries
-    whose period has run out since then expire. Then the rules as of now: what they propose
-    from the last weeks' records waits for a real operator in the console.
+    if earlier: a demo run later finds the same proposals waiting), every proposal of that day
+    approved by the demo operator on the next working day and published when its notice
+    period was over; entries whose period has run out since then expire. Then the rules as of
+    now: what they propose from the last weeks' records waits for a real operator.
 
     Every step is the lists service's own, with its time (the notice period is enforced as
     for anyone), so the entries carry a whole history: proposed, approved, notified,

@@ -60,7 +60,8 @@ def remove(conn: Connection, codes: list[str]) -> None:
     if conn.dialect.name == "sqlite":
         # One keyed delete per posting, executed many: SQLite plans a row-value IN (VALUES …)
         # as a scan of the whole table, 15.8 million postings at a million enterprises, for
-        # every 500 keys — re-indexing 1,316 renamed enterprises took 138 s (bench/RESULTS.md).
+        # every 500 keys: re-indexing 2,000 changed enterprises took 219 s, a day's registry
+        # file 20 minutes (bench/RESULTS.md).
         if rows:
             conn.execute(_DELETE_ONE, rows)
         return
