@@ -78,6 +78,27 @@ def seed_lists(engine: Engine, manifest: dict, seeded: dict) -> None:
     then = now - timedelta(days=21)
     law_firm = {s["name"]: s for s in manifest["sector"]}["江苏田湾律师事务所"]
     with session_factory(engine)() as session:
+
+        def propose(list_type: str, cls: str, subject: dict, reason: str, at: datetime):
+            return service.propose(
+                session,
+                ProposalIn(
+                    list_type=list_type,
+                    publicity_class=cls,
+                    credit_code=subject["credit_code"],
+                    subject_name=subject["name"],
+                    reason_zh=reason,
+                    reason_en="entry for the browser tests",
+                    legal_basis_zh="《信用修复管理办法》",
+                    legal_basis_en="Measures for Credit Repair",
+                    source_records=[{"source": "e2e", "source_record_id": subject["credit_code"]}],
+                    authority="连云港市市场监督管理局",
+                    decision_date=at.date(),
+                ),
+                "e2e",
+                at,
+            )
+
         collector = session.scalars(
             select(ListEntry)
             .where(
@@ -94,48 +115,14 @@ def seed_lists(engine: Engine, manifest: dict, seeded: dict) -> None:
         published = {
             "black": {"id": collector.id, "name": collector.subject_name, "entries": entries}
         }
-        entry = service.propose(
-            session,
-            ProposalIn(
-                list_type="red",
-                publicity_class="recommended",
-                credit_code=law_firm["credit_code"],
-                subject_name=law_firm["name"],
-                reason_zh="年度诚信执业，获评守信示范单位",
-                reason_en="demo entry for the browser tests",
-                legal_basis_zh="《信用修复管理办法》",
-                legal_basis_en="Measures for Credit Repair",
-                source_records=[{"source": "e2e", "source_record_id": law_firm["credit_code"]}],
-                authority="连云港市市场监督管理局",
-                decision_date=then.date(),
-            ),
-            "e2e",
-            then,
-        )
+        entry = propose("red", "recommended", law_firm, "年度诚信执业，获评守信示范单位", then)
         service.approve(session, entry.id, "e2e", None, then)
         service.publish(session, entry.id, "e2e", now)
         published["red"] = {"id": entry.id, "name": law_firm["name"]}
         # A demo this small has no proposals younger than the demo operator's weeks: two
         # arrive today, for the console's reviewer.
         for subject in manifest["sector"][:2]:
-            service.propose(
-                session,
-                ProposalIn(
-                    list_type="black",
-                    publicity_class="general",
-                    credit_code=subject["credit_code"],
-                    subject_name=subject["name"],
-                    reason_zh="未按合同约定履行催收服务义务，经查证属实",
-                    reason_en="proposal for the browser tests",
-                    legal_basis_zh="《信用修复管理办法》",
-                    legal_basis_en="Measures for Credit Repair",
-                    source_records=[{"source": "e2e", "source_record_id": subject["credit_code"]}],
-                    authority="连云港市市场监督管理局",
-                    decision_date=now.date(),
-                ),
-                "e2e",
-                now,
-            )
+            propose("black", "general", subject, "未按合同约定履行催收服务义务，经查证属实", now)
         session.commit()
         counts = dict(
             session.execute(
