@@ -258,6 +258,67 @@ def test_many_rows_come_at_once_on_sqlite_and_just_as_the_statement_gives_them(e
     assert len(sent) == (1 if engine.dialect.name == "sqlite" else 2)
 
 
+def test_a_read_nobody_watches_runs_on_sqlites_own_connection_and_gives_the_same_rows(engine):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL's statements run as they stand")
+    with engine.begin() as conn:
+        conn.execute(insert(_E), [_enterprise(n) | {"change_seq": n} for n in range(1, 9)])
+    # Bound values of every kind the reads bind: a list (`among`), a time, a number.
+    statement = AtOnce(
+        select(_E.c.credit_code, _E.c.known_from, _E.c.change_seq)
+        .where(
+            among(_E.c.credit_code, "codes"),
+            _E.c.known_from <= bindparam("until"),
+            _E.c.change_seq > bindparam("after"),
+        )
+        .order_by(_E.c.change_seq)
+    )
+    params = {
+        "codes": [_enterprise(n)["credit_code"] for n in (2, 3, 5, 7)],
+        "until": utcnow(),
+        "after": 2,
+    }
+    probe = Probed(found=select(_E.c.name).where(_E.c.change_seq > bindparam("after")))
+
+    def asked() -> tuple[list, list[str], list[tuple]]:
+        with Session(engine) as session:
+            conn = session.connection()
+            reached: list[str] = []  # what SQLite itself was given
+            conn.connection.dbapi_connection.set_trace_callback(reached.append)
+            try:
+                rows = statement.rows(conn, params)
+                both = AtOnce.together(conn, statement, statement, params=params)
+                with probe.ahead(session, {"after": 99}):
+                    empty = probe.run(session, {"after": 99}, ["found"])
+            finally:
+                conn.connection.dbapi_connection.set_trace_callback(None)
+        return [tuple(r) for r in rows], reached, [both, empty]
+
+    direct, reached, (both, empty) = asked()
+    assert [r[0] for r in direct] == [_enterprise(n)["credit_code"] for n in (3, 5, 7)]
+    assert all(r[1].tzinfo is not None for r in direct)  # times come back as SQLAlchemy's
+    assert [[tuple(r) for r in rows] for rows in both] == [direct, direct]
+    assert empty == {"found": []}
+    assert len(reached) == 3  # the rows, the two together, the probe: one statement each
+    # Watched (tracing, a test counting statements, the engine's log), the same statements go
+    # through SQLAlchemy, which every listener sees, with the same rows.
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, text, *_: sent.append(text))
+    watched, reached, (both, empty) = asked()
+    assert watched == direct
+    assert [[tuple(r) for r in rows] for rows in both] == [direct, direct]
+    assert empty == {"found": []}
+    assert len(sent) == len(reached) == 3
+
+
+def test_a_direct_read_that_fails_raises_sqlalchemys_error(engine):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    missing = AtOnce(text("SELECT name FROM no_such_table").columns(column("name")))
+    with engine.connect() as conn, pytest.raises(OperationalError, match="no_such_table"):
+        missing.rows(conn, {})
+
+
 def _record(n: int) -> dict:
     return {
         "id": f"{n:032x}",

@@ -6,6 +6,7 @@ import fcntl
 import json
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections import namedtuple
@@ -44,7 +45,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import CompoundSelect, Insert, Select
@@ -264,7 +265,11 @@ class Probed:
         """Probe now for code that runs the statements later, each where it belongs (a profile
         reads four domains' records): within the block, `known_empty` tells each of them, run
         with the same values, that it would find nothing. Outside it nothing is known."""
-        which = session.execute(self.probe, params).one()
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            which = Direct.of(self.probe, conn.dialect).row(conn, params)
+        else:
+            which = session.execute(self.probe, params).one()
         empty = {
             _run_key(statement, params)
             for statement, found in zip(self.statements.values(), which, strict=True)
@@ -338,7 +343,7 @@ class AtOnce:
         dialect = conn.dialect
         if dialect.name != "sqlite":
             return conn.execute(self.statement, params).all()
-        return self._unpacked(conn.execute(self._packed, params).scalar_one(), dialect)
+        return self._unpacked(Direct.of(self._packed, dialect).row(conn, params)[0], dialect)
 
     def _unpacked(self, packed: str, dialect: Dialect) -> list[Any]:
         if self._processors is None:
@@ -361,12 +366,85 @@ class AtOnce:
         if combined is None:
             combined = select(*(s._packed.scalar_subquery() for s in statements))
             _TOGETHER[statements] = combined
-        packed = conn.execute(combined, params).one()
+        packed = Direct.of(combined, conn.dialect).row(conn, params)
         return [s._unpacked(p, conn.dialect) for s, p in zip(statements, packed, strict=True)]
+
+
+def _watched(conn: Connection) -> bool:
+    """Whether something sees this connection's statements: cursor events or the statement log."""
+    events = conn.dispatch
+    return bool(events.before_cursor_execute or events.after_cursor_execute) or bool(
+        conn.engine.echo or _ENGINE_LOG.isEnabledFor(logging.INFO)
+    )
+
+
+_ENGINE_LOG = logging.getLogger("sqlalchemy.engine.Engine")
 
 
 # Statements asked together (`AtOnce.together`), built once per tuple of them.
 _TOGETHER: dict[tuple[AtOnce, ...], Select] = {}
+
+
+class Direct:
+    """A read of one row, compiled once and run on SQLite's own connection.
+
+    SQLAlchemy's execution layer (an execution context, its parameters' processing, a cursor
+    result) cost as much Python per statement as SQLite spent answering a profile's look-ups
+    (bench/RESULTS.md, load). What it does for a plain statement is done here once: the SQL
+    string, the order of its parameters and each one's bind processor. Through SQLAlchemy go
+    a statement it cannot run so (expanding or literal parameters, a schema translation), any
+    statement while something watches them (cursor events: tracing, tests that count; the
+    engine's statement log). An error is raised as SQLAlchemy would raise it."""
+
+    # Per statement (while it lives: search's are kept in a bounded cache), per dialect.
+    _made: WeakKeyDictionary = WeakKeyDictionary()
+
+    def __init__(self, statement: Any, dialect: Dialect) -> None:
+        self.statement = statement
+        compiled = statement.compile(dialect=dialect)
+        self.compiled = compiled
+        plain = compiled.positional and not (
+            compiled.literal_execute_params
+            or compiled.post_compile_params
+            or compiled.schema_translate_map
+        )
+        self.sql = compiled.string if plain else None
+        self.order = tuple(compiled.positiontup or ()) if plain else ()
+        self.processors = {
+            name: processor
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+
+    @classmethod
+    def of(cls, statement: Any, dialect: Dialect) -> Direct:
+        """The statement made for this dialect (an engine's), once per process."""
+        per_dialect = cls._made.get(statement)
+        if per_dialect is None:
+            per_dialect = cls._made.setdefault(statement, {})
+        made = per_dialect.get(id(dialect))
+        if made is None or made.compiled.dialect is not dialect:
+            made = per_dialect[id(dialect)] = cls(statement, dialect)
+        return made
+
+    def row(self, conn: Connection, params: dict[str, Any]) -> tuple:
+        """The statement's one row."""
+        if self.sql is not None and not _watched(conn):
+            values = self.compiled.construct_params(params, escape_names=False)
+            processors = self.processors
+            args = tuple(
+                processors[name](values[name]) if name in processors else values[name]
+                for name in self.order
+            )
+            try:
+                row = conn.connection.dbapi_connection.execute(self.sql, args).fetchone()
+            except sqlite3.Error as error:
+                raise DBAPIError.instance(
+                    self.sql, args, error, sqlite3.Error, dialect=conn.dialect
+                ) from error
+            if row is not None:
+                return row
+        return tuple(conn.execute(self.statement, params).one())
 
 
 def _processors(columns: list, dialect: Dialect, raw: tuple[type, ...]) -> list:
