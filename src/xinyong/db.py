@@ -389,9 +389,10 @@ class Direct:
     """A read of one row, compiled once and run on SQLite's own connection.
 
     SQLAlchemy's execution layer (an execution context, its parameters' processing, a cursor
-    result) cost as much Python per statement as SQLite spent answering a profile's look-ups
-    (bench/RESULTS.md, load). What it does for a plain statement is done here once: the SQL
-    string, the order of its parameters and each one's bind processor. Through SQLAlchemy go
+    result) is Python around every statement, holding the GIL a busy worker's other threads
+    wait for: without it a cold server computed about a tenth more of the mix's misses
+    (decision 0051). What it does for a plain statement is done here once: the SQL string, the
+    order of its parameters and each one's bind processor. Through SQLAlchemy go
     a statement it cannot run so (expanding or literal parameters, a schema translation), any
     statement while something watches them (cursor events: tracing, tests that count; the
     engine's statement log). An error is raised as SQLAlchemy would raise it."""
