@@ -392,10 +392,10 @@ class Direct:
     result) is Python around every statement, holding the GIL a busy worker's other threads
     wait for: without it a cold server computed about a tenth more of the mix's misses
     (decision 0051). What it does for a plain statement is done here once: the SQL string, the
-    order of its parameters and each one's bind processor. Through SQLAlchemy go
-    a statement it cannot run so (expanding or literal parameters, a schema translation), any
-    statement while something watches them (cursor events: tracing, tests that count; the
-    engine's statement log). An error is raised as SQLAlchemy would raise it."""
+    order of its parameters and each one's bind processor. Through SQLAlchemy go a statement
+    it cannot run so (expanding or literal parameters, a schema translation) and any statement
+    while something watches them (cursor events: tracing, tests that count; the engine's
+    statement log). An error is raised as SQLAlchemy would raise it."""
 
     # Per statement (while it lives: search's are kept in a bounded cache), per dialect.
     _made: WeakKeyDictionary = WeakKeyDictionary()
@@ -419,13 +419,16 @@ class Direct:
 
     @classmethod
     def of(cls, statement: Any, dialect: Dialect) -> Direct:
-        """The statement made for this dialect (an engine's), once per process."""
+        """The statement made for dialects like this one, once per process. Keyed by what the
+        SQL and its processors depend on, not by the dialect object: a process that makes many
+        engines (a test run) would otherwise keep a compiled copy for each."""
         per_dialect = cls._made.get(statement)
         if per_dialect is None:
             per_dialect = cls._made.setdefault(statement, {})
-        made = per_dialect.get(id(dialect))
-        if made is None or made.compiled.dialect is not dialect:
-            made = per_dialect[id(dialect)] = cls(statement, dialect)
+        kind = (type(dialect), dialect.paramstyle, dialect.server_version_info)
+        made = per_dialect.get(kind)
+        if made is None:
+            made = per_dialect[kind] = cls(statement, dialect)
         return made
 
     def row(self, conn: Connection, params: dict[str, Any]) -> tuple:
