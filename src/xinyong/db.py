@@ -266,10 +266,7 @@ class Probed:
         reads four domains' records): within the block, `known_empty` tells each of them, run
         with the same values, that it would find nothing. Outside it nothing is known."""
         conn = session.connection()
-        if conn.dialect.name == "sqlite":
-            which = Direct.of(self.probe, conn.dialect).row(conn, params)
-        else:
-            which = session.execute(self.probe, params).one()
+        which = Direct.of(self.probe, conn.dialect).row(conn, params)
         empty = {
             _run_key(statement, params)
             for statement, found in zip(self.statements.values(), which, strict=True)
@@ -386,7 +383,8 @@ _TOGETHER: dict[tuple[AtOnce, ...], Select] = {}
 
 
 class Direct:
-    """A read of one row, compiled once and run on SQLite's own connection.
+    """A read of one row, compiled once and run on SQLite's own connection (elsewhere, and
+    wherever it cannot, through SQLAlchemy as any statement).
 
     SQLAlchemy's execution layer (an execution context, its parameters' processing, a cursor
     result) is Python around every statement, holding the GIL a busy worker's other threads
@@ -404,7 +402,7 @@ class Direct:
         self.statement = statement
         compiled = statement.compile(dialect=dialect)
         self.compiled = compiled
-        plain = compiled.positional and not (
+        plain = dialect.name == "sqlite" and not (
             compiled.literal_execute_params
             or compiled.post_compile_params
             or compiled.schema_translate_map
