@@ -729,6 +729,8 @@ _OUTCOME_MARK = {"fail": "[red]✘[/red]", "warn": "[yellow]![/yellow]", "info":
 
 
 def _print_verification(v) -> None:
+    from xinyong.sources.catalog import record_title, source_title
+
     style = _VERDICT_STYLE[v.verdict]
     console.print(
         f"[bold {style}]核验结论 {v.verdict} / {v.verdict_en}[/bold {style}]  编号 id {v.id}"
@@ -749,11 +751,15 @@ def _print_verification(v) -> None:
             for ev in r.evidence:
                 if ev.record_type != "enterprise":
                     console.print(
-                        f"     [dim]证据 {ev.record_type} #{ev.record_id} {ev.summary} · "
-                        f"{ev.source} · 截至 as of {ev.as_of or '—'}[/dim]"
+                        f"     [dim]证据 {record_title(ev.record_type)[0]} #{ev.record_id} "
+                        f"{ev.summary} · {source_title(ev.source)[0]} · 截至 as of "
+                        f"{ev.as_of or '—'}[/dim]"
                     )
     for d in v.data_as_of:
-        console.print(f"  [dim]数据截至 {d.record_type} ({d.source}): {d.as_of or '—'}[/dim]")
+        zh, en = record_title(d.record_type)
+        console.print(
+            f"  [dim]数据截至 {zh} / {en} ({source_title(d.source)[0]}): {d.as_of or '—'}[/dim]"
+        )
 
 
 @app.command()

@@ -110,6 +110,11 @@ def test_a_verification_prints_as_a_numbered_report_with_its_reasons(client, tmp
     assert "三步核验报告" in text and f"报告编号：{issued['number']}" in text
     assert "不通过" in text and checked["id"] in text
     assert "失信" in text and "数据截至时间" in text and issued["digest"] in text
+    # Its records and sources are named as people call them, the lists as read at the check.
+    flat = "".join(text.split())
+    for said in ("企业登记基本信息", "失信被执行人信息", "核验时实时读取"):
+        assert said in flat, said
+    assert "dishonest_record" not in flat
     assert render_pages(pdf, tmp_path)
 
     page = client.get(f"/reports/{issued['number']}")

@@ -39,7 +39,16 @@ def test_the_lawful_law_firm_passes_all_three_steps(demo, client):
     # The licence that covers the service is evidence, with its source and as-of date.
     licence = next(e for e in covered["evidence"] if e["record_type"] == "licence")
     assert licence["source"] == "gsxt" and licence["as_of"]
-    assert {d["record_type"] for d in body["data_as_of"]} >= {"enterprise", "dishonest_record"}
+    # The report says how fresh every upstream table the verdict read is, the registry first.
+    assert [d["record_type"] for d in body["data_as_of"]] == [
+        "enterprise",
+        "licence",
+        "dishonest_record",
+        "enforcement_case",
+        "penalty",
+        "abnormal_entry",
+    ]
+    assert all(d["source"] and d["as_of"] for d in body["data_as_of"])
 
     # It is stored: the id gives the same answer back, and a page shows it.
     again = client.get(f"/api/v1/verifications/{body['id']}").json()
@@ -47,6 +56,11 @@ def test_the_lawful_law_firm_passes_all_three_steps(demo, client):
     assert body["url"].endswith(f"/verifications/{body['id']}")
     page = client.get(f"/verifications/{body['id']}").text
     assert "核验结论：通过" in page and "江苏田湾律师事务所" in page
+    # …naming records and sources as people call them, not by their tables' names.
+    for said in ("行政许可及行业备案信息", "经营异常名录信息", "国家企业信用信息公示系统（企业登记）"):
+        assert said in page, said
+    assert "本平台红黑名单认定" in page and "核验时实时读取" in page
+    assert "dishonest_record" not in page and "（gsxt）" not in page
 
 
 def test_the_revoked_violent_collector_fails_on_every_step(demo, client):

@@ -19,6 +19,7 @@ from xinyong.documents.timefmt import SHANGHAI, shanghai
 from xinyong.errors import NotFound
 from xinyong.profile.service import enterprise_profile
 from xinyong.seams import Seam
+from xinyong.sources.catalog import record_title, source_title
 from xinyong.types import utcnow
 
 # Crockford's base32 without I, L, O, U: a number read aloud or retyped from paper survives.
@@ -323,8 +324,8 @@ def verification_report_document(report: IssuedReport, verify_url: str) -> Docum
         rows = [["结果", "理由", "依据记录"]]
         for reason in step["reasons"]:
             evidence = "；".join(
-                f"{e.get('summary') or e['record_type']}（{e.get('source') or '—'}，"
-                f"截至 {_date(e.get('as_of'))}）"
+                f"{e.get('summary') or record_title(e['record_type'])[0]}"
+                f"（{source_title(e.get('source'))[0]}，截至 {_date(e.get('as_of'))}）"
                 for e in reason.get("evidence", [])
             )
             rows.append(
@@ -343,13 +344,26 @@ def verification_report_document(report: IssuedReport, verify_url: str) -> Docum
                 rows=[["数据", "来源", "截至", "获取于"]]
                 + [
                     [
-                        d["record_type"],
-                        d.get("source") or "—",
+                        record_title(d["record_type"])[0],
+                        source_title(d.get("source"))[0],
                         _date(d.get("as_of")),
                         _date(d.get("fetched_at")),
                     ]
                     for d in v["data_as_of"]
-                ],
+                ]
+                # Step 3 read the lists, the platform's own decisions, live.
+                + (
+                    [
+                        [
+                            record_title("list_entry")[0],
+                            source_title("lists")[0],
+                            "核验时实时读取",
+                            shanghai(datetime.fromisoformat(v["created_at"])),
+                        ]
+                    ]
+                    if v.get("enterprise")
+                    else []
+                ),
             )
         )
     blocks += [

@@ -677,6 +677,11 @@ def search(
     # read for as many as could fill it, and only those that do are shown.
     shown = codes + [h.code for h in fuzzy[start : start + size]]
     best, ents = _page_rows(conn, codes, shown, kinds, query, words)
+    # At an equal match the shorter whole name comes first: a firm before its branches, which
+    # share its core and spellings (东南香机电设备 finds …有限公司 before …有限公司连云港分公司).
+    # The SQL ranking ends its ties by credit code; a stable sort keeps that order after this.
+    ranked = {r.code: (r.best // 10, r.rank, r.best, r.len) for r in page_rows}
+    codes.sort(key=lambda c: (ranked[c], len(ents[c].name) if c in ents else 0))
     hits: list[Hit] = [best[c] for c in codes if c in best]
     hits += fuzzy[start : start + size - len(hits)]
     items = [_item(ents[h.code], h, query, words) for h in hits if h.code in ents]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from xinyong.agencies.importer import AGENCY_FILE_STEMS, AGENCY_LAYOUTS
@@ -41,3 +42,56 @@ def layout(name: str) -> Layout:
 def layout_for_file(path: Path) -> Layout | None:
     name = FILE_STEMS.get(path.stem)
     return layouts().get(name) if name else None
+
+
+# Records the platform decides or keeps itself, beside the upstream layouts' tables.
+_OWN_RECORDS = {
+    "list_entry": ("红黑名单", "red and black lists"),
+    "verification": ("三步核验记录", "verification records"),
+}
+_OWN_SOURCES = {
+    "lists": ("本平台红黑名单认定", "this platform's list decisions"),
+    "cases": ("本平台委托案件记录", "this platform's case records"),
+}
+
+
+def record_title(record_type: str) -> tuple[str, str]:
+    """A record table as people call it, in Chinese and English: the title of the layout that
+    feeds it (dishonest_record → 失信被执行人信息), or of the platform's own record; the table's
+    name when neither knows it."""
+    from xinyong.sources.targets import all_targets
+
+    for target in all_targets().values():
+        if target.record_type == record_type:
+            return target.layout.title_zh, target.layout.title_en
+    return _OWN_RECORDS.get(record_type, (record_type, record_type))
+
+
+def source_title(name: str | None) -> tuple[str, str]:
+    """A source as people call it (gsxt → 国家企业信用信息公示系统（企业登记）): a configured
+    upstream's title, or the platform's own; the name itself when neither knows it."""
+    if not name:
+        return "—", "—"
+    if name in _OWN_SOURCES:
+        return _OWN_SOURCES[name]
+    return _configured_titles(*_sources_file()).get(name, (name, name))
+
+
+def _sources_file() -> tuple[str, float]:
+    from xinyong.settings import get_settings
+    from xinyong.sources.config import DEFAULT_FILE
+
+    path = Path(get_settings().sources_file or DEFAULT_FILE)
+    try:
+        return str(path), path.stat().st_mtime
+    except OSError:
+        return str(path), 0.0
+
+
+@lru_cache(maxsize=4)
+def _configured_titles(path: str, mtime: float) -> dict[str, tuple[str, str]]:
+    # A report page names a source for every piece of evidence: the file is read once per
+    # version of it, not once per line.
+    from xinyong.sources.config import load_sources
+
+    return {n: (c.title_zh, c.title_en) for n, c in load_sources(Path(path)).items()}

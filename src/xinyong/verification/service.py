@@ -23,7 +23,7 @@ from xinyong.db import AtOnce, InsertAtOnce, one_writer
 from xinyong.enforcement.models import DishonestRecord, EnforcementCase
 from xinyong.errors import NotFound
 from xinyong.penalties.models import Penalty
-from xinyong.registry.models import Enterprise
+from xinyong.registry.models import AbnormalEntry, Enterprise, Licence
 from xinyong.seams import Seam
 from xinyong.types import utcnow
 from xinyong.verification.findings import Findings
@@ -50,8 +50,10 @@ STEP_TITLES = {
     "qualification": ("第二步 资质核验", "Step 2: qualification"),
     "records": ("第三步 信用记录核验", "Step 3: records"),
 }
-# The registry first, then the court and penalty tables whose latest arrival a report shows.
-_FEED_TABLES = (Enterprise, DishonestRecord, EnforcementCase, Penalty)
+# The registry first, then every other upstream table a verdict reads (step 2 the licences,
+# step 3 the court, penalty and abnormal-operation records): a report shows each one's latest
+# arrival. The lists, the platform's own, are read live (the report's time is theirs).
+_FEED_TABLES = (Enterprise, Licence, DishonestRecord, EnforcementCase, Penalty, AbnormalEntry)
 
 
 def _step(found: Findings | None, step: str) -> StepResult:

@@ -49,6 +49,22 @@ def layout_title(name: str) -> tuple[str, str]:
 templates.env.globals["layout_title"] = layout_title
 
 
+def record_title(record_type: str) -> tuple[str, str]:
+    from xinyong.sources.catalog import record_title as title
+
+    return title(record_type)
+
+
+def source_title(name: str | None) -> tuple[str, str]:
+    from xinyong.sources.catalog import source_title as title
+
+    return title(name)
+
+
+templates.env.globals["record_title"] = record_title
+templates.env.globals["source_title"] = source_title
+
+
 def page(request: Request, template: str, /, status_code: int = 200, **values: Any):
     """Render a page with `settings`, `lang` and `t(zh, en)` besides the page's own values."""
     lang = lang_of(request)
