@@ -57,7 +57,11 @@ def test_the_lawful_law_firm_passes_all_three_steps(demo, client):
     page = client.get(f"/verifications/{body['id']}").text
     assert "核验结论：通过" in page and "江苏田湾律师事务所" in page
     # …naming records and sources as people call them, not by their tables' names.
-    for said in ("行政许可及行业备案信息", "经营异常名录信息", "国家企业信用信息公示系统（企业登记）"):
+    for said in (
+        "行政许可及行业备案信息",
+        "经营异常名录信息",
+        "国家企业信用信息公示系统（企业登记）",
+    ):
         assert said in page, said
     assert "本平台红黑名单认定" in page and "核验时实时读取" in page
     assert "dishonest_record" not in page and "（gsxt）" not in page
