@@ -9,6 +9,13 @@ enterprise renamed (its old name kept as a former name) and every 1,000th (offse
 one cancelled, syncs it into a fresh copy of WORKDIR/x.db per run (the other registry files are
 unchanged and skipped by their digest), and puts the original file back at the end. Each run is
 a whole process timed by /usr/bin/time -v: wall seconds and peak RSS.
+
+With --database-url (PostgreSQL, as built by load_bench.py into WORKDIR), the day's file is
+synced into that database itself, once, by one version: there is no file to copy, and the
+database keeps the day's changes.
+
+    python bench/daily_sync.py --workdir /work/benchdata/pg1m \
+        --database-url "postgresql://127.0.0.1:5432/test?options=-csearch_path%3Dload1m" new=src
 """
 
 from __future__ import annotations
@@ -56,8 +63,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--database-url", help="sync into this database itself (once, one version), not a copy"
+    )
     parser.add_argument("versions", nargs="+", help="LABEL=SRC (a checkout's src folder)")
     args = parser.parse_args()
+    if args.database_url and (args.rounds != 1 or len(args.versions) != 1):
+        parser.error("--database-url syncs into the database itself: one round, one version")
     drop = args.workdir / "data" / "demo" / "enterprises.csv"
     kept = args.workdir / "enterprises.day0.csv"
     shutil.move(drop, kept)
@@ -66,15 +78,18 @@ def main() -> None:
         print(f"a day's file: {renamed} renamed, {cancelled} cancelled")
         for n in range(args.rounds):
             for label, src in (v.split("=", 1) for v in args.versions):
-                copy = args.workdir / "day.db"
-                for stale in args.workdir.glob("day.db*"):  # a WAL left by the last run
-                    stale.unlink()
-                shutil.copyfile(args.workdir / "x.db", copy)
+                url = args.database_url
+                if not url:
+                    copy = args.workdir / "day.db"
+                    for stale in args.workdir.glob("day.db*"):  # a WAL left by the last run
+                        stale.unlink()
+                    shutil.copyfile(args.workdir / "x.db", copy)
+                    url = f"sqlite:///{copy}"
                 env = dict(
                     os.environ,
                     PYTHONPATH=str(Path(src).resolve()),
                     XINYONG_DATA_DIR=str(args.workdir / "data"),
-                    XINYONG_DATABASE_URL=f"sqlite:///{copy}",
+                    XINYONG_DATABASE_URL=url,
                 )
                 run = timed([sys.executable, "-m", "xinyong", "sync", "gsxt"], env=env)
                 print(f"round {n + 1} {label}: {run['seconds']:.1f} s, peak {run['rss_mb']:.0f} MB")

@@ -32,7 +32,7 @@ def test_search_then_profile_then_verify_then_pdf(page, portal, shoot, tmp_path)
     page.locator("#results .result h2 a", has_text=LAW_FIRM).first.click()
     page.wait_for_url("**/e/*")
     expect(page.get_by_role("heading", level=1)).to_contain_text(LAW_FIRM)
-    expect(page.get_by_text("来源 Source：gsxt")).to_be_visible()
+    expect(page.get_by_text("来源 Source：国家企业信用信息公示系统（企业登记）")).to_be_visible()
     shoot(page, "profile", full_page=False)
 
     page.get_by_role("button", name="三步核验 Verify").click()

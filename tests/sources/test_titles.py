@@ -17,7 +17,9 @@ def test_a_record_table_is_named_by_the_layout_that_feeds_it_or_as_the_platforms
     assert record_title("some_new_table") == ("some_new_table", "some_new_table")
 
 
-def test_a_source_is_named_by_its_configured_title_and_a_new_title_is_read(tmp_path, monkeypatch):
+def test_a_source_is_named_by_its_configured_title_and_another_file_by_its_own(
+    tmp_path, monkeypatch
+):
     assert source_title("gsxt")[0] == "国家企业信用信息公示系统（企业登记）"
     assert source_title("lists")[0] == "本平台红黑名单认定"
     assert source_title("nobody") == ("nobody", "nobody")

@@ -59,12 +59,15 @@ def record_title(record_type: str) -> tuple[str, str]:
     """A record table as people call it, in Chinese and English: the title of the layout that
     feeds it (dishonest_record → 失信被执行人信息), or of the platform's own record; the table's
     name when neither knows it."""
+    return _record_titles().get(record_type, (record_type, record_type))
+
+
+@lru_cache(maxsize=1)
+def _record_titles() -> dict[str, tuple[str, str]]:
     from xinyong.sources.targets import all_targets
 
-    for target in all_targets().values():
-        if target.record_type == record_type:
-            return target.layout.title_zh, target.layout.title_en
-    return _OWN_RECORDS.get(record_type, (record_type, record_type))
+    fed = {t.record_type: (t.layout.title_zh, t.layout.title_en) for t in all_targets().values()}
+    return _OWN_RECORDS | fed
 
 
 def source_title(name: str | None) -> tuple[str, str]:
@@ -74,24 +77,15 @@ def source_title(name: str | None) -> tuple[str, str]:
         return "—", "—"
     if name in _OWN_SOURCES:
         return _OWN_SOURCES[name]
-    return _configured_titles(*_sources_file()).get(name, (name, name))
-
-
-def _sources_file() -> tuple[str, float]:
     from xinyong.settings import get_settings
-    from xinyong.sources.config import DEFAULT_FILE
 
-    path = Path(get_settings().sources_file or DEFAULT_FILE)
-    try:
-        return str(path), path.stat().st_mtime
-    except OSError:
-        return str(path), 0.0
+    return _configured_titles(get_settings().sources_file).get(name, (name, name))
 
 
 @lru_cache(maxsize=4)
-def _configured_titles(path: str, mtime: float) -> dict[str, tuple[str, str]]:
+def _configured_titles(path: Path | None) -> dict[str, tuple[str, str]]:
     # A report page names a source for every piece of evidence: the file is read once per
-    # version of it, not once per line.
+    # process and sources file, not once per line (a new title shows after a restart).
     from xinyong.sources.config import load_sources
 
-    return {n: (c.title_zh, c.title_en) for n, c in load_sources(Path(path)).items()}
+    return {n: (c.title_zh, c.title_en) for n, c in load_sources(path).items()}
