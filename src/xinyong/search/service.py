@@ -611,7 +611,8 @@ def search(
     """Find enterprises by code, name (any spelling), former name or legal representative.
 
     Ranking: exact code > exact name > other exact > prefix > substring > fuzzy; at equal
-    level active (存续/在业) before moved, revoked and cancelled ones.
+    level active (存续/在业) before moved, revoked and cancelled ones; then the shorter matched
+    text, then the shorter whole name.
     """
     page, size = max(1, page), min(max(1, size), MAX_SIZE)
     offset = (page - 1) * size
