@@ -12,7 +12,7 @@ def test_a_record_table_is_named_by_the_layout_that_feeds_it_or_as_the_platforms
         "Dishonest judgment debtors (失信被执行人)",
     )
     assert record_title("abnormal_entry")[0] == "经营异常名录信息"
-    assert record_title("list_entry") == ("红黑名单", "red and black lists")
+    assert record_title("list_entry") == ("红黑名单", "Red and black lists")
     # A table nobody named is shown as it is, never as a blank.
     assert record_title("some_new_table") == ("some_new_table", "some_new_table")
 

@@ -46,12 +46,12 @@ def layout_for_file(path: Path) -> Layout | None:
 
 # Records the platform decides or keeps itself, beside the upstream layouts' tables.
 _OWN_RECORDS = {
-    "list_entry": ("红黑名单", "red and black lists"),
-    "verification": ("三步核验记录", "verification records"),
+    "list_entry": ("红黑名单", "Red and black lists"),
+    "verification": ("三步核验记录", "Verification records"),
 }
 _OWN_SOURCES = {
-    "lists": ("本平台红黑名单认定", "this platform's list decisions"),
-    "cases": ("本平台委托案件记录", "this platform's case records"),
+    "lists": ("本平台红黑名单认定", "This platform's list decisions"),
+    "cases": ("本平台委托案件记录", "This platform's case records"),
 }
 
 
