@@ -14,7 +14,7 @@ With --database-url (PostgreSQL, as built by load_bench.py into WORKDIR), the da
 synced into that database itself, once, by one version: there is no file to copy, and the
 database keeps the day's changes.
 
-    python bench/daily_sync.py --workdir /work/benchdata/pg1m \
+    python bench/daily_sync.py --workdir /work/benchdata/pg1m --rounds 1 \
         --database-url "postgresql://127.0.0.1:5432/test?options=-csearch_path%3Dload1m" new=src
 """
 
