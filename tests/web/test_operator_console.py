@@ -66,7 +66,11 @@ def test_an_operator_approves_and_rejects_proposals(operator, session, clock):
     assert service.get_entry(session, first.id).state == "approved"
     assert service.get_entry(session, second.id).state == "rejected"
     history = operator.get("/operator/lists", params={"state": "approved"}).text
-    assert "approved · 审核员李娜 · 证据充分" in history
+    # The history reads as steps in words, each with who took it and why.
+    assert "批准 · 审核员李娜 · 证据充分" in history
+    assert "告知当事人 · " in history and "提出 · 规则" in history
+    english = operator.get("/operator/lists", params={"state": "approved", "lang": "en"}).text
+    assert "approved · 审核员李娜 · 证据充分" in english and "party notified · " in english
 
 
 def test_publishing_too_early_is_refused_with_the_date(operator, session, clock):

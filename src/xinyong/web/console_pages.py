@@ -42,6 +42,24 @@ STATE_LABELS = {
     "repaired": ("已修复", "repaired"),
     "revoked": ("已撤销", "revoked"),
 }
+# An entry's history as the operator reads it: each step the lists domain records (lists/).
+EVENT_LABELS = {
+    "proposed": ("提出", "proposed"),
+    "approved": ("批准", "approved"),
+    "notified": ("告知当事人", "party notified"),
+    "rejected": ("驳回", "rejected"),
+    "published": ("公示", "published"),
+    "expired": ("公示期满", "expired"),
+    "repaired": ("信用修复", "repaired"),
+    "revoked": ("撤销", "revoked"),
+    "corrected": ("更正", "corrected"),
+    "objection_submitted": ("提出异议", "objection filed"),
+    "objection_upheld": ("异议成立", "objection upheld"),
+    "objection_rejected": ("异议不成立", "objection rejected"),
+    "repair_submitted": ("申请信用修复", "repair requested"),
+    "repair_repaired": ("准予信用修复", "repair granted"),
+    "repair_rejected": ("不予信用修复", "repair refused"),
+}
 ACTIONS = {"approve", "reject", "publish"}
 
 
@@ -100,6 +118,7 @@ def _entries_page(request, session, who, state, error=None):
         state=state,
         states=STATES,
         state_labels=STATE_LABELS,
+        event_labels=EVENT_LABELS,
         error=error,
     )
 
