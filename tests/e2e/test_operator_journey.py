@@ -39,7 +39,7 @@ def test_review_a_list_proposal(page, portal, shoot):
     # The decision is in the entry's history under the operator's name.
     page.get_by_role("link", name="已批准待公示").click()
     approved = page.locator(".entry", has_text=subject.split("#")[0].split()[-1])
-    expect(approved.first).to_contain_text("approved · 王审核 · 证据充分，同意列入")
+    expect(approved.first).to_contain_text("批准 · 王审核 · 证据充分，同意列入")
     # Publishing before the party's waiting period is over is refused, and says why.
     approved.first.get_by_role("button", name="公示").click()
     expect(page.get_by_role("alert")).to_contain_text("个工作日")
