@@ -141,6 +141,7 @@ def test_masked_refused_allowed_audited_anchored_and_seen_by_the_subject(
     assert zhang_page.status_code == 200
     page = client.get("/account/access-log")
     assert "agent@example.cn" in page.text and "协助法院执行" in page.text
+    assert "<td>查看未遮蔽信息</td>" in page.text  # what was done, in words
     client.cookies.clear()
     # Unmasking from a browser session needs the page's CSRF token, even on a GET: a link on
     # another site cannot make someone's browser write the audit log in their name.

@@ -102,6 +102,7 @@ def test_anyone_files_a_complaint_from_the_form_and_gets_a_query_code(client):
     code = re.search(r'<b id="code">([^<]+)</b>', r.text).group(1)
     status = client.get(f"/complaints/1?code={code}")
     assert status.status_code == 200 and "债务人亲友" in status.text
+    assert 'data-state="filed">待答复</span>' in status.text  # its state in words
     assert client.get("/complaints/1?code=nope").status_code == 404
 
 

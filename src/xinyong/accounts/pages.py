@@ -20,6 +20,7 @@ from xinyong.accounts.principal import (
 from xinyong.api.deps import DbSession
 from xinyong.errors import XinyongError
 from xinyong.settings import get_settings
+from xinyong.stats.audit_log import ACTION_NAMES
 from xinyong.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -242,6 +243,7 @@ def my_access_log(
         "account_access.html",
         entries=privacy.audit_log(session, subject_refs=refs),
         purposes=privacy.PURPOSES,
+        actions=ACTION_NAMES,
         full=False,
     )
 
