@@ -19,6 +19,9 @@ def test_a_creditor_signs_in_makes_a_key_and_revokes_it_in_the_browser(client, p
 
     home = client.post("/login", data={"email": "cred@example.cn", "password": PASSWORD})
     assert home.status_code == 200 and "债权人" in home.text and people.creditor_code in home.text
+    # Its organisation's state in words.
+    row = re.search(rf"<td>{people.creditor_code}</td><td>([^<]+)</td>", home.text).group(1)
+    assert row in ("待审核", "已批准", "已驳回"), row
     csrf = _csrf(home.text)
 
     forged = client.post("/account/api-keys", data={"name": "偷偷", "scopes": ["read"]})

@@ -28,6 +28,12 @@ _ID = BigInteger().with_variant(Integer, "sqlite")
 ORG_KINDS = ("creditor", "agency", "other")
 # An agency organisation is pending until an operator approves it (after the three-step check).
 ORG_STATES = ("pending", "approved", "rejected")
+# As people read an organisation's state: the member's account page and the operators' queue.
+ORG_STATE_NAMES = {
+    "pending": ("待审核", "Waiting"),
+    "approved": ("已批准", "Approved"),
+    "rejected": ("已驳回", "Rejected"),
+}
 
 
 class User(Base):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.accounts import metering, notify, privacy, service
 from xinyong.accounts import roles as R
+from xinyong.accounts.models import ORG_STATE_NAMES
 from xinyong.accounts.principal import (
     SESSION_COOKIE,
     Principal,
@@ -167,6 +168,7 @@ def _account_page(request, principal, session, status=200, new_token=None, error
         status,
         me=principal,
         members=service.memberships(session, principal.user_id),
+        org_states=ORG_STATE_NAMES,
         keys=service.list_keys(session, principal.user_id),
         usage=metering.statement(
             session, month, user_id=principal.user_id, org_ids=principal.org_ids

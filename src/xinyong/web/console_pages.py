@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.models import ORG_STATE_NAMES
 from xinyong.accounts.principal import client_ip
 from xinyong.accounts.privacy import PURPOSES
 from xinyong.accounts.roles import AUDITOR, ROLE_NAMES
@@ -347,6 +348,7 @@ def _agencies_page(request, session, who, state="pending", error=None):
         applicants=approvals.queue(session, state, request_now(request)),
         state=state,
         states=approvals.STATES,
+        org_states=ORG_STATE_NAMES,
         actions=audit_log.ACTION_NAMES,
         error=error,
     )
