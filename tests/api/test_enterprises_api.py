@@ -56,5 +56,7 @@ def test_health_docs_and_home_page(tmp_path, engine, client: TestClient):
     assert client.get("/docs").status_code == 200
     home = client.get("/", params={"code": credit_code(1)})
     assert "代码有效" in home.text and "连云港市海州区测试1商贸有限公司" in home.text
+    # The check names the kind of code it found, as people call it.
+    assert "✔ 统一社会信用代码有效</strong> / valid unified social credit code" in home.text
     page = client.get(f"/e/{credit_code(1)}")
     assert page.status_code == 200 and "统一社会信用代码" in page.text

@@ -69,6 +69,7 @@ def test_an_operator_approves_and_rejects_proposals(operator, session, clock):
     # The history reads as steps in words, each with who took it and why.
     assert "批准 · 审核员李娜 · 证据充分" in history
     assert "告知当事人 · " in history and "提出 · 规则" in history
+    assert "<td>人工提出 · " in history  # proposed with no rule behind it: by hand
     english = operator.get("/operator/lists", params={"state": "approved", "lang": "en"}).text
     assert "approved · 审核员李娜 · 证据充分" in english and "party notified · " in english
 

@@ -20,6 +20,14 @@ class CodeProblem:
         return asdict(self)
 
 
+# The kinds of code as people call them.
+KIND_NAMES = {
+    "uscc": ("统一社会信用代码", "unified social credit code"),
+    "registration_number": ("注册号", "registration number"),
+    "organisation_code": ("组织机构代码", "organisation code"),
+}
+
+
 @dataclass(frozen=True)
 class CodeCheck:
     """The outcome of checking one code: valid means no errors; warnings never invalidate."""
@@ -31,6 +39,11 @@ class CodeCheck:
     errors: list[CodeProblem] = field(default_factory=list)
     warnings: list[CodeProblem] = field(default_factory=list)
     decoded: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind_names(self) -> tuple[str, str]:
+        """(Chinese, English) name of the code's kind; "代码" / "code" when it is unknown."""
+        return KIND_NAMES.get(self.kind or "", ("代码", "code"))
 
     def to_dict(self) -> dict[str, Any]:
         return {

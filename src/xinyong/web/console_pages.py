@@ -61,6 +61,11 @@ EVENT_LABELS = {
     "repair_repaired": ("准予信用修复", "repair granted"),
     "repair_rejected": ("不予信用修复", "repair refused"),
 }
+# Who proposed an entry: a list rule over the records, or an operator by hand.
+ORIGIN_LABELS = {
+    "rule": ("规则提出", "proposed by a rule"),
+    "operator": ("人工提出", "proposed by hand"),
+}
 ACTIONS = {"approve", "reject", "publish"}
 
 
@@ -120,6 +125,7 @@ def _entries_page(request, session, who, state, error=None):
         states=STATES,
         state_labels=STATE_LABELS,
         event_labels=EVENT_LABELS,
+        origin_labels=ORIGIN_LABELS,
         error=error,
     )
 
