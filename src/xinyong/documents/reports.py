@@ -128,7 +128,10 @@ def _date(value: Any) -> str:
 
 def _prov(p: dict[str, Any]) -> str:
     demo = "（演示数据）" if p.get("demo") else ""
-    return f"来源：{p['source']}，数据截至 {_date(p.get('as_of'))}，获取于 {_date(p['fetched_at'])}{demo}"
+    source = source_title(p["source"])[0]
+    return (
+        f"来源：{source}，数据截至 {_date(p.get('as_of'))}，获取于 {_date(p['fetched_at'])}{demo}"
+    )
 
 
 def credit_report_document(report: IssuedReport, verify_url: str) -> Document:
@@ -297,7 +300,8 @@ OUTCOME_ZH = {"pass": "通过", "warn": "警示", "fail": "不通过", "skipped"
 
 
 def verification_report_document(report: IssuedReport, verify_url: str) -> Document:
-    """The three-step verification report, drawn only from the stored snapshot."""
+    """The three-step verification report, drawn only from the stored snapshot (records and
+    sources it names by their titles, looked up when printed: labels of the stored names)."""
     snap = report.snapshot
     v = snap["verification"]
     ent = v.get("enterprise") or {}
