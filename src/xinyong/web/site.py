@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from xinyong.agencies.money import pct, yuan
 from xinyong.lists.clock import SHANGHAI
 from xinyong.settings import get_settings
+from xinyong.sources.catalog import record_title, source_title
 from xinyong.web.i18n import lang_of, translator
 
 HERE = Path(__file__).parent
@@ -47,18 +48,6 @@ def layout_title(name: str) -> tuple[str, str]:
 
 
 templates.env.globals["layout_title"] = layout_title
-
-
-def record_title(record_type: str) -> tuple[str, str]:
-    from xinyong.sources.catalog import record_title as title
-
-    return title(record_type)
-
-
-def source_title(name: str | None) -> tuple[str, str]:
-    from xinyong.sources.catalog import source_title as title
-
-    return title(name)
 
 
 templates.env.globals["record_title"] = record_title
