@@ -127,24 +127,27 @@ def test_a_court_sync_keeps_the_searches_and_moves_the_profile_of_the_firm_it_na
 ):
     _load(engine, tmp_path / "gsxt", enterprise_row(3, 企业名称="连云港市海州区金鼎商贸有限公司"))
     profile = f"/api/v1/enterprises/{credit_code(3)}"
-    kept = [SEARCH, "/search?q=金鼎", "/search/suggest?q=金鼎", "/"]
+    kept = [SEARCH, "/search/suggest?q=金鼎", "/"]
     with TestClient(create_app(engine)) as client:
         before = {address: client.get(address) for address in kept}
         assert all(r.status_code == 200 for r in before.values())
         assert client.get(profile).json()["enforcement"]["dishonest"] == []
+        assert "失信被执行人 1" not in client.get("/search?q=金鼎").text
 
-        # The day's court records arrive: nothing a search shows has changed, so every search,
-        # search page, suggestion and the front page are still the kept answers...
+        # The day's court records arrive: nothing the search answers, the suggestions or the
+        # front page show has changed, so they are still the kept answers...
         write_drop(tmp_path / "zxgk" / "dishonest.csv", ENFORCEMENT_DISHONEST, [dishonest_row(3)])
         run_syncs(engine, [get_source("zxgk").model_copy(update={"path": tmp_path / "zxgk"})])
         for address, first in before.items():
             again = client.get(address, headers={"if-none-match": first.headers["etag"]})
             assert again.status_code == 304, address
             assert client.get(address).headers["x-cache"] == "hit", address
-        # ...while the firm's profile shows the new record at once.
+        # ...while the firm's profile shows the new record at once, and so does its result on
+        # the search page, which marks each result's records (web/pages.search_page).
         after = client.get(profile)
         assert after.headers["x-cache"] == "miss"
         assert len(after.json()["enforcement"]["dishonest"]) == 1
+        assert "失信被执行人 1" in client.get("/search?q=金鼎").text
 
         # A registry sync that renames the firm moves the searches again.
         _load(

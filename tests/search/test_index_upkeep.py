@@ -44,6 +44,19 @@ def test_a_rename_in_the_next_sync_is_searchable_at_once(registry, session, tmp_
     assert codes(search(session, "海鑫")) == [HAIXIN_REVOKED, HAIXIN_ACTIVE]
 
 
+def test_a_words_search_that_found_nothing_finds_a_firm_the_next_sync_brings(
+    registry, session, tmp_path
+):
+    # A visitor looks for 新瀚洋 连云港 before the registry knows it: nothing. The firm comes
+    # with the next day's file, and the same search in the same server process finds it: what
+    # the process remembered of the index ("no entry holds 新瀚洋") does not outlive the sync.
+    assert search(session, "新瀚洋 连云港").total == 0
+    session.rollback()
+    rows = registry_rows() + [enterprise_row(50, 企业名称="连云港新瀚洋物流有限公司")]
+    load(registry, tmp_path / "next", rows)
+    assert codes(search(session, "新瀚洋 连云港")) == [credit_code(50)]
+
+
 def test_a_rebuild_indexes_what_was_imported_without_the_hook(engine, session, tmp_path):
     load(engine, tmp_path / "drop", registry_rows(), hook=False)
     assert search(session, "金鼎盛").total == 0

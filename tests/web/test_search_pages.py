@@ -46,3 +46,93 @@ def test_a_result_found_by_something_else_than_its_name_says_what_in_words(
     assert "来源 Source：国家企业信用信息公示系统（企业登记）" in page
     english = client.get(f"/e/{credit_code(1)}", params={"lang": "en"}).text
     assert "National Enterprise Credit Information Publicity System (registry)" in english
+
+
+def test_a_creditor_sees_each_results_risks_and_they_follow_the_court_and_the_lists(
+    tmp_path, engine, session, clock
+):
+    """Three firms called 金鼎: the results page says which one the court lists as a dishonest
+    debtor, and which one is on the black list, before anyone opens a profile. The page is kept
+    while the court writes about other firms, and made anew when it writes about a shown one."""
+    from fastapi.testclient import TestClient
+
+    from tests.lists.story import at, proposal
+    from tests.support.judicial_files import debtor_row, dishonest_row, penalty_row, write_drop
+    from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+    from xinyong.api.app import create_app
+    from xinyong.lists import service as lists
+    from xinyong.sources.config import SourceConfig, get_source
+    from xinyong.sources.layouts_judicial import (
+        ENFORCEMENT_DEBTORS,
+        ENFORCEMENT_DISHONEST,
+        PENALTY_DECISIONS,
+    )
+    from xinyong.sources.scheduler import run_syncs
+
+    rows = [
+        enterprise_row(n, 企业名称=f"连云港市海州区金鼎{word}有限公司")
+        for n, word in ((1, "商贸"), (2, "物流"), (3, "建材"))
+    ]
+    rows.append(enterprise_row(4, 企业名称="连云港市海州区宏远商贸有限公司"))
+    rows.append(enterprise_row(5, 企业名称="连云港市海州区银河商贸有限公司"))
+    drop = tmp_path / "drop"
+    write_enterprises(drop / "enterprises.csv", rows)
+    write_drop(drop / "penalties.csv", PENALTY_DECISIONS, [penalty_row(3)])
+    files = SourceConfig(name="all", title_zh="全部", title_en="all", transport="files", path=drop)
+    assert all(r.ok for r in run_syncs(engine, [files]))
+
+    # The court's files as zxgk delivers them each day: everything in force, the new at the end.
+    dishonest = [dishonest_row(1)]
+    debtors = [debtor_row(1), debtor_row(2, 案号="（2026）苏0706执99号")]
+
+    def court(day: str, *new: dict) -> None:
+        dishonest.extend(new)
+        write_drop(tmp_path / day / "dishonest.csv", ENFORCEMENT_DISHONEST, dishonest)
+        write_drop(tmp_path / day / "debtors.csv", ENFORCEMENT_DEBTORS, debtors)
+        [result] = run_syncs(
+            engine, [get_source("zxgk").model_copy(update={"path": tmp_path / day})]
+        )
+        assert result.ok, result
+
+    court("zxgk-0")
+
+    with TestClient(create_app(engine)) as client:
+        carrier = client.app.state.read_cache.carrier
+        page = client.get("/search", params={"q": "金鼎"})
+        results = page.text.split('class="result"')[1:]
+        assert len(results) == 3 and "每条结果下标出" in page.text
+        by_firm = {n: next(r for r in results if credit_code(n) in r) for n in (1, 2, 3)}
+        assert "失信被执行人 1" in by_firm[1] and "被执行人 1" in by_firm[1]
+        assert f'href="/e/{credit_code(1)}#dishonest"' in by_firm[1]
+        assert "失信被执行人" not in by_firm[2] and "被执行人 1" in by_firm[2]
+        assert "近3年行政处罚 1" in by_firm[3] and "被执行人" not in by_firm[3]
+        assert all("无不良记录" not in r for r in by_firm.values())
+        english = client.get("/search", params={"q": "金鼎", "lang": "en"}).text
+        assert "Dishonest debtor 1" in english and "Penalties in 3 years 1" in english
+
+        # The court lists firm 4, which the page does not show: the kept page still holds.
+        court("zxgk-1", dishonest_row(4, 更新日期="2026-11-25"))
+        kept = client.get("/search", params={"q": "金鼎"})
+        assert kept.headers["x-cache"] == "carried" and carrier.carried == 1
+        assert kept.text == page.text
+
+        # The court lists firm 2: its result says so on the very next look.
+        court("zxgk-2", dishonest_row(2, 更新日期="2026-11-26"))
+        after = client.get("/search", params={"q": "金鼎"})
+        assert after.headers["x-cache"] == "miss"
+        second = next(r for r in after.text.split('class="result"') if credit_code(2) in r)
+        assert "失信被执行人 1" in second
+
+        # An operator publishes firm 3 on the black list: its result carries the tag.
+        entry = lists.propose(session, proposal(3), "审核员", clock())
+        lists.approve(session, entry.id, "审核员", None, clock())
+        session.commit()
+        clock.now = at(2026, 5, 20)
+        lists.publish(session, entry.id, "审核员", clock())
+        session.commit()
+        listed = client.get("/search", params={"q": "金鼎"}).text
+        third = next(r for r in listed.split('class="result"') if credit_code(3) in r)
+        assert f'href="/e/{credit_code(3)}#lists">黑名单</a>' in third
+
+        clean = client.get("/search", params={"q": "银河"}).text
+        assert "无不良记录" in clean and "badge bad" not in clean.split('class="result"')[1]

@@ -971,7 +971,7 @@ def _fast_path(template: str, depends_on: Generation, parts_of, media_type: str)
 FAST_PATHS = (
     _fast_path("/api/v1/enterprises", REGISTRY_DATA, request_parts, JSON),
     _fast_path("/api/v1/enterprises/{code}", PUBLIC_DATA, request_parts, JSON),
-    _fast_path("/search", REGISTRY_DATA, page_parts, HTML),
+    _fast_path("/search", PUBLIC_DATA, page_parts, HTML),
     _fast_path("/e/{code}", PUBLIC_DATA, page_parts, HTML),
     _fast_path("/", REGISTRY_DATA, page_parts, HTML),
     _fast_path("/search/suggest", REGISTRY_DATA, page_parts, HTML),

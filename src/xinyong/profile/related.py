@@ -131,24 +131,19 @@ _DR, _EC, _PN, _AB = (
 )
 # Table columns, not the models' attributes: an ORM-annotated statement goes through the ORM's
 # execution layer, at twice the cost of the same statement in Core (bench/load). The codes are
-# bound as "counted": the last hop asks for them with its enterprises' rows, together.
-_RECORD_COUNTS = AtOnce(
-    union_all(
-        *(
-            _count_by(column, condition, keys="counted").add_columns(_tag(attr))
-            for attr, column, condition in (
-                ("dishonest", _DR.c.linked_credit_code, _DR.c.ended_on.is_(None)),
-                ("enforcement", _EC.c.linked_credit_code, _EC.c.ended_on.is_(None)),
-                ("penalties", _PN.c.linked_credit_code, _PN.c.decided_on >= bindparam("since")),
-                (
-                    "abnormal",
-                    _AB.c.credit_code,
-                    _AB.c.ended_on.is_(None) & _AB.c.removed_on.is_(None),
-                ),
-            )
-        )
+# bound as "counted": the last hop asks for them with its enterprises' rows, together. Rows are
+# (code, count, RecordCounts attribute); a search's results are counted by the same arms
+# (profile/glance.py).
+RECORD_COUNT_ARMS = tuple(
+    _count_by(column, condition, keys="counted").add_columns(_tag(attr))
+    for attr, column, condition in (
+        ("dishonest", _DR.c.linked_credit_code, _DR.c.ended_on.is_(None)),
+        ("enforcement", _EC.c.linked_credit_code, _EC.c.ended_on.is_(None)),
+        ("penalties", _PN.c.linked_credit_code, _PN.c.decided_on >= bindparam("since")),
+        ("abnormal", _AB.c.credit_code, _AB.c.ended_on.is_(None) & _AB.c.removed_on.is_(None)),
     )
 )
+_RECORD_COUNTS = AtOnce(union_all(*RECORD_COUNT_ARMS))
 
 
 def _run(session: Session, statement: AtOnce, chunk: list[str], **params: Any) -> list[Any]:
@@ -200,17 +195,19 @@ def _roles_text(roles: set[str]) -> str:
     return "、".join(ROLE_ZH[r] for r in sorted(roles))
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
 
 
-def _counts(rows: list[Any], codes: list[str]) -> dict[str, RecordCounts]:
+def record_counts(rows: list[Any], codes: list[str]) -> dict[str, RecordCounts]:
+    """Each code's RecordCounts from rows of RECORD_COUNT_ARMS (rows of other tags are left)."""
     counts = {c: RecordCounts() for c in codes}
     for code, n, attr in rows:
-        if code in counts:  # asked for a code found to be no registered enterprise
+        # A code asked for may be no registered enterprise, a tag no count of records.
+        if code in counts and attr in RecordCounts.model_fields:
             setattr(counts[code], attr, n)
     return counts
 
@@ -262,7 +259,7 @@ def related_enterprises(
     """
     root = root if root is not None else find_enterprise(session, code)
     today = today or utcnow().date()
-    since = _years_before(today, PENALTY_YEARS)
+    since = years_before(today, PENALTY_YEARS)
     nodes: dict[str, _Node] = {root.credit_code: _Node(root, 0)}
     frontier = [root]
     frontier_rows = _run(session, _FRONTIER, [root.credit_code])
@@ -343,7 +340,7 @@ def related_enterprises(
     if count_rows is None and related:  # the walk ended before its last hop
         counted = sorted(n.ent.credit_code for n in related)
         count_rows = _RECORD_COUNTS.rows(session.connection(), {"counted": counted, "since": since})
-    counts = _counts(count_rows or [], [n.ent.credit_code for n in related])
+    counts = record_counts(count_rows or [], [n.ent.credit_code for n in related])
     items = [
         RelatedEnterprise(
             credit_code=n.ent.credit_code,

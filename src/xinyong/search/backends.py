@@ -44,8 +44,10 @@ class Backend(Protocol):
         """A WHERE fragment on `s` true when s.text contains any of the units (all of three
         or more characters, or all of one or two)."""
 
-    def rarity(self, units: list[str]) -> dict[str, int] | None:
-        """How many entries hold each trigram, when the engine can tell cheaply; else None."""
+    def rarity(self, units: list[str], fresh: bool = False) -> dict[str, int] | None:
+        """How many entries hold each trigram, when the engine can tell cheaply; else None.
+        `fresh`: read now, not from what this process remembers (which a sync may have
+        outdated)."""
 
     # Whether rarity() counts exactly, so that 0 means no entry holds the trigram (FTS5's
     # vocabulary), or estimates (PostgreSQL's sample: 0 there means rare).
@@ -146,11 +148,16 @@ class SqliteFts:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def _documents(self, table: str, terms: set[str]) -> dict[str, int]:
+    def _documents(self, table: str, terms: set[str], fresh: bool = False) -> dict[str, int]:
         # fts5vocab counts a term by reading its postings (a million for 有限公): counts are
-        # cached per process. They only choose which trigrams to intersect; the whole query is
-        # always checked, so a stale count can cost speed, never a result.
-        known = {t: _DOC_COUNTS[(table, t)] for t in terms if (table, t) in _DOC_COUNTS}
+        # cached per process. Mostly they only choose which trigrams to intersect, and the whole
+        # query is always checked, so a stale count costs speed, not a result; where a count of
+        # 0 decides that nothing can match, it is read `fresh` (search.service._narrowest).
+        known = (
+            {}
+            if fresh
+            else {t: _DOC_COUNTS[(table, t)] for t in terms if (table, t) in _DOC_COUNTS}
+        )
         terms = terms - set(known)
         if not terms:
             return known
@@ -169,8 +176,8 @@ class SqliteFts:
             _DOC_COUNTS[(table, term)] = found.get(term, 0)
         return known | {t: found.get(t, 0) for t in terms}
 
-    def rarity(self, units: list[str]) -> dict[str, int] | None:
-        docs = self._documents(FTS_TABLE, {u.lower() for u in units})
+    def rarity(self, units: list[str], fresh: bool = False) -> dict[str, int] | None:
+        docs = self._documents(FTS_TABLE, {u.lower() for u in units}, fresh)
         return {u: docs.get(u.lower(), 0) for u in units}
 
     def contains(
@@ -330,8 +337,8 @@ class PostgresTrgm:
         _SAMPLES[key] = (time.monotonic(), common)
         return common
 
-    def rarity(self, units: list[str]) -> dict[str, int] | None:
-        common = self._common()
+    def rarity(self, units: list[str], fresh: bool = False) -> dict[str, int] | None:
+        common = self._common()  # an estimate (exact_counts is False): never decides a result
         return {u: common.get(u, 0) for u in units}
 
     def contains(

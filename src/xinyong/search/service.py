@@ -258,9 +258,18 @@ def _narrowest(conn: Connection, backend: Backend, words: list[str]) -> str | No
     if long:
         units = sorted({w[i : i + 3] for w in long for i in range(len(w) - 2)})
         counts = backend.rarity(units) or {}
-        fewest = {w: min(counts.get(w[i : i + 3], 0) for i in range(len(w) - 2)) for w in long}
+
+        def fewest_of(counts: dict[str, int]) -> dict[str, int]:
+            return {w: min(counts.get(w[i : i + 3], 0) for i in range(len(w) - 2)) for w in long}
+
+        fewest = fewest_of(counts)
         if backend.exact_counts and counts and 0 in fewest.values():
-            return None
+            # What this process remembers may be from before a sync brought the word: a word
+            # search answered "nothing" then stayed empty, kept at the new generation too.
+            counts = backend.rarity(units, fresh=True) or {}
+            fewest = fewest_of(counts)
+            if 0 in fewest.values():
+                return None
         best = min((w for w in long if w in usable), key=lambda w: fewest[w], default=None)
         if best and (fewest[best] <= COMMON or not short):
             return best

@@ -16,6 +16,8 @@ from xinyong.api.cache import PUBLIC_DATA, REGISTRY_DATA, kept_answer, page_answ
 from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
 from xinyong.errors import InvalidInput, XinyongError
+from xinyong.profile.glance import at_a_glance
+from xinyong.profile.related import PENALTY_YEARS
 from xinyong.profile.service import enterprise_profile, shown_firms
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import industries, profile
@@ -108,9 +110,10 @@ class SearchPageQuery(BaseModel):
 @router.get("/search", response_class=HTMLResponse)
 async def search_page(request: Request, params: Annotated[SearchPageQuery, Query()]):
     asked, division = params.q.strip()[:200], params.division
+    firms: set[str] = set()
 
     def render(session: Session):
-        result, error = None, None
+        result, error, glance = None, None, {}
         if division and not re.fullmatch(r"\d{2,6}", division):
             error = InvalidInput(
                 f"区县代码应为 2–6 位数字，而不是“{division}”",
@@ -129,6 +132,8 @@ async def search_page(request: Request, params: Annotated[SearchPageQuery, Query
                     page=max(1, min(params.page, 1000)),
                     size=PAGE_SIZE,
                 )
+                glance = at_a_glance(session, [i.credit_code for i in result.items])
+                firms.update(glance)
             except XinyongError as exc:
                 error = exc
         return page(
@@ -137,6 +142,8 @@ async def search_page(request: Request, params: Annotated[SearchPageQuery, Query
             status_code=error.status if error else 200,
             q=asked,
             result=result,
+            glance=glance,
+            penalty_years=PENALTY_YEARS,
             error=error,
             division=division,
             status_filter=params.status,
@@ -150,7 +157,9 @@ async def search_page(request: Request, params: Annotated[SearchPageQuery, Query
             page_size=PAGE_SIZE,
         )
 
-    return await page_answer(request, render, REGISTRY_DATA)
+    # Each result's records and list standing move with the public generation, as a profile's
+    # do; the page is kept with the firms it shows, so other firms' court records leave it be.
+    return await page_answer(request, render, PUBLIC_DATA, firms)
 
 
 class SuggestQuery(BaseModel):
