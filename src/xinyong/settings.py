@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     run_scheduler: bool = False
     # Default division of this deployment (信用连云港 = 320700).
     division_code: str = "320700"
+    # Divisions the registry uses beside GB/T 2260's counties (development zones, 开发区), with
+    # their Chinese and English names: offered with the counties in the portal's filters.
+    division_zones: dict[str, tuple[str, str]] = {
+        "320771": (
+            "连云港经济技术开发区",
+            "Lianyungang Economic and Technological Development Zone",
+        )
+    }
     site_name: str = "信用连云港"
     site_name_en: str = "Credit Lianyungang"
     # Public reads (search, profile) are cached per data generation (api/cache.py): this many MB

@@ -41,3 +41,13 @@ def test_an_unknown_code_is_not_an_exception() -> None:
 def test_a_malformed_code_is_invalid_input() -> None:
     with pytest.raises(InvalidInput):
         lookup_division("32070")
+
+
+def test_a_city_portal_offers_the_counties_in_force_under_its_city() -> None:
+    from xinyong.codes.divisions import counties_of
+
+    names = [d.county for d in counties_of("320700")]
+    assert names == ["连云区", "海州区", "赣榆区", "东海县", "灌云县", "灌南县"]
+    # 新浦区 (until 2014) and 赣榆县 (until it became 赣榆区) are history, not filters.
+    assert "新浦区" not in names and "赣榆县" not in names
+    assert [d.county for d in counties_of("3201")][:2] == ["玄武区", "秦淮区"]

@@ -136,3 +136,32 @@ def test_a_creditor_sees_each_results_risks_and_they_follow_the_court_and_the_li
 
         clean = client.get("/search", params={"q": "银河"}).text
         assert "无不良记录" in clean and "badge bad" not in clean.split('class="result"')[1]
+
+
+def test_the_district_filter_offers_the_citys_counties_and_its_development_zone(
+    engine, client, tmp_path
+):
+    from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+    from xinyong.sources.config import get_source
+    from xinyong.sources.scheduler import run_syncs
+
+    zone = credit_code(1, division="320771")
+    rows = [
+        enterprise_row(1, 统一社会信用代码=zone, 企业名称="连云港开发区金鼎商贸有限公司", 行政区划代码="320771"),
+        enterprise_row(2, 企业名称="连云港市海州区金鼎物流有限公司"),
+    ]  # fmt: skip
+    write_enterprises(tmp_path / "drop" / "enterprises.csv", rows)
+    run_syncs(engine, [get_source("gsxt").model_copy(update={"path": tmp_path / "drop"})])
+
+    page = client.get("/search", params={"q": "金鼎"}).text
+    assert '<option value="320771" >连云港经济技术开发区</option>' in page
+    assert '<option value="320724" >灌南县</option>' in page
+    zone_result = next(r for r in page.split('class="result"') if zone in r)
+    assert "· 连云港经济技术开发区</div>" in zone_result
+    only_zone = client.get("/search", params={"q": "金鼎", "division": "320771"}).text
+    assert zone in only_zone and credit_code(2) not in only_zone
+    english = client.get("/search", params={"q": "金鼎", "lang": "en"}).text
+    assert ">Haizhou</option>" in english
+    assert "Lianyungang Economic and Technological Development Zone" in english
+    # The agency directory and the fee calculator offer the same districts.
+    assert '<option value="320771" >连云港经济技术开发区</option>' in client.get("/agencies").text

@@ -106,3 +106,17 @@ def lookup_division(code6: str) -> Division:
     if code6[:2] in MUNICIPALITIES:
         city = province
     return Division(code6, province, city, name, name is not None, years)
+
+
+@lru_cache(maxsize=16)
+def counties_of(city_code: str) -> tuple[Division, ...]:
+    """The county-level divisions in force under a prefecture (320700 → 连云区, 海州区, 赣榆区,
+    东海县, 灌云县, 灌南县), in code order: what a city's portal offers to filter by. Abolished
+    ones (新浦区, 赣榆县) are left out; their codes still decode with lookup_division."""
+    prefix = city_code.strip()[:4]
+    found = (lookup_division(f"{prefix}{n:02d}") for n in range(1, 100))
+    return tuple(
+        d
+        for d in found
+        if d.known and d.abolished_in is None and d.county and d.county not in _PLACEHOLDERS
+    )

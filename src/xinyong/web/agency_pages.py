@@ -22,19 +22,10 @@ from xinyong.agencies.validation import ScheduleInvalid, compliance_problems, wa
 from xinyong.api import lanes
 from xinyong.api.cache import AGENCY_DATA, page_answer
 from xinyong.errors import XinyongError
-from xinyong.web.site import page
+from xinyong.web.site import districts, page
 
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(include_in_schema=False)
-
-DISTRICTS = {
-    "320703": "连云区",
-    "320706": "海州区",
-    "320707": "赣榆区",
-    "320722": "东海县",
-    "320723": "灌云县",
-    "320724": "灌南县",
-}
 
 
 @functools.cache
@@ -65,7 +56,7 @@ def _amount(raw: str | None, default: Decimal | None) -> tuple[Decimal | None, s
 
 
 def _context(**values):
-    return {"kinds": KINDS, "services": SERVICES, "districts": DISTRICTS, **values}
+    return {"kinds": KINDS, "services": SERVICES, "districts": districts(), **values}
 
 
 @router.get("/static/echarts.min.js")

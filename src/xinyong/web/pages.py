@@ -22,20 +22,12 @@ from xinyong.profile.service import enterprise_profile, shown_firms
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import industries, profile
 from xinyong.search.service import search
-from xinyong.web.site import STATIC, page, templates
+from xinyong.web.site import STATIC, districts, page, templates
 
 __all__ = ["router", "templates"]
 
 router = APIRouter(include_in_schema=False)
 
-DISTRICTS = {
-    "320703": ("连云区", "Lianyun"),
-    "320706": ("海州区", "Haizhou"),
-    "320707": ("赣榆区", "Ganyu"),
-    "320722": ("东海县", "Donghai"),
-    "320723": ("灌云县", "Guanyun"),
-    "320724": ("灌南县", "Guannan"),
-}
 STATUSES = {
     "存续,在业": ("存续（在业）", "active"),
     "吊销": ("吊销", "revoked"),
@@ -149,7 +141,7 @@ async def search_page(request: Request, params: Annotated[SearchPageQuery, Query
             status_filter=params.status,
             industry=params.industry,
             agencies=params.agencies,
-            districts=DISTRICTS,
+            districts=districts(),
             statuses=STATUSES,
             industries=kept_answer(
                 request, session, ("page:industries",), industries, list[str], REGISTRY_DATA

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,9 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from xinyong.agencies.money import pct, yuan
+from xinyong.codes.divisions import counties_of
 from xinyong.lists.clock import SHANGHAI
+from xinyong.search.normalise import short_place, spellings
 from xinyong.settings import get_settings
 from xinyong.sources.catalog import record_title, source_title
 from xinyong.web.i18n import lang_of, translator
@@ -52,6 +55,24 @@ templates.env.globals["layout_title"] = layout_title
 
 templates.env.globals["record_title"] = record_title
 templates.env.globals["source_title"] = source_title
+
+
+def districts() -> dict[str, tuple[str, str]]:
+    """The districts a visitor filters by, code → (Chinese, English): the counties in force
+    under the deployment's city (GB/T 2260, as python-stdnum has it) and the zones it
+    configures (settings.division_zones)."""
+    settings = get_settings()
+    return _districts(settings.division_code, tuple(settings.division_zones.items()))
+
+
+@functools.cache
+def _districts(city: str, zones: tuple) -> dict[str, tuple[str, str]]:
+    found = {
+        d.code: (d.county, spellings(short_place(d.county))[0].capitalize())
+        for d in counties_of(city)
+    }
+    found.update((code, tuple(names)) for code, names in zones)
+    return found
 
 
 def page(request: Request, template: str, /, status_code: int = 200, **values: Any):
