@@ -99,6 +99,9 @@ def test_changes_to_a_watched_enterprise_become_alerts(engine, session, registry
     first = next(w for w in watched if w.item.credit_code == WATCHED)
     assert first.unread == len(found) and first.status == "吊销"
     assert next(w for w in watched if w.item.credit_code == OTHER).alerts == 0
+    # Beside the alerts, what stands against each firm now, as the search page shows it.
+    assert first.records.records.dishonest == 1 and first.records.lists == ["black"]
+    assert next(w for w in watched if w.item.credit_code == OTHER).records.clean
 
     # Read: the alerts stay, none is new.
     assert watch.mark_seen(session, user.id) == 2

@@ -259,8 +259,12 @@ def test_watching_from_the_enterprise_page(creditor, engine, tmp_path):
     assert "已关注" in added and "取消关注" in added
     page = creditor.get("/workspace/creditor").text
     assert "连云港市海州区测试21商贸有限公司" in page and "关注以来没有变动" in page
+    assert "无不良记录" in page  # nothing stands against it now
     api = creditor.get("/api/v1/watchlist").json()
     assert [w["credit_code"] for w in api] == [code]
+    assert api[0]["records"]["records"] == {
+        "dishonest": 0, "enforcement": 0, "penalties": 0, "abnormal": 0
+    } and api[0]["records"]["lists"] == []  # fmt: skip
     creditor.post(f"/watch/{code}/remove", data={"csrf_token": _csrf(button)})
     assert creditor.get("/api/v1/watchlist").json() == []
     unknown = creditor.post(

@@ -43,6 +43,7 @@ class Glance(BaseModel):
 
     records: RecordCounts
     lists: list[str] = []
+    penalty_years: int = PENALTY_YEARS  # how far back records.penalties counts
 
     @property
     def clean(self) -> bool:

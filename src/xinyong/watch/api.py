@@ -13,6 +13,7 @@ from xinyong.accounts.principal import Principal, require_scope, require_signed_
 from xinyong.api.deps import DbSession
 from xinyong.errors import NotFound
 from xinyong.lists.operator import request_now
+from xinyong.profile.glance import Glance
 from xinyong.watch import service
 
 router = APIRouter(prefix="/api/v1/watchlist", tags=["watchlist 关注"])
@@ -34,6 +35,11 @@ class WatchedOut(BaseModel):
     grade: str | None
     alerts: int
     unread: int
+    records: Glance | None = Field(
+        None,
+        description="在效的失信、被执行记录，近3年行政处罚，经营异常，公示中的红黑名单 / records in "
+        "force, penalties in 3 years, abnormal operation, red or black list entries",
+    )
 
 
 class AlertOut(BaseModel):
@@ -68,6 +74,7 @@ def _watched(w: service.Watched) -> WatchedOut:
         grade=w.grade,
         alerts=w.alerts,
         unread=w.unread,
+        records=w.records,
     )
 
 

@@ -15,6 +15,7 @@ from xinyong.errors import InvalidInput, NotFound
 from xinyong.lists.clock import resolve
 from xinyong.lists.models import ListEntry, ListEvent
 from xinyong.penalties.models import Penalty
+from xinyong.profile.glance import Glance, at_a_glance
 from xinyong.rating.models import Rating, RatingHistory
 from xinyong.registry.models import AbnormalEntry, Enterprise, Licence, Shareholder
 from xinyong.sources.provenance import FeedCounter, RecordHistory
@@ -86,6 +87,7 @@ class Watched:
     status: str | None
     alerts: int
     unread: int
+    records: Glance | None = None  # records in force and list standing, as search shows them
 
 
 def feed_position(session: Session) -> int:
@@ -328,7 +330,8 @@ def alerts(session: Session, user_id: int, code: str | None = None) -> list[Aler
 
 
 def overview(session: Session, user_id: int) -> tuple[list[Watched], list[Alert]]:
-    """The watch list with each enterprise's status, grade and alert counts, and the alerts."""
+    """The watch list with each enterprise's status, grade, records at a glance and alert
+    counts, and the alerts."""
     rows = items(session, user_id)
     if not rows:
         return [], []
@@ -346,6 +349,7 @@ def overview(session: Session, user_id: int) -> tuple[list[Watched], list[Alert]
             )
         ).all()
     )
+    glance = at_a_glance(session, codes)
     out = []
     for r in rows:
         mine = [a for a in found if a.credit_code == r.credit_code]
@@ -356,6 +360,7 @@ def overview(session: Session, user_id: int) -> tuple[list[Watched], list[Alert]
                 status=statuses.get(r.credit_code),
                 alerts=len(mine),
                 unread=sum(a.unread for a in mine),
+                records=glance.get(r.credit_code),
             )
         )
     return out, found
