@@ -18,6 +18,7 @@ from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
 from xinyong.ledger import anchors
 from xinyong.lists import stars
 from xinyong.lists.lookups import active_entries, active_for
+from xinyong.profile.glance import at_a_glance
 from xinyong.rating import service as rating
 from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
 from xinyong.verification.lists import LIST_PROBES, LIST_PROVIDERS
@@ -105,6 +106,12 @@ def _latest_verdicts(session: Session, codes: list[str]) -> dict[str, dict[str, 
     return found
 
 
+def _records(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """Each agency's records at a glance: the directory keeps a black-listed or dishonest
+    agency out and says why."""
+    return {code: {"records": g} for code, g in at_a_glance(session, codes).items()}
+
+
 def _service_records(session: Session, codes: list[str]) -> dict[str, ServiceRecord]:
     """The cases domain's service record in the shape the rating reads. An agency the platform
     has seen no case or complaint of is left out: the rating says "no record", not "perfect"."""
@@ -135,5 +142,6 @@ def connect() -> None:
     REPORT_SECTIONS.register("rating", rating.report_section)
     STANDING_PROVIDERS.register("cases", case_standing)
     STANDING_PROVIDERS.register("stars", stars.standing_provider)
+    STANDING_PROVIDERS.register("records", _records)
     SERVICE_RECORDS.register("cases", _service_records)
     anchors.install()

@@ -96,3 +96,49 @@ def test_a_city_wide_agency_serves_every_district_and_a_district_one_only_its_ow
     assert covers("320700", "320706") and covers("320000", "320706")
     assert covers("320706", "320706") and not covers("320706", "320707")
     assert not covers("", "320706")
+
+
+def test_a_dishonest_agency_is_kept_out_of_the_directory_and_says_why(engine, session, drop):
+    """江苏诚泰信用管理有限公司 publishes a lawful schedule, but the court lists it as a dishonest
+    debtor: before anyone runs a verification, the directory leaves it out, and its page says
+    why, with the records tagged as on the search page."""
+    from fastapi.testclient import TestClient
+
+    from xinyong.api.app import create_app
+    from xinyong.sources.config import SourceConfig
+    from xinyong.sources.scheduler import run_syncs
+    from xinyong.wiring import connect
+
+    from .conftest import sources
+
+    connect()  # the domains' standing providers, as the app and the CLI wire them
+    folder, manifest = drop
+    court = SourceConfig(
+        name="zxgk", title_zh="执行", title_en="courts", transport="files", path=folder,
+        layouts=["enforcement.debtors", "enforcement.dishonest"],
+    )  # fmt: skip
+    assert all(r.ok for r in run_syncs(engine, [*sources(folder), court]))
+    chengtai = code_of(manifest, "江苏诚泰信用管理有限公司")
+
+    assert chengtai not in {v.credit_code for v in list_agencies(session)}
+    view = get_agency(session, chengtai)
+    assert view.schedule is not None and view.schedule.compliant  # its fees are not the problem
+    assert not view.listed and view.standing.verdict is None  # and nobody has verified it yet
+    notices = [zh for zh, _ in view.notices]
+    assert "有在效的失信被执行人记录 1 条，不予列入名录" in notices
+    assert "有未结被执行案件 1 件，请先核验" in notices
+    # A law firm the court has nothing on is listed as before.
+    tianwan = get_agency(session, code_of(manifest, "江苏田湾律师事务所"))
+    assert tianwan.listed and tianwan.standing.records.clean
+
+    with TestClient(create_app(engine)) as client:
+        page = client.get(f"/agencies/{chengtai}").text
+        assert "未列入名录" in page and "有在效的失信被执行人记录 1 条" in page
+        assert f'href="/e/{chengtai}#dishonest">失信被执行人 1</a>' in page
+        directory = client.get("/agencies").text
+        assert chengtai not in directory and "无在效失信被执行人记录的机构" in directory
+        shown = client.get("/agencies", params={"unlisted": "true"}).text
+        assert chengtai in shown
+        api = client.get(f"/api/v1/agencies/{chengtai}").json()
+        assert api["listed"] is False and api["standing"]["records"]["records"]["dishonest"] == 1
+        assert "有在效的失信被执行人记录 1 条，不予列入名录" in [n["zh"] for n in api["notices"]]

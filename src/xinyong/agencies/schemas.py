@@ -170,6 +170,8 @@ class StandingOut(BaseModel):
     rating: str | None
     stars: int | None
     performance: dict[str, Any] | None
+    # Records in force and list standing, as the search page tags them (profile/glance).
+    records: dict[str, Any] | None = None
     not_rated_zh: str = NOT_RATED_ZH
     not_rated_en: str = NOT_RATED_EN
 
@@ -180,6 +182,7 @@ class StandingOut(BaseModel):
             rating=s.rating,
             stars=s.stars,
             performance=vars(s.performance) if s.performance else None,
+            records=s.records.model_dump() if s.records is not None else None,
         )
 
 

@@ -89,7 +89,9 @@ class AgencyView:
     @property
     def listed(self) -> bool:
         """Listed (上架): a compliant fee schedule in force, an active registration, no red
-        flag in the name, and no failed verification (once that domain gives a verdict)."""
+        flag in the name, no failed verification (once that domain gives a verdict), and not
+        on the black list or a dishonest debtor now (what the third step would fail on, known
+        before anyone verifies)."""
         verdict = self.standing.verdict
         return (
             self.schedule is not None
@@ -97,7 +99,32 @@ class AgencyView:
             and (self.status is None or self.status in ACTIVE_STATUSES)
             and not self.red_flags
             and (verdict is None or verdict.result != "fail")
+            and not self.barred
         )
+
+    @property
+    def barred(self) -> list[tuple[str, str]]:
+        """Records that keep the agency out of the directory, as notices."""
+        records = self.standing.records
+        if records is None:
+            return []
+        out = []
+        if "black" in records.lists:
+            out.append(
+                (
+                    "列入黑名单（公示期内），不予列入名录",
+                    "on the black list (published): not listed",
+                )
+            )
+        if records.records.dishonest:
+            n = records.records.dishonest
+            out.append(
+                (
+                    f"有在效的失信被执行人记录 {n} 条，不予列入名录",
+                    f"{n} dishonest-debtor records in force: not listed",
+                )
+            )
+        return out
 
     @property
     def red_flags(self) -> list[str]:
@@ -192,6 +219,13 @@ def _notices(v: AgencyView) -> list[tuple[str, str]]:
                 f"名称含“{word}”：讨债公司为法律所禁止，不予列入名录",
                 f"the name contains '{word}': debt-collection companies are banned; not listed",
             )
+        )
+    out.extend(v.barred)
+    records = v.standing.records
+    if records is not None and records.records.enforcement:
+        n = records.records.enforcement
+        out.append(
+            (f"有未结被执行案件 {n} 件，请先核验", f"{n} open enforcement cases: verify first")
         )
     if v.standing.verdict is not None and v.standing.verdict.result == "fail":
         out.append(

@@ -47,10 +47,13 @@ class Standing:
     rating: str | None = None  # AAA … C (rating domain)
     stars: int | None = None  # 星级认证 (lists domain)
     performance: Performance | None = None
+    # Records in force and list standing (profile/glance.Glance): what the search page tags.
+    records: Any = None
     sources: list[str] = field(default_factory=list)  # which providers contributed
 
 
-# A provider returns, per credit code it knows, any of: verdict, rating, stars, performance.
+# A provider returns, per credit code it knows, any of: verdict, rating, stars, performance,
+# records.
 Provider = Callable[[Session, list[str]], dict[str, dict[str, Any]]]
 # Verification, rating, lists and cases plug theirs in through `wiring.connect()`.
 STANDING_PROVIDERS: Seam[Provider] = Seam("agencies.standing")
