@@ -265,8 +265,11 @@ def _narrowest(conn: Connection, backend: Backend, words: list[str]) -> str | No
         fewest = fewest_of(counts)
         if backend.exact_counts and counts and 0 in fewest.values():
             # What this process remembers may be from before a sync brought the word: a word
-            # search answered "nothing" then stayed empty, kept at the new generation too.
-            counts = backend.rarity(units, fresh=True) or {}
+            # search answered "nothing" then stayed empty, kept at the new generation too. Only
+            # the trigrams remembered as held by none are read again: counting a common one
+            # (连云港) reads its 600,000 postings, 17 ms at a million firms.
+            absent = [u for u in units if not counts.get(u)]
+            counts = {**counts, **(backend.rarity(absent, fresh=True) or {})}
             fewest = fewest_of(counts)
             if 0 in fewest.values():
                 return None
