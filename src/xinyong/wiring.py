@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.agencies.service import adopts_model, declared_templates
 from xinyong.agencies.standing import STANDING_PROVIDERS, Verdict
 from xinyong.cases.performance import service_record as case_service_record
 from xinyong.cases.performance import standing_provider as case_standing
 from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
 from xinyong.ledger import anchors
 from xinyong.lists import stars
+from xinyong.lists.clock import local_date
 from xinyong.lists.lookups import active_entries, active_for
 from xinyong.profile.glance import at_a_glance
 from xinyong.rating import service as rating
@@ -113,12 +115,25 @@ def _records(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _service_records(session: Session, codes: list[str]) -> dict[str, ServiceRecord]:
-    """The cases domain's service record in the shape the rating reads. An agency the platform
-    has seen no case or complaint of is left out: the rating says "no record", not "perfect"."""
+    """The cases domain's service record in the shape the rating reads, with whether the agency
+    uses the platform's model agreement (its contracts, else its schedule's declaration). An
+    agency the platform knows none of this about is left out: the rating says "no record", not
+    "perfect"."""
+    declared = declared_templates(session, codes, local_date(None))
     out = {}
     for code, r in case_service_record(session, codes).items():
-        if not (r.cases or r.complaints):
+        template = declared.get(code)
+        if not (r.cases or r.complaints or template):
             continue
+        sources = []
+        if r.cases or r.complaints:
+            sources.append(
+                {"record": "service_record", "source": "cases", "source_record_id": code}
+            )
+        if template:
+            sources.append(
+                {"record": "fee_schedule", "source": "agencies", "source_record_id": code}
+            )
         out[code] = ServiceRecord(
             complaints=r.complaints,
             answered_in_time=r.answered_in_time,
@@ -127,7 +142,13 @@ def _service_records(session: Session, codes: list[str]) -> dict[str, ServiceRec
             first_reports_on_time=r.first_reports_on_time,
             evidence_items=r.evidence_items,
             cases=r.cases,
-            sources=[{"source": "cases", "source_record_id": f"service-record/{code}"}],
+            contract_template_adopted=adopts_model(
+                template, r.contracts_reviewed, r.contracts_short
+            ),
+            template_declared=template,
+            contracts_reviewed=r.contracts_reviewed,
+            contracts_short=r.contracts_short,
+            sources=sources,
         )
     return out
 

@@ -17,6 +17,7 @@ from tests.cases.conftest import (
     OPERATOR,
     T0,
 )
+from xinyong import wiring
 from xinyong.cases import notices, service
 from xinyong.cases.actors import Actor, Upload
 from xinyong.cases.errors import (
@@ -30,6 +31,7 @@ from xinyong.cases.models import EvidenceItem
 from xinyong.cases.performance import service_record
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.ledger import service as ledger
+from xinyong.rating.signals import service_records
 
 IOU = Upload("借条-张三.jpg", b"\xff\xd8\xff\xe0 IOU scan", "image/jpeg")
 
@@ -266,3 +268,13 @@ def test_a_contract_with_unlawful_terms_cannot_carry_an_entrustment(directory, l
     )
     assert case.contract_review["verdict"] == "missing_clauses"
     assert case.contract_review["missing"]
+    # The mediator's schedule declares the platform's model agreement, but the contract it
+    # signed lacks the model's clauses: what the contract shows is what the rating and the
+    # stars read.
+    session.commit()
+    record = service_record(session, [MEDIATOR], now=T0)[MEDIATOR]
+    assert (record.contracts_reviewed, record.contracts_short) == (1, 1)
+    wiring.connect()
+    seen = service_records(session, [MEDIATOR])[MEDIATOR]
+    assert seen.template_declared == "debt_entrustment"
+    assert seen.contract_template_adopted is False

@@ -7,6 +7,7 @@ import pytest
 
 from tests.lists.story import OPERATOR, at, proposal
 from tests.rating.conftest import RATED_AT, demo, demo_drop  # noqa: F401 - fixtures
+from xinyong import wiring
 from xinyong.lists import service as lists
 from xinyong.lists import stars
 from xinyong.rating import service as rating
@@ -22,12 +23,17 @@ GOOD = ServiceRecord(
 def records():
     known: dict[str, ServiceRecord] = {}
     provider = lambda session, codes: {c: known[c] for c in codes if c in known}  # noqa: E731
+    wiring.connect()  # the domains' own providers first: the test's answer is the later one
     with SERVICE_RECORDS.plugged("test", provider):
         yield known
 
 
 def _checks(cert) -> dict[str, bool | None]:
     return {m.key: m.met for m in cert.checks}
+
+
+def _detail(cert, key: str) -> str:
+    return next(m.detail_zh for m in cert.checks if m.key == key)
 
 
 def test_stars_follow_the_criteria_and_the_recommended_list_follows_the_stars(
@@ -43,18 +49,31 @@ def test_stars_follow_the_criteria_and_the_recommended_list_follows_the_stars(
     dishonest = demo.code("江苏诚泰信用管理有限公司")
     no_fees = demo.code("江苏港信信用管理有限公司")
 
-    # Without any case-handling record: eligible (1) + AA or better (1) + fee schedule (1).
+    other_contract = demo.code("江苏伊芦律师事务所")
+    undeclared = demo.code("江苏港城律师事务所")
+
+    # Before any case is handled here: eligible (1) + AA or better (1) + fee schedule (1), and
+    # a fourth star for a schedule declaring the platform's model agreement — enough to be
+    # recommended. A schedule on the lawyers' own engagement contract does not earn it; one
+    # that names no contract leaves the criterion without a record.
     [cert] = stars.certify(session, [firm], RATED_AT)
-    assert cert.stars == 3 and not cert.recommended
-    assert _checks(cert)["contract_template"] is None and _checks(cert)["sla_record"] is None
-    assert stars.recommended(session, RATED_AT) == []
+    assert cert.stars == 4 and cert.recommended
+    assert _checks(cert)["contract_template"] is True and _checks(cert)["sla_record"] is None
+    assert _detail(cert, "contract_template") == "现行收费标准声明采用《债务委托协议范本》"
+    [other] = stars.certify(session, [other_contract], RATED_AT)
+    assert other.stars == 3 and _checks(other)["contract_template"] is False
+    assert "委托代理合同（律师服务）" in _detail(other, "contract_template")
+    [silent] = stars.certify(session, [undeclared], RATED_AT)
+    assert silent.stars == 3 and _checks(silent)["contract_template"] is None
+    recommended = [c.credit_code for c in stars.recommended(session, RATED_AT)]
+    assert firm in recommended and other_contract not in recommended
 
     # The cases domain reports a clean record: template adopted, every deadline met.
     records[firm] = GOOD
     [cert] = stars.certify(session, [firm], RATED_AT)
     assert cert.stars == 5 and cert.recommended
     assert all(_checks(cert).values())
-    assert [c.credit_code for c in stars.recommended(session, RATED_AT)] == [firm]
+    assert [c.credit_code for c in stars.recommended(session, RATED_AT)][0] == firm
 
     # A 失信 agency gets no star whatever else it does; one without a fee schedule gets fewer.
     records[dishonest] = GOOD
@@ -69,7 +88,13 @@ def test_stars_follow_the_criteria_and_the_recommended_list_follows_the_stars(
     clock.now = RATED_AT
     body = client.get("/api/v1/agencies/recommended").json()
     assert body["min_stars"] == 4 and body["criteria_version"] == 1
-    assert [i["credit_code"] for i in body["items"]] == [firm, no_fees]
+    items = [i["credit_code"] for i in body["items"]]
+    assert items[0] == firm and no_fees in items and dishonest not in items
+    # The directory's link to the recommended agencies is that list as a page.
+    html = client.get("/agencies", params={"recommended": "true", "sort": "stars"}).text
+    assert "<h1>推荐服务机构</h1>" in html
+    assert "江苏田湾律师事务所" in html and "江苏伊芦律师事务所" not in html
+    assert "江苏伊芦律师事务所" in client.get("/agencies").text
     detail = client.get(f"/api/v1/agencies/{dishonest}/stars").json()
     assert detail["stars"] == 0 and detail["recommended"] is False
     assert stars.standing_provider(session, [firm, dishonest]) == {

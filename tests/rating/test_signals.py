@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.rating.conftest import RATED_AT
+from xinyong import wiring
 from xinyong.rating import service
 from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
 
@@ -17,6 +18,7 @@ def records():
     """A service record provider: a plain function over figures the test sets."""
     known: dict[str, ServiceRecord] = {}
     provider = lambda session, codes: {c: known[c] for c in codes if c in known}  # noqa: E731
+    wiring.connect()  # the domains' own providers first: the test's answer is the later one
     with SERVICE_RECORDS.plugged("test", provider):
         yield known
 

@@ -38,6 +38,9 @@ def test_a_result_found_by_something_else_than_its_name_says_what_in_words(
     assert "命中法定代表人：" in client.get("/search", params={"q": "王建国"}).text
     english = client.get("/search", params={"q": "jdsm", "lang": "en"}).text
     assert "Matched pinyin initials：" in english
+    # The registry's status word is the visitor's language too (the record keeps 存续).
+    assert ">存续</span>" in client.get("/search", params={"q": "jdsm"}).text
+    assert ">active</span>" in english and ">存续</span>" not in english
 
     # Its page names where the record came from as people call it, in the visitor's language.
     from tests.support.registry_files import credit_code
@@ -46,6 +49,7 @@ def test_a_result_found_by_something_else_than_its_name_says_what_in_words(
     assert "来源 Source：国家企业信用信息公示系统（企业登记）" in page
     english = client.get(f"/e/{credit_code(1)}", params={"lang": "en"}).text
     assert "National Enterprise Credit Information Publicity System (registry)" in english
+    assert "Status：active" in english and "登记状态：存续" in page
 
 
 def test_a_creditor_sees_each_results_risks_and_they_follow_the_court_and_the_lists(

@@ -38,6 +38,7 @@ class ContractTemplate(BaseModel):
     title_zh: str
     title_en: str
     forbids_upfront_fees: bool = False
+    platform_model: bool = False  # the platform's 债务委托协议范本
 
 
 class Warnings(BaseModel):

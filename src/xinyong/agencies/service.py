@@ -157,6 +157,40 @@ def in_force(rows: list[FeeScheduleVersion], on: date) -> FeeScheduleVersion | N
     return max(live, key=lambda r: (r.version, r.known_from), default=None)
 
 
+def declared_templates(session: Session, codes: list[str], on: date) -> dict[str, str]:
+    """The contract template each agency's schedule in force says it uses (rules.yaml codes);
+    agencies whose schedule names none are left out."""
+    versions: dict[str, list[FeeScheduleVersion]] = {}
+    for row in session.scalars(
+        select(FeeScheduleVersion).where(FeeScheduleVersion.credit_code.in_(codes))
+    ):
+        versions.setdefault(row.credit_code, []).append(row)
+    out = {}
+    for code, rows in versions.items():
+        current = in_force(rows, on)
+        template = current.schedule.get("contract_template") if current else None
+        if template:
+            out[code] = template
+    return out
+
+
+def adopts_model(
+    declared: str | None, reviewed: int, short: int, rules: FeeRules | None = None
+) -> bool | None:
+    """Whether an agency uses the platform's model agreement: what its contracts show wins over
+    what its schedule declares. A reviewed contract missing the model's mandatory clauses says
+    no; reviewed contracts holding them all, or a declared platform model, say yes; another
+    template declared says no; nothing known is None (no record, neither for nor against)."""
+    if short:
+        return False
+    if reviewed:
+        return True
+    if declared is None:
+        return None
+    template = (rules or default_rules()).contract_templates.get(declared)
+    return template is not None and template.platform_model
+
+
 def _views(session: Session, agencies: list[Agency], on: date, rules: FeeRules) -> list[AgencyView]:
     codes = [a.credit_code for a in agencies]
     registered = {

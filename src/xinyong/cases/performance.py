@@ -42,6 +42,8 @@ class ServiceRecord:
     first_reports_on_time: int = 0
     first_report_share: Decimal | None = None  # % delivered within 3 days
     evidence_items: int = 0
+    contracts_reviewed: int = 0  # entrustment contracts given and reviewed on entrusting
+    contracts_short: int = 0  # … of which missing the model agreement's mandatory clauses
     complaints: int = 0
     answered_in_time: int = 0
     answered_late: int = 0
@@ -72,12 +74,16 @@ def service_record(
             DebtCase.finished_at,
             DebtCase.first_report_due_at,
             DebtCase.first_report_at,
+            DebtCase.contract_review,
         ).where(DebtCase.agency_code.in_(credit_codes), DebtCase.entrusted_at.is_not(None))
     )
     cycle: dict[str, list[float]] = {}
-    for code, amount, recovered, via, entrusted, finished, due, reported in cases:
+    for code, amount, recovered, via, entrusted, finished, due, reported, review in cases:
         r = out[code]
         r.cases += 1
+        if review:
+            r.contracts_reviewed += 1
+            r.contracts_short += review.get("verdict") == "missing_clauses"
         r.amount_entrusted += Decimal(amount) / 100
         r.amount_recovered += Decimal(recovered) / 100
         if finished is not None:

@@ -79,11 +79,11 @@ ARTICLE_LITERAL = {
 
 
 def _law_firm(i: int, name: str) -> list[dict[str, Any]]:
-    if name == "江苏田湾律师事务所":  # the lawful firm the article names: clean and clear
-        return [
+    if name == "江苏田湾律师事务所":  # the lawful firm the article names: clean and clear,
+        return [  # and on the platform's model agreement
             {
                 "title": "债权清收法律服务收费标准",
-                "contract_template": "legal_services",
+                "contract_template": "debt_entrustment",
                 "commission": LAWYER_LOWER,
                 "hourly": PERSONAL_HOURLY,
                 "minimum_fee": "3000",

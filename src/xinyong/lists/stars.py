@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.models import Agency, FeeScheduleVersion
+from xinyong.agencies.rules import FeeRules
 from xinyong.agencies.rules import default_rules as fee_rules
 from xinyong.agencies.schedule import FeeSchedule
 from xinyong.agencies.service import in_force
@@ -124,6 +125,28 @@ class Certification:
 
 def _at_least(grade: str | None, floor: str) -> bool:
     return grade is not None and GRADES.index(grade) <= GRADES.index(floor)
+
+
+def _template_basis(record: ServiceRecord | None, rules: FeeRules) -> tuple[str, str]:
+    """What the contract-template criterion was judged by, in words."""
+    if record is None or record.contract_template_adopted is None:
+        return "暂无记录", "no record"
+    if record.contracts_short:
+        n = record.contracts_short
+        return (
+            f"{n} 份委托合同缺少范本必备条款",
+            f"{n} entrustment contracts lack the model's mandatory clauses",
+        )
+    if record.contracts_reviewed:
+        n = record.contracts_reviewed
+        return (
+            f"{n} 份委托合同经审查含范本全部必备条款",
+            f"{n} entrustment contracts reviewed hold all the model's mandatory clauses",
+        )
+    code = record.template_declared or ""
+    template = rules.contract_templates.get(code)
+    zh, en = (template.title_zh, template.title_en) if template else (code, code)
+    return f"现行收费标准声明采用《{zh}》", f"the schedule in force declares the {en}"
 
 
 def _sla(c: Criterion, record: ServiceRecord | None) -> Met:
@@ -239,8 +262,7 @@ def certify(
                 f"第 {row.version} 版" if row else "未公布", f"version {row.version}" if row else
                 "none published"),
             Met("contract_template", c["contract_template"].zh, c["contract_template"].en, adopted,
-                "" if adopted is not None else "暂无记录",
-                "" if adopted is not None else "no record"),
+                *_template_basis(record, rules)),
             _sla(c["sla_record"], record),
         ]  # fmt: skip
         stars = (1 + sum(1 for m in extra if m.met)) if eligible else 0

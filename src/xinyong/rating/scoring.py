@@ -82,7 +82,10 @@ def _service_hits(f: Facts, card: Scorecard, record: ServiceRecord | None) -> se
     if record.contract_template_adopted is None:
         unknown.add("no_contract_template")
     elif not record.contract_template_adopted:
-        f.hits["no_contract_template"].extend(refs[:1] or [{"record": "service_record"}])
+        # Cite what the answer rests on: the contracts reviewed, else the schedule's declaration.
+        schedule = [r for r in refs if r.get("source") == "agencies"]
+        basis = refs if record.contracts_reviewed or not schedule else schedule
+        f.hits["no_contract_template"].extend(basis[:1] or [{"record": "service_record"}])
     if record.cases == 0:
         unknown.add("no_evidence")
     elif record.evidence_items == 0:

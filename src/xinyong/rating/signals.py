@@ -28,6 +28,11 @@ class ServiceRecord:
     evidence_items: int = 0  # progress evidence anchored in the ledger
     cases: int = 0  # cases entrusted
     contract_template_adopted: bool | None = None  # uses the platform's 债务委托协议范本
+    # What that rests on: the template the schedule in force declares, and the entrustment
+    # contracts reviewed (of which `contracts_short` miss the model's mandatory clauses).
+    template_declared: str | None = None
+    contracts_reviewed: int = 0
+    contracts_short: int = 0
     # Where these figures come from, for the explanation: {source, source_record_id, as_of}.
     sources: list[dict[str, Any]] = field(default_factory=list)
 

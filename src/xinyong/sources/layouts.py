@@ -22,6 +22,17 @@ STATUS_ALIASES = {
 SHAREHOLDER_KINDS = ("自然人股东", "企业法人", "非法人组织", "事业法人", "社团法人", "其他")
 LICENCE_KINDS = ("行政许可", "行业备案")
 LICENCE_STATUSES = ("有效", "过期", "注销", "撤销", "吊销")
+# The statuses above in English, for the English view (the records keep the official words).
+STATUS_EN = {
+    "存续": "active",
+    "在业": "in business",
+    "吊销": "revoked",
+    "注销": "cancelled",
+    "迁出": "moved out",
+    "有效": "valid",
+    "过期": "expired",
+    "撤销": "withdrawn",
+}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from xinyong.agencies.validation import ScheduleInvalid, compliance_problems, wa
 from xinyong.api import lanes
 from xinyong.api.cache import AGENCY_DATA, page_answer
 from xinyong.errors import XinyongError
+from xinyong.lists.stars import default_criteria
 from xinyong.web.site import districts, page
 
 STATIC = Path(__file__).parent / "static"
@@ -74,12 +75,14 @@ class DirectoryQuery(BaseModel):
     amount: str | None = None
     sort: str = "name"
     unlisted: bool = False
+    recommended: bool = False  # 推荐服务机构: the stars the published criteria ask for
 
 
 @router.get("/agencies", response_class=HTMLResponse)
 async def directory_page(request: Request, params: Annotated[DirectoryQuery, Query()]):
     service, district, kind, amount = params.service, params.district, params.kind, params.amount
     unlisted = params.unlisted
+    min_stars = default_criteria().recommended_min_stars
     debt, error = _amount(amount, None)
     sort = params.sort if params.sort in SORTS else "name"
     if debt is None and sort in ("price", "effective_rate"):
@@ -93,6 +96,7 @@ async def directory_page(request: Request, params: Annotated[DirectoryQuery, Que
                 service=service or None,
                 district=district or None,
                 kind=kind or None,
+                min_stars=min_stars if params.recommended else None,
                 case=Case(debt) if debt is not None else None,
                 sort=sort,
                 include_unlisted=unlisted,
@@ -110,6 +114,8 @@ async def directory_page(request: Request, params: Annotated[DirectoryQuery, Que
                 amount=amount,
                 sort=sort,
                 unlisted=unlisted,
+                recommended=params.recommended,
+                min_stars=min_stars,
                 error=problem,
             ),
         )

@@ -22,6 +22,7 @@ from xinyong.profile.service import enterprise_profile, shown_firms
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import industries, profile
 from xinyong.search.service import search
+from xinyong.sources.layouts import STATUS_EN
 from xinyong.web.site import STATIC, districts, page, templates
 
 __all__ = ["router", "templates"]
@@ -30,9 +31,7 @@ router = APIRouter(include_in_schema=False)
 
 STATUSES = {
     "存续,在业": ("存续（在业）", "active"),
-    "吊销": ("吊销", "revoked"),
-    "注销": ("注销", "cancelled"),
-    "迁出": ("迁出", "moved out"),
+    **{s: (s, STATUS_EN[s]) for s in ("吊销", "注销", "迁出")},
 }
 PAGE_SIZE = 20
 SUGGESTIONS = 8

@@ -16,6 +16,7 @@ from xinyong.lists.clock import SHANGHAI
 from xinyong.search.normalise import short_place, spellings
 from xinyong.settings import get_settings
 from xinyong.sources.catalog import record_title, source_title
+from xinyong.sources.layouts import STATUS_EN
 from xinyong.web.i18n import lang_of, translator
 
 HERE = Path(__file__).parent
@@ -54,6 +55,8 @@ templates.env.globals["layout_title"] = layout_title
 
 
 templates.env.globals["record_title"] = record_title
+# `t(s, status_en(s))`: a registry or licence status in the visitor's language.
+templates.env.globals["status_en"] = lambda status: STATUS_EN.get(status, status)
 templates.env.globals["source_title"] = source_title
 
 
