@@ -95,6 +95,12 @@ def test_stars_follow_the_criteria_and_the_recommended_list_follows_the_stars(
     assert "<h1>推荐服务机构</h1>" in html
     assert "江苏田湾律师事务所" in html and "江苏伊芦律师事务所" not in html
     assert "江苏伊芦律师事务所" in client.get("/agencies").text
+    # Each agency's page says criterion by criterion why it has the stars it has.
+    other_page = client.get(f"/agencies/{other_contract}").text
+    criteria = other_page.split('id="stars"')[1].split("</table>")[0]
+    assert "现行收费标准声明采用《委托代理合同（律师服务）》" in criteria
+    assert criteria.count("✔ 符合") == 5 and criteria.count("✘ 不符合") == 1
+    assert "— 暂无记录" in criteria  # the SLA record: no case handled here yet
     detail = client.get(f"/api/v1/agencies/{dishonest}/stars").json()
     assert detail["stars"] == 0 and detail["recommended"] is False
     assert stars.standing_provider(session, [firm, dishonest]) == {

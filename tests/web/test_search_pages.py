@@ -38,9 +38,12 @@ def test_a_result_found_by_something_else_than_its_name_says_what_in_words(
     assert "命中法定代表人：" in client.get("/search", params={"q": "王建国"}).text
     english = client.get("/search", params={"q": "jdsm", "lang": "en"}).text
     assert "Matched pinyin initials：" in english
-    # The registry's status word is the visitor's language too (the record keeps 存续).
-    assert ">存续</span>" in client.get("/search", params={"q": "jdsm"}).text
+    # The registry's words for status and industry are in the visitor's language too (the
+    # record keeps 存续 and 批发和零售业).
+    chinese = client.get("/search", params={"q": "jdsm"}).text
+    assert ">存续</span>" in chinese and " · 批发和零售业" in chinese
     assert ">active</span>" in english and ">存续</span>" not in english
+    assert " · wholesale and retail trade" in english and " · 批发和零售业" not in english
 
     # Its page names where the record came from as people call it, in the visitor's language.
     from tests.support.registry_files import credit_code
@@ -50,6 +53,7 @@ def test_a_result_found_by_something_else_than_its_name_says_what_in_words(
     english = client.get(f"/e/{credit_code(1)}", params={"lang": "en"}).text
     assert "National Enterprise Credit Information Publicity System (registry)" in english
     assert "Status：active" in english and "登记状态：存续" in page
+    assert "<td>wholesale and retail trade</td>" in english and "<td>批发和零售业</td>" in page
 
 
 def test_a_creditor_sees_each_results_risks_and_they_follow_the_court_and_the_lists(
@@ -169,3 +173,45 @@ def test_the_district_filter_offers_the_citys_counties_and_its_development_zone(
     assert "Lianyungang Economic and Technological Development Zone" in english
     # The agency directory and the fee calculator offer the same districts.
     assert '<option value="320771" >连云港经济技术开发区</option>' in client.get("/agencies").text
+
+
+def test_a_firm_the_platform_flags_says_so_under_its_name_until_an_operator_dismisses_it(
+    tmp_path, engine, session
+):
+    """A 要账 company has no court record, penalty or list entry, but the platform's own rule
+    flags it: its result says so (not "no adverse record") and points at the flag, kept apart
+    from the official lists on its page; an operator's dismissal takes the tag away."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+    from xinyong.alerts import service as alerts
+    from xinyong.alerts.models import Alert
+    from xinyong.api.app import create_app
+    from xinyong.sources.config import get_source
+    from xinyong.sources.scheduler import run_syncs
+
+    rows = [
+        enterprise_row(1, 企业名称="连云港市海州区金鼎要账服务有限公司"),
+        enterprise_row(2, 企业名称="连云港市海州区金鼎商务咨询有限公司"),
+    ]
+    write_enterprises(tmp_path / "drop" / "enterprises.csv", rows)
+    run_syncs(engine, [get_source("gsxt").model_copy(update={"path": tmp_path / "drop"})])
+    [flag] = session.scalars(select(Alert).where(Alert.credit_code == credit_code(1))).all()
+
+    with TestClient(create_app(engine)) as client:
+        page = client.get("/search", params={"q": "金鼎"}).text
+        flagged, clean = (
+            next(r for r in page.split('class="result"') if credit_code(n) in r) for n in (1, 2)
+        )
+        assert f'href="/e/{credit_code(1)}#flags"' in flagged and "平台风险提示 1" in flagged
+        assert "无不良记录" not in flagged and "无不良记录" in clean
+        assert "平台风险提示" in page.split('id="risk-legend"')[1].split("</p>")[0]
+        assert 'id="flags"' in client.get(f"/e/{credit_code(1)}").text
+        english = client.get("/search", params={"q": "金鼎", "lang": "en"}).text
+        assert "Platform risk flags 1" in english
+
+        alerts.decide(session, flag.id, "dismissed", "审核员")
+        session.commit()
+        after = client.get("/search", params={"q": "金鼎"}).text
+        assert "#flags" not in after and after.count("无不良记录") == 2

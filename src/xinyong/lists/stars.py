@@ -143,7 +143,9 @@ def _template_basis(record: ServiceRecord | None, rules: FeeRules) -> tuple[str,
             f"{n} 份委托合同经审查含范本全部必备条款",
             f"{n} entrustment contracts reviewed hold all the model's mandatory clauses",
         )
-    code = record.template_declared or ""
+    code = record.template_declared
+    if code is None:
+        return "", ""
     template = rules.contract_templates.get(code)
     zh, en = (template.title_zh, template.title_en) if template else (code, code)
     return f"现行收费标准声明采用《{zh}》", f"the schedule in force declares the {en}"

@@ -22,7 +22,7 @@ from xinyong.agencies.validation import ScheduleInvalid, compliance_problems, wa
 from xinyong.api import lanes
 from xinyong.api.cache import AGENCY_DATA, page_answer
 from xinyong.errors import XinyongError
-from xinyong.lists.stars import default_criteria
+from xinyong.lists.stars import certify, default_criteria
 from xinyong.web.site import districts, page
 
 STATIC = Path(__file__).parent / "static"
@@ -130,14 +130,22 @@ async def agency_page(request: Request, code: str):
         try:
             view = get_agency(session, code)
             history = schedule_history(session, code)
+            [certification] = certify(session, [view.credit_code])
             error = None
         except XinyongError as exc:
-            view, history, error = None, [], exc
+            view, history, certification, error = None, [], None, exc
         return page(
             request,
             "agency.html",
             status_code=error.status if error else 200,
-            **_context(v=view, history=history, error=error, code=code),
+            **_context(
+                v=view,
+                history=history,
+                certification=certification,
+                criteria=default_criteria(),
+                error=error,
+                code=code,
+            ),
         )
 
     return await page_answer(request, render, AGENCY_DATA)

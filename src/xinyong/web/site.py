@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from xinyong.agencies.money import pct, yuan
 from xinyong.codes.divisions import counties_of
+from xinyong.codes.industries import INDUSTRY_EN
 from xinyong.lists.clock import SHANGHAI
 from xinyong.search.normalise import short_place, spellings
 from xinyong.settings import get_settings
@@ -55,8 +56,10 @@ templates.env.globals["layout_title"] = layout_title
 
 
 templates.env.globals["record_title"] = record_title
-# `t(s, status_en(s))`: a registry or licence status in the visitor's language.
-templates.env.globals["status_en"] = lambda status: STATUS_EN.get(status, status)
+# `t(word, official_en(word))`: a word of an official vocabulary (a registry or licence status,
+# an industry section) in the visitor's language; the records keep the official words.
+_OFFICIAL_EN = {**STATUS_EN, **INDUSTRY_EN}
+templates.env.globals["official_en"] = lambda word: _OFFICIAL_EN.get(word, word)
 templates.env.globals["source_title"] = source_title
 
 
