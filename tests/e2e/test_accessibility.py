@@ -173,3 +173,15 @@ def test_the_language_check_does_see_chinese(page, portal):
     found = page.evaluate(UNTRANSLATED)
     assert any(f.startswith("h1: 收费计算器") for f in found)
     assert any(f.startswith("label:") for f in found)
+
+
+def test_a_part_fetched_after_the_page_speaks_the_pages_language(page, portal):
+    """A shared ?lang=en link sets no cookie: the watch button, fetched by htmx once the page
+    has loaded, must still come in English (it came in Chinese)."""
+    from playwright.sync_api import expect
+
+    page.context.clear_cookies()
+    page.goto(portal.url(f"/e/{_code(portal)}?lang=en"))
+    expect(page.locator("#watch a.button")).to_have_text("Sign in to watch this enterprise")
+    page.goto(portal.url(f"/e/{_code(portal)}"))
+    expect(page.locator("#watch a.button")).to_have_text("登录后关注这家企业")
