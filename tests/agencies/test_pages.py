@@ -48,6 +48,11 @@ def test_directory_and_profile_pages(client, drop):
     code = code_of(drop[1], "江苏郁洲律师事务所")
     profile = client.get(f"/agencies/{code}").text
     assert "未列入名录" in profile and "第 1 档" in profile and "尚未评定" in profile
+    # The regions it serves by name, not by division code (320700).
+    served = profile.split("服务区域")[1].split("</tr>")[0]
+    assert "连云港市" in served and "320700" not in served
+    english = client.get(f"/agencies/{code}", params={"lang": "en"}).text
+    assert "Lianyungang" in english.split("Regions")[1].split("</tr>")[0]
     assert client.get("/agencies/913207000000000000").status_code == 404
     js = client.get("/static/echarts.min.js")
     assert js.status_code == 200 and "echarts" in js.text[:2000]

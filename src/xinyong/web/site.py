@@ -11,8 +11,9 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from xinyong.agencies.money import pct, yuan
-from xinyong.codes.divisions import counties_of
+from xinyong.codes.divisions import counties_of, lookup_division
 from xinyong.codes.industries import INDUSTRY_EN
+from xinyong.errors import InvalidInput
 from xinyong.lists.clock import SHANGHAI
 from xinyong.search.normalise import short_place, spellings
 from xinyong.settings import get_settings
@@ -79,6 +80,26 @@ def _districts(city: str, zones: tuple) -> dict[str, tuple[str, str]]:
     }
     found.update((code, tuple(names)) for code, names in zones)
     return found
+
+
+def place(code: str) -> tuple[str, str]:
+    """A division code as people name it, (Chinese, English): the deployment's districts and
+    zones by their names, else GB/T 2260's narrowest name for it; a code it does not know, as
+    given."""
+    found = districts().get(code)
+    if found:
+        return found
+    try:
+        division = lookup_division(code)
+    except InvalidInput:
+        return code, code
+    name = division.county or division.city or division.province
+    if not division.known or not name:
+        return code, code
+    return name, spellings(short_place(name))[0].capitalize()
+
+
+templates.env.globals["place"] = place
 
 
 def page(request: Request, template: str, /, status_code: int = 200, **values: Any):
