@@ -59,6 +59,7 @@ def test_verification_result_has_no_serious_violations(page, portal):
         "/operator/syncs",
         "/operator/stats",
         "/operator/agencies",
+        "/operator/alerts",
         "/operator/audit",
         "/operator/outbox",
         "/operator/access-log",
@@ -140,6 +141,7 @@ ENGLISH = [
     "/documents/payment-order",
     "/templates",
     "/operator/stats",
+    "/operator/alerts",
     "/no-such-page",
 ]
 UNTRANSLATED = """() => {

@@ -243,6 +243,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/watchlist/seen"): SIGNED_IN,
     ("GET", "/operator/stats"): AUDIT,
     ("GET", "/operator/audit"): AUDIT,
+    ("GET", "/operator/alerts"): OPERATOR,
+    ("POST", "/operator/alerts/{alert_id}/decision"): OPERATOR,
     ("GET", "/operator/agencies"): OPERATOR,
     ("POST", "/operator/agencies/{org_id}/verify"): OPERATOR,
     ("POST", "/operator/agencies/{org_id}/decision"): OPERATOR,

@@ -156,3 +156,45 @@ def test_an_operator_account_uses_the_console_and_its_forms_carry_the_csrf_token
         select(ListEvent.actor).where(ListEvent.entry_id == entry.id).order_by(ListEvent.id)
     ).all()
     assert "审核员李娜" in actors  # the approval is the account's, by its name
+
+
+def _alert_id(html: str, code: str) -> int:
+    """The id of the alert row that links to this firm's flags."""
+    row = html.split(f'href="/e/{code}#flags"')[0].rsplit('id="alert-', 1)[1]
+    return int(row.split('"')[0])
+
+
+def test_an_operator_dismisses_a_false_alarm_and_the_flag_leaves_the_search_results(
+    operator, engine, tmp_path
+):
+    """The rule flags every name saying 要账; 连云港要账通软件 makes a debt-reminder app (its
+    scope says it collects nothing). The operator acknowledges the collector's flag and
+    dismisses the app maker's: the search results tag only the collector."""
+    from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+    from xinyong.sources.config import get_source
+    from xinyong.sources.scheduler import run_syncs
+
+    rows = [
+        enterprise_row(1, 企业名称="连云港市海州区金鼎要账服务有限公司"),
+        enterprise_row(2, 企业名称="连云港要账通软件科技有限公司"),
+    ]
+    write_enterprises(tmp_path / "drop" / "enterprises.csv", rows)
+    run_syncs(engine, [get_source("gsxt").model_copy(update={"path": tmp_path / "drop"})])
+
+    queue = operator.get("/operator/alerts").text
+    assert "风险提示" in queue  # the console's tab
+    ids = {n: _alert_id(queue, credit_code(n)) for n in (1, 2)}
+
+    done = operator.post(f"/operator/alerts/{ids[1]}/decision", data={"decision": "acknowledged"})
+    assert f"预警 {ids[1]}：已确认" in done.text and f'id="alert-{ids[1]}"' not in done.text
+    done = operator.post(f"/operator/alerts/{ids[2]}/decision", data={"decision": "dismissed"})
+    assert f"预警 {ids[2]}：已驳回" in done.text
+    again = operator.post(f"/operator/alerts/{ids[2]}/decision", data={"decision": "dismissed"})
+    assert again.status_code == 409 and "已驳回" in again.text
+
+    page = operator.get("/search", params={"q": "要账"}).text
+    results = page.split('class="result"')
+    result = {n: next(r for r in results if credit_code(n) in r) for n in (1, 2)}
+    assert "平台风险提示 1" in result[1] and "平台风险提示" not in result[2]
+    history = operator.get("/operator/alerts", params={"status": "dismissed"}).text
+    assert "已驳回 · 审核员李娜" in history

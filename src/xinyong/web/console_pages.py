@@ -13,6 +13,7 @@ from xinyong.accounts.models import ORG_STATE_NAMES
 from xinyong.accounts.principal import client_ip
 from xinyong.accounts.privacy import PURPOSES
 from xinyong.accounts.roles import AUDITOR, ROLE_NAMES
+from xinyong.alerts import service as alerts
 from xinyong.api.deps import DbSession
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.lists import lookups, objections, repairs, service
@@ -339,6 +340,63 @@ def stats_page(
         stats=stats,
         figures=stats.model_dump(mode="json"),
         error=error,
+    )
+
+
+# --- platform risk flags (alerts) ----------------------------------------------------------------
+
+ALERT_STATES = {
+    "open": ("待处理", "open"),
+    "acknowledged": ("已确认", "acknowledged"),
+    "dismissed": ("已驳回", "dismissed"),
+}
+
+
+def _alerts_page(request, session, who, status="open", error=None):
+    return _console(
+        request,
+        "console_alerts.html",
+        who,
+        status_code=error.status if error else 200,
+        alerts=alerts.list_alerts(session, status=status, limit=200),
+        status=status,
+        states=ALERT_STATES,
+        next_states=alerts.NEXT,
+        error=error,
+    )
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(request: Request, status: str = "open", session: Session = DbSession):
+    """The platform's risk flags, open first: what the search results and profiles show until
+    an operator dismisses one."""
+    if not (who := signed_in(request)):
+        return sign_in_redirect(request)
+    return _alerts_page(request, session, who, status if status in ALERT_STATES else "open")
+
+
+@router.post("/alerts/{alert_id}/decision", response_class=HTMLResponse)
+def decide_alert(
+    request: Request,
+    alert_id: int,
+    decision: str = Form(""),
+    status: str = Form("open"),
+    session: Session = DbSession,
+):
+    if not (who := signed_in(request)):
+        return sign_in_redirect(request)
+    back = status if status in ALERT_STATES else "open"
+    try:
+        decided = alerts.decide(session, alert_id, decision, who)
+        session.commit()
+    except XinyongError as exc:
+        session.rollback()
+        return _alerts_page(request, session, who, back, error=exc)
+    zh, en = ALERT_STATES[decided.status]
+    return _done(
+        f"/operator/alerts?status={back}",
+        f"预警 {alert_id}：{zh}",
+        f"alert {alert_id}: {en}",
     )
 
 
