@@ -157,16 +157,21 @@ def in_force(rows: list[FeeScheduleVersion], on: date) -> FeeScheduleVersion | N
     return max(live, key=lambda r: (r.version, r.known_from), default=None)
 
 
-def declared_templates(session: Session, codes: list[str], on: date) -> dict[str, str]:
-    """The contract template each agency's schedule in force says it uses (rules.yaml codes);
-    agencies whose schedule names none are left out."""
+def schedule_versions(session: Session, codes: list[str]) -> dict[str, list[FeeScheduleVersion]]:
+    """Every schedule version of these agencies, by credit code (for `in_force`)."""
     versions: dict[str, list[FeeScheduleVersion]] = {}
     for row in session.scalars(
         select(FeeScheduleVersion).where(FeeScheduleVersion.credit_code.in_(codes))
     ):
         versions.setdefault(row.credit_code, []).append(row)
+    return versions
+
+
+def declared_templates(session: Session, codes: list[str], on: date) -> dict[str, str]:
+    """The contract template each agency's schedule in force says it uses (rules.yaml codes);
+    agencies whose schedule names none are left out."""
     out = {}
-    for code, rows in versions.items():
+    for code, rows in schedule_versions(session, codes).items():
         current = in_force(rows, on)
         template = current.schedule.get("contract_template") if current else None
         if template:
@@ -197,11 +202,7 @@ def _views(session: Session, agencies: list[Agency], on: date, rules: FeeRules) 
         e.credit_code: e
         for e in session.scalars(select(Enterprise).where(Enterprise.credit_code.in_(codes)))
     }
-    versions: dict[str, list[FeeScheduleVersion]] = {}
-    for row in session.scalars(
-        select(FeeScheduleVersion).where(FeeScheduleVersion.credit_code.in_(codes))
-    ):
-        versions.setdefault(row.credit_code, []).append(row)
+    versions = schedule_versions(session, codes)
     standing = standings(session, codes)
     out = []
     for a in agencies:

@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.agencies.models import Agency, FeeScheduleVersion
+from xinyong.agencies.models import Agency
 from xinyong.agencies.rules import FeeRules
 from xinyong.agencies.rules import default_rules as fee_rules
 from xinyong.agencies.schedule import FeeSchedule
-from xinyong.agencies.service import in_force
+from xinyong.agencies.service import in_force, schedule_versions
 from xinyong.agencies.validation import compliance_problems
 from xinyong.errors import InvalidInput
 from xinyong.lists.clock import local_date, resolve
@@ -212,11 +212,7 @@ def certify(
             )
         )
     )
-    schedules: dict[str, list[FeeScheduleVersion]] = {}
-    for row in session.scalars(
-        select(FeeScheduleVersion).where(FeeScheduleVersion.credit_code.in_(wanted))
-    ):
-        schedules.setdefault(row.credit_code, []).append(row)
+    schedules = schedule_versions(session, wanted)
     kinds = dict(session.execute(select(Agency.credit_code, Agency.kind)).all())
     records = service_records(session, wanted)
     rules = fee_rules()
