@@ -345,11 +345,7 @@ def stats_page(
 
 # --- platform risk flags (alerts) ----------------------------------------------------------------
 
-ALERT_STATES = {
-    "open": ("待处理", "open"),
-    "acknowledged": ("已确认", "acknowledged"),
-    "dismissed": ("已驳回", "dismissed"),
-}
+ALERT_STATES = {state: (zh, state) for state, zh in alerts.STATUS_ZH.items()}  # open first
 
 
 def _alerts_page(request, session, who, status="open", error=None):
