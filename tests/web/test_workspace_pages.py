@@ -219,6 +219,8 @@ def test_a_complaint_is_answered_in_the_agency_inbox(creditor, agency):
 def test_the_fee_editor_checks_each_edit_and_publishes_a_version(agency):
     editor = agency.get("/workspace/agency/fees").text
     assert 'name="band_to" value="50000"' in editor and "符合收费规则" in editor
+    # The agency is told which template is the platform's model, and what declaring it earns.
+    assert "债务委托协议范本（平台范本）</option>" in editor and "可得星级认证的一星" in editor
     form = {
         "csrf_token": _csrf(editor),
         "method": "marginal",
