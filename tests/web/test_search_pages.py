@@ -54,6 +54,10 @@ def test_a_result_found_by_something_else_than_its_name_says_what_in_words(
     assert "National Enterprise Credit Information Publicity System (registry)" in english
     assert "Status：active" in english and "登记状态：存续" in page
     assert "<td>wholesale and retail trade</td>" in english and "<td>批发和零售业</td>" in page
+    assert (
+        "<td>limited liability company (invested or controlled by natural persons)</td>" in english
+    )
+    assert "<td>有限责任公司(自然人投资或控股)</td>" in page
 
 
 def test_a_creditor_sees_each_results_risks_and_they_follow_the_court_and_the_lists(

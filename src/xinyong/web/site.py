@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from xinyong.agencies.money import pct, yuan
 from xinyong.codes.divisions import counties_of, lookup_division
+from xinyong.codes.entity_types import entity_type_en
 from xinyong.codes.industries import INDUSTRY_EN
 from xinyong.errors import InvalidInput
 from xinyong.lists.clock import SHANGHAI
@@ -57,10 +58,17 @@ templates.env.globals["layout_title"] = layout_title
 
 
 templates.env.globals["record_title"] = record_title
-# `t(word, official_en(word))`: a word of an official vocabulary (a registry or licence status,
-# an industry section) in the visitor's language; the records keep the official words.
 _OFFICIAL_EN = {**STATUS_EN, **INDUSTRY_EN}
-templates.env.globals["official_en"] = lambda word: _OFFICIAL_EN.get(word, word)
+
+
+def official_en(word: str) -> str:
+    """`t(word, official_en(word))`: a word of an official vocabulary (a registry or licence
+    status, an industry section, an entity type) in the visitor's language, or as given when
+    it is not known; the records keep the official words."""
+    return _OFFICIAL_EN.get(word) or entity_type_en(word) or word
+
+
+templates.env.globals["official_en"] = official_en
 templates.env.globals["source_title"] = source_title
 
 
