@@ -65,6 +65,8 @@ def official_en(word: str) -> str:
     """`t(word, official_en(word))`: a word of an official vocabulary (a registry or licence
     status, an industry section, an entity type) in the visitor's language, or as given when
     it is not known; the records keep the official words."""
+    if not word:
+        return word
     return _OFFICIAL_EN.get(word) or entity_type_en(word) or word
 
 
