@@ -5,7 +5,7 @@ by the app and the CLI."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -114,14 +114,14 @@ def _records(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
     return {code: {"records": g} for code, g in at_a_glance(session, codes).items()}
 
 
-def _service_records(session: Session, codes: list[str]) -> dict[str, ServiceRecord]:
+def _service_records(session: Session, codes: list[str], now: datetime) -> dict[str, ServiceRecord]:
     """The cases domain's service record in the shape the rating reads, with whether the agency
     uses the platform's model agreement (its contracts, else its schedule's declaration). An
     agency the platform knows none of this about is left out: the rating says "no record", not
     "perfect"."""
-    declared = declared_templates(session, codes, local_date(None))
+    declared = declared_templates(session, codes, local_date(now))
     out = {}
-    for code, r in case_service_record(session, codes).items():
+    for code, r in case_service_record(session, codes, now).items():
         template = declared.get(code)
         if not (r.cases or r.complaints or template):
             continue

@@ -275,6 +275,6 @@ def test_a_contract_with_unlawful_terms_cannot_carry_an_entrustment(directory, l
     record = service_record(session, [MEDIATOR], now=T0)[MEDIATOR]
     assert (record.contracts_reviewed, record.contracts_short) == (1, 1)
     wiring.connect()
-    seen = service_records(session, [MEDIATOR])[MEDIATOR]
+    seen = service_records(session, [MEDIATOR], T0)[MEDIATOR]
     assert seen.template_declared == "debt_entrustment"
     assert seen.contract_template_adopted is False

@@ -22,7 +22,7 @@ GOOD = ServiceRecord(
 @pytest.fixture
 def records():
     known: dict[str, ServiceRecord] = {}
-    provider = lambda session, codes: {c: known[c] for c in codes if c in known}  # noqa: E731
+    provider = lambda session, codes, now: {c: known[c] for c in codes if c in known}  # noqa: E731
     wiring.connect()  # the domains' own providers first: the test's answer is the later one
     with SERVICE_RECORDS.plugged("test", provider):
         yield known

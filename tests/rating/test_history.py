@@ -7,9 +7,11 @@ from sqlalchemy import event, func, select
 
 from tests.lists.story import OPERATOR, proposal
 from tests.rating.conftest import RATED_AT, at
+from xinyong.agencies.models import Agency
 from xinyong.lists import service as lists
 from xinyong.rating import service
 from xinyong.rating.models import RatingHistory
+from xinyong.registry.models import Enterprise
 
 
 def _history(session, code):
@@ -23,8 +25,13 @@ def test_a_black_list_entry_moves_the_grade_and_its_expiry_restores_it(engine, s
     assert first.rated == 200
     assert _history(session, code) == [("AAA", "1")]
 
-    # Nothing changed: the incremental pass rates nobody; a full pass adds no history.
-    assert service.recompute_changed(engine, at(2026, 11, 24)).rated == 0
+    # Nothing changed: the incremental pass rates only the agencies (their service record moves
+    # with the clock) and writes nothing; a full pass adds no history.
+    agencies = session.scalar(
+        select(func.count()).where(Agency.credit_code == Enterprise.credit_code)
+    )
+    quiet = service.recompute_changed(engine, at(2026, 11, 24))
+    assert 0 < quiet.rated == agencies and (quiet.changed, quiet.history) == (0, 0)
     again = service.recompute_all(engine, at(2026, 11, 24))
     assert again.rated == 200 and again.history == 0
     total = session.scalar(select(func.count()).select_from(RatingHistory))
@@ -41,7 +48,7 @@ def test_a_black_list_entry_moves_the_grade_and_its_expiry_restores_it(engine, s
     session.commit()
 
     changed = service.recompute_changed(engine, at(2026, 12, 1, 12))
-    assert changed.rated == 1 and changed.history == 1
+    assert changed.rated == agencies and changed.history == 1  # the firm is one of them
     view = service.view(session, code, at(2026, 12, 1, 12))
     assert (view.grade, view.colour) == ("CC", "red")
     black = next(f for d in view.explanation for f in d.factors if f.factor == "black_listed")

@@ -71,8 +71,9 @@ def test_an_operators_write_goes_through_while_the_pass_regrades(
         event.remove(engine, "before_cursor_execute", operator_proposes_during_the_second_share)
         other.dispose()
 
-    assert len(saved) == 1 and shares == 3
-    assert changed.rated == 3 and changed.history == 3
+    # One firm a share: the three black-listed and the other agencies (rated every pass).
+    assert len(saved) == 1 and shares == changed.rated > 3
+    assert changed.history == 3
     session.expire_all()
     assert lists.get_entry(session, saved[0]).created_by == OPERATOR
     for firm in firms:

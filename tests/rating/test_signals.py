@@ -17,7 +17,7 @@ FIRM = "江苏港城律师事务所"
 def records():
     """A service record provider: a plain function over figures the test sets."""
     known: dict[str, ServiceRecord] = {}
-    provider = lambda session, codes: {c: known[c] for c in codes if c in known}  # noqa: E731
+    provider = lambda session, codes, now: {c: known[c] for c in codes if c in known}  # noqa: E731
     wiring.connect()  # the domains' own providers first: the test's answer is the later one
     with SERVICE_RECORDS.plugged("test", provider):
         yield known
@@ -63,3 +63,47 @@ def test_a_good_record_keeps_the_points_it_adds_to_the_score(engine, session, de
     assert (view.grade, view.score, view.colour) == ("AAA", 100, "green")
     transparency = next(d for d in view.explanation if d.dimension == "transparency")
     assert transparency.points_possible == 15 and transparency.points_kept == 15
+
+
+def test_a_complaint_left_unanswered_costs_points_at_the_next_quarter_hourly_pass(
+    engine, session, demo, tmp_path
+):
+    """Nothing is synced after the complaint: the change feed holds nothing about the firm, yet
+    its 48 hours running out must reach its grade that day, not at the nightly pass."""
+    from datetime import timedelta
+
+    from tests.rating.conftest import at
+    from xinyong.cases import complaints
+    from xinyong.ledger.config import LedgerSettings
+
+    wiring.connect()
+    code = demo.code(FIRM)
+    service.recompute_changed(engine, RATED_AT)  # the first, full pass
+    filed = at(2026, 11, 24, 9)
+    complaints.file_complaint(
+        session,
+        agency_code=code,
+        complainant_kind="debtor",
+        complainant_name="张某",
+        category="harassment",
+        text="晚上十点后仍打电话催收",
+        now=filed,
+        settings=LedgerSettings(
+            origin="credit.example.test/ledger",
+            key_dir=tmp_path / "keys",
+            evidence_dir=tmp_path / "evidence",
+        ),
+    )
+    session.commit()
+
+    def late() -> int | None:
+        session.expire_all()
+        view = service.view(session, code, filed)
+        return {f.factor: f.points for d in view.explanation for f in d.factors}.get(
+            "complaints_late"
+        )
+
+    service.recompute_changed(engine, filed + timedelta(hours=1))  # the clock still runs
+    assert not late()
+    service.recompute_changed(engine, filed + timedelta(hours=49))  # no answer, no sync since
+    assert late() == -2  # one complaint breached: 2 points a breach

@@ -214,7 +214,7 @@ def certify(
     )
     schedules = schedule_versions(session, wanted)
     kinds = dict(session.execute(select(Agency.credit_code, Agency.kind)).all())
-    records = service_records(session, wanted)
+    records = service_records(session, wanted, now)
     rules = fee_rules()
     out = []
     el = criteria.eligibility

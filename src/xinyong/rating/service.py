@@ -96,7 +96,7 @@ def _rate_slice(
     made in the write turn and committed (db.write_turn), the reads before it."""
     facts = gather(conn, card, rows, part, today)
     agencies = [c for c, f in facts.items() if f.agency]
-    records = service_records(Session(bind=conn), agencies) if agencies else {}
+    records = service_records(Session(bind=conn), agencies, now) if agencies else {}
     results: dict[str, Result] = {
         code: score(f, card, today, records.get(code)) for code, f in facts.items()
     }
@@ -299,8 +299,10 @@ def _count_regrade(conn: Connection, now: datetime) -> None:
 def recompute_changed(
     engine: Engine, now: datetime | None = None, card: Scorecard | None = None
 ) -> RecomputeResult:
-    """After a sync: rate again only the enterprises whose data changed since the last pass.
-    With no pass yet, this is the full pass."""
+    """After a sync: rate again the enterprises whose data changed since the last pass, and every
+    registered agency — its service record moves with cases, complaints and the clock (a first
+    report or an answer falls due), none of which the change feed carries. With no pass yet,
+    this is the full pass."""
     started = time.perf_counter()
     now = resolve(now)
     with engine.begin() as conn:
@@ -313,6 +315,9 @@ def recompute_changed(
         if len(codes) > FULL_PASS_ABOVE:
             result = None
         else:
+            # A city's agencies are a few dozen, a province's some thousands: rating them all
+            # costs less than working out whose cases or complaints moved, and misses nothing.
+            codes = sorted({*codes, *conn.execute(select(Agency.credit_code)).scalars()})
             # In shares: after the list rules' first pass 15,721 firms had changed, and one
             # transaction for all of them held SQLite's write lock for the whole pass. A pass
             # that stops part-way saves no position: the next one rates them again, unchanged.

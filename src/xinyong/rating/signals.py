@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -37,17 +38,18 @@ class ServiceRecord:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
-# fn(session, credit_codes) -> {credit_code: ServiceRecord}; codes it knows nothing about are left out.
-ServiceRecordProvider = Callable[[Session, list[str]], dict[str, ServiceRecord]]
+# fn(session, credit_codes, now) -> {credit_code: ServiceRecord}; codes it knows nothing about are
+# left out. `now` is the rating's clock: whether an answer or a report is overdue depends on it.
+ServiceRecordProvider = Callable[[Session, list[str], datetime], dict[str, ServiceRecord]]
 # The cases domain plugs its provider in through `wiring.connect()`.
 SERVICE_RECORDS: Seam[ServiceRecordProvider] = Seam("rating.service_records")
 
 
-def service_records(session: Session, codes: list[str]) -> dict[str, ServiceRecord]:
-    """What the registered providers know (a later provider's answer for a code wins)."""
+def service_records(session: Session, codes: list[str], now: datetime) -> dict[str, ServiceRecord]:
+    """What the registered providers know at `now` (a later provider's answer for a code wins)."""
     out: dict[str, ServiceRecord] = {}
     if not codes:
         return out
     for provider in SERVICE_RECORDS:
-        out.update(provider(session, codes))
+        out.update(provider(session, codes, now))
     return out
