@@ -22,6 +22,12 @@ def test_the_form_verifies_and_redirects_to_a_shareable_page(demo, client):
     # The page and the API tell the same stored answer.
     verification_id = page_url.rstrip("/").rsplit("/", 1)[-1]
     assert client.get(f"/api/v1/verifications/{verification_id}").json()["verdict"] == "不通过"
+    # A foreign creditor reads the firm's class in English (the record keeps the Chinese).
+    header = page.split('id="verdict"')[1].split("</p>")[1]
+    assert "· 企业" in header
+    english = client.get(page_url, params={"lang": "en"}).text
+    header = english.split('id="verdict"')[1].split("</p>")[1]
+    assert "· a company" in header and "企业" not in header
 
 
 def test_the_page_right_after_the_form_is_the_stored_record(demo, engine, client):

@@ -232,6 +232,13 @@ def load_rules(path: Path | None = None) -> Rules:
     return parse_rules(data, file)
 
 
+def entity_class_en(key: str | None) -> str | None:
+    """A stored report's entity class in English (reports keep the Chinese title only), from
+    the rules in force; None for a class they no longer name."""
+    cls = default_rules().entity_classes.get(key) if key else None
+    return cls.title_en.split(",")[0] if cls else None
+
+
 @lru_cache(maxsize=1)
 def default_rules() -> Rules:
     return load_rules()

@@ -20,6 +20,7 @@ from xinyong.search.normalise import short_place, spellings
 from xinyong.settings import get_settings
 from xinyong.sources.catalog import record_title, source_title
 from xinyong.sources.layouts import STATUS_EN
+from xinyong.verification.rules import entity_class_en
 from xinyong.web.i18n import lang_of, translator
 
 HERE = Path(__file__).parent
@@ -71,6 +72,7 @@ def official_en(word: str) -> str:
 
 
 templates.env.globals["official_en"] = official_en
+templates.env.globals["entity_class_en"] = entity_class_en
 templates.env.globals["source_title"] = source_title
 
 
