@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.service import adopts_model, declared_templates
@@ -25,7 +24,7 @@ from xinyong.rating import service as rating
 from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
 from xinyong.verification.lists import LIST_PROBES, LIST_PROVIDERS
 from xinyong.verification.lists import ListEntry as VerificationListEntry
-from xinyong.verification.models import Verification
+from xinyong.verification.service import standing_verdicts
 
 LIST_NAMES = {
     "black": ("失信惩戒名单（黑名单）", "black list"),
@@ -84,25 +83,20 @@ def _list_section(session: Session, credit_code: str) -> ReportSection | None:
     )
 
 
-def _latest_verdicts(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
-    """Each agency's most recent stored three-step verification."""
+def _verdicts(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """Each agency's three-step verification over the data as it stands (an agency the
+    registry does not know, such as a law firm registered with the justice bureau, has none).
+    The record link opens the form filled in: a creditor's own check is kept and shareable."""
     found: dict[str, dict[str, Any]] = {}
-    rows = session.execute(
-        select(
-            Verification.credit_code, Verification.verdict, Verification.created_at, Verification.id
-        )
-        .where(Verification.credit_code.in_(codes))
-        .order_by(Verification.created_at)
-    )
-    for code, verdict, at, vid in rows:
-        result, label_en = VERDICTS.get(verdict, ("warn", verdict))
+    for code, out in standing_verdicts(session, codes).items():
+        result, label_en = VERDICTS[out.verdict]
         found[code] = {
             "verdict": Verdict(
                 result=result,
-                label_zh=verdict,
+                label_zh=out.verdict,
                 label_en=label_en,
-                checked_at=at.isoformat(),
-                record_url=f"/verifications/{vid}",
+                checked_at=out.created_at.isoformat(),
+                record_url=f"/verifications?query={code}",
             )
         }
     return found
@@ -158,7 +152,7 @@ def connect() -> None:
     LIST_PROVIDERS.register("lists", _list_entries)
     LIST_PROBES.register("lists", active_for(False))
     REPORT_SECTIONS.register("lists", _list_section)
-    STANDING_PROVIDERS.register("verification", _latest_verdicts)
+    STANDING_PROVIDERS.register("verification", _verdicts)
     STANDING_PROVIDERS.register("rating", rating.standing_provider)
     REPORT_SECTIONS.register("rating", rating.report_section)
     STANDING_PROVIDERS.register("cases", case_standing)

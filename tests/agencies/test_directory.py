@@ -54,6 +54,39 @@ def test_a_corrected_schedule_supersedes_the_old_version_from_its_date(session, 
     assert get_agency(session, code, on=date(2026, 6, 1)).schedule.version == 2
 
 
+def test_a_consulting_firm_collecting_debts_is_kept_out_without_anyone_verifying_it_first(
+    engine, session, drop
+):
+    """连云港信达商务咨询有限公司 publishes a schedule and nothing in the courts, but a consulting
+    firm collecting debts works beyond its scope: the directory's own three-step check keeps it
+    out and takes its stars, from the first page view. A visitor who verifies a law firm for a
+    service it does not offer gets 不通过 for that question, and the directory does not follow."""
+    from xinyong.lists.stars import certify
+    from xinyong.sources.scheduler import run_syncs
+    from xinyong.verification.schemas import VerificationRequest
+    from xinyong.verification.service import verify
+    from xinyong.wiring import connect
+
+    from .conftest import sources
+
+    connect()
+    folder, manifest = drop
+    assert all(r.ok for r in run_syncs(engine, sources(folder)))
+    xinda = code_of(manifest, "连云港信达商务咨询有限公司")
+    view = get_agency(session, xinda)
+    assert not view.listed and view.standing.verdict.result == "fail"
+    assert "三步核验未通过，不予列入名录" in [zh for zh, _ in view.notices]
+    [cert] = certify(session, [xinda])
+    assert cert.stars == 0 and {m.key: m.met for m in cert.checks}["verified"] is False
+
+    tianwan = code_of(manifest, "江苏田湾律师事务所")
+    asked = verify(session, VerificationRequest(code=tianwan, service="auction"))
+    session.commit()
+    assert asked.verdict == "不通过"
+    again = get_agency(session, tianwan)
+    assert again.listed and again.standing.verdict.result == "pass"
+
+
 def test_the_directory_filters_by_service_and_district_and_sorts_by_price(session, synced):
     case = Case(Decimal(200000), Decimal(200000))
     auctions = list_agencies(session, service="auction", case=case, sort="price")
@@ -100,8 +133,8 @@ def test_a_city_wide_agency_serves_every_district_and_a_district_one_only_its_ow
 
 def test_a_dishonest_agency_is_kept_out_of_the_directory_and_says_why(engine, session, drop):
     """江苏诚泰信用管理有限公司 publishes a lawful schedule, but the court lists it as a dishonest
-    debtor: before anyone runs a verification, the directory leaves it out, and its page says
-    why, with the records tagged as on the search page."""
+    debtor: the directory verifies every agency itself (nobody has to ask first), leaves it
+    out, and its page says why, with the records tagged as on the search page."""
     from fastapi.testclient import TestClient
 
     from xinyong.api.app import create_app
@@ -123,7 +156,8 @@ def test_a_dishonest_agency_is_kept_out_of_the_directory_and_says_why(engine, se
     assert chengtai not in {v.credit_code for v in list_agencies(session)}
     view = get_agency(session, chengtai)
     assert view.schedule is not None and view.schedule.compliant  # its fees are not the problem
-    assert not view.listed and view.standing.verdict is None  # and nobody has verified it yet
+    assert not view.listed and view.standing.verdict.result == "fail"
+    assert view.standing.verdict.record_url == f"/verifications?query={chengtai}"
     notices = [zh for zh, _ in view.notices]
     assert "有在效的失信被执行人记录 1 条，不予列入名录" in notices
     assert "有未结被执行案件 1 件，请先核验" in notices

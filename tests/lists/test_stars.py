@@ -87,7 +87,7 @@ def test_stars_follow_the_criteria_and_the_recommended_list_follows_the_stars(
     # is given (wiring registers the provider).
     clock.now = RATED_AT
     body = client.get("/api/v1/agencies/recommended").json()
-    assert body["min_stars"] == 4 and body["criteria_version"] == 1
+    assert body["min_stars"] == 4 and body["criteria_version"] == 2
     items = [i["credit_code"] for i in body["items"]]
     assert items[0] == firm and no_fees in items and dishonest not in items
     # The directory's link to the recommended agencies is that list as a page.
@@ -99,7 +99,8 @@ def test_stars_follow_the_criteria_and_the_recommended_list_follows_the_stars(
     other_page = client.get(f"/agencies/{other_contract}").text
     criteria = other_page.split('id="stars"')[1].split("</table>")[0]
     assert "现行收费标准声明采用《委托代理合同（律师服务）》" in criteria
-    assert criteria.count("✔ 符合") == 5 and criteria.count("✘ 不符合") == 1
+    assert "前 4 项为取得星级的条件" in other_page
+    assert criteria.count("✔ 符合") == 6 and criteria.count("✘ 不符合") == 1
     assert "— 暂无记录" in criteria  # the SLA record: no case handled here yet
     detail = client.get(f"/api/v1/agencies/{dishonest}/stars").json()
     assert detail["stars"] == 0 and detail["recommended"] is False

@@ -266,7 +266,7 @@ def _notices(v: AgencyView) -> list[tuple[str, str]]:
         out.append(
             ("三步核验未通过，不予列入名录", "failed the three-step verification: not listed")
         )
-    if v.kind == "consulting" and not v.red_flags:
+    if v.kind == "consulting" and not v.red_flags and v.standing.verdict is None:
         out.append(
             (
                 "咨询公司的经营范围通常不含债务清收或法律事务代理，请先核验",

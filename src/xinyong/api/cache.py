@@ -127,9 +127,10 @@ def _timed(sql: str):
 
 
 # What the agency pages show beyond a public profile: each agency's verdict, grade, stars and
-# service record. Writes to agencies, schedules, cases, complaints, evidence and agencies'
-# verifications move the `agencies` counter (migration 0023), and so does an agency's first
-# grade (rating/service.py); the service record reads the clock — a first report not
+# service record. Writes to agencies, schedules, cases, complaints and evidence move the
+# `agencies` counter (migration 0023; stored verifications no longer do, 0034: the verdict shown
+# is worked out from the public data), and so does an agency's first grade
+# (rating/service.py); the service record reads the clock — a first report not
 # delivered, a complaint not answered, counts against the agency the moment its deadline passes
 # — so the next such deadline is part of the key too.
 AGENCY_SQL = (

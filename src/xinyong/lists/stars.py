@@ -29,6 +29,8 @@ from xinyong.rating.config import GRADES
 from xinyong.rating.service import grades_for, rate_unrated
 from xinyong.rating.signals import ServiceRecord, service_records
 from xinyong.registry.models import Enterprise
+from xinyong.verification.schemas import VERDICT_EN
+from xinyong.verification.service import standing_verdicts
 
 STARS_FILE = Path(__file__).parent / "stars.yaml"
 MAX_STARS = 5
@@ -47,6 +49,8 @@ class _Strict(BaseModel):
 class Eligibility(_Strict):
     min_grade: str
     no_black_list: bool = True
+    # The three-step verification (for the default service) must not fail.
+    passes_verification: bool = True
     active_status: list[str]
 
 
@@ -108,7 +112,8 @@ class Certification:
     score: int | None
     recommended: bool
     criteria_version: int
-    checks: list[Met] = field(default_factory=list)
+    checks: list[Met] = field(default_factory=list)  # the conditions first, then the stars'
+    conditions: int = 0  # how many of `checks` are conditions (together, the first star)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -215,6 +220,11 @@ def certify(
     schedules = schedule_versions(session, wanted)
     kinds = dict(session.execute(select(Agency.credit_code, Agency.kind)).all())
     records = service_records(session, wanted, now)
+    verdicts = (
+        {c: out.verdict for c, out in standing_verdicts(session, wanted, now).items()}
+        if criteria.eligibility.passes_verification
+        else {}
+    )
     rules = fee_rules()
     out = []
     el = criteria.eligibility
@@ -245,6 +255,20 @@ def certify(
                 f"status {status.get(code) or 'not registered'}",
             ),
         ]
+        if el.passes_verification:
+            verdict = verdicts.get(code)
+            checks.append(
+                Met(
+                    "verified",
+                    "三步核验结论为通过或警示",
+                    "the three-step verification passed (with or without warnings)",
+                    None if verdict is None else verdict != "不通过",
+                    f"核验结论 {verdict}" if verdict else "企业登记信息中无此机构，未能核验",
+                    f"verdict {VERDICT_EN[verdict]}"
+                    if verdict
+                    else "not in the registry: not verified",
+                )
+            )
         eligible = all(m.met for m in checks)
         c = criteria.criteria
         row = in_force(schedules.get(code, []), today)
@@ -274,6 +298,7 @@ def certify(
                 recommended=stars >= criteria.recommended_min_stars,
                 criteria_version=criteria.version,
                 checks=checks + extra,
+                conditions=len(checks),
             )
         )
     out.sort(key=lambda x: (-x.stars, -(x.score or 0), x.name))

@@ -196,6 +196,23 @@ def run_verification(
     return out
 
 
+def standing_verdicts(
+    session: Session, codes: list[str], now: datetime | None = None
+) -> dict[str, VerificationOut]:
+    """The three steps for the rules' default service over what the database holds now, for
+    each of these codes the registry knows (nothing stored): what the agency directory and the
+    stars go by. Not the last stored verification: that depended on whether anyone had asked,
+    and for which service."""
+    known = set(
+        session.scalars(select(Enterprise.credit_code).where(Enterprise.credit_code.in_(codes)))
+    )
+    return {
+        code: run_verification(session, VerificationRequest(code=code), now=now)
+        for code in codes
+        if code in known
+    }
+
+
 def verify(
     session: Session,
     request: VerificationRequest,

@@ -19,8 +19,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/verifications", response_class=HTMLResponse)
-def verification_form(request: Request):
-    return page(request, "verification.html", v=None, error=None)
+def verification_form(request: Request, query: str = ""):
+    """The form, filled in when a link names the firm (the agency directory's 核验 link)."""
+    return page(request, "verification.html", v=None, error=None, query=query.strip()[:200])
 
 
 @router.post("/verifications", response_class=HTMLResponse)
