@@ -339,6 +339,10 @@ def _review(session: Session, contract: Upload, agency_code: str, now: datetime)
     return {
         "verdict": report.verdict,
         "missing": report.missing,
+        # The clauses by name, as the rules in force called them: both parties read them.
+        "missing_titles": [
+            {"zh": c.title_zh, "en": c.title_en} for c in report.clauses if not c.found
+        ],
         "summary_zh": report.summary_zh,
         "summary_en": report.summary_en,
     }
