@@ -248,6 +248,20 @@ def test_the_fee_editor_checks_each_edit_and_publishes_a_version(agency):
     assert "第 2 版" in agency.get(f"/agencies/{MEDIATOR}").text  # what creditors see
 
 
+def test_an_edit_keeps_the_title_the_published_version_carries(agency, directory):  # noqa: F811
+    """Schedules from the directory's files carry their title on the version, not inside the
+    schedule: the editor shows it, so publishing an edited rate does not leave it untitled."""
+    from xinyong.agencies.service import get_agency, publish_schedule
+
+    untitled = get_agency(directory, MEDIATOR).schedule.schedule.model_copy(
+        update={"title_zh": None}
+    )
+    publish_schedule(directory, MEDIATOR, untitled, title="调解服务收费（2026）", now=T0)
+    directory.commit()
+    editor = agency.get("/workspace/agency/fees").text
+    assert 'name="title_zh" value="调解服务收费（2026）"' in editor
+
+
 def test_watching_from_the_enterprise_page(creditor, engine, tmp_path):
     register_enterprises(engine, tmp_path, [enterprise_row(21)])
     code = credit_code(21)

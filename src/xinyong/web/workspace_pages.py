@@ -707,6 +707,10 @@ async def fees_editor(request: Request, session: Session = DbSession):
     except XinyongError as exc:
         return _no_agency(request, principal, exc)
     form = _editor_rows(agency.schedule.schedule if agency.schedule else None)
+    # The version's own title (the directory and the history show it), unless the schedule
+    # carries one: an edit that leaves the box alone must not publish an untitled version.
+    if agency.schedule and not form["title_zh"]:
+        form["title_zh"] = agency.schedule.title or ""
     form["effective_from"] = ""
     published = request.query_params.get("published")
     return _fees_page(request, principal, session, agency, form, published=published)
