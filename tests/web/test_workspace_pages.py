@@ -245,7 +245,8 @@ def test_the_fee_editor_checks_each_edit_and_publishes_a_version(agency):
     assert "符合收费规则" in agency.post("/workspace/agency/fees/check", data=form).text
     r = agency.post("/workspace/agency/fees", data=form, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].endswith("published=2")
-    assert "第 2 版" in agency.get(f"/agencies/{MEDIATOR}").text  # what creditors see
+    public = agency.get(f"/agencies/{MEDIATOR}").text  # what creditors see
+    assert "第 2 版" in public and "第 2 版自 2026-" in public.split("历史版本")[1]
 
 
 def test_an_edit_keeps_the_title_the_published_version_carries(agency, directory):  # noqa: F811
