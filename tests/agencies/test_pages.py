@@ -40,6 +40,17 @@ def test_the_comparison_lists_agencies_by_fee_and_links_their_quotes(client, dro
     assert "不足最低收费 3,000 元" in quoted.text
 
 
+def test_a_firm_billing_by_the_hour_does_not_pass_for_cheapest_when_no_hours_are_given(client):
+    """Sorted by price with no hours typed, the hourly part of a firm's fee is not in its total:
+    each such row says so and at what rate, so the cheapest line is not taken at its word."""
+    html = client.get("/fees", params={"debt": "180000", "sort": "price"}).text
+    rows = re.findall(r'<tr class="compared">(.*?)</tr>', html, re.S)
+    hourly = [r for r in rows if "计时收费，未填工时，合计未含此项" in r]
+    assert hourly and all("另按每小时" in r for r in hourly)
+    with_hours = client.get("/fees", params={"debt": "180000", "hours": "40"}).text
+    assert "合计未含此项" not in with_hours
+
+
 def test_directory_and_profile_pages(client, drop):
     html = client.get("/agencies", params={"amount": "200000", "sort": "price"}).text
     assert "江苏田湾律师事务所" in html and "郁洲" not in html

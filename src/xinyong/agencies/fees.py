@@ -207,6 +207,7 @@ def quote(
             )
         )
         lines += commission_lines(c, basis)
+    unpriced: Problem | None = None
     h = schedule.hourly
     if h is not None:
         low, high = to_fen(hours * h.min_rate), to_fen(hours * h.max_rate)
@@ -224,6 +225,14 @@ def quote(
         if hours == 0:
             notes.append(
                 ("未填写工时，计时部分按 0 小时计", "no hours given: hourly part counted as 0 h")
+            )
+            # A warning, not only a note: in a comparison sorted by price a firm billing by the
+            # hour would otherwise look cheapest, its hourly part left out of the total.
+            unpriced = Problem(
+                "hours_not_given",
+                f"另按每小时 {range_zh(h.min_rate, h.max_rate)} 计时收费，未填工时，合计未含此项",
+                f"also bills {range_en(h.min_rate, h.max_rate)} an hour; no hours given, so the "
+                "total leaves that out",
             )
     for fee in schedule.fixed_fees:
         when_zh, when_en = ("（预先支付）", " (paid upfront)") if fee.upfront else ("", "")
@@ -282,6 +291,8 @@ def quote(
         notes=notes,
         breaches=breaches,
     )
+    if unpriced is not None:
+        q.warnings.append(unpriced)
     limit = rules.warnings.high_effective_rate_percent
     if q.effective_rate_high is not None and q.effective_rate_high > limit:
         q.warnings.append(
