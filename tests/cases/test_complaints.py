@@ -171,3 +171,33 @@ def test_the_clocks_run_under_the_lease_from_the_scheduler_and_the_cli(
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert missing.returncode == 1 and "没有编号为 999 的案件" in missing.stderr
+
+
+def test_complaints_still_within_their_48_hours_count_neither_way(directory, ledger_settings):
+    session = directory
+    _file(session, ledger_settings)
+    _file(session, ledger_settings)
+    # Three minutes later, with 47 hours left: nothing is due yet, so no share to show.
+    record = service_record(session, [MEDIATOR], now=T0 + timedelta(minutes=3))[MEDIATOR]
+    assert (record.complaints, record.complaints_due, record.open_complaints) == (2, 0, 2)
+    assert record.complaint_share is None and record.breached == 0
+    # One is answered in time; the other's 48 hours run out with no answer.
+    complaints.respond(session, 1, MEDIATOR_STAFF, "已核查并道歉", now=T0 + timedelta(hours=5))
+    record = service_record(session, [MEDIATOR], now=T0 + timedelta(hours=6))[MEDIATOR]
+    assert (record.complaints_due, record.complaint_share) == (1, Decimal("100.00"))
+    record = service_record(session, [MEDIATOR], now=T0 + timedelta(hours=49))[MEDIATOR]
+    assert (record.complaints_due, record.complaint_share) == (2, Decimal("50.00"))
+
+
+def test_a_missing_complaint_and_a_wrong_code_read_the_same(directory, ledger_settings):
+    session = directory
+    c, code = _file(session, ledger_settings)
+    complaints.respond(session, c.id, MEDIATOR_STAFF, "已核查", now=T0 + timedelta(hours=1))
+    with pytest.raises(NotFound) as wrong:
+        complaints.rate(session, c.id, "guess", 3, now=T0)
+    with pytest.raises(NotFound) as missing:
+        complaints.rate(session, c.id + 1, "guess", 3, now=T0)
+    assert wrong.value.message_zh.replace(str(c.id), "N") == missing.value.message_zh.replace(
+        str(c.id + 1), "N"
+    )
+    assert complaints.with_code(session, c.id, code) is c

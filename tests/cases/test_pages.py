@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from tests.cases.conftest import CREDITOR, MEDIATOR, MEDIATOR_STAFF, T0
 from xinyong.accounts import service as accounts
 from xinyong.accounts.models import Organisation
 from xinyong.api.app import create_app
-from xinyong.cases import service
+from xinyong.cases import complaints, service
 from xinyong.cases.actors import Upload
 from xinyong.ledger.api import get_ledger_settings
 
@@ -100,10 +101,114 @@ def test_anyone_files_a_complaint_from_the_form_and_gets_a_query_code(client):
     assert r.status_code == 201
     assert "48 小时" in r.text and "剩余" in r.text
     code = re.search(r'<b id="code">([^<]+)</b>', r.text).group(1)
+    # The link shown after filing carries the code, written out to be copied.
+    link = re.search(r'id="status-link" href="([^"]+)">([^<]+)</a>', r.text)
+    assert link.group(1) == f"/complaints/1?code={code}" and link.group(2).endswith(link.group(1))
     status = client.get(f"/complaints/1?code={code}")
     assert status.status_code == 200 and "债务人亲友" in status.text
     assert 'data-state="filed">待答复</span>' in status.text  # its state in words
-    assert client.get("/complaints/1?code=nope").status_code == 404
+    assert "通话.png" in status.text  # the photo sent with it
+
+
+def test_a_complaint_without_its_code_asks_for_it_and_gives_nothing_away(client):
+    r = client.post(
+        "/complaints/new",
+        data={"agency_code": MEDIATOR, "complainant_kind": "debtor", "complainant_name": "王某",
+              "category": "harassment", "text": "深夜打电话"},
+    )  # fmt: skip
+    code = re.search(r'<b id="code">([^<]+)</b>', r.text).group(1)
+    # The bare address (as copied from the page) asks for the query code.
+    asked = client.get("/complaints/1")
+    assert asked.status_code == 200 and "<title>投诉 1" in asked.text
+    assert 'name="code"' in asked.text and "深夜打电话" not in asked.text
+    # Typing it in opens the complaint.
+    opened = client.get("/complaints/1", params={"code": f" {code} "})
+    assert opened.status_code == 200 and "深夜打电话" in opened.text
+    # A wrong code is said on the same form; a complaint that does not exist reads the same.
+    wrong = client.get("/complaints/1", params={"code": "nope"})
+    missing = client.get("/complaints/2", params={"code": "nope"})
+    assert wrong.status_code == missing.status_code == 404
+    assert 'name="code"' in wrong.text and "查询码不符" in wrong.text
+    assert "深夜打电话" not in wrong.text and "案件无法打开" not in wrong.text
+    assert wrong.text.replace("投诉 1", "投诉 2").replace("/complaints/1", "/complaints/2") == (
+        missing.text
+    )
+    api_wrong = client.get("/api/v1/complaints/1?code=nope").json()
+    api_missing = client.get("/api/v1/complaints/2?code=nope").json()
+    assert api_wrong["detail"].replace("1", "2") == api_missing["detail"]
+    english = client.get("/complaints/1?lang=en")
+    assert "<title>Complaint 1" in english.text and "Query code" in english.text
+
+
+def test_the_complainant_sees_the_answer_with_its_files_and_rates_it(
+    client, directory, ledger_settings
+):
+    r = client.post(
+        "/complaints/new",
+        data={"agency_code": MEDIATOR, "complainant_kind": "relative", "complainant_name": "李某",
+              "category": "harassment", "text": "上门堵我家门"},
+        files=[("files", ("门口.jpg", PHOTO.content, "image/jpeg"))],
+    )  # fmt: skip
+    code = re.search(r'<b id="code">([^<]+)</b>', r.text).group(1)
+    page = client.get(f"/complaints/1?code={code}").text
+    assert "satisfaction" not in page  # nothing to rate before an answer
+    letter = Upload("致歉函.pdf", b"%PDF-1.4 apology", "application/pdf")
+    complaints.respond(
+        directory, 1, MEDIATOR_STAFF, "已停止上门并书面致歉", [letter],
+        now=T0 + timedelta(hours=2), settings=ledger_settings,
+    )  # fmt: skip
+    directory.commit()
+
+    page = client.get(f"/complaints/1?code={code}").text
+    assert "已停止上门并书面致歉" in page
+    # Both files are listed with their type and size and open with the code.
+    assert "门口.jpg" in page and "image/jpeg" in page and "致歉函.pdf" in page
+    assert f"{len(letter.content)} B" in page
+    links = dict.fromkeys(
+        re.findall(r'href="(/api/v1/complaints/1/evidence/\d+/file\?code=[^"]+)"', page)
+    )
+    photo, pdf = (client.get(link.replace("&amp;", "&")) for link in links)
+    assert photo.content == PHOTO.content and photo.headers["content-type"] == "image/jpeg"
+    assert pdf.content == letter.content and pdf.headers["content-type"] == "application/pdf"
+    # Without the code the files are not there for anyone.
+    assert client.get(next(iter(links)).split("?")[0]).status_code == 404
+    # The API says the same.
+    files = client.get(f"/api/v1/complaints/1?code={code}").json()["evidence"]
+    assert [(f["role"], f["file_name"], f["media_type"]) for f in files] == [
+        ("complaint", "门口.jpg", "image/jpeg"),
+        ("response", "致歉函.pdf", "application/pdf"),
+    ]
+
+    # 不满意: the complainant rates the answer on the same page.
+    assert "很不满意" in page and 'name="satisfaction"' in page
+    rated = client.post(
+        "/complaints/1/rating",
+        data={"code": code, "satisfaction": "2", "note": "仍有陌生电话"},
+        follow_redirects=False,
+    )
+    assert rated.status_code == 303
+    page = client.get(rated.headers["location"]).text
+    assert "感谢您的评价" in page and 'id="satisfaction">2 / 5' in page
+    assert 'name="satisfaction"' not in page
+    assert complaints.get_complaint(directory, 1).satisfaction_note == "仍有陌生电话"
+    refused = client.post("/complaints/1/rating", data={"code": "nope", "satisfaction": "5"})
+    assert refused.status_code == 404 and "查询码不符" in refused.text
+
+
+def test_a_relative_names_the_agency_instead_of_its_code(client):
+    # From the agency's page, the form opens with the agency filled in and named.
+    agency_page = client.get(f"/agencies/{MEDIATOR}").text
+    assert f'href="/complaints/new?agency={MEDIATOR}">投诉该机构</a>' in agency_page
+    form = client.get(f"/complaints/new?agency={MEDIATOR}").text
+    assert f'value="{MEDIATOR}"' in form and "连云港海州民商事调解中心" in form
+    data = {"complainant_kind": "relative", "complainant_name": "李某", "text": "骚扰电话"}
+    # A name the directory does not know is said plainly, with what to do instead.
+    r = client.post("/complaints/new", data={**data, "agency_code": "江苏田湾律师事务所"})
+    assert r.status_code == 422
+    assert "机构名录中没有名为“江苏田湾律师事务所”的机构" in r.text and 'href="/agencies"' in r.text
+    # The directory's exact name is enough.
+    r = client.post("/complaints/new", data={**data, "agency_code": " 连云港海州民商事调解中心 "})
+    assert r.status_code == 201 and "连云港海州民商事调解中心" in r.text
 
 
 def test_a_form_with_a_mistake_says_which_and_keeps_what_was_typed(client):

@@ -140,3 +140,27 @@ def test_bad_criteria_are_refused_with_the_reason(tmp_path):
     with pytest.raises(stars.StarsConfigInvalid) as refused:
         stars.load_criteria(bad)
     assert "星级标准" in refused.value.message_zh and "star criteria" in refused.value.message_en
+
+
+def test_complaints_not_yet_due_are_not_counted_as_late(engine, session, demo, records):  # noqa: F811
+    rating.recompute_all(engine, RATED_AT)
+    firm = demo.code("江苏田湾律师事务所")
+    # Two complaints filed minutes ago, 47 hours left on each: neither in time nor late.
+    records[firm] = ServiceRecord(complaints=2, cases=1, contract_template_adopted=True)
+    [cert] = stars.certify(session, [firm], RATED_AT)
+    assert _checks(cert)["sla_record"] is None
+    assert "0%" not in _detail(cert, "sla_record") and "暂无到期" in _detail(cert, "sla_record")
+    # One answered in time, the other still running: the share is of the one that fell due.
+    records[firm] = ServiceRecord(
+        complaints=2, answered_in_time=1, cases=1, contract_template_adopted=True
+    )
+    [cert] = stars.certify(session, [firm], RATED_AT)
+    assert _checks(cert)["sla_record"] is True
+    assert _detail(cert, "sla_record").startswith("投诉按时答复 100%")
+    # Its 48 hours ran out with no answer: now half were answered in time.
+    records[firm] = ServiceRecord(
+        complaints=2, answered_in_time=1, breached=1, cases=1, contract_template_adopted=True
+    )
+    [cert] = stars.certify(session, [firm], RATED_AT)
+    assert _checks(cert)["sla_record"] is False
+    assert _detail(cert, "sla_record").startswith("投诉按时答复 50%")

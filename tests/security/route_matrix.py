@@ -118,6 +118,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     # complaints: anyone files one and follows it with its query code
     ("POST", "/api/v1/complaints"): PUBLIC,
     ("GET", "/api/v1/complaints/{complaint_id}"): PUBLIC,
+    # its files: the same readers (the complainant by the query code)
+    ("GET", "/api/v1/complaints/{complaint_id}/evidence/{item_id}/file"): PUBLIC,
     ("POST", "/api/v1/complaints/{complaint_id}/response"): roles("agency_member"),
     ("POST", "/api/v1/complaints/{complaint_id}/satisfaction"): PUBLIC,
     ("GET", "/api/v1/operator/complaints"): OPERATOR,
@@ -202,6 +204,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/complaints/new"): PUBLIC,
     ("POST", "/complaints/new"): PUBLIC,
     ("GET", "/complaints/{complaint_id}"): PUBLIC,
+    ("POST", "/complaints/{complaint_id}/rating"): PUBLIC,  # the complainant, by the query code
     # operator console
     ("GET", "/operator/login"): PUBLIC,
     # Closed (403) while XINYONG_OPERATOR_TOKEN is unset, as in this test.

@@ -290,3 +290,48 @@ def test_watching_from_the_enterprise_page(creditor, engine, tmp_path):
         headers={"HX-Request": "true"},
     ).text
     assert "无法关注" in unknown
+
+
+def test_complaint_files_reach_the_agency_and_the_creditor_who_rates_the_answer(
+    app, session, creditor, agency
+):
+    case_id = _entrust(creditor)
+    page = creditor.get("/workspace/creditor").text
+    creditor.post(
+        "/workspace/complaints",
+        data={"csrf_token": _csrf(page), "case_id": str(case_id), "category": "harassment",
+              "text": "催收员到我公司门口拍照"},
+        files=[("files", ("门口照片.jpg", JPEG, "image/jpeg"))],
+    )  # fmt: skip
+    # The agency sees the photo in its inbox, with its type and size, and opens it.
+    inbox = agency.get("/workspace/agency").text
+    complaint_id = int(re.search(r'id="complaint-(\d+)"', inbox).group(1))
+    assert "门口照片.jpg" in inbox and f"image/jpeg · {len(JPEG)} B" in inbox
+    link = re.search(r'href="(/api/v1/complaints/\d+/evidence/\d+/file)"', inbox).group(1)
+    assert agency.get(link).content == JPEG
+    # Nobody else opens it without the query code.
+    with TestClient(app, base_url="https://testserver") as stranger:
+        assert stranger.get(link).status_code == 404
+    agency.post(
+        f"/workspace/agency/complaints/{complaint_id}/answer",
+        data={"csrf_token": _csrf(inbox), "text": "已核实，涉事人员停岗"},
+        files=[("files", ("处理决定.pdf", b"%PDF-1.4 decision", "application/pdf"))],
+    )
+    assert "处理决定.pdf" in agency.get("/workspace/agency").text
+
+    # The creditor sees both files in its workspace and opens the complaint without a code.
+    mine = creditor.get("/workspace/creditor").text
+    assert "门口照片.jpg" in mine and "处理决定.pdf" in mine
+    status = creditor.get(f"/complaints/{complaint_id}")
+    assert status.status_code == 200 and "已核实，涉事人员停岗" in status.text
+    pdf = re.search(r'href="(/api/v1/complaints/\d+/evidence/\d+/file)">处理决定.pdf', status.text)
+    assert creditor.get(pdf.group(1)).content == b"%PDF-1.4 decision"
+    # It rates the answer there: satisfied.
+    rated = creditor.post(
+        f"/complaints/{complaint_id}/rating",
+        data={"csrf_token": _csrf(status.text), "satisfaction": "4"},
+        follow_redirects=False,
+    )
+    assert rated.status_code == 303
+    assert 'id="satisfaction">4 / 5' in creditor.get(rated.headers["location"]).text
+    assert "您的评价 4 / 5" in creditor.get("/workspace/creditor").text

@@ -341,6 +341,12 @@ def evidence_file(
         raise NotFound(
             f"案件 {case_id} 没有证据文件 {item_id}", f"case {case_id} has no file {item_id}"
         )
+    return file_response(item, settings)
+
+
+def file_response(item: EvidenceItem, settings: LedgerSettings) -> FileResponse:
+    """An evidence file as its readers get it, from a case or a complaint."""
+    assert item.file_sha256 is not None
     path = ledger_evidence.open_file(settings.resolved_evidence_dir(), item.file_sha256)
     # Only images and PDFs open in the browser; anything else downloads (no uploaded HTML runs).
     inline = item.media_type in INLINE_TYPES
@@ -536,14 +542,31 @@ async def file_complaint(
         settings=settings,
     )
     session.commit()
-    return FiledOut(complaint=complaint_out(c, request_now(request)), query_code=code)
+    return FiledOut(complaint=complaint_view(session, c, request_now(request)), query_code=code)
 
 
-def _complaint_reader(principal: Principal, c: Complaint, code: str | None) -> None:
-    """The complainant (query code), the agency complained about, or an operator."""
-    if principal.has_role(R.OPERATOR) or agency_actor(principal, c.agency_code) is not None:
-        return
-    complaints.check_query_code(c, code)
+def reads_without_code(principal: Principal, c: Complaint) -> bool:
+    """An operator, the agency complained about, or the creditor that filed it signed in."""
+    return (
+        principal.has_role(R.OPERATOR)
+        or agency_actor(principal, c.agency_code) is not None
+        or (principal.has_role(R.CREDITOR) and c.creditor_id in principal.org_codes)
+    )
+
+
+def readable_complaint(
+    session: Session, complaint_id: int, principal: Principal, code: str | None
+) -> Complaint:
+    """The complaint for its readers; anyone else needs the query code (and a missing complaint
+    looks like a wrong code)."""
+    c = session.get(Complaint, complaint_id)
+    if c is not None and reads_without_code(principal, c):
+        return c
+    return complaints.with_code(session, complaint_id, code)
+
+
+def complaint_view(session: Session, c: Complaint, now) -> ComplaintOut:
+    return complaint_out(c, now, complaints.evidence_of(session, [c.id])[c.id])
 
 
 @router.get(
@@ -556,9 +579,30 @@ def get_complaint(
     principal: Principal = Depends(current_principal),
     session: Session = DbSession,
 ) -> ComplaintOut:
-    c = complaints.get_complaint(session, complaint_id)
-    _complaint_reader(principal, c, code)
-    return complaint_out(c, request_now(request))
+    c = readable_complaint(session, complaint_id, principal, code)
+    return complaint_view(session, c, request_now(request))
+
+
+@router.get(
+    "/api/v1/complaints/{complaint_id}/evidence/{item_id}/file",
+    response_class=FileResponse,
+    summary="投诉证据或答复附件 / A complaint's evidence file or the answer's attachment",
+)
+def complaint_file(
+    complaint_id: int,
+    item_id: int,
+    code: str | None = Query(None, description="查询码 / query code"),
+    principal: Principal = Depends(current_principal),
+    session: Session = DbSession,
+    settings: LedgerSettings = Depends(get_ledger_settings),
+) -> FileResponse:
+    """The same readers as the complaint: the complainant with the code, the agency, the creditor
+    that filed it, operators."""
+    c = readable_complaint(session, complaint_id, principal, code)
+    item = session.get(EvidenceItem, item_id)
+    if item is None or item.complaint_id != c.id or item.file_sha256 is None:
+        raise NotFound(f"投诉 {c.id} 没有文件 {item_id}", f"complaint {c.id} has no file {item_id}")
+    return file_response(item, settings)
 
 
 @router.post(
@@ -591,7 +635,7 @@ async def respond(
         settings,
     )
     session.commit()
-    return complaint_out(c, request_now(request))
+    return complaint_view(session, c, request_now(request))
 
 
 class RatingIn(BaseModel):
@@ -612,7 +656,7 @@ def rate(
         session, complaint_id, body.code, body.satisfaction, body.note, request_now(request)
     )
     session.commit()
-    return complaint_out(c, request_now(request))
+    return complaint_view(session, c, request_now(request))
 
 
 @router.get(
@@ -638,7 +682,9 @@ def operator_complaints(
     operator: str = Depends(require_named_operator),
     session: Session = DbSession,
 ) -> list[ComplaintOut]:
-    return [complaint_out(c, request_now(request)) for c in complaints.queue(session, state)]
+    queue = complaints.queue(session, state)
+    items = complaints.evidence_of(session, [c.id for c in queue])
+    return [complaint_out(c, request_now(request), items[c.id]) for c in queue]
 
 
 class ResolutionIn(BaseModel):
@@ -661,7 +707,7 @@ def resolve_complaint(
         session, complaint_id, operator, body.resolution, request_now(request)
     )
     session.commit()
-    return complaint_out(c, request_now(request))
+    return complaint_view(session, c, request_now(request))
 
 
 @router.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,11 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.agencies.service import get_agency
+from xinyong.agencies.models import Agency
+from xinyong.agencies.service import AgencyView, get_agency
 from xinyong.cases import evidence, notices
 from xinyong.cases.actors import Actor, Upload
 from xinyong.cases.errors import NotAllowed, WrongState
-from xinyong.cases.models import Complaint, DebtCase
+from xinyong.cases.models import Complaint, DebtCase, EvidenceItem
 from xinyong.cases.service import shanghai_text
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.ledger.config import LedgerSettings
@@ -60,13 +62,77 @@ def get_complaint(session: Session, complaint_id: int) -> Complaint:
     return c
 
 
+def _not_found_or_wrong_code(complaint_id: int) -> NotFound:
+    return NotFound(
+        f"投诉 {complaint_id} 不存在或查询码不符，请核对提交投诉时显示的查询码",
+        f"complaint {complaint_id} does not exist or the query code is wrong; "
+        "check the code you were shown when you filed",
+        field="code",
+    )
+
+
 def check_query_code(c: Complaint, code: str | None) -> None:
     """A wrong code looks like a missing complaint: complaints name people."""
     if not code or not secrets.compare_digest(_hash(code), c.query_code_hash):
-        raise NotFound(
-            f"投诉 {c.id} 不存在或查询码不符",
-            f"complaint {c.id} does not exist or the code is wrong",
+        raise _not_found_or_wrong_code(c.id)
+
+
+def with_code(session: Session, complaint_id: int, code: str | None) -> Complaint:
+    """The complaint its query code opens; a missing one and a wrong code get the same answer,
+    so nobody can find out which complaint numbers exist."""
+    c = session.get(Complaint, complaint_id)
+    if c is None:
+        raise _not_found_or_wrong_code(complaint_id)
+    check_query_code(c, code)
+    return c
+
+
+def evidence_of(session: Session, complaint_ids: list[int]) -> dict[int, list[EvidenceItem]]:
+    """The complainant's exhibits and the agency's attachments, per complaint, in filing order."""
+    out: dict[int, list[EvidenceItem]] = {i: [] for i in complaint_ids}
+    if complaint_ids:
+        for item in session.scalars(
+            select(EvidenceItem)
+            .where(EvidenceItem.complaint_id.in_(complaint_ids))
+            .order_by(EvidenceItem.id)
+        ):
+            out[item.complaint_id].append(item)
+    return out
+
+
+_CODE_SHAPE = re.compile(r"[0-9A-Z]{18}")
+
+
+def complained_agency(session: Session, given: str) -> AgencyView:
+    """The agency a complaint is about: its credit code, or its name exactly as the directory
+    has it (a debtor's relative knows the firm's name, rarely its code)."""
+    text = (given or "").strip()
+    if not text:
+        raise InvalidInput(
+            "agency_code：请填写被投诉机构的名称或统一社会信用代码",
+            "agency_code: give the agency's name or its credit code",
+            field="agency_code",
         )
+    if _CODE_SHAPE.fullmatch(text.upper()):
+        return get_agency(session, text)
+    names = {text, text.replace("(", "（").replace(")", "）")}
+    codes = session.scalars(select(Agency.credit_code).where(Agency.name.in_(names)).limit(2)).all()
+    if len(codes) > 1:
+        raise InvalidInput(
+            f"agency_code：名录中有多家名为“{text}”的机构，请填写其统一社会信用代码",
+            f"agency_code: several agencies in the directory are named '{text}'; give its credit code",
+            field="agency_code",
+        )
+    if not codes:
+        raise InvalidInput(
+            f"agency_code：机构名录中没有名为“{text}”的机构；请填写与名录一致的机构全称或"
+            "18 位统一社会信用代码，或在机构页面点击“投诉该机构”",
+            f"agency_code: no agency named '{text}' in the directory; give its full name as the "
+            "directory lists it, or its 18-character credit code, or use 'Complain about this "
+            "agency' on its page",
+            field="agency_code",
+        )
+    return get_agency(session, codes[0])
 
 
 def _choice(value: str, options: dict, field: str) -> str:
@@ -115,7 +181,7 @@ def file_complaint(
             "text: the complaint is required (at most 5000 characters)",
             field="text",
         )
-    agency = get_agency(session, agency_code)
+    agency = complained_agency(session, agency_code)
     if creditor is not None and creditor.kind != "creditor":
         raise NotAllowed("只有债权人可以代表机构投诉", "only a creditor files as one")
     if case_id is not None:
@@ -375,11 +441,16 @@ def rate(
     satisfaction: int,
     note: str | None = None,
     now: datetime | None = None,
+    creditor: Actor | None = None,
 ) -> Complaint:
-    """The complainant's satisfaction, 1 (very dissatisfied) to 5 (very satisfied), once answered."""
+    """The complainant's satisfaction, 1 (very dissatisfied) to 5 (very satisfied), once answered.
+
+    The query code proves who complained; a creditor that filed while signed in (`creditor`)
+    needs none."""
     now = resolve(now)
-    c = get_complaint(session, complaint_id)
-    check_query_code(c, query_code)
+    c = session.get(Complaint, complaint_id)
+    if not (c is not None and creditor is not None and c.creditor_id == creditor.id):
+        c = with_code(session, complaint_id, query_code)
     if c.responded_at is None and c.resolved_at is None:
         raise WrongState(
             f"投诉 {c.id} 尚未答复或办结，暂不能评价",

@@ -1,19 +1,24 @@
 """Case and complaint pages (thin): the live case page (with the agency's progress form), its
-timeline fragment, the complaint form and status."""
+timeline fragment, the complaint form, its status page (query code form, files, rating)."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.accounts.principal import current_principal
+from xinyong.accounts import roles as R
+from xinyong.accounts.principal import Principal, current_principal
 from xinyong.api.deps import DbSession
 from xinyong.cases import complaints, live, service, workspace
-from xinyong.cases.api import _uploads, load_actor
+from xinyong.cases.actors import Actor
+from xinyong.cases.api import _uploads, load_actor, reads_without_code
+from xinyong.cases.models import Complaint
 from xinyong.cases.schemas import case_out, complaint_out
-from xinyong.errors import XinyongError
+from xinyong.errors import NotFound, XinyongError
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
 from xinyong.lists.operator import request_now
@@ -121,19 +126,33 @@ async def progress_submit(
     return RedirectResponse(f"/cases/{case_id}?posted=1#timeline", status_code=303)
 
 
-@router.get("/complaints/new", response_class=HTMLResponse)
-def complaint_form(request: Request, agency: str = ""):
+def _form_page(request: Request, session: Session, agency: str, form: dict, error, status=200):
+    """The complaint form; an agency named in advance (from its page) is shown by its name."""
+    named = None
+    if agency:
+        try:
+            named = complaints.complained_agency(session, agency)
+        except XinyongError as exc:
+            if error is None:
+                error, status = exc, exc.status
     return _page(
         request,
         "complaint_form.html",
         {
             "agency": agency,
+            "named": named,
             "kinds": complaints.COMPLAINANTS,
             "categories": complaints.CATEGORIES,
-            "error": None,
-            "form": {},
+            "error": error,
+            "form": form,
         },
+        status,
     )
+
+
+@router.get("/complaints/new", response_class=HTMLResponse)
+def complaint_form(request: Request, agency: str = "", session: Session = DbSession):
+    return _form_page(request, session, agency.strip(), {}, None)
 
 
 @router.post("/complaints/new", response_class=HTMLResponse)
@@ -171,42 +190,104 @@ async def complaint_submit(
             settings=settings,
         )
     except XinyongError as exc:
-        return _page(
-            request,
-            "complaint_form.html",
-            {
-                "agency": agency_code,
-                "kinds": complaints.COMPLAINANTS,
-                "categories": complaints.CATEGORIES,
-                "error": exc,
-                "form": form,
-            },
-            exc.status,
-        )
+        return _form_page(request, session, agency_code, form, exc, exc.status)
     session.commit()
+    return _status_page(request, session, c, code, new=True, status=201)
+
+
+def _status_page(request, session, c, code, *, new=False, principal=None, error=None, status=200):
+    items = complaints.evidence_of(session, [c.id])[c.id]
     return _page(
         request,
         "complaint.html",
-        {"c": complaint_out(c, request_now(request)), "code": code, "new": True, **_labels()},
-        201,
+        {
+            "c": complaint_out(c, request_now(request), items),
+            "code": code,
+            "new": new,
+            "me": principal,
+            # The complainant rates: with the code, or as the creditor that filed it signed in.
+            "can_rate": bool(code) or _filer(principal, c) is not None,
+            "error": error,
+            "rated": request.query_params.get("rated"),
+            "kinds": complaints.COMPLAINANTS,
+            "categories": complaints.CATEGORIES,
+        },
+        status,
     )
 
 
-def _labels() -> dict:
-    return {"kinds": complaints.COMPLAINANTS, "categories": complaints.CATEGORIES}
+def _filer(principal: Principal | None, c: Complaint) -> Actor | None:
+    """The creditor organisation that filed the complaint signed in, if the caller is its member."""
+    if principal is None or not c.creditor_id or not principal.has_role(R.CREDITOR):
+        return None
+    if c.creditor_id not in principal.org_codes:
+        return None
+    return Actor("creditor", c.creditor_id, principal.name, c.creditor_id)
+
+
+def _code_page(request, complaint_id: int, error=None, status=200):
+    """Asks for the query code: the same page whether the complaint exists or not."""
+    return _page(
+        request, "complaint_code.html", {"complaint_id": complaint_id, "error": error}, status
+    )
 
 
 @router.get("/complaints/{complaint_id}", response_class=HTMLResponse)
 def complaint_page(
-    request: Request, complaint_id: int, code: str = "", session: Session = DbSession
+    request: Request,
+    complaint_id: int,
+    code: str = "",
+    principal: Principal = Depends(current_principal),
+    session: Session = DbSession,
 ):
+    """The complainant's status page (with the query code); the agency, the creditor that filed
+    it and operators open it signed in."""
+    code = code.strip()
+    c = session.get(Complaint, complaint_id)
+    if c is not None and reads_without_code(principal, c):
+        return _status_page(request, session, c, "", principal=principal)
+    if not code:
+        return _code_page(request, complaint_id)
     try:
-        c = complaints.get_complaint(session, complaint_id)
-        complaints.check_query_code(c, code)
+        c = complaints.with_code(session, complaint_id, code)
     except XinyongError as exc:
-        return _page(request, "cases_error.html", {"error": exc}, exc.status)
-    return _page(
-        request,
-        "complaint.html",
-        {"c": complaint_out(c, request_now(request)), "code": code, "new": False, **_labels()},
-    )
+        return _code_page(request, complaint_id, exc, exc.status)
+    return _status_page(request, session, c, code, principal=principal)
+
+
+@router.post("/complaints/{complaint_id}/rating", response_class=HTMLResponse)
+def complaint_rating(
+    request: Request,
+    complaint_id: int,
+    code: str = Form(""),
+    satisfaction: str = Form(""),
+    note: str = Form(""),
+    principal: Principal = Depends(current_principal),
+    session: Session = DbSession,
+):
+    """满意 / 不满意: the complainant rates the answer (the complaints service)."""
+    code = code.strip()
+    c = session.get(Complaint, complaint_id)
+    creditor = _filer(principal, c) if c is not None else None
+    try:
+        value = int(satisfaction) if satisfaction.strip().isdigit() else satisfaction
+        complaints.rate(
+            session,
+            complaint_id,
+            code,
+            value,  # type: ignore[arg-type] - the service says what is wrong with it
+            note,
+            request_now(request),
+            creditor=creditor,
+        )
+    except NotFound as exc:
+        return _code_page(request, complaint_id, exc, exc.status)
+    except XinyongError as exc:
+        session.rollback()
+        c = session.get(Complaint, complaint_id)
+        return _status_page(
+            request, session, c, code, principal=principal, error=exc, status=exc.status
+        )
+    session.commit()
+    query = f"code={quote(code)}&rated=1" if code and creditor is None else "rated=1"
+    return RedirectResponse(f"/complaints/{complaint_id}?{query}#rating", status_code=303)

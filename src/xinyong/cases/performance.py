@@ -45,10 +45,14 @@ class ServiceRecord:
     contracts_reviewed: int = 0  # entrustment contracts given and reviewed on entrusting
     contracts_short: int = 0  # … of which missing the model agreement's mandatory clauses
     complaints: int = 0
+    # Answered, or their 48 hours ran out: an open complaint still within its hours is neither
+    # in time nor late yet.
+    complaints_due: int = 0
     answered_in_time: int = 0
     answered_late: int = 0
     breached: int = 0  # the 48 hours ran out before an answer
     open_complaints: int = 0
+    complaint_share: Decimal | None = None  # % of the complaints due answered within 48 hours
     satisfaction: Decimal | None = None  # mean 1–5
 
     def as_dict(self) -> dict[str, Any]:
@@ -109,6 +113,7 @@ def service_record(
     for code, due, answered, breached, satisfaction in complaints:
         r = out[code]
         r.complaints += 1
+        r.complaints_due += answered is not None or due < now
         if answered is not None:
             if answered <= due:
                 r.answered_in_time += 1
@@ -137,6 +142,7 @@ def service_record(
         r.recovery_rate = _pct(r.amount_recovered, r.amount_entrusted)
         r.mediation_share = _pct(r.mediated, r.recovered_cases)
         r.first_report_share = _pct(r.first_reports_on_time, r.first_reports_due)
+        r.complaint_share = _pct(r.answered_in_time, r.complaints_due)
         if cycle.get(code):
             days = Decimal(str(sum(cycle[code]) / len(cycle[code])))
             r.cycle_days = days.quantize(_DAYS, ROUND_HALF_UP)

@@ -71,6 +71,20 @@ class EventOut(BaseModel):
     data: dict[str, Any]
 
 
+class ComplaintEvidenceOut(BaseModel):
+    """A complaint's exhibit (role `complaint`) or the agency's attachment (role `response`);
+    the file opens for the complaint's readers only (add `?code=` as for the complaint)."""
+
+    id: int
+    role: str
+    file_name: str | None
+    media_type: str | None
+    size: int | None
+    file_sha256: str | None
+    leaf_index: int
+    file_url: str | None  # None for the text-only record
+
+
 class ComplaintOut(BaseModel):
     id: int
     agency_code: str
@@ -93,6 +107,9 @@ class ComplaintOut(BaseModel):
     resolution: str | None
     satisfaction: int | None
     history: list[dict[str, Any]]
+    evidence: list[ComplaintEvidenceOut] = Field(
+        default_factory=list, description="证据与答复附件 / exhibits and the answer's attachments"
+    )
 
 
 class FiledOut(BaseModel):
@@ -147,7 +164,27 @@ def evidence_out(item: EvidenceItem) -> EvidenceOut:
     )
 
 
-def complaint_out(c: Complaint, now: datetime | None = None) -> ComplaintOut:
+def complaint_evidence_out(item: EvidenceItem) -> ComplaintEvidenceOut:
+    return ComplaintEvidenceOut(
+        id=item.id,
+        role=item.role,
+        file_name=item.file_name,
+        media_type=item.media_type,
+        size=item.size,
+        file_sha256=item.file_sha256,
+        leaf_index=item.leaf_index,
+        file_url=(
+            f"/api/v1/complaints/{item.complaint_id}/evidence/{item.id}/file"
+            if item.file_sha256
+            else None
+        ),
+    )
+
+
+def complaint_out(
+    c: Complaint, now: datetime | None = None, evidence: list[EvidenceItem] | None = None
+) -> ComplaintOut:
+    """`evidence`: the complaint's items (`complaints.evidence_of`)."""
     return ComplaintOut(
         id=c.id,
         agency_code=c.agency_code,
@@ -170,4 +207,5 @@ def complaint_out(c: Complaint, now: datetime | None = None) -> ComplaintOut:
         resolution=c.resolution,
         satisfaction=c.satisfaction,
         history=c.history or [],
+        evidence=[complaint_evidence_out(i) for i in evidence or []],
     )

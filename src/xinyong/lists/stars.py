@@ -160,7 +160,17 @@ def _sla(c: Criterion, record: ServiceRecord | None) -> Met:
     base = ("sla_record", c.zh, c.en)
     if record is None or (record.complaints == 0 and record.first_reports_due == 0):
         return Met(*base, None, "暂无办案记录", "no case-handling record yet")
-    in_time = Decimal(record.answered_in_time) / record.complaints if record.complaints else None
+    # Only complaints answered or whose 48 hours ran out count: one filed an hour ago is
+    # neither in time nor late. Each of those was answered in time or breached (late or not at all).
+    decided = record.answered_in_time + record.breached
+    if decided == 0 and record.first_reports_due == 0:
+        return Met(
+            *base,
+            None,
+            "暂无到期的投诉或首份报告（投诉仍在 48 小时答复期内）",
+            "no complaint or first report has fallen due yet (complaints are within their 48 hours)",
+        )
+    in_time = Decimal(record.answered_in_time) / decided if decided else None
     on_time = (
         Decimal(record.first_reports_on_time) / record.first_reports_due
         if record.first_reports_due

@@ -97,6 +97,7 @@ def _creditor_page(request, principal, session, status=200, **extra):
     rows = workspace.creditor_cases(session, creditor.id)
     watched, alerts = watch.overview(session, principal.user_id)
     mine = workspace.creditor_complaints(session, creditor.id)
+    files = complaints.evidence_of(session, [c.id for c in mine])
     return page(
         request,
         "workspace_creditor.html",
@@ -108,7 +109,7 @@ def _creditor_page(request, principal, session, status=200, **extra):
             orgs=workspace.creditor_orgs(session, principal.org_codes),
             cases=[(case_out(r.case, now), r.last_progress) for r in rows],
             open_cases=[r.case for r in rows if r.case.agency_code],
-            complaints=[complaint_out(c, now) for c in mine],
+            complaints=[complaint_out(c, now, files[c.id]) for c in mine],
             categories=complaints.CATEGORIES,
             watched=watched,
             alerts=alerts[:50],
@@ -416,6 +417,7 @@ def _agency_page(request, principal, session, status=200, error=None, answering=
     now = request_now(request)
     rows = workspace.agency_cases(session, agency.credit_code)
     inbox = workspace.agency_complaints(session, agency.credit_code)
+    files = complaints.evidence_of(session, [c.id for c in inbox])
     return page(
         request,
         "workspace_agency.html",
@@ -426,7 +428,7 @@ def _agency_page(request, principal, session, status=200, error=None, answering=
             agency=agency,
             orgs=workspace.agency_orgs(session, principal.org_codes),
             cases=[(case_out(r.case, now), r.last_progress) for r in rows],
-            inbox=[complaint_out(c, now) for c in inbox],
+            inbox=[complaint_out(c, now, files[c.id]) for c in inbox],
             categories=complaints.CATEGORIES,
             kinds=complaints.COMPLAINANTS,
             error=error,
