@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.registry_files import credit_code
+from tests.support.judicial_files import register_enterprises
+from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.accounts import service
 from xinyong.api.app import create_app
 
@@ -39,7 +40,16 @@ def client(app):
 
 
 @pytest.fixture
-def people(session) -> People:
+def people(engine, session, tmp_path) -> People:
+    # An agency is registered under its code only when the registry (or the directory) knows it.
+    register_enterprises(
+        engine,
+        tmp_path / "registry",
+        [
+            enterprise_row(2, 企业名称="连云港乙律师事务所", 经营范围="法律服务"),
+            enterprise_row(3, 企业名称="连云港丁律师事务所", 经营范围="法律服务"),
+        ],
+    )
     op = service.create_user(session, "op@example.cn", password=PASSWORD, roles=["operator"])
     aud = service.create_user(session, "audit@example.cn", password=PASSWORD, roles=["auditor"])
     cred = service.create_user(session, "cred@example.cn", password=PASSWORD)

@@ -1,5 +1,5 @@
-"""In the browser: sign in through the form, see the roles, create a key shown once, revoke it with
-the page's CSRF token, sign out."""
+"""In the browser: sign in through the form (or the header's link), see the roles and the
+organisation, create a key shown once, revoke it with the page's CSRF token, sign out."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ def test_a_creditor_signs_in_makes_a_key_and_revokes_it_in_the_browser(client, p
 
     home = client.post("/login", data={"email": "cred@example.cn", "password": PASSWORD})
     assert home.status_code == 200 and "债权人" in home.text and people.creditor_code in home.text
-    # Its organisation's state in words.
-    row = re.search(rf"<td>{people.creditor_code}</td><td>([^<]+)</td>", home.text).group(1)
-    assert row in ("待审核", "已批准", "已驳回"), row
+    # Its organisation's state in words, and the way to its workspace.
+    firm = re.search(
+        rf'<section class="org".*?{people.creditor_code}.*?</section>', home.text, re.S
+    )
+    assert "已批准" in firm[0] and 'href="/workspace/creditor"' in firm[0]
     csrf = _csrf(home.text)
 
     forged = client.post("/account/api-keys", data={"name": "偷偷", "scopes": ["read"]})
@@ -61,6 +63,21 @@ def test_pages_carry_security_headers_that_let_the_charts_load(client):
     assert page.headers["strict-transport-security"].startswith("max-age=")
     api = client.get("/api/v1/me")
     assert api.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_header_sign_in_link_takes_a_signed_in_person_to_their_account(client, people):
+    front = client.get("/").text
+    assert re.search(
+        r'<header class="site">.*?<a class="account" href="/login">登录 / 注册</a>', front, re.S
+    )
+    assert client.get("/login").status_code == 200
+    client.post("/login", data={"email": "cred@example.cn", "password": PASSWORD})
+    # The front page is the same for everyone (it is cached whole); /login knows who is signed in.
+    assert 'href="/login">登录 / 注册' in client.get("/").text
+    again = client.get("/login", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/account"
+    onward = client.get("/login?next=/workspace/creditor", follow_redirects=False)
+    assert onward.headers["location"] == "/workspace/creditor"
 
 
 def test_signing_in_from_a_page_returns_to_that_page_and_never_to_another_site(client, people):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.registry_files import credit_code
+from tests.support.judicial_files import register_enterprises
+from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.accounts import service
 from xinyong.api.app import create_app
 
@@ -31,9 +32,13 @@ def client(app):
 
 
 @pytest.fixture
-def credentials(session) -> dict[str, dict]:
+def credentials(engine, session, tmp_path) -> dict[str, dict]:
     """Per role: cookies and headers (a signed-in browser for people, a key for the API client)."""
     creds: dict[str, dict] = {"anonymous": {"cookies": {}, "headers": {}}}
+    # The agency's code must be known to the registry for it to be registered as one.
+    register_enterprises(
+        engine, tmp_path / "registry", [enterprise_row(2, 企业名称="乙律师事务所")]
+    )
 
     def browser(email: str, roles=(), org=None):
         user = service.create_user(session, email, password=PASSWORD, roles=roles)

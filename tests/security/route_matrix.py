@@ -183,6 +183,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/password-reset"): PUBLIC,
     ("GET", "/account"): PEOPLE,
     ("POST", "/account/api-keys"): PEOPLE,
+    ("POST", "/account/organisations"): PEOPLE,
     ("POST", "/account/api-keys/{key_id}/revoke"): roles(
         *(r for r in SIGNED_IN if r != "api_client")
     ),

@@ -106,7 +106,14 @@ def test_the_workspaces_start_empty_and_say_so(creditor, agency):
 
 
 def test_each_workspace_is_its_own_roles(creditor, agency, app):
-    assert creditor.get("/workspace/agency").status_code == 403
+    denied = creditor.get("/workspace/agency")
+    assert denied.status_code == 403
+    # Where the role comes from: registering one's organisation on the account page.
+    assert "先在账户页登记机构" in denied.text and 'href="/account#register-org"' in denied.text
+    assert (
+        "register your organisation on your account page first"
+        in creditor.get("/workspace/agency?lang=en").text
+    )
     assert agency.get("/workspace/creditor").status_code == 403
     with TestClient(app, base_url="https://testserver") as anonymous:
         r = anonymous.get("/workspace/creditor", follow_redirects=False)

@@ -157,8 +157,8 @@ def register_org(
 ) -> OrgOut:
     if principal.user_id is None:
         raise Forbidden("须以用户账户登记机构", "register an organisation as a signed-in user")
-    org = service.create_organisation(session, body.credit_code, body.name, body.kind)
-    service.add_member(session, service.get_user(session, principal.user_id), org)
+    user = service.get_user(session, principal.user_id)
+    org = service.register_organisation(session, user, body.credit_code, body.name, body.kind)
     session.commit()
     return OrgOut.model_validate(org)
 

@@ -26,6 +26,11 @@ from xinyong.types import UTCDateTime, utcnow
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
 ORG_KINDS = ("creditor", "agency", "other")
+ORG_KIND_NAMES = {
+    "creditor": ("债权人", "Creditor"),
+    "agency": ("服务机构", "Agency"),
+    "other": ("其他机构", "Other organisation"),
+}
 # An agency organisation is pending until an operator approves it (after the three-step check).
 ORG_STATES = ("pending", "approved", "rejected")
 # As people read an organisation's state: the member's account page and the operators' queue.

@@ -1,5 +1,5 @@
-"""Account pages (thin): sign in, register, password reset, my account and API keys, the operator's
-outbox."""
+"""Account pages (thin): sign in, register, password reset, my account, its organisations and API
+keys, the operator's outbox."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.accounts import metering, notify, privacy, service
 from xinyong.accounts import roles as R
-from xinyong.accounts.models import ORG_STATE_NAMES
+from xinyong.accounts.models import ORG_KIND_NAMES, ORG_STATE_NAMES
 from xinyong.accounts.principal import (
     SESSION_COOKIE,
     Principal,
@@ -52,7 +52,13 @@ def _local(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str | None = None):
+def login_form(
+    request: Request, next: str | None = None, principal: Principal = Depends(current_principal)
+):
+    # The header's sign-in link is the same on every (cached) page; a signed-in person who
+    # follows it goes on to their account instead of a form they do not need.
+    if principal.kind == "user":
+        return RedirectResponse(_local(next), status_code=303)
     return _page(request, "login.html", mode="login", next=_local(next))
 
 
@@ -160,7 +166,16 @@ def account(
     return _account_page(request, principal, session)
 
 
-def _account_page(request, principal, session, status=200, new_token=None, error=None):
+def _account_page(
+    request,
+    principal,
+    session,
+    status=200,
+    new_token=None,
+    error=None,
+    org_error=None,
+    org_form=None,
+):
     month = metering.this_month()
     return _page(
         request,
@@ -169,6 +184,7 @@ def _account_page(request, principal, session, status=200, new_token=None, error
         me=principal,
         members=service.memberships(session, principal.user_id),
         org_states=ORG_STATE_NAMES,
+        org_kinds=ORG_KIND_NAMES,
         keys=service.list_keys(session, principal.user_id),
         usage=metering.statement(
             session, month, user_id=principal.user_id, org_ids=principal.org_ids
@@ -176,7 +192,32 @@ def _account_page(request, principal, session, status=200, new_token=None, error
         month=month,
         new_token=new_token,
         error=error,
+        org_error=org_error,
+        org_form=org_form or {"credit_code": "", "name": "", "kind": "creditor"},
     )
+
+
+@router.post("/account/organisations", response_class=HTMLResponse)
+def register_org(
+    request: Request,
+    credit_code: str = Form("", max_length=40),
+    name: str = Form("", max_length=200),
+    kind: str = Form("", max_length=12),
+    principal: Principal = Depends(current_principal),
+    session: Session = DbSession,
+):
+    """The account page's 登记机构 form: the same service as POST /api/v1/organisations."""
+    if redirect := _signed_in_or_login(principal):
+        return redirect
+    try:
+        user = service.get_user(session, principal.user_id)
+        service.register_organisation(session, user, credit_code, name, kind)
+    except XinyongError as exc:
+        session.rollback()
+        typed = {"credit_code": credit_code, "name": name, "kind": kind}
+        return _account_page(request, principal, session, exc.status, org_error=exc, org_form=typed)
+    session.commit()
+    return RedirectResponse("/account#orgs", status_code=303)
 
 
 @router.post("/account/api-keys", response_class=HTMLResponse)

@@ -26,8 +26,11 @@ from xinyong.accounts.models import (
     WebSession,
 )
 from xinyong.accounts.passwords import hash_password, needs_rehash, verify_password
+from xinyong.agencies.models import Agency
 from xinyong.codes.uscc import check_uscc
 from xinyong.errors import InvalidInput, NotFound
+from xinyong.registry.models import Enterprise
+from xinyong.search.normalise import normalise
 from xinyong.types import utcnow
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s.]{2,63}$")
@@ -128,8 +131,9 @@ def set_roles(session: Session, user: User, new_roles: Iterable[str]) -> User:
 def create_organisation(
     session: Session, credit_code: str, name: str, kind: str, now: datetime | None = None
 ) -> Organisation:
-    """An organisation tied to its credit code. Creditors are usable at once; an agency waits
-    for an operator's approval (after the three-step verification)."""
+    """An organisation tied to its credit code, under the name the registry gives that code.
+    Creditors are usable at once; an agency waits for an operator's approval (after the
+    three-step verification)."""
     check = check_uscc((credit_code or "").strip())
     if not check.valid:
         first = check.errors[0]
@@ -146,21 +150,99 @@ def create_organisation(
         )
     if not (name or "").strip():
         raise InvalidInput("须填写机构名称", "the organisation's name is required", field="name")
+    recorded = _name_for_code(session, check.code, name.strip(), kind)
     if session.scalar(select(Organisation.id).where(Organisation.credit_code == check.code)):
         raise Conflict(
-            f"代码 {check.code} 的机构已登记",
-            f"an organisation with code {check.code} is already registered",
+            f"代码 {check.code} 的机构已由其他账户登记。如您是该机构的人员，请联系平台工作人员"
+            "（操作员）对这一登记提出异议或申请加入，经核实后处理",
+            f"the organisation with code {check.code} is already registered by another account. "
+            "If you work for it, contact the platform's operators to contest the claim (or to "
+            "be added to it); they will check and decide",
             field="credit_code",
         )
     org = Organisation(
         credit_code=check.code,
-        name=name.strip()[:200],
+        name=recorded[:200],
         kind=kind,
         state="pending" if kind == "agency" else "approved",
         created_at=now or utcnow(),
     )
     session.add(org)
     session.flush()
+    return org
+
+
+def _same_name(given: str, name: str) -> bool:
+    """Equal once full-width/half-width forms (brackets), spacing and traditional characters
+    are normalised, as the three-step verification compares them."""
+    return normalise(given) == normalise(name)
+
+
+def _name_for_code(session: Session, code: str, name: str, kind: str) -> str:
+    """The name to record for a claimed code, or InvalidInput when the claim is not believable.
+
+    A valid check digit proves nothing about who holds a code: the registry's name (or one of
+    its former names) must match. An agency must be known here, in the registry or the agency
+    directory, since the operator's three-step check has nothing to go on otherwise. A creditor
+    from another city is in neither, and keeps the name as typed."""
+    found = session.execute(
+        select(Enterprise.name, Enterprise.former_names).where(Enterprise.credit_code == code)
+    ).first()
+    if found is not None:
+        if any(_same_name(name, n) for n in (found.name, *(found.former_names or ()))):
+            return found.name  # the current registered name, also when a former one was typed
+        raise InvalidInput(
+            f"名称与代码不符：该代码登记的名称为“{found.name}”，而非“{name}”",
+            f"the name does not match the code: {code} is registered as '{found.name}', "
+            f"not '{name}'",
+            field="name",
+        )
+    listed = list(
+        session.scalars(select(Agency.name).where(Agency.credit_code == code).order_by(Agency.id))
+    )
+    if listed:
+        if any(_same_name(name, n) for n in listed):
+            return listed[-1]
+        raise InvalidInput(
+            f"名称与代码不符：该代码在服务机构名录中的名称为“{listed[-1]}”，而非“{name}”",
+            f"the name does not match the code: the agency directory lists {code} as "
+            f"'{listed[-1]}', not '{name}'",
+            field="name",
+        )
+    if kind == "agency":
+        raise InvalidInput(
+            f"代码 {code} 不在本平台的企业登记信息中，也不在服务机构名录中，无法核验："
+            "服务机构须以已登记主体的统一社会信用代码申请",
+            f"the code {code} is neither in the business registry here nor in the agency "
+            "directory, so it cannot be verified: an agency must apply with the credit code of "
+            "a registered entity",
+            field="credit_code",
+        )
+    return name
+
+
+def register_organisation(
+    session: Session, user: User, credit_code: str, name: str, kind: str
+) -> Organisation:
+    """A signed-in user registers their organisation and becomes its first member (the JSON
+    API and the account page both come here)."""
+    check = check_uscc((credit_code or "").strip())
+    if check.valid:
+        mine = session.scalar(
+            select(Organisation)
+            .join(Membership, Membership.org_id == Organisation.id)
+            .where(Membership.user_id == user.id, Organisation.credit_code == check.code)
+        )
+        if mine is not None:
+            # Not "another account": telling users to contest their own claim would mislead.
+            raise Conflict(
+                f"您已登记代码 {check.code} 的机构“{mine.name}”，无须重复登记",
+                f"you have already registered the organisation with code {check.code} "
+                f"('{mine.name}')",
+                field="credit_code",
+            )
+    org = create_organisation(session, credit_code, name, kind)
+    add_member(session, user, org)
     return org
 
 
