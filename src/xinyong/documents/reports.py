@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.documents.model import Block, Document
 from xinyong.documents.models import IssuedReport
-from xinyong.documents.timefmt import SHANGHAI, shanghai
+from xinyong.documents.timefmt import SHANGHAI, local_day, shanghai
 from xinyong.errors import NotFound
 from xinyong.profile.service import enterprise_profile
 from xinyong.seams import Seam
@@ -122,8 +122,7 @@ def get_report(session: Session, number: str) -> IssuedReport:
     return report
 
 
-def _date(value: Any) -> str:
-    return str(value)[:10] if value else "—"
+_date = local_day
 
 
 def _prov(p: dict[str, Any]) -> str:
