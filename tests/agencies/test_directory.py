@@ -87,6 +87,15 @@ def test_a_consulting_firm_collecting_debts_is_kept_out_without_anyone_verifying
     assert again.listed and again.standing.verdict.result == "pass"
 
 
+def test_the_directory_is_in_pinyin_order_as_a_chinese_reader_looks_names_up(session, synced):
+    from pypinyin import lazy_pinyin
+
+    names = [v.name for v in list_agencies(session)]
+    assert names != sorted(names)  # code-point order puts 江苏 (6C5F) before 灌云 (704C)…
+    spelled = ["".join(lazy_pinyin(n)) for n in names]
+    assert spelled == sorted(spelled)  # …a reader expects 灌云 (guan) before 江苏 (jiang)
+
+
 def test_the_directory_filters_by_service_and_district_and_sorts_by_price(session, synced):
     case = Case(Decimal(200000), Decimal(200000))
     auctions = list_agencies(session, service="auction", case=case, sort="price")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from pypinyin import Style, lazy_pinyin
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -363,23 +365,31 @@ def list_agencies(
     return _sorted(out, sort, descending)
 
 
+@functools.lru_cache(maxsize=4096)
+def collation(name: str) -> tuple[str, ...]:
+    """A name's place in a Chinese list: by pinyin, then tone (东海 before 灌云 before 江苏 before
+    连云港), as directories and telephone books order them — not by code point."""
+    return (*lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True), name)
+
+
 def _sorted(views: list[AgencyView], sort: str, descending: bool) -> list[AgencyView]:
     missing = Decimal("Infinity")
 
     def key(v: AgencyView):
+        name = collation(v.name)
         if sort == "price":
-            return (v.quote.total_high if v.quote else missing, v.name)
+            return (v.quote.total_high if v.quote else missing, name)
         if sort == "effective_rate":
             rate = v.quote.effective_rate_high if v.quote else None
-            return (rate if rate is not None else missing, v.name)
+            return (rate if rate is not None else missing, name)
         if sort == "stars":
-            return (v.standing.stars if v.standing.stars is not None else -1, v.name)
-        return (v.name,)
+            return (v.standing.stars if v.standing.stars is not None else -1, name)
+        return name
 
     # Agencies without a figure stay last whichever way the list is sorted.
     have = [v for v in views if not _lacks(v, sort)]
     lack = [v for v in views if _lacks(v, sort)]
-    return sorted(have, key=key, reverse=descending) + sorted(lack, key=lambda v: v.name)
+    return sorted(have, key=key, reverse=descending) + sorted(lack, key=lambda v: collation(v.name))
 
 
 def _lacks(v: AgencyView, sort: str) -> bool:
