@@ -71,7 +71,10 @@ def test_append_export_and_verify_offline(tmp_path, database_url):
     _rewrite(bundle, altered_leaf, "leaf.json", lambda d: d.replace(b"C-7", b"C-8"))
     altered_cp = tmp_path / "cp.zip"
     _rewrite(bundle, altered_cp, "bundle.json", lambda d: d.replace(b"\\n5\\n", b"\\n6\\n"))
-    other_key = offline("ledger", "key").stdout.strip()  # a fresh key in the other folder
+    made = offline("ledger", "key")  # a fresh key in the other folder, and a warning that says so
+    other_key = made.stdout.strip()
+    assert "原无签名密钥，已新建" in made.stderr and "this is not the server's key" in made.stderr
+    assert "已新建" not in run("ledger", "key").stderr  # the server's own folder has its key
     cases = {
         altered_file: ("证据文件", "altered"),
         altered_leaf: ("叶子 0 不在已签名的树中", "not in the signed tree"),

@@ -109,8 +109,20 @@ def key() -> None:
     from xinyong.ledger.config import ledger_settings
 
     s = ledger_settings()
-    for signer in keys.active_signers(s.resolved_key_dir(), s.resolved_origin()):
+    folder = s.resolved_key_dir()
+    fresh = not keys.has_keys(folder)
+    for signer in keys.active_signers(folder, s.resolved_origin()):
         typer.echo(signer.verifier.vkey)
+    if fresh:
+        # Run outside the server's data folder, this made a key of its own: said on stderr so
+        # that `--key "$(xinyong ledger key)"` still reads only the vkey, but nobody is misled.
+        err.print(
+            f"[yellow]! {folder} 中原无签名密钥，已新建。若服务器的数据目录不在此处，这不是服务器的公钥"
+            f"（请在服务器的数据目录下运行，或设置 XINYONG_DATA_DIR / XINYONG_LEDGER_KEY_DIR）。[/yellow]\n"
+            f"  no signing key was in {folder}: a new one was made. If the server's data folder is "
+            "elsewhere, this is not the server's key (run it there, or set XINYONG_DATA_DIR / "
+            "XINYONG_LEDGER_KEY_DIR)."
+        )
 
 
 @app.command("key-add")

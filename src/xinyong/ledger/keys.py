@@ -38,6 +38,10 @@ def active_signers(key_dir: Path, default_name: str) -> list[Signer]:
     return signers
 
 
+def has_keys(key_dir: Path) -> bool:
+    return bool(_load(key_dir))
+
+
 def retired_signers(key_dir: Path) -> list[Signer]:
     return _load(key_dir / "retired")
 
