@@ -25,7 +25,7 @@ def test_the_dishonest_agency_is_graded_cc_red_with_the_court_record_named(engin
     code = demo.code("江苏诚泰信用管理有限公司")
     body = client.get(f"/api/v1/ratings/{code}").json()
 
-    assert (body["grade"], body["colour"], body["model_version"]) == ("CC", "red", "1")
+    assert (body["grade"], body["colour"], body["model_version"]) == ("CC", "red", "2")
     assert body["score"] <= 29 and body["agency"] is True
     assert "非官方名单" in body["label_zh"]
     assert body["ceiling"]["ceiling"] == "CC" and "失信被执行人" in body["ceiling"]["zh"]
@@ -68,13 +68,13 @@ def test_a_clean_law_firm_keeps_every_point_and_the_page_shows_the_grade(demo, c
     }
     assert all(d["note_zh"].startswith("无不良记录") for d in assessed)
     profile = client.get(f"/api/v1/enterprises/{code}").json()
-    assert profile["rating"]["grade"] == "AAA" and profile["rating"]["model_version"] == "1"
+    assert profile["rating"]["grade"] == "AAA" and profile["rating"]["model_version"] == "2"
     page = client.get(f"/e/{code}")
     assert page.status_code == 200
     assert (
         "信用评级 Credit rating" in page.text
         and "AAA" in page.text
-        and "评分卡第 1 版" in page.text
+        and "评分卡第 2 版" in page.text
     )
 
 

@@ -19,14 +19,19 @@ def test_the_known_bad_actors_fall_and_clean_agencies_rank_high(engine, session,
 
     report = back_test(session, demo.folder)
     assert report.ok, [(c.name_en, s) for c in report.checks for s in c.subjects if not s["ok"]]
-    assert report.rated == 200 and report.model_version == "1"
+    assert report.rated == 200 and report.model_version == "2"
     assert sum(report.grades.values()) == 200 and sum(report.colours.values()) == 200
-    revoked, dishonest, named, clean = report.checks
+    revoked, dishonest, named, beyond_scope, clean = report.checks
     assert {s["grade"] for s in revoked.subjects} == {"C"}
     assert len(revoked.subjects) == 2
     assert [s["name"] for s in dishonest.subjects] == ["江苏诚泰信用管理有限公司"]
     assert dishonest.subjects[0]["grade"] == "CC" and dishonest.subjects[0]["colour"] == "red"
     assert len(named.subjects) == 5
+    # A consulting firm fined for collecting debts beyond its scope: a small fine, yet no longer
+    # AAA (scorecard version 2).
+    [consultant] = beyond_scope.subjects
+    assert consultant["name"] == "连云港信达商务咨询有限公司" and consultant["colour"] == "red"
+    assert consultant["grade"] in ("B", "CCC", "CC", "C")
     assert len(clean.subjects) >= 30
     assert all(s["grade"] in ("AAA", "AA", "A") for s in clean.subjects)
 

@@ -23,7 +23,7 @@ def test_a_black_list_entry_moves_the_grade_and_its_expiry_restores_it(engine, s
     code = demo.code("江苏田湾律师事务所")
     first = service.recompute_changed(engine, RATED_AT)  # no pass yet: the full pass
     assert first.rated == 200
-    assert _history(session, code) == [("AAA", "1")]
+    assert _history(session, code) == [("AAA", "2")]
 
     # Nothing changed: the incremental pass rates only the agencies (their service record moves
     # with the clock) and writes nothing; a full pass adds no history.
@@ -53,7 +53,7 @@ def test_a_black_list_entry_moves_the_grade_and_its_expiry_restores_it(engine, s
     assert (view.grade, view.colour) == ("CC", "red")
     black = next(f for d in view.explanation for f in d.factors if f.factor == "black_listed")
     assert black.records[0].source == "lists" and black.records[0].id == entry.id
-    assert _history(session, code) == [("AAA", "1"), ("CC", "1")]
+    assert _history(session, code) == [("AAA", "2"), ("CC", "2")]
 
     # A general entry is published for one year from the decision; after that it no longer
     # counts, and the nightly full pass (calendar changes touch no record) restores the grade.
@@ -74,4 +74,4 @@ def test_a_black_list_entry_moves_the_grade_and_its_expiry_restores_it(engine, s
     assert [h.grade for h in view.history] == ["AAA", "CC", "AAA"]
     assert len(sent) == 1
     assert not [f for d in view.explanation for f in d.factors if f.factor == "black_listed"]
-    assert _history(session, code) == [("AAA", "1"), ("CC", "1"), ("AAA", "1")]
+    assert _history(session, code) == [("AAA", "2"), ("CC", "2"), ("AAA", "2")]

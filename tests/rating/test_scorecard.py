@@ -11,7 +11,7 @@ from xinyong.rating.config import SCORECARD_FILE, ScorecardInvalid, load_scoreca
 
 def test_the_published_card_grades_into_nine_bands():
     card = load_scorecard()
-    assert card.model_version == "1"
+    assert card.model_version == "2"
     assert [card.grade_for(s) for s in (100, 90, 89, 80, 70, 60, 50, 40, 30, 20, 19, 0)] == [
         "AAA", "AAA", "AA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "C",
     ]  # fmt: skip

@@ -63,6 +63,7 @@ class Thresholds(_Strict):
     frequent_changes_per_year: int
     many_complaints_per_year: int
     first_reports_late_share: Decimal
+    collection_penalty_terms: list[str] = []
 
 
 class Scorecard(_Strict):

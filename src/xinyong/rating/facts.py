@@ -161,6 +161,8 @@ def gather(
         _PEN.c.penalty_types,
         _PEN.c.licence_action,
         _PEN.c.fine_fen,
+        _PEN.c.violation_type,
+        _PEN.c.facts,
     ).where(
         part.where(_PEN.c.linked_credit_code),
         _PEN.c.ended_on.is_(None),
@@ -177,6 +179,11 @@ def gather(
             f.add("penalty_serious", ref)
         else:
             f.add("penalty_minor", ref)
+        # A firm fined for collecting debts as a business (a consulting firm "beyond its scope"
+        # as much as a 讨债公司): a small fine, yet what a creditor hiring it must not miss.
+        said = f"{row.violation_type or ''} {row.facts or ''}"
+        if any(term in said for term in t.collection_penalty_terms):
+            f.add("penalised_for_collection", ref)
 
     # 失信被执行人: in force now, or ended within the look-back.
     q = select(

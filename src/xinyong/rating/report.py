@@ -16,6 +16,7 @@ from xinyong.sources.readers import read_manifest
 
 LOW = ("CC", "C")
 HIGH = ("AAA", "AA", "A")
+NOT_ABOVE_B = ("B", "CCC", "CC", "C")
 LAWFUL_ROLES = ("law_firm", "mediation", "auction", "account_management")
 
 
@@ -94,6 +95,15 @@ def back_test(session: Session, folder: Path) -> BackTest:
             Check("名称含讨债、追债、要账的企业", "every 讨债/追债/要账-named enterprise", "C/CC"),
             [m for m in sector if m["role"] == "unlawful_collector"],
             LOW,
+        ),
+        (
+            Check(
+                "超范围从事债务催收被处罚的企业",
+                "firms penalised for collecting debts beyond their scope",
+                "B or worse",
+            ),
+            [m for m in sector if m["credit_code"] in story_codes.get("beyond_scope", ())],
+            NOT_ABOVE_B,
         ),
         (
             Check(
