@@ -44,7 +44,10 @@ def test_a_creditor_signs_in_makes_a_key_and_revokes_it_in_the_browser(client, p
 
 def test_the_operator_reads_reset_links_in_the_outbox_page(client, people):
     client.post("/password-reset", data={"email": "agent@example.cn"})
-    assert client.get("/operator/outbox").status_code == 401
+    # Like every console page, a stranger is sent to sign in.
+    stranger = client.get("/operator/outbox", follow_redirects=False)
+    assert stranger.status_code == 303
+    assert stranger.headers["location"] == "/operator/login?next=/operator/outbox"
     home = client.post("/login", data={"email": "op@example.cn", "password": PASSWORD})
     assert 'href="/operator/outbox"' in home.text and 'href="/operator/audit"' in home.text
     page = client.get("/operator/outbox")

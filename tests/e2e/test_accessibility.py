@@ -20,6 +20,7 @@ PUBLIC = [
     "/e/{code}",
     "/verifications",
     "/lists",
+    "/lists/progress",
     "/agencies",
     "/fees",
     "/templates",
@@ -74,7 +75,7 @@ def test_console_page_has_no_serious_violations(page, portal, path):
 def test_list_entry_with_its_objection_form_has_no_serious_violations(page, portal):
     entry = portal.seeded["lists"]["published"]["black"]
     page.goto(portal.url(f"/lists/{entry['id']}"))
-    page.get_by_label("申请人").focus()
+    page.get_by_label("申请人", exact=True).focus()
     assert serious_violations(page) == []
 
 

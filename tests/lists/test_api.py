@@ -114,9 +114,25 @@ def test_an_entry_from_proposal_to_repair_over_http(client, clock, operator_head
         "2026-06-15",
         False,
     )
+    # A number that does not exist answers in the very words of a wrong code.
+    guessed = client.get(f"/api/v1/objections/{objection['id']}", params={"query_code": "guess"})
+    missing = client.get(f"/api/v1/objections/{objection['id'] + 1}", params={"query_code": "x"})
+    assert missing.status_code == guessed.status_code == 404
+    assert missing.json()["detail_zh"].replace(str(objection["id"] + 1), "N") == guessed.json()[
+        "detail_zh"
+    ].replace(str(objection["id"]), "N")
     clock.now = at(2026, 6, 16)  # past the deadline: operators see it flagged
     [waiting] = client.get("/api/v1/operator/objections", headers=operator_headers).json()
     assert (waiting["id"], waiting["overdue"]) == (objection["id"], True)
+    # The operator deciding it reads who wrote what, how to reach them, and about which firm.
+    assert (waiting["applicant_name"], waiting["applicant_contact"]) == ("周文", "13800000000")
+    assert waiting["statement"] == "我司未冒用律所名义"
+    assert (waiting["case_type_zh"], waiting["subject_name"]) == (
+        "信息有误",
+        PROPOSAL["subject_name"],
+    )
+    public = client.get(f"/api/v1/objections/{objection['id']}", params={"query_code": code})
+    assert "applicant_contact" not in public.json()  # the public status carries no contact
     decided = client.post(
         f"/api/v1/operator/objections/{objection['id']}/decision",
         json={"upheld": False, "reason": "现场笔录与合同可证实"},

@@ -144,3 +144,45 @@ def test_a_red_list_entry_and_a_person_on_the_black_list(session):
     public = lookups.to_public(shown)
     assert (public.subject_name, public.subject_id) == ("张*明", "3207**********1235")
     assert public.official and public.label_zh.startswith("官方名单")
+
+
+def test_an_approved_entry_never_published_expires_unpublished_when_its_period_ends(session):
+    """Minor dishonesty, decided 2026-05-04 with three months of publicity; an objection kept it
+    from being published, and the period ran out meanwhile. The daily job ends it as expired —
+    not left "approved, awaiting publication" for ever — and the history and notice say so."""
+    entry = service.propose(session, proposal(publicity_class="minor"), OPERATOR, at(2026, 5, 4))
+    service.approve(session, entry.id, OPERATOR, None, at(2026, 5, 4))
+    session.commit()
+    assert entry.publicity_end == date(2026, 8, 4)
+    assert service.expire_due(session, at(2026, 8, 3)) == []
+    assert service.expire_due(session, at(2026, 8, 4, 0)) == [entry.id]
+    session.commit()
+
+    kept = service.get_entry(session, entry.id)
+    assert (kept.state, kept.publicity_start) == ("expired", None)
+    last = lookups.history(session, entry.id)[-1]
+    assert (last.action, last.from_state, last.to_state, last.actor) == (
+        "expired",
+        "approved",
+        "expired",
+        "system",
+    )
+    assert last.reason == "公示期于 2026-08-04 届满，未经公示"
+    told = notices(session, entry.id)[-1]
+    assert told.kind == "entry_expired" and "不予公示" in told.body_zh
+    assert "will not be published" in told.body_en
+    with pytest.raises(WrongState):
+        service.publish(session, entry.id, OPERATOR, at(2026, 8, 5))
+
+
+def test_a_proposal_whose_period_is_over_cannot_be_approved_and_is_rejected_instead(session):
+    entry = service.propose(session, proposal(publicity_class="minor"), OPERATOR, at(2026, 5, 4))
+    session.commit()
+    with pytest.raises(WrongState) as refused:
+        service.approve(session, entry.id, OPERATOR, None, at(2026, 8, 4))
+    assert "2026-08-04 届满" in refused.value.message_zh and "reject" in refused.value.message_en
+    session.rollback()
+    assert notices(session, entry.id) == []  # no notice announcing a period already over
+    service.reject(session, entry.id, OPERATOR, "公示期已届满", at(2026, 8, 4))
+    session.commit()
+    assert service.get_entry(session, entry.id).state == "rejected"

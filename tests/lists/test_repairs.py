@@ -90,11 +90,26 @@ def test_a_rejected_repair_leaves_the_entry_published(session):
     assert repairs.get(session, filed.id, check=False).decision_reason == "罚款尚未缴清"
 
 
-def test_a_dishonest_debtor_is_repaired_by_the_court_not_here(session):
+def test_a_dishonest_debtor_is_told_to_seek_repair_at_the_court_and_is_refused_here(session):
+    """The notice and the repair service read one rule: the notice does not promise a repair
+    here that the service then refuses."""
     entry = _published(session, publicity_class="dishonest_debtor")
+    [notice] = [n for n in notices(session, entry.id) if n.kind == "pre_publication_notice"]
+    assert "公示期间可依法申请信用修复" not in notice.body_zh
+    assert "不适用本平台信用修复" in notice.body_zh and "执行法院" in notice.body_zh
+    assert "enforcing court" in notice.body_en
     with pytest.raises(NotRepairable) as refused:
         repairs.submit(session, _apply(entry.id), at(2027, 6, 1))
-    assert (
-        "最高人民法院" in refused.value.message_zh
-        and "deciding authority" in refused.value.message_en
-    )
+    assert refused.value.message_zh in notice.body_zh
+    assert "最高人民法院" in refused.value.message_zh
+    assert "apply to the enforcing court" in refused.value.message_en
+
+
+def test_the_notice_of_general_dishonesty_says_from_when_repair_may_be_sought(session):
+    entry = _published(session)  # general, decided 2026-05-04
+    [notice] = [n for n in notices(session, entry.id) if n.kind == "pre_publication_notice"]
+    assert "可依" in notice.body_zh and "申请信用修复" in notice.body_zh
+    assert "2026-08-04 起" in notice.body_zh and "from 2026-08-04" in notice.body_en
+    with pytest.raises(NotRepairable):
+        repairs.submit(session, _apply(entry.id), at(2026, 8, 3))
+    assert repairs.submit(session, _apply(entry.id), at(2026, 8, 4)).state == "submitted"

@@ -187,7 +187,6 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/account/api-keys/{key_id}/revoke"): roles(
         *(r for r in SIGNED_IN if r != "api_client")
     ),
-    ("GET", "/operator/outbox"): OPERATOR,
     ("GET", "/account/access-log"): PEOPLE,
     ("GET", "/operator/access-log"): AUDIT,
     ("GET", "/search"): PUBLIC,
@@ -200,6 +199,10 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/lists"): PUBLIC,
     ("GET", "/lists/{entry_id}"): PUBLIC,
     ("POST", "/lists/{entry_id}/objection"): PUBLIC,
+    ("POST", "/lists/{entry_id}/repair"): PUBLIC,
+    # The applicant follows its objection or repair with the receipt's query code.
+    ("GET", "/lists/progress"): PUBLIC,
+    ("POST", "/lists/progress"): PUBLIC,
     ("POST", "/verifications/{verification_id}/report"): PUBLIC,
     ("GET", "/cases/{case_id}"): SIGNED_IN,
     ("GET", "/complaints/new"): PUBLIC,
@@ -221,6 +224,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/operator/syncs"): OPERATOR,
     ("GET", "/operator/syncs/runs/{run_id}/rejects"): OPERATOR,
     ("POST", "/operator/syncs/{name}"): OPERATOR,
+    ("GET", "/operator/outbox"): OPERATOR,
     # workspaces: browser sign-in; the creditor's and the agency's own
     ("GET", "/workspace"): PEOPLE,
     ("GET", "/workspace/creditor"): roles("creditor"),

@@ -113,7 +113,20 @@ def test_an_operator_decides_an_objection_filed_by_the_party(operator, session, 
     )
     session.commit()
     page = operator.get("/operator/cases").text
-    assert f"异议 #{filed.id}" in page and "evidence.pdf" in page
+    assert f"异议 #{filed.id}" in page and "证明材料：evidence.pdf" in page
+    # The operator reads who objects, how to reach them, what they wrote, about which firm.
+    card = page.split(f'id="objection-{filed.id}"')[1].split('class="result"')[0]
+    for shown in (
+        "连云港市海州区测试4商贸有限公司",
+        "0518-85550000",
+        "被处罚的是同名的另一家公司",
+        "主体错误（非本主体）",
+        f'href="/operator/lists?entry={entry.id}#entry-{entry.id}"',
+    ):
+        assert shown in card
+    assert "wrong_subject" not in card
+    linked = operator.get("/operator/lists", params={"entry": entry.id}).text
+    assert linked.count('class="card entry"') == 1 and f'id="entry-{entry.id}"' in linked
 
     missing = operator.post(f"/operator/objections/{filed.id}", data={"upheld": "yes"})
     assert missing.status_code == 422 and "请填写决定理由" in missing.text
@@ -198,3 +211,100 @@ def test_an_operator_dismisses_a_false_alarm_and_the_flag_leaves_the_search_resu
     assert "平台风险提示 1" in result[1] and "平台风险提示" not in result[2]
     history = operator.get("/operator/alerts", params={"status": "dismissed"}).text
     assert "已驳回 · 审核员李娜" in history
+
+
+def _objection(session, clock, n: int, statement: str):
+    from tests.lists.story import materials
+    from xinyong.lists import objections
+    from xinyong.lists.schemas import ObjectionIn
+
+    entry = service.propose(
+        session, proposal(n, publicity_class="serious", publicity_end="2029-05-04"), "规则", clock()
+    )
+    service.approve(session, entry.id, "审核员李娜", None, clock())
+    clock.now = at(2026, 5, 11)
+    service.publish(session, entry.id, "审核员李娜", clock())
+    filed = objections.submit(
+        session,
+        ObjectionIn(
+            entry_id=entry.id,
+            case_type="wrong_facts",
+            applicant_name=f"连云港市海州区测试{n}商贸有限公司",
+            applicant_contact="0518-85557777",
+            statement=statement,
+            materials=materials("application_form", "identity", "evidence"),
+        ),
+        clock(),
+    )
+    session.commit()
+    return entry, filed
+
+
+def test_an_operator_upholds_an_objection_and_corrects_the_entry_from_the_page(
+    operator, session, clock
+):
+    """The firm says the review authority lowered its penalty to general dishonesty; the
+    operator agrees and corrects the class and the period on the page."""
+    entry, filed = _objection(session, clock, 5, "复议机关已将处罚变更为一般情节，公示期应缩短")
+    decision = {"upheld": "yes", "outcome": "correct", "reason": "复议决定变更为一般失信"}
+
+    empty = operator.post(f"/operator/objections/{filed.id}", data=decision)
+    assert empty.status_code == 422
+    assert "更正须写明更正的字段和新的内容" in empty.text and "公示截止日期" in empty.text
+    assert "复议决定变更为一般失信" in empty.text  # the reason typed is kept
+    corrected = operator.post(
+        f"/operator/objections/{filed.id}",
+        data=decision
+        | {
+            "correct_field_1": "publicity_class",
+            "correct_value_1": "一般失信",
+            "correct_field_2": "publicity_end",
+            "correct_value_2": "2027-05-04",
+        },
+    )
+    assert f"异议 {filed.id} 已处理" in corrected.text
+    session.expire_all()
+    kept = service.get_entry(session, entry.id)
+    assert (kept.state, kept.publicity_class, str(kept.publicity_end)) == (
+        "published",
+        "general",
+        "2027-05-04",
+    )
+    history = operator.get("/operator/lists", params={"entry": entry.id}).text
+    assert "更正 · 审核员李娜 · 异议成立：复议决定变更为一般失信" in history
+
+
+def test_the_publish_hint_gives_the_date_and_an_expired_wait_is_not_counted(
+    operator, session, clock
+):
+    waiting = service.propose(session, proposal(6), "规则", clock())  # Mon 2026-05-04
+    lapsing = service.propose(session, proposal(7, publicity_class="minor"), "规则", clock())
+    for e in (waiting, lapsing):
+        service.approve(session, e.id, "审核员李娜", None, clock())
+    session.commit()
+    page = operator.get("/operator/lists", params={"state": "approved"}).text
+    assert "2026-05-11 起可公示" in page
+    assert operator.get("/operator").text.count("<b>2</b>条已批准待公示") == 1
+
+    # Its three months run out unpublished: the console says so and stops counting it; the
+    # expiry job ends it, keeping its history.
+    clock.now = at(2026, 8, 4, 9)
+    page = operator.get("/operator/lists", params={"state": "approved"}).text
+    assert "公示期已于 2026-08-04 届满，不再公示" in page
+    assert "<b>1</b>条已批准待公示" in operator.get("/operator").text
+    assert service.expire_due(session, clock()) == [lapsing.id]
+    session.commit()
+    expired = operator.get("/operator/lists", params={"state": "expired"}).text
+    assert "公示期满 · system · 公示期于 2026-08-04 届满，未经公示" in expired
+
+
+def test_the_token_operator_reads_the_outbox_from_the_console(operator, session, clock):
+    entry = service.propose(session, proposal(8), "规则", clock())
+    service.approve(session, entry.id, "审核员李娜", None, clock())
+    session.commit()
+    console = operator.get("/operator").text
+    assert 'href="/operator/outbox"' in console
+    outbox = operator.get("/operator/outbox")
+    assert outbox.status_code == 200 and "审核员李娜" in outbox.text
+    assert "列入失信惩戒名单（黑名单）告知书" in outbox.text
+    assert f"/lists/{entry.id}?code=" in outbox.text  # the party's link, as sent

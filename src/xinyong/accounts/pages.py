@@ -1,5 +1,5 @@
 """Account pages (thin): sign in, register, password reset, my account, its organisations and API
-keys, the operator's outbox."""
+keys (the operator's outbox is a console page: web/console_pages.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import metering, notify, privacy, service
+from xinyong.accounts import metering, privacy, service
 from xinyong.accounts import roles as R
 from xinyong.accounts.models import ORG_KIND_NAMES, ORG_STATE_NAMES
 from xinyong.accounts.principal import (
@@ -256,19 +256,6 @@ def revoke_key(
         service.revoke_key(session, key, principal.actor[:100])
         session.commit()
     return RedirectResponse("/account", status_code=303)
-
-
-@router.get("/operator/outbox", response_class=HTMLResponse)
-def operator_outbox(
-    request: Request,
-    principal: Principal = Depends(current_principal),
-    session: Session = DbSession,
-):
-    if not principal.has_role(R.OPERATOR):
-        return _page(
-            request, "account_outbox.html", 403 if not principal.anonymous else 401, messages=None
-        )
-    return _page(request, "account_outbox.html", messages=notify.recent(session))
 
 
 @router.get("/account/access-log", response_class=HTMLResponse)

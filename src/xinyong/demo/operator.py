@@ -19,6 +19,7 @@ DEMO_OPERATOR = "演示操作员 demo operator"
 # How long the demo site has been run before the visitor arrives.
 WEEKS = 4
 APPROVAL = "演示：经审核，事实、依据与公示期符合规定 / demo: facts, basis and period checked"
+_LAPSED = "演示：审核时公示期已届满，不再列入 / demo: the period was over by the review; not listed"
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,21 @@ def weeks_of_decisions(engine: Engine, as_of: date, now: datetime | None = None)
         proposed = propose_from_events(session, start)
         approve_on = add_working_days(local_date(start), 1, policy.calendar)
         for entry_id in proposed:
-            service.approve(session, entry_id, DEMO_OPERATOR, APPROVAL, _at(approve_on, 10))
+            entry = service.get_entry(session, entry_id)
+            if entry.publicity_end is not None and entry.publicity_end <= approve_on:
+                # Its period ran out before the review: history, not a notice (the service
+                # refuses to approve it), so the operator rejects it saying so.
+                service.reject(session, entry_id, DEMO_OPERATOR, _LAPSED, _at(approve_on, 10))
+            else:
+                service.approve(session, entry_id, DEMO_OPERATOR, APPROVAL, _at(approve_on, 10))
         publish_on = add_working_days(approve_on, policy.notice.wait_working_days, policy.calendar)
         for entry_id in proposed:
             entry = service.get_entry(session, entry_id)
-            # An entry whose period ended before its publication day (or that is not to be
-            # published at all) stays approved and unpublished, as the service requires.
-            if entry.publicity_end is not None and entry.publicity_end > publish_on:
-                service.publish(session, entry.id, DEMO_OPERATOR, _at(publish_on, 10))
+            # An entry whose period ends before its publication day stays approved until the
+            # expiry below ends it unpublished; one not to be published at all stays approved.
+            if entry.state == "approved" and entry.publicity_end is not None:
+                if entry.publicity_end > publish_on:
+                    service.publish(session, entry.id, DEMO_OPERATOR, _at(publish_on, 10))
         service.expire_due(session, now)
     run_rules(engine, now)
     with session_scope(engine) as session:

@@ -22,6 +22,8 @@ from xinyong.lists.schemas import (
     ObjectionIn,
     ObjectionOut,
     OperatorEntry,
+    OperatorObjectionOut,
+    OperatorRepairOut,
     ProposalIn,
     PublicEntry,
     ReasonIn,
@@ -254,7 +256,7 @@ def op_rules(
 
 @operator.post(
     "/objections/{objection_id}/decision",
-    response_model=ObjectionOut,
+    response_model=OperatorObjectionOut,
     summary="异议处理 / Decide an objection",
 )
 def op_objection(
@@ -263,16 +265,16 @@ def op_objection(
     request: Request,
     session: Session = DbSession,
     by: str = Depends(require_named_operator),
-) -> ObjectionOut:
+) -> OperatorObjectionOut:
     now = request_now(request)
     decided = objections.decide(session, objection_id, body, by, now)
     session.commit()
-    return objections.to_out(decided, now)
+    return objections.to_operator_out(session, decided, now)
 
 
 @operator.post(
     "/repairs/{repair_id}/decision",
-    response_model=RepairOut,
+    response_model=OperatorRepairOut,
     summary="信用修复决定 / Decide a repair",
 )
 def op_repair(
@@ -281,35 +283,43 @@ def op_repair(
     request: Request,
     session: Session = DbSession,
     by: str = Depends(require_named_operator),
-) -> RepairOut:
+) -> OperatorRepairOut:
     now = request_now(request)
     decided = repairs.decide(session, repair_id, body, by, now)
     session.commit()
-    return repairs.to_out(decided, now)
+    return repairs.to_operator_out(session, decided, now)
 
 
 @operator.get(
-    "/objections", response_model=list[ObjectionOut], summary="待处理异议 / Open objections"
+    "/objections",
+    response_model=list[OperatorObjectionOut],
+    summary="待处理异议（含申请人、联系方式与陈述） / Open objections with applicant and statement",
 )
 def op_open_objections(
     request: Request,
     limit: int = Query(100, ge=1, le=1000),
     session: Session = DbSession,
     by: str = Depends(require_named_operator),
-) -> list[ObjectionOut]:
+) -> list[OperatorObjectionOut]:
     now = request_now(request)
-    return [objections.to_out(o, now) for o in objections.open_cases(session, limit)]
+    return [
+        objections.to_operator_out(session, o, now) for o in objections.open_cases(session, limit)
+    ]
 
 
-@operator.get("/repairs", response_model=list[RepairOut], summary="待处理信用修复 / Open repairs")
+@operator.get(
+    "/repairs",
+    response_model=list[OperatorRepairOut],
+    summary="待处理信用修复（含申请人、联系方式与陈述） / Open repairs with applicant and statement",
+)
 def op_open_repairs(
     request: Request,
     limit: int = Query(100, ge=1, le=1000),
     session: Session = DbSession,
     by: str = Depends(require_named_operator),
-) -> list[RepairOut]:
+) -> list[OperatorRepairOut]:
     now = request_now(request)
-    return [repairs.to_out(r, now) for r in repairs.open_cases(session, limit)]
+    return [repairs.to_operator_out(session, r, now) for r in repairs.open_cases(session, limit)]
 
 
 @operator.get(

@@ -76,6 +76,9 @@ class PublicityClass(_Strict):
     aggravated_min: Span | None = None
     aggravated_max: Span | None = None
     repairable: bool = True
+    # Where a class not repaired here is repaired instead (the party is told so in the notice).
+    repair_route_zh: str | None = None
+    repair_route_en: str | None = None
 
 
 class Notice(_Strict):
@@ -84,6 +87,16 @@ class Notice(_Strict):
     rights_en: str
     red_rights_zh: str
     red_rights_en: str
+
+
+class RepairTerms(_Strict):
+    """What a blacklisted party may do about credit repair: one answer for the notice, the
+    entry page and the repair service, so none of them can promise what another refuses."""
+
+    repairable: bool
+    earliest: date | None  # the first day an application is accepted (repairable classes)
+    zh: str
+    en: str
 
 
 class Calendar(_Strict):
@@ -149,8 +162,48 @@ class Policy(_Strict):
             )
         return self.classes[name]
 
+    def class_by_label(self, given: str) -> str:
+        """A class named by its key or by its label in either language (an operator types
+        一般失信 as readily as general)."""
+        text = str(given).strip()
+        for key, cls in self.classes.items():
+            if text in (key, cls.label_zh, cls.label_en):
+                return key
+        return text  # unknown: the proposal check names the field and the classes
+
     def repair_after(self, name: str) -> Span:
         return self.repairs.after.get(name) or self.classes[name].min
+
+    def repair_terms(self, name: str, decision_date: date) -> RepairTerms:
+        """Whether and from when an entry of this class may be repaired here, in words."""
+        cls = self.cls(name)
+        instrument = self.instruments[cls.instrument]
+        if not cls.repairable:
+            route_zh = cls.repair_route_zh or f"依{instrument.title_zh}由认定机关处理"
+            route_en = (
+                cls.repair_route_en
+                or f"the deciding authority handles it under the {instrument.title_en}"
+            )
+            return RepairTerms(
+                repairable=False,
+                earliest=None,
+                zh=f"{cls.label_zh}信息不适用本平台信用修复：{route_zh}",
+                en=f"{cls.label_en} is not repaired on this platform: {route_en}",
+            )
+        after = self.repair_after(name)
+        earliest = after.after(decision_date)
+        if after == Span():
+            when_zh, when_en = "可随时申请", "at any time"
+        else:
+            when_zh = f"自认定之日起满{after.zh()}可申请，即 {earliest} 起"
+            when_en = f"{after.en()} after the decision, from {earliest}"
+        return RepairTerms(
+            repairable=True,
+            earliest=earliest,
+            zh=f"公示期间符合条件的，可依{instrument.title_zh}申请信用修复（{cls.label_zh}信息{when_zh}）",
+            en=f"while the entry is published you may apply for credit repair under the "
+            f"{instrument.title_en} ({cls.label_en}: {when_en})",
+        )
 
 
 class Rule(_Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from functools import cache
 
@@ -15,7 +16,7 @@ from xinyong.errors import InvalidInput, XinyongError
 from xinyong.lists import notices
 from xinyong.lists.clock import local_date
 from xinyong.lists.config import Policy, load_policy
-from xinyong.lists.models import LIST_TYPES, STATES, ListEntry, ListEvent
+from xinyong.lists.models import LIST_TYPES, STATES, ListEntry, ListEvent, Objection
 from xinyong.lists.schemas import (
     OFFICIAL_LABEL_EN,
     OFFICIAL_LABEL_ZH,
@@ -25,7 +26,7 @@ from xinyong.lists.schemas import (
     RiskFlag,
     SubjectStanding,
 )
-from xinyong.lists.service import get_entry
+from xinyong.lists.service import get_entry, publishable_from
 
 
 class NotPublished(XinyongError):
@@ -117,6 +118,27 @@ def public_entry(session: Session, entry_id: int, now: datetime | None = None) -
     return entry
 
 
+def notified_entry(
+    session: Session, entry_id: int, code: str | None, now: datetime | None = None
+) -> ListEntry:
+    """The party's view of its entry: published, as anyone sees it, or — with the code its
+    notice carries — while approved and not yet published (the notice window). Anyone else
+    gets the same answer as for an entry never published."""
+    try:
+        return public_entry(session, entry_id, now)
+    except NotPublished:
+        entry = session.get(ListEntry, entry_id)
+        if (
+            entry is None
+            or entry.state != "approved"
+            or not entry.notice_code
+            or not code
+            or not secrets.compare_digest(code.encode(), entry.notice_code.encode())
+        ):
+            raise
+        return entry
+
+
 def operator_entries(
     session: Session,
     state: str | None = None,
@@ -201,6 +223,14 @@ def to_public(entry: ListEntry, policy: Policy | None = None) -> PublicEntry:
 
 def to_operator(session: Session, entry: ListEntry) -> OperatorEntry:
     public = to_public(entry)
+    ready = pending = None
+    if entry.state == "approved" and entry.publicity_end is not None:
+        ready = publishable_from(session, entry, load_policy())
+        pending = session.scalar(
+            select(Objection.id)
+            .where(Objection.entry_id == entry.id, Objection.state == "submitted")
+            .limit(1)
+        )
     return OperatorEntry(
         **public.model_dump(),
         state=entry.state,
@@ -211,6 +241,8 @@ def to_operator(session: Session, entry: ListEntry) -> OperatorEntry:
         created_at=entry.created_at,
         ended_at=entry.ended_at,
         history=[EventOut.model_validate(e) for e in history(session, entry.id)],
+        publishable_from=ready,
+        open_objection_id=pending,
     )
 
 

@@ -15,7 +15,8 @@ _ID = BigInteger().with_variant(Integer, "sqlite")
 
 LIST_TYPES = ("red", "black")
 # proposed → approved | rejected; approved → published; published → expired | repaired | revoked.
-# An approved entry may also be revoked (an objection upheld before publication).
+# An approved entry may also be revoked (an objection upheld before publication), or expire
+# unpublished when its period ends before it was published (docs/decisions/0054).
 STATES = ("proposed", "approved", "rejected", "published", "expired", "repaired", "revoked")
 SUBJECT_KINDS = ("organisation", "person")
 
@@ -58,6 +59,9 @@ class ListEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # publicity ended (any way)
+    # Written into the notice (告知书) on approval: the party reads its entry and objects on
+    # the site before publication, when the public pages do not show it to anyone else.
+    notice_code: Mapped[str | None] = mapped_column(String(32))
 
 
 class ListEvent(Base):

@@ -46,6 +46,18 @@ def pre_publication(
     red = entry.list_type == "red"
     rights_zh = policy.notice.red_rights_zh if red else policy.notice.rights_zh
     rights_en = policy.notice.red_rights_en if red else policy.notice.rights_en
+    if not red and entry.publicity_end:
+        # What repair the party may seek: the repair service's own terms, so the notice
+        # cannot promise a repair the service then refuses (失信被执行人 go to the court).
+        terms = policy.repair_terms(entry.publicity_class, entry.decision_date)
+        rights_zh, rights_en = (
+            f"{rights_zh}{terms.zh}。",
+            f"{rights_en} {terms.en[0].upper()}{terms.en[1:]}.",
+        )
+    if entry.notice_code:
+        link = party_link(entry)
+        rights_zh += f"拟公示信息可在本平台 {link} 查看，并可在线提出异议。"
+        rights_en += f" Read what is to be published, and object online, at {link} on this site."
     end_zh = f"，公示截止 {entry.publicity_end}" if entry.publicity_end else "，不予公示"
     end_en = (
         f", published until {entry.publicity_end}" if entry.publicity_end else ", not published"
@@ -64,6 +76,11 @@ def pre_publication(
             f"Legal basis: {entry.legal_basis_en}. {rights_en}",
         ),
     )
+
+
+def party_link(entry: ListEntry) -> str:
+    """The page where the notified party reads its entry before publication and objects."""
+    return f"/lists/{entry.id}?code={entry.notice_code}"
 
 
 def published(session: Session, entry: ListEntry, now: datetime) -> ListNotification:
@@ -87,6 +104,20 @@ def ended(
     session: Session, entry: ListEntry, how: str, reason: str | None, now: datetime
 ) -> ListNotification:
     why = f"（{reason}）" if reason else ""
+    if entry.publicity_start is None:
+        # Ended before it was ever published (expired or revoked while approved).
+        return _to_party(
+            session,
+            entry,
+            f"entry_{how}",
+            now,
+            (f"名单信息不予公示（{END_ZH[how]}）", f"List entry will not be published ({how})"),
+            (
+                f"名单信息（编号 {entry.id}）因{END_ZH[how]}不予公示，也不共享{why}。",
+                f"List entry {entry.id} will not be published or shared: {how}"
+                f"{f' ({reason})' if reason else ''}.",
+            ),
+        )
     return _to_party(
         session,
         entry,
@@ -126,10 +157,16 @@ def to_applicant(
 
 
 def outbox(
-    session: Session, undelivered: bool = False, entry_id: int | None = None, limit: int = 100
+    session: Session,
+    undelivered: bool = False,
+    entry_id: int | None = None,
+    limit: int = 100,
+    newest_first: bool = False,
 ) -> list[ListNotification]:
-    """The notifications written so far, oldest first (what a notifier must deliver)."""
-    query = select(ListNotification).order_by(ListNotification.id).limit(limit)
+    """The notifications written so far, oldest first (what a notifier must deliver), or
+    newest first (what an operator reads)."""
+    order = ListNotification.id.desc() if newest_first else ListNotification.id
+    query = select(ListNotification).order_by(order).limit(limit)
     if undelivered:
         query = query.where(ListNotification.delivered_at.is_(None))
     if entry_id is not None:

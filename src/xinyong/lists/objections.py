@@ -13,7 +13,12 @@ from xinyong.lists import notices
 from xinyong.lists.clock import resolve
 from xinyong.lists.config import load_policy
 from xinyong.lists.models import Objection
-from xinyong.lists.schemas import ObjectionDecisionIn, ObjectionIn, ObjectionOut
+from xinyong.lists.schemas import (
+    ObjectionDecisionIn,
+    ObjectionIn,
+    ObjectionOut,
+    OperatorObjectionOut,
+)
 from xinyong.lists.service import WrongState, _event, _need, correct, end_publicity, get_entry
 from xinyong.lists.workflow import (
     check_materials,
@@ -21,6 +26,7 @@ from xinyong.lists.workflow import (
     due_on,
     is_overdue,
     new_query_code,
+    unknown_case,
 )
 
 STATE_ZH = {"submitted": "处理中", "upheld": "异议成立", "rejected": "异议不成立"}
@@ -95,6 +101,8 @@ def get(
 ) -> Objection:
     """The applicant's view needs the query code given on filing; operators pass check=False."""
     objection = session.get(Objection, objection_id)
+    if objection is None and check:
+        raise unknown_case(objection_id, "异议", "objection")
     if objection is None:
         raise NotFound(f"异议 {objection_id} 不存在", f"objection {objection_id} does not exist")
     if check:
@@ -209,4 +217,23 @@ def to_out(
         corrections=objection.corrections,
         materials=objection.materials,
         query_code=objection.query_code if reveal_code else None,
+    )
+
+
+def to_operator_out(
+    session: Session, objection: Objection, now: datetime | None = None
+) -> OperatorObjectionOut:
+    """The operator's view: the applicant's name, contact and statement, the entry by name,
+    the case type in words. Personal contact details leave the platform only this way."""
+    entry = get_entry(session, objection.entry_id)
+    case = load_policy().objections.case_types.get(objection.case_type)
+    return OperatorObjectionOut(
+        **to_out(objection, now).model_dump(),
+        case_type_zh=case.label_zh if case else objection.case_type,
+        case_type_en=case.label_en if case else objection.case_type,
+        applicant_name=objection.applicant_name,
+        applicant_contact=objection.applicant_contact,
+        statement=objection.statement,
+        subject_name=entry.subject_name,
+        entry_state=entry.state,
     )

@@ -12,7 +12,7 @@ from xinyong.lists import notices
 from xinyong.lists.clock import local_date, resolve
 from xinyong.lists.config import load_policy
 from xinyong.lists.models import RepairRequest
-from xinyong.lists.schemas import RepairDecisionIn, RepairIn, RepairOut
+from xinyong.lists.schemas import OperatorRepairOut, RepairDecisionIn, RepairIn, RepairOut
 from xinyong.lists.service import WrongState, _event, _need, end_publicity, get_entry
 from xinyong.lists.workflow import (
     check_materials,
@@ -20,6 +20,7 @@ from xinyong.lists.workflow import (
     due_on,
     is_overdue,
     new_query_code,
+    unknown_case,
 )
 
 STATE_ZH = {"submitted": "审核中", "repaired": "修复成功", "rejected": "不予修复"}
@@ -35,18 +36,16 @@ def submit(session: Session, data: RepairIn, now: datetime | None = None) -> Rep
     now, policy = resolve(now), load_policy()
     entry = get_entry(session, data.entry_id, lock=True)
     cls = policy.classes[entry.publicity_class]
-    instrument = policy.instruments[cls.instrument]
     if entry.list_type != "black" or entry.state != "published":
         raise NotRepairable(
             f"只有公示中的失信信息可以申请信用修复；名单信息 {entry.id} 不是",
             f"only a published blacklist entry can be repaired; list entry {entry.id} is not",
         )
-    if not cls.repairable:
-        raise NotRepairable(
-            f"{cls.label_zh}信息不适用本平台信用修复，依{instrument.title_zh}由认定机关处理（{cls.rule_zh}）",
-            f"{cls.label_en} is not repaired here; under the {instrument.title_en} the deciding authority handles it ({cls.rule_en})",
-        )
-    earliest = policy.repair_after(entry.publicity_class).after(entry.decision_date)
+    # The same terms the notice told the party (notices.pre_publication).
+    terms = policy.repair_terms(entry.publicity_class, entry.decision_date)
+    if not terms.repairable:
+        raise NotRepairable(terms.zh, terms.en)
+    earliest = terms.earliest
     if local_date(now) < earliest:
         after = policy.repair_after(entry.publicity_class)
         raise NotRepairable(
@@ -118,6 +117,8 @@ def get(
 ) -> RepairRequest:
     """The applicant's view needs the query code given on filing; operators pass check=False."""
     repair = session.get(RepairRequest, repair_id)
+    if repair is None and check:
+        raise unknown_case(repair_id, "信用修复申请", "repair application")
     if repair is None:
         raise NotFound(
             f"信用修复申请 {repair_id} 不存在", f"repair application {repair_id} does not exist"
@@ -204,4 +205,22 @@ def to_out(
         decision_reason=repair.decision_reason,
         materials=repair.materials,
         query_code=repair.query_code if reveal_code else None,
+    )
+
+
+def to_operator_out(
+    session: Session, repair: RepairRequest, now: datetime | None = None
+) -> OperatorRepairOut:
+    """The operator's view: the applicant's name, contact and statement, the entry by name."""
+    entry = get_entry(session, repair.entry_id)
+    cls = load_policy().classes[entry.publicity_class]
+    return OperatorRepairOut(
+        **to_out(repair, now).model_dump(),
+        applicant_name=repair.applicant_name,
+        applicant_contact=repair.applicant_contact,
+        statement=repair.statement,
+        subject_name=entry.subject_name,
+        class_label_zh=cls.label_zh,
+        class_label_en=cls.label_en,
+        entry_state=entry.state,
     )

@@ -112,6 +112,10 @@ class OperatorEntry(PublicEntry):
     created_at: datetime
     ended_at: datetime | None
     history: list[EventOut]
+    # Approved entries: the first day the notice's waiting period allows publication, and an
+    # open objection that holds it back until decided.
+    publishable_from: date | None = None
+    open_objection_id: int | None = None
 
 
 class Material(BaseModel):
@@ -162,6 +166,19 @@ class ObjectionOut(BaseModel):
     query_code: str | None = None
 
 
+class OperatorObjectionOut(ObjectionOut):
+    """An objection as the operator deciding it reads it: who applied, how to reach them
+    (operators only), what they wrote, and which entry it concerns."""
+
+    case_type_zh: str
+    case_type_en: str
+    applicant_name: str
+    applicant_contact: str
+    statement: str
+    subject_name: str
+    entry_state: str
+
+
 class RepairIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -194,6 +211,18 @@ class RepairOut(BaseModel):
     materials: list[dict[str, Any]]
     # Shown once, on filing: the applicant needs it to read the status.
     query_code: str | None = None
+
+
+class OperatorRepairOut(RepairOut):
+    """A repair application as the operator deciding it reads it (contact: operators only)."""
+
+    applicant_name: str
+    applicant_contact: str
+    statement: str
+    subject_name: str
+    class_label_zh: str
+    class_label_en: str
+    entry_state: str
 
 
 class NotificationOut(BaseModel):

@@ -19,6 +19,7 @@ from xinyong.lists.periods import check_period, default_end
 from xinyong.lists.schemas import (
     ProposalIn,
 )
+from xinyong.lists.workflow import new_query_code
 
 SYSTEM = "system"
 STATE_ZH = {
@@ -31,19 +32,19 @@ STATE_ZH = {
     "revoked": "已撤销",
 }
 ENDED = ("expired", "repaired", "revoked")
-# Fields an upheld objection may correct.
-CORRECTABLE = (
-    "subject_name",
-    "reason_zh",
-    "reason_en",
-    "legal_basis_zh",
-    "legal_basis_en",
-    "authority",
-    "decision_date",
-    "publicity_class",
-    "aggravated",
-    "publicity_end",
-)
+# Fields an upheld objection may correct, as the operator reads them (Chinese, English).
+CORRECTABLE = {
+    "subject_name": ("主体名称", "subject name"),
+    "reason_zh": ("列入事由（中文）", "reason (Chinese)"),
+    "reason_en": ("列入事由（英文）", "reason (English)"),
+    "legal_basis_zh": ("法律依据（中文）", "legal basis (Chinese)"),
+    "legal_basis_en": ("法律依据（英文）", "legal basis (English)"),
+    "authority": ("认定机关", "deciding authority"),
+    "decision_date": ("认定日期", "decision date"),
+    "publicity_class": ("公示类别", "publicity class"),
+    "aggravated": ("情节严重", "aggravated"),
+    "publicity_end": ("公示截止日期", "end of publicity"),
+}
 
 
 class WrongState(XinyongError):
@@ -197,6 +198,16 @@ def approve(
     by = _need(by, "审核人", "who approves", "by")
     entry = get_entry(session, entry_id, lock=True)
     _require_state(entry, ("proposed",), "批准", "approved")
+    if entry.publicity_end is not None and entry.publicity_end <= local_date(now):
+        # Approving would send a notice announcing a period already over: the proposal is
+        # history now, and the operator rejects it saying so.
+        raise WrongState(
+            f"名单信息 {entry.id} 的公示期已于 {entry.publicity_end} 届满，不再告知和公示；请驳回并说明理由",
+            f"list entry {entry.id}'s publicity period ended on {entry.publicity_end}; there is "
+            "nothing left to notify or publish: reject it with a reason",
+            publicity_end=entry.publicity_end.isoformat(),
+        )
+    entry.notice_code = new_query_code()
     _event(session, entry, "approved", by, now, "approved", reason)
     notices.pre_publication(session, entry, policy, now)
     _event(session, entry, "notified", SYSTEM, now, reason="已发送告知书（事由、依据、权利）")
@@ -311,13 +322,28 @@ def correct(
     objection_id: int | None = None,
 ) -> dict[str, Any]:
     """Apply corrections (an upheld objection), rechecking the period; old and new go to history."""
-    unknown = sorted(set(corrections) - set(CORRECTABLE))
-    if unknown or not corrections:
+    fields_zh = "、".join(f"{zh}（{key}）" for key, (zh, _) in CORRECTABLE.items())
+    fields_en = ", ".join(f"{en} ({key})" for key, (_, en) in CORRECTABLE.items())
+    if not corrections:
         raise InvalidInput(
-            f"可更正的字段为 {'、'.join(CORRECTABLE)}；不能更正 {'、'.join(unknown) or '（空）'}",
-            f"correctable fields are {', '.join(CORRECTABLE)}; not {', '.join(unknown) or '(none)'}",
+            f"更正须写明更正的字段和新的内容；可更正的字段为 {fields_zh}",
+            f"a correction names the field to correct and its new value; correctable fields "
+            f"are {fields_en}",
             field="corrections",
         )
+    unknown = sorted(set(corrections) - set(CORRECTABLE))
+    if unknown:
+        raise InvalidInput(
+            f"可更正的字段为 {fields_zh}；不能更正 {'、'.join(unknown)}",
+            f"correctable fields are {fields_en}; not {', '.join(unknown)}",
+            field="corrections",
+        )
+    policy = load_policy()
+    if "publicity_class" in corrections:
+        corrections = {
+            **corrections,
+            "publicity_class": policy.class_by_label(corrections["publicity_class"]),
+        }
     try:
         new = ProposalIn.model_validate(
             {**_as_proposal(entry), **corrections, "list_type": entry.list_type}
@@ -330,7 +356,6 @@ def correct(
             f"corrections.{where} is invalid: {first['msg']} (got {first.get('input')!r})",
             field=f"corrections.{where}",
         ) from exc
-    policy = load_policy()
     cls = policy.cls(new.publicity_class)
     if cls.list_type != entry.list_type:
         raise InvalidInput(
@@ -385,23 +410,27 @@ def _jsonable(value: Any) -> Any:
 
 
 def expire_due(session: Session, now: datetime | None = None) -> list[int]:
-    """Expire every published entry whose publicity period is over; the caller commits.
+    """Expire every entry whose publicity period is over; the caller commits.
 
-    Run daily from the scheduler or `xinyong lists expire`; public look-ups already hide an
-    entry from its end day, so a late run never over-publishes.
+    Published entries end their publicity; approved entries never published by their end day
+    (a late decision, an objection open until the end) expire unpublished rather than wait
+    for a publication the service would refuse (docs/decisions/0054). Run daily from the
+    scheduler or `xinyong lists expire`; public look-ups already hide an entry from its end
+    day, so a late run never over-publishes.
     """
     now = resolve(now)
     today = local_date(now)
     due = session.scalars(
         select(ListEntry)
-        .where(ListEntry.state == "published", ListEntry.publicity_end <= today)
+        .where(ListEntry.state.in_(("published", "approved")), ListEntry.publicity_end <= today)
         .order_by(ListEntry.id)
         .with_for_update()
     ).all()
     for entry in due:
-        end_publicity(
-            session, entry, "expired", SYSTEM, f"公示期于 {entry.publicity_end} 届满", now
-        )
+        why = f"公示期于 {entry.publicity_end} 届满"
+        if entry.state == "approved":
+            why += "，未经公示"
+        end_publicity(session, entry, "expired", SYSTEM, why, now)
     session.flush()
     return [e.id for e in due]
 

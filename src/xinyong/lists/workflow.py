@@ -52,10 +52,16 @@ def new_query_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+def unknown_case(case_id: int, what_zh: str, what_en: str) -> NotFound:
+    """The applicant's answer for a case it may not read: the same words whether the number
+    does not exist or the code is wrong, so numbers cannot be probed."""
+    return NotFound(
+        f"{what_zh} {case_id} 不存在或查询码不符",
+        f"{what_en} {case_id} does not exist or the query code is wrong",
+    )
+
+
 def check_query_code(case, given: str | None, what_zh: str, what_en: str) -> None:
     """A wrong or missing code looks exactly like a case that does not exist."""
     if given is None or not secrets.compare_digest(given.encode(), case.query_code.encode()):
-        raise NotFound(
-            f"{what_zh} {case.id} 不存在或查询码不符",
-            f"{what_en} {case.id} does not exist or the query code is wrong",
-        )
+        raise unknown_case(case.id, what_zh, what_en)

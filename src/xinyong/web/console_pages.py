@@ -1,5 +1,5 @@
 """Operator console pages (thin): list proposals, objections, repairs, the sync dashboard, agency
-approvals; statistics and the audit log also for auditors."""
+approvals, the outbox; statistics and the audit log also for auditors."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from xinyong.accounts.roles import AUDITOR, ROLE_NAMES
 from xinyong.alerts import service as alerts
 from xinyong.api.deps import DbSession
 from xinyong.errors import InvalidInput, XinyongError
-from xinyong.lists import lookups, objections, repairs, service
+from xinyong.lists import lookups, notices, objections, repairs, service
+from xinyong.lists.clock import local_date
+from xinyong.lists.config import load_policy
 from xinyong.lists.models import STATES
 from xinyong.lists.operator import request_now
 from xinyong.lists.proposals import apply_rules
@@ -29,7 +31,7 @@ from xinyong.web.operator_session import (
     sign_in_redirect,
     signed_in,
 )
-from xinyong.web.site import page
+from xinyong.web.site import form_fields, page
 
 router = APIRouter(
     prefix="/operator", include_in_schema=False, dependencies=[Depends(resolve_caller)]
@@ -98,12 +100,16 @@ def dashboard(request: Request, session: Session = DbSession):
     from xinyong.sources.config import load_sources
     from xinyong.sources.freshness import all_status
 
+    today = local_date(request_now(request))
+    approved = lookups.operator_entries(session, "approved", limit=1000)
     return _console(
         request,
         "console.html",
         who,
         proposed=len(lookups.operator_entries(session, "proposed", limit=1000)),
-        approved=len(lookups.operator_entries(session, "approved", limit=1000)),
+        # Awaiting publication: not those decided never to be published (minor dishonesty)
+        # nor those whose period is over (the expiry job ends them unpublished).
+        approved=sum(1 for e in approved if e.publicity_end and e.publicity_end > today),
         objections=len(objections.open_cases(session, 1000)),
         repairs=len(repairs.open_cases(session, 1000)),
         agencies=len(approvals.queue(session, "pending", request_now(request))),
@@ -111,11 +117,16 @@ def dashboard(request: Request, session: Session = DbSession):
     )
 
 
-def _entries_page(request, session, who, state, error=None):
-    entries = [
-        lookups.to_operator(session, e)
-        for e in lookups.operator_entries(session, state or None, limit=200)
-    ]
+def _entries_page(request, session, who, state, error=None, entry_id=None):
+    if entry_id is not None:
+        # One entry, whatever its state: where an objection or a repair links to.
+        try:
+            found = [service.get_entry(session, entry_id)]
+        except XinyongError as exc:
+            found, error = [], error or exc
+    else:
+        found = lookups.operator_entries(session, state or None, limit=200)
+    entries = [lookups.to_operator(session, e) for e in found]
     return _console(
         request,
         "console_lists.html",
@@ -128,13 +139,23 @@ def _entries_page(request, session, who, state, error=None):
         event_labels=EVENT_LABELS,
         origin_labels=ORIGIN_LABELS,
         error=error,
+        today=local_date(request_now(request)),
+        wait_days=load_policy().notice.wait_working_days,
+        one_entry=entry_id,
     )
 
 
 @router.get("/lists", response_class=HTMLResponse)
-def proposals(request: Request, state: str = "proposed", session: Session = DbSession):
+def proposals(
+    request: Request,
+    state: str = "proposed",
+    entry: int | None = None,
+    session: Session = DbSession,
+):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
+    if entry is not None:
+        return _entries_page(request, session, who, "", entry_id=entry)
     return _entries_page(request, session, who, state if state in STATES else "")
 
 
@@ -191,17 +212,42 @@ def run_rules(request: Request, session: Session = DbSession):
     )
 
 
-def _cases_page(request, session, who, error=None):
+def _cases_page(request, session, who, error=None, form=None):
     now = request_now(request)
+    policy = load_policy()
     return _console(
         request,
         "console_cases.html",
         who,
         status_code=error.status if error else 200,
-        objections=[objections.to_out(o, now) for o in objections.open_cases(session, 200)],
-        repairs=[repairs.to_out(r, now) for r in repairs.open_cases(session, 200)],
+        objections=[
+            objections.to_operator_out(session, o, now) for o in objections.open_cases(session, 200)
+        ],
+        repairs=[
+            repairs.to_operator_out(session, r, now) for r in repairs.open_cases(session, 200)
+        ],
+        materials=policy.materials,
+        classes=policy.classes,
+        correctable=service.CORRECTABLE,
+        correction_rows=CORRECTION_ROWS,
+        form=form or {},
         error=error,
     )
+
+
+# Fields one decision may correct at once: a class and its period often change together.
+CORRECTION_ROWS = 3
+
+
+def _corrections(form: dict[str, str]) -> dict[str, str]:
+    """The corrections the operator filled in (field, new value); a field left unchosen is
+    not a correction, and an empty list is refused by the service with the fields it takes."""
+    found = {}
+    for i in range(1, CORRECTION_ROWS + 1):
+        field = form.get(f"correct_field_{i}", "").strip()
+        if field:
+            found[field] = form.get(f"correct_value_{i}", "").strip()
+    return found
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -215,26 +261,28 @@ def cases(request: Request, session: Session = DbSession):
 def decide_objection(
     request: Request,
     objection_id: int,
-    upheld: str = Form(""),
-    reason: str = Form(""),
-    outcome: str = Form(""),
+    form: dict[str, str] = Depends(form_fields),
     session: Session = DbSession,
 ):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
+    upheld, outcome = form.get("upheld", "") == "yes", form.get("outcome", "")
     try:
         body = ObjectionDecisionIn(
-            upheld=upheld == "yes",
-            reason=reason.strip(),
-            outcome=(outcome or None) if upheld == "yes" else None,
+            upheld=upheld,
+            reason=form.get("reason", "").strip(),
+            outcome=(outcome or None) if upheld else None,
+            corrections=_corrections(form) if upheld and outcome == "correct" else None,
         )
         objections.decide(session, objection_id, body, who, request_now(request))
         session.commit()
     except XinyongError as exc:
         session.rollback()
-        return _cases_page(request, session, who, exc)
+        return _cases_page(request, session, who, exc, {**form, "objection": objection_id})
     except ValueError:
-        return _cases_page(request, session, who, _reason_required())
+        return _cases_page(
+            request, session, who, _reason_required(), {**form, "objection": objection_id}
+        )
     return _done(
         "/operator/cases", f"异议 {objection_id} 已处理", f"objection {objection_id} decided"
     )
@@ -309,6 +357,26 @@ def rerun(request: Request, name: str):
         "/operator/syncs",
         f"{name} 同步失败：{result.error.message_zh}",
         f"{name} sync failed: {result.error.message_en}",
+    )
+
+
+# --- the outboxes: account messages and list notices ----------------------------------------
+
+
+@router.get("/outbox", response_class=HTMLResponse)
+def outbox(request: Request, session: Session = DbSession):
+    """What the platform has told people: account messages of the default notifier (reset
+    links) and the list notices (告知书, receipts and decisions), newest first."""
+    if not (who := signed_in(request)):
+        return sign_in_redirect(request)
+    from xinyong.accounts import notify
+
+    return _console(
+        request,
+        "account_outbox.html",
+        who,
+        messages=notify.recent(session),
+        list_notices=notices.outbox(session, limit=100, newest_first=True),
     )
 
 

@@ -119,3 +119,9 @@ def page(request: Request, template: str, /, status_code: int = 200, **values: A
     lang = lang_of(request)
     context = {"settings": get_settings(), "lang": lang, "t": translator(lang), **values}
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """A posted form's text fields, read in the event loop as a dependency, so the page
+    handler that uses them (and the database) stays sync, on the thread pool."""
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
