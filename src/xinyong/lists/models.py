@@ -16,7 +16,7 @@ _ID = BigInteger().with_variant(Integer, "sqlite")
 LIST_TYPES = ("red", "black")
 # proposed → approved | rejected; approved → published; published → expired | repaired | revoked.
 # An approved entry may also be revoked (an objection upheld before publication), or expire
-# unpublished when its period ends before it was published (docs/decisions/0054).
+# unpublished when its period ends before it was published (docs/decisions/0055).
 STATES = ("proposed", "approved", "rejected", "published", "expired", "repaired", "revoked")
 SUBJECT_KINDS = ("organisation", "person")
 

@@ -414,7 +414,7 @@ def expire_due(session: Session, now: datetime | None = None) -> list[int]:
 
     Published entries end their publicity; approved entries never published by their end day
     (a late decision, an objection open until the end) expire unpublished rather than wait
-    for a publication the service would refuse (docs/decisions/0054). Run daily from the
+    for a publication the service would refuse (docs/decisions/0055). Run daily from the
     scheduler or `xinyong lists expire`; public look-ups already hide an entry from its end
     day, so a late run never over-publishes.
     """
