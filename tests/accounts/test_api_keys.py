@@ -8,11 +8,13 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
-from tests.support.registry_files import credit_code
+from tests.support.judicial_files import register_enterprises
+from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.accounts import service
 from xinyong.accounts.models import ApiKey
 from xinyong.types import utcnow
 
+FLAT_20 = {"method": "whole_amount", "bands": [{"from": "0", "rate": "20"}]}
 PROPOSAL = {
     "list_type": "black",
     "publicity_class": "general",
@@ -86,6 +88,51 @@ def test_expired_unknown_and_read_only_keys_are_refused(client, session, people)
     )
     write = client.post("/api/v1/objections", json={}, headers=read_only.headers)
     assert write.status_code == 403 and "read-only" in write.json()["detail_en"]
+
+
+def test_a_banks_read_key_verifies_an_agency_and_quotes_a_fee_and_both_are_metered(
+    client, session, engine, tmp_path
+):
+    # A bank checks a law firm before engaging it, with the key the /account form issues by
+    # default (read). Both calls ask questions; neither changes the platform's data.
+    firm = credit_code(3)
+    register_enterprises(
+        engine,
+        tmp_path / "drop",
+        [enterprise_row(3, 企业名称="江苏海州律师事务所", 企业类型="律师事务所")],
+    )
+    clerk = service.create_user(session, "risk@bank.example.cn", password="long enough pw")
+    bank = service.create_organisation(session, credit_code(8), "连云港某银行", "creditor")
+    service.add_member(session, clerk, bank)
+    reader = service.issue_api_key(session, clerk, "credit-check", org=bank)
+    session.commit()
+    assert list(reader.key.scopes) == ["read"]
+
+    verified = client.post("/api/v1/verifications", json={"code": firm}, headers=reader.headers)
+    assert verified.status_code == 201, verified.text
+    assert verified.json()["steps"][0]["reasons"]
+    quoted = client.post(
+        "/api/v1/fees/quote",
+        json={"debt_amount": "80000", "schedule": {"commission": FLAT_20}},
+        headers=reader.headers,
+    )
+    assert quoted.status_code == 200, quoted.text
+    assert quoted.json()["total"] == "16000.00"
+
+    # Filing something still needs the write scope.
+    filed = client.post("/api/v1/objections", json={}, headers=reader.headers)
+    assert filed.status_code == 403 and "'write' scope" in filed.json()["detail_en"]
+
+    lines = client.get("/api/v1/usage", headers=reader.headers).json()["lines"]
+    calls = {x["endpoint"]: x["calls"] for x in lines}
+    assert calls["POST /api/v1/verifications"] == 1 and calls["POST /api/v1/fees/quote"] == 1
+    assert "POST /api/v1/objections" not in calls  # refused calls are not billed
+
+    # The API description tells a client which POSTs a read key may make.
+    paths = client.get("/openapi.json").json()["paths"]
+    assert paths["/api/v1/verifications"]["post"]["x-key-scope"] == "read"
+    assert paths["/api/v1/fees/quote"]["post"]["x-key-scope"] == "read"
+    assert "x-key-scope" not in paths["/api/v1/objections"]["post"]
 
 
 def test_operator_routes_take_an_operator_key_and_refuse_others(client, people):

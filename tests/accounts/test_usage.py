@@ -1,5 +1,6 @@
 """Data-interface fees rest on metering: each key's calls are counted per endpoint into a monthly
-statement (JSON and CSV); a used-up quota or a burst answers 429 with Retry-After."""
+statement (JSON and CSV); every keyed answer shows the quota left; a used-up quota or a burst
+answers 429 with Retry-After."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.support.registry_files import credit_code
 from xinyong.accounts import service
 from xinyong.accounts.metering import this_month
 from xinyong.api.app import create_app
@@ -67,18 +69,68 @@ def _limited_app(engine, monkeypatch, **env):
     return TestClient(create_app(engine), base_url="https://testserver")
 
 
-def test_bursts_are_limited_per_ip_and_per_key(engine, session, people, monkeypatch):
+def test_a_key_is_held_to_its_own_limit_and_an_anonymous_caller_to_its_ips(
+    engine, session, people, monkeypatch
+):
+    # A bank's servers share one NAT address: their keyed calls are held to the key's limit
+    # (here 6 a minute), not to the anonymous per-IP one (3), which they never spend.
     with _limited_app(
-        engine, monkeypatch, XINYONG_RATE_LIMIT_IP="5/minute", XINYONG_RATE_LIMIT_KEY="3/minute"
+        engine, monkeypatch, XINYONG_RATE_LIMIT_IP="3/minute", XINYONG_RATE_LIMIT_KEY="6/minute"
     ) as c:
-        keyed = [c.get("/api/v1/lists", headers=people.creditor.headers) for _ in range(4)]
-        assert [r.status_code for r in keyed] == [200, 200, 200, 429]
+        keyed = [c.get("/api/v1/lists", headers=people.creditor.headers) for _ in range(7)]
+        assert [r.status_code for r in keyed] == [200] * 6 + [429]
         assert 0 < int(keyed[-1].headers["retry-after"]) <= 60
         assert "API key" in keyed[-1].json()["detail_en"]
-        # The IP's own budget (5) took the three keyed calls; two more, then 429.
-        anonymous = [c.get("/api/v1/lists").status_code for _ in range(3)]
-        assert anonymous == [200, 200, 429]
+        # Another key from the same address has its own budget.
+        assert c.get("/api/v1/lists", headers=people.agency.headers).status_code == 200
+        anonymous = [c.get("/api/v1/lists").status_code for _ in range(4)]
+        assert anonymous == [200, 200, 200, 429]
         assert c.get("/healthz").status_code == 200  # health checks are never limited
+
+
+def test_made_up_keys_do_not_get_around_the_per_ip_limit(engine, session, people, monkeypatch):
+    # Each made-up key has a fresh prefix, so no key limit holds it: the IP pays instead.
+    with _limited_app(
+        engine, monkeypatch, XINYONG_RATE_LIMIT_IP="3/minute", XINYONG_RATE_LIMIT_KEY="100/minute"
+    ) as c:
+        forged = [
+            c.get("/api/v1/lists", headers={"Authorization": f"Bearer xk_{n:08x}_{'A' * 43}"})
+            for n in range(4)
+        ]
+        assert [r.status_code for r in forged] == [401, 401, 401, 429]
+        assert "invalid API keys" in forged[-1].json()["detail_en"]
+        assert 0 < int(forged[-1].headers["retry-after"]) <= 60
+        # Real keys from that address are not held back by someone else's made-up ones.
+        assert c.get("/api/v1/lists", headers=people.creditor.headers).status_code == 200
+
+
+def test_each_keyed_answer_shows_the_quota_left(client, session, people):
+    user = service.user_by_email(session, "cred@example.cn")
+    key = service.issue_api_key(session, user, "monthly plan", daily_quota=2, monthly_quota=50)
+    session.commit()
+    first = client.get("/api/v1/lists", headers=key.headers)
+    assert first.headers["x-ratelimit-limit-day"] == "2"
+    assert first.headers["x-ratelimit-remaining-day"] == "1"
+    assert first.headers["x-ratelimit-limit-month"] == "50"
+    assert first.headers["x-ratelimit-remaining-month"] == "49"
+    # Unsuffixed: the quota that runs out first, and the seconds until it renews.
+    assert first.headers["x-ratelimit-limit"] == "2"
+    assert first.headers["x-ratelimit-remaining"] == "1"
+    assert 0 < int(first.headers["x-ratelimit-reset"]) <= 86400
+
+    # A call that fails is still a call: it is counted and shows what is left.
+    missing = client.get(f"/api/v1/enterprises/{credit_code(77)}", headers=key.headers)
+    assert missing.status_code == 404 and missing.headers["x-ratelimit-remaining"] == "0"
+    refused = client.get("/api/v1/lists", headers=key.headers)
+    assert refused.status_code == 429 and refused.headers["x-ratelimit-remaining-day"] == "0"
+    assert refused.headers["x-ratelimit-remaining-month"] == "48"
+    assert refused.headers["x-ratelimit-reset"] == refused.headers["retry-after"]
+
+    # A key without quotas, and an anonymous caller, have none to show.
+    unlimited = service.issue_api_key(session, user, "flat", daily_quota=None, monthly_quota=None)
+    session.commit()
+    assert "x-ratelimit-limit" not in client.get("/api/v1/lists", headers=unlimited.headers).headers
+    assert "x-ratelimit-limit" not in client.get("/api/v1/lists").headers
 
 
 REDIS = os.environ.get("XINYONG_TEST_REDIS_URL", "redis://127.0.0.1:6379")

@@ -47,6 +47,31 @@ def test_unknown_and_malformed_codes_are_problem_details_in_both_languages(
     malformed = client.get("/api/v1/enterprises/12345")
     assert malformed.status_code == 422
     assert "5" in malformed.json()["detail_zh"] and "5 characters" in malformed.json()["detail_en"]
+    assert malformed.json()["field"] == "code"
+
+
+def test_a_mistyped_code_says_which_check_character_is_expected(tmp_path, engine, client):
+    _load(tmp_path, engine, [enterprise_row(1)])
+    right = credit_code(1)
+    typo = right[:17] + ("G" if right[17] != "G" else "H")
+
+    answer = client.get(f"/api/v1/enterprises/{typo}")
+    assert answer.status_code == 422  # the caller's code to correct, not an entity we lack
+    problem = answer.json()
+    assert problem["type"] == "urn:xinyong:problem:invalid_input" and problem["field"] == "code"
+    assert f"第18位校验码应为“{right[17]}”" in problem["detail_zh"]
+    assert f"should be '{right[17]}'" in problem["detail_en"] and problem["position"] == 18
+
+    page = client.get(f"/e/{typo}")
+    assert page.status_code == 422
+    assert "代码有误" in page.text and "未找到该企业" not in page.text
+    assert f"校验码应为“{right[17]}”" in page.text
+    assert "The code is not valid" in client.get(f"/e/{typo}", params={"lang": "en"}).text
+
+    # The corrected code finds the firm; a valid code nobody registered here stays "not found".
+    assert client.get(f"/api/v1/enterprises/{right}").status_code == 200
+    assert client.get(f"/e/{credit_code(99)}").status_code == 404
+    assert "未找到该企业" in client.get(f"/e/{credit_code(99)}").text
 
 
 def test_health_docs_and_home_page(tmp_path, engine, client: TestClient):

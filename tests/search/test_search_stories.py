@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event
 
 from tests.search.conftest import (
@@ -14,6 +15,7 @@ from tests.search.conftest import (
     RUIFENG,
     reg_no,
 )
+from xinyong.errors import InvalidInput
 from xinyong.search.service import search
 
 
@@ -148,6 +150,24 @@ def test_filters_by_division_status_and_industry(registry, session):
     assert codes(search(session, "海鑫", status="存续,在业")) == [HAIXIN_ACTIVE]
     assert codes(search(session, "连云港", industry="租赁和商务服务业")) == [JDS]
     assert codes(search(session, JDS, status="存续")) == []
+
+
+def test_a_filter_nothing_could_match_is_refused_with_the_values_accepted(registry, session):
+    # An empty page would read as "no such firm": a typo in a filter is said instead.
+    with pytest.raises(InvalidInput) as bogus:
+        search(session, "海鑫", status="bogus")
+    assert bogus.value.detail["field"] == "status"
+    assert "存续、在业、吊销、注销、迁出" in bogus.value.message_zh
+    assert "存续 (active)" in bogus.value.message_en
+    with pytest.raises(InvalidInput) as nowhere:
+        search(session, "恒信", division="999999")
+    assert nowhere.value.detail["field"] == "division"
+    assert "GB/T 2260" in nowhere.value.message_zh and "320771" in nowhere.value.message_en
+    # The official aliases read as their status, and a province (2 digits) or a city (4)
+    # covers its divisions.
+    assert codes(search(session, "海鑫", status="开业,存续")) == [HAIXIN_ACTIVE]
+    assert codes(search(session, "恒信", division="3207")) == [HENGXIN, HENGXIN_BRANCH]
+    assert codes(search(session, "恒信", division="32")) == [HENGXIN, HENGXIN_BRANCH]
 
 
 def test_short_and_mistyped_queries_take_filters_too(registry, session):

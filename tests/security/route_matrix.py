@@ -259,3 +259,23 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     # statistics
     ("GET", "/api/v1/stats"): AUDIT,
 }
+
+# The unsafe routes an API key with only the read scopes may call: they ask a question (the
+# answer may be recorded, as a verification's is) and change none of the platform's data. Every
+# other POST, PUT, PATCH or DELETE a key makes needs the write scope. Routes declare it with
+# `openapi_extra=QUESTION` (accounts/principal.py); a route added there belongs here too.
+READ_KEY_ASKS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("POST", "/api/v1/verifications"),
+        ("POST", "/api/v1/verifications/batch"),
+        ("POST", "/api/v1/fees/quote"),
+        ("POST", "/api/v1/fees/compare"),
+        ("POST", "/api/v1/documents/entrustment-agreement"),
+        ("POST", "/api/v1/documents/pi-authorization"),
+        ("POST", "/api/v1/contracts/review"),
+        ("POST", "/api/v1/payment-orders"),
+        ("POST", "/api/v1/reports/credit/{code}"),
+        ("POST", "/api/v1/reports/verification/{verification_id}"),
+        ("POST", "/api/v1/persons/{kind}/export"),
+    }
+)

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
-from tests.security.route_matrix import MATRIX, ROLES
+from tests.security.route_matrix import MATRIX, READ_KEY_ASKS, ROLES
 from tests.support.registry_files import credit_code
+from xinyong.accounts import service
 
 # Values for path parameters: real-looking but unknown, so an allowed call ends in 404/422.
 PARAMS = {"code": credit_code(7), "kind": "dishonest", "name": "gsxt", "number": "R-2026-000001"}
@@ -79,4 +80,24 @@ def test_every_route_lets_in_exactly_the_declared_roles(app, client, credentials
                     f"{method} {path} as {role}: expected {'allowed' if allowed else 'denied'}, "
                     f"got {response.status_code} {response.text[:100]!r}"
                 )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_read_only_key_may_ask_but_never_change_anything(app, client, session):
+    machine = service.create_user(session, "reader@example.cn", roles=["api_client"])
+    reader = service.issue_api_key(
+        session, machine, "reader", scopes=["read", "persons", "unmask"], daily_quota=None
+    )
+    session.commit()
+    wrong = []
+    for method, path in sorted(app_routes(app)):
+        if method == "GET" or "api_client" not in MATRIX[(method, path)]:
+            continue
+        kwargs = {"headers": reader.headers, "follow_redirects": False}
+        if method in ("POST", "PUT", "PATCH"):
+            kwargs["json"] = {}
+        response = client.request(method, _url(path), **kwargs)
+        read_only = response.status_code == 403 and "is read-only" in response.text
+        if response.status_code >= 500 or read_only == ((method, path) in READ_KEY_ASKS):
+            wrong.append(f"{method} {path}: {response.status_code} {response.text[:100]!r}")
     assert not wrong, "\n".join(wrong)

@@ -14,7 +14,23 @@ def test_empty_states(client):
 def test_a_bad_division_filter_is_named(client):
     response = client.get("/search", params={"q": "金鼎盛", "division": "haizhou"})
     assert response.status_code == 422
-    assert "division" in response.text and "2–6 位数字" in response.text
+    assert "行政区划代码“haizhou”无效" in response.text and "GB/T 2260" in response.text
+
+
+def test_filters_nothing_could_match_are_refused_alike_by_the_page_and_the_api(client):
+    for asked, field, accepted in (
+        ({"status": "bogus"}, "status", "存续、在业、吊销、注销、迁出"),
+        ({"division": "999999"}, "division", "GB/T 2260"),
+    ):
+        api = client.get("/api/v1/enterprises", params={"q": "金鼎", **asked})
+        assert api.status_code == 422 and api.json()["field"] == field
+        assert accepted in api.json()["detail_zh"]
+        page = client.get("/search", params={"q": "金鼎", **asked})
+        assert page.status_code == 422 and api.json()["detail_zh"] in page.text
+        # Before any words are typed too.
+        assert client.get("/search", params=asked).status_code == 422
+    known = client.get("/api/v1/enterprises", params={"q": "金鼎", "division": "320771"})
+    assert known.status_code == 200  # the city's development zone, beside GB/T 2260
 
 
 def test_the_templates_page_offers_every_model_document(client):

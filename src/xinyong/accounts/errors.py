@@ -52,3 +52,10 @@ class Conflict(XinyongError):
     status = 409
     title_zh = "冲突"
     title_en = "Conflict"
+
+
+class RateLimited(XinyongError):
+    code = "rate_limited"
+    status = 429
+    title_zh = "请求过于频繁"
+    title_en = "Too many requests"

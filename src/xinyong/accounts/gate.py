@@ -1,5 +1,6 @@
 """Per-request account checks for every route: an API key is resolved, must carry a write scope
-for unsafe methods, is held to its quotas and metered per endpoint. Installed by `install(app)`."""
+for what changes data, is held to its quotas and metered per endpoint. Installed by
+`install(app)`."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from decimal import InvalidOperation
 from fastapi import FastAPI, Request
 from sqlalchemy.exc import DataError
 
-from xinyong.accounts.errors import Forbidden, QuotaExceeded
+from xinyong.accounts.errors import BadCredentials, Forbidden, QuotaExceeded, RateLimited
 from xinyong.accounts.metering import meter_call
-from xinyong.accounts.middleware import GuardMiddleware
+from xinyong.accounts.middleware import GUARDED, Guarded, GuardMiddleware
 from xinyong.accounts.models import ApiKey
-from xinyong.accounts.principal import SAFE_METHODS, bearer, resolve
+from xinyong.accounts.principal import QUESTION, SAFE_METHODS, bearer, resolve
 from xinyong.accounts.service import KEY_PREFIX
 from xinyong.api.problems import problem
 
@@ -23,23 +24,50 @@ def endpoint_of(request: Request) -> str:
     return f"{request.method} {getattr(route, 'path', request.url.path)}"
 
 
+def needs_write(request: Request) -> bool:
+    """Whether a key needs the `write` scope for this request: an unsafe method, unless its
+    route is declared a question (principal.QUESTION) — it asks, it changes nothing."""
+    if request.method in SAFE_METHODS:
+        return False
+    declared = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    return not QUESTION.items() <= declared.items()
+
+
 async def gate(request: Request) -> None:
     given = bearer(request)
     if not given or not given.startswith(KEY_PREFIX):
         return  # anonymous, cookie and token callers are resolved where a route asks
+    guarded: Guarded | None = request.scope.get(GUARDED)
     session = request.app.state.sessions()
     try:
-        principal = await resolve(request, session)
-        if request.method not in SAFE_METHODS and not (
-            principal.allows("write") or principal.allows("operator")
-        ):
+        try:
+            principal = await resolve(request, session)
+        except BadCredentials:
+            # The guard let this call past the per-IP limit on its key's word: a false key
+            # spends the IP's budget instead.
+            wait = guarded.limits.false_key(guarded.ip) if guarded else None
+            if wait:
+                raise RateLimited(
+                    f"来自该 IP 的无效接口密钥过多，请 {wait} 秒后重试",
+                    f"too many invalid API keys from this IP address: retry in {wait} s",
+                    retry_after=wait,
+                ) from None
+            raise
+        if needs_write(request) and not (principal.allows("write") or principal.allows("operator")):
             raise Forbidden(
                 f"接口密钥 {principal.key_prefix} 只读：提交、修改需要 write 权限范围",
                 f"API key {principal.key_prefix} is read-only: this needs the 'write' scope",
             )
         key = session.get(ApiKey, principal.key_id)
-        meter_call(session, key, endpoint_of(request))
+        try:
+            quotas = meter_call(session, key, endpoint_of(request))
+        except QuotaExceeded as exc:
+            if guarded:
+                guarded.quotas = exc.detail.get("allowances", [])
+            raise
         session.commit()
+        if guarded:
+            guarded.quotas = quotas
     finally:
         session.close()
 
@@ -66,8 +94,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DataError, out_of_range)
     app.add_exception_handler(InvalidOperation, out_of_range)
 
-    @app.exception_handler(QuotaExceeded)
-    async def quota_exceeded(request: Request, exc: QuotaExceeded):
+    async def too_many(request: Request, exc: QuotaExceeded | RateLimited):
         response = problem(
             exc.status,
             f"{exc.title_zh} / {exc.title_en}",
@@ -79,3 +106,6 @@ def install(app: FastAPI) -> None:
         )
         response.headers["Retry-After"] = str(exc.detail.get("retry_after", 60))
         return response
+
+    app.add_exception_handler(QuotaExceeded, too_many)
+    app.add_exception_handler(RateLimited, too_many)

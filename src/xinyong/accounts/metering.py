@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,28 +76,47 @@ def _add(session: Session, key_id: int, kind: str, endpoint: str, day: date) -> 
         session.execute(update(ApiUsage).where(*where).values(count=ApiUsage.count + 1))
 
 
-def meter_call(session: Session, key: ApiKey, endpoint: str, now: datetime | None = None) -> None:
-    """Count one call against the key's quotas, refusing it (429) when a quota is used up."""
+@dataclass(frozen=True)
+class Allowance:
+    """One quota of a key as a call leaves it: its size, the calls left in it and the seconds
+    until it renews (what the answer's X-RateLimit-* headers show, gate.py)."""
+
+    window: str  # "day" or "month" (Lianyungang calendar)
+    limit: int
+    remaining: int
+    reset: int
+
+
+def meter_call(
+    session: Session, key: ApiKey, endpoint: str, now: datetime | None = None
+) -> list[Allowance]:
+    """Count one call against the key's quotas, refusing it (429) when a quota is used up.
+    Returns what each quota the key has (none for an unlimited one) has left after the call."""
     now = now or utcnow()
     day = local_day(now)
-    if key.daily_quota is not None and _count(session, key.id, "call", day=day) >= key.daily_quota:
-        raise QuotaExceeded(
-            f"接口密钥 {key.prefix} 今日调用次数已达上限 {key.daily_quota} 次",
-            f"API key {key.prefix} has used its daily quota of {key.daily_quota} calls",
-            retry_after=seconds_to_next_day(now),
-        )
     month = day.strftime("%Y-%m")
-    if (
-        key.monthly_quota is not None
-        and _count(session, key.id, "call", month=month) >= key.monthly_quota
-    ):
+    quotas: list[Allowance] = []
+    if key.daily_quota is not None:
+        used = _count(session, key.id, "call", day=day)
+        left = key.daily_quota - used
+        quotas.append(Allowance("day", key.daily_quota, left, seconds_to_next_day(now)))
+    if key.monthly_quota is not None:
+        used = _count(session, key.id, "call", month=month)
+        left = key.monthly_quota - used
+        quotas.append(Allowance("month", key.monthly_quota, left, seconds_to_next_month(now)))
+    for q in quotas:
+        if q.remaining > 0:
+            continue
+        zh, en = ("今日", "daily") if q.window == "day" else ("本月", "monthly")
         raise QuotaExceeded(
-            f"接口密钥 {key.prefix} 本月调用次数已达上限 {key.monthly_quota} 次",
-            f"API key {key.prefix} has used its monthly quota of {key.monthly_quota} calls",
-            retry_after=seconds_to_next_month(now),
+            f"接口密钥 {key.prefix} {zh}调用次数已达上限 {q.limit} 次",
+            f"API key {key.prefix} has used its {en} quota of {q.limit} calls",
+            retry_after=q.reset,
+            allowances=[replace(x, remaining=max(0, x.remaining)) for x in quotas],
         )
     _add(session, key.id, "call", endpoint, day)
     key.last_used_at = now
+    return [replace(q, remaining=q.remaining - 1) for q in quotas]
 
 
 def count_person_lookup(

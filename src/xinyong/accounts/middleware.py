@@ -1,11 +1,15 @@
-"""The outer guard of every request: rate limits per client IP and per API key (the `limits`
-library, in memory or a shared Redis), a body-size cap, and security headers on every answer."""
+"""The outer guard of every request: rate limits per client IP or per API key (the `limits`
+library, in memory or a shared Redis), a body-size cap, security headers on every answer, and
+the quota headers of a keyed call."""
 
 from __future__ import annotations
 
 import json
 import math
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
@@ -16,6 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from xinyong.accounts.config import AccountSettings, account_settings
 from xinyong.accounts.limit_storage import SweptMemoryStorage
 from xinyong.api.deps import ARRIVED
+
+if TYPE_CHECKING:
+    from xinyong.accounts.metering import Allowance
 
 # The pages load /static/echarts.min.js and run small inline scripts; nothing is loaded from
 # elsewhere, and no page may be framed.
@@ -87,13 +94,54 @@ class RateLimits:
         return None
 
     def check(self, ip: str, key_prefix: str | None) -> tuple[str, int] | None:
-        """None when allowed, else which limit refused and the seconds to wait."""
+        """None when allowed, else which limit refused and the seconds to wait.
+
+        A keyed call is held to its key's limit only: a bank's servers behind one NAT address
+        would otherwise share the anonymous per-IP budget and never reach their key's. A key
+        that turns out false is charged to its IP by the gate (`false_key`)."""
         if key_prefix:
             wait = self._refused(self.per_key, "key", key_prefix)
-            if wait:
-                return "key", wait
+            return ("key", wait) if wait else None
         wait = self._refused(self.per_ip, "ip", ip)
         return ("ip", wait) if wait else None
+
+    def false_key(self, ip: str) -> int | None:
+        """Charge a refused key (unknown, forged, revoked, expired) to its IP, in a budget of the
+        per-IP size kept apart from the anonymous one: made-up xk_ prefixes must not be a way
+        around the per-IP limit. The seconds to wait when that budget is spent, else None."""
+        return self._refused(self.per_ip, "false-key", ip)
+
+
+@dataclass
+class Guarded:
+    """What the guard hands the routes' gate (gate.py) for one request, in the ASGI scope: the
+    rate limits and the client's IP (to charge a false key to), and the quotas the gate
+    metered the call against (shown in the answer's headers)."""
+
+    limits: RateLimits
+    ip: str
+    quotas: Sequence[Allowance] = field(default_factory=list)
+
+
+GUARDED = "xinyong.guarded"
+
+
+def quota_headers(quotas: Sequence[Allowance]) -> list[tuple[bytes, bytes]]:
+    """A keyed call's quotas as X-RateLimit-* headers: each quota the key has by its window
+    (-Day, -Month), and unsuffixed the one that runs out first, with the seconds until it
+    renews (docs/accounts.md)."""
+    if not quotas:
+        return []
+    pairs: dict[str, int] = {}
+    for q in quotas:
+        window = "day" if q.window == "day" else "month"
+        pairs[f"x-ratelimit-limit-{window}"] = q.limit
+        pairs[f"x-ratelimit-remaining-{window}"] = q.remaining
+    first = min(quotas, key=lambda q: (q.remaining, q.reset))
+    pairs["x-ratelimit-limit"] = first.limit
+    pairs["x-ratelimit-remaining"] = first.remaining
+    pairs["x-ratelimit-reset"] = first.reset
+    return [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in pairs.items()]
 
 
 def _key_prefix(headers: Headers) -> str | None:
@@ -119,16 +167,21 @@ class GuardMiddleware:
         path: str = scope.get("path", "")
         csp = DOCS_CSP if path in ("/docs", "/redoc") else CSP
 
+        client = scope.get("client")
+        guarded = Guarded(self.limits, client[0] if client else "unknown")
+        scope[GUARDED] = guarded
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = _SECURE if scope.get("scheme") == "https" else _PLAIN
-                message["headers"] = _with_defaults(message.get("headers", ()), extra[csp])
+                extra = (_SECURE if scope.get("scheme") == "https" else _PLAIN)[csp]
+                if guarded.quotas:
+                    extra = extra + quota_headers(guarded.quotas)
+                message["headers"] = _with_defaults(message.get("headers", ()), extra)
             await send(message)
 
         headers = Headers(scope=scope)
         if not path.startswith(EXEMPT):
-            client = scope.get("client")
-            refused = self.limits.check(client[0] if client else "unknown", _key_prefix(headers))
+            refused = self.limits.check(guarded.ip, _key_prefix(headers))
             if refused:
                 which, wait = refused
                 zh = "接口密钥" if which == "key" else "来源 IP"

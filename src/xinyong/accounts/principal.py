@@ -24,6 +24,11 @@ SESSION_COOKIE = "xy_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# A POST that asks a question instead of changing the platform's data (a verification, whose
+# answer is recorded; a fee quote; a generated document or report; an audited export): a
+# read-scoped key may make it. Routes declare it with `openapi_extra=QUESTION`, so the one list
+# is the routes themselves and the OpenAPI spec tells clients which scope each needs.
+QUESTION = {"x-key-scope": "read"}
 
 
 class OperatorSettings(BaseSettings):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from xinyong.accounts import privacy, service
 from xinyong.accounts import roles as R
 from xinyong.accounts.principal import (
+    QUESTION,
     Principal,
     check_csrf_header,
     client_ip,
@@ -136,6 +137,7 @@ def read_person_record(
     "/api/v1/persons/{kind}/export",
     summary="导出未遮蔽的自然人记录（CSV，逐条记入审计）/ Export unmasked person records (audited)",
     responses={200: {"content": {"text/csv": {}}}},
+    openapi_extra=QUESTION,
 )
 def export(
     kind: str,

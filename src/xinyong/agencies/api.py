@@ -7,6 +7,7 @@ from decimal import Decimal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.principal import QUESTION
 from xinyong.agencies.fees import quote
 from xinyong.agencies.schemas import (
     AgencyOut,
@@ -105,7 +106,12 @@ def post_schedule(
     return ScheduleOut.of(published)
 
 
-@router.post("/fees/quote", response_model=QuoteOut, summary="收费测算 / Fee quote")
+@router.post(
+    "/fees/quote",
+    response_model=QuoteOut,
+    summary="收费测算 / Fee quote",
+    openapi_extra=QUESTION,
+)
 async def post_quote(body: QuoteIn, request: Request) -> Response:
     if body.schedule is not None:
         q = quote(
@@ -153,6 +159,7 @@ def _agency_quote(session: Session, body: QuoteIn, firms: set[str]) -> QuoteOut:
     "/fees/compare",
     response_model=list[AgencyOut],
     summary="同一案件比较各机构收费 / Compare agencies' fees for one case",
+    openapi_extra=QUESTION,
 )
 def post_compare(body: CompareIn, session: Session = DbSession) -> list[AgencyOut]:
     views = list_agencies(

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.principal import QUESTION
 from xinyong.agencies.importer import KINDS
 from xinyong.api.deps import DbSession
 from xinyong.api.urls import url_for
@@ -90,6 +91,7 @@ def download_template(
     "/documents/entrustment-agreement",
     summary="生成债务委托协议 / Fill in the debt-entrustment agreement",
     response_class=Response,
+    openapi_extra=QUESTION,
 )
 def make_agreement(data: EntrustmentInput, format: Format = _FMT) -> Response:
     return _file(entrustment_agreement(data), format, "债务委托协议")
@@ -99,6 +101,7 @@ def make_agreement(data: EntrustmentInput, format: Format = _FMT) -> Response:
     "/documents/pi-authorization",
     summary="生成个人信息处理授权书 / Fill in the PI processing authorization",
     response_class=Response,
+    openapi_extra=QUESTION,
 )
 def make_authorization(data: AuthorizationInput, format: Format = _FMT) -> Response:
     return _file(pi_authorization(data), format, "个人信息处理授权书")
@@ -109,6 +112,7 @@ def make_authorization(data: AuthorizationInput, format: Format = _FMT) -> Respo
     response_model=ReviewReport,
     summary="合同审查 / Review a contract (DOCX, PDF or text)",
     responses={200: {"content": {"application/pdf": {}}}},
+    openapi_extra=QUESTION,
 )
 async def review(
     file: UploadFile | None = File(None, description="DOCX、PDF 或文本文件 / DOCX, PDF or text"),
@@ -162,6 +166,7 @@ async def review(
     response_model=PaymentOrderAssessment,
     summary="支付令向导 / Payment-order wizard: conditions, court, fee, timeline, application",
     responses={200: {"content": {"application/pdf": {}, MEDIA["docx"]: {}}}},
+    openapi_extra=QUESTION,
 )
 def payment_order(
     data: PaymentOrderInput,
@@ -211,6 +216,7 @@ def _out(request: Request, report) -> IssuedReportOut:
     response_model=IssuedReportOut,
     status_code=201,
     summary="出具企业信用报告 / Issue an enterprise credit report",
+    openapi_extra=QUESTION,
 )
 def issue_report(code: str, request: Request, session: Session = DbSession):
     report = issue_credit_report(session, code, get_settings().site_name)
@@ -223,6 +229,7 @@ def issue_report(code: str, request: Request, session: Session = DbSession):
     response_model=IssuedReportOut,
     status_code=201,
     summary="出具三步核验报告 / Issue a verification report",
+    openapi_extra=QUESTION,
 )
 def issue_verification(verification_id: str, request: Request, session: Session = DbSession):
     report = issue_verification_report(session, verification_id, get_settings().site_name)

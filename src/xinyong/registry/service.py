@@ -104,8 +104,19 @@ def find_enterprise(session: Session, code: str) -> Enterprise:
     check = check_code(code)
     if check.kind is None:
         problem = check.errors[0]
-        raise InvalidInput(problem.message_zh, problem.message_en, code=code)
+        raise InvalidInput(problem.message_zh, problem.message_en, code=code, field="code")
     found = enterprise_by_code(session, check.kind, check.code)
+    if found is None and not check.valid:
+        # A mistyped code (a wrong check character, a letter out of place) is the caller's
+        # error to correct, not an entity we lack: say what is wrong, as the codes check does.
+        problem = check.errors[0]
+        raise InvalidInput(
+            problem.message_zh,
+            problem.message_en,
+            code=check.code,
+            field="code",
+            position=problem.position,
+        )
     if found is None:
         raise NotFound(
             f"未找到代码为 {check.code} 的主体",

@@ -23,11 +23,20 @@ class SearchQuery(BaseModel):
         "可含多个词（连云港 物流）/ name, former name, pinyin or initials, legal representative, "
         "or a code; may hold several words (连云港 物流)",
     )
+    # Division and status are checked by the search itself (search.service.checked_division,
+    # checked_statuses), so this API and the search page refuse the same values alike.
     division: str | None = Field(
-        None, pattern=r"^\d{2,6}$", description="行政区划代码（前缀）/ division code (prefix)"
+        None,
+        max_length=20,
+        description="行政区划代码（GB/T 2260）：省 32、市 3207 或区县 320706，或开发区代码 / "
+        "division code (GB/T 2260): province 32, city 3207 or county 320706, or a zone's code",
     )
     status: str | None = Field(
-        None, description="登记状态，可逗号分隔：存续,在业 / status, comma-separated"
+        None,
+        max_length=100,
+        description="登记状态，可逗号分隔：存续、在业、吊销、注销、迁出 / registry status, "
+        "comma-separated: 存续 (active), 在业 (in business), 吊销 (revoked), 注销 (cancelled), "
+        "迁出 (moved out)",
     )
     industry: str | None = Field(None, description="所属行业 / industry")
     agencies: bool = Field(

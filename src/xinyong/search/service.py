@@ -17,7 +17,9 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Connection, column, text
 from sqlalchemy.orm import Session
 
+from xinyong.codes import lookup_division
 from xinyong.db import AtOnce, among_text
+from xinyong.errors import InvalidInput
 from xinyong.search import grams
 from xinyong.search.backends import (
     COMMON,
@@ -29,6 +31,8 @@ from xinyong.search.backends import (
 from xinyong.search.highlight import highlight, highlight_words
 from xinyong.search.normalise import is_pinyin_query, is_place, normalise, pinyin, query_words
 from xinyong.search.schemas import SearchItem, SearchPage
+from xinyong.settings import get_settings
+from xinyong.sources.layouts import ENTERPRISE_STATUSES, STATUS_ALIASES, STATUS_EN
 
 # Within one match level: the current name before its core, former names, pinyin, people.
 KIND_RANK = {"name": 0, "core": 1, "former_name": 2, "pinyin": 3, "initials": 4, "legal_rep": 5}
@@ -105,6 +109,50 @@ def code_query(query: str) -> tuple[str, str] | None:
     return None
 
 
+def checked_division(division: str | None) -> str | None:
+    """The division filter, checked: a GB/T 2260 code of a province (2 digits or 320000), a
+    city (4 or 320700) or a county (320706), or one of the deployment's zones (320771). A code
+    nothing can match is refused (422): an empty page would read as a clean result."""
+    if not division or not division.strip():
+        return None
+    code = division.strip()
+    zones = get_settings().division_zones
+    if re.fullmatch(r"\d{2}|\d{4}|\d{6}", code) and (
+        code in zones or lookup_division(code.ljust(6, "0")).known
+    ):
+        return code
+    listed = "、".join(zones)
+    raise InvalidInput(
+        f"行政区划代码“{code}”无效：应为已知的 GB/T 2260 行政区划代码——省 2 位（如 32）、"
+        f"市 4 位（如 3207）或区县 6 位（如 320706）——或本平台的开发区代码（{listed}）",
+        f"division {code!r} is not accepted: expected a known GB/T 2260 division code — a "
+        f"province (2 digits, e.g. 32), a city (4, e.g. 3207) or a county (6, e.g. 320706) — "
+        f"or one of this platform's zones ({', '.join(zones)})",
+        field="division",
+    )
+
+
+def checked_statuses(status: str | Sequence[str] | None) -> list[str]:
+    """The status filter, checked: registry statuses (存续,在业 — comma-separated), the official
+    aliases (开业) read as the status they stand for. An unknown word is refused (422) with the
+    statuses known, rather than matching nothing."""
+    if not status:
+        return []
+    wanted = re.split(r"[,，、]", status) if isinstance(status, str) else list(status)
+    wanted = [s.strip() for s in wanted if s.strip()]
+    unknown = [s for s in wanted if s not in ENTERPRISE_STATUSES and s not in STATUS_ALIASES]
+    if unknown:
+        raise InvalidInput(
+            f"登记状态“{'、'.join(unknown)}”无效：应为以下之一（可逗号分隔）："
+            + "、".join(ENTERPRISE_STATUSES),
+            f"status {', '.join(map(repr, unknown))} is not a registry status: expected one or more "
+            "(comma-separated) of "
+            + ", ".join(f"{s} ({STATUS_EN[s]})" for s in ENTERPRISE_STATUSES),
+            field="status",
+        )
+    return list(dict.fromkeys(STATUS_ALIASES.get(s, s) for s in wanted))
+
+
 def _filters(
     division: str | None,
     status: str | Sequence[str] | None,
@@ -114,16 +162,16 @@ def _filters(
     """SQL conditions on `e` (enterprise) and their parameters."""
     parts: list[str] = []
     params: dict[str, Any] = {}
+    division = checked_division(division)
+    wanted = checked_statuses(status)
     if division:
-        prefix = division.strip()
+        prefix = division
         # 320700 (a city) means every 3207xx district; 320000 the whole province.
         while len(prefix) > 2 and prefix.endswith("00"):
             prefix = prefix[:-2]
         parts.append("e.division_code LIKE :division")
         params["division"] = like_escape(prefix) + "%"
-    if status:
-        wanted = re.split(r"[,，、]", status) if isinstance(status, str) else list(status)
-        wanted = [s.strip() for s in wanted if s.strip()]
+    if wanted:
         names = [f"st{i}" for i in range(len(wanted))]
         parts.append(f"e.status IN ({', '.join(':' + n for n in names)})")
         params.update(zip(names, wanted, strict=True))

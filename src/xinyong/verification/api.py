@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.principal import QUESTION
 from xinyong.accounts.uploads import MB, read_upload
 from xinyong.api.cache import PUBLIC_DATA
 from xinyong.api.carry import marked
@@ -45,6 +46,7 @@ def _with_url(request: Request, out: VerificationOut) -> VerificationOut:
     response_model=VerificationOut,
     status_code=201,
     summary="三步核验 / Three-step verification",
+    openapi_extra=QUESTION,
 )
 async def create_verification(body: VerificationRequest, request: Request) -> Response:
     answer, how = await verify_and_record(request, body)
@@ -177,6 +179,7 @@ def read_verification(
     response_model=BatchOut,
     summary="批量核验（CSV/XLSX）/ Batch verification of a CSV or XLSX file",
     responses={200: {"content": {t: {} for t in OUTPUT_TYPES.values()}}},
+    openapi_extra=QUESTION,
 )
 def batch_verification(
     file: UploadFile = File(..., description="CSV 或 XLSX，含“统一社会信用代码”和/或“企业名称”列"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -15,13 +14,13 @@ from xinyong.api import lanes
 from xinyong.api.cache import PUBLIC_DATA, REGISTRY_DATA, kept_answer, page_answer
 from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
-from xinyong.errors import InvalidInput, XinyongError
+from xinyong.errors import XinyongError
 from xinyong.profile.glance import at_a_glance
 from xinyong.profile.related import PENALTY_YEARS
 from xinyong.profile.service import enterprise_profile, shown_firms
 from xinyong.registry.models import Enterprise
 from xinyong.registry.service import industries, profile
-from xinyong.search.service import search
+from xinyong.search.service import checked_division, checked_statuses, search
 from xinyong.sources.layouts import STATUS_EN
 from xinyong.web.site import STATIC, districts, page, templates
 
@@ -105,13 +104,14 @@ async def search_page(request: Request, params: Annotated[SearchPageQuery, Query
 
     def render(session: Session):
         result, error, glance = None, None, {}
-        if division and not re.fullmatch(r"\d{2,6}", division):
-            error = InvalidInput(
-                f"区县代码应为 2–6 位数字，而不是“{division}”",
-                f"division must be a 2–6 digit code, not '{division}'",
-                field="division",
-            )
-        elif asked:
+        try:
+            # The search's own checks, so the page and the API refuse the same filters alike;
+            # here before any words are typed too.
+            checked_division(division)
+            checked_statuses(params.status)
+        except XinyongError as exc:
+            error = exc
+        if asked and error is None:
             try:
                 result = search(
                     session,
