@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -66,3 +67,21 @@ class ClientGone(XinyongError):
     status = 499
     title_zh = "请求方已断开"
     title_en = "Client closed request"
+
+
+def labelled(exc: XinyongError, labels: Mapping[str, tuple[str, str]]) -> XinyongError:
+    """The error as a form shows it: a message that starts with its field's identifier
+    (“amount：…”, “amount: …”, as the API's problem details keep it) names the field by the
+    label the person sees instead (“债权金额：…”, “Amount: …”). Other errors are left as they are."""
+    field = exc.detail.get("field")
+    if not isinstance(field, str) or field not in labels:
+        return exc
+    zh, en = labels[field]
+    shown = type(exc).__new__(type(exc))  # same class, status and detail; new messages
+    shown.__dict__.update(exc.__dict__)
+    for attr, sep, label in (("message_zh", "：", zh), ("message_en", ": ", en)):
+        message = getattr(exc, attr)
+        if message.startswith(field + sep):
+            setattr(shown, attr, label + sep + message[len(field) + len(sep) :])
+    Exception.__init__(shown, f"{shown.message_zh} / {shown.message_en}")
+    return shown

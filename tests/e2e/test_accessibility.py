@@ -107,6 +107,8 @@ def test_workspace_page_has_no_serious_violations(page, portal, who, path):
 
 
 def test_a_case_page_with_its_progress_form_has_no_serious_violations(page, browser, portal):
+    from playwright.sync_api import expect
+
     from tests.e2e.conftest import sign_in_person
     from tests.e2e.test_case_journey import entrust_case
 
@@ -120,6 +122,10 @@ def test_a_case_page_with_its_progress_form_has_no_serious_violations(page, brow
         staff.goto(portal.url(f"/cases/{case_id}"))
         staff.get_by_label("进展说明").focus()  # the agency's view, with its progress form
         assert serious_violations(staff) == []
+        # In English its headings, labels and buttons (the move form's too) are English.
+        staff.goto(portal.url(f"/cases/{case_id}?lang=en"))
+        expect(staff.get_by_label("Move to")).to_be_visible()
+        assert staff.evaluate(UNTRANSLATED) == []
     finally:
         context.close()
 

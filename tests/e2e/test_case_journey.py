@@ -1,6 +1,7 @@
 """A creditor entrusts a case to a listed agency and keeps its page open; the agency, in its own
 browser, posts progress with a photo; the creditor's page shows it without a reload, with its ledger
-proof status."""
+proof status, and its clock and counts; the agency mediates and records money recovered, the
+creditor sees the fee live and closes the case."""
 
 from __future__ import annotations
 
@@ -60,19 +61,50 @@ def test_progress_appears_live_on_the_creditors_open_page(page, browser, portal,
         staff.get_by_label(re.compile("这是调查报告")).check()
         staff.get_by_role("button", name="发布进展").click()
         expect(staff.get_by_role("status").first).to_contain_text("进展已发布")
+
+        item = page.locator("#timeline > li", has_text="已走访债务人门店")
+        expect(item).to_be_visible()
+        expect(item).to_contain_text("调查报告")
+        expect(item.locator(".proof").first).to_have_attribute(
+            "data-status", re.compile("pending|included")
+        )
+        expect(item.locator("img.thumb")).to_be_visible()
+        assert page.evaluate("window.__still_here") is True  # no reload: it came over the stream
+        expect(page.locator("#state")).to_contain_text("调查中")
+        # The header follows: the report came in time, and the photo is counted.
+        expect(page.locator("#first-report")).to_contain_text("按时")
+        expect(page.locator("#first-report")).not_to_contain_text("剩余")
+        expect(page.locator("#evidence-count")).to_have_text(
+            staff.locator("#evidence-count").inner_text()
+        )
+        shoot(page, "case-live")
+
+        # The agency takes the case to mediation and records the money that came back.
+        staff.get_by_label("转为").select_option(label="调解中")
+        staff.get_by_label(re.compile("^说明")).fill("双方同意到调解中心调解")
+        staff.get_by_role("button", name="推进").click()
+        expect(staff.locator("#state")).to_have_text("调解中")
+        staff.get_by_label("本次回收金额（元）").fill("20000")
+        staff.get_by_label(re.compile("^回款方式与日期")).fill("经调解，债务人付至债权人账户")
+        staff.get_by_role("button", name="登记回款").click()
+        expect(staff.locator("#state")).to_have_text("部分回收")
+        shoot(staff, "case-recovery-agency")
     finally:
         agency_context.close()
 
-    item = page.locator("#timeline > li", has_text="已走访债务人门店")
-    expect(item).to_be_visible()
-    expect(item).to_contain_text("调查报告")
-    expect(item.locator(".proof").first).to_have_attribute(
-        "data-status", re.compile("pending|included")
-    )
-    expect(item.locator("img.thumb")).to_be_visible()
-    assert page.evaluate("window.__still_here") is True  # no reload: it came over the stream
-    expect(page.locator("#state")).to_contain_text("调查中")
-    shoot(page, "case-live")
+    # The creditor's open page shows the money and the fee it makes, still without a reload.
+    expect(page.locator("#state")).to_have_text("部分回收")
+    expect(page.locator("#recovered")).to_contain_text("20,000.00")
+    expect(page.locator("#fee")).to_contain_text("元")
+    expect(page.locator("#fee .fee-lines li").first).to_be_visible()
+    assert page.evaluate("window.__still_here") is True
+    shoot(page, "case-fee-live")
+
+    # The creditor closes the case with a reason; it lands on the timeline.
+    page.get_by_label(re.compile("^原因")).fill("债务人已开始付款，撤回委托")
+    page.get_by_role("button", name="结案").click()
+    expect(page.locator("#state")).to_have_text("已结案")
+    expect(page.locator("#timeline")).to_contain_text("债务人已开始付款，撤回委托")
 
     # The creditor's workspace lists the case with its first report in time.
     page.goto(portal.url("/workspace/creditor"))

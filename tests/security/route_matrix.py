@@ -243,6 +243,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/workspace/agency/complaints/{complaint_id}/answer"): roles("agency_member"),
     ("GET", "/cases/{case_id}/timeline"): SIGNED_IN,
     ("POST", "/cases/{case_id}/progress"): SIGNED_IN,
+    ("POST", "/cases/{case_id}/state"): SIGNED_IN,  # the service: agency moves, creditor closes
+    ("POST", "/cases/{case_id}/recoveries"): SIGNED_IN,  # the service: the agency, operators
     # watch list API: a person's account (a key acts for its owner)
     ("GET", "/api/v1/watchlist"): SIGNED_IN,
     ("POST", "/api/v1/watchlist"): SIGNED_IN,

@@ -151,7 +151,18 @@ def test_entrusting_needs_the_fee_schedule_accepted(creditor):
               "accept": "1", "debtor_name": "甲", "amount": "八万", "basis": "货款",
               "due_date": "2025-12-31", "contract_number": "WT-1"},
     )  # fmt: skip
-    assert bad_amount.status_code == 422 and "amount：“八万”不是金额" in bad_amount.text
+    assert bad_amount.status_code == 422 and "债权金额：“八万”不是金额" in bad_amount.text
+    # In English too the field goes by its label, not by its identifier.
+    negative = creditor.post(
+        "/workspace/entrust?lang=en",
+        data={"csrf_token": _csrf(form), "agency_code": MEDIATOR, "schedule_version": "1",
+              "accept": "1", "debtor_name": "甲", "amount": "-500", "basis": "货款",
+              "due_date": "2025-12-31", "contract_number": "WT-1"},
+    )  # fmt: skip
+    assert (
+        negative.status_code == 422 and "Amount: amount &#39;-500&#39; is invalid" in negative.text
+    )
+    assert "amount:" not in negative.text
     assert "还没有案件" in creditor.get("/workspace/creditor").text  # nothing half-registered
 
 
@@ -163,8 +174,9 @@ def test_a_case_from_entrustment_to_progress_with_its_proof_status(creditor, age
     assert f'href="/cases/{case_id}"' in theirs and CREDITOR_NAME in theirs
 
     page = agency.get(f"/cases/{case_id}").text
-    assert "发布进展" in page  # the agency's form; the creditor's page has none
-    assert "发布进展" not in creditor.get(f"/cases/{case_id}").text
+    progress_form = f'action="/cases/{case_id}/progress"'
+    assert "发布进展" in page and progress_form in page  # the agency's form
+    assert progress_form not in creditor.get(f"/cases/{case_id}").text  # the creditor has none
     last = int(re.search(r'data-last="(\d+)"', creditor.get(f"/cases/{case_id}").text).group(1))
     r = agency.post(
         f"/cases/{case_id}/progress",

@@ -1,5 +1,5 @@
-"""Case and complaint pages (thin): the live case page (with the agency's progress form), its
-timeline fragment, the complaint form, its status page (query code form, files, rating)."""
+"""Case and complaint pages (thin): the live case page (with the steps its viewer may take:
+progress, moving the case on, recoveries, closing), its timeline fragment, the complaint form, its status page (query code form, files, rating)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from xinyong.accounts.principal import Principal, current_principal
 from xinyong.api.deps import DbSession
 from xinyong.cases import complaints, live, service, workspace
 from xinyong.cases.actors import Actor
-from xinyong.cases.api import _uploads, load_actor, reads_without_code
+from xinyong.cases.api import _money, _uploads, load_actor, reads_without_code
+from xinyong.cases.errors import FIELD_LABELS
 from xinyong.cases.models import Complaint
 from xinyong.cases.schemas import case_out, complaint_out
-from xinyong.errors import NotFound, XinyongError
+from xinyong.errors import NotFound, XinyongError, labelled
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
 from xinyong.lists.operator import request_now
@@ -40,52 +41,120 @@ def _page(request: Request, name: str, context: dict, status: int = 200):
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
+# What a form's error names, by the field's label rather than its identifier.
+RECOVERY_LABELS = {**FIELD_LABELS, "amount": ("回款金额", "Amount recovered")}
+# The actions' notices once done, by the case page's `done` query parameter.
+DONE = {
+    "state": (
+        "案件已推进，已写入时间线并通知债权人。",
+        "The case moved on; it is on the timeline and the creditor is told.",
+    ),
+    "closed": (
+        "案件已结案，已写入时间线，受托机构在案件页上可见。",
+        "The case is closed; it is on the timeline, where the agency sees it.",
+    ),
+    "recovery": (
+        "回款已登记，服务费已按约定收费标准重新计算。",
+        "The recovery is recorded and the fee worked out again under the agreed schedule.",
+    ),
+}
+
+
+def _live_parts(session: Session, case_id: int, actor: Actor, now) -> dict:
+    """The case as the viewer sees it now, with what the cases service lets the viewer do."""
+    case = service.get_case(session, case_id)
+    return {
+        "case": case_out(case, now),
+        "actor": actor,
+        "items": len(service.evidence_items(session, case_id)),
+        "moves": service.next_states(case, actor),
+        "can_record": service.may_record_recovery(case, actor),
+        "can_post": service.may_post_progress(case, actor),
+    }
+
+
+def _case_context(request: Request, session: Session, case_id: int, principal: Principal) -> dict:
+    actor = load_actor(session, case_id, principal)
+    entries = workspace.timeline(session, case_id)
+    done = request.query_params.get("done")
+    return {
+        **_live_parts(session, case_id, actor, request_now(request)),
+        "entries": entries,
+        "last_id": entries[-1].event.id if entries else 0,
+        "csrf": principal.csrf_token,
+        "posted": request.query_params.get("posted"),
+        "done": DONE.get(done or ""),
+    }
+
+
+async def _case_page(request: Request, case_id: int, principal: Principal, failed=None):
+    """The case page; `failed` = (which form, the error, what was typed) shows it back."""
+
+    def load():
+        with request.app.state.sessions() as session:
+            return _case_context(request, session, case_id, principal)
+
+    try:
+        context = await run_in_threadpool(load)
+    except XinyongError as exc:
+        return _page(request, "cases_error.html", {"error": exc}, exc.status)
+    if failed is None:
+        return _page(request, "cases_case.html", context)
+    which, error, form = failed
+    context.update(failing=which, error=error, form=form, posted=None, done=None)
+    return _page(request, "cases_case.html", context, error.status)
+
+
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 async def case_page(request: Request, case_id: int):
     """The case as its creditor or agency sees it; new events arrive over the live stream."""
+    principal = await current_principal(request)
+    return await _case_page(request, case_id, principal)
+
+
+@router.get("/cases/{case_id}/timeline", response_class=HTMLResponse)
+async def timeline_fragment(request: Request, case_id: int, after: int = 0):
+    """The timeline items after `after`, rendered as on the page (with evidence and ledger proof
+    status), and the page's parts that change with events: the live stream says an event
+    arrived, this renders it and the case as it is now."""
     principal = await current_principal(request)
 
     def load():
         with request.app.state.sessions() as session:
             actor = load_actor(session, case_id, principal)
-            case = service.get_case(session, case_id)
-            items = service.evidence_items(session, case_id)
-            entries = workspace.timeline(session, case_id)
             return {
-                "case": case_out(case, request_now(request)),
-                "actor": actor,
-                "entries": entries,
-                "last_id": entries[-1].event.id if entries else 0,
-                "items": len(items),
-                "can_post": service.is_agency(case, actor)
-                and case.state in (*service.OPEN_STATES, "recovered_fully"),
+                **_live_parts(session, case_id, actor, request_now(request)),
+                "entries": workspace.timeline(session, case_id, max(after, 0)),
+                "case_id": case_id,
                 "csrf": principal.csrf_token,
-                "posted": request.query_params.get("posted"),
             }
 
     try:
         context = await run_in_threadpool(load)
     except XinyongError as exc:
         return _page(request, "cases_error.html", {"error": exc}, exc.status)
-    return _page(request, "cases_case.html", context)
+    return _page(request, "cases_live.html", context)
 
 
-@router.get("/cases/{case_id}/timeline", response_class=HTMLResponse)
-async def timeline_fragment(request: Request, case_id: int, after: int = 0):
-    """The timeline items after `after`, rendered as on the page: the live stream says an event
-    arrived, this renders it with its evidence and ledger proof status."""
-    principal = await current_principal(request)
+async def _act(request: Request, case_id: int, principal: Principal, which: str, form: dict, act):
+    """Run one of the case page's actions in a session; on a domain error show the page again
+    with the error (naming the field by its label) and what was typed."""
+    if principal.anonymous:
+        return RedirectResponse(f"/login?next=/cases/{case_id}", status_code=303)
 
-    def load():
+    def run():
         with request.app.state.sessions() as session:
-            load_actor(session, case_id, principal)
-            return workspace.timeline(session, case_id, max(after, 0))
+            actor = load_actor(session, case_id, principal)
+            act(session, actor)
+            session.commit()
 
     try:
-        entries = await run_in_threadpool(load)
+        await run_in_threadpool(run)
     except XinyongError as exc:
-        return _page(request, "cases_error.html", {"error": exc}, exc.status)
-    return _page(request, "cases_timeline.html", {"entries": entries, "case_id": case_id})
+        labels = RECOVERY_LABELS if which == "recovery" else FIELD_LABELS
+        return await _case_page(request, case_id, principal, (which, labelled(exc, labels), form))
+    live.notify_all(case_id)
+    return None
 
 
 @router.post("/cases/{case_id}/progress", response_class=HTMLResponse)
@@ -99,31 +168,66 @@ async def progress_submit(
 ):
     """The agency posts progress with text and images from the case page (the cases service)."""
     principal = await current_principal(request)
-    if principal.anonymous:
-        return RedirectResponse(f"/login?next=/cases/{case_id}", status_code=303)
     uploads = await _uploads(files)
 
-    def post():
-        with request.app.state.sessions() as session:
-            actor = load_actor(session, case_id, principal)
-            service.post_progress(
-                session,
-                case_id,
-                actor,
-                text,
-                uploads,
-                report=bool(report),
-                now=request_now(request),
-                settings=settings,
-            )
-            session.commit()
+    def act(session: Session, actor: Actor) -> None:
+        service.post_progress(
+            session,
+            case_id,
+            actor,
+            text,
+            uploads,
+            report=bool(report),
+            now=request_now(request),
+            settings=settings,
+        )
 
-    try:
-        await run_in_threadpool(post)
-    except XinyongError as exc:
-        return _page(request, "cases_error.html", {"error": exc}, exc.status)
-    live.notify_all(case_id)
+    form = {"text": text, "report": report}
+    if shown := await _act(request, case_id, principal, "progress", form, act):
+        return shown
     return RedirectResponse(f"/cases/{case_id}?posted=1#timeline", status_code=303)
+
+
+@router.post("/cases/{case_id}/state", response_class=HTMLResponse)
+async def state_submit(
+    request: Request, case_id: int, to_state: str = Form(""), note: str = Form("")
+):
+    """The agency moves the case on (协商、调解、诉讼、结案); the creditor closes or withdraws it.
+    The cases service decides who may go where."""
+    principal = await current_principal(request)
+    to_state = to_state.strip()
+
+    def act(session: Session, actor: Actor) -> None:
+        service.move(session, case_id, actor, to_state, note.strip() or None, request_now(request))
+
+    def which() -> str:
+        # The creditor's only move is its close form; the agency's is the move form.
+        return "close" if principal.has_role(R.CREDITOR) and to_state == "closed" else "state"
+
+    form = {"to_state": to_state, "note": note}
+    if shown := await _act(request, case_id, principal, which(), form, act):
+        return shown
+    done = "closed" if to_state == "closed" else "state"
+    return RedirectResponse(f"/cases/{case_id}?done={done}#timeline", status_code=303)
+
+
+@router.post("/cases/{case_id}/recoveries", response_class=HTMLResponse)
+async def recovery_submit(
+    request: Request, case_id: int, amount: str = Form(""), note: str = Form("")
+):
+    """The agency records money recovered; the service works out the fee under the agreed schedule."""
+    principal = await current_principal(request)
+
+    def act(session: Session, actor: Actor) -> None:
+        value = _money(amount, "amount")
+        service.record_recovery(
+            session, case_id, actor, value, note.strip() or None, request_now(request)
+        )
+
+    form = {"amount": amount, "note": note}
+    if shown := await _act(request, case_id, principal, "recovery", form, act):
+        return shown
+    return RedirectResponse(f"/cases/{case_id}?done=recovery#fee-row", status_code=303)
 
 
 def _form_page(request: Request, session: Session, agency: str, form: dict, error, status=200):

@@ -504,6 +504,28 @@ def move(
     return ev
 
 
+def next_states(case: DebtCase, actor: Actor) -> list[str]:
+    """Where this actor may move the case now (what `move` accepts), in the life's order: the
+    agency and operators any next state, the creditor only 已结案 (close, withdraw)."""
+    allowed = MOVES.get(case.state, set())
+    if is_creditor(case, actor):
+        return ["closed"] if "closed" in allowed else []
+    if is_agency(case, actor) or actor.kind == "operator":
+        return [s for s in STATE_ZH if s in allowed]
+    return []
+
+
+def may_record_recovery(case: DebtCase, actor: Actor) -> bool:
+    """Whether `record_recovery` would take an amount from this actor now."""
+    working = case.state in (*WORKING, "recovered_partly")
+    return working and (is_agency(case, actor) or actor.kind == "operator")
+
+
+def may_post_progress(case: DebtCase, actor: Actor) -> bool:
+    """Whether `post_progress` would take an update from this actor now."""
+    return is_agency(case, actor) and case.state in (*OPEN_STATES, "recovered_fully")
+
+
 def post_progress(
     session: Session,
     case_id: int,

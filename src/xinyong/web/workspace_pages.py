@@ -23,8 +23,9 @@ from xinyong.api.deps import DbSession
 from xinyong.cases import complaints, workspace
 from xinyong.cases.actors import Actor
 from xinyong.cases.api import _uploads
+from xinyong.cases.errors import FIELD_LABELS
 from xinyong.cases.schemas import case_out, complaint_out
-from xinyong.errors import InvalidInput, XinyongError
+from xinyong.errors import InvalidInput, XinyongError, labelled
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
 from xinyong.lists.operator import request_now
@@ -237,7 +238,8 @@ async def entrust(
         )
     except XinyongError as exc:
         session.rollback()
-        return _entrust_page(request, principal, session, exc.status, form, exc)
+        shown = labelled(exc, FIELD_LABELS)
+        return _entrust_page(request, principal, session, exc.status, form, shown)
     session.commit()
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
