@@ -25,6 +25,10 @@ def test_a_creditor_signs_in_makes_a_key_and_revokes_it_in_the_browser(client, p
     )
     assert "已批准" in firm[0] and 'href="/workspace/creditor"' in firm[0]
     csrf = _csrf(home.text)
+    # A creditor may unmask for a stated purpose, but is no operator: no key scope it could
+    # never use is offered.
+    offered = set(re.findall(r'name="scopes" value="(\w+)"', home.text))
+    assert offered == {"read", "persons", "unmask", "write"}
 
     forged = client.post("/account/api-keys", data={"name": "偷偷", "scopes": ["read"]})
     assert forged.status_code == 403

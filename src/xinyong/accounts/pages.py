@@ -185,6 +185,7 @@ def _account_page(
         members=service.memberships(session, principal.user_id),
         org_states=ORG_STATE_NAMES,
         org_kinds=ORG_KIND_NAMES,
+        scopes=privacy.offered_scopes(set(principal.roles)),
         keys=service.list_keys(session, principal.user_id),
         usage=metering.statement(
             session, month, user_id=principal.user_id, org_ids=principal.org_ids

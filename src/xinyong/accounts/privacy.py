@@ -54,6 +54,18 @@ PURPOSES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+def offered_scopes(held: set[str]) -> dict[str, tuple[str, str]]:
+    """The key scopes worth offering someone holding these roles: a key does no more than its
+    owner's roles allow, so `unmask` for a role no purpose names, or `operator` for a
+    non-operator, would only make a key that is refused."""
+    unmaskers = {role for *_, allowed in PURPOSES.values() for role in allowed}
+    return {
+        scope: names
+        for scope, names in R.SCOPES.items()
+        if (scope != "unmask" or held & unmaskers) and (scope != "operator" or R.OPERATOR in held)
+    }
+
+
 def _mask_phone(value: str) -> str:
     digits = value.strip()
     return (
