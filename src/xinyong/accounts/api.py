@@ -21,6 +21,7 @@ from xinyong.accounts.principal import (
     for_user,
     require_role,
     require_signed_in,
+    reset_link_base,
     set_session_cookie,
 )
 from xinyong.accounts.schemas import (
@@ -117,8 +118,10 @@ def register(body: RegisterIn, session: Session = DbSession) -> Me:
     status_code=202,
     summary="申请重置密码（一次性链接经通知渠道发送）/ Ask for a one-time password reset link",
 )
-def ask_reset(body: ResetRequestIn, session: Session = DbSession) -> dict[str, str]:
-    service.request_password_reset(session, body.email)
+def ask_reset(
+    body: ResetRequestIn, request: Request, session: Session = DbSession
+) -> dict[str, str]:
+    service.request_password_reset(session, body.email, reset_link_base(request))
     session.commit()
     # The same answer whether or not the address is registered.
     return {

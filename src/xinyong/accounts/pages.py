@@ -16,6 +16,7 @@ from xinyong.accounts.principal import (
     clear_session_cookie,
     client_ip,
     current_principal,
+    reset_link_base,
     set_session_cookie,
 )
 from xinyong.api.deps import DbSession
@@ -144,7 +145,7 @@ def reset(
             service.reset_password(session, token, password)
             session.commit()
             return RedirectResponse("/login", status_code=303)
-        service.request_password_reset(session, email)
+        service.request_password_reset(session, email, reset_link_base(request))
         session.commit()
     except XinyongError as exc:
         return _page(request, "account_reset.html", exc.status, token=token, error=exc, sent=False)

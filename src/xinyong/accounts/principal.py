@@ -346,3 +346,9 @@ def clear_session_cookie(response) -> None:
 
 def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
+
+
+def reset_link_base(request: Request) -> str:
+    """The reset page as an absolute address: the link travels by e-mail or SMS, where a path
+    alone leads nowhere. Taken from the request (behind a proxy, its forwarded headers)."""
+    return str(request.base_url).rstrip("/") + "/password-reset"
