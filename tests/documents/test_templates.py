@@ -139,6 +139,14 @@ def test_templates_are_versioned_data_and_every_placeholder_is_filled():
         get_template("no_such_template")
 
 
+def test_a_blank_template_names_its_version_and_leaves_the_rest_for_the_hand():
+    from xinyong.documents.templates import BLANK, blank
+
+    text = blank(get_template("entrustment_agreement"), "信用连云港").plain_text()
+    assert "示范文本 2026.1 版" in text and f"{BLANK} 版" not in text
+    assert BLANK in text  # the parties, the amounts, the dates: filled in by hand
+
+
 def test_fees_in_bands_marginal_and_whole():
     marginal = FeeDescription.model_validate(TIERED)
     assert fee_for(marginal, Decimal("80000")) == Decimal("22500.00")

@@ -143,4 +143,5 @@ def blank(template: Template, platform_name: str) -> Document:
     """The template with blanks to fill in by hand (what the site offers for download)."""
     values: dict[str, Any] = {name: BLANK for name in placeholders(template)}
     values["platform_name"] = platform_name
+    values["version"] = template.version  # the wording's version is known, not for the hand
     return fill(template, values)
