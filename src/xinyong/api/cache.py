@@ -146,7 +146,22 @@ def _agency(row) -> str:
     return f"{_public(row[:5])}.{counter or 0}.{report_due or ''}.{complaint_due or ''}"
 
 
+# What the front page shows: the registry's count, and the newest list entries and penalty
+# decisions in their publicity period. A court sync leaves it alone; a penalty sync, a list
+# decision or a new day (publicity periods end at midnight) moves it.
+FRONT_SQL = (
+    REGISTRY_SQL + ", (SELECT max(change_seq) FROM penalty), (SELECT max(id) FROM list_event)"
+)
+
+
+def _front(row) -> str:
+    penalties, event = row[3:]
+    today = datetime.now(SHANGHAI).date().isoformat()
+    return f"{_registry(row[:3])}.{penalties or 0}.{event or 0}.{today}"
+
+
 REGISTRY_DATA = Generation(REGISTRY_SQL, _registry)
+FRONT_DATA = Generation(FRONT_SQL, _front)
 PUBLIC_DATA = Generation(PUBLIC_SQL, _public)
 AGENCY_DATA = Generation(AGENCY_SQL, _agency, timed=True, deadlines=(6, 7))
 
@@ -974,7 +989,7 @@ FAST_PATHS = (
     _fast_path("/api/v1/enterprises/{code}", PUBLIC_DATA, request_parts, JSON),
     _fast_path("/search", PUBLIC_DATA, page_parts, HTML),
     _fast_path("/e/{code}", PUBLIC_DATA, page_parts, HTML),
-    _fast_path("/", REGISTRY_DATA, page_parts, HTML),
+    _fast_path("/", FRONT_DATA, page_parts, HTML),
     _fast_path("/search/suggest", REGISTRY_DATA, page_parts, HTML),
     # The agency directory, an agency's page, the fee calculator: a timed generation, kept by
     # the reader until the next deadline it names (bench/RESULTS.md, load).

@@ -47,7 +47,8 @@ class Penalty(Provenance, Linked, Closable, Base):
     fine_fen: Mapped[int | None] = mapped_column(BigInteger)  # 罚款金额
     confiscated_fen: Mapped[int | None] = mapped_column(BigInteger)  # 没收违法所得、非法财物
     licence_action: Mapped[str | None] = mapped_column(Text)  # 暂扣或吊销证照名称及编号
-    decided_on: Mapped[date] = mapped_column(Date)  # 处罚决定日期
+    # Indexed: the public publication (penalties/publication.py) lists the newest first.
+    decided_on: Mapped[date] = mapped_column(Date, index=True)  # 处罚决定日期
     valid_until: Mapped[date | None] = mapped_column(Date)  # 处罚有效期
     publish_until: Mapped[date | None] = mapped_column(Date)  # 公示截止期
     authority: Mapped[str] = mapped_column(String(200))  # 处罚机关

@@ -11,10 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.api import lanes
-from xinyong.api.cache import PUBLIC_DATA, REGISTRY_DATA, kept_answer, page_answer
+from xinyong.api.cache import FRONT_DATA, PUBLIC_DATA, REGISTRY_DATA, kept_answer, page_answer
 from xinyong.api.deps import DbSession
 from xinyong.codes import check_code
 from xinyong.errors import XinyongError
+from xinyong.lists.clock import local_date
+from xinyong.lists.lookups import public_entries, to_public
+from xinyong.lists.operator import request_now
+from xinyong.penalties import publication
 from xinyong.profile.glance import at_a_glance
 from xinyong.profile.related import PENALTY_YEARS
 from xinyong.profile.service import enterprise_profile, shown_firms
@@ -34,6 +38,7 @@ STATUSES = {
 }
 PAGE_SIZE = 20
 SUGGESTIONS = 8
+HOME_NEWEST = 5  # the front page's newest list entries and penalties
 _STATIC_FILES = {
     "site.css": "text/css",
     "htmx.min.js": "text/javascript",
@@ -75,11 +80,22 @@ async def home(request: Request, params: Annotated[HomeQuery, Query()]):
         # Counting a million rows was most of the front page's cost: the count is kept until
         # the data changes, as the search page's industries are, whichever language asks.
         count = kept_answer(request, session, ("page:count",), _count, int, REGISTRY_DATA)
-        return page(request, "home.html", code=code, check=check, found=found, count=count)
+        now = request_now(request)
+        return page(
+            request,
+            "home.html",
+            code=code,
+            check=check,
+            found=found,
+            count=count,
+            entries=[to_public(e) for e in public_entries(session, None, now, HOME_NEWEST)],
+            penalties=publication.newest(session, local_date(now), HOME_NEWEST),
+        )
 
     # The public pages here are kept whole until what they show changes (api/cache.py
-    # cached_page): the front page, the search page and the suggestions show the registry only.
-    return await page_answer(request, render, REGISTRY_DATA)
+    # cached_page): the front page shows the newest list entries and penalties besides the
+    # registry's count.
+    return await page_answer(request, render, FRONT_DATA)
 
 
 def _count(session: Session) -> int:
@@ -235,9 +251,9 @@ def templates_page(request: Request):
 
 def _include_portal_routers() -> None:
     # The portal's other page modules hang off this router, so the app includes pages once.
-    from xinyong.web import console_pages, i18n, list_pages, operator_session
+    from xinyong.web import console_pages, i18n, list_pages, operator_session, publication_pages
 
-    for sub in (i18n, list_pages, operator_session, console_pages):
+    for sub in (i18n, list_pages, publication_pages, operator_session, console_pages):
         router.include_router(sub.router)
 
 
