@@ -15,7 +15,7 @@ from xinyong.accounts.principal import Principal, current_principal
 from xinyong.api.deps import DbSession
 from xinyong.cases import complaints, live, service, workspace
 from xinyong.cases.actors import Actor
-from xinyong.cases.api import _money, _uploads, load_actor, reads_without_code
+from xinyong.cases.api import _money, _uploads, complaint_filer, load_actor, reads_without_code
 from xinyong.cases.errors import FIELD_LABELS
 from xinyong.cases.models import Complaint
 from xinyong.cases.schemas import case_out, complaint_out
@@ -299,7 +299,9 @@ async def complaint_submit(
     return _status_page(request, session, c, code, new=True, status=201)
 
 
-def _status_page(request, session, c, code, *, new=False, principal=None, error=None, status=200):
+def _status_page(
+    request, session, c, code, *, new=False, principal=None, error=None, status=200, form=None
+):
     items = complaints.evidence_of(session, [c.id])[c.id]
     return _page(
         request,
@@ -311,6 +313,10 @@ def _status_page(request, session, c, code, *, new=False, principal=None, error=
             "me": principal,
             # The complainant rates: with the code, or as the creditor that filed it signed in.
             "can_rate": bool(code) or _filer(principal, c) is not None,
+            "can_escalate": complaints.may_escalate(c),
+            "reason_limit": complaints.ESCALATION_REASON_LIMIT,
+            "escalated": request.query_params.get("escalated"),
+            "form": form or {},
             "error": error,
             "rated": request.query_params.get("rated"),
             "kinds": complaints.COMPLAINANTS,
@@ -320,13 +326,7 @@ def _status_page(request, session, c, code, *, new=False, principal=None, error=
     )
 
 
-def _filer(principal: Principal | None, c: Complaint) -> Actor | None:
-    """The creditor organisation that filed the complaint signed in, if the caller is its member."""
-    if principal is None or not c.creditor_id or not principal.has_role(R.CREDITOR):
-        return None
-    if c.creditor_id not in principal.org_codes:
-        return None
-    return Actor("creditor", c.creditor_id, principal.name, c.creditor_id)
+_filer = complaint_filer
 
 
 def _code_page(request, complaint_id: int, error=None, status=200):
@@ -395,3 +395,39 @@ def complaint_rating(
     session.commit()
     query = f"code={quote(code)}&rated=1" if code and creditor is None else "rated=1"
     return RedirectResponse(f"/complaints/{complaint_id}?{query}#rating", status_code=303)
+
+
+# What the escalation form's errors name, by the field's label.
+ESCALATION_LABELS = {"reason": ("申请平台介入的理由", "Why the platform should step in")}
+
+
+@router.post("/complaints/{complaint_id}/escalation", response_class=HTMLResponse)
+def complaint_escalation(
+    request: Request,
+    complaint_id: int,
+    code: str = Form(""),
+    reason: str = Form(""),
+    principal: Principal = Depends(current_principal),
+    session: Session = DbSession,
+):
+    """申请平台介入: the complainant, not satisfied with the answer, hands it to the operators."""
+    code = code.strip()
+    c = session.get(Complaint, complaint_id)
+    creditor = _filer(principal, c) if c is not None else None
+    try:
+        complaints.escalate(
+            session, complaint_id, code, reason, request_now(request), creditor=creditor
+        )
+    except NotFound as exc:
+        return _code_page(request, complaint_id, exc, exc.status)
+    except XinyongError as exc:
+        session.rollback()
+        c = session.get(Complaint, complaint_id)
+        error = labelled(exc, ESCALATION_LABELS)
+        return _status_page(
+            request, session, c, code, principal=principal, error=error, status=exc.status,
+            form={"reason": reason, "failing": "escalate"},
+        )  # fmt: skip
+    session.commit()
+    query = f"code={quote(code)}&escalated=1" if code and creditor is None else "escalated=1"
+    return RedirectResponse(f"/complaints/{complaint_id}?{query}#escalate", status_code=303)
