@@ -284,6 +284,14 @@ async def progress(
 
 class RecoveryIn(BaseModel):
     amount: Decimal = Field(description="本次回收金额（元）/ amount recovered, yuan")
+    method: str = Field(
+        description="回款方式 / how it came in: " + " / ".join(service.RECOVERY_METHODS)
+    )
+    received_on: date | None = Field(
+        None,
+        description="回款日期（北京时间，默认今天；不晚于今天、不早于委托日）/ the day it came in "
+        "(Asia/Shanghai; today by default; not ahead, not before the entrustment)",
+    )
     note: str | None = Field(None, max_length=2000)
 
 
@@ -301,7 +309,14 @@ def recovery(
     session: Session = DbSession,
 ) -> EventOut:
     ev = service.record_recovery(
-        session, case_id, actor, body.amount, body.note, request_now(request)
+        session,
+        case_id,
+        actor,
+        body.amount,
+        body.note,
+        request_now(request),
+        method=body.method,
+        received_on=body.received_on,
     )
     out = event_out(ev)
     _committed(session, case_id)

@@ -3,6 +3,8 @@ progress, moving the case on, recoveries, closing), its timeline fragment, the c
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -19,9 +21,10 @@ from xinyong.cases.api import _money, _uploads, complaint_filer, load_actor, rea
 from xinyong.cases.errors import FIELD_LABELS
 from xinyong.cases.models import Complaint
 from xinyong.cases.schemas import case_out, complaint_out
-from xinyong.errors import NotFound, XinyongError, labelled
+from xinyong.errors import InvalidInput, NotFound, XinyongError, labelled
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
+from xinyong.lists.clock import local_date
 from xinyong.lists.operator import request_now
 from xinyong.settings import get_settings
 from xinyong.web.i18n import lang_of, translator
@@ -42,7 +45,12 @@ def _page(request: Request, name: str, context: dict, status: int = 200):
 
 
 # What a form's error names, by the field's label rather than its identifier.
-RECOVERY_LABELS = {**FIELD_LABELS, "amount": ("回款金额", "Amount recovered")}
+RECOVERY_LABELS = {
+    **FIELD_LABELS,
+    "amount": ("回款金额", "Amount recovered"),
+    "received_on": ("回款日期", "Date received"),
+    "method": ("回款方式", "How it came in"),
+}
 # The actions' notices once done, by the case page's `done` query parameter.
 DONE = {
     "state": (
@@ -60,6 +68,21 @@ DONE = {
 }
 
 
+def _recovery_row(ev) -> dict:
+    """One recovery as the case page lists it (recoveries recorded before the date and method
+    were asked for have neither)."""
+    data = ev.data or {}
+    return {
+        "id": ev.id,
+        "received_on": data.get("received_on"),
+        "method": data.get("method"),
+        "amount": Decimal(data.get("amount", "0")),
+        "note": ev.text,
+        "at": ev.at,
+        "by": ev.actor_name,
+    }
+
+
 def _live_parts(session: Session, case_id: int, actor: Actor, now) -> dict:
     """The case as the viewer sees it now, with what the cases service lets the viewer do."""
     case = service.get_case(session, case_id)
@@ -70,6 +93,10 @@ def _live_parts(session: Session, case_id: int, actor: Actor, now) -> dict:
         "moves": service.next_states(case, actor),
         "can_record": service.may_record_recovery(case, actor),
         "can_post": service.may_post_progress(case, actor),
+        "recoveries": [_recovery_row(e) for e in service.recoveries(session, case_id)],
+        "methods": service.RECOVERY_METHODS,
+        "today": local_date(now),
+        "entrusted_on": local_date(case.entrusted_at) if case.entrusted_at else None,
     }
 
 
@@ -211,20 +238,48 @@ async def state_submit(
     return RedirectResponse(f"/cases/{case_id}?done={done}#timeline", status_code=303)
 
 
+def _form_date(text: str, field: str) -> date | None:
+    """A date field as typed (the browser sends 2026-03-05); empty means the service's default."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"{field}：日期“{text}”无效，应写作 2026-03-05",
+            f"{field}: '{text}' is not a date; write it as 2026-03-05",
+            field=field,
+        ) from None
+
+
 @router.post("/cases/{case_id}/recoveries", response_class=HTMLResponse)
 async def recovery_submit(
-    request: Request, case_id: int, amount: str = Form(""), note: str = Form("")
+    request: Request,
+    case_id: int,
+    amount: str = Form(""),
+    received_on: str = Form(""),
+    method: str = Form(""),
+    note: str = Form(""),
 ):
-    """The agency records money recovered; the service works out the fee under the agreed schedule."""
+    """The agency records money recovered, when and how; the service works out the fee under
+    the agreed schedule."""
     principal = await current_principal(request)
 
     def act(session: Session, actor: Actor) -> None:
         value = _money(amount, "amount")
         service.record_recovery(
-            session, case_id, actor, value, note.strip() or None, request_now(request)
+            session,
+            case_id,
+            actor,
+            value,
+            note.strip() or None,
+            request_now(request),
+            method=method.strip(),
+            received_on=_form_date(received_on, "received_on"),
         )
 
-    form = {"amount": amount, "note": note}
+    form = {"amount": amount, "received_on": received_on, "method": method, "note": note}
     if shown := await _act(request, case_id, principal, "recovery", form, act):
         return shown
     return RedirectResponse(f"/cases/{case_id}?done=recovery#fee-row", status_code=303)
