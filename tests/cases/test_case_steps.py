@@ -227,3 +227,31 @@ def test_the_english_view_keeps_to_english(creditor, case_id, directory, ledger_
     assert "entrusted →" not in page
     assert "ledger entry no." in page and 'title="Ledger entry no.:' in page
     assert "leaf #" not in page
+
+
+def test_the_case_page_lists_the_complaints_about_the_case_its_viewer_may_read(
+    creditor, agency, case_id, directory, ledger_settings
+):
+    from xinyong.cases import complaints
+
+    mine, _ = complaints.file_complaint(
+        directory, agency_code=MEDIATOR, complainant_kind="creditor", complainant_name="张会计",
+        text="三天没有进展", category="service", case_id=case_id, creditor=CREDITOR,
+        now=T0, settings=ledger_settings,
+    )  # fmt: skip
+    debtors, _ = complaints.file_complaint(
+        directory, agency_code=MEDIATOR, complainant_kind="debtor", complainant_name="赵某",
+        text="深夜来电", category="harassment", case_id=case_id, now=T0, settings=ledger_settings,
+    )  # fmt: skip
+    directory.commit()
+    page = creditor.get(f"/cases/{case_id}").text
+    listed = re.search(r'<div class="card" id="case-complaints">(.*?)</div>', page, re.S).group(1)
+    assert f'href="/complaints/{mine.id}"' in listed and "服务质量" in listed
+    assert f'href="/complaints/{debtors.id}"' not in listed  # a debtor's complaint names people
+    theirs = agency.get(f"/cases/{case_id}").text
+    assert (
+        f'href="/complaints/{debtors.id}"' in theirs and f'href="/complaints/{mine.id}"' in theirs
+    )
+    # From the complaint, the creditor finds its way back to the case.
+    back = creditor.get(f"/complaints/{mine.id}").text
+    assert f'href="/cases/{case_id}"' in back

@@ -104,8 +104,12 @@ def _case_context(request: Request, session: Session, case_id: int, principal: P
     actor = load_actor(session, case_id, principal)
     entries = workspace.timeline(session, case_id)
     done = request.query_params.get("done")
+    now = request_now(request)
+    about = workspace.case_complaints(session, service.get_case(session, case_id), actor)
     return {
-        **_live_parts(session, case_id, actor, request_now(request)),
+        **_live_parts(session, case_id, actor, now),
+        "complaints": [complaint_out(c, now) for c in about],
+        "categories": complaints.CATEGORIES,
         "entries": entries,
         "last_id": entries[-1].event.id if entries else 0,
         "csrf": principal.csrf_token,
