@@ -172,16 +172,21 @@ def test_recovery_drives_the_fee_from_the_agreed_schedule(directory, ledger_sett
     service.entrust(session, case.id, CREDITOR, agency_code=MEDIATOR, contract_number="W", now=T0)
     service.move(session, case.id, MEDIATOR_STAFF, "investigating", now=T0)
     service.move(session, case.id, MEDIATOR_STAFF, "mediating", now=T0)
-    service.record_recovery(session, case.id, MEDIATOR_STAFF, Decimal("60000"), now=T0)
+    service.record_recovery(
+        session, case.id, MEDIATOR_STAFF, Decimal("60000"), now=T0, method="bank_transfer"
+    )
     assert case.state == "recovered_partly"
     # 30 % of the first 50,000 + 25 % of the next 10,000.
     assert case.fee_fen == 1750000
     with pytest.raises(InvalidInput) as e:
-        service.record_recovery(session, case.id, MEDIATOR_STAFF, Decimal("60000.01"), now=T0)
+        service.record_recovery(
+            session, case.id, MEDIATOR_STAFF, Decimal("60000.01"), now=T0, method="cash"
+        )
     assert "60,000" in e.value.message_zh
     service.record_recovery(
-        session, case.id, MEDIATOR_STAFF, Decimal("60000"), now=T0 + timedelta(days=9)
-    )
+        session, case.id, MEDIATOR_STAFF, Decimal("60000"), now=T0 + timedelta(days=9),
+        method="court_enforcement", received_on=(T0 + timedelta(days=8)).date(),
+    )  # fmt: skip
     session.commit()
     assert case.state == "recovered_fully" and case.recovered_fen == 12000000
     # 15,000 + 12,500 + 20 % of 20,000 = 31,500 yuan.

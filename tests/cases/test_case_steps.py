@@ -89,7 +89,8 @@ def test_the_agency_mediates_records_a_recovery_and_the_creditor_sees_the_fee_an
     _report(directory, case_id, ledger_settings)
     page = agency.get(f"/cases/{case_id}").text
     # From 调查中 the agency may go on to 协商 / 调解 / 诉讼 or close, and record money recovered.
-    options = re.findall(r'<option value="(\w+)"', page)
+    move_to = re.search(r'<select id="move-to".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="(\w+)"', move_to)
     assert options == ["negotiating", "mediating", "litigating", "closed"]
     assert f'action="/cases/{case_id}/recoveries"' in page
 
@@ -104,18 +105,54 @@ def test_the_agency_mediates_records_a_recovery_and_the_creditor_sees_the_fee_an
     assert "双方同意到调解中心调解" in page  # on the timeline
 
     # Too much first: the form says which field, by its label, and keeps what was typed.
+    # The date defaults to today in Beijing, and may be neither later nor before the entrustment.
+    assert 'name="received_on" type="date" required value="2026-03-03" max="2026-03-03"' in page
+    assert 'min="2026-03-02"' in page
+    paid = {"csrf_token": _csrf(page), "note": "经调解付至债权人账户"}
     too_much = agency.post(
         f"/cases/{case_id}/recoveries",
-        data={"csrf_token": _csrf(page), "amount": "90000", "note": "经调解付至债权人账户"},
+        data={**paid, "amount": "90000", "method": "bank_transfer", "received_on": "2026-03-03"},
     )
     assert too_much.status_code == 422
     assert "回款金额：回款 90,000 元超过尚未回收的 80,000 元" in too_much.text
     assert 'value="90000"' in too_much.text and "经调解付至债权人账户</textarea>" in too_much.text
     assert "amount：" not in too_much.text
+    assert '<option value="bank_transfer" selected>' in too_much.text
+    ahead = agency.post(
+        f"/cases/{case_id}/recoveries",
+        data={**paid, "amount": "20000", "method": "bank_transfer", "received_on": "2026-03-04"},
+    )
+    assert ahead.status_code == 422
+    assert "回款日期：回款日期 2026-03-04 晚于今天（2026-03-03，北京时间）" in ahead.text
+    assert 'value="2026-03-04"' in ahead.text  # what was typed comes back
+    before = agency.post(
+        f"/cases/{case_id}/recoveries?lang=en",
+        data={**paid, "amount": "20000", "method": "cash", "received_on": "2026-03-01"},
+    )
+    assert before.status_code == 422
+    assert "Date received: 2026-03-01 is before the case was entrusted on 2026-03-02" in before.text
+    unsaid = agency.post(
+        f"/cases/{case_id}/recoveries",
+        data={**paid, "amount": "20000", "method": "", "received_on": "2026-03-03"},
+    )
+    assert unsaid.status_code == 422 and "回款方式：回款方式“”无效" in unsaid.text
+    garbled = agency.post(
+        f"/cases/{case_id}/recoveries",
+        data={**paid, "amount": "20000", "method": "cash", "received_on": "3月3日"},
+    )
+    assert (
+        garbled.status_code == 422
+        and "回款日期：日期“3月3日”无效，应写作 2026-03-05" in garbled.text
+    )
 
     recorded = agency.post(
         f"/cases/{case_id}/recoveries",
-        data={"csrf_token": _csrf(page), "amount": "20000", "note": "经调解付至债权人账户"},
+        data={
+            **paid,
+            "amount": "20000",
+            "method": "court_enforcement",
+            "received_on": "2026-03-02",
+        },
         follow_redirects=False,
     )
     assert recorded.status_code == 303
@@ -128,6 +165,10 @@ def test_the_agency_mediates_records_a_recovery_and_the_creditor_sees_the_fee_an
     assert "6,000.00 元" in fee and "前 50,000 元按 30%" not in fee  # only 20,000 came back
     assert "按 30% 计 6,000 元" in fee
     assert "回款" in mine and "经调解付至债权人账户" in mine
+    # The recoveries are listed with the day the money came in and how.
+    row = re.search(r'<tr id="recovery-\d+">(.*?)</tr>', mine, re.S).group(1)
+    assert "2026-03-02" in row and "法院执行款划付" in row and "20,000" in row
+    assert "（2026-03-02 到账，法院执行款划付）" in mine  # on the timeline too
     # The creditor neither moves the case on nor records money; it may close it.
     assert f'action="/cases/{case_id}/recoveries"' not in mine
     assert 'name="to_state" required' not in mine and "结案 / 撤回委托" in mine
@@ -186,3 +227,31 @@ def test_the_english_view_keeps_to_english(creditor, case_id, directory, ledger_
     assert "entrusted →" not in page
     assert "ledger entry no." in page and 'title="Ledger entry no.:' in page
     assert "leaf #" not in page
+
+
+def test_the_case_page_lists_the_complaints_about_the_case_its_viewer_may_read(
+    creditor, agency, case_id, directory, ledger_settings
+):
+    from xinyong.cases import complaints
+
+    mine, _ = complaints.file_complaint(
+        directory, agency_code=MEDIATOR, complainant_kind="creditor", complainant_name="张会计",
+        text="三天没有进展", category="service", case_id=case_id, creditor=CREDITOR,
+        now=T0, settings=ledger_settings,
+    )  # fmt: skip
+    debtors, _ = complaints.file_complaint(
+        directory, agency_code=MEDIATOR, complainant_kind="debtor", complainant_name="赵某",
+        text="深夜来电", category="harassment", case_id=case_id, now=T0, settings=ledger_settings,
+    )  # fmt: skip
+    directory.commit()
+    page = creditor.get(f"/cases/{case_id}").text
+    listed = re.search(r'<div class="card" id="case-complaints">(.*?)</div>', page, re.S).group(1)
+    assert f'href="/complaints/{mine.id}"' in listed and "服务质量" in listed
+    assert f'href="/complaints/{debtors.id}"' not in listed  # a debtor's complaint names people
+    theirs = agency.get(f"/cases/{case_id}").text
+    assert (
+        f'href="/complaints/{debtors.id}"' in theirs and f'href="/complaints/{mine.id}"' in theirs
+    )
+    # From the complaint, the creditor finds its way back to the case.
+    back = creditor.get(f"/complaints/{mine.id}").text
+    assert f'href="/cases/{case_id}"' in back

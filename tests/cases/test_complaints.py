@@ -201,3 +201,70 @@ def test_a_missing_complaint_and_a_wrong_code_read_the_same(directory, ledger_se
         str(c.id + 1), "N"
     )
     assert complaints.with_code(session, c.id, code) is c
+
+
+def test_a_complainant_not_satisfied_with_the_answer_escalates_it_once(directory, ledger_settings):
+    session = directory
+    c, code = _file(session, ledger_settings, who="relative")
+    # Before the agency answers there is nothing to escalate: the 48-hour clock does that.
+    with pytest.raises(WrongState) as early:
+        complaints.escalate(session, c.id, code, "一直没人理", now=T0 + timedelta(hours=1))
+    assert "48 小时内未答复的投诉会自动移交平台" in early.value.message_zh
+    complaints.respond(
+        session, c.id, MEDIATOR_STAFF, "已核实，已停止联系", now=T0 + timedelta(hours=2)
+    )
+    session.commit()
+    assert complaints.may_escalate(c)
+    # Only the complainant (the query code) escalates, and says why.
+    with pytest.raises(NotFound):
+        complaints.escalate(session, c.id, "guess", "不满意", now=T0 + timedelta(hours=3))
+    with pytest.raises(InvalidInput) as e:
+        complaints.escalate(session, c.id, code, "  ", now=T0 + timedelta(hours=3))
+    assert e.value.detail["field"] == "reason" and "required" in e.value.message_en
+    with pytest.raises(InvalidInput):
+        complaints.escalate(session, c.id, code, "长" * 2001, now=T0 + timedelta(hours=3))
+    at = T0 + timedelta(hours=3)
+    complaints.escalate(session, c.id, code, "昨晚十一点仍接到催收电话", now=at)
+    session.commit()
+    assert (c.state, c.escalated_at) == ("escalated", at)
+    assert c.history[-1] == {
+        "what": "escalated",
+        "who": "complainant",
+        "at": at.isoformat(),
+        "reason": "昨晚十一点仍接到催收电话",
+    }
+    told = [
+        (n.recipient_kind, n.recipient_code)
+        for n in notices.outbox(session, complaint_id=c.id)
+        if n.kind == "complaint_escalated"
+    ]
+    assert told == [("operator", None), ("agency", MEDIATOR)]
+    agency_notice = notices.outbox(session, complaint_id=c.id, recipient_kind="agency")[-1]
+    assert "昨晚十一点仍接到催收电话" in agency_notice.body_zh
+    # Once only, and the agency cannot answer it away.
+    with pytest.raises(WrongState) as again:
+        complaints.escalate(session, c.id, code, "再次申请", now=at)
+    assert "已移交平台" in again.value.message_zh
+    with pytest.raises(WrongState):
+        complaints.respond(session, c.id, MEDIATOR_STAFF, "补充答复", now=at)
+    # An operator takes and resolves it as a breach of the 48 hours; then it is closed for good.
+    complaints.take(session, c.id, "王敏", now=at + timedelta(hours=1))
+    complaints.resolve_complaint(session, c.id, "王敏", "已约谈机构，责令整改", now=at)
+    with pytest.raises(WrongState) as closed:
+        complaints.escalate(session, c.id, code, "还是不满意", now=at + timedelta(days=1))
+    assert "已由平台办结" in closed.value.message_zh
+    # A complainant escalating is not a breach of the agency's 48 hours.
+    record = service_record(session, [MEDIATOR], now=T0 + timedelta(days=3))[MEDIATOR]
+    assert (record.answered_in_time, record.breached) == (1, 0)
+
+
+def test_a_breach_answered_late_can_still_be_escalated_by_its_complainant(
+    directory, ledger_settings
+):
+    session = directory
+    c, code = _file(session, ledger_settings)
+    complaints.sweep(session, T0 + timedelta(hours=49))
+    complaints.respond(session, c.id, MEDIATOR_STAFF, "已核查", now=T0 + timedelta(hours=50))
+    assert c.state == "answered" and complaints.escalation_of(c)["who"] == "system"
+    complaints.escalate(session, c.id, code, "答复敷衍", now=T0 + timedelta(hours=51))
+    assert c.state == "escalated" and complaints.escalation_of(c)["reason"] == "答复敷衍"

@@ -218,13 +218,19 @@ def test_a_debt_from_registration_to_fee_with_live_evidence_and_complaints(
 
     # 5. Money comes back through mediation; the fee follows the agreed schedule.
     clock["now"] = T0 + timedelta(days=20)
-    http.post(f"/api/v1/cases/{case_id}/recoveries", headers=agency, json={"amount": "50000"})
+    http.post(
+        f"/api/v1/cases/{case_id}/recoveries",
+        headers=agency,
+        json={"amount": "50000", "method": "bank_transfer"},
+    )
     r = http.post(
         f"/api/v1/cases/{case_id}/recoveries",
         headers=agency,
-        json={"amount": "30000.00", "note": "调解协议履行完毕"},
-    )
+        json={"amount": "30000.00", "method": "cash", "received_on": "2026-03-21",
+              "note": "调解协议履行完毕"},
+    )  # fmt: skip
     assert r.status_code == 201, r.text
+    assert (r.json()["data"]["received_on"], r.json()["data"]["method"]) == ("2026-03-21", "cash")
     view = http.get(f"/api/v1/cases/{case_id}", headers=as_creditor).json()
     assert view["state"] == "recovered_fully"
     # 30 % of the first 50,000 and 25 % of the next 30,000.

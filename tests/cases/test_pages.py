@@ -224,3 +224,60 @@ def test_a_form_with_a_mistake_says_which_and_keeps_what_was_typed(client):
     )
     assert r.status_code == 422
     assert "投诉内容为必填项" in r.text and 'value="李某"' in r.text
+
+
+def test_the_complainant_escalates_over_the_api_and_the_operators_see_it(
+    client, directory, parties, ledger_settings
+):
+    filed = client.post(
+        "/api/v1/complaints",
+        data={"agency_code": MEDIATOR, "complainant_kind": "debtor", "complainant_name": "王某",
+              "category": "fees", "text": "多收了服务费"},
+    ).json()  # fmt: skip
+    cid, code = filed["complaint"]["id"], filed["query_code"]
+    url = f"/api/v1/complaints/{cid}/escalation"
+    early = client.post(url, json={"code": code, "reason": "没人答复"})
+    assert early.status_code == 409 and "自动移交平台" in early.json()["detail"]
+    answer = client.post(
+        f"/api/v1/complaints/{cid}/response", data={"text": "按合同收取"}, headers=parties.mediator
+    )
+    assert answer.status_code == 200, answer.text
+    assert client.post(url, json={"code": "guess", "reason": "x"}).status_code == 404
+    blank = client.post(url, json={"code": code, "reason": " "})
+    assert blank.status_code == 422 and blank.json()["field"] == "reason"
+    done = client.post(url, json={"code": code, "reason": "合同约定 20%，实收 30%"})
+    assert done.status_code == 200, done.text
+    view = done.json()
+    assert view["state"] == "escalated" and view["escalated_by"] == "complainant"
+    assert view["escalation_reason"] == "合同约定 20%，实收 30%"
+    assert client.post(url, json={"code": code, "reason": "再来"}).status_code == 409
+    # The agency reads who escalated it and why; the operators find it in their queue.
+    seen = client.get(f"/api/v1/complaints/{cid}", headers=parties.mediator).json()
+    assert seen["escalation_reason"] == "合同约定 20%，实收 30%"
+    queue = client.get("/api/v1/operator/complaints?state=escalated", headers=parties.operator)
+    assert [c["id"] for c in queue.json()] == [cid]
+    resolved = client.post(
+        f"/api/v1/operator/complaints/{cid}/resolve",
+        json={"resolution": "已责令机构按合同退还多收部分"},
+        headers=parties.operator,
+    )
+    assert resolved.json()["state"] == "resolved"
+
+
+def test_an_escalation_without_a_reason_says_so_by_the_form(client, directory, ledger_settings):
+    c, code = complaints.file_complaint(
+        directory, agency_code=MEDIATOR, complainant_kind="debtor", complainant_name="王某",
+        text="半夜打电话", now=T0, settings=ledger_settings,
+    )  # fmt: skip
+    complaints.respond(directory, c.id, MEDIATOR_STAFF, "已处理", now=T0, settings=ledger_settings)
+    directory.commit()
+    r = client.post(f"/complaints/{c.id}/escalation", data={"code": code, "reason": "  "})
+    assert r.status_code == 422
+    assert 'id="escalate-error"' in r.text and "申请平台介入的理由：请说明" in r.text
+    en = client.post(
+        f"/complaints/{c.id}/escalation?lang=en", data={"code": code, "reason": ""}
+    ).text
+    assert "Why the platform should step in: say why" in en
+    wrong = client.post(f"/complaints/{c.id}/escalation", data={"code": "x", "reason": "不满意"})
+    assert wrong.status_code == 404 and "查询码不符" in wrong.text
+    assert complaints.get_complaint(directory, c.id).state == "answered"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -85,7 +87,12 @@ def test_progress_appears_live_on_the_creditors_open_page(page, browser, portal,
         staff.get_by_role("button", name="推进").click()
         expect(staff.locator("#state")).to_have_text("调解中")
         staff.get_by_label("本次回收金额（元）").fill("20000")
-        staff.get_by_label(re.compile("^回款方式与日期")).fill("经调解，债务人付至债权人账户")
+        # The day defaults to today; the agency says how the money came in.
+        expect(staff.get_by_label("回款日期（北京时间）")).to_have_value(
+            datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+        )
+        staff.get_by_label("回款方式").select_option(label="银行转账")
+        staff.get_by_label(re.compile("^回款说明")).fill("经调解，债务人付至债权人账户")
         staff.get_by_role("button", name="登记回款").click()
         expect(staff.locator("#state")).to_have_text("部分回收")
         shoot(staff, "case-recovery-agency")
@@ -95,6 +102,8 @@ def test_progress_appears_live_on_the_creditors_open_page(page, browser, portal,
     # The creditor's open page shows the money and the fee it makes, still without a reload.
     expect(page.locator("#state")).to_have_text("部分回收")
     expect(page.locator("#recovered")).to_contain_text("20,000.00")
+    expect(page.locator("#recoveries")).to_be_visible()
+    expect(page.locator("#recoveries tbody tr")).to_contain_text("银行转账")
     expect(page.locator("#fee")).to_contain_text("元")
     expect(page.locator("#fee .fee-lines li").first).to_be_visible()
     assert page.evaluate("window.__still_here") is True

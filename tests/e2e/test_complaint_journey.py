@@ -125,3 +125,46 @@ def test_a_relative_complains_from_the_agency_page_and_rates_the_answer(
     page.get_by_role("button", name="提交评价").click()
     expect(page.get_by_role("status").first).to_contain_text("感谢您的评价")
     expect(page.locator("#satisfaction")).to_have_text("2 / 5")
+
+
+def test_a_debtor_not_satisfied_with_the_answer_asks_the_platform_to_step_in(page, browser, portal):
+    agency = portal.seeded["workspaces"]["agency"]
+    page.goto(portal.url(f"/complaints/new?agency={agency['code']}"))
+    page.get_by_label("您是").select_option("debtor")
+    page.get_by_label("姓名").fill("赵某")
+    page.get_by_label("类别").select_option("fees")
+    page.get_by_label("投诉内容").fill("服务费比合同约定多收了一成")
+    page.get_by_role("button", name="提交投诉").click()
+    page.locator("#status-link").click()
+    # Before an answer there is nothing to escalate; the page says what happens instead.
+    expect(page.locator("#escalate")).to_contain_text("48 小时内未答复的，投诉会自动移交平台")
+    expect(page.get_by_label("申请平台介入的理由（必填）")).to_have_count(0)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    context.set_default_timeout(15000)
+    staff = context.new_page()
+    try:
+        sign_in_person(staff, portal, "agency")
+        staff.goto(portal.url("/workspace/agency#complaints"))
+        inbox = staff.locator(".complaint", has_text="服务费比合同约定多收了一成")
+        inbox.get_by_label(re.compile("答复投诉")).fill("收费符合合同")
+        inbox.get_by_role("button", name="提交答复").click()
+        expect(staff.get_by_role("status").first).to_contain_text("答复已提交")
+
+        # The debtor reads the answer, is not satisfied, and hands it to the platform.
+        page.reload()
+        expect(page.locator(".answer-text")).to_have_text("收费符合合同")
+        page.get_by_label("申请平台介入的理由（必填）").fill("合同写明 20%，实际按 30% 收取")
+        page.get_by_role("button", name="移交平台处理").click()
+        expect(page.get_by_role("status").first).to_contain_text("已移交平台")
+        expect(page.locator("[data-state]").first).to_have_attribute("data-state", "escalated")
+        expect(page.locator(".escalation-reason")).to_have_text("合同写明 20%，实际按 30% 收取")
+        expect(page.get_by_role("button", name="移交平台处理")).to_have_count(0)
+
+        # The agency sees that it was escalated, and why.
+        staff.reload()
+        inbox = staff.locator(".complaint", has_text="服务费比合同约定多收了一成")
+        expect(inbox.locator(".escalation")).to_contain_text("投诉人对答复不满意")
+        expect(inbox.locator(".escalation-reason")).to_have_text("合同写明 20%，实际按 30% 收取")
+    finally:
+        context.close()

@@ -122,6 +122,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/complaints/{complaint_id}/evidence/{item_id}/file"): PUBLIC,
     ("POST", "/api/v1/complaints/{complaint_id}/response"): roles("agency_member"),
     ("POST", "/api/v1/complaints/{complaint_id}/satisfaction"): PUBLIC,
+    ("POST", "/api/v1/complaints/{complaint_id}/escalation"): PUBLIC,  # by the query code
     ("GET", "/api/v1/operator/complaints"): OPERATOR,
     ("POST", "/api/v1/operator/complaints/{complaint_id}/resolve"): OPERATOR,
     ("POST", "/api/v1/operator/cases/clocks"): OPERATOR,
@@ -209,6 +210,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/complaints/new"): PUBLIC,
     ("GET", "/complaints/{complaint_id}"): PUBLIC,
     ("POST", "/complaints/{complaint_id}/rating"): PUBLIC,  # the complainant, by the query code
+    ("POST", "/complaints/{complaint_id}/escalation"): PUBLIC,  # the complainant, by the code
     # operator console
     ("GET", "/operator/login"): PUBLIC,
     # Closed (403) while XINYONG_OPERATOR_TOKEN is unset, as in this test.

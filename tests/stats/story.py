@@ -98,12 +98,16 @@ def build_quarter(session, settings) -> dict[str, int]:
     full = entrust(session, settings, sh(3, 2), "80000.00", "《买卖合同》GC-1 货款")
     report(session, settings, full, sh(3, 3))
     service.move(session, full, MEDIATOR_STAFF, "mediating", now=sh(3, 20))
-    service.record_recovery(session, full, MEDIATOR_STAFF, Decimal("80000"), now=sh(4, 11))
+    service.record_recovery(
+        session, full, MEDIATOR_STAFF, Decimal("80000"), now=sh(4, 11), method="bank_transfer"
+    )
     session.commit()
 
     partly = entrust(session, settings, sh(3, 5), "100000.00", "《买卖合同》GC-2 货款")
     service.move(session, partly, MEDIATOR_STAFF, "investigating", now=sh(3, 9))
-    service.record_recovery(session, partly, MEDIATOR_STAFF, Decimal("30000"), now=sh(4, 20))
+    service.record_recovery(
+        session, partly, MEDIATOR_STAFF, Decimal("30000"), now=sh(4, 20), method="cash"
+    )
     service.move(session, partly, MEDIATOR_STAFF, "closed", "债务人无其他财产", now=sh(5, 4))
     session.commit()
 

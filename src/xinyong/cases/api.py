@@ -284,6 +284,14 @@ async def progress(
 
 class RecoveryIn(BaseModel):
     amount: Decimal = Field(description="本次回收金额（元）/ amount recovered, yuan")
+    method: str = Field(
+        description="回款方式 / how it came in: " + " / ".join(service.RECOVERY_METHODS)
+    )
+    received_on: date | None = Field(
+        None,
+        description="回款日期（北京时间，默认今天；不晚于今天、不早于委托日）/ the day it came in "
+        "(Asia/Shanghai; today by default; not ahead, not before the entrustment)",
+    )
     note: str | None = Field(None, max_length=2000)
 
 
@@ -301,7 +309,14 @@ def recovery(
     session: Session = DbSession,
 ) -> EventOut:
     ev = service.record_recovery(
-        session, case_id, actor, body.amount, body.note, request_now(request)
+        session,
+        case_id,
+        actor,
+        body.amount,
+        body.note,
+        request_now(request),
+        method=body.method,
+        received_on=body.received_on,
     )
     out = event_out(ev)
     _committed(session, case_id)
@@ -654,6 +669,48 @@ def rate(
 ) -> ComplaintOut:
     c = complaints.rate(
         session, complaint_id, body.code, body.satisfaction, body.note, request_now(request)
+    )
+    session.commit()
+    return complaint_view(session, c, request_now(request))
+
+
+def complaint_filer(principal: Principal | None, c: Complaint) -> Actor | None:
+    """The creditor organisation that filed the complaint signed in, if the caller is its member."""
+    if principal is None or not c.creditor_id or not principal.has_role(R.CREDITOR):
+        return None
+    if c.creditor_id not in principal.org_codes:
+        return None
+    return Actor("creditor", c.creditor_id, principal.name, c.creditor_id)
+
+
+class EscalationIn(BaseModel):
+    code: str | None = Field(
+        None,
+        description="查询码；以提交投诉的债权人身份登录时可省略 / query code, or sign in as the filer",
+    )
+    reason: str = Field(
+        description="申请平台介入的理由 / why the platform should step in",
+        max_length=complaints.ESCALATION_REASON_LIMIT,
+    )
+
+
+@router.post(
+    "/api/v1/complaints/{complaint_id}/escalation",
+    response_model=ComplaintOut,
+    summary="投诉人申请平台介入（对答复不满意）/ The complainant escalates to the platform",
+)
+def escalate(
+    complaint_id: int,
+    body: EscalationIn,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    session: Session = DbSession,
+) -> ComplaintOut:
+    """Once the agency has answered, before the platform resolves it, once per complaint."""
+    c = session.get(Complaint, complaint_id)
+    creditor = complaint_filer(principal, c) if c is not None else None
+    c = complaints.escalate(
+        session, complaint_id, body.code, body.reason, request_now(request), creditor=creditor
     )
     session.commit()
     return complaint_view(session, c, request_now(request))

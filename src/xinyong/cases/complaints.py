@@ -468,6 +468,105 @@ def rate(
     return c
 
 
+ESCALATION_REASON_LIMIT = 2000
+
+
+def escalation_of(c: Complaint) -> dict[str, Any] | None:
+    """The latest escalation (移交平台) as its history entry: who ("system" for a breach of the
+    48 hours, "complainant"), when and, from a complainant, why."""
+    found = [h for h in c.history or [] if h.get("what") == "escalated"]
+    return found[-1] if found else None
+
+
+def escalated_by_complainant(c: Complaint) -> bool:
+    return any(
+        h.get("what") == "escalated" and h.get("who") == "complainant" for h in c.history or []
+    )
+
+
+def may_escalate(c: Complaint) -> bool:
+    """Whether the complainant may ask the platform to step in now: once the agency has answered,
+    before the platform holds or has closed it, and once per complaint."""
+    return c.state == "answered" and not escalated_by_complainant(c)
+
+
+def escalate(
+    session: Session,
+    complaint_id: int,
+    query_code: str | None,
+    reason: str,
+    now: datetime | None = None,
+    creditor: Actor | None = None,
+) -> Complaint:
+    """申请平台介入: the complainant, not satisfied with the agency's answer, hands the complaint
+    to the platform's operators with a stated reason; they take and resolve it as they do a
+    breach of the 48 hours. The query code proves who complained; the creditor that filed it
+    signed in (`creditor`) needs none."""
+    now = resolve(now)
+    c = session.get(Complaint, complaint_id)
+    if not (c is not None and creditor is not None and c.creditor_id == creditor.id):
+        c = with_code(session, complaint_id, query_code)
+    if c.state == "resolved":
+        raise WrongState(
+            f"投诉 {c.id} 已由平台办结，不能再申请平台介入；如有新情况请另行投诉",
+            f"complaint {c.id} is resolved by the platform and cannot be escalated again; "
+            "file a new complaint if something new happened",
+        )
+    if c.state == "escalated":
+        raise WrongState(
+            f"投诉 {c.id} 已移交平台，操作员正在处理，无须再次申请",
+            f"complaint {c.id} is already with the platform's operators",
+        )
+    if escalated_by_complainant(c):
+        raise WrongState(
+            f"投诉 {c.id} 已申请过一次平台介入，每件投诉只能申请一次",
+            f"complaint {c.id} was escalated by its complainant once already; "
+            "a complaint can be escalated once",
+        )
+    if c.responded_at is None:
+        raise WrongState(
+            f"投诉 {c.id} 机构尚未答复：请等待答复；48 小时内未答复的投诉会自动移交平台",
+            f"complaint {c.id} is not answered yet: wait for the answer; a complaint not "
+            "answered within 48 hours goes to the platform by itself",
+        )
+    reason = (reason or "").strip()
+    if not reason or len(reason) > ESCALATION_REASON_LIMIT:
+        raise InvalidInput(
+            f"reason：请说明申请平台介入的理由（必填，最长 {ESCALATION_REASON_LIMIT} 字）",
+            f"reason: say why the platform should step in (required, at most "
+            f"{ESCALATION_REASON_LIMIT} characters)",
+            field="reason",
+        )
+    c.state = "escalated"
+    c.escalated_at = now
+    _history(c, "escalated", "complainant", now, reason=reason)
+    for kind, name, code in (
+        ("operator", "平台操作员 / operators", None),
+        ("agency", c.agency_name, c.agency_code),
+    ):
+        notices.notify(
+            session,
+            kind="complaint_escalated",
+            recipient_kind=kind,
+            recipient_code=code,
+            recipient_name=name,
+            subject=(
+                f"投诉 {c.id}：投诉人对答复不满意，申请平台介入",
+                f"Complaint {c.id}: the complainant is not satisfied and escalated it",
+            ),
+            body=(
+                f"投诉人对{c.agency_name}的答复不满意（{CATEGORIES[c.category][0]}），"
+                f"理由：{reason[:500]}。请操作员跟进处理。",
+                f"The complainant is not satisfied with {c.agency_name}'s answer "
+                f"({CATEGORIES[c.category][1]}) and gave this reason: {reason[:500]}. "
+                "An operator must follow up.",
+            ),
+            now=now,
+            complaint_id=c.id,
+        )
+    return c
+
+
 def sla_clock(c: Complaint, now: datetime | None = None) -> dict[str, Any]:
     now = resolve(now)
     if c.responded_at is not None:

@@ -122,7 +122,8 @@ class Complaint(Base):
     category: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     query_code_hash: Mapped[str] = mapped_column(String(64))
-    # filed → answered → resolved; filed → escalated (SLA breached) → answered/resolved.
+    # filed → answered → resolved; filed → escalated (SLA breached) → answered/resolved;
+    # answered → escalated (the complainant asks the platform to step in, once) → resolved.
     state: Mapped[str] = mapped_column(String(16), default="filed")
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -3,6 +3,8 @@ progress, moving the case on, recoveries, closing), its timeline fragment, the c
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -15,13 +17,14 @@ from xinyong.accounts.principal import Principal, current_principal
 from xinyong.api.deps import DbSession
 from xinyong.cases import complaints, live, service, workspace
 from xinyong.cases.actors import Actor
-from xinyong.cases.api import _money, _uploads, load_actor, reads_without_code
+from xinyong.cases.api import _money, _uploads, complaint_filer, load_actor, reads_without_code
 from xinyong.cases.errors import FIELD_LABELS
 from xinyong.cases.models import Complaint
 from xinyong.cases.schemas import case_out, complaint_out
-from xinyong.errors import NotFound, XinyongError, labelled
+from xinyong.errors import InvalidInput, NotFound, XinyongError, labelled
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.config import LedgerSettings
+from xinyong.lists.clock import local_date
 from xinyong.lists.operator import request_now
 from xinyong.settings import get_settings
 from xinyong.web.i18n import lang_of, translator
@@ -42,7 +45,12 @@ def _page(request: Request, name: str, context: dict, status: int = 200):
 
 
 # What a form's error names, by the field's label rather than its identifier.
-RECOVERY_LABELS = {**FIELD_LABELS, "amount": ("回款金额", "Amount recovered")}
+RECOVERY_LABELS = {
+    **FIELD_LABELS,
+    "amount": ("回款金额", "Amount recovered"),
+    "received_on": ("回款日期", "Date received"),
+    "method": ("回款方式", "How it came in"),
+}
 # The actions' notices once done, by the case page's `done` query parameter.
 DONE = {
     "state": (
@@ -60,6 +68,21 @@ DONE = {
 }
 
 
+def _recovery_row(ev) -> dict:
+    """One recovery as the case page lists it (recoveries recorded before the date and method
+    were asked for have neither)."""
+    data = ev.data or {}
+    return {
+        "id": ev.id,
+        "received_on": data.get("received_on"),
+        "method": data.get("method"),
+        "amount": Decimal(data.get("amount", "0")),
+        "note": ev.text,
+        "at": ev.at,
+        "by": ev.actor_name,
+    }
+
+
 def _live_parts(session: Session, case_id: int, actor: Actor, now) -> dict:
     """The case as the viewer sees it now, with what the cases service lets the viewer do."""
     case = service.get_case(session, case_id)
@@ -70,6 +93,10 @@ def _live_parts(session: Session, case_id: int, actor: Actor, now) -> dict:
         "moves": service.next_states(case, actor),
         "can_record": service.may_record_recovery(case, actor),
         "can_post": service.may_post_progress(case, actor),
+        "recoveries": [_recovery_row(e) for e in service.recoveries(session, case_id)],
+        "methods": service.RECOVERY_METHODS,
+        "today": local_date(now),
+        "entrusted_on": local_date(case.entrusted_at) if case.entrusted_at else None,
     }
 
 
@@ -77,8 +104,12 @@ def _case_context(request: Request, session: Session, case_id: int, principal: P
     actor = load_actor(session, case_id, principal)
     entries = workspace.timeline(session, case_id)
     done = request.query_params.get("done")
+    now = request_now(request)
+    about = workspace.case_complaints(session, service.get_case(session, case_id), actor)
     return {
-        **_live_parts(session, case_id, actor, request_now(request)),
+        **_live_parts(session, case_id, actor, now),
+        "complaints": [complaint_out(c, now) for c in about],
+        "categories": complaints.CATEGORIES,
         "entries": entries,
         "last_id": entries[-1].event.id if entries else 0,
         "csrf": principal.csrf_token,
@@ -211,20 +242,48 @@ async def state_submit(
     return RedirectResponse(f"/cases/{case_id}?done={done}#timeline", status_code=303)
 
 
+def _form_date(text: str, field: str) -> date | None:
+    """A date field as typed (the browser sends 2026-03-05); empty means the service's default."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"{field}：日期“{text}”无效，应写作 2026-03-05",
+            f"{field}: '{text}' is not a date; write it as 2026-03-05",
+            field=field,
+        ) from None
+
+
 @router.post("/cases/{case_id}/recoveries", response_class=HTMLResponse)
 async def recovery_submit(
-    request: Request, case_id: int, amount: str = Form(""), note: str = Form("")
+    request: Request,
+    case_id: int,
+    amount: str = Form(""),
+    received_on: str = Form(""),
+    method: str = Form(""),
+    note: str = Form(""),
 ):
-    """The agency records money recovered; the service works out the fee under the agreed schedule."""
+    """The agency records money recovered, when and how; the service works out the fee under
+    the agreed schedule."""
     principal = await current_principal(request)
 
     def act(session: Session, actor: Actor) -> None:
         value = _money(amount, "amount")
         service.record_recovery(
-            session, case_id, actor, value, note.strip() or None, request_now(request)
+            session,
+            case_id,
+            actor,
+            value,
+            note.strip() or None,
+            request_now(request),
+            method=method.strip(),
+            received_on=_form_date(received_on, "received_on"),
         )
 
-    form = {"amount": amount, "note": note}
+    form = {"amount": amount, "received_on": received_on, "method": method, "note": note}
     if shown := await _act(request, case_id, principal, "recovery", form, act):
         return shown
     return RedirectResponse(f"/cases/{case_id}?done=recovery#fee-row", status_code=303)
@@ -299,7 +358,9 @@ async def complaint_submit(
     return _status_page(request, session, c, code, new=True, status=201)
 
 
-def _status_page(request, session, c, code, *, new=False, principal=None, error=None, status=200):
+def _status_page(
+    request, session, c, code, *, new=False, principal=None, error=None, status=200, form=None
+):
     items = complaints.evidence_of(session, [c.id])[c.id]
     return _page(
         request,
@@ -311,6 +372,10 @@ def _status_page(request, session, c, code, *, new=False, principal=None, error=
             "me": principal,
             # The complainant rates: with the code, or as the creditor that filed it signed in.
             "can_rate": bool(code) or _filer(principal, c) is not None,
+            "can_escalate": complaints.may_escalate(c),
+            "reason_limit": complaints.ESCALATION_REASON_LIMIT,
+            "escalated": request.query_params.get("escalated"),
+            "form": form or {},
             "error": error,
             "rated": request.query_params.get("rated"),
             "kinds": complaints.COMPLAINANTS,
@@ -320,13 +385,7 @@ def _status_page(request, session, c, code, *, new=False, principal=None, error=
     )
 
 
-def _filer(principal: Principal | None, c: Complaint) -> Actor | None:
-    """The creditor organisation that filed the complaint signed in, if the caller is its member."""
-    if principal is None or not c.creditor_id or not principal.has_role(R.CREDITOR):
-        return None
-    if c.creditor_id not in principal.org_codes:
-        return None
-    return Actor("creditor", c.creditor_id, principal.name, c.creditor_id)
+_filer = complaint_filer
 
 
 def _code_page(request, complaint_id: int, error=None, status=200):
@@ -395,3 +454,39 @@ def complaint_rating(
     session.commit()
     query = f"code={quote(code)}&rated=1" if code and creditor is None else "rated=1"
     return RedirectResponse(f"/complaints/{complaint_id}?{query}#rating", status_code=303)
+
+
+# What the escalation form's errors name, by the field's label.
+ESCALATION_LABELS = {"reason": ("申请平台介入的理由", "Why the platform should step in")}
+
+
+@router.post("/complaints/{complaint_id}/escalation", response_class=HTMLResponse)
+def complaint_escalation(
+    request: Request,
+    complaint_id: int,
+    code: str = Form(""),
+    reason: str = Form(""),
+    principal: Principal = Depends(current_principal),
+    session: Session = DbSession,
+):
+    """申请平台介入: the complainant, not satisfied with the answer, hands it to the operators."""
+    code = code.strip()
+    c = session.get(Complaint, complaint_id)
+    creditor = _filer(principal, c) if c is not None else None
+    try:
+        complaints.escalate(
+            session, complaint_id, code, reason, request_now(request), creditor=creditor
+        )
+    except NotFound as exc:
+        return _code_page(request, complaint_id, exc, exc.status)
+    except XinyongError as exc:
+        session.rollback()
+        c = session.get(Complaint, complaint_id)
+        error = labelled(exc, ESCALATION_LABELS)
+        return _status_page(
+            request, session, c, code, principal=principal, error=error, status=exc.status,
+            form={"reason": reason, "failing": "escalate"},
+        )  # fmt: skip
+    session.commit()
+    query = f"code={quote(code)}&escalated=1" if code and creditor is None else "escalated=1"
+    return RedirectResponse(f"/complaints/{complaint_id}?{query}#escalate", status_code=303)

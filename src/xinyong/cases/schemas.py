@@ -102,6 +102,12 @@ class ComplaintOut(BaseModel):
     answered_in_time: bool | None
     breached_at: datetime | None
     escalated_at: datetime | None
+    escalated_by: str | None = Field(
+        None, description="system（48 小时未答复）/ complainant（投诉人申请平台介入）"
+    )
+    escalation_reason: str | None = Field(
+        None, description="投诉人的理由 / the complainant's reason"
+    )
     operator: str | None
     resolved_at: datetime | None
     resolution: str | None
@@ -185,6 +191,7 @@ def complaint_out(
     c: Complaint, now: datetime | None = None, evidence: list[EvidenceItem] | None = None
 ) -> ComplaintOut:
     """`evidence`: the complaint's items (`complaints.evidence_of`)."""
+    escalation = complaint_service.escalation_of(c)
     return ComplaintOut(
         id=c.id,
         agency_code=c.agency_code,
@@ -202,6 +209,8 @@ def complaint_out(
         answered_in_time=complaint_service.answered_in_time(c),
         breached_at=c.breached_at,
         escalated_at=c.escalated_at,
+        escalated_by=escalation["who"] if escalation else None,
+        escalation_reason=escalation.get("reason") if escalation else None,
         operator=c.operator,
         resolved_at=c.resolved_at,
         resolution=c.resolution,

@@ -32,7 +32,7 @@ from xinyong.errors import InvalidInput, NotFound
 from xinyong.ledger import canonical
 from xinyong.ledger import service as ledger
 from xinyong.ledger.config import LedgerSettings
-from xinyong.lists.clock import resolve
+from xinyong.lists.clock import local_date, resolve
 from xinyong.money import fen_to_yuan
 
 FIRST_REPORT_WITHIN = timedelta(days=3)  # 首次调查报告：委托后 3 日内
@@ -640,6 +640,40 @@ def compute_fee(case: DebtCase) -> FeeFigures:
     return FeeFigures(q.total_low, q.total_high, lines, q.summary_zh, q.summary_en)
 
 
+# How the money came in (回款方式), as the recovery form offers it.
+RECOVERY_METHODS = {
+    "bank_transfer": ("银行转账", "bank transfer"),
+    "court_enforcement": ("法院执行款划付", "court enforcement payout"),
+    "cash": ("现金", "cash"),
+    "offset": ("债务抵销", "set-off against a debt"),
+    "in_kind": ("以物抵债", "property in lieu of payment"),
+    "other": ("其他（请在说明中写明）", "other (say how in the note)"),
+}
+
+
+def _received_on(case: DebtCase, received_on: date | None, now: datetime) -> date:
+    """The day the money came in (Asia/Shanghai): today when not given, never in the future,
+    never before the case was entrusted (money recovered before belongs to no engagement)."""
+    today = local_date(now)
+    day = received_on or today
+    if day > today:
+        raise InvalidInput(
+            f"received_on：回款日期 {day} 晚于今天（{today}，北京时间），不能登记将来的回款",
+            f"received_on: {day} is after today ({today}, Beijing time); "
+            "a recovery cannot be recorded ahead",
+            field="received_on",
+        )
+    entrusted = local_date(case.entrusted_at) if case.entrusted_at else None
+    if entrusted and day < entrusted:
+        raise InvalidInput(
+            f"received_on：回款日期 {day} 早于委托日期 {entrusted}，委托前收回的款项不计入本案",
+            f"received_on: {day} is before the case was entrusted on {entrusted}; money "
+            "recovered before the entrustment is not part of this case",
+            field="received_on",
+        )
+    return day
+
+
 def record_recovery(
     session: Session,
     case_id: int,
@@ -647,8 +681,13 @@ def record_recovery(
     amount: Decimal,
     note: str | None = None,
     now: datetime | None = None,
+    *,
+    method: str,
+    received_on: date | None = None,
 ) -> CaseEvent:
-    """回款: money recovered; the state follows and the fee is recomputed from the agreed schedule."""
+    """回款: money recovered, on which day (`received_on`, Asia/Shanghai; today when not given)
+    and how (`method`, one of RECOVERY_METHODS); the state follows and the fee is recomputed
+    from the agreed schedule."""
     now = resolve(now)
     case = get_case(session, case_id)
     require_read(case, actor)
@@ -659,6 +698,15 @@ def record_recovery(
             f"case {case.number} is {STATE_EN[case.state]}: no recovery can be recorded",
         )
     fen = _amount(amount)
+    if method not in RECOVERY_METHODS:
+        raise InvalidInput(
+            f"method：回款方式“{method}”无效，可选："
+            + "、".join(f"{k}（{v[0]}）" for k, v in RECOVERY_METHODS.items()),
+            f"method: '{method}' is not a way money comes in; one of: "
+            + ", ".join(RECOVERY_METHODS),
+            field="method",
+        )
+    day = _received_on(case, received_on, now)
     if case.recovered_fen + fen > case.amount_fen:
         left = fen_to_yuan(case.amount_fen - case.recovered_fen)
         raise InvalidInput(
@@ -687,6 +735,8 @@ def record_recovery(
         to_state=to_state,
         data={
             "amount": str(amount),
+            "received_on": day.isoformat(),
+            "method": method,
             "recovered": str(fen_to_yuan(case.recovered_fen)),
             "fee": str(fee.low),
             "fee_high": str(fee.high),
@@ -703,12 +753,25 @@ def record_recovery(
             f"Case {case.number}: {yuan(amount)} yuan recovered",
         ),
         (
+            f"{day} {RECOVERY_METHODS[method][0]}收回 {yuan(amount)} 元。"
             f"累计回收 {yuan(fen_to_yuan(case.recovered_fen))} 元。按约定收费标准：{fee.summary_zh}",
+            f"{yuan(amount)} yuan came in on {day} by {RECOVERY_METHODS[method][1]}. "
             f"{yuan(fen_to_yuan(case.recovered_fen))} yuan recovered in all. "
             f"Under the agreed schedule: {fee.summary_en}",
         ),
     )
     return ev
+
+
+def recoveries(session: Session, case_id: int) -> list[CaseEvent]:
+    """The case's recoveries (回款记录), in the order they were recorded."""
+    return list(
+        session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case_id, CaseEvent.kind == "recovery")
+            .order_by(CaseEvent.id)
+        )
+    )
 
 
 def first_report_clock(case: DebtCase, now: datetime | None = None) -> dict[str, Any]:

@@ -125,6 +125,17 @@ def creditor_complaints(session: Session, creditor_id: str) -> list[Complaint]:
     )
 
 
+def case_complaints(session: Session, case: DebtCase, actor: Actor) -> list[Complaint]:
+    """Complaints tied to a case that the viewer may read: all of them for its agency and
+    operators, the ones it filed for the creditor (a debtor's complaint names people)."""
+    q = select(Complaint).where(Complaint.case_id == case.id).order_by(Complaint.id).limit(LIMIT)
+    if actor.kind == "creditor":
+        q = q.where(Complaint.creditor_id == case.creditor_id)
+    elif actor.kind not in ("agency", "operator"):
+        return []
+    return list(session.scalars(q))
+
+
 def agency_complaints(session: Session, agency_code: str) -> list[Complaint]:
     """An agency's complaint inbox: unanswered first, by their 48-hour deadline."""
     rows = session.scalars(
