@@ -76,3 +76,27 @@ def privacy_keys(monkeypatch):
     """Encryption keys from settings, as a deployment sets them (never the development key file)."""
     monkeypatch.setenv("XINYONG_PRIVACY_KEYS", "k2:" + "Ag" * 21 + "g=,k1:" + "AQ" * 21 + "E=")
     monkeypatch.setenv("XINYONG_PRIVACY_REF_KEY", "cmVmLWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXRlcyE=")
+
+
+@pytest.fixture
+def live_server(app):
+    """The real app on a real port (uvicorn in a thread), for what only real HTTP shows."""
+    import threading
+    import time
+
+    import uvicorn
+
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=0, log_level="warning", timeout_graceful_shutdown=2
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

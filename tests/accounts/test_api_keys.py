@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import quote
 
+import httpx
 from sqlalchemy import select
 
 from tests.support.judicial_files import register_enterprises
@@ -156,6 +157,34 @@ def test_the_break_glass_token_still_works_and_names_its_operator(client, people
     assert client.get("/api/v1/operator/lists").status_code == 401
     wrong = client.get("/api/v1/operator/lists", headers={"Authorization": "Bearer guess"})
     assert wrong.status_code == 401
+
+
+def test_the_operator_is_named_rightly_whether_the_header_is_raw_utf8_or_percent_encoded(
+    live_server, people, monkeypatch
+):
+    # curl -H 'X-Operator: 王敏' sends the name as raw UTF-8 bytes; a script may percent-encode
+    # it. Over a real connection both are recorded as the name, not as mojibake.
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", "break-glass-2026")
+    token = {"Authorization": "Bearer break-glass-2026"}
+    sent = {
+        "王敏": "王敏".encode(),
+        "值班员 李": quote("值班员 李").encode(),
+        "José": "José".encode("latin-1"),  # not UTF-8: kept as the latin-1 it is
+    }
+    with httpx.Client(base_url=live_server) as http:
+        for n, (name, raw) in enumerate(sent.items(), start=1):
+            proposal = {**PROPOSAL, "credit_code": credit_code(40 + n)}
+            made = http.post(
+                "/api/v1/operator/lists", json=proposal, headers={**token, "X-Operator": raw}
+            )
+            assert made.status_code == 201, made.text
+            assert made.json()["created_by"] == name
+            # Read back as stored, by someone else (an operator's key).
+            stored = http.get(
+                f"/api/v1/operator/lists/{made.json()['id']}", headers=people.operator.headers
+            ).json()
+            assert stored["created_by"] == name
+            assert stored["history"][0]["actor"] == name
 
 
 def test_an_agency_member_has_the_role_only_once_the_agency_is_approved(client, session, people):

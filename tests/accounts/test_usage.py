@@ -104,6 +104,35 @@ def test_made_up_keys_do_not_get_around_the_per_ip_limit(engine, session, people
         assert c.get("/api/v1/lists", headers=people.creditor.headers).status_code == 200
 
 
+def test_a_known_key_prefix_with_wrong_secrets_cannot_lock_the_bank_out(
+    engine, session, people, monkeypatch
+):
+    # A bank's key prefix shows in its statements and in error messages. Someone who learns it
+    # sends calls under it with made-up secrets: their IP pays for them, the bank's key does not.
+    with _limited_app(
+        engine, monkeypatch, XINYONG_RATE_LIMIT_IP="3/minute", XINYONG_RATE_LIMIT_KEY="5/minute"
+    ) as c:
+        bank = people.creditor
+        first = c.get("/api/v1/lists", headers=bank.headers)
+        assert first.status_code == 200 and "x-ratelimit-remaining" in first.headers
+
+        forged = {"Authorization": f"Bearer {bank.key.prefix}_{'A' * 43}"}
+        attack = [c.get("/api/v1/lists", headers=forged) for _ in range(12)]
+        assert [r.status_code for r in attack] == [401] * 3 + [429] * 9
+        assert "invalid API keys from this IP" in attack[-1].json()["detail_en"]
+        assert 0 < int(attack[-1].headers["retry-after"]) <= 60
+        # Calls under the prefix to addresses no route answers never reach the key check:
+        # they spend the same false-key budget, not the bank's.
+        assert c.get("/api/v1/no-such-thing", headers=forged).status_code == 429
+
+        # The bank's budget is whole: four more calls (five a minute in all), then its own 429.
+        again = [c.get("/api/v1/lists", headers=bank.headers) for _ in range(5)]
+        assert [r.status_code for r in again] == [200] * 4 + [429]
+        assert f"API key ({bank.key.prefix})" in again[-1].json()["detail_en"]
+        # The attacker's address was never charged as an anonymous caller.
+        assert c.get("/api/v1/lists").status_code == 200
+
+
 def test_each_keyed_answer_shows_the_quota_left(client, session, people):
     user = service.user_by_email(session, "cred@example.cn")
     key = service.issue_api_key(session, user, "monthly plan", daily_quota=2, monthly_quota=50)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import metering, notify, privacy_api, service
+from xinyong.accounts import claims_api, metering, notify, privacy_api, service
 from xinyong.accounts import roles as R
 from xinyong.accounts.errors import Forbidden
 from xinyong.accounts.metering import this_month
@@ -172,7 +172,7 @@ def register_org(
     summary="机构列表（按状态）/ Organisations by state",
 )
 def list_orgs(
-    state: str | None = Query(None, pattern="^(pending|approved|rejected)$"),
+    state: str | None = Query(None, pattern="^(pending|approved|rejected|suspended)$"),
     _: Principal = Depends(operator_only),
     session: Session = DbSession,
 ) -> list[OrgOut]:
@@ -332,3 +332,4 @@ def usage(
 
 
 router.include_router(privacy_api.router)
+router.include_router(claims_api.router)

@@ -38,13 +38,15 @@ async def gate(request: Request) -> None:
     if not given or not given.startswith(KEY_PREFIX):
         return  # anonymous, cookie and token callers are resolved where a route asks
     guarded: Guarded | None = request.scope.get(GUARDED)
+    if guarded:
+        guarded.charged = True  # to the key's budget or the IP's false-key one, below
     session = request.app.state.sessions()
     try:
         try:
             principal = await resolve(request, session)
         except BadCredentials:
             # The guard let this call past the per-IP limit on its key's word: a false key
-            # spends the IP's budget instead.
+            # spends the IP's budget instead, never the key's whose prefix it names.
             wait = guarded.limits.false_key(guarded.ip) if guarded else None
             if wait:
                 raise RateLimited(
@@ -53,6 +55,15 @@ async def gate(request: Request) -> None:
                     retry_after=wait,
                 ) from None
             raise
+        # Counted once the secret checked out (decision 0056): the key look-up above is one
+        # indexed row and a SHA-256, which every keyed call makes anyway.
+        wait = guarded.limits.key(principal.key_prefix) if guarded else None
+        if wait:
+            raise RateLimited(
+                f"该接口密钥 {principal.key_prefix} 请求过于频繁，请 {wait} 秒后重试",
+                f"too many requests from this API key ({principal.key_prefix}): retry in {wait} s",
+                retry_after=wait,
+            )
         if needs_write(request) and not (principal.allows("write") or principal.allows("operator")):
             raise Forbidden(
                 f"接口密钥 {principal.key_prefix} 只读：提交、修改需要 write 权限范围",

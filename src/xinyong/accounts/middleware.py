@@ -93,33 +93,38 @@ class RateLimits:
                 return max(1, math.ceil(reset - time.time()))
         return None
 
-    def check(self, ip: str, key_prefix: str | None) -> tuple[str, int] | None:
-        """None when allowed, else which limit refused and the seconds to wait.
+    def check(self, ip: str) -> int | None:
+        """An anonymous (or cookie, or token) call against its IP's limit: None when allowed,
+        else the seconds to wait. A keyed call is not counted here but by the gate, once its
+        secret is checked (`key`, `false_key`)."""
+        return self._refused(self.per_ip, "ip", ip)
 
-        A keyed call is held to its key's limit only: a bank's servers behind one NAT address
-        would otherwise share the anonymous per-IP budget and never reach their key's. A key
-        that turns out false is charged to its IP by the gate (`false_key`)."""
-        if key_prefix:
-            wait = self._refused(self.per_key, "key", key_prefix)
-            return ("key", wait) if wait else None
-        wait = self._refused(self.per_ip, "ip", ip)
-        return ("ip", wait) if wait else None
+    def key(self, prefix: str) -> int | None:
+        """Charge a call whose key checked out to that key's own budget (decision 0056: not
+        the anonymous per-IP one, which a bank's servers behind one NAT address would share).
+        Only a genuine key is counted here, so someone who knows a prefix but not its secret
+        cannot spend it (decision 0056). The seconds to wait when it is spent, else None."""
+        return self._refused(self.per_key, "key", prefix)
 
     def false_key(self, ip: str) -> int | None:
-        """Charge a refused key (unknown, forged, revoked, expired) to its IP, in a budget of the
-        per-IP size kept apart from the anonymous one: made-up xk_ prefixes must not be a way
-        around the per-IP limit. The seconds to wait when that budget is spent, else None."""
+        """Charge a refused key (unknown, forged, revoked, expired, or never checked because no
+        route answered) to its IP, in a budget of the per-IP size kept apart from the anonymous
+        one: made-up xk_ prefixes must not be a way around the per-IP limit. The seconds to
+        wait when that budget is spent, else None."""
         return self._refused(self.per_ip, "false-key", ip)
 
 
 @dataclass
 class Guarded:
     """What the guard hands the routes' gate (gate.py) for one request, in the ASGI scope: the
-    rate limits and the client's IP (to charge a false key to), and the quotas the gate
-    metered the call against (shown in the answer's headers)."""
+    rate limits, the client's IP (to charge a false key to), the key prefix the call names
+    (none for an anonymous call), whether the gate has charged that keyed call to a budget,
+    and the quotas the gate metered the call against (shown in the answer's headers)."""
 
     limits: RateLimits
     ip: str
+    key_prefix: str | None = None
+    charged: bool = False
     quotas: Sequence[Allowance] = field(default_factory=list)
 
 
@@ -168,7 +173,13 @@ class GuardMiddleware:
         csp = DOCS_CSP if path in ("/docs", "/redoc") else CSP
 
         client = scope.get("client")
-        guarded = Guarded(self.limits, client[0] if client else "unknown")
+        headers = Headers(scope=scope)
+        limited = not path.startswith(EXEMPT)
+        guarded = Guarded(
+            self.limits,
+            client[0] if client else "unknown",
+            key_prefix=_key_prefix(headers) if limited else None,
+        )
         scope[GUARDED] = guarded
 
         async def send_with_headers(message: Message) -> None:
@@ -179,24 +190,24 @@ class GuardMiddleware:
                 message["headers"] = _with_defaults(message.get("headers", ()), extra)
             await send(message)
 
-        headers = Headers(scope=scope)
-        if not path.startswith(EXEMPT):
-            refused = self.limits.check(guarded.ip, _key_prefix(headers))
-            if refused:
-                which, wait = refused
-                zh = "接口密钥" if which == "key" else "来源 IP"
+        if limited and guarded.key_prefix is None:
+            wait = self.limits.check(guarded.ip)
+            if wait:
                 await _problem(
                     send_with_headers,
                     429,
                     "rate_limited",
                     "请求过于频繁 / Too many requests",
-                    f"该{zh}请求过于频繁，请 {wait} 秒后重试",
-                    f"too many requests from this {'API key' if which == 'key' else 'IP address'}: "
-                    f"retry in {wait} s",
+                    f"该来源 IP 请求过于频繁，请 {wait} 秒后重试",
+                    f"too many requests from this IP address: retry in {wait} s",
                     path,
                     {"retry-after": str(wait)},
                 )
                 return
+        if guarded.key_prefix is not None:
+            # The gate checks the key and charges it to a budget; a keyed call no route
+            # answered (404, 405) never reached the gate, and is charged here as a false key.
+            send_with_headers = _charged_if_unchecked(guarded, send_with_headers, path)
         length = headers.get("content-length")
         limit = self.settings.max_body_bytes
         if length and (not length.isdigit() or int(length) > limit):
@@ -258,6 +269,37 @@ class GuardMiddleware:
                 path,
                 {},
             )
+
+
+def _charged_if_unchecked(guarded: Guarded, send: Send, path: str) -> Send:
+    """The sender of a keyed call's answer: if the gate never charged the call, its IP's
+    false-key budget pays for it as the answer starts, and a spent budget turns the answer
+    into a 429 (the call did no work: no route answered it)."""
+    refused = False
+
+    async def wrapped(message: Message) -> None:
+        nonlocal refused
+        if message["type"] == "http.response.start" and not guarded.charged:
+            guarded.charged = True
+            wait = guarded.limits.false_key(guarded.ip)
+            if wait:
+                refused = True
+                await _problem(
+                    send,
+                    429,
+                    "rate_limited",
+                    "请求过于频繁 / Too many requests",
+                    f"来自该 IP 的无效接口密钥过多，请 {wait} 秒后重试",
+                    f"too many invalid API keys from this IP address: retry in {wait} s",
+                    path,
+                    {"retry-after": str(wait)},
+                )
+                return
+        if refused:
+            return  # the route's own answer, replaced by the 429 above
+        await send(message)
+
+    return wrapped
 
 
 def _capped(receive: Receive, limit: int) -> Receive:

@@ -31,13 +31,31 @@ ORG_KIND_NAMES = {
     "agency": ("服务机构", "Agency"),
     "other": ("其他机构", "Other organisation"),
 }
-# An agency organisation is pending until an operator approves it (after the three-step check).
-ORG_STATES = ("pending", "approved", "rejected")
+# An agency organisation is pending until an operator approves it (after the three-step check);
+# an operator may suspend one later (its members lose its rights until it is approved again).
+ORG_STATES = ("pending", "approved", "rejected", "suspended")
 # As people read an organisation's state: the member's account page and the operators' queue.
 ORG_STATE_NAMES = {
     "pending": ("待审核", "Waiting"),
     "approved": ("已批准", "Approved"),
     "rejected": ("已驳回", "Rejected"),
+    "suspended": ("已暂停", "Suspended"),
+}
+# A contest of an organisation's registration (someone else registered the code first).
+DISPUTE_STATES = ("open", "upheld", "dismissed")
+DISPUTE_STATE_NAMES = {
+    "open": ("待处理", "Open"),
+    "upheld": ("异议成立", "Upheld"),
+    "dismissed": ("异议不成立", "Dismissed"),
+}
+# What an operator did to an organisation or its members, as its history and the members read it.
+ORG_EVENT_NAMES = {
+    "member_added": ("加入成员", "member added"),
+    "member_removed": ("移出成员", "member removed"),
+    "rejected": ("驳回登记", "registration rejected"),
+    "suspended": ("暂停机构", "organisation suspended"),
+    "claim_upheld": ("登记异议成立", "claim dispute upheld"),
+    "claim_dismissed": ("登记异议不成立", "claim dispute dismissed"),
 }
 
 
@@ -207,3 +225,35 @@ class AccessAuditBatch(Base):
     digest: Mapped[str] = mapped_column(String(64))  # sha256 over the entries' canonical JSON
     leaf_index: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClaimDispute(Base):
+    """Someone contests who registered an organisation's code: filed from /account after the
+    409, decided by an operator (upheld: the filer is added as a member) with a reason."""
+
+    __tablename__ = "account_claim_dispute"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("account_org.id"), index=True)
+    filed_by: Mapped[int] = mapped_column(ForeignKey("account_user.id"), index=True)
+    statement: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrgEvent(Base):
+    """One operator action on an organisation (and the member it concerns): its history, and
+    what an affected person reads on /account. Append-only by use."""
+
+    __tablename__ = "account_org_event"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("account_org.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("account_user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

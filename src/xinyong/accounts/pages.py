@@ -7,9 +7,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import metering, privacy, service
+from xinyong.accounts import claims, claims_pages, metering, privacy, service
 from xinyong.accounts import roles as R
-from xinyong.accounts.models import ORG_KIND_NAMES, ORG_STATE_NAMES
+from xinyong.accounts.models import (
+    DISPUTE_STATE_NAMES,
+    ORG_EVENT_NAMES,
+    ORG_KIND_NAMES,
+    ORG_STATE_NAMES,
+)
 from xinyong.accounts.principal import (
     SESSION_COOKIE,
     Principal,
@@ -164,10 +169,10 @@ def account(
 ):
     if redirect := _signed_in_or_login(principal):
         return redirect
-    return _account_page(request, principal, session)
+    return account_page(request, principal, session)
 
 
-def _account_page(
+def account_page(
     request,
     principal,
     session,
@@ -176,8 +181,14 @@ def _account_page(
     error=None,
     org_error=None,
     org_form=None,
+    dispute_error=None,
+    dispute_form=None,
 ):
     month = metering.this_month()
+    # Turned away because another account registered the code: the contest form, filled in.
+    contested = org_error is not None and org_error.status == 409 and not dispute_form
+    if contested and "already registered by another account" in org_error.message_en:
+        dispute_form = {"credit_code": (org_form or {}).get("credit_code", ""), "statement": ""}
     return _page(
         request,
         "account_home.html",
@@ -196,6 +207,12 @@ def _account_page(
         error=error,
         org_error=org_error,
         org_form=org_form or {"credit_code": "", "name": "", "kind": "creditor"},
+        notices=claims.notices_for(session, principal.user_id),
+        event_names=ORG_EVENT_NAMES,
+        disputes=claims.disputes_of(session, principal.user_id),
+        dispute_states=DISPUTE_STATE_NAMES,
+        dispute_error=dispute_error,
+        dispute_form=dispute_form or {"credit_code": "", "statement": ""},
     )
 
 
@@ -217,7 +234,7 @@ def register_org(
     except XinyongError as exc:
         session.rollback()
         typed = {"credit_code": credit_code, "name": name, "kind": kind}
-        return _account_page(request, principal, session, exc.status, org_error=exc, org_form=typed)
+        return account_page(request, principal, session, exc.status, org_error=exc, org_form=typed)
     session.commit()
     return RedirectResponse("/account#orgs", status_code=303)
 
@@ -239,10 +256,10 @@ def new_key(
         issued = service.issue_api_key(session, user, name, scopes=scopes, org=org)
     except XinyongError as exc:
         session.rollback()
-        return _account_page(request, principal, session, exc.status, error=exc)
+        return account_page(request, principal, session, exc.status, error=exc)
     session.commit()
     # The full key is on this one page, never again.
-    return _account_page(request, principal, session, 201, new_token=issued.token)
+    return account_page(request, principal, session, 201, new_token=issued.token)
 
 
 @router.post("/account/api-keys/{key_id}/revoke")
@@ -287,3 +304,6 @@ def access_log_page(request: Request, principal: Principal = Depends(current_pri
         status = 401 if principal.anonymous else 403
         return _page(request, "account_access.html", status, entries=None, full=True)
     return RedirectResponse("/operator/audit", status_code=308)
+
+
+router.include_router(claims_pages.router)

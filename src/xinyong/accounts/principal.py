@@ -184,8 +184,20 @@ def _operator_token(request: Request, given: str) -> Principal | None:
         )
     if not secrets.compare_digest(given.encode(), token.encode()):
         return None
-    name = unquote((request.headers.get("x-operator") or "").strip()) or "operator-token"
+    name = header_text(request.headers.get("x-operator") or "").strip() or "operator-token"
     return operator_token_principal(name)
+
+
+def header_text(value: str) -> str:
+    """A header's text, sent either percent-encoded (`%E7%8E%8B`) or as raw UTF-8 bytes (as
+    `curl -H 'X-Operator: 王敏'` sends it). Starlette decodes header bytes as latin-1, so raw
+    UTF-8 arrives as mojibake and is decoded again; bytes that are not UTF-8 stay latin-1."""
+    if value.isascii():
+        return unquote(value)
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 async def resolve(request: Request, session: Session) -> Principal:

@@ -142,3 +142,76 @@ class OutboxOut(BaseModel):
     subject: str
     body: str
     created_at: datetime
+
+
+# --- organisation claims (accounts/claims.py) -----------------------------------------------
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(
+        max_length=500, description="理由（记入机构历史）/ reason, kept in the history"
+    )
+
+
+class AddMemberIn(ReasonIn):
+    email: str = Field(
+        max_length=254, description="已注册用户的电子邮箱 / a registered user's e-mail"
+    )
+
+
+class RevokeOrgIn(ReasonIn):
+    state: str = Field(pattern="^(rejected|suspended)$", description="rejected / suspended")
+
+
+class MemberOut(BaseModel):
+    user_id: int
+    email: str
+    display_name: str
+    role: str
+
+
+class OrgEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    user_id: int | None
+    reason: str
+    actor: str
+    at: datetime
+
+
+class OrgReviewOut(OrgOut):
+    members: list[MemberOut]
+    history: list[OrgEventOut]
+    open_disputes: int
+
+
+class DisputeIn(BaseModel):
+    credit_code: str = Field(max_length=40, description="统一社会信用代码 / credit code")
+    statement: str = Field(
+        max_length=2000, description="与该机构的关系及依据 / your tie and grounds"
+    )
+
+
+class MyDisputeOut(BaseModel):
+    """A dispute as its filer reads it: the organisation's public name, not who registered it."""
+
+    id: int
+    credit_code: str
+    org_name: str
+    statement: str
+    state: str
+    decision_reason: str | None
+    decided_at: datetime | None
+    created_at: datetime
+
+
+class DisputeOut(MyDisputeOut):
+    org_id: int
+    filed_by: int
+    filer_email: str
+    decided_by: str | None
+
+
+class DisputeDecisionIn(ReasonIn):
+    uphold: bool = Field(description="true: 异议成立，申请人加入机构 / upheld, the filer joins")

@@ -58,8 +58,8 @@ async def require_named_operator(
     authorization: str | None = Header(None, description=_AUTH),
     x_operator: str | None = Header(
         None,
-        description="操作员姓名，UTF-8 百分号编码（仅令牌访问时需要）/ the operator's name, "
-        "percent-encoded UTF-8 (needed with the token only)",
+        description="操作员姓名，UTF-8（原样或百分号编码，仅令牌访问时需要）/ the operator's "
+        "name, UTF-8 raw or percent-encoded (needed with the token only)",
     ),
 ) -> str:
     """The operator's name, for actions whose history records who took them: an account's

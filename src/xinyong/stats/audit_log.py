@@ -20,6 +20,13 @@ ACTION_NAMES = {
     "export": ("导出", "export"),
     "approve_org": ("批准服务机构", "agency approved"),
     "reject_org": ("驳回服务机构", "agency rejected"),
+    # An operator settling who speaks for an organisation (accounts.claims).
+    "revoke_org": ("驳回机构登记", "organisation registration revoked"),
+    "suspend_org": ("暂停机构", "organisation suspended"),
+    "member_in": ("加入机构成员", "member added"),
+    "member_out": ("移出机构成员", "member removed"),
+    "claim_upheld": ("登记异议成立", "claim dispute upheld"),
+    "claim_denied": ("登记异议不成立", "claim dispute dismissed"),
 }
 
 
