@@ -1,8 +1,8 @@
 """Claim disputes over an organisation's registration, and the history of operator actions on
 organisations (members added or removed, rejected, suspended)
 
-Revision ID: 0036
-Revises: 0035
+Revision ID: 0037
+Revises: 0036
 Create Date: 2026-12-09
 
 Someone whose organisation's code was registered by another account could only be told to
@@ -16,8 +16,8 @@ from alembic import op
 
 import xinyong.types
 
-revision = "0036"
-down_revision = "0035"
+revision = "0037"
+down_revision = "0036"
 branch_labels = None
 depends_on = None
 
