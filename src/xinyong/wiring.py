@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.service import adopts_model, declared_templates
-from xinyong.agencies.standing import STANDING_PROVIDERS, Verdict
+from xinyong.agencies.standing import STANDING_PROVIDERS, VERDICT_PROVIDERS, Verdict
 from xinyong.cases.performance import service_record as case_service_record
 from xinyong.cases.performance import standing_provider as case_standing
 from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
@@ -24,7 +24,8 @@ from xinyong.rating import service as rating
 from xinyong.rating.signals import SERVICE_RECORDS, ServiceRecord
 from xinyong.verification.lists import LIST_PROBES, LIST_PROVIDERS
 from xinyong.verification.lists import ListEntry as VerificationListEntry
-from xinyong.verification.service import standing_verdicts
+from xinyong.verification.schemas import VerificationOut
+from xinyong.verification.service import headline, standing_verdicts, standing_verification
 
 LIST_NAMES = {
     "black": ("失信惩戒名单（黑名单）", "black list"),
@@ -85,21 +86,47 @@ def _list_section(session: Session, credit_code: str) -> ReportSection | None:
 
 def _verdicts(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
     """Each agency's three-step verification over the data as it stands (an agency the
-    registry does not know, such as a law firm registered with the justice bureau, has none).
-    The record link opens the form filled in: a creditor's own check is kept and shareable."""
-    found: dict[str, dict[str, Any]] = {}
-    for code, out in standing_verdicts(session, codes).items():
-        result, label_en = VERDICTS[out.verdict]
-        found[code] = {
-            "verdict": Verdict(
-                result=result,
-                label_zh=out.verdict,
-                label_en=label_en,
-                checked_at=out.created_at.isoformat(),
-                record_url=f"/verifications?query={code}",
-            )
-        }
+    registry does not know, such as a law firm registered with the justice bureau, has none),
+    and the stars that ask for it. The record link opens the form filled in: a creditor's own
+    check is kept and shareable."""
+    outs = standing_verdicts(session, codes)
+    found: dict[str, dict[str, Any]] = {
+        code: {"verdict": _verdict(code, out)} for code, out in outs.items()
+    }
+    # The stars ask for this very verdict (criteria: verification passed): passed on, where the
+    # stars' own provider worked out every agency's verification a second time.
+    verdicts = {code: out.verdict for code, out in outs.items()}
+    for code, facts in stars.standing_provider(session, codes, verdicts).items():
+        found.setdefault(code, {}).update(facts)
     return found
+
+
+def _verdict(code: str, out: VerificationOut) -> Verdict:
+    result, label_en = VERDICTS[out.verdict]
+    reason = headline(out)
+    return Verdict(
+        result=result,
+        label_zh=out.verdict,
+        label_en=label_en,
+        checked_at=out.created_at.isoformat(),
+        record_url=f"/verifications?query={code}",
+        reason_zh=reason.message_zh if reason else None,
+        reason_en=reason.message_en if reason else None,
+    )
+
+
+def _quote_verdict(session: Session, code: str, cache: Any, shown: set[str]) -> Verdict | None:
+    """A fee quote's verdict: the directory's verification of the agency, reused and carried
+    with the server's answer cache as a creditor's own check is (decision 0043)."""
+    carrier = cache.carrier if cache is not None and cache.store is not None else None
+    out = standing_verification(
+        session,
+        code,
+        store=cache.store if carrier is not None else None,
+        carrier=carrier,
+        shown=shown if carrier is not None else None,
+    )
+    return _verdict(code, out) if out is not None else None
 
 
 def _records(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
@@ -156,7 +183,7 @@ def connect() -> None:
     STANDING_PROVIDERS.register("rating", rating.standing_provider)
     REPORT_SECTIONS.register("rating", rating.report_section)
     STANDING_PROVIDERS.register("cases", case_standing)
-    STANDING_PROVIDERS.register("stars", stars.standing_provider)
+    VERDICT_PROVIDERS.register("verification", _quote_verdict)
     STANDING_PROVIDERS.register("records", _records)
     SERVICE_RECORDS.register("cases", _service_records)
     anchors.install()

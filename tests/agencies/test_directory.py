@@ -75,7 +75,9 @@ def test_a_consulting_firm_collecting_debts_is_kept_out_without_anyone_verifying
     xinda = code_of(manifest, "连云港信达商务咨询有限公司")
     view = get_agency(session, xinda)
     assert not view.listed and view.standing.verdict.result == "fail"
-    assert "三步核验未通过，不予列入名录" in [zh for zh, _ in view.notices]
+    # Why, in the finding's own words: a consulting firm collecting debts is beyond its scope.
+    [failed] = [zh for zh, _ in view.notices if zh.startswith("三步核验未通过，不予列入名录：")]
+    assert "超范围经营" in failed
     [cert] = certify(session, [xinda])
     assert cert.stars == 0 and {m.key: m.met for m in cert.checks}["verified"] is False
 

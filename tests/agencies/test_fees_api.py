@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from tests.support.judicial_files import dishonest_row, write_drop
+from tests.support.judicial_files import dishonest_row, person_dishonest_row, write_drop
+from xinyong.registry.models import Enterprise
 from xinyong.sources.config import get_source
 from xinyong.sources.layouts_judicial import ENFORCEMENT_DISHONEST
 from xinyong.sources.scheduler import run_syncs
@@ -177,3 +179,63 @@ def test_a_quote_is_carried_past_court_records_about_other_firms(client, drop, e
     assert again.headers["etag"] != first.headers["etag"]
     court("zxgk-2", dishonest_row(2, **{"身份证号码/组织机构代码": code}))
     assert client.post("/api/v1/fees/quote", json=ask).headers["x-cache"] == "miss"
+
+
+def test_a_quote_says_when_the_agency_is_not_listed(client, drop):
+    """A creditor comparing prices learns, with the figures, that an agency the platform's own
+    verification fails may not be entrusted, and why; a listed agency's quote says it is."""
+    xinda = code_of(drop[1], "连云港信达商务咨询有限公司")
+    q = client.post("/api/v1/fees/quote", json={"agency": xinda, "debt_amount": "30000"}).json()
+    standing = q["standing"]
+    assert standing["listed"] is False and standing["verdict"] == "不通过"
+    assert "超范围经营" in standing["reason_zh"] and standing["reason_en"]
+    assert standing["verification_url"] == f"/verifications?query={xinda}"
+    assert any(n["zh"].startswith("三步核验未通过，不予列入名录") for n in standing["notices"])
+    assert q["total"]  # the figures are still given: the creditor sees both
+
+    tianwan = code_of(drop[1], "江苏田湾律师事务所")
+    q = client.post("/api/v1/fees/quote", json={"agency": tianwan, "debt_amount": "30000"}).json()
+    assert q["standing"]["listed"] is True and q["standing"]["verdict"] in ("通过", "警示")
+
+    # The calculator says it before the figures, in either language.
+    page = client.get("/fees", params={"debt": "30000", "agency": xinda}).text
+    card = page.split('id="agency-quote"')[1].split('id="article"')[0]
+    banner = card.split('id="listing"')[1].split("</div>")[0]
+    assert card.index('id="listing"') < card.index("<table")
+    assert "该机构未列入名录，不得委托" in banner and "超范围经营" in banner
+    assert f'href="/verifications?query={xinda}"' in banner
+    english = client.get("/fees", params={"debt": "30000", "agency": xinda, "lang": "en"}).text
+    assert "This agency is not listed: do not entrust it" in english
+    listed = client.get("/fees", params={"debt": "30000", "agency": tianwan}).text
+    assert "未列入名录" not in listed and "已列入名录" in listed
+
+
+def test_a_record_against_the_agency_unlists_it_in_the_next_quote(client, drop, engine, tmp_path):
+    """A kept quote is carried past records about other firms, but not past one naming the
+    agency: the next quote says it is no longer listed, not the standing kept before."""
+    code = code_of(drop[1], "江苏田湾律师事务所")
+    ask = {"agency": code, "debt_amount": "30000"}
+
+    def court(folder: str, row: dict) -> None:
+        write_drop(tmp_path / folder / "dishonest.csv", ENFORCEMENT_DISHONEST, [row])
+        source = get_source("zxgk").model_copy(update={"path": tmp_path / folder})
+        run_syncs(engine, [source])
+
+    first = client.post("/api/v1/fees/quote", json=ask)
+    assert first.json()["standing"]["listed"] is True
+    court("zxgk-1", dishonest_row(1))
+    assert client.post("/api/v1/fees/quote", json=ask).headers["x-cache"] == "carried"
+    # A record about the firm's head, by name, is what its verification rests on too.
+    with Session(engine) as session:
+        head = session.scalar(select(Enterprise.legal_rep).where(Enterprise.credit_code == code))
+    court("zxgk-p", person_dishonest_row(3, name=head))
+    by_name = client.post("/api/v1/fees/quote", json=ask)
+    assert by_name.headers["x-cache"] == "miss" and by_name.json()["standing"]["listed"]
+    court("zxgk-2", dishonest_row(2, **{"身份证号码/组织机构代码": code}))
+    after = client.post("/api/v1/fees/quote", json=ask)
+    assert after.headers["x-cache"] == "miss"
+    standing = after.json()["standing"]
+    assert standing["listed"] is False and standing["verdict"] == "不通过"
+    assert "失信" in standing["reason_zh"]
+    # The directory agrees.
+    assert not client.get(f"/api/v1/agencies/{code}").json()["listed"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from xinyong.verification import service as verification_service
+
 from .conftest import code_of
 
 
@@ -67,3 +69,24 @@ def test_directory_and_profile_pages(client, drop):
     assert client.get("/agencies/913207000000000000").status_code == 404
     js = client.get("/static/echarts.min.js")
     assert js.status_code == 200 and "echarts" in js.text[:2000]
+
+
+def test_a_page_works_each_agencys_verification_out_once(client, drop, monkeypatch):
+    """The agency's verdict and its stars' "verification passed" are one verification: a page
+    made anew works it out once per agency, not once for each (the steps are a miss's cost)."""
+    worked: list[str] = []
+    steps = verification_service.run_verification
+
+    def counted(session, request, **kw):
+        worked.append(request.code)
+        return steps(session, request, **kw)
+
+    monkeypatch.setattr(verification_service, "run_verification", counted)
+    code = code_of(drop[1], "江苏田湾律师事务所")
+    page = client.get(f"/agencies/{code}")
+    assert page.status_code == 200 and page.headers["x-cache"] == "miss"
+    assert 'id="stars"' in page.text and "核验结论 通过" in page.text
+    assert worked == [code]
+    worked.clear()
+    assert client.get("/agencies").headers["x-cache"] == "miss"
+    assert worked and len(worked) == len(set(worked))

@@ -1,5 +1,6 @@
 """A creditor prints an agency's credit report; anyone holding the paper checks it on the platform."""
 
+import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -121,3 +122,28 @@ def test_a_verification_prints_as_a_numbered_report_with_its_reasons(client, tmp
     assert page.status_code == 200 and "三步核验报告" in page.text
     missing = client.post("/api/v1/reports/verification/no-such-check")
     assert missing.status_code == 404
+
+
+def test_a_middle_dot_prints_as_a_dot_not_a_missing_glyph(client, tmp_path):
+    """The evidence lines join their parts with "·", which STSong-Light's encoding has no
+    glyph for: the printed report draws GB 2312's own middle dot there, which poppler reads
+    back as the "·" the summary has (a character without a glyph is read as nothing)."""
+    checked = client.post("/api/v1/verifications", json={"code": credit_code(1)}).json()
+    summaries = [
+        e["summary"]
+        for step in checked["steps"]
+        for reason in step["reasons"]
+        for e in reason["evidence"]
+        if "·" in e["summary"]
+    ]
+    assert summaries, "a summary joined with a middle dot"
+    issued = client.post(f"/api/v1/reports/verification/{checked['id']}").json()
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(client.get(issued["pdf_url"]).content)
+    text = tmp_path / "report.txt"
+    subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), str(text)], check=True)
+    printed = "".join(text.read_text(encoding="utf-8").split())
+    for summary in summaries:
+        assert "".join(summary.split()) in printed, summary
+    assert "\ufffd" not in printed
+    assert render_pages(pdf.read_bytes(), tmp_path)

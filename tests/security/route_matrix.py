@@ -206,6 +206,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/static/site.css"): PUBLIC,
     ("GET", "/static/htmx.min.js"): PUBLIC,
     ("GET", "/static/portal.js"): PUBLIC,
+    ("GET", "/static/favicon.svg"): PUBLIC,
+    ("GET", "/favicon.ico"): PUBLIC,
     ("GET", "/lists"): PUBLIC,
     ("GET", "/lists/{entry_id}"): PUBLIC,
     ("POST", "/lists/{entry_id}/objection"): PUBLIC,

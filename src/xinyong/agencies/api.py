@@ -12,6 +12,7 @@ from xinyong.agencies.fees import quote
 from xinyong.agencies.schemas import (
     AgencyOut,
     CompareIn,
+    ListingOut,
     PublishIn,
     QuoteIn,
     QuoteOut,
@@ -22,9 +23,11 @@ from xinyong.agencies.service import (
     get_agency,
     list_agencies,
     publish_schedule,
+    quoted_listing,
     schedule_history,
     schedule_in_force,
 )
+from xinyong.agencies.standing import verdict_of
 from xinyong.api.cache import PUBLIC_DATA, cached_answer
 from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_operator
@@ -118,21 +121,23 @@ async def post_quote(body: QuoteIn, request: Request) -> Response:
             body.schedule, body.debt_amount, body.recovered_amount, body.hours, kind=body.kind
         )
         return Response(QuoteOut.of(q).model_dump_json(), media_type="application/json")
-    # An agency's quote reads its schedule in force: the same question at the same data
-    # generation (a published schedule moves the change feed) has the same answer, so it is
-    # cached like the public reads, and carried past court records (api/carry.py), none of
-    # which it reads.
+    # An agency's quote reads its schedule in force and says whether the agency is listed,
+    # by its verification: the same question at the same data generation (a published
+    # schedule moves the change feed) has the same answer, so it is cached like the public
+    # reads, and carried past court records (api/carry.py) that name neither the agency nor
+    # its people, what its verification rests on.
     firms: set[str] = set()
+    cache = getattr(request.app.state, "read_cache", None)
     return await cached_answer(
         request,
-        lambda session: _agency_quote(session, body, firms),
+        lambda session: _agency_quote(session, body, firms, cache),
         PUBLIC_DATA,
         body=body.model_dump_json(),
         firms=firms,
     )
 
 
-def _agency_quote(session: Session, body: QuoteIn, firms: set[str]) -> QuoteOut:
+def _agency_quote(session: Session, body: QuoteIn, firms: set[str], cache) -> QuoteOut:
     agency, schedule = schedule_in_force(session, body.agency, on=body.on)
     firms.add(agency.credit_code)
     if schedule is None:
@@ -140,6 +145,12 @@ def _agency_quote(session: Session, body: QuoteIn, firms: set[str]) -> QuoteOut:
             f"{agency.name} 没有在该日期有效的收费标准",
             f"{agency.name} has no fee schedule in force on that date",
         )
+    # Listed or not by today's verification, whatever day the schedule is asked for: the
+    # creditor hires today. The verification is the directory's, reused as a creditor's own
+    # check of the agency is, and `firms` takes what it rests on.
+    listing = quoted_listing(
+        session, agency, schedule, verdict_of(session, agency.credit_code, cache, firms)
+    )
     q = quote(
         schedule.schedule,
         body.debt_amount,
@@ -152,6 +163,7 @@ def _agency_quote(session: Session, body: QuoteIn, firms: set[str]) -> QuoteOut:
         agency=agency.credit_code,
         agency_name=agency.name,
         schedule_version=schedule.version,
+        standing=ListingOut.of(listing),
     )
 
 

@@ -92,10 +92,39 @@ class NoteOut(BaseModel):
     en: str
 
 
+class ListingOut(BaseModel):
+    """Whether the agency quoted is listed in the directory, and why not: a creditor comparing
+    prices must not pick an agency the platform's own verification finds unlawful."""
+
+    listed: bool = Field(description="列入名录、可以委托 / listed: may be entrusted")
+    verdict: str | None = Field(description="三步核验结论 / verdict (null: not in the registry)")
+    verdict_en: str | None
+    reason_zh: str | None = Field(description="核验结论所依据的首要理由 / the verdict's headline")
+    reason_en: str | None
+    verification_url: str | None = Field(description="核验依据 / the verification, to see why")
+    notices: list[NoteOut] = Field(description="不予列入名录的原因与提示 / why not listed, notes")
+
+    @classmethod
+    def of(cls, v: AgencyView) -> ListingOut:
+        verdict = v.standing.verdict
+        return cls(
+            listed=v.listed,
+            verdict=verdict.label_zh if verdict else None,
+            verdict_en=verdict.label_en if verdict else None,
+            reason_zh=verdict.reason_zh if verdict else None,
+            reason_en=verdict.reason_en if verdict else None,
+            verification_url=verdict.record_url if verdict else None,
+            notices=[NoteOut(zh=zh, en=en) for zh, en in v.notices],
+        )
+
+
 class QuoteOut(BaseModel):
     agency: str | None = None
     agency_name: str | None = None
     schedule_version: int | None = None
+    standing: ListingOut | None = Field(
+        None, description="所报价机构是否列入名录 / whether the agency quoted is listed"
+    )
     debt_amount: Decimal
     recovered_amount: Decimal
     hours: Decimal

@@ -17,7 +17,7 @@ from xinyong.agencies.importer import KINDS, SERVICES, canonical
 from xinyong.agencies.models import Agency, FeeScheduleVersion
 from xinyong.agencies.rules import FeeRules, default_rules
 from xinyong.agencies.schedule import FeeSchedule
-from xinyong.agencies.standing import Standing, standings
+from xinyong.agencies.standing import Standing, Verdict, standings
 from xinyong.agencies.validation import Problem, check_schedule, compliance_problems, warnings
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.registry.models import Enterprise
@@ -208,30 +208,48 @@ def _views(session: Session, agencies: list[Agency], on: date, rules: FeeRules) 
     standing = standings(session, codes)
     out = []
     for a in agencies:
-        e = registered.get(a.credit_code)
         current = in_force(versions.get(a.credit_code, []), on)
-        view = AgencyView(
-            credit_code=a.credit_code,
-            name=a.name,
-            kind=a.kind,
-            services=list(a.services or []),
-            regions=list(a.regions or []),
-            phone=a.phone,
-            address=a.address,
-            website=a.website,
-            description=a.description,
-            demo=a.demo,
-            source=a.source,
-            as_of=a.as_of,
-            registered_name=e.name if e else None,
-            status=e.status if e else None,
-            division_code=e.division_code if e else None,
-            schedule=_schedule_view(current, a.kind, rules) if current else None,
-            standing=standing[a.credit_code],
-        )
-        view.notices = _notices(view)
-        out.append(view)
+        schedule = _schedule_view(current, a.kind, rules) if current else None
+        out.append(_view(a, registered.get(a.credit_code), schedule, standing[a.credit_code]))
     return out
+
+
+def _view(
+    a: Agency, e: Enterprise | None, schedule: ScheduleView | None, standing: Standing
+) -> AgencyView:
+    view = AgencyView(
+        credit_code=a.credit_code,
+        name=a.name,
+        kind=a.kind,
+        services=list(a.services or []),
+        regions=list(a.regions or []),
+        phone=a.phone,
+        address=a.address,
+        website=a.website,
+        description=a.description,
+        demo=a.demo,
+        source=a.source,
+        as_of=a.as_of,
+        registered_name=e.name if e else None,
+        status=e.status if e else None,
+        division_code=e.division_code if e else None,
+        schedule=schedule,
+        standing=standing,
+    )
+    view.notices = _notices(view)
+    return view
+
+
+def quoted_listing(
+    session: Session, agency: Agency, schedule: ScheduleView | None, verdict: Verdict | None
+) -> AgencyView:
+    """The agency as a fee quote shows its standing: listed or not, and why, by the directory's
+    rules, from its registration, its schedule in force and its verification's verdict. The
+    grade, stars and service record the directory adds list or unlist no one and are left out;
+    so are its records at a glance: for an agency in the registry the verification fails on a
+    black-list entry or a dishonest record, what they would unlist it for."""
+    e = session.scalar(select(Enterprise).where(Enterprise.credit_code == agency.credit_code))
+    return _view(agency, e, schedule, Standing(verdict=verdict))
 
 
 def _notices(v: AgencyView) -> list[tuple[str, str]]:
@@ -264,10 +282,12 @@ def _notices(v: AgencyView) -> list[tuple[str, str]]:
         out.append(
             (f"有未结被执行案件 {n} 件，请先核验", f"{n} open enforcement cases: verify first")
         )
-    if v.standing.verdict is not None and v.standing.verdict.result == "fail":
-        out.append(
-            ("三步核验未通过，不予列入名录", "failed the three-step verification: not listed")
-        )
+    verdict = v.standing.verdict
+    if verdict is not None and verdict.result == "fail":
+        zh, en = "三步核验未通过，不予列入名录", "failed the three-step verification: not listed"
+        if verdict.reason_zh:  # the finding it failed on, as the verification words it
+            zh, en = f"{zh}：{verdict.reason_zh}", f"{en} ({verdict.reason_en})"
+        out.append((zh, en))
     if v.kind == "consulting" and not v.red_flags and v.standing.verdict is None:
         out.append(
             (

@@ -28,6 +28,9 @@ class Verdict:
     label_en: str
     checked_at: str | None = None
     record_url: str | None = None
+    # The finding the verdict is told by (the first failing one, else the first warning).
+    reason_zh: str | None = None
+    reason_en: str | None = None
 
 
 @dataclass
@@ -70,3 +73,20 @@ def standings(session: Session, codes: list[str]) -> dict[str, Standing]:
                 setattr(s, key, value)
             s.sources.append(name)
     return out
+
+
+# One agency's verdict for a fee quote (`verdict_of`): given a session, the credit code, the
+# server's answer cache (or None) and a set to fill with what the verdict rests on (api/carry:
+# the firm and its people), the verdict, or None when there is none (not in the registry).
+OneVerdict = Callable[[Session, str, Any, set[str]], Verdict | None]
+# The verification domain plugs its provider in through `wiring.connect()`.
+VERDICT_PROVIDERS: Seam[OneVerdict] = Seam("agencies.verdict")
+
+
+def verdict_of(session: Session, code: str, cache: Any, shown: set[str]) -> Verdict | None:
+    """The verdict the directory goes by for one agency, from the first provider that gives one."""
+    for provider in VERDICT_PROVIDERS:
+        found = provider(session, code, cache, shown)
+        if found is not None:
+            return found
+    return None

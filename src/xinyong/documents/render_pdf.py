@@ -20,6 +20,25 @@ from xinyong.documents.model import Document
 from xinyong.documents.qr import qr_matrix
 
 FONT = "STSong-Light"
+# Characters the font's encoding (UniGB-UCS2-H, the GB 2312 repertoire) has no glyph for, drawn
+# as a box, and what it has in their place: GB 2312's middle dot (A1A4) is mapped from U+30FB,
+# not from U+00B7, which the evidence summaries join their parts with ("案号 · 法院").
+_IN_FONT = str.maketrans(
+    {
+        "\u00b7": "\u30fb",  # · middle dot
+        "\u2022": "\u30fb",  # • bullet
+        "\u2027": "\u30fb",  # ‧ hyphenation point
+        "\u22c5": "\u30fb",  # ⋅ dot operator
+        "\uff65": "\u30fb",  # ･ halfwidth katakana middle dot
+        "\u2714": "\u221a",  # ✔ → √
+        "\u2718": "\u00d7",  # ✘ → ×
+    }
+)
+
+
+def in_font(text: str) -> str:
+    """`text` as the PDF draws it: each character the font lacks replaced by its look-alike."""
+    return text.translate(_IN_FONT)
 
 
 @lru_cache
@@ -59,7 +78,7 @@ def qr_drawing(url: str, size: float = 28 * mm) -> Drawing:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(escape(in_font(text)).replace("\n", "<br/>"), style)
 
 
 def render_pdf(doc: Document) -> bytes:
@@ -100,7 +119,7 @@ def render_pdf(doc: Document) -> bytes:
         canvas.saveState()
         canvas.setFont(FONT, 8)
         text = f"{doc.footer}  第 {pdf.page} 页" if doc.footer else f"第 {pdf.page} 页"
-        canvas.drawCentredString(A4[0] / 2, 12 * mm, text)
+        canvas.drawCentredString(A4[0] / 2, 12 * mm, in_font(text))
         canvas.restoreState()
 
     out = io.BytesIO()

@@ -193,8 +193,11 @@ def certify(
     codes: list[str] | None = None,
     now: datetime | None = None,
     criteria: StarCriteria | None = None,
+    verdicts: dict[str, str] | None = None,
 ) -> list[Certification]:
-    """Stars for the agencies in the directory (or these codes), best first."""
+    """Stars for the agencies in the directory (or these codes), best first. `verdicts`: the
+    standing verification's verdict (通过/警示/不通过) of each agency the registry knows, when
+    the caller has worked them out already (`standing_verdicts`); else they are worked out."""
     criteria = criteria or default_criteria()
     now = resolve(now)
     today = local_date(now)
@@ -230,11 +233,10 @@ def certify(
     schedules = schedule_versions(session, wanted)
     kinds = dict(session.execute(select(Agency.credit_code, Agency.kind)).all())
     records = service_records(session, wanted, now)
-    verdicts = (
-        {c: out.verdict for c, out in standing_verdicts(session, wanted, now).items()}
-        if criteria.eligibility.passes_verification
-        else {}
-    )
+    if not criteria.eligibility.passes_verification:
+        verdicts = {}
+    elif verdicts is None:
+        verdicts = {c: out.verdict for c, out in standing_verdicts(session, wanted, now).items()}
     rules = fee_rules()
     out = []
     el = criteria.eligibility
@@ -320,6 +322,12 @@ def recommended(session: Session, now: datetime | None = None) -> list[Certifica
     return [c for c in certify(session, now=now) if c.recommended]
 
 
-def standing_provider(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
-    """For the agency directory's standing seam: each agency's stars (None when not certified)."""
-    return {c.credit_code: {"stars": c.stars or None} for c in certify(session, codes)}
+def standing_provider(
+    session: Session, codes: list[str], verdicts: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Each agency's stars (None when not certified), as the agency directory's standing shows
+    them (given `verdicts`, as for `certify`)."""
+    return {
+        c.credit_code: {"stars": c.stars or None}
+        for c in certify(session, codes, verdicts=verdicts)
+    }

@@ -39,6 +39,7 @@ from xinyong.verification.schemas import (
     WARNING,
     DataAsOf,
     EnterpriseBrief,
+    Reason,
     StepResult,
     VerificationOut,
     VerificationRequest,
@@ -329,6 +330,7 @@ def prepare_verification(
     store=None,
     carrier: Carrier | None = None,
     now: Mark | None = None,
+    shown: set[str] | None = None,
 ) -> tuple[VerificationOut, str]:
     """The answer to one verification, not yet stored, and where its findings came from (hit,
     carried or miss, as X-Cache says): the steps read without any lock, or
@@ -336,7 +338,9 @@ def prepare_verification(
     `generation` is the public generation when the caller read it before the session's reads;
     `store` keeps the answers, as for `reused_verification`. With a `carrier` (the server's,
     over the same store; `now`: the generation's mark, if the caller read it), an answer kept
-    at an older generation is taken over when nothing it rests on was written since."""
+    at an older generation is taken over when nothing it rests on was written since.
+    `shown`, if given (with a `carrier`), is filled with what the answer rests on, as
+    `run_verification` fills it: a reused answer whose note no longer says is made anew."""
     engine = session.get_bind()
     if carrier is not None and now is None:
         now = mark(session, PUBLIC_DATA)
@@ -345,16 +349,52 @@ def prepare_verification(
     out, how = reused_verification(engine, generation, request, store), "hit"
     if out is None and carrier is not None:
         out, how = carried_verification(session, carrier, engine, now, request), "carried"
+    if out is not None and shown is not None:
+        # The carrier's note names the firms and people of the answer filed under its key: the
+        # one just reused, unless an answer at a newer generation was noted since.
+        entry = carrier.kept(_parts(request)) if carrier is not None else None
+        if entry is not None and entry["key"] == reuse_key(engine, generation, request):
+            shown.update(entry["firms"])
+        else:
+            out = None
     if out is None:
         how = "miss"
-        shown: set[str] = set()
-        out = run_verification(session, request, rules=default_rules(), shown=shown)
+        rests_on: set[str] = set()
+        out = run_verification(session, request, rules=default_rules(), shown=rests_on)
         kept = out.model_dump_json().encode()
         key = reuse_key(engine, generation, request)
         (store or _RECENT).set(key, kept)
         if carrier is not None:
-            carrier.keep(_parts(request), key, now, shown, _kind(carrier, engine, request))
+            carrier.keep(_parts(request), key, now, rests_on, _kind(carrier, engine, request))
+        if shown is not None:
+            shown.update(rests_on)
     return out, how
+
+
+def standing_verification(
+    session: Session,
+    code: str,
+    store=None,
+    carrier: Carrier | None = None,
+    shown: set[str] | None = None,
+) -> VerificationOut | None:
+    """One agency's standing verification (`standing_verdicts`: the rules' default service,
+    nothing stored), answered as a creditor's own check of the same code is: reused at the
+    same data generation, carried past records about other firms (`prepare_verification`).
+    None when the registry does not know the code. What a fee quote shows beside its figures;
+    `shown` is filled with what the verdict rests on, so the quote is carried as it is."""
+    out, _ = prepare_verification(
+        session, VerificationRequest(code=code), store=store, carrier=carrier, shown=shown
+    )
+    return out if out.enterprise is not None else None
+
+
+def headline(out: VerificationOut) -> Reason | None:
+    """The reason a verdict is told by: the first failing finding, else the first warning."""
+    reasons = [r for step in out.steps for r in step.reasons]
+    return next((r for r in reasons if r.outcome == "fail"), None) or next(
+        (r for r in reasons if r.outcome == "warn"), None
+    )
 
 
 # A verification kept at an older public generation, taken over by a newer one (decision 0043):

@@ -130,7 +130,12 @@ async def agency_page(request: Request, code: str):
         try:
             view = get_agency(session, code)
             history = schedule_history(session, code)
-            [certification] = certify(session, [view.credit_code])
+            # The stars' detail asks for the verdict the view's standing holds already: passed
+            # on, not worked out again (a page miss ran the verification twice).
+            verdict, verdicts = view.standing.verdict, None
+            if "verification" in view.standing.sources:  # (None: not in the registry)
+                verdicts = {view.credit_code: verdict.label_zh} if verdict is not None else {}
+            [certification] = certify(session, [view.credit_code], verdicts=verdicts)
             error = None
         except XinyongError as exc:
             view, history, certification, error = None, [], None, exc

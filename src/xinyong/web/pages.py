@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -43,20 +43,30 @@ _STATIC_FILES = {
     "site.css": "text/css",
     "htmx.min.js": "text/javascript",
     "portal.js": "text/javascript",
+    "favicon.svg": "image/svg+xml",
 }
+_CACHED = {"Cache-Control": "public, max-age=3600"}
 
 
 @router.get("/static/site.css")
 @router.get("/static/htmx.min.js")
 @router.get("/static/portal.js")
+@router.get("/static/favicon.svg")
 def static_file(request: Request):
-    """The site's own CSS and scripts; htmx is vendored (0BSD, see static/htmx.LICENSE.txt)."""
+    """The site's own CSS, scripts and icon; htmx is vendored (0BSD, see static/htmx.LICENSE.txt)."""
     name = request.url.path.rsplit("/", 1)[-1]
     return FileResponse(
         STATIC / name,
         media_type=_STATIC_FILES[name],
-        headers={"Cache-Control": "public, max-age=3600"},
+        headers=_CACHED,
     )
+
+
+@router.get("/favicon.ico")
+def favicon():
+    """Where a browser looks for the icon of a page that names none (an API answer opened in a
+    tab): the site's icon, by a permanent redirect kept like the static files."""
+    return RedirectResponse("/static/favicon.svg", status_code=301, headers=_CACHED)
 
 
 class HomeQuery(BaseModel):
