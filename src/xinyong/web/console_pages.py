@@ -23,6 +23,7 @@ from xinyong.lists.models import STATES
 from xinyong.lists.operator import request_now
 from xinyong.lists.proposals import apply_rules
 from xinyong.lists.schemas import ObjectionDecisionIn, RepairDecisionIn
+from xinyong.paging import Page
 from xinyong.stats import approvals, audit_log
 from xinyong.stats.service import period_of, platform_stats
 from xinyong.web.operator_session import (
@@ -70,6 +71,7 @@ ORIGIN_LABELS = {
     "operator": ("人工提出", "proposed by hand"),
 }
 ACTIONS = {"approve", "reject", "publish"}
+EMPTY: Page = Page([], 0, 1, None, None)  # what a list shows when its filters are refused
 
 
 def _done(path: str, zh: str, en: str) -> RedirectResponse:
@@ -416,18 +418,28 @@ def stats_page(
 ALERT_STATES = {state: (zh, state) for state, zh in alerts.STATUS_ZH.items()}  # open first
 
 
-def _alerts_page(request, session, who, status="open", error=None):
+def _alerts_page(request, session, who, status="open", error=None, form=None):
+    q = request.query_params
     return _console(
         request,
         "console_alerts.html",
         who,
         status_code=error.status if error else 200,
-        alerts=alerts.list_alerts(session, status=status, limit=200),
+        alerts=alerts.alerts_page(
+            session, status=status, before=_cursor(q.get("before")), after=_cursor(q.get("after"))
+        ),
         status=status,
         states=ALERT_STATES,
         next_states=alerts.NEXT,
+        action_names=alerts.ACTION_NAMES,
         error=error,
+        form=form or {},
     )
+
+
+def _cursor(text: str | None) -> int | None:
+    """A paging cursor from the address; one that is not a number starts at the newest."""
+    return int(text) if text and text.isdigit() else None
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -444,6 +456,7 @@ def decide_alert(
     request: Request,
     alert_id: int,
     decision: str = Form(""),
+    reason: str = Form(""),
     status: str = Form("open"),
     session: Session = DbSession,
 ):
@@ -451,16 +464,44 @@ def decide_alert(
         return sign_in_redirect(request)
     back = status if status in ALERT_STATES else "open"
     try:
-        decided = alerts.decide(session, alert_id, decision, who)
+        decided = alerts.decide(session, alert_id, decision, who, reason)
         session.commit()
     except XinyongError as exc:
         session.rollback()
-        return _alerts_page(request, session, who, back, error=exc)
+        form = {"alert": alert_id, "reason": reason}
+        return _alerts_page(request, session, who, back, error=exc, form=form)
     zh, en = ALERT_STATES[decided.status]
     return _done(
         f"/operator/alerts?status={back}",
         f"预警 {alert_id}：{zh}",
         f"alert {alert_id}: {en}",
+    )
+
+
+@router.post("/alerts/{alert_id}/restore", response_class=HTMLResponse)
+def restore_alert(
+    request: Request,
+    alert_id: int,
+    reason: str = Form(""),
+    status: str = Form("dismissed"),
+    session: Session = DbSession,
+):
+    """Undo a dismissal: the flag shows on the public pages again."""
+    if not (who := signed_in(request)):
+        return sign_in_redirect(request)
+    back = status if status in ALERT_STATES else "dismissed"
+    try:
+        restored = alerts.restore(session, alert_id, who, reason)
+        session.commit()
+    except XinyongError as exc:
+        session.rollback()
+        form = {"alert": alert_id, "reason": reason}
+        return _alerts_page(request, session, who, back, error=exc, form=form)
+    zh, en = ALERT_STATES[restored.status]
+    return _done(
+        f"/operator/alerts?status={back}",
+        f"预警 {alert_id} 已恢复为{zh}，风险提示重新显示",
+        f"alert {alert_id} restored to {en}; its risk flag shows again",
     )
 
 
@@ -551,11 +592,13 @@ def audit_page(
     action: str = Query("", max_length=12),
     since: str = Query("", max_length=10),
     until: str = Query("", max_length=10),
+    before: int | None = Query(None, ge=0),
+    after: int | None = Query(None, ge=0),
     session: Session = DbSession,
 ):
     if not (who := signed_in(request, AUDITOR)):
         return sign_in_redirect(request)
-    error, entries = None, []
+    error, entries = None, EMPTY
     try:
         where = audit_log.AuditFilter(
             user=user or None,
@@ -563,7 +606,7 @@ def audit_page(
             since=audit_log.parse_day(since, "since"),
             until=audit_log.parse_day(until, "until"),
         )
-        entries = audit_log.search(session, where)
+        entries = audit_log.page(session, where, before=before, after=after)
     except XinyongError as exc:
         error = exc
     return _console(
