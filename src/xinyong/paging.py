@@ -20,19 +20,29 @@ MAX_PAGE_SIZE = 500
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """Items newest first. `older` is the cursor of the next page (?before=), `newer` the one
-    of the previous page (?after=); None where there is no such page. `start` is the 1-based
-    place of the first item among all `total` matching ones."""
+    """Items in display order (newest first, or in key order when `ascending`). `next` and
+    `prev` are the cursors of the following and preceding pages, None where there is none;
+    a cursor goes in ?before= or ?after= as `next_param` and `prev_param` say. `start` is the
+    1-based place of the first item among all `total` matching ones."""
 
     items: list[T]
     total: int
     start: int
-    older: int | None
-    newer: int | None
+    next: int | None
+    prev: int | None
+    ascending: bool = False
 
     @property
     def end(self) -> int:
         return self.start + len(self.items) - 1
+
+    @property
+    def next_param(self) -> str:
+        return "after" if self.ascending else "before"
+
+    @property
+    def prev_param(self) -> str:
+        return "before" if self.ascending else "after"
 
     def map(self, fn: Callable[[T], U]) -> Page[U]:
         return replace(self, items=[fn(item) for item in self.items])  # type: ignore[arg-type]
@@ -56,33 +66,40 @@ def keyset(
     before: int | None = None,
     after: int | None = None,
     size: int = PAGE_SIZE,
+    ascending: bool = False,
 ) -> Page:
-    """The page of `query` (filtered, unordered, one entity selected) ordered by `key`
-    descending: the newest, or those just older than `before`, or just newer than `after`.
-    A cursor is a key value, so a page stays put while newer entries arrive — unlike an
-    offset, which shifts by one with every new entry."""
+    """The page of `query` (filtered, unordered, one entity selected) ordered by `key`,
+    descending unless `ascending`: the first page, or the entries just beyond a cursor
+    (`before`: keys below it, `after`: keys above it). A cursor is a key value, so a page
+    stays put while new entries arrive — unlike an offset, which shifts with each of them."""
     size = page_size(size)
+    up, down = key.asc(), key.desc()
     if after is not None:
-        # The previous page: the `size` entries just above `after`, read upwards.
-        rows = list(session.scalars(query.where(key > after).order_by(key.asc()).limit(size)))
-        rows.reverse()
+        rows = list(session.scalars(query.where(key > after).order_by(up).limit(size)))
+        reverse = not ascending
+    elif before is not None:
+        rows = list(session.scalars(query.where(key < before).order_by(down).limit(size)))
+        reverse = ascending
     else:
-        upto = query.where(key < before) if before is not None else query
-        rows = list(session.scalars(upto.order_by(key.desc()).limit(size)))
+        rows = list(session.scalars(query.order_by(up if ascending else down).limit(size)))
+        reverse = False
+    if reverse:
+        rows.reverse()
     total = _count(session, query)
     if not rows:
         # Nothing here, or past either end (a stale cursor): the pager offers the first page.
-        return Page([], total, 1, None, None)
+        return Page([], total, 1, None, None, ascending)
     name = key.key
     first, last = getattr(rows[0], name), getattr(rows[-1], name)
-    newer = _count(session, query.where(key > first))
-    older = total - newer - len(rows)
+    ahead = _count(session, query.where(key < first if ascending else key > first))
+    beyond = total - ahead - len(rows)
     return Page(
         rows,
         total,
-        newer + 1,
-        last if older > 0 else None,
-        first if newer > 0 else None,
+        ahead + 1,
+        last if beyond > 0 else None,
+        first if ahead > 0 else None,
+        ascending,
     )
 
 

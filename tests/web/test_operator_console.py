@@ -89,7 +89,7 @@ def test_the_sync_dashboard_lists_every_configured_source(operator):
     page = operator.get("/operator/syncs").text
     for name in ("gsxt", "zxgk", "penalties"):
         assert f'id="source-{name}"' in page
-    assert "尚未同步" in page  # an empty database: honest about it
+    assert "还从未更新" in page  # an empty database: honest about it
 
 
 def test_an_operator_decides_an_objection_filed_by_the_party(operator, session, clock):

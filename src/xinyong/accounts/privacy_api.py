@@ -199,7 +199,10 @@ def access_log(
     here = request.url.remove_query_params(["before", "after", "offset"])
     links = [
         f'<{here.include_query_params(**{cursor: value})}>; rel="{rel}"'
-        for cursor, value, rel in (("before", page.older, "next"), ("after", page.newer, "prev"))
+        for cursor, value, rel in (
+            (page.next_param, page.next, "next"),
+            (page.prev_param, page.prev, "prev"),
+        )
         if value is not None
     ]
     if links:
