@@ -90,6 +90,9 @@ def test_the_sync_dashboard_lists_every_configured_source(operator):
     for name in ("gsxt", "zxgk", "penalties"):
         assert f'id="source-{name}"' in page
     assert "还从未更新" in page  # an empty database: honest about it
+    # Schedules in words, the cron line in the tooltip; no raw cron line in the text.
+    assert 'title="cron: 0 2 * * *（北京时间）">每天 02:00</span>' in page
+    assert "<code>" not in page and "下次更新" in page
 
 
 def test_an_operator_decides_an_objection_filed_by_the_party(operator, session, clock):
