@@ -10,7 +10,13 @@ from tests.alerts.drive import VIOLENT, alerts, collector, revoked, sync_enterpr
 from tests.support.registry_files import credit_code, enterprise_row
 from xinyong.alerts import api
 from xinyong.alerts.rules import load_rules
-from xinyong.alerts.service import AlertAlreadyDecided, decide, list_alerts
+from xinyong.alerts.service import (
+    AlertAlreadyDecided,
+    AlertNotDismissed,
+    decide,
+    list_alerts,
+    restore,
+)
 from xinyong.api.app import create_app
 from xinyong.errors import InvalidInput, NotFound
 
@@ -37,7 +43,11 @@ def test_an_operator_decides_alerts_through_the_service(raised, session):
     assert done.decided_at is not None and done.decided_at.tzinfo is not None
     assert [a.kind for a in list_alerts(session, status="open")] == ["warning"]
 
-    decide(session, raised["warning"], "dismissed", "审核员李娜")
+    with pytest.raises(InvalidInput) as caught:
+        decide(session, raised["warning"], "dismissed", "审核员李娜", "  ")
+    assert caught.value.message_zh.startswith("驳回预警须说明理由")
+    assert "reason" in caught.value.message_en and caught.value.detail["field"] == "reason"
+    decide(session, raised["warning"], "dismissed", "审核员李娜", "名称含“讨债”，但已更名")
     session.commit()
     with pytest.raises(AlertAlreadyDecided) as caught:
         decide(session, raised["warning"], "acknowledged", "审核员王强")
@@ -45,7 +55,7 @@ def test_an_operator_decides_alerts_through_the_service(raised, session):
     with pytest.raises(InvalidInput):
         decide(session, proposal.id, "open", "审核员王强")
     with pytest.raises(NotFound):
-        decide(session, 999_999, "dismissed", "审核员王强")
+        decide(session, 999_999, "dismissed", "审核员王强", "误报")
     with pytest.raises(InvalidInput, match="status"):
         list_alerts(session, status="closed")
 
@@ -85,3 +95,53 @@ def test_an_operator_decides_alerts_through_the_api(raised, engine, session):
         assert "已确认" in again.json()["detail_zh"]
         bad = client.get("/api/v1/alerts", params={"status": "closed"})
         assert bad.status_code == 422
+
+        unexplained = client.post(
+            url, json={"status": "dismissed", "by": "审核员王强"}, headers=key.headers
+        )
+        assert unexplained.status_code == 422 and "理由" in unexplained.json()["detail_zh"]
+        client.post(
+            url,
+            json={"status": "dismissed", "by": "审核员王强", "reason": "同名企业"},
+            headers=key.headers,
+        )
+        restore_url = f"/api/v1/alerts/{listed[0]['id']}/restore"
+        body = {"by": "审核员李娜", "reason": "信用代码一致，驳回有误"}
+        assert client.post(restore_url, json=body).status_code == 403
+        restored = client.post(restore_url, json=body, headers=key.headers).json()
+        assert restored["status"] == "acknowledged"
+        assert [h["action"] for h in restored["history"]] == [
+            "acknowledged",
+            "dismissed",
+            "restored",
+        ]
+        assert restored["history"][1]["reason"] == "同名企业"
+
+
+def test_a_wrong_dismissal_is_restored_with_its_reason_and_the_history_says_who_and_why(
+    raised, session
+):
+    """李娜 acknowledges the blacklist proposal, 王强 dismisses it by mistake; 李娜 restores it:
+    it is acknowledged again, and its history keeps all three decisions with their reasons."""
+    proposal = raised["propose_blacklist"]
+    decide(session, proposal, "acknowledged", "审核员李娜")
+    decide(session, proposal, "dismissed", "审核员王强", "以为是同名企业")
+    session.commit()
+    with pytest.raises(InvalidInput) as caught:
+        restore(session, proposal, "审核员李娜", "")
+    assert "恢复预警须说明理由" in caught.value.message_zh and "reason" in caught.value.message_en
+    with pytest.raises(AlertNotDismissed):
+        restore(session, raised["warning"], "审核员李娜", "无须恢复")
+
+    back = restore(session, proposal, "审核员李娜", "核对信用代码后确为本企业")
+    session.commit()
+    assert back.status == "acknowledged" and back.decided_by == "审核员李娜"
+    assert [(h.action, h.to_status, h.decided_by, h.reason) for h in back.history] == [
+        ("acknowledged", "acknowledged", "审核员李娜", None),
+        ("dismissed", "dismissed", "审核员王强", "以为是同名企业"),
+        ("restored", "acknowledged", "审核员李娜", "核对信用代码后确为本企业"),
+    ]
+    assert [a.id for a in list_alerts(session, status="acknowledged")] == [proposal]
+    # Restored, it can be dismissed again — with a reason — and restored again.
+    decide(session, proposal, "dismissed", "审核员王强", "复核：信用代码属另一企业")
+    assert restore(session, proposal, "审核员李娜", "复核有误").status == "acknowledged"

@@ -65,7 +65,7 @@ def test_a_profile_answer_follows_an_alert_decision_without_a_sync(tmp_path, eng
         flags = client.get(profile).json()["lists"]["platform_risk_flags"]
         assert [f["rule_id"] for f in flags] and client.get(profile).headers["x-cache"] == "hit"
         for alert in list_alerts(session, credit_code=credit_code(2)):
-            decide(session, alert.id, "dismissed", "审核员李娜")
+            decide(session, alert.id, "dismissed", "审核员李娜", "误报")
         session.commit()
         after = client.get(profile)
         assert after.headers["x-cache"] == "miss"

@@ -56,15 +56,17 @@ def test_sync_dashboard_shows_rejects_with_reasons_and_reruns(page, portal, shoo
     sign_in_operator(page, portal)
     page.get_by_role("link", name="数据同步").click()
     gsxt = page.locator("#source-gsxt")
-    expect(gsxt).to_contain_text("数据新鲜")
-    rejects = page.locator("#source-agencies button", has_text="条原因")
+    expect(gsxt).to_contain_text("数据是最新的")
+    expect(gsxt.locator(".schedule")).to_have_text("每天 02:00")
+    expect(gsxt.locator(".schedule")).to_have_attribute("title", "cron: 0 2 * * *（北京时间）")
+    rejects = page.locator("#source-agencies button", has_text="看原因")
     if rejects.count():
         rejects.first.click()
         expect(page.locator("#source-agencies table.rejects").first).to_contain_text("费率")
     shoot(page, "console-syncs")
     runs_before = gsxt.locator("tr").count()
-    gsxt.get_by_role("button", name="立即重新同步").click()
-    expect(page.locator("#done")).to_contain_text("gsxt 同步完成")
+    gsxt.get_by_role("button", name="立即更新").click()
+    expect(page.locator("#done")).to_contain_text("国家企业信用信息公示系统（企业登记）已更新")
     assert page.locator("#source-gsxt tr").count() >= runs_before
 
 

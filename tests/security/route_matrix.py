@@ -52,6 +52,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/sources/runs/{run_id}/rejects"): PUBLIC,
     ("GET", "/api/v1/alerts"): PUBLIC,
     ("POST", "/api/v1/alerts/{alert_id}/decision"): OPERATOR,
+    ("POST", "/api/v1/alerts/{alert_id}/restore"): OPERATOR,
     # red and black lists
     ("GET", "/api/v1/lists"): PUBLIC,
     ("GET", "/api/v1/lists/subjects/{code}"): PUBLIC,
@@ -268,6 +269,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/operator/audit"): AUDIT,
     ("GET", "/operator/alerts"): OPERATOR,
     ("POST", "/operator/alerts/{alert_id}/decision"): OPERATOR,
+    ("POST", "/operator/alerts/{alert_id}/restore"): OPERATOR,
     ("GET", "/operator/agencies"): OPERATOR,
     ("GET", "/operator/organisations"): OPERATOR,
     ("POST", "/operator/organisations/{org_id}/members"): OPERATOR,

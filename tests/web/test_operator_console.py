@@ -89,7 +89,10 @@ def test_the_sync_dashboard_lists_every_configured_source(operator):
     page = operator.get("/operator/syncs").text
     for name in ("gsxt", "zxgk", "penalties"):
         assert f'id="source-{name}"' in page
-    assert "尚未同步" in page  # an empty database: honest about it
+    assert "还从未更新" in page  # an empty database: honest about it
+    # Schedules in words, the cron line in the tooltip; no raw cron line in the text.
+    assert 'title="cron: 0 2 * * *（北京时间）">每天 02:00</span>' in page
+    assert "<code>" not in page and "下次更新" in page
 
 
 def test_an_operator_decides_an_objection_filed_by_the_party(operator, session, clock):
@@ -200,17 +203,37 @@ def test_an_operator_dismisses_a_false_alarm_and_the_flag_leaves_the_search_resu
 
     done = operator.post(f"/operator/alerts/{ids[1]}/decision", data={"decision": "acknowledged"})
     assert f"预警 {ids[1]}：已确认" in done.text and f'id="alert-{ids[1]}"' not in done.text
-    done = operator.post(f"/operator/alerts/{ids[2]}/decision", data={"decision": "dismissed"})
+    dismiss = f"/operator/alerts/{ids[2]}/decision"
+    unexplained = operator.post(dismiss, data={"decision": "dismissed", "reason": " "})
+    assert unexplained.status_code == 422
+    assert "驳回预警须说明理由" in unexplained.text and "give the reason" in unexplained.text
+    because = "经营范围为软件开发，名称中的“要账”是产品名"
+    done = operator.post(dismiss, data={"decision": "dismissed", "reason": because})
     assert f"预警 {ids[2]}：已驳回" in done.text
-    again = operator.post(f"/operator/alerts/{ids[2]}/decision", data={"decision": "dismissed"})
+    again = operator.post(dismiss, data={"decision": "dismissed", "reason": because})
     assert again.status_code == 409 and "已驳回" in again.text
 
-    page = operator.get("/search", params={"q": "要账"}).text
-    results = page.split('class="result"')
-    result = {n: next(r for r in results if credit_code(n) in r) for n in (1, 2)}
-    assert "平台风险提示 1" in result[1] and "平台风险提示" not in result[2]
+    def flags_in_search() -> dict[int, bool]:
+        results = operator.get("/search", params={"q": "要账"}).text.split('class="result"')
+        found = {n: next(r for r in results if credit_code(n) in r) for n in (1, 2)}
+        return {n: "平台风险提示" in found[n] for n in (1, 2)}
+
+    assert flags_in_search() == {1: True, 2: False}
     history = operator.get("/operator/alerts", params={"status": "dismissed"}).text
-    assert "已驳回 · 审核员李娜" in history
+    assert "驳回 · 审核员李娜" in history and f"理由：{because}" in history
+
+    # The scope was misread: the operator restores the flag, again giving the reason.
+    restore = f"/operator/alerts/{ids[2]}/restore"
+    unexplained = operator.post(restore, data={"reason": "", "status": "dismissed"})
+    assert unexplained.status_code == 422 and "恢复预警须说明理由" in unexplained.text
+    back = operator.post(
+        restore, data={"reason": "复核：该公司另设催收业务", "status": "dismissed"}
+    )
+    assert f"预警 {ids[2]} 已恢复为待处理" in back.text and f'id="alert-{ids[2]}"' not in back.text
+    assert flags_in_search() == {1: True, 2: True}
+    queue = operator.get("/operator/alerts").text.split(f'id="alert-{ids[2]}"')[1]
+    assert "恢复 · 审核员李娜" in queue and "理由：复核：该公司另设催收业务" in queue
+    assert f"理由：{because}" in queue  # the dismissal stays in its history
 
 
 def _objection(session, clock, n: int, statement: str):

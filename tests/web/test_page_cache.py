@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fastapi.testclient import TestClient
 
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
-from xinyong.alerts.service import decide, list_alerts
+from xinyong.alerts.service import decide, list_alerts, restore
 from xinyong.api.app import create_app
 from xinyong.sources.config import get_source
 from xinyong.sources.scheduler import run_syncs
@@ -77,11 +77,17 @@ def test_a_profile_page_follows_an_alert_decision_without_a_sync(tmp_path, engin
         alerts = list_alerts(session, credit_code=credit_code(3))
         assert alerts and all(a.message_zh in flagged.text for a in alerts)
         for alert in alerts:
-            decide(session, alert.id, "dismissed", "审核员李娜")
+            decide(session, alert.id, "dismissed", "审核员李娜", "误报")
         session.commit()
         after = client.get(page)
         assert after.headers["x-cache"] == "miss"
         assert not any(a.message_zh in after.text for a in alerts)
+        assert client.get(page).headers["x-cache"] == "hit"
+        # A restored flag moves the generation as a dismissal does: the page shows it again.
+        restore(session, alerts[0].id, "审核员李娜", "驳回有误")
+        session.commit()
+        back = client.get(page)
+        assert back.headers["x-cache"] == "miss" and alerts[0].message_zh in back.text
 
 
 def test_an_unknown_code_is_not_kept_as_a_page(tmp_path, engine):

@@ -231,7 +231,13 @@ def test_a_firm_the_platform_flags_says_so_under_its_name_until_an_operator_dism
         english = client.get("/search", params={"q": "金鼎", "lang": "en"}).text
         assert "Platform risk flags 1" in english
 
-        alerts.decide(session, flag.id, "dismissed", "审核员")
+        alerts.decide(session, flag.id, "dismissed", "审核员", "名称中的“金鼎”不涉讨债")
         session.commit()
         after = client.get("/search", params={"q": "金鼎"}).text
         assert "#flags" not in after and after.count("无不良记录") == 2
+
+        # The dismissal was wrong: restored, the flag is back in the (cached) results.
+        alerts.restore(session, flag.id, "审核员", "复核后确认仍有风险")
+        session.commit()
+        again = client.get("/search", params={"q": "金鼎"}).text
+        assert "平台风险提示 1" in again and again.count("无不良记录") == 1

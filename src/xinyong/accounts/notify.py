@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.models import OutboxMessage
+from xinyong.paging import PAGE_SIZE, Page, keyset
 
 # (session, recipient, subject, body, now) -> None; a deployment registers e-mail or SMS here.
 Notifier = Callable[[Session, str, str, str, datetime], None]
@@ -29,6 +30,14 @@ def register_notifier(notifier: Notifier) -> None:
 
 def notifier() -> Notifier:
     return _notifier
+
+
+def recent_page(
+    session: Session, *, before: int | None = None, after: int | None = None, size: int = PAGE_SIZE
+) -> Page[OutboxMessage]:
+    """One page of the stored messages, newest first (the console's outbox)."""
+    query = select(OutboxMessage)
+    return keyset(session, query, OutboxMessage.id, before=before, after=after, size=size)
 
 
 def recent(session: Session, limit: int = 100) -> list[OutboxMessage]:

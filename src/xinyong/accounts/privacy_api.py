@@ -8,7 +8,7 @@ import io
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -70,8 +70,7 @@ class IdentityIn(BaseModel):
     id_number: str = Field(min_length=15, max_length=18)
 
 
-def _audit_out(session: Session, e) -> AuditOut:
-    batch = privacy.batch_of(session, e.id)
+def _audit_out(e, batch) -> AuditOut:
     return AuditOut(
         id=e.id,
         at=e.at,
@@ -167,12 +166,49 @@ def export(
     summary="个人信息访问审计日志 / Personal data access audit log",
 )
 def access_log(
+    request: Request,
+    response: Response,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=10**9),
+    before: int | None = Query(
+        None, ge=0, description="下一页：上一页末条的 id / next page: the last id read"
+    ),
+    after: int | None = Query(
+        None, ge=0, description="上一页：本页首条的 id / previous page: the first id read"
+    ),
+    user: str = Query("", max_length=100, description="访问者包含 / actor contains"),
+    action: str = Query(
+        "", max_length=12, description="unmask / export / approve_org / reject_org"
+    ),
+    since: str = Query("", max_length=10, description="起始日（北京时间）/ from day, YYYY-MM-DD"),
+    until: str = Query("", max_length=10, description="结束日（含）/ to day (inclusive)"),
+    offset: int = Query(0, ge=0, le=0, deprecated=True, description="改用 before / use before"),
     _: Principal = Depends(require_role(R.AUDITOR, R.OPERATOR)),
     session: Session = DbSession,
 ) -> list[AuditOut]:
-    return [_audit_out(session, e) for e in privacy.audit_log(session, limit=limit, offset=offset)]
+    """Newest first, a page at a time as the console's audit log: the `Link` header names the
+    next and previous pages (rel="next" / "prev"), `X-Total-Count` how many entries match."""
+    from xinyong.stats import audit_log
+
+    where = audit_log.AuditFilter(
+        user=user or None,
+        action=action or None,
+        since=audit_log.parse_day(since, "since"),
+        until=audit_log.parse_day(until, "until"),
+    )
+    page = audit_log.page(session, where, before=before, after=after, size=limit)
+    here = request.url.remove_query_params(["before", "after", "offset"])
+    links = [
+        f'<{here.include_query_params(**{cursor: value})}>; rel="{rel}"'
+        for cursor, value, rel in (
+            (page.next_param, page.next, "next"),
+            (page.prev_param, page.prev, "prev"),
+        )
+        if value is not None
+    ]
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    response.headers["X-Total-Count"] = str(page.total)
+    return [_audit_out(e, batch) for e, batch in page.items]
 
 
 @router.get(

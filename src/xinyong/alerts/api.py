@@ -1,10 +1,10 @@
-"""GET /api/v1/alerts and POST /api/v1/alerts/{id}/decision: thin over the alerts service."""
+"""GET /api/v1/alerts, POST /api/v1/alerts/{id}/decision and /restore: thin over the service."""
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from xinyong.alerts.schemas import AlertOut, DecisionIn
-from xinyong.alerts.service import MAX_LIMIT, decide, list_alerts
+from xinyong.alerts.schemas import AlertOut, DecisionIn, RestoreIn
+from xinyong.alerts.service import MAX_LIMIT, decide, list_alerts, restore
 from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_operator
 
@@ -29,6 +29,20 @@ def post_decision(
     session: Session = DbSession,
     _operator: None = Depends(require_operator),
 ) -> AlertOut:
-    decided = decide(session, alert_id, body.status, body.by)
+    decided = decide(session, alert_id, body.status, body.by, body.reason)
     session.commit()
     return decided
+
+
+@router.post(
+    "/{alert_id}/restore", response_model=AlertOut, summary="恢复已驳回的预警 / Restore an alert"
+)
+def post_restore(
+    alert_id: int,
+    body: RestoreIn,
+    session: Session = DbSession,
+    _operator: None = Depends(require_operator),
+) -> AlertOut:
+    restored = restore(session, alert_id, body.by, body.reason)
+    session.commit()
+    return restored

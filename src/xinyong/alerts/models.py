@@ -1,12 +1,23 @@
-"""The alerts table: what an event rule raised about which record version, and who decided it."""
+"""The alerts tables: what an event rule raised about which record version, who decided it, and
+each decision with its reason (a dismissal, a restoration)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xinyong.db import Base
 from xinyong.types import UTCDateTime, utcnow
@@ -16,6 +27,8 @@ _ID = BigInteger().with_variant(Integer, "sqlite")
 KINDS = ("propose_blacklist", "propose_redlist", "warning", "notice")
 SEVERITIES = ("low", "medium", "high")
 STATUSES = ("open", "acknowledged", "dismissed")
+# What an operator did to an alert: decide it (its new status) or restore a dismissed one.
+ACTIONS = ("acknowledged", "dismissed", "restored")
 
 
 class Alert(Base):
@@ -51,3 +64,21 @@ class Alert(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Loaded where asked for (the console and the alerts API): public pages read no history.
+    history: Mapped[list[AlertEvent]] = relationship(order_by="AlertEvent.id", viewonly=True)
+
+
+class AlertEvent(Base):
+    """One decision on an alert: who, when, from which status to which, and why. A dismissal
+    and a restoration carry their reason; the alert row keeps only the latest decision."""
+
+    __tablename__ = "alert_event"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("alert.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # acknowledged / dismissed / restored
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

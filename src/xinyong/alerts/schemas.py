@@ -10,6 +10,19 @@ from pydantic import BaseModel, ConfigDict, Field
 AlertStatus = Literal["open", "acknowledged", "dismissed"]
 
 
+class AlertEventOut(BaseModel):
+    """One decision on an alert, as its history shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    action: Literal["acknowledged", "dismissed", "restored"]
+    from_status: AlertStatus
+    to_status: AlertStatus
+    decided_by: str
+    reason: str | None
+    at: datetime
+
+
 class AlertOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -30,6 +43,9 @@ class AlertOut(BaseModel):
     status: AlertStatus
     decided_by: str | None
     decided_at: datetime | None
+    history: list[AlertEventOut] = Field(
+        default_factory=list, description="每次处理及理由 / each decision and its reason"
+    )
 
 
 class DecisionIn(BaseModel):
@@ -37,3 +53,11 @@ class DecisionIn(BaseModel):
         description="确认（将据此处理）或驳回 / acknowledged (will be acted on) or dismissed"
     )
     by: str = Field(min_length=1, max_length=100, description="处理人 / who decided")
+    reason: str | None = Field(
+        None, max_length=500, description="理由（驳回时必填）/ reason (required to dismiss)"
+    )
+
+
+class RestoreIn(BaseModel):
+    by: str = Field(min_length=1, max_length=100, description="处理人 / who restores it")
+    reason: str = Field(min_length=1, max_length=500, description="理由 / why it is restored")

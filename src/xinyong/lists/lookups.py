@@ -27,6 +27,7 @@ from xinyong.lists.schemas import (
     SubjectStanding,
 )
 from xinyong.lists.service import get_entry, publishable_from
+from xinyong.paging import PAGE_SIZE, Page, keyset
 
 
 class NotPublished(XinyongError):
@@ -146,7 +147,28 @@ def operator_entries(
     credit_code: str | None = None,
     limit: int = 100,
 ) -> list[ListEntry]:
-    query = select(ListEntry).order_by(ListEntry.id.desc()).limit(limit)
+    query = _operator_query(state, list_type, credit_code)
+    return list(session.scalars(query.order_by(ListEntry.id.desc()).limit(limit)))
+
+
+def operator_page(
+    session: Session,
+    state: str | None = None,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = PAGE_SIZE,
+) -> Page[ListEntry]:
+    """One page of the entries of a state (all when None), newest first: the console's queue."""
+    return keyset(
+        session, _operator_query(state), ListEntry.id, before=before, after=after, size=size
+    )
+
+
+def _operator_query(
+    state: str | None = None, list_type: str | None = None, credit_code: str | None = None
+):
+    query = select(ListEntry)
     if state:
         if state not in STATES:
             raise InvalidInput(
@@ -160,7 +182,7 @@ def operator_entries(
         query = query.where(ListEntry.list_type == list_type)
     if credit_code:
         query = query.where(ListEntry.credit_code == credit_code.strip().upper())
-    return list(session.scalars(query))
+    return query
 
 
 def history(session: Session, entry_id: int) -> list[ListEvent]:

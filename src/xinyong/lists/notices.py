@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.lists.config import Policy
 from xinyong.lists.models import ListEntry, ListNotification, Objection, RepairRequest
+from xinyong.paging import PAGE_SIZE, Page, keyset
 
 LIST_NAME_ZH = {"red": "守信激励名单（红名单）", "black": "失信惩戒名单（黑名单）"}
 LIST_NAME_EN = {"red": "trustworthiness list (red list)", "black": "dishonesty list (blacklist)"}
@@ -154,6 +155,14 @@ def to_applicant(
     )
     session.add(note)
     return note
+
+
+def outbox_page(
+    session: Session, *, before: int | None = None, after: int | None = None, size: int = PAGE_SIZE
+) -> Page[ListNotification]:
+    """One page of the notifications, newest first: what an operator reads in the outbox."""
+    query = select(ListNotification)
+    return keyset(session, query, ListNotification.id, before=before, after=after, size=size)
 
 
 def outbox(

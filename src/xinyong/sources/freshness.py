@@ -9,8 +9,10 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xinyong.paging import Page, keyset
 from xinyong.sources.config import SourceConfig
 from xinyong.sources.models import Reject, SyncRun
+from xinyong.sources.schedule import describe
 from xinyong.sources.targets import all_targets
 from xinyong.types import utcnow
 
@@ -39,7 +41,9 @@ class SourceStatus(BaseModel):
     title_zh: str
     title_en: str
     transport: str
-    schedule: str | None
+    schedule: str | None  # cron, Beijing time
+    schedule_zh: str  # the same in plain words: 每天 02:00
+    schedule_en: str  # daily at 02:00
     next_run: datetime | None  # when the scheduler next syncs it (None: by hand only)
     last_success: datetime | None
     last_failure: datetime | None
@@ -87,12 +91,15 @@ def source_status(session: Session, cfg: SourceConfig, today: date | None = None
     hours = (now - success.finished_at).total_seconds() / 3600 if success else None
     # A daily source is fresh when it succeeded within a day and a half and its last run did not fail.
     fresh = hours is not None and hours < 36 and (last is None or last.status not in BAD_STATUSES)
+    schedule_zh, schedule_en = describe(cfg.schedule)
     return SourceStatus(
         name=cfg.name,
         title_zh=cfg.title_zh,
         title_en=cfg.title_en,
         transport=cfg.transport,
         schedule=cfg.schedule,
+        schedule_zh=schedule_zh,
+        schedule_en=schedule_en,
         next_run=_next_run(cfg.schedule, now),
         last_success=success.finished_at if success else None,
         last_failure=failure.finished_at if failure else None,
@@ -147,13 +154,37 @@ def rejects_of(session: Session, run_id: int, limit: int = 200) -> list[dict[str
     rows = session.scalars(
         select(Reject).where(Reject.run_id == run_id).order_by(Reject.id).limit(limit)
     )
-    return [
-        {
-            "line": r.line,
-            "field": r.field,
-            "value": r.value,
-            "reason_zh": r.reason_zh,
-            "reason_en": r.reason_en,
-        }
-        for r in rows
-    ]
+    return [_reject(r) for r in rows]
+
+
+def rejects_page(
+    session: Session, run_id: int, *, before: int | None = None, after: int | None = None
+) -> Page[dict[str, Any]]:
+    """One page of a run's rejected rows (the console's fragment), in the order they were read."""
+    query = select(Reject).where(Reject.run_id == run_id)
+    found = keyset(session, query, Reject.id, before=before, after=after, ascending=True)
+    return found.map(_reject)
+
+
+def runs_page(
+    session: Session,
+    cfg: SourceConfig,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = 10,
+) -> Page[RunOut]:
+    """One page of a source's runs, newest first: the sync dashboard reaches back to the first."""
+    query = select(SyncRun).where(SyncRun.source == _stored_name(cfg))
+    found = keyset(session, query, SyncRun.id, before=before, after=after, size=size)
+    return found.map(lambda r: RunOut.model_validate(r, from_attributes=True))
+
+
+def _reject(r: Reject) -> dict[str, Any]:
+    return {
+        "line": r.line,
+        "field": r.field,
+        "value": r.value,
+        "reason_zh": r.reason_zh,
+        "reason_en": r.reason_en,
+    }

@@ -208,10 +208,12 @@ class LeadScheduler:
 
 def cron_trigger(schedule: str):
     """A source's cron line, read in Beijing time: what the scheduler runs it by, and what the
-    sources page tells visitors of its next run."""
+    sources page tells visitors of its next run. Weekdays count as in cron (1 is Monday)."""
     from apscheduler.triggers.cron import CronTrigger
 
-    return CronTrigger.from_crontab(schedule, timezone="Asia/Shanghai")
+    from xinyong.sources.schedule import for_apscheduler
+
+    return CronTrigger.from_crontab(for_apscheduler(schedule), timezone="Asia/Shanghai")
 
 
 def start_scheduler(engine: Engine) -> LeadScheduler:

@@ -13,6 +13,7 @@ from xinyong.accounts import privacy
 from xinyong.accounts.models import AccessAudit, AccessAuditBatch
 from xinyong.errors import InvalidInput
 from xinyong.lists.clock import SHANGHAI
+from xinyong.paging import PAGE_SIZE, Page, keyset
 
 # What an entry says was done: unmasked reads and exports, agency decisions (stats.approvals).
 ACTION_NAMES = {
@@ -55,17 +56,28 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search(
-    session: Session, where: AuditFilter, limit: int = 200
-) -> list[tuple[AccessAudit, AccessAuditBatch | None]]:
-    """Newest first, each entry with the ledger batch anchoring it (None while pending)."""
+def page(
+    session: Session,
+    where: AuditFilter,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = PAGE_SIZE,
+) -> Page[tuple[AccessAudit, AccessAuditBatch | None]]:
+    """One page of the matching entries, newest first, each with the ledger batch anchoring
+    it (None while pending): the console's audit log and GET /api/v1/access-log."""
+    found = keyset(session, _matching(where), AccessAudit.id, before=before, after=after, size=size)
+    return found.map(lambda e: (e, privacy.batch_of(session, e.id)))
+
+
+def _matching(where: AuditFilter):
     if where.since and where.until and where.since > where.until:
         raise InvalidInput(
             f"since：起始日 {where.since} 晚于结束日 {where.until}",
             f"since: the first day {where.since} is after the last day {where.until}",
             field="since",
         )
-    q = select(AccessAudit).order_by(AccessAudit.id.desc()).limit(limit)
+    q = select(AccessAudit)
     if where.user and where.user.strip():
         q = q.where(AccessAudit.actor.ilike(f"%{_escape(where.user.strip())}%", escape="\\"))
     if where.action:
@@ -75,4 +87,4 @@ def search(
     if where.until:
         end = datetime.combine(where.until + timedelta(days=1), time(), SHANGHAI)
         q = q.where(AccessAudit.at < end)
-    return [(e, privacy.batch_of(session, e.id)) for e in session.scalars(q)]
+    return q

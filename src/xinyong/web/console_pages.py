@@ -23,6 +23,7 @@ from xinyong.lists.models import STATES
 from xinyong.lists.operator import request_now
 from xinyong.lists.proposals import apply_rules
 from xinyong.lists.schemas import ObjectionDecisionIn, RepairDecisionIn
+from xinyong.paging import Page
 from xinyong.stats import approvals, audit_log
 from xinyong.stats.service import period_of, platform_stats
 from xinyong.web.operator_session import (
@@ -70,12 +71,20 @@ ORIGIN_LABELS = {
     "operator": ("人工提出", "proposed by hand"),
 }
 ACTIONS = {"approve", "reject", "publish"}
+EMPTY: Page = Page([], 0, 1, None, None)  # what a list shows when its filters are refused
 
 
 def _done(path: str, zh: str, en: str) -> RedirectResponse:
     """Back to the list after an action (POST, redirect, GET), with what was done."""
+    path, hash_, anchor = path.partition("#")
     sep = "&" if "?" in path else "?"
-    return RedirectResponse(f"{path}{sep}done={quote(zh)}&done_en={quote(en)}", status_code=303)
+    done = f"{path}{sep}done={quote(zh)}&done_en={quote(en)}{hash_}{anchor}"
+    return RedirectResponse(done, status_code=303)
+
+
+def _cursor(text: str | None) -> int | None:
+    """A paging cursor from the address; one that is not a number starts at the newest."""
+    return int(text) if text and text.isdigit() else None
 
 
 def _console(request: Request, name: str, who: str, status_code: int = 200, **values):
@@ -124,9 +133,13 @@ def _entries_page(request, session, who, state, error=None, entry_id=None):
             found = [service.get_entry(session, entry_id)]
         except XinyongError as exc:
             found, error = [], error or exc
+        shown = Page(found, len(found), 1, None, None)
     else:
-        found = lookups.operator_entries(session, state or None, limit=200)
-    entries = [lookups.to_operator(session, e) for e in found]
+        q = request.query_params
+        shown = lookups.operator_page(
+            session, state or None, before=_cursor(q.get("before")), after=_cursor(q.get("after"))
+        )
+    entries = shown.map(lambda e: lookups.to_operator(session, e))
     return _console(
         request,
         "console_lists.html",
@@ -319,9 +332,26 @@ def syncs(request: Request, session: Session = DbSession):
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
     from xinyong.sources.config import load_sources
-    from xinyong.sources.freshness import all_status
+    from xinyong.sources.freshness import all_status, runs_page
 
-    return _console(request, "console_syncs.html", who, sources=all_status(session, load_sources()))
+    configs, q = load_sources(), request.query_params
+    # Each source's runs page on their own: ?gsxt.before=… keeps the other sources' pages.
+    runs = {
+        name: runs_page(
+            session,
+            cfg,
+            before=_cursor(q.get(f"{name}.before")),
+            after=_cursor(q.get(f"{name}.after")),
+        )
+        for name, cfg in configs.items()
+    }
+    return _console(
+        request,
+        "console_syncs.html",
+        who,
+        sources=all_status(session, configs),
+        runs=runs,
+    )
 
 
 @router.get("/syncs/runs/{run_id}/rejects", response_class=HTMLResponse)
@@ -329,9 +359,13 @@ def run_rejects(request: Request, run_id: int, session: Session = DbSession):
     """An htmx fragment: the rejected rows of one run with their reasons."""
     if not signed_in(request):
         return sign_in_redirect(request)
-    from xinyong.sources.freshness import rejects_of
+    from xinyong.sources.freshness import rejects_page
 
-    return page(request, "_rejects.html", run_id=run_id, rejects=rejects_of(session, run_id))
+    q = request.query_params
+    rejects = rejects_page(
+        session, run_id, before=_cursor(q.get("before")), after=_cursor(q.get("after"))
+    )
+    return page(request, "_rejects.html", run_id=run_id, rejects=rejects)
 
 
 @router.post("/syncs/{name}", response_class=HTMLResponse)
@@ -343,20 +377,22 @@ def rerun(request: Request, name: str):
     from xinyong.sources.scheduler import run_syncs
 
     try:
-        result = run_syncs(request.app.state.engine, [get_source(name)])[0]
+        cfg = get_source(name)
+        result = run_syncs(request.app.state.engine, [cfg])[0]
     except XinyongError as exc:
         return _done("/operator/syncs", f"{name}：{exc.message_zh}", f"{name}: {exc.message_en}")
+    back = f"/operator/syncs#source-{name}"
     if result.ok:
         rows = sum(run.counts.rows_read for run in result.runs)
         return _done(
-            "/operator/syncs",
-            f"{name} 同步完成，读取 {rows} 行",
-            f"{name} synced, {rows} rows read",
+            back,
+            f"{cfg.title_zh}已更新，读取 {rows} 行",
+            f"{cfg.title_en} updated, {rows} rows read",
         )
     return _done(
-        "/operator/syncs",
-        f"{name} 同步失败：{result.error.message_zh}",
-        f"{name} sync failed: {result.error.message_en}",
+        back,
+        f"{cfg.title_zh}更新失败：{result.error.message_zh}",
+        f"{cfg.title_en}: the update failed: {result.error.message_en}",
     )
 
 
@@ -371,12 +407,20 @@ def outbox(request: Request, session: Session = DbSession):
         return sign_in_redirect(request)
     from xinyong.accounts import notify
 
+    q = request.query_params
     return _console(
         request,
         "account_outbox.html",
         who,
-        messages=notify.recent(session),
-        list_notices=notices.outbox(session, limit=100, newest_first=True),
+        # Two lists, each paged on its own (notice.before=…, message.before=…).
+        messages=notify.recent_page(
+            session,
+            before=_cursor(q.get("message.before")),
+            after=_cursor(q.get("message.after")),
+        ),
+        list_notices=notices.outbox_page(
+            session, before=_cursor(q.get("notice.before")), after=_cursor(q.get("notice.after"))
+        ),
     )
 
 
@@ -416,17 +460,22 @@ def stats_page(
 ALERT_STATES = {state: (zh, state) for state, zh in alerts.STATUS_ZH.items()}  # open first
 
 
-def _alerts_page(request, session, who, status="open", error=None):
+def _alerts_page(request, session, who, status="open", error=None, form=None):
+    q = request.query_params
     return _console(
         request,
         "console_alerts.html",
         who,
         status_code=error.status if error else 200,
-        alerts=alerts.list_alerts(session, status=status, limit=200),
+        alerts=alerts.alerts_page(
+            session, status=status, before=_cursor(q.get("before")), after=_cursor(q.get("after"))
+        ),
         status=status,
         states=ALERT_STATES,
         next_states=alerts.NEXT,
+        action_names=alerts.ACTION_NAMES,
         error=error,
+        form=form or {},
     )
 
 
@@ -444,6 +493,7 @@ def decide_alert(
     request: Request,
     alert_id: int,
     decision: str = Form(""),
+    reason: str = Form(""),
     status: str = Form("open"),
     session: Session = DbSession,
 ):
@@ -451,16 +501,44 @@ def decide_alert(
         return sign_in_redirect(request)
     back = status if status in ALERT_STATES else "open"
     try:
-        decided = alerts.decide(session, alert_id, decision, who)
+        decided = alerts.decide(session, alert_id, decision, who, reason)
         session.commit()
     except XinyongError as exc:
         session.rollback()
-        return _alerts_page(request, session, who, back, error=exc)
+        form = {"alert": alert_id, "reason": reason}
+        return _alerts_page(request, session, who, back, error=exc, form=form)
     zh, en = ALERT_STATES[decided.status]
     return _done(
         f"/operator/alerts?status={back}",
         f"预警 {alert_id}：{zh}",
         f"alert {alert_id}: {en}",
+    )
+
+
+@router.post("/alerts/{alert_id}/restore", response_class=HTMLResponse)
+def restore_alert(
+    request: Request,
+    alert_id: int,
+    reason: str = Form(""),
+    status: str = Form("dismissed"),
+    session: Session = DbSession,
+):
+    """Undo a dismissal: the flag shows on the public pages again."""
+    if not (who := signed_in(request)):
+        return sign_in_redirect(request)
+    back = status if status in ALERT_STATES else "dismissed"
+    try:
+        restored = alerts.restore(session, alert_id, who, reason)
+        session.commit()
+    except XinyongError as exc:
+        session.rollback()
+        form = {"alert": alert_id, "reason": reason}
+        return _alerts_page(request, session, who, back, error=exc, form=form)
+    zh, en = ALERT_STATES[restored.status]
+    return _done(
+        f"/operator/alerts?status={back}",
+        f"预警 {alert_id} 已恢复为{zh}，风险提示重新显示",
+        f"alert {alert_id} restored to {en}; its risk flag shows again",
     )
 
 
@@ -551,11 +629,13 @@ def audit_page(
     action: str = Query("", max_length=12),
     since: str = Query("", max_length=10),
     until: str = Query("", max_length=10),
+    before: int | None = Query(None, ge=0),
+    after: int | None = Query(None, ge=0),
     session: Session = DbSession,
 ):
     if not (who := signed_in(request, AUDITOR)):
         return sign_in_redirect(request)
-    error, entries = None, []
+    error, entries = None, EMPTY
     try:
         where = audit_log.AuditFilter(
             user=user or None,
@@ -563,7 +643,7 @@ def audit_page(
             since=audit_log.parse_day(since, "since"),
             until=audit_log.parse_day(until, "until"),
         )
-        entries = audit_log.search(session, where)
+        entries = audit_log.page(session, where, before=before, after=after)
     except XinyongError as exc:
         error = exc
     return _console(

@@ -1,0 +1,114 @@
+"""An auditor reaches the oldest entries of a long audit log a page at a time, the filters kept
+in every link, in the console and through the API; the risk-flag queue pages the same way."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from xinyong.accounts import service as accounts
+from xinyong.accounts.models import AccessAudit
+from xinyong.alerts.models import Alert
+
+START = datetime(2026, 5, 4, 1, 0, tzinfo=UTC)  # 09:00 in Beijing
+
+
+@pytest.fixture
+def long_log(session):
+    """130 lines over 130 minutes: 王 unmasked 70 records, 李 exported 60, interleaved."""
+    for i in range(130):
+        wang = i % 13 < 7
+        session.add(
+            AccessAudit(
+                at=START + timedelta(minutes=i),
+                actor="user:1 wang@example.cn" if wang else "user:2 li@example.cn",
+                role="operator",
+                action="unmask" if wang else "export",
+                record=f"dishonest_record:{i}",
+                fields=["party_name"],
+                purpose="enforcement",
+            )
+        )
+    session.commit()
+
+
+def _link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _records(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r"<td>dishonest_record:(\d+)", page)]
+
+
+def test_an_auditor_walks_the_filtered_log_to_its_oldest_entry_and_back(operator, long_log):
+    first = operator.get("/operator/audit", params={"user": "wang", "since": "2026-05-04"}).text
+    assert "第 1–50 条，共 70 条" in first and _link(first, "prev") is None
+    seen = _records(first)
+    assert seen == sorted(seen, reverse=True) and seen[0] == 123  # newest first (王's last)
+
+    nxt = _link(first, "next")
+    assert "user=wang" in nxt and "since=2026-05-04" in nxt and "before=" in nxt
+    last = operator.get(nxt).text
+    assert "第 51–70 条，共 70 条" in last and _link(last, "next") is None
+    seen += _records(last)
+    wangs = [i for i in range(130) if i % 13 < 7]
+    assert sorted(seen) == wangs  # every entry once, none of 李's, the oldest reached
+
+    back = _link(last, "prev")
+    assert "user=wang" in back and "after=" in back
+    assert _records(operator.get(back).text) == _records(first)
+
+
+def test_a_stale_cursor_says_so_and_offers_the_first_page(operator, long_log):
+    past = operator.get("/operator/audit", params={"action": "export", "before": 1}).text
+    assert "这一页没有条目（共 60 条）" in past
+    assert _link(past, "first") == "/operator/audit?action=export"
+
+
+def test_the_audit_api_pages_the_same_way_with_link_headers(client, session, long_log):
+    user = accounts.create_user(session, "audit@example.cn", roles=["auditor"])
+    key = accounts.issue_api_key(session, user, "log", scopes=["read"]).headers
+    session.commit()
+    url, got = "/api/v1/access-log?action=unmask&limit=40", []
+    while url:
+        answer = client.get(url, headers=key)
+        assert answer.status_code == 200 and answer.headers["x-total-count"] == "70"
+        got += [e["record"] for e in answer.json()]
+        found = re.search(r'<([^>]+)>; rel="next"', answer.headers.get("link", ""))
+        url = found.group(1) if found else None
+        if url:
+            assert "action=unmask" in url and "limit=40" in url
+    assert len(got) == len(set(got)) == 70
+    assert 'rel="prev"' in answer.headers["link"]  # the last page links back
+    stale = client.get("/api/v1/access-log?offset=40", headers=key)
+    assert stale.status_code == 422  # offsets shift as entries arrive: use ?before=
+
+
+def test_the_risk_flag_queue_pages_and_keeps_its_tab(operator, session):
+    for i in range(55):
+        session.add(
+            Alert(
+                rule_id="name_says_collection",
+                rule_version=1,
+                kind="warning",
+                severity="medium",
+                layout="registry.enterprises",
+                source="gsxt",
+                source_record_id=str(i),
+                digest=f"{i:032d}",
+                message_zh=f"第 {i} 条预警",
+                message_en=f"alert {i}",
+                evidence={},
+                status="acknowledged",
+            )
+        )
+    session.commit()
+    first = operator.get("/operator/alerts", params={"status": "acknowledged"}).text
+    assert "第 1–50 条，共 55 条" in first
+    last = operator.get(_link(first, "next")).text
+    assert "第 51–55 条，共 55 条" in last and "第 0 条预警" in last
+    assert "status=acknowledged" in _link(last, "prev")
