@@ -1,7 +1,7 @@
 """each decision on an alert, with its reason: dismissals explained, and restorable
 
-Revision ID: 0036
-Revises: 0035
+Revision ID: 0038
+Revises: 0037
 Create Date: 2026-12-09
 
 An operator dismissed a risk flag with one click, no reason and no way back; the alert row kept
@@ -15,8 +15,8 @@ migration are carried over as events without a reason.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0036"
-down_revision = "0035"
+revision = "0038"
+down_revision = "0037"
 branch_labels = None
 depends_on = None
 
