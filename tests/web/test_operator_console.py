@@ -43,7 +43,10 @@ def test_signing_in_sets_an_httponly_strict_cookie_and_signing_out_clears_it(cli
     assert response.headers["location"] == "/operator/syncs"
     cookies = response.headers.get_list("set-cookie")
     assert all("HttpOnly" in c and "SameSite=strict" in c for c in cookies)
-    assert "审核员李娜" in client.get("/operator").text
+    console = client.get("/operator").text
+    assert "审核员李娜" in console
+    # Every console page is a tab away, the organisations' claims among them.
+    assert 'href="/operator/organisations"' in console
     client.post("/operator/logout")
     assert client.get("/operator", follow_redirects=False).status_code == 303
 
