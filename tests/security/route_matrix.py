@@ -210,6 +210,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/static/favicon.svg"): PUBLIC,
     ("GET", "/favicon.ico"): PUBLIC,
     ("GET", "/lists"): PUBLIC,
+    ("GET", "/penalties"): PUBLIC,
     ("GET", "/lists/{entry_id}"): PUBLIC,
     ("POST", "/lists/{entry_id}/objection"): PUBLIC,
     ("POST", "/lists/{entry_id}/repair"): PUBLIC,
