@@ -239,3 +239,39 @@ def test_a_record_against_the_agency_unlists_it_in_the_next_quote(client, drop, 
     assert "失信" in standing["reason_zh"]
     # The directory agrees.
     assert not client.get(f"/api/v1/agencies/{code}").json()["listed"]
+
+
+def test_an_agency_registered_elsewhere_is_unlisted_on_its_records_here(engine, drop):
+    """A law firm whose code is registered outside this city's registry has no verification
+    here; a published black-list entry on its code still keeps it out of the directory, and its
+    quote says so rather than calling it listed."""
+    from fastapi.testclient import TestClient
+
+    from tests.lists.story import OPERATOR, at, proposal
+    from xinyong.api.app import create_app
+    from xinyong.lists import service as lists
+
+    from .conftest import sources
+
+    run_syncs(engine, sources(drop[0])[1:])  # the directory alone: no registry rows
+    code = code_of(drop[1], "江苏田湾律师事务所")
+    ask = {"agency": code, "debt_amount": "30000"}
+    with TestClient(create_app(engine)) as client:
+        before = client.post("/api/v1/fees/quote", json=ask).json()["standing"]
+        assert before["listed"] is True and before["verdict"] is None
+        with Session(engine) as session:
+            entry = lists.propose(
+                session,
+                proposal(credit_code=code, subject_name="江苏田湾律师事务所"),
+                OPERATOR,
+                at(2026, 5, 4),
+            )
+            lists.approve(session, entry.id, OPERATOR, None, at(2026, 5, 4))
+            lists.publish(session, entry.id, OPERATOR, at(2026, 5, 11))
+            session.commit()
+        after = client.post("/api/v1/fees/quote", json=ask)
+        assert after.headers["x-cache"] == "miss"
+        standing = after.json()["standing"]
+        assert standing["listed"] is False and standing["verdict"] is None
+        assert any(n["zh"].startswith("列入黑名单") for n in standing["notices"])
+        assert not client.get(f"/api/v1/agencies/{code}").json()["listed"]  # the directory agrees

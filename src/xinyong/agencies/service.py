@@ -240,16 +240,24 @@ def _view(
     return view
 
 
+RECORDS_ONLY = frozenset({"records"})  # the provider `wiring._records` is registered as
+
+
 def quoted_listing(
     session: Session, agency: Agency, schedule: ScheduleView | None, verdict: Verdict | None
 ) -> AgencyView:
     """The agency as a fee quote shows its standing: listed or not, and why, by the directory's
     rules, from its registration, its schedule in force and its verification's verdict. The
     grade, stars and service record the directory adds list or unlist no one and are left out;
-    so are its records at a glance: for an agency in the registry the verification fails on a
-    black-list entry or a dishonest record, what they would unlist it for."""
-    e = session.scalar(select(Enterprise).where(Enterprise.credit_code == agency.credit_code))
-    return _view(agency, e, schedule, Standing(verdict=verdict))
+    so are its records at a glance for an agency in the registry: its verification fails on a
+    black-list entry or a dishonest record, what they would unlist it for. An agency registered
+    elsewhere (a law firm's code is issued by the justice bureau) has no verification here, so
+    its records at a glance are read: the directory unlists it on them, and so must the quote."""
+    code = agency.credit_code
+    e = session.scalar(select(Enterprise).where(Enterprise.credit_code == code))
+    standing = Standing() if e is not None else standings(session, [code], RECORDS_ONLY)[code]
+    standing.verdict = verdict
+    return _view(agency, e, schedule, standing)
 
 
 def _notices(v: AgencyView) -> list[tuple[str, str]]:

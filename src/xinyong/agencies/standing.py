@@ -62,9 +62,14 @@ Provider = Callable[[Session, list[str]], dict[str, dict[str, Any]]]
 STANDING_PROVIDERS: Seam[Provider] = Seam("agencies.standing")
 
 
-def standings(session: Session, codes: list[str]) -> dict[str, Standing]:
+def standings(
+    session: Session, codes: list[str], only: frozenset[str] | None = None
+) -> dict[str, Standing]:
+    """What the providers (all, or those named in `only`) know of each code."""
     out = {code: Standing() for code in codes}
     for name, provider in STANDING_PROVIDERS.items():
+        if only is not None and name not in only:
+            continue
         for code, facts in provider(session, codes).items():
             if code not in out:
                 continue
