@@ -275,3 +275,59 @@ def test_an_agency_registered_elsewhere_is_unlisted_on_its_records_here(engine, 
         assert standing["listed"] is False and standing["verdict"] is None
         assert any(n["zh"].startswith("列入黑名单") for n in standing["notices"])
         assert not client.get(f"/api/v1/agencies/{code}").json()["listed"]  # the directory agrees
+
+
+def _court(engine, folder, code: str, n: int) -> None:
+    write_drop(
+        folder / "dishonest.csv",
+        ENFORCEMENT_DISHONEST,
+        [dishonest_row(n, **{"身份证号码/组织机构代码": code})],
+    )
+    run_syncs(engine, [get_source("zxgk").model_copy(update={"path": folder})])
+
+
+def _link_of(engine) -> tuple[str, str | None]:
+    from xinyong.enforcement.models import DishonestRecord
+
+    with Session(engine) as session:
+        record = session.scalar(select(DishonestRecord))
+        return record.link_status, record.linked_credit_code
+
+
+def test_a_court_record_naming_a_firm_registered_elsewhere_unlists_it(engine, drop, tmp_path):
+    """A law firm outside the registry is in the directory; a dishonest-debtor record then
+    names it by its code: the record is linked to the firm, its kept quote is not carried past
+    it, and the quote and the directory both say it is no longer listed."""
+    from fastapi.testclient import TestClient
+
+    from xinyong.api.app import create_app
+
+    from .conftest import sources
+
+    run_syncs(engine, sources(drop[0])[1:])  # the directory alone: no registry rows
+    code = code_of(drop[1], "江苏田湾律师事务所")
+    ask = {"agency": code, "debt_amount": "30000"}
+    with TestClient(create_app(engine)) as client:
+        assert client.post("/api/v1/fees/quote", json=ask).json()["standing"]["listed"]
+        _court(engine, tmp_path / "zxgk", code, 2)
+        assert _link_of(engine) == ("code", code)
+        after = client.post("/api/v1/fees/quote", json=ask)
+        assert after.headers["x-cache"] == "miss"
+        standing = after.json()["standing"]
+        assert standing["listed"] is False
+        assert any("失信被执行人记录" in n["zh"] for n in standing["notices"])
+        assert not client.get(f"/api/v1/agencies/{code}").json()["listed"]
+
+
+def test_a_record_imported_before_the_firm_joined_the_directory_is_linked_then(
+    engine, drop, tmp_path
+):
+    """The court record came first, about a code nobody here knew: unlinked. When the firm
+    joins the directory, the record is linked to it."""
+    from .conftest import sources
+
+    code = code_of(drop[1], "江苏田湾律师事务所")
+    _court(engine, tmp_path / "zxgk", code, 2)
+    assert _link_of(engine) == ("unlinked", None)
+    run_syncs(engine, sources(drop[0])[1:])
+    assert _link_of(engine) == ("code", code)

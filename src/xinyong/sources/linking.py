@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from xinyong.agencies.models import Agency
 from xinyong.db import among
 from xinyong.registry.models import Enterprise
 from xinyong.sources.layouts_judicial import PERSON
@@ -39,6 +40,7 @@ LINK_STATUSES = (BY_CODE, BY_NAME, AMBIGUOUS, UNLINKED, NOT_LINKED_PERSON)
 Derive = Callable[[Connection, list[dict[str, Any]]], None]
 
 _ENTERPRISE = Enterprise.__table__
+_AGENCY = Agency.__table__
 _HAS_FORMER_NAMES = "former_names <> '[]'"
 
 # Former names live in a JSON list, which no B-tree can index. On SQLite a partial covering
@@ -154,17 +156,29 @@ def _candidates(conn: Connection, codes: dict[str, set[str]], variants: set[str]
     return list(conn.execute(union_all(*parts) if len(parts) > 1 else parts[0]))
 
 
+def _known_elsewhere(conn: Connection, codes: set[str]) -> set[str]:
+    """Of credit codes the registry does not hold, those of agencies in the directory: a law
+    firm's code is issued by the justice bureau, not the market regulator, so the firm is in
+    the directory and not in the registry, and a court record naming its code is about it."""
+    if not codes:
+        return set()
+    query = select(_AGENCY.c.credit_code).where(
+        among(_AGENCY.c.credit_code, "elsewhere", sorted(codes))
+    )
+    return set(conn.execute(query).scalars())
+
+
 def make_linker(
     code_columns: Iterable[str], name_column: str = "party_name", kind_column: str = "party_kind"
 ) -> Derive:
     """A Target `derive` that sets linked_credit_code, link_status and link_candidates.
 
     Rules, in order: natural persons are never linked (`person`); a credit code found in the
-    registry links (`code`); a registration number or organisation code that finds exactly
-    one enterprise links (`code`); a credit code the registry does not know leaves the record
-    unlinked — the code says it is another entity, and names are unique only within one
-    registration authority; otherwise the normalised name against current and former names
-    (`name`). More than one candidate is `ambiguous`: flagged with its candidates, not guessed.
+    registry, or else in the agency directory (a firm registered elsewhere), links (`code`); a
+    registration number or organisation code that finds exactly one enterprise links (`code`);
+    a credit code neither knows leaves the record unlinked — the code says it is another
+    entity, and names are unique only within one registration authority; otherwise the
+    normalised name against current and former names (`name`). More than one candidate is `ambiguous`: flagged with its candidates, not guessed.
     """
     code_columns = tuple(code_columns)
 
@@ -200,6 +214,10 @@ def make_linker(
             for name in (ent.name, *(ent.former_names or ())):
                 if name in variants:
                     index["name", normalise_name(name)].add(ent.credit_code)
+
+        unknown = {c for c in wanted["credit_code"] if ("credit_code", c) not in index}
+        for code in _known_elsewhere(conn, unknown):
+            index["credit_code", code].add(code)
 
         for row, (codes, by_name) in zip(rows, plans, strict=True):
             if row[kind_column] == PERSON:

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from xinyong.agencies.importer import AGENCY_PROFILES
 from xinyong.alerts.engine import make_hook
 from xinyong.alerts.rules import load_rules
 from xinyong.errors import XinyongError
@@ -21,6 +22,7 @@ from xinyong.settings import get_settings
 from xinyong.sources import lock
 from xinyong.sources.config import SourceConfig, load_sources
 from xinyong.sources.ingest import ChangeHook, wants_changes, watching
+from xinyong.sources.linking import AMBIGUOUS, BY_NAME, UNLINKED
 from xinyong.sources.sync import Progress, SyncResult, sync_source
 
 LOCK_NAME = "sync"
@@ -88,6 +90,13 @@ def run_syncs(
         ]
         if any(run.counts.inserted or run.counts.updated for run in registry):
             relink_all(engine)
+        elif any(
+            run.counts.inserted
+            for result in results
+            for run in result.runs
+            if run.layout == AGENCY_PROFILES.name
+        ):
+            relink_all(engine, (UNLINKED,))  # a firm registered elsewhere joined the directory
         # Only a registry sync can leave enterprises unindexed (a first load, or one killed
         # before it finished, which its next sync takes up again, changed or not). The check
         # reads every enterprise and entry: 1.7 s on SQLite and 3.4 s on PostgreSQL at a
@@ -100,7 +109,7 @@ def run_syncs(
         lock.release(engine, LOCK_NAME, holder)
 
 
-def relink_all(engine: Engine) -> int:
+def relink_all(engine: Engine, statuses: tuple[str, ...] = (BY_NAME, AMBIGUOUS, UNLINKED)) -> int:
     """New or renamed enterprises may now match records that were imported unlinked."""
     from xinyong.sources.lifecycle import relink
     from xinyong.sources.targets import all_targets
@@ -109,7 +118,7 @@ def relink_all(engine: Engine) -> int:
     with engine.begin() as conn:
         for target in all_targets().values():
             if target.derive is not None:
-                changed += relink(conn, target)
+                changed += relink(conn, target, statuses)
     return changed
 
 
