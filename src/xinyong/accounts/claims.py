@@ -521,8 +521,8 @@ def decide_dispute(
     now: datetime | None = None,
 ) -> ClaimDispute:
     """Uphold (the filer is added to the organisation) or dismiss a dispute, with the reason
-    the filer and the organisation's members read (told through the notifier). Removing the first registrant or rejecting the registration is a
-    separate action with its own reason."""
+    the filer and the organisation's members read (told through the notifier). Removing the
+    first registrant or rejecting the registration is a separate action with its own reason."""
     now = now or utcnow()
     reason = _reason(reason)
     dispute = session.get(ClaimDispute, dispute_id)
