@@ -5,10 +5,15 @@ other account's e-mail."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.accounts.conftest import PASSWORD
 from xinyong.accounts import claims, service
-from xinyong.accounts.models import AccessAudit
+from xinyong.accounts.models import AccessAudit, OutboxMessage
 from xinyong.accounts.principal import for_user
 
 STATEMENT = "本人王敏系该公司财务负责人，持有营业执照副本及公司授权书，可提供核验。"
@@ -139,3 +144,158 @@ def test_an_operator_suspends_an_organisation_and_adds_a_member_by_email(session
         assert exc.detail["field"] == "email" and "register first" in exc.message_en
     else:
         raise AssertionError("an unknown e-mail was added")
+
+
+# --- reinstating, members told of disputes, history that names people ----------------------
+
+
+def _signed_in(app, email: str) -> tuple[TestClient, str]:
+    """A browser-like client signed in as the person, with the CSRF token its forms carry."""
+    browser = TestClient(app, base_url="https://testserver")
+    home = browser.post("/login", data={"email": email, "password": PASSWORD})
+    assert home.status_code == 200, home.text
+    return browser, re.search(r'name="csrf_token" value="([^"]+)"', home.text).group(1)
+
+
+def _org_section(html: str, org_id: int) -> str:
+    found = re.search(rf'<section class="card entry" id="org-{org_id}".*?</section>', html, re.S)
+    return unescape(found[0])
+
+
+def _outbox(session, recipient: str) -> list[OutboxMessage]:
+    session.expire_all()
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == recipient)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def test_an_operator_reinstates_a_suspended_agency_and_its_member_works_for_it_again(
+    app, client, session, people
+):
+    org = service.organisation_by_code(session, people.agency_code)
+    agent, _ = _signed_in(app, "agent@example.cn")
+    operator, csrf = _signed_in(app, "op@example.cn")
+
+    def agent_roles() -> list[str]:
+        return client.get("/api/v1/me", headers=people.agency.headers).json()["roles"]
+
+    assert "agency_member" in agent_roles()
+
+    suspended = operator.post(
+        f"/operator/organisations/{org.id}/revoke",
+        data={"state": "suspended", "reason": "执业许可证被暂扣，待核实", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert suspended.status_code == 303
+    assert "agency_member" not in agent_roles()  # it no longer speaks for the firm
+
+    # The suspended organisation offers the reinstate button (恢复), not suspend or reject.
+    section = _org_section(operator.get("/operator/organisations").text, org.id)
+    assert f'action="/operator/organisations/{org.id}/reinstate"' in section
+    assert f'action="/operator/organisations/{org.id}/revoke"' not in section
+
+    path = f"/operator/organisations/{org.id}/reinstate"
+    no_reason = operator.post(path, data={"reason": " ", "csrf_token": csrf})
+    assert no_reason.status_code == 422 and "请填写理由" in no_reason.text
+    # An agency is reinstated as it is approved: on a three-step verification that did not fail.
+    unverified = operator.post(path, data={"reason": "许可证已恢复", "csrf_token": csrf})
+    assert unverified.status_code == 409 and "尚未做过三步核验" in unverified.text
+    checked = client.post(
+        "/api/v1/verifications", json={"code": people.agency_code, "name": "连云港乙律师事务所"}
+    )
+    assert checked.status_code in (200, 201) and checked.json()["verdict"] != "不通过"
+
+    done = operator.post(path, data={"reason": "司法局来函：执业许可证已恢复", "csrf_token": csrf})
+    assert done.status_code == 200 and "机构已恢复" in done.text
+    assert "agency_member" in agent_roles()  # answering its complaints, posting progress
+    again = operator.post(path, data={"reason": "重复操作", "csrf_token": csrf})
+    assert again.status_code == 409 and "只有已暂停或已驳回的机构可以恢复" in again.text
+
+    # The member reads why; the history names who did it; the audit log keeps it.
+    notices = unescape(agent.get("/account").text)
+    assert "恢复机构" in notices and "司法局来函：执业许可证已恢复" in notices
+    history = _org_section(done.text, org.id)
+    assert "恢复机构 · 操作人 op <o***@example.cn> · 司法局来函：执业许可证已恢复" in history
+    session.expire_all()
+    entry = session.scalars(
+        select(AccessAudit)
+        .where(AccessAudit.record == f"account_org:{org.id}")
+        .order_by(AccessAudit.id.desc())
+    ).first()
+    assert (entry.action, entry.detail["reason"], entry.detail["verification"]) == (
+        "restore_org",
+        "司法局来函：执业许可证已恢复",
+        checked.json()["id"],
+    )
+    api = client.post(
+        f"/api/v1/operator/organisations/{org.id}/reinstate",
+        json={"reason": "再次恢复"},
+        headers=people.operator.headers,
+    )
+    assert api.status_code == 409
+
+
+def test_members_are_told_of_a_dispute_and_its_outcome_without_learning_who_filed_it(
+    app, client, session, people
+):
+    org = service.organisation_by_code(session, people.creditor_code)
+    wang = service.create_user(session, "wang@example.cn", password=PASSWORD, display_name="王敏")
+    wang_key = service.issue_api_key(session, wang, "mine", scopes=["read", "write"])
+    session.commit()
+    filed = client.post(
+        "/api/v1/claim-disputes",
+        json={"credit_code": people.creditor_code, "statement": STATEMENT},
+        headers=wang_key.headers,
+    )
+    assert filed.status_code == 201
+
+    # The registrant is told at once — by message and on their account page — that another
+    # account contests the claim; not who, nor what they wrote.
+    (told,) = _outbox(session, "cred@example.cn")
+    assert "另一账户" in told.body and "Another account" in told.body
+    cred, _ = _signed_in(app, "cred@example.cn")
+    notices = unescape(cred.get("/account").text)
+    assert "登记异议提出" in notices and "另一账户对本机构的登记提出了异议" in notices
+    for secret in ("wang@example.cn", "王敏", "w***", STATEMENT):
+        assert secret not in told.body + told.subject and secret not in notices
+    assert _outbox(session, "wang@example.cn") == []  # the filer is not told of their own filing
+
+    decided = client.post(
+        f"/api/v1/operator/claim-disputes/{filed.json()['id']}/decision",
+        json={"uphold": False, "reason": "所附授权书无公章，无法核实"},
+        headers=people.operator.headers,
+    )
+    assert decided.status_code == 200
+
+    # Both sides hear the outcome with the operator's reason, neither the other's e-mail.
+    outcome = _outbox(session, "cred@example.cn")[-1]
+    assert "异议不成立" in outcome.body and "所附授权书无公章，无法核实" in outcome.body
+    (filer_told,) = _outbox(session, "wang@example.cn")
+    assert "异议不成立" in filer_told.body and "所附授权书无公章，无法核实" in filer_told.body
+    assert "cred@example.cn" not in filer_told.body and "wang@example.cn" not in outcome.body
+    notices = unescape(cred.get("/account").text)
+    assert "另一账户的登记异议不成立" in notices and "所附授权书无公章，无法核实" in notices
+    assert "wang@example.cn" not in notices and "王敏" not in notices
+
+    # Operators see in the history who filed and who decided: names, not account ids.
+    operator, _ = _signed_in(app, "op@example.cn")
+    history = _org_section(operator.get("/operator/organisations").text, org.id)
+    assert "登记异议提出 · 申请人 王敏 <w***@example.cn>" in history
+    assert "登记异议不成立 · 涉及 王敏 <w***@example.cn> · 操作人 op <o***@example.cn>" in history
+    assert "user:" not in history
+    review = client.get(
+        f"/api/v1/operator/organisations/{org.id}", headers=people.operator.headers
+    ).json()
+    assert [(h["action"], h["about"]) for h in review["history"]] == [
+        ("claim_dismissed", "王敏 <w***@example.cn>"),
+        ("claim_filed", "王敏 <w***@example.cn>"),
+    ]
+    # ... which only operators read.
+    assert (
+        cred.get("/operator/organisations", follow_redirects=False).status_code == 303
+        and "w***@example.cn" not in cred.get("/account").text
+    )

@@ -1,6 +1,8 @@
 """In a real browser: a person turned away because another account registered their firm's code
-files a dispute from the account page; an operator upholds it on the organisations page; the
-person sees the outcome and the firm on their account page."""
+files a dispute from the account page; the first registrant is told another account contests
+it; an operator upholds it on the organisations page, whose history names the people; the
+person sees the outcome and the firm on their account page; the operator suspends the firm and
+reinstates it, each with a reason the members read."""
 
 from __future__ import annotations
 
@@ -58,6 +60,12 @@ def test_an_operator_upholds_a_claim_dispute_in_the_browser(
     assert "待处理" in wang.locator("#disputes table").inner_text()
     assert "cred@example.cn" not in wang.content()
 
+    # The first registrant learns that another account contests the claim — not which.
+    cred = _signed_in(browser, live_server, "cred@example.cn")
+    told = cred.locator("#notices").inner_text()
+    assert "另一账户对本机构的登记提出了异议" in told
+    assert "wang@example.cn" not in cred.content() and "王敏" not in told
+
     op = _signed_in(browser, live_server, "op@example.cn")
     op.click("text=机构与登记异议 Organisations & claim disputes")
     op.wait_for_url("**/operator/organisations")
@@ -71,8 +79,26 @@ def test_an_operator_upholds_a_claim_dispute_in_the_browser(
     members = op.locator(f"#org-{org_id} table").inner_text()
     assert "wang@example.cn" in members and "cred@example.cn" in members
 
+    op.locator(f"#org-{org_id} details summary").click()
+    history = op.locator(f"#org-{org_id} .org-history").inner_text()
+    assert "登记异议成立 · 涉及 王敏 <w***@example.cn> · 操作人 op <o***@example.cn>" in history
+    assert "user:" not in history
+
+    # Suspended by mistake, reinstated (恢复) with a reason: the members read both.
+    section = op.locator(f"#org-{org_id}")
+    section.get_by_label("理由（必填）", exact=True).fill("营业执照待核实")
+    section.get_by_role("button", name="执行", exact=True).click()
+    assert "机构已暂停" in op.locator("#done").inner_text()
+    section = op.locator(f"#org-{org_id}")
+    section.get_by_label("恢复理由（必填）", exact=True).fill("营业执照已核实无误")
+    section.get_by_role("button", name="恢复", exact=True).click()
+    assert "机构已恢复" in op.locator("#done").inner_text()
+    assert "已批准" in op.locator(f"#org-{org_id} h2").inner_text()
+
     wang.goto(live_server + "/account")
     row = wang.locator("#disputes table").inner_text()
     assert "异议成立" in row and "授权书经电话核实" in row
     assert "连云港甲贸易有限公司" in wang.locator("#orgs").inner_text()
-    assert "登记异议成立" in wang.locator("#notices").inner_text()
+    notices = wang.locator("#notices").inner_text()
+    assert "登记异议成立" in notices and "恢复机构" in notices and "营业执照已核实无误" in notices
+    assert "进入债权人工作台" in wang.locator("#orgs").inner_text()  # it may entrust cases again

@@ -2,7 +2,7 @@
 
 import pytest
 
-from xinyong.codes import is_personal_id, mask_id_number, mask_person_name
+from xinyong.codes import is_personal_id, mask_email, mask_id_number, mask_person_name
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,16 @@ def test_masking_an_already_masked_id_changes_nothing():
 
     once = mask_id_number("320706199001011234")
     assert mask_id_number(once) == once == "3207**********1234"
+
+
+@pytest.mark.parametrize(
+    ("address", "masked"),
+    [
+        ("wang.min@example.cn", "w***@example.cn"),
+        ("li@example.cn", "l***@example.cn"),
+        ("a@example.cn", "***@example.cn"),
+        ("not-an-address", "n***"),
+    ],
+)
+def test_e_mails_keep_their_first_character_and_domain(address: str, masked: str) -> None:
+    assert mask_email(address) == masked

@@ -1,19 +1,25 @@
-"""Settling who speaks for an organisation: operators add or remove members and reject or
-suspend organisations with a stated reason, and decide claim disputes filed by people whose
+"""Settling who speaks for an organisation: operators add or remove members, reject, suspend
+or reinstate organisations with a stated reason, and decide claim disputes filed by people whose
 organisation's code another account registered first. Each action goes to the organisation's
-history (read by the people it concerns on /account) and to the access audit log."""
+history (read by the people it concerns on /account) and to the access audit log; members are
+told of a dispute and its outcome through the notifier, never who filed it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import privacy, service
+from xinyong.accounts import notify, service
 from xinyong.accounts.errors import Conflict
 from xinyong.accounts.models import (
+    CLAIM_NOTICES,
+    DISPUTE_STATE_NAMES,
+    ORG_STATE_NAMES,
     ApiKey,
     ClaimDispute,
     Membership,
@@ -21,10 +27,13 @@ from xinyong.accounts.models import (
     OrgEvent,
     User,
 )
+from xinyong.accounts.org_audit import record_org_action
 from xinyong.accounts.principal import Principal
+from xinyong.codes.masking import mask_email
 from xinyong.codes.uscc import check_uscc
 from xinyong.errors import InvalidInput, NotFound
 from xinyong.types import utcnow
+from xinyong.verification.models import Verification
 
 # The audit log's action column is 12 characters (stats.audit_log.ACTION_NAMES names them).
 AUDIT_ACTIONS = {
@@ -32,6 +41,7 @@ AUDIT_ACTIONS = {
     "member_removed": "member_out",
     "rejected": "revoke_org",
     "suspended": "suspend_org",
+    "reinstated": "restore_org",
     "claim_upheld": "claim_upheld",
     "claim_dismissed": "claim_denied",
 }
@@ -61,6 +71,7 @@ def _record(
     user: User | None,
     ip: str | None,
     now: datetime,
+    **detail: Any,
 ) -> OrgEvent:
     """The action in the organisation's history and in the access audit log (anchored in the
     ledger, where auditors read it)."""
@@ -73,22 +84,16 @@ def _record(
         at=now,
     )
     session.add(event)
-    privacy.record_access(
+    record_org_action(
         session,
         principal,
-        action=AUDIT_ACTIONS[action],
-        record=f"account_org:{org.id}",
-        fields=[],
-        subject=privacy.enterprise_ref(org.credit_code),
-        purpose="supervision",
-        role=principal.role,
+        org,
+        AUDIT_ACTIONS[action],
+        reason,
         ip=ip,
-        detail={
-            "reason": reason,
-            "credit_code": org.credit_code,
-            "user": user.email if user else None,
-        },
         now=now,
+        user=user.email if user else None,
+        **detail,
     )
     session.flush()
     return event
@@ -193,14 +198,114 @@ def revoke_organisation(
     return org
 
 
+def reinstate_organisation(
+    session: Session,
+    principal: Principal,
+    org_id: int,
+    reason: str | None,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> Organisation:
+    """An operator reinstates (恢复) a suspended or rejected organisation: it is approved again
+    and its members regain its rights. An agency needs what its approval needs: a latest
+    three-step verification of its code that did not fail (a suspension often follows one)."""
+    now = now or utcnow()
+    reason = _reason(reason)
+    org = service.get_organisation(session, org_id)
+    if org.state not in ("rejected", "suspended"):
+        zh, en = ORG_STATE_NAMES.get(org.state, (org.state, org.state))
+        raise Conflict(
+            f"{org.name} 当前为“{zh}”，只有已暂停或已驳回的机构可以恢复",
+            f"{org.name} is {en.lower()}: only a suspended or rejected organisation can be "
+            "reinstated",
+            field="org",
+        )
+    verification = None
+    if org.kind == "agency":
+        verification = _latest_verification(session, org.credit_code)
+        if verification is None or verification.verdict == "不通过":
+            why = ("尚未做过三步核验", "has no three-step verification yet")
+            if verification is not None:
+                why = ("最近一次三步核验未通过", "failed its latest three-step verification")
+            raise Conflict(
+                f"不能恢复服务机构{org.name}：代码 {org.credit_code} {why[0]}。"
+                "请先在三步核验页（/verifications）核验该机构，核验结论不是“不通过”后再恢复",
+                f"agency {org.name} cannot be reinstated: code {org.credit_code} {why[1]}. "
+                "Verify it on the three-step verification page (/verifications) first",
+                field="org",
+            )
+        org.verification_id = verification.id
+    org.state = "approved"
+    org.decided_by = principal.actor[:100]
+    org.decided_at = now
+    org.decision_reason = reason
+    extra = {"verification": verification.id} if verification is not None else {}
+    _record(session, principal, org, "reinstated", reason, None, ip, now, **extra)
+    return org
+
+
+def _latest_verification(session: Session, credit_code: str) -> Verification | None:
+    return session.scalar(
+        select(Verification)
+        .where(Verification.credit_code == credit_code)
+        .order_by(Verification.created_at.desc())
+        .limit(1)
+    )
+
+
+# Who acted, as Principal.actor writes it: "user:12 a@b.cn", "key:ab12cd34 user:12 a@b.cn",
+# "operator-token 值班员".
+_ACTOR_USER = re.compile(r"(?:^|\s)user:(\d+)(?:\s|$)")
+
+
+def actor_user_id(actor: str) -> int | None:
+    found = _ACTOR_USER.search(actor or "")
+    return int(found.group(1)) if found else None
+
+
+def person_label(user: User) -> str:
+    """A person as the operators' pages name them in histories: display name and masked
+    e-mail (enough to tell people apart and find them; the full address is on the member list)."""
+    return f"{user.display_name} <{mask_email(user.email)}>"
+
+
 @dataclass(frozen=True)
 class OrgView:
-    """An organisation as operators review it: its members (with e-mails) and its history."""
+    """An organisation as operators review it: its members (with e-mails) and its history,
+    with the people named in it (user id → `person_label`)."""
 
     org: Organisation
     members: list[tuple[Membership, User]]
     events: list[OrgEvent]
     open_disputes: int
+    people: dict[int, str] = field(default_factory=dict)
+
+    def by(self, event: OrgEvent) -> str:
+        """Who did it: a person's label, or the name an operator token signs with."""
+        uid = actor_user_id(event.actor)
+        if uid is not None:
+            label = self.people.get(uid, f"账户 account {uid}")
+            if event.actor.startswith("key:"):
+                prefix = event.actor.split(" ", 1)[0].removeprefix("key:")
+                return f"{label}（接口密钥 key {prefix}_…）"
+            return label
+        if event.actor.startswith("operator-token "):
+            return f"{event.actor.removeprefix('operator-token ')}（操作员令牌 operator token）"
+        return event.actor
+
+    def about(self, event: OrgEvent) -> str | None:
+        """The person the action concerns (a member added or removed, a dispute's filer)."""
+        if event.user_id is None:
+            return None
+        return self.people.get(event.user_id, f"账户 account {event.user_id}")
+
+
+def _people(session: Session, events: list[OrgEvent]) -> dict[int, str]:
+    ids = {e.user_id for e in events if e.user_id is not None}
+    ids |= {uid for e in events if (uid := actor_user_id(e.actor)) is not None}
+    if not ids:
+        return {}
+    return {u.id: person_label(u) for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 def review(session: Session, state: str | None = None, code: str | None = None) -> list[OrgView]:
@@ -232,25 +337,79 @@ def review(session: Session, state: str | None = None, code: str | None = None) 
         )
     ):
         disputes[d] = disputes.get(d, 0) + 1
-    return [OrgView(o, members[o.id], events[o.id], disputes.get(o.id, 0)) for o in orgs]
+    people = _people(session, [e for found in events.values() for e in found])
+    return [OrgView(o, members[o.id], events[o.id], disputes.get(o.id, 0), people) for o in orgs]
+
+
+CLAIM_ACTIONS = ("claim_filed", "claim_upheld", "claim_dismissed")
 
 
 def notices_for(
     session: Session, user_id: int, limit: int = 20
 ) -> list[tuple[OrgEvent, Organisation]]:
-    """What operators did that concerns this person: to them (added, removed) or to an
-    organisation they are a member of — newest first, for /account."""
+    """What concerns this person, newest first, for /account: what operators did to them
+    (added, removed, their own dispute decided) or to an organisation they are a member of,
+    and claim disputes others filed against it — which the page words as "another account"
+    (`CLAIM_NOTICES`), never naming the filer."""
     mine = select(Membership.org_id).where(Membership.user_id == user_id)
     rows = session.execute(
         select(OrgEvent, Organisation)
         .join(Organisation, Organisation.id == OrgEvent.org_id)
         .where(
-            (OrgEvent.user_id == user_id) | (OrgEvent.user_id.is_(None) & OrgEvent.org_id.in_(mine))
+            ((OrgEvent.user_id == user_id) & (OrgEvent.action != "claim_filed"))
+            | (OrgEvent.user_id.is_(None) & OrgEvent.org_id.in_(mine))
+            | (
+                OrgEvent.action.in_(CLAIM_ACTIONS)
+                & (OrgEvent.user_id != user_id)
+                & OrgEvent.org_id.in_(mine)
+            )
         )
         .order_by(OrgEvent.id.desc())
         .limit(limit)
     )
     return [(e, o) for e, o in rows]
+
+
+def _tell(
+    session: Session,
+    user: User,
+    org: Organisation,
+    text: tuple[str, str],
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """One message through the platform's notifier (the outbox unless a deployment registers
+    e-mail or SMS): what happened to the organisation, the reason, where to read more."""
+    zh, en = text
+    why_zh = f"\n理由：{reason}" if reason else ""
+    why_en = f"\nReason: {reason}" if reason else ""
+    notify.notifier()(
+        session,
+        user.email,
+        f"机构登记异议：{org.name} / Claim dispute: {org.credit_code}"[:200],
+        f"{org.name}（{org.credit_code}）\n{zh}{why_zh}\n详见“我的账户”：/account\n\n"
+        f"{en}{why_en}\nSee your account page: /account",
+        now,
+    )
+
+
+def _tell_members(
+    session: Session,
+    org: Organisation,
+    action: str,
+    reason: str | None,
+    filer: User,
+    now: datetime,
+) -> None:
+    """Every active member but the filer hears of a dispute over their organisation's claim,
+    worded so that the filer stays anonymous."""
+    for user in session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == org.id, User.id != filer.id, User.disabled.is_not(True))
+        .order_by(Membership.id)
+    ):
+        _tell(session, user, org, CLAIM_NOTICES[action], reason, now)
 
 
 # --- claim disputes -------------------------------------------------------------------------
@@ -302,10 +461,25 @@ def file_dispute(
             f"your dispute over {check.code} is already open",
             field="credit_code",
         )
+    now = now or utcnow()
     dispute = ClaimDispute(
-        org_id=org.id, filed_by=user.id, statement=text, state="open", created_at=now or utcnow()
+        org_id=org.id, filed_by=user.id, statement=text, state="open", created_at=now
     )
     session.add(dispute)
+    session.flush()
+    # In the history operators read (the statement, since the queue forgets decided disputes),
+    # and to the members, who may want to speak to an operator before it is decided.
+    session.add(
+        OrgEvent(
+            org_id=org.id,
+            user_id=user.id,
+            action="claim_filed",
+            reason=f"异议 #{dispute.id}：{text}",
+            actor=f"user:{user.id} {user.email}"[:100],
+            at=now,
+        )
+    )
+    _tell_members(session, org, "claim_filed", None, user, now)
     session.flush()
     return dispute
 
@@ -347,8 +521,8 @@ def decide_dispute(
     now: datetime | None = None,
 ) -> ClaimDispute:
     """Uphold (the filer is added to the organisation) or dismiss a dispute, with the reason
-    the filer reads. Removing the first registrant or rejecting the registration is a
-    separate action with its own reason."""
+    the filer and the organisation's members read (told through the notifier). Removing the
+    first registrant or rejecting the registration is a separate action with its own reason."""
     now = now or utcnow()
     reason = _reason(reason)
     dispute = session.get(ClaimDispute, dispute_id)
@@ -370,14 +544,19 @@ def decide_dispute(
     dispute.decided_at = now
     if uphold:
         service.add_member(session, filer, org)
-    _record(
+    action = "claim_upheld" if uphold else "claim_dismissed"
+    _record(session, principal, org, action, reason, filer, ip, now)
+    _tell_members(session, org, action, reason, filer, now)
+    zh, en = DISPUTE_STATE_NAMES[dispute.state]
+    _tell(
         session,
-        principal,
-        org,
-        "claim_upheld" if uphold else "claim_dismissed",
-        reason,
         filer,
-        ip,
+        org,
+        (
+            f"您对本机构登记提出的异议已处理：{zh}。",
+            f"Your claim dispute was decided: {en.lower()}.",
+        ),
+        reason,
         now,
     )
     return dispute

@@ -1,5 +1,5 @@
 """Organisation claims API (thin): operators review organisations with their members, add or
-remove members, reject or suspend; people file claim disputes that operators decide."""
+remove members, reject, suspend or reinstate; people file claim disputes that operators decide."""
 
 from __future__ import annotations
 
@@ -37,7 +37,12 @@ def _review_out(view: claims.OrgView) -> OrgReviewOut:
             MemberOut(user_id=u.id, email=u.email, display_name=u.display_name, role=m.role)
             for m, u in view.members
         ],
-        history=[OrgEventOut.model_validate(e) for e in view.events],
+        history=[
+            OrgEventOut.model_validate(e).model_copy(
+                update={"by": view.by(e), "about": view.about(e)}
+            )
+            for e in view.events
+        ],
         open_disputes=view.open_disputes,
     )
 
@@ -126,6 +131,23 @@ def revoke_org(
     claims.revoke_organisation(
         session, principal, org_id, body.state, body.reason, client_ip(request)
     )
+    session.commit()
+    return review_org(org_id, principal, session)
+
+
+@router.post(
+    "/api/v1/operator/organisations/{org_id}/reinstate",
+    response_model=OrgReviewOut,
+    summary="恢复被暂停或驳回的机构 / Reinstate a suspended or rejected organisation",
+)
+def reinstate_org(
+    org_id: int,
+    body: ReasonIn,
+    request: Request,
+    principal: Principal = Depends(operator_only),
+    session: Session = DbSession,
+) -> OrgReviewOut:
+    claims.reinstate_organisation(session, principal, org_id, body.reason, client_ip(request))
     session.commit()
     return review_org(org_id, principal, session)
 

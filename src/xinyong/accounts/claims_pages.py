@@ -1,5 +1,6 @@
 """Organisation claim pages (thin): the operators' organisations page (members, history, claim
-disputes and the actions that settle them) and the /account form that files a dispute."""
+disputes and the actions that settle them, reinstating included) and the /account form that
+files a dispute."""
 
 from __future__ import annotations
 
@@ -128,6 +129,25 @@ def revoke(
         session,
         lambda p: claims.revoke_organisation(session, p, org_id, state, reason, client_ip(request)),
         (f"机构{zh}", f"organisation {en.lower()}"),
+        f"#org-{org_id}",
+    )
+
+
+@router.post(HOME + "/{org_id}/reinstate", response_class=HTMLResponse)
+def reinstate(
+    request: Request,
+    org_id: int,
+    reason: str = Form("", max_length=500),
+    session: Session = DbSession,
+):
+    return _act(
+        request,
+        session,
+        lambda p: claims.reinstate_organisation(session, p, org_id, reason, client_ip(request)),
+        (
+            "机构已恢复，成员重新取得机构权限",
+            "organisation reinstated: its members act for it again",
+        ),
         f"#org-{org_id}",
     )
 

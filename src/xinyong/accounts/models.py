@@ -54,8 +54,31 @@ ORG_EVENT_NAMES = {
     "member_removed": ("移出成员", "member removed"),
     "rejected": ("驳回登记", "registration rejected"),
     "suspended": ("暂停机构", "organisation suspended"),
+    "reinstated": ("恢复机构", "organisation reinstated"),
+    "claim_filed": ("登记异议提出", "claim dispute filed"),
     "claim_upheld": ("登记异议成立", "claim dispute upheld"),
     "claim_dismissed": ("登记异议不成立", "claim dispute dismissed"),
+}
+# A claim dispute as the organisation's other members read it (on /account and in the message
+# the notifier sends): never who filed it, only that another account did.
+CLAIM_NOTICES = {
+    "claim_filed": (
+        "另一账户对本机构的登记提出了异议，称其为本机构人员。平台工作人员将核实后处理，结果会告知您；"
+        "如有说明或材料，请联系平台工作人员。",
+        "Another account contested this organisation's registration, saying they work for it. "
+        "An operator will check and decide, and you will be told the outcome; to add an "
+        "explanation or documents, contact the platform's operators.",
+    ),
+    "claim_upheld": (
+        "平台工作人员认定另一账户的登记异议成立，该账户已加入本机构。",
+        "An operator upheld another account's claim dispute: that account has joined this "
+        "organisation.",
+    ),
+    "claim_dismissed": (
+        "平台工作人员认定另一账户的登记异议不成立，本机构的登记不变。",
+        "An operator dismissed another account's claim dispute: this organisation's "
+        "registration stands.",
+    ),
 }
 
 
@@ -245,8 +268,9 @@ class ClaimDispute(Base):
 
 
 class OrgEvent(Base):
-    """One operator action on an organisation (and the member it concerns): its history, and
-    what an affected person reads on /account. Append-only by use."""
+    """One operator action on an organisation (and the member it concerns), or a claim dispute
+    filed against it: its history, and what an affected person reads on /account.
+    Append-only by use."""
 
     __tablename__ = "account_org_event"
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from xinyong.accounts import claims, claims_pages, metering, privacy, service
 from xinyong.accounts import roles as R
 from xinyong.accounts.models import (
+    CLAIM_NOTICES,
     DISPUTE_STATE_NAMES,
     ORG_EVENT_NAMES,
     ORG_KIND_NAMES,
@@ -209,6 +210,7 @@ def account_page(
         org_form=org_form or {"credit_code": "", "name": "", "kind": "creditor"},
         notices=claims.notices_for(session, principal.user_id),
         event_names=ORG_EVENT_NAMES,
+        claim_notices=CLAIM_NOTICES,
         disputes=claims.disputes_of(session, principal.user_id),
         dispute_states=DISPUTE_STATE_NAMES,
         dispute_error=dispute_error,

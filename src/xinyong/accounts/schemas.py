@@ -178,6 +178,10 @@ class OrgEventOut(BaseModel):
     reason: str
     actor: str
     at: datetime
+    by: str = Field(
+        "", description="谁操作（显示名与遮蔽的邮箱）/ who acted, name and masked e-mail"
+    )
+    about: str | None = Field(None, description="所涉人员 / the person it concerns, if any")
 
 
 class OrgReviewOut(OrgOut):

@@ -7,7 +7,7 @@ from xinyong.codes.legacy import (
     check_registration_number,
     is_valid_registration_number,
 )
-from xinyong.codes.masking import is_personal_id, mask_id_number, mask_person_name
+from xinyong.codes.masking import is_personal_id, mask_email, mask_id_number, mask_person_name
 from xinyong.codes.problems import CodeCheck, CodeProblem
 from xinyong.codes.uscc import check_uscc, is_valid_uscc, uscc_with_check
 
@@ -23,6 +23,7 @@ __all__ = [
     "is_valid_registration_number",
     "is_valid_uscc",
     "lookup_division",
+    "mask_email",
     "mask_id_number",
     "mask_person_name",
     "uscc_with_check",

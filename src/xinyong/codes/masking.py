@@ -46,3 +46,14 @@ def mask_person_name(name: str) -> str:
         middle = "".join(c if c in "·•." else "*" for c in text[1:-1])
         return text[0] + middle + text[-1]
     return " ".join(word[0] + "*" * (len(word) - 1) for word in text.split())
+
+
+def mask_email(address: str) -> str:
+    """ "wang.min@example.cn" → "w***@example.cn": the first character and the domain (which
+    tells an operator the organisation) stay; three stars hide the rest and its length."""
+    text = address.strip()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        local, domain = text, ""
+    head = local[:1] if len(local) > 1 else ""
+    return f"{head}***" + (f"@{domain}" if at else "")

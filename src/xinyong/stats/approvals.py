@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import privacy
 from xinyong.accounts import service as accounts
 from xinyong.accounts.errors import Conflict
 from xinyong.accounts.models import AccessAudit, Membership, Organisation, User
+from xinyong.accounts.org_audit import record_org_action
 from xinyong.accounts.principal import Principal
 from xinyong.agencies.service import AgencyView, get_agency
 from xinyong.agencies.standing import Standing, standings
@@ -180,22 +180,15 @@ def decide(
         now=now,
         reason=reason,
     )
-    privacy.record_access(
+    record_org_action(
         session,
         principal,
-        action=ACTIONS[approve],
-        record=f"account_org:{org.id}",
-        fields=[],
-        subject=privacy.enterprise_ref(org.credit_code),
-        purpose="supervision",
-        role=principal.role,
+        org,
+        ACTIONS[approve],
+        reason,
         ip=ip,
-        detail={
-            "reason": reason,
-            "credit_code": org.credit_code,
-            "verification": latest.id if latest else None,
-            "verdict": latest.verdict if latest else None,
-        },
         now=now,
+        verification=latest.id if latest else None,
+        verdict=latest.verdict if latest else None,
     )
     return org

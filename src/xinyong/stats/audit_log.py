@@ -24,6 +24,7 @@ ACTION_NAMES = {
     # An operator settling who speaks for an organisation (accounts.claims).
     "revoke_org": ("驳回机构登记", "organisation registration revoked"),
     "suspend_org": ("暂停机构", "organisation suspended"),
+    "restore_org": ("恢复机构", "organisation reinstated"),
     "member_in": ("加入机构成员", "member added"),
     "member_out": ("移出机构成员", "member removed"),
     "claim_upheld": ("登记异议成立", "claim dispute upheld"),
