@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts import notify, roles
@@ -261,6 +261,14 @@ def organisations(session: Session, state: str | None = None) -> list[Organisati
     if state:
         q = q.where(Organisation.state == state)
     return list(session.scalars(q))
+
+
+def count_organisations(session: Session, state: str, kind: str | None = None) -> int:
+    """How many organisations are in a state (of one kind): a console tile, counted, not loaded."""
+    q = select(func.count()).select_from(Organisation).where(Organisation.state == state)
+    if kind:
+        q = q.where(Organisation.kind == kind)
+    return session.scalar(q) or 0
 
 
 def organisation_by_code(session: Session, credit_code: str) -> Organisation:

@@ -1,4 +1,4 @@
-"""Public shapes of alerts and of an operator's decision on one."""
+"""Shapes of alerts: the public one, the staff one built on it, and an operator's decision."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 AlertStatus = Literal["open", "acknowledged", "dismissed"]
+# A dismissed alert is a false alarm about a named enterprise: the public never sees it
+# (decision 0060), as profiles and search results never counted it.
+PublicStatus = Literal["open", "acknowledged"]
 
 
 class AlertEventOut(BaseModel):
@@ -23,7 +26,10 @@ class AlertEventOut(BaseModel):
     at: datetime
 
 
-class AlertOut(BaseModel):
+class PublicAlertOut(BaseModel):
+    """An alert as anyone may read it: what the rule raised and whether staff confirmed it, not
+    who decided nor why (decision 0060)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -40,9 +46,18 @@ class AlertOut(BaseModel):
     evidence: dict[str, Any] = Field(description="{op, changes: {field: {old, new}}, enterprise}")
     demo: bool
     created_at: datetime
+    status: PublicStatus = Field(
+        description="待处理或已确认；已驳回的预警不公开 / open or acknowledged; dismissed alerts "
+        "are not public"
+    )
+    decided_at: datetime | None = Field(description="最近一次处理的时间 / when last decided")
+
+
+class AlertOut(PublicAlertOut):
+    """An alert as operators and auditors read it: every status, who decided, each reason."""
+
     status: AlertStatus
-    decided_by: str | None
-    decided_at: datetime | None
+    decided_by: str | None = Field(description="最近一次处理人 / who decided last")
     history: list[AlertEventOut] = Field(
         default_factory=list, description="每次处理及理由 / each decision and its reason"
     )

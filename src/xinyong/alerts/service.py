@@ -1,5 +1,6 @@
-"""Alert look-ups and operator decisions on them: 确认 (acknowledge), 驳回 (dismiss, with a
-reason) and 恢复 (restore a dismissed one, with a reason), each kept in the alert's history."""
+"""Alert look-ups, public or for staff, and operator decisions on them: 确认 (acknowledge), 驳回
+(dismiss, with a reason) and 恢复 (restore a dismissed one, with a reason), each kept in the
+alert's history."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from xinyong.alerts.models import KINDS, STATUSES, Alert, AlertEvent
-from xinyong.alerts.schemas import AlertOut
+from xinyong.alerts.schemas import AlertOut, PublicAlertOut
 from xinyong.errors import InvalidInput, NotFound, XinyongError
 from xinyong.paging import PAGE_SIZE, Page, keyset
 from xinyong.types import utcnow
@@ -39,10 +40,35 @@ class AlertNotDismissed(XinyongError):
     title_en = "Alert not dismissed"
 
 
-def _matching(status: str | None, kind: str | None = None, credit_code: str | None = None):
+class DismissedNotPublic(XinyongError):
+    code = "alert_dismissed_not_public"
+    status = 403
+    title_zh = "已驳回的预警不公开"
+    title_en = "Dismissed alerts are not public"
+
+
+def _matching(
+    status: str | None,
+    kind: str | None = None,
+    credit_code: str | None = None,
+    *,
+    full: bool = True,
+):
+    """The alerts asked for; `full=False` is what the public may read (decision 0060): no
+    dismissed alert, and no history (its names and reasons are for staff)."""
     _check("status", status, STATUSES)
     _check("kind", kind, KINDS)
-    query = select(Alert).options(selectinload(Alert.history))
+    if full:
+        query = select(Alert).options(selectinload(Alert.history))
+    else:
+        if status == "dismissed":
+            raise DismissedNotPublic(
+                "已驳回的预警（误报）不公开，仅操作员和审计员可查看；请登录或使用其接口密钥",
+                "dismissed alerts (false alarms) are not public: operators and auditors only; "
+                "sign in or use such an API key",
+                field="status",
+            )
+        query = select(Alert).where(Alert.status != "dismissed")
     if status:
         query = query.where(Alert.status == status)
     if kind:
@@ -58,15 +84,19 @@ def list_alerts(
     kind: str | None = None,
     credit_code: str | None = None,
     limit: int = 100,
-) -> list[AlertOut]:
-    """Newest first, optionally only one status, kind or enterprise."""
-    query = _matching(status, kind, credit_code)
+    *,
+    full: bool = False,
+) -> list[PublicAlertOut]:
+    """Newest first, optionally only one status, kind or enterprise: in the public shape, or
+    with `full=True` (operators and auditors) every alert with who decided it and why."""
+    query = _matching(status, kind, credit_code, full=full)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(
             f"limit 应在 1 到 {MAX_LIMIT} 之间", f"limit must be between 1 and {MAX_LIMIT}"
         )
     query = query.order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)
-    return [AlertOut.model_validate(a) for a in session.scalars(query)]
+    shape = AlertOut if full else PublicAlertOut
+    return [shape.model_validate(a) for a in session.scalars(query)]
 
 
 def alerts_page(

@@ -11,10 +11,16 @@ from xinyong.accounts.principal import (
     current_principal,
     deny,
 )
-from xinyong.accounts.roles import OPERATOR
+from xinyong.accounts.roles import AUDITOR, OPERATOR
 from xinyong.errors import InvalidInput, XinyongError
 
-__all__ = ["OperatorSettings", "OperatorsClosed", "require_named_operator", "require_operator"]
+__all__ = [
+    "OperatorSettings",
+    "OperatorsClosed",
+    "require_named_operator",
+    "require_operator",
+    "sees_staff_view",
+]
 
 
 class OperatorTokenRequired(XinyongError):
@@ -75,3 +81,11 @@ async def require_named_operator(
             field="X-Operator",
         )
     return principal.name
+
+
+async def sees_staff_view(request: Request) -> bool:
+    """A FastAPI dependency for a public route that shows staff more (who decided, and why):
+    whether the caller is an operator or an auditor — an account or key of either role, or the
+    break-glass token. Everyone else is answered, in the public shape."""
+    principal = await current_principal(request)
+    return principal.has_role(OPERATOR, AUDITOR)

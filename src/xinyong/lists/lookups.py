@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.alerts.models import Alert
@@ -165,10 +165,26 @@ def operator_page(
     )
 
 
+def count_entries(session: Session, state: str | None = None) -> int:
+    """How many entries are in a state (all when None): a console tile, counted, not loaded."""
+    return session.scalar(_operator_query(state, columns=(func.count(),))) or 0
+
+
+def count_awaiting_publication(session: Session, today: date) -> int:
+    """Approved entries still to be published: not those decided never to be published (minor
+    dishonesty, no publicity end) nor those whose period is over (the expiry job ends them
+    unpublished)."""
+    query = _operator_query("approved", columns=(func.count(),))
+    return session.scalar(query.where(ListEntry.publicity_end > today)) or 0
+
+
 def _operator_query(
-    state: str | None = None, list_type: str | None = None, credit_code: str | None = None
+    state: str | None = None,
+    list_type: str | None = None,
+    credit_code: str | None = None,
+    columns: tuple = (ListEntry,),
 ):
-    query = select(ListEntry)
+    query = select(*columns).select_from(ListEntry)
     if state:
         if state not in STATES:
             raise InvalidInput(

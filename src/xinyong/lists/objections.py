@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import InvalidInput, NotFound
@@ -186,6 +186,12 @@ def decide(
     )
     session.flush()
     return objection
+
+
+def count_open(session: Session) -> int:
+    """How many are undecided: a console tile, counted, not loaded."""
+    query = select(func.count()).select_from(Objection).where(Objection.state == "submitted")
+    return session.scalar(query) or 0
 
 
 def open_cases(session: Session, limit: int = 100) -> list[Objection]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import NotFound
@@ -177,6 +177,14 @@ def decide(
     )
     session.flush()
     return repair
+
+
+def count_open(session: Session) -> int:
+    """How many are undecided: a console tile, counted, not loaded."""
+    query = (
+        select(func.count()).select_from(RepairRequest).where(RepairRequest.state == "submitted")
+    )
+    return session.scalar(query) or 0
 
 
 def open_cases(session: Session, limit: int = 100) -> list[RepairRequest]:

@@ -61,7 +61,11 @@ def _stored_name(cfg: SourceConfig) -> str:
     return f"peer:{cfg.name}" if cfg.transport == "peer" else cfg.name
 
 
-def source_status(session: Session, cfg: SourceConfig, today: date | None = None) -> SourceStatus:
+def source_status(
+    session: Session, cfg: SourceConfig, today: date | None = None, *, records: bool = True
+) -> SourceStatus:
+    """One source's freshness; `records=False` skips counting its records in every table (a
+    count over each imported table) for a view that shows no counts, the console's overview."""
     from zoneinfo import ZoneInfo
 
     name = _stored_name(cfg)
@@ -72,15 +76,15 @@ def source_status(session: Session, cfg: SourceConfig, today: date | None = None
     ).all()
     success = next((r for r in runs if r.status in OK_STATUSES and r.finished_at), None)
     failure = next((r for r in runs if r.status in BAD_STATUSES), None)
-    records: dict[str, int] = {}
+    counts: dict[str, int] = {}
     newest: date | None = None
-    for layout, target in all_targets().items():
+    for layout, target in all_targets().items() if records else ():
         table = target.table
         count, as_of = session.execute(
             select(func.count(), func.max(table.c.as_of)).where(table.c.source == name)
         ).one()
         if count:
-            records[layout] = count
+            counts[layout] = count
             newest = max(filter(None, (newest, as_of)), default=None)
     last = runs[0] if runs else None
     rejects = (
@@ -107,7 +111,7 @@ def source_status(session: Session, cfg: SourceConfig, today: date | None = None
         hours_since_success=round(hours, 2) if hours is not None else None,
         newest_as_of=newest,
         days_behind_upstream=(today - newest).days if newest else None,
-        records=records,
+        records=counts,
         rejects_last_run=rejects or 0,
         recent_runs=[RunOut.model_validate(r, from_attributes=True) for r in runs],
         fresh=fresh,
@@ -146,8 +150,10 @@ def last_runs(session: Session) -> dict[str, tuple[datetime | None, bool]]:
     return {name: (good.get(name), last.get(name) in BAD_STATUSES) for name in good.keys() | last}
 
 
-def all_status(session: Session, configs: dict[str, SourceConfig]) -> list[SourceStatus]:
-    return [source_status(session, cfg) for cfg in configs.values()]
+def all_status(
+    session: Session, configs: dict[str, SourceConfig], *, records: bool = True
+) -> list[SourceStatus]:
+    return [source_status(session, cfg, records=records) for cfg in configs.values()]
 
 
 def rejects_of(session: Session, run_id: int, limit: int = 200) -> list[dict[str, Any]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xinyong.accounts.roles import AUDITOR
 from xinyong.api import lanes
 from xinyong.api.cache import FRONT_DATA, PUBLIC_DATA, REGISTRY_DATA, kept_answer, page_answer
 from xinyong.api.deps import DbSession
@@ -26,6 +27,7 @@ from xinyong.registry.models import Enterprise
 from xinyong.registry.service import industries, profile
 from xinyong.search.service import checked_division, checked_statuses, search
 from xinyong.sources.layouts import STATUS_EN
+from xinyong.web.operator_session import resolve_caller, signed_in
 from xinyong.web.site import STATIC, districts, page, templates
 
 __all__ = ["router", "templates"]
@@ -238,17 +240,40 @@ def sources_page(request: Request, session: Session = DbSession):
     return page(request, "sources.html", sources=all_status(session, load_sources()))
 
 
-@router.get("/alerts", response_class=HTMLResponse)
+@router.get("/alerts", response_class=HTMLResponse, dependencies=[Depends(resolve_caller)])
 def alerts_page(
     request: Request,
     status: str | None = "open",
     kind: str | None = None,
     session: Session = DbSession,
 ):
-    from xinyong.alerts.service import list_alerts
+    """The platform's alerts: the public shape for everyone, the staff shape (dismissed ones,
+    who decided, why) for operators and auditors (decision 0060)."""
+    from xinyong.alerts.service import ACTION_NAMES, list_alerts
 
-    alerts = list_alerts(session, status=status or None, kind=kind or None, limit=200)
-    return page(request, "alerts.html", alerts=alerts, status=status, kind=kind)
+    staff = signed_in(request, AUDITOR) is not None
+    error = None
+    try:
+        alerts = list_alerts(
+            session, status=status or None, kind=kind or None, limit=200, full=staff
+        )
+    except XinyongError as exc:
+        alerts, error = [], exc
+    response = page(
+        request,
+        "alerts.html",
+        status_code=error.status if error else 200,
+        alerts=alerts,
+        status=status,
+        kind=kind,
+        staff=staff,
+        error=error,
+        action_names=ACTION_NAMES,
+    )
+    response.headers["vary"] = "Cookie"
+    if staff:
+        response.headers["cache-control"] = "private, no-store"
+    return response
 
 
 @router.get("/templates", response_class=HTMLResponse)
