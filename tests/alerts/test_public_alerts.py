@@ -1,4 +1,4 @@
-"""What the public sees of the platform's alerts (decision 0060): 审核员李娜 acknowledges the
+"""What the public sees of the platform's alerts (decision 0061): 审核员李娜 acknowledges the
 blacklist proposal about a collector revoked for violence, 审核员王强 dismisses the warning about
 a firm whose name says 讨债 as a false alarm. A visitor, a creditor and the watch list see the
 proposal without either name and never see the dismissed warning; operators and auditors see it

@@ -12,7 +12,7 @@ from xinyong.api.operator import require_operator, sees_staff_view
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts 预警"])
 
-# Each caller's answer in its own shape; the spec lists both (decision 0060).
+# Each caller's answer in its own shape; the spec lists both (decision 0061).
 _SHAPES = {True: TypeAdapter(list[AlertOut]), False: TypeAdapter(list[PublicAlertOut])}
 
 
@@ -21,8 +21,8 @@ _SHAPES = {True: TypeAdapter(list[AlertOut]), False: TypeAdapter(list[PublicAler
     response_model=list[PublicAlertOut] | list[AlertOut],
     summary="预警列表 / Alerts",
     description="公众看到待处理和已确认的预警，不含处理人和理由；操作员和审计员看到全部预警及其处理历史"
-    "（决定 0060）。/ The public sees open and acknowledged alerts without who decided or why; "
-    "operators and auditors see every alert with its history (decision 0060).",
+    "（决定 0061）。/ The public sees open and acknowledged alerts without who decided or why; "
+    "operators and auditors see every alert with its history (decision 0061).",
 )
 def get_alerts(
     status: str | None = Query(

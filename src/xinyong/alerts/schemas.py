@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 AlertStatus = Literal["open", "acknowledged", "dismissed"]
 # A dismissed alert is a false alarm about a named enterprise: the public never sees it
-# (decision 0060), as profiles and search results never counted it.
+# (decision 0061), as profiles and search results never counted it.
 PublicStatus = Literal["open", "acknowledged"]
 
 
@@ -28,7 +28,7 @@ class AlertEventOut(BaseModel):
 
 class PublicAlertOut(BaseModel):
     """An alert as anyone may read it: what the rule raised and whether staff confirmed it, not
-    who decided nor why (decision 0060)."""
+    who decided nor why (decision 0061)."""
 
     model_config = ConfigDict(from_attributes=True)
 

@@ -54,7 +54,7 @@ def _matching(
     *,
     full: bool = True,
 ):
-    """The alerts asked for; `full=False` is what the public may read (decision 0060): no
+    """The alerts asked for; `full=False` is what the public may read (decision 0061): no
     dismissed alert, and no history (its names and reasons are for staff)."""
     _check("status", status, STATUSES)
     _check("kind", kind, KINDS)

@@ -248,7 +248,7 @@ def alerts_page(
     session: Session = DbSession,
 ):
     """The platform's alerts: the public shape for everyone, the staff shape (dismissed ones,
-    who decided, why) for operators and auditors (decision 0060)."""
+    who decided, why) for operators and auditors (decision 0061)."""
     from xinyong.alerts.service import ACTION_NAMES, list_alerts
 
     staff = signed_in(request, AUDITOR) is not None
