@@ -205,3 +205,46 @@ def test_an_entry_removed_otherwise_lifts_the_penalty_at_once(
     [cause] = shown["history"][0]["cause"]
     assert (cause["id"], cause["action"]) == (entry_id, action)
     assert [h["grade"] for h in shown["history"]] == [graded, lowered, graded]
+
+
+def test_a_correction_upheld_on_objection_reaches_the_grade_at_once(
+    client, clock, operator_headers, engine, tmp_path
+):
+    """The entry stays published, but what the grade shows of it (the decision it rests on) is
+    the corrected one at once: a correction moves no entry's state, and no pass looked for it."""
+    _registered_and_graded(engine, tmp_path / "gsxt")
+    entry_id = _publish(client, clock, operator_headers)
+    clock.now = at(2026, 5, 20)
+    objection = client.post(
+        "/api/v1/objections",
+        json={
+            "entry_id": entry_id,
+            "case_type": "wrong_facts",
+            "applicant_name": "周文",
+            "applicant_contact": "13800000000",
+            "statement": "处罚决定作出于5月6日",
+            "materials": [
+                {"kind": k, "name": f"{k}.pdf"}
+                for k in ("application_form", "identity", "evidence")
+            ],
+        },
+    ).json()
+    clock.now = at(2026, 6, 1)
+    decided = client.post(
+        f"/api/v1/operator/objections/{objection['id']}/decision",
+        json={
+            "upheld": True,
+            "outcome": "correct",
+            "corrections": {"decision_date": "2026-05-06"},
+            "reason": "决定书落款日期为5月6日",
+        },
+        headers=operator_headers,
+    )
+    assert decided.json()["corrections"] == {
+        "decision_date": {"old": "2026-05-04", "new": "2026-05-06"}
+    }, decided.text
+
+    shown = client.get(f"/api/v1/enterprises/{FIRM}").json()["rating"]
+    [black] = _black_listed(shown)
+    assert [r["as_of"] for r in black["records"]] == ["2026-05-06"]
+    assert shown["as_of"] >= "2026-05-06"
