@@ -8,8 +8,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.lists.story import at
+from tests.lists.story import OPERATOR, at, proposal
 from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+from xinyong import wiring
+from xinyong.db import session_factory
+from xinyong.lists import service as lists
 from xinyong.rating import service as rating
 from xinyong.rating.models import RatingState
 from xinyong.sources.config import get_source
@@ -39,12 +42,11 @@ def _registered_and_graded(engine, folder) -> str:
     )
     run_syncs(engine, [get_source("gsxt").model_copy(update={"path": folder})])
     assert rating.recompute_all(engine, at(2026, 5, 1)).rated == 2
-    return rating.view(_session(engine), FIRM).grade
+    with _session(engine) as s:
+        return rating.view(s, FIRM).grade
 
 
 def _session(engine):
-    from xinyong.db import session_factory
-
     return session_factory(engine)()
 
 
@@ -248,3 +250,22 @@ def test_a_correction_upheld_on_objection_reaches_the_grade_at_once(
     [black] = _black_listed(shown)
     assert [r["as_of"] for r in black["records"]] == ["2026-05-06"]
     assert shown["as_of"] >= "2026-05-06"
+
+
+def test_the_regrade_is_part_of_the_decision_and_undone_with_it(engine, session, tmp_path):
+    """The grade is written in the decision's transaction: a decision rolled back (the operator's
+    request failed after it) leaves the grade and its history as they were."""
+    wiring.connect()  # as the server and the CLI wire the domains
+    graded = _registered_and_graded(engine, tmp_path / "gsxt")
+    entry = lists.propose(session, proposal(1), OPERATOR, at(2026, 5, 4))
+    lists.approve(session, entry.id, OPERATOR, None, at(2026, 5, 4))
+    session.commit()
+
+    lists.publish(session, entry.id, OPERATOR, at(2026, 5, 11))
+    inside = rating.view(session, FIRM)  # in the decision's transaction, not committed yet
+    assert inside.grade != graded and inside.history[0].cause[0].action == "published"
+    session.rollback()
+
+    after = rating.view(session, FIRM)
+    assert after.grade == graded and len(after.history) == 1
+    assert lists.get_entry(session, entry.id).state == "approved"

@@ -1,4 +1,4 @@
-"""A decision that changes what an entry publishes is passed on, in its own transaction, to whoever reads list standing."""
+"""A decision that changes what an entry publishes, handed on in its transaction to who reads lists."""
 
 from __future__ import annotations
 

@@ -284,8 +284,8 @@ def regrade(conn: Connection, moves: dict[str, list[dict[str, Any]]], now: datet
 
 def changed_codes(conn: Connection, since_seq: int, until_seq: int, since: datetime) -> list[str]:
     """Enterprises whose records changed in the feed window, or whose list entries moved (a
-    decision regrades its firm at once, `regrade`; this also catches one made where nothing was
-    wired, a script's, and the entries moved by no decision)."""
+    decision regrades its firm at once, `regrade`: this catches one made where nothing was
+    wired, a bare script's)."""
 
     def feed(table, column):
         return select(column.label("code")).where(
