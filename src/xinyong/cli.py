@@ -566,8 +566,10 @@ def lists_expire(
     """结束公示期已满的名单信息 / expire entries whose publicity period is over."""
     from xinyong.db import get_engine, upgrade
     from xinyong.lists.service import run_expiry
+    from xinyong.wiring import connect
 
     upgrade()
+    connect()  # its decisions regrade their firms and are anchored, as the server's job's
     expired = run_expiry(get_engine(), _at(now))
     console.print(f"已到期 {len(expired)} 条 / expired {len(expired)}: {expired}")
 
@@ -579,8 +581,10 @@ def lists_propose(
     """按事件规则提请名单，并跟进来源已删除的记录 / run the proposal rules."""
     from xinyong.db import get_engine, upgrade
     from xinyong.lists.proposals import run_rules
+    from xinyong.wiring import connect
 
     upgrade()
+    connect()  # its decisions regrade their firms and are anchored, as the server's job's
     try:
         proposed, ended = run_rules(get_engine(), _at(now))
     except XinyongError as exc:

@@ -1,7 +1,7 @@
 """Connects the domains through their seams: lists feed verification and reports; the latest
 verification verdict, the rating and case performance feed the agency directory; case service
-records feed the rating; verifications and list decisions are anchored in the ledger. Called once
-by the app and the CLI."""
+records and list decisions feed the rating; verifications and list decisions are anchored in the
+ledger. Called once by the app and the CLI."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from xinyong.cases.performance import service_record as case_service_record
 from xinyong.cases.performance import standing_provider as case_standing
 from xinyong.documents.reports import REPORT_SECTIONS, ReportSection
 from xinyong.ledger import anchors
-from xinyong.lists import stars
+from xinyong.lists import standing, stars
 from xinyong.lists.clock import local_date
 from xinyong.lists.lookups import active_entries, active_for
 from xinyong.profile.glance import at_a_glance
@@ -186,4 +186,7 @@ def connect() -> None:
     VERDICT_PROVIDERS.register("verification", _quote_verdict)
     STANDING_PROVIDERS.register("records", _records)
     SERVICE_RECORDS.register("cases", _service_records)
+    # A list decision regrades its firm in its own transaction, not at the next rating pass.
+    standing.STANDING_MOVED.register("rating", rating.regrade)
+    standing.install()
     anchors.install()

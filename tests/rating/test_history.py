@@ -1,5 +1,5 @@
-"""A law firm is black-listed, re-rated by the incremental pass, then the entry expires and the grade
-recovers; history gains a row only when the score or grade moves."""
+"""A law firm is black-listed, re-rated as the entry is published, then the entry's period ends and the
+grade recovers; history gains a row only when the score or grade moves."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy import event, func, select
 
 from tests.lists.story import OPERATOR, proposal
 from tests.rating.conftest import RATED_AT, at
+from xinyong import wiring
 from xinyong.agencies.models import Agency
 from xinyong.lists import service as lists
 from xinyong.rating import service
@@ -20,6 +21,7 @@ def _history(session, code):
 
 
 def test_a_black_list_entry_moves_the_grade_and_its_expiry_restores_it(engine, session, demo):
+    wiring.connect()
     code = demo.code("江苏田湾律师事务所")
     first = service.recompute_changed(engine, RATED_AT)  # no pass yet: the full pass
     assert first.rated == 200
@@ -47,13 +49,16 @@ def test_a_black_list_entry_moves_the_grade_and_its_expiry_restores_it(engine, s
     lists.publish(session, entry.id, OPERATOR, at(2026, 12, 1))
     session.commit()
 
-    changed = service.recompute_changed(engine, at(2026, 12, 1, 12))
-    assert changed.rated == agencies and changed.history == 1  # the firm is one of them
+    # The publication regraded the firm in its own transaction (lists.standing, wired as the
+    # server wires it): the quarter-hourly pass after it finds nothing more to write.
     view = service.view(session, code, at(2026, 12, 1, 12))
     assert (view.grade, view.colour) == ("CC", "red")
     black = next(f for d in view.explanation for f in d.factors if f.factor == "black_listed")
     assert black.records[0].source == "lists" and black.records[0].id == entry.id
     assert _history(session, code) == [("AAA", "2"), ("CC", "2")]
+    assert view.history[0].cause[0].action == "published"
+    changed = service.recompute_changed(engine, at(2026, 12, 1, 12))
+    assert changed.rated == agencies and changed.history == 0  # the firm is one of them
 
     # A general entry is published for one year from the decision; after that it no longer
     # counts, and the nightly full pass (calendar changes touch no record) restores the grade.

@@ -9,10 +9,18 @@ from tests.lists.story import OPERATOR, proposal
 from tests.rating.conftest import RATED_AT, at
 from xinyong.db import make_engine, one_writer, session_factory
 from xinyong.lists import service as lists
+from xinyong.lists.standing import STANDING_MOVED
 from xinyong.rating import service
 
 
 def _black_list(session, firms: list[dict]) -> None:
+    """Entries published where no rating is wired (a script's session): left to the pass. A
+    decision in the server regrades its firm at once (tests/lists/test_regrade.py)."""
+    with STANDING_MOVED.isolated():
+        _publish(session, firms)
+
+
+def _publish(session, firms: list[dict]) -> None:
     for firm in firms:
         entry = lists.propose(
             session,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.codes import is_valid_uscc, mask_id_number
 from xinyong.errors import InvalidInput, NotFound, XinyongError
-from xinyong.lists import notices
+from xinyong.lists import notices, standing
 from xinyong.lists.clock import add_working_days, local_date, resolve
 from xinyong.lists.config import Policy, load_policy
 from xinyong.lists.models import ListEntry, ListEvent, Objection
@@ -32,6 +32,7 @@ STATE_ZH = {
     "revoked": "已撤销",
 }
 ENDED = ("expired", "repaired", "revoked")
+PUBLISHED = "published"  # the one state whose entries ratings, stars and verification read
 # Fields an upheld objection may correct, as the operator reads them (Chinese, English).
 CORRECTABLE = {
     "subject_name": ("主体名称", "subject name"),
@@ -75,6 +76,10 @@ def _event(
     from_state = entry.state
     if to_state is not None and to_state != entry.state:
         entry.state, entry.state_changed_at = to_state, now
+    if PUBLISHED in (from_state, entry.state) and (from_state != entry.state or changes):
+        # Published, ended, or corrected while published: what the entry publishes, and so
+        # the firm's grade, moves with this decision, in its transaction (lists.standing).
+        standing.moved(session, entry, action, now)
     session.add(
         ListEvent(
             entry_id=entry.id,

@@ -49,6 +49,9 @@ class RatingHistory(Base):
     unassessed: Mapped[list[str]] = mapped_column(JSON)
     as_of: Mapped[date | None] = mapped_column(Date)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The decisions that moved it at once ({record, id, action, zh, en} each: a list entry
+    # published, revoked, expired, repaired or corrected); None from a rating pass.
+    cause: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_rating_history_code", "credit_code", "id"),)
 

@@ -42,6 +42,17 @@ class DimensionOut(BaseModel):
     factors: list[FactorOut]
 
 
+class CauseOut(BaseModel):
+    """A decision that moved the grade at once: a list entry published, revoked, expired,
+    repaired or corrected (`action`), named in both languages."""
+
+    record: str
+    id: int
+    action: str
+    zh: str
+    en: str
+
+
 class GradeOut(BaseModel):
     score: int
     grade: str
@@ -49,6 +60,7 @@ class GradeOut(BaseModel):
     model_version: str
     as_of: date | None
     computed_at: datetime
+    cause: list[CauseOut] | None = None  # None: given by a rating pass
 
 
 class RatingOut(BaseModel):

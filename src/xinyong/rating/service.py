@@ -90,10 +90,12 @@ def _rate_slice(
     now: datetime,
     *,
     in_turn: bool = False,
+    causes: dict[str, list[dict[str, Any]]] | None = None,
 ) -> RecomputeResult:
     """Score one slice and write what changed; the caller owns the transaction. `in_turn`
     (the passes a server runs): the writes, and the count of a pass that changed a grade, are
-    made in the write turn and committed (db.write_turn), the reads before it."""
+    made in the write turn and committed (db.write_turn), the reads before it. `causes`: the
+    decisions, by credit code, that a history row added now is owed to (`regrade`)."""
     facts = gather(conn, card, rows, part, today)
     agencies = [c for c, f in facts.items() if f.agency]
     records = service_records(Session(bind=conn), agencies, now) if agencies else {}
@@ -148,7 +150,8 @@ def _rate_slice(
         ):
             updates.append({**row, "b_code": code, "changed_at": now if moved else None})
         if moved:
-            history.append({k: row[k] for k in row if k != "agency"})
+            cause = causes.get(code) if causes else None
+            history.append({**{k: row[k] for k in row if k != "agency"}, "cause": cause})
     with write_turn(conn) if in_turn else nullcontext():
         _write_slice(conn, inserts, updates, history)
         if in_turn and (history or updates):
@@ -245,24 +248,44 @@ def rate_codes(
     card: Scorecard | None = None,
     *,
     in_turns: bool = False,
+    causes: dict[str, list[dict[str, Any]]] | None = None,
 ) -> RecomputeResult:
     """Rate these enterprises now, inside the caller's transaction; `in_turns`: SHARE at a time,
-    each share's writes committed in the write turn (see `_rate_slice`)."""
+    each share's writes committed in the write turn (see `_rate_slice`); `causes`: see there."""
     now = resolve(now)
     card = card or default_scorecard()
     total = RecomputeResult()
     for i in range(0, len(codes), SHARE):
         part = Slice(codes=sorted(set(codes[i : i + SHARE])))
         rows = enterprises(conn, part.where(_E.c.credit_code))
-        done = _rate_slice(conn, card, rows, part, local_date(now), now, in_turn=in_turns)
+        done = _rate_slice(
+            conn, card, rows, part, local_date(now), now, in_turn=in_turns, causes=causes
+        )
         total.rated += done.rated
         total.changed += done.changed
         total.history += done.history
     return total
 
 
+def regrade(conn: Connection, moves: dict[str, list[dict[str, Any]]], now: datetime) -> None:
+    """A list decision changed what these firms' entries publish (lists.standing, wired by
+    `wiring.connect()`): rate them again in the decision's transaction, so that the profile that
+    says "repaired" never shows the grade that still counts the entry. The history row a moved
+    grade gains names the decisions (`moves`: {record, id, action, zh, en} by credit code).
+
+    A few firms, in the decision's own write: on SQLite it holds the one write lock for the
+    milliseconds one firm's rating takes (an expiry sweep's firms, SHARE at a time, for a few
+    more). The regrade is not counted (REGRADED): the decision's list event, in this same
+    commit, moves every generation that shows a grade and names the firm, so the kept answers
+    of other firms stay good (api/carry.py); counting it would discard every one of them."""
+    if moves:
+        rate_codes(conn, sorted(moves), now, causes=moves)
+
+
 def changed_codes(conn: Connection, since_seq: int, until_seq: int, since: datetime) -> list[str]:
-    """Enterprises whose records changed in the feed window, or whose list entries moved."""
+    """Enterprises whose records changed in the feed window, or whose list entries moved (a
+    decision regrades its firm at once, `regrade`: this catches one made where nothing was
+    wired, a bare script's)."""
 
     def feed(table, column):
         return select(column.label("code")).where(
@@ -426,6 +449,7 @@ _GRADE_AND_HISTORY = union_all(
         *(_R.c[name] for name in _BOTH),
         _R.c.agency,
         _R.c.changed_at,
+        cast(null(), _H.c.cause.type).label("cause"),
     ).where(_R.c.credit_code == bindparam("code")),
     select(
         literal_column("1"),
@@ -433,6 +457,7 @@ _GRADE_AND_HISTORY = union_all(
         *(_H.c[name] for name in _BOTH),
         cast(null(), _R.c.agency.type),
         cast(null(), _R.c.changed_at.type),
+        _H.c.cause,
     ).where(_H.c.credit_code == bindparam("code")),
 ).order_by(text("part"), text("id DESC"))
 
