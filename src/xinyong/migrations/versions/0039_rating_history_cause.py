@@ -6,7 +6,7 @@ Create Date: 2026-12-07
 
 A list decision (an entry published, revoked, expired, repaired or corrected) now re-rates its
 firm in the decision's own transaction instead of waiting up to a quarter hour for the rating
-pass (decision 0060). The history row it adds says which decision it was; rows from a rating
+pass (decision 0063). The history row it adds says which decision it was; rows from a rating
 pass, and every row before this migration, have none.
 """
 
