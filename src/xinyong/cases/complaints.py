@@ -42,6 +42,18 @@ CATEGORIES = {
 }
 
 
+# A complaint's history as people read it (`_history` entries' "what").
+HISTORY_NAMES = {
+    "filed": ("提交投诉", "filed"),
+    "reminded": ("提醒机构答复", "agency reminded"),
+    "answered": ("机构答复", "answered by the agency"),
+    "escalated": ("移交平台", "escalated to the platform"),
+    "taken": ("认领", "taken"),
+    "resolved": ("办结", "resolved"),
+    "rated": ("投诉人评价", "rated by the complainant"),
+}
+
+
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
@@ -438,12 +450,30 @@ def sweep(session: Session, now: datetime | None = None) -> dict[str, list[int]]
     return {"reminded": reminded, "escalated": escalated}
 
 
+_WHO = {
+    "system": ("系统（48 小时时钟）", "system (the 48-hour clock)"),
+    "complainant": ("投诉人", "complainant"),
+    **{en: (zh, en) for zh, en in COMPLAINANTS.values()},
+}
+
+
+def history_view(c: Complaint) -> list[dict[str, Any]]:
+    """The history for reading: each step's time as a datetime and who took it in both
+    languages (an operator or the agency by name)."""
+    out = []
+    for h in c.history or []:
+        zh, en = _WHO.get(h.get("who", ""), (h.get("who", ""), h.get("who", "")))
+        at = datetime.fromisoformat(h["at"]) if h.get("at") else None
+        out.append({**h, "at": at, "who_zh": zh, "who_en": en})
+    return out
+
+
 def holder_of(c: Complaint) -> dict[str, Any] | None:
     """The operator who holds the complaint and since when (its latest take), or None."""
     if not c.operator:
         return None
     taken = [h for h in c.history or [] if h.get("what") == "taken" and h.get("who") == c.operator]
-    return {"who": c.operator, "at": taken[-1]["at"] if taken else None}
+    return {"who": c.operator, "at": datetime.fromisoformat(taken[-1]["at"]) if taken else None}
 
 
 def take(
@@ -478,11 +508,7 @@ def take(
     given = (take_over_from or "").strip() or None
     if held and given != held:
         since = holder_of(c) or {}
-        when = (
-            f"（{shanghai_text(datetime.fromisoformat(since['at']))} 起）"
-            if since.get("at")
-            else ""
-        )
+        when = f"（{shanghai_text(since['at'])} 起）" if since.get("at") else ""
         if given:
             raise WrongState(
                 f"投诉 {c.id} 现由 {held} 认领{when}，不是您看到的 {given}；请刷新页面后再决定是否接手",
