@@ -343,7 +343,9 @@ def _anchor(
     session: Session, c: Complaint, step: str, by: str, now: datetime, text: str | None
 ) -> int:
     """A step the platform takes on a complaint (移交平台, 办结) as a ledger leaf, like its filing
-    and its answer: who and when, the words by their hash (they may name people)."""
+    and its answer: by whom as a role ("system", "complainant", "operator": the log is public
+    and an operator's name can carry an e-mail address), when, and the words by their hash
+    (they may name people). The complaint's history keeps the operator's name."""
     receipt = ledger.append(
         session,
         "complaint_step",
@@ -555,7 +557,7 @@ def resolve_complaint(
     c.resolved_at = now
     c.resolution = resolution
     c.operator = c.operator or operator
-    leaf = _anchor(session, c, "resolved", operator, now, resolution)
+    leaf = _anchor(session, c, "resolved", "operator", now, resolution)
     _history(c, "resolved", operator, now, leaf=leaf)
     notices.notify(
         session,
