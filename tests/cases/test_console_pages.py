@@ -19,11 +19,13 @@ from xinyong.accounts import service as accounts
 from xinyong.accounts.models import User
 from xinyong.api.app import create_app
 from xinyong.cases import complaints
+from xinyong.cases.actors import Upload
 from xinyong.ledger.api import get_ledger_settings
 from xinyong.ledger.models import LedgerLeaf
 
 TOKEN = "cases-console-token"
 REASON = "昨晚十一点仍接到催收电话"
+RECORDING = Upload("录音.m4a", b"\x00\x00\x00\x20ftypM4A the call at 23:00", "audio/mp4")
 
 
 class Clock:
@@ -58,7 +60,7 @@ def sign_in(client: TestClient, name: str = "审核员李娜") -> TestClient:
     return client
 
 
-def file(session, settings, at, text="晚上十点后仍打电话催收", who="debtor"):
+def file(session, settings, at, text="晚上十点后仍打电话催收", who="debtor", files=None):
     c, code = complaints.file_complaint(
         session,
         agency_code=MEDIATOR,
@@ -69,6 +71,7 @@ def file(session, settings, at, text="晚上十点后仍打电话催收", who="d
         text=text,
         now=at,
         settings=settings,
+        files=files,
     )
     session.commit()
     return c, code
@@ -88,7 +91,7 @@ def desk(directory, ledger_settings, clock):
     """Three complaints against the mediation centre, two days on: one its complainant escalated
     after the answer, one the 48-hour clock escalated later, one still within its 48 hours."""
     session = directory
-    mine, code = file(session, ledger_settings, T0, "催收员深夜打电话")
+    mine, code = file(session, ledger_settings, T0, "催收员深夜打电话", files=[RECORDING])
     complaints.respond(
         session, mine.id, MEDIATOR_STAFF, "已提醒催收员", now=T0 + timedelta(hours=2)
     )
@@ -119,6 +122,11 @@ def test_an_operator_takes_and_resolves_the_complaint_its_complainant_escalated(
 
     page = client.get(f"/operator/complaints/{mine}").text
     assert "已提醒催收员" in page and REASON in page and "尚无操作员认领" in page
+    # The complainant's recording opens for the token operator, whom the API's route would not know.
+    href = re.search(r'<a href="(/operator/complaints/\d+/files/\d+)">录音.m4a</a>', page).group(1)
+    recording = client.get(href)
+    assert recording.status_code == 200 and recording.content == RECORDING.content
+    assert client.get(f"/operator/complaints/{desk['breached']}/files/1").status_code == 404
     taken = client.post(f"/operator/complaints/{mine}/take")
     assert f"已认领投诉 {mine}" in taken.text and "由您处理" in taken.text
     assert "认领</b> · 审核员李娜" in taken.text

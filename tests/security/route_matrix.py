@@ -237,6 +237,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/operator/cases"): OPERATOR,
     ("GET", "/operator/complaints"): OPERATOR,
     ("GET", "/operator/complaints/{complaint_id}"): OPERATOR,
+    ("GET", "/operator/complaints/{complaint_id}/files/{item_id}"): OPERATOR,
     ("POST", "/operator/complaints/{complaint_id}/take"): OPERATOR,
     ("POST", "/operator/complaints/{complaint_id}/resolve"): OPERATOR,
     ("POST", "/operator/objections/{objection_id}"): OPERATOR,

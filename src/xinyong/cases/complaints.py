@@ -115,6 +115,17 @@ def evidence_of(session: Session, complaint_ids: list[int]) -> dict[int, list[Ev
     return out
 
 
+def evidence_file(session: Session, complaint_id: int, item_id: int) -> EvidenceItem:
+    """One stored file of a complaint (an exhibit or the answer's attachment)."""
+    item = session.get(EvidenceItem, item_id)
+    if item is None or item.complaint_id != complaint_id or item.file_sha256 is None:
+        raise NotFound(
+            f"投诉 {complaint_id} 没有文件 {item_id}",
+            f"complaint {complaint_id} has no file {item_id}",
+        )
+    return item
+
+
 _CODE_SHAPE = re.compile(r"[0-9A-Z]{18}")
 
 

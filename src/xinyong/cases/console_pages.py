@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session
 
 from xinyong.api.deps import DbSession
 from xinyong.cases import complaints
+from xinyong.cases.api import file_response
 from xinyong.cases.schemas import complaint_out
 from xinyong.errors import XinyongError
+from xinyong.ledger.api import get_ledger_settings
+from xinyong.ledger.config import LedgerSettings
 from xinyong.lists.operator import request_now
 from xinyong.web.operator_session import resolve_caller, sign_in_redirect, signed_in
 from xinyong.web.site import page
@@ -79,6 +82,21 @@ def complaint_page(request: Request, complaint_id: int, session: Session = DbSes
     if not (who := signed_in(request)):
         return sign_in_redirect(request)
     return _complaint_page(request, session, who, complaint_id)
+
+
+@router.get("/{complaint_id}/files/{item_id}")
+def complaint_file(
+    request: Request,
+    complaint_id: int,
+    item_id: int,
+    session: Session = DbSession,
+    settings: LedgerSettings = Depends(get_ledger_settings),
+):
+    """A complaint's file for the console: the API's file route does not know the console's
+    operator-token cookie."""
+    if not signed_in(request):
+        return sign_in_redirect(request)
+    return file_response(complaints.evidence_file(session, complaint_id, item_id), settings)
 
 
 def _done(complaint_id: int, zh: str, en: str) -> RedirectResponse:
