@@ -554,7 +554,7 @@ def resolve_complaint(
     if c.state == "resolved":
         raise WrongState(
             f"投诉 {c.id} 已由 {c.operator or '操作员'} 办结",
-            f"complaint {c.id} is already resolved",
+            f"complaint {c.id} is already resolved by {c.operator or 'an operator'}",
         )
     resolution = (resolution or "").strip()
     if not resolution or len(resolution) > RESOLUTION_LIMIT:
