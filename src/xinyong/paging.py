@@ -1,13 +1,15 @@
-"""Keyset paging of newest-first lists by an increasing integer key: one page, where it sits
-and the cursors of its neighbours (the console's lists, the audit log API)."""
+"""Keyset paging of newest-first lists by an increasing integer key (or of a queue by several
+keys): one page, where it sits and the cursors of its neighbours (the console's lists, the
+audit log API)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import InvalidInput
@@ -22,14 +24,15 @@ MAX_PAGE_SIZE = 500
 class Page(Generic[T]):
     """Items in display order (newest first, or in key order when `ascending`). `next` and
     `prev` are the cursors of the following and preceding pages, None where there is none;
-    a cursor goes in ?before= or ?after= as `next_param` and `prev_param` say. `start` is the
-    1-based place of the first item among all `total` matching ones."""
+    a cursor (an id, or text for several keys) goes in ?before= or ?after= as `next_param` and
+    `prev_param` say. `start` is the 1-based place of the first item among all `total`
+    matching ones."""
 
     items: list[T]
     total: int
     start: int
-    next: int | None
-    prev: int | None
+    next: int | str | None
+    prev: int | str | None
     ascending: bool = False
 
     @property
@@ -105,3 +108,94 @@ def keyset(
 
 def _count(session: Session, query: Select) -> int:
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+# --- lists ordered by several keys (a work queue: by kind of item, then by how long it waited) ----
+
+CURSOR_SEPARATOR = "~"
+
+
+def keyset_by(
+    session: Session,
+    query: Select,
+    keys: Sequence[ColumnElement],
+    cursor_of: Callable[[Any], tuple],
+    *,
+    before: tuple | None = None,
+    after: tuple | None = None,
+    size: int = PAGE_SIZE,
+    ascending: bool = True,
+) -> Page:
+    """`keyset` for an order of several keys (the last one unique, e.g. the id), compared as
+    a tuple: `cursor_of(row)` gives a row's key values, in the keys' order. The page's cursors
+    are text (`cursor_text`); the caller reads one back with `read_cursor`."""
+    size = page_size(size)
+    order_up = [k.asc() for k in keys]
+    order_down = [k.desc() for k in keys]
+    if after is not None:
+        q = query.where(_beyond(keys, after, greater=True)).order_by(*order_up)
+        rows, reverse = list(session.scalars(q.limit(size))), not ascending
+    elif before is not None:
+        q = query.where(_beyond(keys, before, greater=False)).order_by(*order_down)
+        rows, reverse = list(session.scalars(q.limit(size))), ascending
+    else:
+        q = query.order_by(*(order_up if ascending else order_down))
+        rows, reverse = list(session.scalars(q.limit(size))), False
+    if reverse:
+        rows.reverse()
+    total = _count(session, query)
+    if not rows:
+        return Page([], total, 1, None, None, ascending)
+    first, last = cursor_of(rows[0]), cursor_of(rows[-1])
+    ahead = _count(session, query.where(_beyond(keys, first, greater=not ascending)))
+    beyond = total - ahead - len(rows)
+    return Page(
+        rows,
+        total,
+        ahead + 1,
+        cursor_text(last) if beyond > 0 else None,  # type: ignore[arg-type]
+        cursor_text(first) if ahead > 0 else None,  # type: ignore[arg-type]
+        ascending,
+    )
+
+
+def _beyond(keys: Sequence[ColumnElement], values: tuple, *, greater: bool) -> ColumnElement:
+    """Rows whose keys come after (`greater`) or before `values` in tuple order, spelt out as
+    (a > x) OR (a = x AND b > y) OR …, which every database reads the same way."""
+    bound = [literal(v, k.type) for k, v in zip(keys, values, strict=True)]
+    either = []
+    for i, key in enumerate(keys):
+        step = key > bound[i] if greater else key < bound[i]
+        same = (k == b for k, b in zip(keys[:i], bound[:i], strict=True))
+        either.append(and_(*same, step))
+    return or_(*either)
+
+
+def cursor_text(values: tuple) -> str:
+    """A cursor for the address: each value as text (a time in ISO 8601), joined by '~'."""
+    return CURSOR_SEPARATOR.join(
+        v.isoformat() if isinstance(v, datetime) else str(v) for v in values
+    )
+
+
+def read_cursor(text: str | None, kinds: tuple[type, ...]) -> tuple | None:
+    """The values of a cursor made by `cursor_text` (ints and aware datetimes, as `kinds` say);
+    None for no cursor or one that does not read (the list starts at its first page)."""
+    if not text:
+        return None
+    parts = text.split(CURSOR_SEPARATOR)
+    if len(parts) != len(kinds):
+        return None
+    values: list[Any] = []
+    try:
+        for part, kind in zip(parts, kinds, strict=True):
+            if kind is datetime:
+                value = datetime.fromisoformat(part)
+                if value.tzinfo is None:
+                    return None
+                values.append(value)
+            else:
+                values.append(kind(part))
+    except ValueError:
+        return None
+    return tuple(values)

@@ -232,6 +232,7 @@ def test_a_complainant_not_satisfied_with_the_answer_escalates_it_once(directory
         "who": "complainant",
         "at": at.isoformat(),
         "reason": "昨晚十一点仍接到催收电话",
+        "leaf": c.history[-1]["leaf"],  # the escalation's ledger leaf (tests/cases/test_anchors.py)
     }
     told = [
         (n.recipient_kind, n.recipient_code)

@@ -226,7 +226,34 @@ def seed_console(engine: Engine, manifest: dict, seeded: dict) -> None:
     seeded["console"] = {"org_id": org.id, "applicant": applicant["name"]}
 
 
-SEEDERS: list[Seeder] = [seed_lists, seed_workspaces, seed_console]
+def seed_complaint_desk(engine: Engine, manifest: dict, seeded: dict) -> None:
+    """A complaint its complainant escalated four days ago, not satisfied with the answer: the
+    oldest escalation, so it heads the operators' complaints queue whatever the journeys add."""
+    from xinyong.cases import complaints
+    from xinyong.cases.actors import Actor
+
+    now = datetime.now(UTC)
+    law_firm = {s["name"]: s for s in manifest["sector"]}["江苏田湾律师事务所"]
+    code_ = law_firm["credit_code"]
+    reason = "机构答复称已停止催收，但本周仍有人上门拍照"
+    with session_factory(engine)() as session:
+        c, code = complaints.file_complaint(
+            session,
+            agency_code=code_,
+            complainant_kind="relative",
+            complainant_name="孙女士",
+            category="harassment",
+            text="催收人员到我家门口拍照并张贴欠款告示",
+            now=now - timedelta(days=6),
+        )
+        staff = Actor("agency", code_, law_firm["name"], code_)
+        complaints.respond(session, c.id, staff, "已停止上门催收", now=now - timedelta(days=5))
+        complaints.escalate(session, c.id, code, reason, now=now - timedelta(days=4))
+        session.commit()
+    seeded["complaint_desk"] = {"id": c.id, "code": code, "reason": reason}
+
+
+SEEDERS: list[Seeder] = [seed_lists, seed_workspaces, seed_console, seed_complaint_desk]
 
 
 @pytest.fixture(scope="session")

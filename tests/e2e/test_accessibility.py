@@ -57,6 +57,7 @@ def test_verification_result_has_no_serious_violations(page, portal):
         "/operator",
         "/operator/lists",
         "/operator/cases",
+        "/operator/complaints",
         "/operator/syncs",
         "/operator/stats",
         "/operator/agencies",

@@ -126,6 +126,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/complaints/{complaint_id}/escalation"): PUBLIC,  # by the query code
     ("GET", "/api/v1/operator/complaints"): OPERATOR,
     ("POST", "/api/v1/operator/complaints/{complaint_id}/resolve"): OPERATOR,
+    ("POST", "/api/v1/operator/complaints/{complaint_id}/take"): OPERATOR,
     ("POST", "/api/v1/operator/cases/clocks"): OPERATOR,
     # ledger
     ("GET", "/api/v1/ledger/checkpoint"): PUBLIC,
@@ -235,6 +236,11 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/operator/lists/{entry_id}/{action}"): OPERATOR,
     ("POST", "/operator/rules"): OPERATOR,
     ("GET", "/operator/cases"): OPERATOR,
+    ("GET", "/operator/complaints"): OPERATOR,
+    ("GET", "/operator/complaints/{complaint_id}"): OPERATOR,
+    ("GET", "/operator/complaints/{complaint_id}/files/{item_id}"): OPERATOR,
+    ("POST", "/operator/complaints/{complaint_id}/take"): OPERATOR,
+    ("POST", "/operator/complaints/{complaint_id}/resolve"): OPERATOR,
     ("POST", "/operator/objections/{objection_id}"): OPERATOR,
     ("POST", "/operator/repairs/{repair_id}"): OPERATOR,
     ("GET", "/operator/syncs"): OPERATOR,

@@ -745,7 +745,7 @@ def operator_complaints(
 
 
 class ResolutionIn(BaseModel):
-    resolution: str = Field(min_length=1, max_length=5000)
+    resolution: str = Field(min_length=1, max_length=complaints.RESOLUTION_LIMIT)
 
 
 @router.post(
@@ -762,6 +762,40 @@ def resolve_complaint(
 ) -> ComplaintOut:
     c = complaints.resolve_complaint(
         session, complaint_id, operator, body.resolution, request_now(request)
+    )
+    session.commit()
+    return complaint_view(session, c, request_now(request))
+
+
+class TakeIn(BaseModel):
+    take_over_from: str | None = Field(
+        None,
+        max_length=200,
+        description="接手另一位操作员认领的投诉时，填写其姓名（即您看到的认领人）/ to take over "
+        "a complaint another operator holds, name that operator (the holder you were shown)",
+    )
+
+
+@router.post(
+    "/api/v1/operator/complaints/{complaint_id}/take",
+    response_model=ComplaintOut,
+    summary="认领投诉 / Take a complaint",
+)
+def take_complaint(
+    complaint_id: int,
+    request: Request,
+    body: TakeIn | None = None,
+    operator: str = Depends(require_named_operator),
+    session: Session = DbSession,
+) -> ComplaintOut:
+    """The complaint shows who holds it; one another operator holds is handed over only with
+    `take_over_from` naming that operator (409 otherwise, saying who holds it)."""
+    c = complaints.take(
+        session,
+        complaint_id,
+        operator,
+        request_now(request),
+        take_over_from=body.take_over_from if body else None,
     )
     session.commit()
     return complaint_view(session, c, request_now(request))

@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select, type_coerce
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.models import Agency
@@ -19,8 +19,11 @@ from xinyong.cases.errors import NotAllowed, WrongState
 from xinyong.cases.models import Complaint, DebtCase, EvidenceItem
 from xinyong.cases.service import shanghai_text
 from xinyong.errors import InvalidInput, NotFound
+from xinyong.ledger import service as ledger
 from xinyong.ledger.config import LedgerSettings
 from xinyong.lists.clock import resolve
+from xinyong.paging import PAGE_SIZE, Page, keyset_by, read_cursor
+from xinyong.types import UTCDateTime
 
 RESPONSE_WITHIN = timedelta(hours=48)  # 48 小时内答复
 REMIND_BEFORE = timedelta(hours=12)  # one reminder when 12 hours are left
@@ -36,6 +39,18 @@ CATEGORIES = {
     "fees": ("收费问题", "fees"),
     "service": ("服务质量（拖延、不报告进展）", "service (delays, no progress reports)"),
     "other": ("其他", "other"),
+}
+
+
+# A complaint's history as people read it (`_history` entries' "what").
+HISTORY_NAMES = {
+    "filed": ("提交投诉", "filed"),
+    "reminded": ("提醒机构答复", "agency reminded"),
+    "answered": ("机构答复", "answered by the agency"),
+    "escalated": ("移交平台", "escalated to the platform"),
+    "taken": ("认领", "taken"),
+    "resolved": ("办结", "resolved"),
+    "rated": ("投诉人评价", "rated by the complainant"),
 }
 
 
@@ -98,6 +113,17 @@ def evidence_of(session: Session, complaint_ids: list[int]) -> dict[int, list[Ev
         ):
             out[item.complaint_id].append(item)
     return out
+
+
+def evidence_file(session: Session, complaint_id: int, item_id: int) -> EvidenceItem:
+    """One stored file of a complaint (an exhibit or the answer's attachment)."""
+    item = session.get(EvidenceItem, item_id)
+    if item is None or item.complaint_id != complaint_id or item.file_sha256 is None:
+        raise NotFound(
+            f"投诉 {complaint_id} 没有文件 {item_id}",
+            f"complaint {complaint_id} has no file {item_id}",
+        )
+    return item
 
 
 _CODE_SHAPE = re.compile(r"[0-9A-Z]{18}")
@@ -324,6 +350,64 @@ def answered_in_time(c: Complaint) -> bool | None:
     return c.responded_at <= c.due_at
 
 
+def _anchor(
+    session: Session, c: Complaint, step: str, by: str, now: datetime, text: str | None
+) -> int:
+    """A step the platform takes on a complaint (移交平台, 办结) as a ledger leaf, like its filing
+    and its answer: by whom as a role ("system", "complainant", "operator": the log is public
+    and an operator's name can carry an e-mail address), when, and the words by their hash
+    (they may name people). The complaint's history keeps the operator's name."""
+    receipt = ledger.append(
+        session,
+        "complaint_step",
+        {
+            "complaint": c.id,
+            "agency": c.agency_code,
+            "step": step,
+            "by": by,
+            "at": now,
+            "text_sha256": evidence.text_digest(text),
+        },
+        now=now,
+    )
+    return receipt.index
+
+
+def _escalate(
+    session: Session,
+    c: Complaint,
+    now: datetime,
+    who: str,
+    *,
+    subject: tuple[str, str],
+    body: tuple[str, str],
+    reason: str | None = None,
+) -> None:
+    """移交平台, the one way a complaint reaches the operators: from the 48-hour sweep (`who`
+    "system") or from its complainant (with the reason). Both the operators and the agency are
+    told; the step goes on the ledger."""
+    c.state = "escalated"
+    c.escalated_at = now
+    more = {"reason": reason} if reason is not None else {}
+    leaf = _anchor(session, c, "escalated", who, now, reason)
+    _history(c, "escalated", who, now, **more, leaf=leaf)
+    for kind, name, code in (
+        ("operator", "平台操作员 / operators", None),
+        ("agency", c.agency_name, c.agency_code),
+    ):
+        notices.notify(
+            session,
+            kind="complaint_escalated",
+            recipient_kind=kind,
+            recipient_code=code,
+            recipient_name=name,
+            subject=subject,
+            body=body,
+            now=now,
+            complaint_id=c.id,
+        )
+
+
 def sweep(session: Session, now: datetime | None = None) -> dict[str, list[int]]:
     """Remind agencies 12 hours before the deadline; escalate every breach to the operators."""
     now = resolve(now)
@@ -359,67 +443,133 @@ def sweep(session: Session, now: datetime | None = None) -> dict[str, list[int]]
         reminded.append(c.id)
     for c in session.scalars(open_.where(Complaint.due_at < now).with_for_update()).all():
         c.breached_at = c.due_at
-        c.escalated_at = now
-        c.state = "escalated"
-        _history(c, "escalated", "system", now)
-        for kind, name, code in (
-            ("operator", "平台操作员 / operators", None),
-            ("agency", c.agency_name, c.agency_code),
-        ):
-            notices.notify(
-                session,
-                kind="complaint_escalated",
-                recipient_kind=kind,
-                recipient_code=code,
-                recipient_name=name,
-                subject=(
-                    f"投诉 {c.id} 超过 48 小时未答复，已移交平台",
-                    f"Complaint {c.id}: no answer within 48 hours, escalated",
-                ),
-                body=(
-                    f"{c.agency_name}未在 {shanghai_text(c.due_at)} 前答复投诉 {c.id}"
-                    f"（{CATEGORIES[c.category][0]}），请操作员跟进处理。",
-                    f"{c.agency_name} did not answer complaint {c.id} "
-                    f"({CATEGORIES[c.category][1]}) by the deadline; an operator must follow up.",
-                ),
-                now=now,
-                complaint_id=c.id,
-            )
+        _escalate(
+            session,
+            c,
+            now,
+            "system",
+            subject=(
+                f"投诉 {c.id} 超过 48 小时未答复，已移交平台",
+                f"Complaint {c.id}: no answer within 48 hours, escalated",
+            ),
+            body=(
+                f"{c.agency_name}未在 {shanghai_text(c.due_at)} 前答复投诉 {c.id}"
+                f"（{CATEGORIES[c.category][0]}），请操作员跟进处理。",
+                f"{c.agency_name} did not answer complaint {c.id} "
+                f"({CATEGORIES[c.category][1]}) by the deadline; an operator must follow up.",
+            ),
+        )
         escalated.append(c.id)
     return {"reminded": reminded, "escalated": escalated}
 
 
+_WHO = {
+    "system": ("系统（48 小时时钟）", "system (the 48-hour clock)"),
+    "complainant": ("投诉人", "complainant"),
+    **{en: (zh, en) for zh, en in COMPLAINANTS.values()},
+}
+
+
+def history_view(c: Complaint) -> list[dict[str, Any]]:
+    """The history for reading: each step's time as a datetime and who took it in both
+    languages (an operator or the agency by name)."""
+    out = []
+    for h in c.history or []:
+        zh, en = _WHO.get(h.get("who", ""), (h.get("who", ""), h.get("who", "")))
+        at = datetime.fromisoformat(h["at"]) if h.get("at") else None
+        out.append({**h, "at": at, "who_zh": zh, "who_en": en})
+    return out
+
+
+def holder_of(c: Complaint) -> dict[str, Any] | None:
+    """The operator who holds the complaint and since when (its latest take), or None."""
+    if not c.operator:
+        return None
+    taken = [h for h in c.history or [] if h.get("what") == "taken" and h.get("who") == c.operator]
+    return {"who": c.operator, "at": datetime.fromisoformat(taken[-1]["at"]) if taken else None}
+
+
 def take(
-    session: Session, complaint_id: int, operator: str, now: datetime | None = None
+    session: Session,
+    complaint_id: int,
+    operator: str,
+    now: datetime | None = None,
+    take_over_from: str | None = None,
 ) -> Complaint:
-    """An operator takes an escalated complaint."""
+    """认领: an operator takes a complaint to handle it; the complaint shows who holds it.
+
+    One another operator holds is handed over only when the taker says whom it takes it from
+    (`take_over_from`, the holder they were shown): covering for a colleague is normal, doing
+    it by accident or over someone who took it a moment ago is not. The history keeps the
+    hand-over. Taking one's own complaint again changes nothing."""
     now = resolve(now)
     c = get_complaint(session, complaint_id)
+    operator = (operator or "").strip()[:200]
+    if not operator:
+        raise InvalidInput(
+            "operator：须注明认领的操作员", "operator: name the operator who takes it"
+        )
+    if c.state == "resolved":
+        raise WrongState(
+            f"投诉 {c.id} 已办结（{c.operator or '操作员'}），无须认领",
+            f"complaint {c.id} is already resolved (by {c.operator or 'an operator'}); "
+            "there is nothing to take",
+        )
+    held = c.operator
+    if held == operator:
+        return c
+    given = (take_over_from or "").strip() or None
+    if held and given != held:
+        since = holder_of(c) or {}
+        when = f"（{shanghai_text(since['at'])} 起）" if since.get("at") else ""
+        if given:
+            raise WrongState(
+                f"投诉 {c.id} 现由 {held} 认领{when}，不是您看到的 {given}；请刷新页面后再决定是否接手",
+                f"complaint {c.id} is now held by {held}, not {given} as you saw; "
+                "reload the page and decide again whether to take it over",
+            )
+        raise WrongState(
+            f"投诉 {c.id} 已由 {held} 认领{when}；如需接手，请确认从 {held} 处接手",
+            f"complaint {c.id} is held by {held}; to take it over, confirm that you take it "
+            f"from {held}",
+        )
     c.operator = operator
-    _history(c, "taken", operator, now)
+    if held:
+        _history(c, "taken", operator, now, **{"from": held})
+    else:
+        _history(c, "taken", operator, now)
     return c
+
+
+RESOLUTION_LIMIT = 5000
 
 
 def resolve_complaint(
     session: Session, complaint_id: int, operator: str, resolution: str, now: datetime | None = None
 ) -> Complaint:
-    """办结: an operator records how it was resolved."""
+    """办结: an operator records how it was resolved; the complainant is told, the step goes on
+    the ledger (the resolution by its hash)."""
     now = resolve(now)
     c = get_complaint(session, complaint_id)
     if c.state == "resolved":
-        raise WrongState(f"投诉 {c.id} 已办结", f"complaint {c.id} is already resolved")
+        raise WrongState(
+            f"投诉 {c.id} 已由 {c.operator or '操作员'} 办结",
+            f"complaint {c.id} is already resolved by {c.operator or 'an operator'}",
+        )
     resolution = (resolution or "").strip()
-    if not resolution:
+    if not resolution or len(resolution) > RESOLUTION_LIMIT:
         raise InvalidInput(
-            "resolution：办结意见为必填项",
-            "resolution: the resolution is required",
+            f"resolution：办结意见为必填项（最长 {RESOLUTION_LIMIT} 字），请写明如何处理",
+            f"resolution: the resolution is required (at most {RESOLUTION_LIMIT} characters); "
+            "say how the complaint was dealt with",
             field="resolution",
         )
     c.state = "resolved"
     c.resolved_at = now
     c.resolution = resolution
     c.operator = c.operator or operator
-    _history(c, "resolved", operator, now)
+    leaf = _anchor(session, c, "resolved", "operator", now, resolution)
+    _history(c, "resolved", operator, now, leaf=leaf)
     notices.notify(
         session,
         kind="complaint_resolved",
@@ -432,6 +582,82 @@ def resolve_complaint(
         complaint_id=c.id,
     )
     return c
+
+
+# --- the operators' queue (投诉处理) -------------------------------------------------------
+
+# Which complaints a queue shows; "open" (not resolved yet) is the console's default.
+QUEUE_STATES: dict[str, tuple[str, str]] = {
+    "open": ("未办结", "open"),
+    "escalated": ("已移交平台", "escalated"),
+    "filed": ("待答复", "awaiting answer"),
+    "answered": ("已答复", "answered"),
+    "resolved": ("已办结", "resolved"),
+    "all": ("全部", "all"),
+}
+_RANK = {"escalated": 0, "filed": 1, "answered": 2, "resolved": 3}
+# The queue's order: escalated first, then awaiting an answer, answered, resolved; within each
+# the longest waiting first (escalated longest ago, the nearest deadline, answered longest ago).
+_QUEUE_RANK = case(
+    *((Complaint.state == state, rank) for state, rank in _RANK.items() if rank < 3), else_=3
+)
+_QUEUE_AT = type_coerce(
+    case(
+        (Complaint.state == "escalated", Complaint.escalated_at),
+        (Complaint.state == "filed", Complaint.due_at),
+        (Complaint.state == "answered", Complaint.responded_at),
+        else_=Complaint.resolved_at,
+    ),
+    UTCDateTime,
+)
+_QUEUE_KEYS = (_QUEUE_RANK, _QUEUE_AT, Complaint.id)
+_CURSOR_KINDS = (int, datetime, int)
+_WAITING_SINCE = {
+    "escalated": "escalated_at",
+    "filed": "due_at",
+    "answered": "responded_at",
+    "resolved": "resolved_at",
+}
+
+
+def _queue_cursor(c: Complaint) -> tuple[int, datetime, int]:
+    return (_RANK.get(c.state, 3), getattr(c, _WAITING_SINCE.get(c.state, "resolved_at")), c.id)
+
+
+def operator_queue(
+    session: Session,
+    state: str = "open",
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    size: int = PAGE_SIZE,
+) -> Page[Complaint]:
+    """One page of the operators' queue: escalated complaints first, the oldest escalation at
+    the top, then those awaiting the agency's answer (nearest deadline first) and the answered
+    ones; resolved ones come last, or newest first on their own. `state` is one of
+    QUEUE_STATES; a cursor that does not read starts at the first page."""
+    if state not in QUEUE_STATES:
+        raise InvalidInput(
+            f"state：“{state}”无效，可选：{'、'.join(f'{k}（{v[0]}）' for k, v in QUEUE_STATES.items())}",
+            f"state: '{state}' is invalid; one of: {', '.join(QUEUE_STATES)}",
+            field="state",
+        )
+    query = select(Complaint)
+    if state == "open":
+        query = query.where(Complaint.state != "resolved")
+    elif state != "all":
+        query = query.where(Complaint.state == state)
+    return keyset_by(
+        session,
+        query,
+        _QUEUE_KEYS,
+        _queue_cursor,
+        before=read_cursor(before, _CURSOR_KINDS),
+        after=read_cursor(after, _CURSOR_KINDS),
+        size=size,
+        # Resolved complaints are looked back on, the latest first.
+        ascending=state != "resolved",
+    )
 
 
 def rate(
@@ -537,33 +763,24 @@ def escalate(
             f"{ESCALATION_REASON_LIMIT} characters)",
             field="reason",
         )
-    c.state = "escalated"
-    c.escalated_at = now
-    _history(c, "escalated", "complainant", now, reason=reason)
-    for kind, name, code in (
-        ("operator", "平台操作员 / operators", None),
-        ("agency", c.agency_name, c.agency_code),
-    ):
-        notices.notify(
-            session,
-            kind="complaint_escalated",
-            recipient_kind=kind,
-            recipient_code=code,
-            recipient_name=name,
-            subject=(
-                f"投诉 {c.id}：投诉人对答复不满意，申请平台介入",
-                f"Complaint {c.id}: the complainant is not satisfied and escalated it",
-            ),
-            body=(
-                f"投诉人对{c.agency_name}的答复不满意（{CATEGORIES[c.category][0]}），"
-                f"理由：{reason[:500]}。请操作员跟进处理。",
-                f"The complainant is not satisfied with {c.agency_name}'s answer "
-                f"({CATEGORIES[c.category][1]}) and gave this reason: {reason[:500]}. "
-                "An operator must follow up.",
-            ),
-            now=now,
-            complaint_id=c.id,
-        )
+    _escalate(
+        session,
+        c,
+        now,
+        "complainant",
+        subject=(
+            f"投诉 {c.id}：投诉人对答复不满意，申请平台介入",
+            f"Complaint {c.id}: the complainant is not satisfied and escalated it",
+        ),
+        body=(
+            f"投诉人对{c.agency_name}的答复不满意（{CATEGORIES[c.category][0]}），"
+            f"理由：{reason[:500]}。请操作员跟进处理。",
+            f"The complainant is not satisfied with {c.agency_name}'s answer "
+            f"({CATEGORIES[c.category][1]}) and gave this reason: {reason[:500]}. "
+            "An operator must follow up.",
+        ),
+        reason=reason,
+    )
     return c
 
 

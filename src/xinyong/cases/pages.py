@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from xinyong.accounts import roles as R
 from xinyong.accounts.principal import Principal, current_principal
 from xinyong.api.deps import DbSession
-from xinyong.cases import complaints, live, service, workspace
+from xinyong.cases import complaints, console_pages, live, service, workspace
 from xinyong.cases.actors import Actor
 from xinyong.cases.api import _money, _uploads, complaint_filer, load_actor, reads_without_code
 from xinyong.cases.errors import FIELD_LABELS
@@ -490,3 +490,7 @@ def complaint_escalation(
     session.commit()
     query = f"code={quote(code)}&escalated=1" if code and creditor is None else "escalated=1"
     return RedirectResponse(f"/complaints/{complaint_id}?{query}#escalate", status_code=303)
+
+
+# The operators' complaints pages hang off this router, as the claims pages off accounts'.
+router.include_router(console_pages.router)

@@ -27,6 +27,7 @@ KNOWN_KINDS = (
     "debt_registration",  # 债务登记
     "verification",  # a verification result
     "list_decision",  # a red/black list decision
+    "complaint_step",  # a complaint escalated to the platform or resolved by an operator
     "access_audit_batch",  # a batch of the access audit log
 )
 _KIND = re.compile(r"^[a-z][a-z0-9_.]{1,63}$")
