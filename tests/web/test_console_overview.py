@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from tests.lists.story import at
-from xinyong.accounts.models import Organisation
+from xinyong.accounts.models import ClaimDispute, Organisation, User
+from xinyong.alerts.models import Alert
+from xinyong.cases.models import Complaint
 from xinyong.lists.models import ListEntry, Objection, RepairRequest
 
 TODAY = date(2026, 5, 4)  # the clock's day (tests/lists/conftest.Clock)
@@ -101,3 +103,67 @@ def test_the_overview_tiles_count_every_waiting_item_past_a_thousand(operator, s
     assert _tile(page.text, "件异议待处理") == 1005
     assert _tile(page.text, "件信用修复待决定") == 1007
     assert _tile(page.text, "家服务机构待审核") == 1009
+
+
+def _complaints(state: str, n: int) -> list[dict]:
+    return [
+        dict(
+            agency_code="91320700000000001X",
+            agency_name="测试律师事务所",
+            complainant_kind="person",
+            complainant_name="投诉人",
+            category="fees",
+            text="收费与约定不符",
+            query_code_hash="0" * 64,
+            state=state,
+            filed_at=NOW,
+            due_at=NOW + timedelta(hours=48),
+            history=[],
+        )
+    ] * n
+
+
+def _alerts(status: str, n: int) -> list[dict]:
+    return [
+        dict(
+            rule_id="test",
+            rule_version=1,
+            kind="warning",
+            severity="medium",
+            layout="registry.enterprises",
+            source="gsxt",
+            source_record_id=f"r{status}{i}",
+            digest=f"{status}{i}"[:32],
+            message_zh="测试",
+            message_en="test",
+            evidence={},
+            status=status,
+            created_at=NOW,
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_overview_counts_what_else_waits_for_an_operator(operator, session):
+    """Escalated complaints, open risk flags and organisation claim disputes each have a tile
+    that leads to their queue; what is already settled is not counted."""
+    session.execute(insert(Complaint), _complaints("escalated", 3))
+    session.execute(insert(Complaint), _complaints("filed", 2) + _complaints("resolved", 4))
+    session.execute(insert(Alert), _alerts("open", 5) + _alerts("dismissed", 1))
+    session.execute(insert(Organisation), _orgs("agency", "approved", 2, 7000))
+    user = User(email="second@example.cn", display_name="后来者", roles=[], created_at=NOW)
+    session.add(user)
+    session.flush()
+    org_ids = session.scalars(select(Organisation.id).order_by(Organisation.id)).all()
+    for org_id, state in zip(org_ids, ("open", "upheld"), strict=True):
+        session.add(
+            ClaimDispute(org_id=org_id, filed_by=user.id, statement="本所代码", state=state,
+                         created_at=NOW)
+        )  # fmt: skip
+    session.commit()
+
+    page = operator.get("/operator").text
+    assert _tile(page, "件投诉已移交平台待办结") == 3
+    assert _tile(page, "条风险提示待处理") == 5
+    assert _tile(page, "件机构登记异议待裁决") == 1
+    assert 'href="/operator/complaints?state=escalated"' in page

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts import notify, service
@@ -482,6 +482,11 @@ def file_dispute(
     _tell_members(session, org, "claim_filed", None, user, now)
     session.flush()
     return dispute
+
+
+def count_open_disputes(session: Session) -> int:
+    """Claim disputes waiting for an operator: a console tile, counted, not loaded."""
+    return session.scalar(select(func.count()).where(ClaimDispute.state == "open")) or 0
 
 
 def disputes_of(session: Session, user_id: int) -> list[tuple[ClaimDispute, Organisation]]:

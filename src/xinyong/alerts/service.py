@@ -4,7 +4,7 @@ alert's history."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from xinyong.alerts.models import KINDS, STATUSES, Alert, AlertEvent
@@ -76,6 +76,11 @@ def _matching(
     if credit_code:
         query = query.where(Alert.credit_code == credit_code.strip().upper())
     return query
+
+
+def count_alerts(session: Session, status: str) -> int:
+    """How many alerts are in a status: a console tile, counted, not loaded."""
+    return session.scalar(select(func.count()).where(Alert.status == status)) or 0
 
 
 def list_alerts(

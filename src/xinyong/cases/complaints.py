@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, select, type_coerce
+from sqlalchemy import case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from xinyong.agencies.models import Agency
@@ -68,6 +68,11 @@ def queue(session: Session, state: str | None = None, limit: int = 500) -> list[
     if state:
         q = q.where(Complaint.state == state)
     return list(session.scalars(q))
+
+
+def count_in(session: Session, state: str) -> int:
+    """How many complaints are in a state: a console tile, counted, not loaded."""
+    return session.scalar(select(func.count()).where(Complaint.state == state)) or 0
 
 
 def get_complaint(session: Session, complaint_id: int) -> Complaint:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from xinyong.accounts import claims
 from xinyong.accounts import service as accounts
 from xinyong.accounts.models import ORG_STATE_NAMES
 from xinyong.accounts.principal import client_ip
@@ -16,6 +17,7 @@ from xinyong.accounts.privacy import PURPOSES
 from xinyong.accounts.roles import AUDITOR, ROLE_NAMES
 from xinyong.alerts import service as alerts
 from xinyong.api.deps import DbSession
+from xinyong.cases import complaints
 from xinyong.errors import InvalidInput, XinyongError
 from xinyong.lists import lookups, notices, objections, repairs, service
 from xinyong.lists.clock import local_date
@@ -122,6 +124,9 @@ def dashboard(request: Request, session: Session = DbSession):
         objections=objections.count_open(session),
         repairs=repairs.count_open(session),
         agencies=accounts.count_organisations(session, "pending", kind="agency"),
+        complaints=complaints.count_in(session, "escalated"),
+        flags=alerts.count_alerts(session, "open"),
+        disputes=claims.count_open_disputes(session),
         # The freshness table shows no record counts: not counted.
         sources=all_status(session, load_sources(), records=False),
     )
