@@ -9,6 +9,7 @@ import html
 import json
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from tests.cases.conftest import MEDIATOR, MEDIATOR_STAFF, T0
 from xinyong.accounts import service as accounts
-from xinyong.accounts.models import User
+from xinyong.accounts.models import AccessAudit, User
 from xinyong.api.app import create_app
 from xinyong.cases import complaints
 from xinyong.cases.actors import Upload
@@ -281,3 +282,50 @@ def test_a_long_queue_pages_by_keyset_with_ties_in_escalation_time(
     resolved = client.get("/operator/complaints", params={"state": "resolved"}).text
     assert rows(resolved) == list(reversed(swept[:3]))
     assert set(swept[:3]).isdisjoint(rows(client.get("/operator/complaints").text))
+
+
+def test_an_operator_asks_to_see_who_complained_and_the_read_is_audited(
+    client, directory, desk, parties
+):
+    """The operator page does not show the complainant's name or phone until the operator asks;
+    asking shows them and writes a line of the access audit log, page or API alike. A creditor
+    cannot ask."""
+    session, mine = directory, desk["escalated"]
+    sign_in(client)
+    page = client.get(f"/operator/complaints/{mine}").text
+    assert "13900000000" not in page and "张某" not in page
+    assert "查看姓名与联系方式（记入审计日志）" in page
+
+    shown = client.post(f"/operator/complaints/{mine}/complainant")
+    assert shown.status_code == 200
+    assert "张某" in shown.text and "13900000000" in shown.text and "已记入审计日志" in shown.text
+    line = session.scalars(
+        select(AccessAudit).where(AccessAudit.record == f"complaint:{mine}")
+    ).one()
+    assert (line.action, line.purpose, line.actor) == (
+        "unmask",
+        "supervision",
+        "operator-token 审核员李娜",
+    )
+    assert line.fields == ["complainant_name", "complainant_contact"]
+    assert "13900000000" not in client.get(f"/operator/complaints/{mine}").text  # not kept shown
+
+    api = client.post(
+        f"/api/v1/operator/complaints/{mine}/complainant",
+        headers={"Authorization": f"Bearer {TOKEN}", "X-Operator": quote("值班员王敏")},
+    )
+    assert api.status_code == 200
+    assert api.json()["contact"] == "13900000000" and api.json()["audit_id"] > line.id
+    refused = client.post(
+        f"/api/v1/operator/complaints/{mine}/complainant", headers=parties.creditor
+    )
+    assert refused.status_code == 403
+    session.expire_all()
+    assert (
+        len(
+            session.scalars(
+                select(AccessAudit).where(AccessAudit.record == f"complaint:{mine}")
+            ).all()
+        )
+        == 2
+    )

@@ -127,6 +127,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/operator/complaints"): OPERATOR,
     ("POST", "/api/v1/operator/complaints/{complaint_id}/resolve"): OPERATOR,
     ("POST", "/api/v1/operator/complaints/{complaint_id}/take"): OPERATOR,
+    ("POST", "/api/v1/operator/complaints/{complaint_id}/complainant"): OPERATOR,
     ("POST", "/api/v1/operator/cases/clocks"): OPERATOR,
     # ledger
     ("GET", "/api/v1/ledger/checkpoint"): PUBLIC,
@@ -241,6 +242,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/operator/complaints/{complaint_id}/files/{item_id}"): OPERATOR,
     ("POST", "/operator/complaints/{complaint_id}/take"): OPERATOR,
     ("POST", "/operator/complaints/{complaint_id}/resolve"): OPERATOR,
+    ("POST", "/operator/complaints/{complaint_id}/complainant"): OPERATOR,
     ("POST", "/operator/objections/{objection_id}"): OPERATOR,
     ("POST", "/operator/repairs/{repair_id}"): OPERATOR,
     ("GET", "/operator/syncs"): OPERATOR,

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from xinyong.accounts import roles as R
 from xinyong.accounts.errors import NotSignedIn
 from xinyong.accounts.models import Organisation
-from xinyong.accounts.principal import Principal, current_principal, deny, require_role
+from xinyong.accounts.principal import (
+    Principal,
+    client_ip,
+    current_principal,
+    deny,
+    require_role,
+)
 from xinyong.api.deps import DbSession
 from xinyong.api.operator import require_named_operator
 from xinyong.cases import complaints, live, notices, service
@@ -799,6 +805,31 @@ def take_complaint(
     )
     session.commit()
     return complaint_view(session, c, request_now(request))
+
+
+async def _named_operator(
+    request: Request, _name: str = Depends(require_named_operator)
+) -> Principal:
+    """The operator as the audit log writes them (an account, or the token with X-Operator)."""
+    return await current_principal(request)
+
+
+@router.post(
+    "/api/v1/operator/complaints/{complaint_id}/complainant",
+    summary="查看投诉人姓名与联系方式（记入审计日志）/ Who complained and how to reach them "
+    "(written to the audit log)",
+)
+def complainant(
+    complaint_id: int,
+    request: Request,
+    principal: Principal = Depends(_named_operator),
+    session: Session = DbSession,
+) -> dict[str, Any]:
+    found = complaints.reveal_complainant(
+        session, principal, complaint_id, client_ip(request), request_now(request)
+    )
+    session.commit()
+    return found
 
 
 @router.post(

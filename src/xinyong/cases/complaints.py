@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from xinyong.accounts import privacy
+from xinyong.accounts.principal import Principal
 from xinyong.agencies.models import Agency
 from xinyong.agencies.service import AgencyView, get_agency
 from xinyong.cases import evidence, notices
@@ -492,6 +494,37 @@ def holder_of(c: Complaint) -> dict[str, Any] | None:
         return None
     taken = [h for h in c.history or [] if h.get("what") == "taken" and h.get("who") == c.operator]
     return {"who": c.operator, "at": datetime.fromisoformat(taken[-1]["at"]) if taken else None}
+
+
+def reveal_complainant(
+    session: Session,
+    principal: Principal,
+    complaint_id: int,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Who complained and how to reach them, for an operator handling the complaint (投诉处理,
+    the purpose "supervision"): shown only when asked, each time a line of the access audit
+    log, as every unmasked read of a person's data is."""
+    c = get_complaint(session, complaint_id)
+    entry = privacy.record_access(
+        session,
+        principal,
+        action="unmask",
+        record=f"complaint:{c.id}",
+        fields=["complainant_name", "complainant_contact"],
+        subject=privacy.person_ref(c.complainant_name, None),
+        purpose="supervision",
+        role=principal.role,
+        ip=ip,
+        now=resolve(now),
+    )
+    return {
+        "name": c.complainant_name,
+        "kind": c.complainant_kind,
+        "contact": c.complainant_contact,
+        "audit_id": entry.id,
+    }
 
 
 def take(
