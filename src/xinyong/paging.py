@@ -1,5 +1,6 @@
-"""Keyset paging of newest-first lists by an increasing integer key: one page, where it sits
-and the cursors of its neighbours (the console's lists, the audit log API)."""
+"""Keyset paging of newest-first lists by an increasing integer key (optionally behind a column
+such as a deadline): one page, where it sits and the cursors of its neighbours (the console's
+lists, the audit log API)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import InvalidInput
@@ -67,31 +68,44 @@ def keyset(
     after: int | None = None,
     size: int = PAGE_SIZE,
     ascending: bool = False,
+    behind: Any = None,
 ) -> Page:
     """The page of `query` (filtered, unordered, one entity selected) ordered by `key`,
     descending unless `ascending`: the first page, or the entries just beyond a cursor
     (`before`: keys below it, `after`: keys above it). A cursor is a key value, so a page
-    stays put while new entries arrive — unlike an offset, which shifts with each of them."""
+    stays put while new entries arrive — unlike an offset, which shifts with each of them.
+
+    `behind`, a non-null column of the same entity, orders ahead of the key, which then only
+    breaks its ties (oldest deadline first: `behind=Objection.due_on`). A cursor stays a key
+    value; the column's value is read from the cursor's row, so the address keeps one number."""
     size = page_size(size)
-    up, down = key.asc(), key.desc()
+    cols = [key] if behind is None else [behind, key]
+    up, down = [c.asc() for c in cols], [c.desc() for c in cols]
+    total = _count(session, query)
+    rows: list = []
     if after is not None:
-        rows = list(session.scalars(query.where(key > after).order_by(up).limit(size)))
+        if (at := _place(session, cols, key, after)) is not None:
+            rows = list(
+                session.scalars(query.where(_past(cols, at, True)).order_by(*up).limit(size))
+            )
         reverse = not ascending
     elif before is not None:
-        rows = list(session.scalars(query.where(key < before).order_by(down).limit(size)))
+        if (at := _place(session, cols, key, before)) is not None:
+            rows = list(
+                session.scalars(query.where(_past(cols, at, False)).order_by(*down).limit(size))
+            )
         reverse = ascending
     else:
-        rows = list(session.scalars(query.order_by(up if ascending else down).limit(size)))
+        rows = list(session.scalars(query.order_by(*(up if ascending else down)).limit(size)))
         reverse = False
     if reverse:
         rows.reverse()
-    total = _count(session, query)
     if not rows:
         # Nothing here, or past either end (a stale cursor): the pager offers the first page.
         return Page([], total, 1, None, None, ascending)
     name = key.key
     first, last = getattr(rows[0], name), getattr(rows[-1], name)
-    ahead = _count(session, query.where(key < first if ascending else key > first))
+    ahead = _count(session, query.where(_past(cols, _values(cols, rows[0]), not ascending)))
     beyond = total - ahead - len(rows)
     return Page(
         rows,
@@ -101,6 +115,27 @@ def keyset(
         first if ahead > 0 else None,
         ascending,
     )
+
+
+def _place(session: Session, cols: list, key: Any, cursor: int) -> list | None:
+    """The sort values of the row a cursor names; None when it names no row."""
+    if len(cols) == 1:
+        return [cursor]
+    found = session.execute(select(*cols[:-1]).where(key == cursor)).first()
+    return None if found is None else [*found, cursor]
+
+
+def _values(cols: list, row: Any) -> list:
+    return [getattr(row, c.key) for c in cols]
+
+
+def _past(cols: list, values: list, above: bool) -> ColumnElement[bool]:
+    """Rows that sort strictly above (or below) `values` by `cols`, in that order."""
+    (col, *rest), (value, *more) = cols, values
+    here = col > value if above else col < value
+    if not rest:
+        return here
+    return or_(here, and_(col == value, _past(rest, more, above)))
 
 
 def _count(session: Session, query: Select) -> int:

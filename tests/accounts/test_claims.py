@@ -311,7 +311,9 @@ def test_approve_decides_pending_organisations_only_and_points_a_suspended_one_t
     org = service.organisation_by_code(session, people.agency_code)
     base = f"/api/v1/operator/organisations/{org.id}"
     suspended = client.post(
-        f"{base}/revoke", json={"state": "suspended", "reason": "执业许可证被暂扣，待核实"}, headers=ops
+        f"{base}/revoke",
+        json={"state": "suspended", "reason": "执业许可证被暂扣，待核实"},
+        headers=ops,
     )
     assert suspended.status_code == 200 and suspended.json()["state"] == "suspended"
     history = [e["action"] for e in suspended.json()["history"]]

@@ -92,8 +92,9 @@ def test_an_operator_decides_alerts_through_the_api(raised, engine, session):
         assert problem["type"] == "urn:xinyong:problem:not_the_caller"
         assert "“审核员王强”不是当前操作员" in problem["detail_zh"]
         assert "is not the calling operator" in problem["detail_en"]
-        assert client.get("/api/v1/alerts", params={"status": "open"}).json()[-1]["id"] == (
-            listed[0]["id"]
+        assert (
+            client.get("/api/v1/alerts", params={"status": "open"}).json()[-1]["id"]
+            == (listed[0]["id"])
         )  # refused before anything changed
 
         ok = client.post(url, json={"status": "acknowledged"}, headers=key.headers)
