@@ -1,15 +1,14 @@
-"""Keyset paging of newest-first lists by an increasing integer key (or of a queue by several
-keys): one page, where it sits and the cursors of its neighbours (the console's lists, the
-audit log API)."""
+"""Keyset paging of newest-first lists by an increasing integer key (optionally behind other sort
+keys, such as a deadline or a queue's rank): one page, where it sits and the cursors of its
+neighbours (the console's lists and queues, the audit log API)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import InvalidInput
@@ -24,15 +23,14 @@ MAX_PAGE_SIZE = 500
 class Page(Generic[T]):
     """Items in display order (newest first, or in key order when `ascending`). `next` and
     `prev` are the cursors of the following and preceding pages, None where there is none;
-    a cursor (an id, or text for several keys) goes in ?before= or ?after= as `next_param` and
-    `prev_param` say. `start` is the 1-based place of the first item among all `total`
-    matching ones."""
+    a cursor goes in ?before= or ?after= as `next_param` and `prev_param` say. `start` is the
+    1-based place of the first item among all `total` matching ones."""
 
     items: list[T]
     total: int
     start: int
-    next: int | str | None
-    prev: int | str | None
+    next: int | None
+    prev: int | None
     ascending: bool = False
 
     @property
@@ -70,31 +68,51 @@ def keyset(
     after: int | None = None,
     size: int = PAGE_SIZE,
     ascending: bool = False,
+    behind: Any = None,
 ) -> Page:
     """The page of `query` (filtered, unordered, one entity selected) ordered by `key`,
     descending unless `ascending`: the first page, or the entries just beyond a cursor
     (`before`: keys below it, `after`: keys above it). A cursor is a key value, so a page
-    stays put while new entries arrive — unlike an offset, which shifts with each of them."""
+    stays put while new entries arrive — unlike an offset, which shifts with each of them.
+
+    `behind`, non-null columns or expressions of the same entity (one, or a sequence), order
+    ahead of the key, which then only breaks their ties (oldest deadline first:
+    `behind=Objection.due_on`; a queue's rank, then how long each waited). A cursor stays a
+    key value; the sort values are read from the cursor's row, so the address keeps one number
+    and a page stays put while rows are added."""
     size = page_size(size)
-    up, down = key.asc(), key.desc()
+    if behind is None:
+        behind = ()
+    elif not isinstance(behind, Sequence):
+        behind = (behind,)
+    cols = [*behind, key]
+    up, down = [c.asc() for c in cols], [c.desc() for c in cols]
+    total = _count(session, query)
+    rows: list = []
     if after is not None:
-        rows = list(session.scalars(query.where(key > after).order_by(up).limit(size)))
+        if (at := _place(session, cols, key, after)) is not None:
+            rows = list(
+                session.scalars(query.where(_past(cols, at, True)).order_by(*up).limit(size))
+            )
         reverse = not ascending
     elif before is not None:
-        rows = list(session.scalars(query.where(key < before).order_by(down).limit(size)))
+        if (at := _place(session, cols, key, before)) is not None:
+            rows = list(
+                session.scalars(query.where(_past(cols, at, False)).order_by(*down).limit(size))
+            )
         reverse = ascending
     else:
-        rows = list(session.scalars(query.order_by(up if ascending else down).limit(size)))
+        rows = list(session.scalars(query.order_by(*(up if ascending else down)).limit(size)))
         reverse = False
     if reverse:
         rows.reverse()
-    total = _count(session, query)
     if not rows:
         # Nothing here, or past either end (a stale cursor): the pager offers the first page.
         return Page([], total, 1, None, None, ascending)
     name = key.key
     first, last = getattr(rows[0], name), getattr(rows[-1], name)
-    ahead = _count(session, query.where(key < first if ascending else key > first))
+    at_first = _place(session, cols, key, first)  # the row is there: it was just read
+    ahead = _count(session, query.where(_past(cols, at_first, not ascending)))
     beyond = total - ahead - len(rows)
     return Page(
         rows,
@@ -106,96 +124,23 @@ def keyset(
     )
 
 
+def _place(session: Session, cols: list, key: Any, cursor: int) -> list | None:
+    """The sort values of the row a cursor names, as the database orders them (an expression's
+    too); None when it names no row."""
+    if len(cols) == 1:
+        return [cursor]
+    found = session.execute(select(*cols[:-1]).where(key == cursor)).first()
+    return None if found is None else [*found, cursor]
+
+
+def _past(cols: list, values: list, above: bool) -> ColumnElement[bool]:
+    """Rows that sort strictly above (or below) `values` by `cols`, in that order."""
+    (col, *rest), (value, *more) = cols, values
+    here = col > value if above else col < value
+    if not rest:
+        return here
+    return or_(here, and_(col == value, _past(rest, more, above)))
+
+
 def _count(session: Session, query: Select) -> int:
     return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-
-
-# --- lists ordered by several keys (a work queue: by kind of item, then by how long it waited) ----
-
-CURSOR_SEPARATOR = "~"
-
-
-def keyset_by(
-    session: Session,
-    query: Select,
-    keys: Sequence[ColumnElement],
-    cursor_of: Callable[[Any], tuple],
-    *,
-    before: tuple | None = None,
-    after: tuple | None = None,
-    size: int = PAGE_SIZE,
-    ascending: bool = True,
-) -> Page:
-    """`keyset` for an order of several keys (the last one unique, e.g. the id), compared as
-    a tuple: `cursor_of(row)` gives a row's key values, in the keys' order. The page's cursors
-    are text (`cursor_text`); the caller reads one back with `read_cursor`."""
-    size = page_size(size)
-    order_up = [k.asc() for k in keys]
-    order_down = [k.desc() for k in keys]
-    if after is not None:
-        q = query.where(_beyond(keys, after, greater=True)).order_by(*order_up)
-        rows, reverse = list(session.scalars(q.limit(size))), not ascending
-    elif before is not None:
-        q = query.where(_beyond(keys, before, greater=False)).order_by(*order_down)
-        rows, reverse = list(session.scalars(q.limit(size))), ascending
-    else:
-        q = query.order_by(*(order_up if ascending else order_down))
-        rows, reverse = list(session.scalars(q.limit(size))), False
-    if reverse:
-        rows.reverse()
-    total = _count(session, query)
-    if not rows:
-        return Page([], total, 1, None, None, ascending)
-    first, last = cursor_of(rows[0]), cursor_of(rows[-1])
-    ahead = _count(session, query.where(_beyond(keys, first, greater=not ascending)))
-    beyond = total - ahead - len(rows)
-    return Page(
-        rows,
-        total,
-        ahead + 1,
-        cursor_text(last) if beyond > 0 else None,  # type: ignore[arg-type]
-        cursor_text(first) if ahead > 0 else None,  # type: ignore[arg-type]
-        ascending,
-    )
-
-
-def _beyond(keys: Sequence[ColumnElement], values: tuple, *, greater: bool) -> ColumnElement:
-    """Rows whose keys come after (`greater`) or before `values` in tuple order, spelt out as
-    (a > x) OR (a = x AND b > y) OR …, which every database reads the same way."""
-    bound = [literal(v, k.type) for k, v in zip(keys, values, strict=True)]
-    either = []
-    for i, key in enumerate(keys):
-        step = key > bound[i] if greater else key < bound[i]
-        same = (k == b for k, b in zip(keys[:i], bound[:i], strict=True))
-        either.append(and_(*same, step))
-    return or_(*either)
-
-
-def cursor_text(values: tuple) -> str:
-    """A cursor for the address: each value as text (a time in ISO 8601), joined by '~'."""
-    return CURSOR_SEPARATOR.join(
-        v.isoformat() if isinstance(v, datetime) else str(v) for v in values
-    )
-
-
-def read_cursor(text: str | None, kinds: tuple[type, ...]) -> tuple | None:
-    """The values of a cursor made by `cursor_text` (ints and aware datetimes, as `kinds` say);
-    None for no cursor or one that does not read (the list starts at its first page)."""
-    if not text:
-        return None
-    parts = text.split(CURSOR_SEPARATOR)
-    if len(parts) != len(kinds):
-        return None
-    values: list[Any] = []
-    try:
-        for part, kind in zip(parts, kinds, strict=True):
-            if kind is datetime:
-                value = datetime.fromisoformat(part)
-                if value.tzinfo is None:
-                    return None
-                values.append(value)
-            else:
-                values.append(kind(part))
-    except ValueError:
-        return None
-    return tuple(values)

@@ -9,7 +9,7 @@ import re
 from html import unescape
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.accounts.conftest import PASSWORD
 from xinyong.accounts import claims, service
@@ -299,3 +299,49 @@ def test_members_are_told_of_a_dispute_and_its_outcome_without_learning_who_file
         cred.get("/operator/organisations", follow_redirects=False).status_code == 303
         and "w***@example.cn" not in cred.get("/account").text
     )
+
+
+def test_approve_decides_pending_organisations_only_and_points_a_suspended_one_to_reinstate(
+    client, session, people
+):
+    """An operator suspends agency 乙 with a reason, then tries the bare approve API on it: it
+    is refused with 409 naming the reinstate route, and nothing changes — no silent approval
+    without a reason, history entry or audit line. Rejecting an approved firm points to revoke."""
+    ops = people.operator.headers
+    org = service.organisation_by_code(session, people.agency_code)
+    base = f"/api/v1/operator/organisations/{org.id}"
+    suspended = client.post(
+        f"{base}/revoke",
+        json={"state": "suspended", "reason": "执业许可证被暂扣，待核实"},
+        headers=ops,
+    )
+    assert suspended.status_code == 200 and suspended.json()["state"] == "suspended"
+    history = [e["action"] for e in suspended.json()["history"]]
+    audit_lines = session.scalar(select(func.count()).select_from(AccessAudit))
+
+    for state, path in (("suspended", "approve"), ("rejected", "approve")):
+        if state == "rejected":
+            session.expire_all()
+            service.get_organisation(session, org.id).state = "rejected"
+            session.commit()
+        refused = client.post(f"{base}/{path}", json={"reason": "恢复"}, headers=ops)
+        assert refused.status_code == 409
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        problem = refused.json()
+        assert "批准和驳回只处理待审核的机构" in problem["detail_zh"]
+        assert f"POST {base}/reinstate" in problem["detail_zh"]
+        assert "pending organisations only" in problem["detail_en"]
+        assert f"{base}/reinstate" in problem["detail_en"] and problem["field"] == "org"
+        review = client.get(base, headers=ops).json()
+        assert review["state"] == state and [e["action"] for e in review["history"]] == history
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(AccessAudit)) == audit_lines
+
+    firm = service.organisation_by_code(session, people.creditor_code)
+    firm_url = f"/api/v1/operator/organisations/{firm.id}"
+    rejected = client.post(f"{firm_url}/reject", json={"reason": "冒名"}, headers=ops)
+    assert rejected.status_code == 409 and f"POST {firm_url}/revoke" in rejected.json()["detail_zh"]
+    again = client.post(f"{firm_url}/approve", json={}, headers=ops)
+    assert again.status_code == 409 and "已批准" in again.json()["detail_zh"]
+    session.expire_all()
+    assert service.get_organisation(session, firm.id).state == "approved"

@@ -61,11 +61,16 @@ def test_an_operator_decides_alerts_through_the_service(raised, session):
 
 
 def test_an_operator_decides_alerts_through_the_api(raised, engine, session):
+    """审核员李娜 decides with her key: the history names her, whatever the body says; a body
+    naming a colleague is refused before anything changes (decision 0062)."""
     from xinyong.accounts import service as accounts
 
-    operator = accounts.create_user(session, "ops@example.cn", roles=["operator"])
+    operator = accounts.create_user(
+        session, "lina@example.cn", roles=["operator"], display_name="审核员李娜"
+    )
     key = accounts.issue_api_key(session, operator, "desk", scopes=["read", "operator"])
     session.commit()
+    lina = "审核员李娜 (desk) <lina@example.cn>"  # the account, and which of its keys
     app = create_app(engine)
     app.include_router(api.router)
     with TestClient(app) as client:
@@ -76,19 +81,33 @@ def test_an_operator_decides_alerts_through_the_api(raised, engine, session):
         assert listed[0]["evidence"]["changes"]["status"]["new"] == "吊销"
 
         url = f"/api/v1/alerts/{listed[0]['id']}/decision"
-        anyone = client.post(url, json={"status": "acknowledged", "by": "审核员李娜"})
+        anyone = client.post(url, json={"status": "acknowledged"})
         assert anyone.status_code == 403  # operators only
-        ok = client.post(
-            url, json={"status": "acknowledged", "by": "审核员李娜"}, headers=key.headers
+        impostor = client.post(
+            url, json={"status": "acknowledged", "by": "审核员王强"}, headers=key.headers
         )
+        assert impostor.status_code == 403
+        assert impostor.headers["content-type"].startswith("application/problem+json")
+        problem = impostor.json()
+        assert problem["type"] == "urn:xinyong:problem:not_the_caller"
+        assert "“审核员王强”不是当前操作员" in problem["detail_zh"]
+        assert "is not the calling operator" in problem["detail_en"]
+        assert (
+            client.get("/api/v1/alerts", params={"status": "open"}).json()[-1]["id"]
+            == (listed[0]["id"])
+        )  # refused before anything changed
+
+        ok = client.post(url, json={"status": "acknowledged"}, headers=key.headers)
         assert ok.status_code == 200 and ok.json()["status"] == "acknowledged"
+        assert ok.json()["decided_by"] == lina
         assert (
             client.get("/api/v1/alerts", params={"status": "acknowledged"}).json()[0]["id"]
             == (listed[0]["id"])
         )
 
+        # An older client still sending its own name (display name or e-mail) is answered.
         again = client.post(
-            url, json={"status": "acknowledged", "by": "审核员王强"}, headers=key.headers
+            url, json={"status": "acknowledged", "by": "审核员李娜"}, headers=key.headers
         )
         assert again.status_code == 409
         assert again.headers["content-type"].startswith("application/problem+json")
@@ -96,26 +115,46 @@ def test_an_operator_decides_alerts_through_the_api(raised, engine, session):
         bad = client.get("/api/v1/alerts", params={"status": "closed"})
         assert bad.status_code == 422
 
-        unexplained = client.post(
-            url, json={"status": "dismissed", "by": "审核员王强"}, headers=key.headers
-        )
+        unexplained = client.post(url, json={"status": "dismissed"}, headers=key.headers)
         assert unexplained.status_code == 422 and "理由" in unexplained.json()["detail_zh"]
         client.post(
             url,
-            json={"status": "dismissed", "by": "审核员王强", "reason": "同名企业"},
+            json={"status": "dismissed", "by": "lina@example.cn", "reason": "同名企业"},
             headers=key.headers,
         )
         restore_url = f"/api/v1/alerts/{listed[0]['id']}/restore"
-        body = {"by": "审核员李娜", "reason": "信用代码一致，驳回有误"}
+        body = {"reason": "信用代码一致，驳回有误"}
         assert client.post(restore_url, json=body).status_code == 403
+        forged = client.post(restore_url, json={**body, "by": "审核员王强"}, headers=key.headers)
+        assert forged.status_code == 403 and forged.json()["type"].endswith(":not_the_caller")
         restored = client.post(restore_url, json=body, headers=key.headers).json()
         assert restored["status"] == "acknowledged"
-        assert [h["action"] for h in restored["history"]] == [
-            "acknowledged",
-            "dismissed",
-            "restored",
+        assert [(h["action"], h["decided_by"]) for h in restored["history"]] == [
+            ("acknowledged", lina),
+            ("dismissed", lina),
+            ("restored", lina),
         ]
         assert restored["history"][1]["reason"] == "同名企业"
+
+
+def test_with_the_operator_token_the_decision_is_in_the_x_operator_name(
+    raised, engine, monkeypatch
+):
+    """The break-glass token names its holder in X-Operator, as on every operator route; a body
+    name other than that one is refused, and without the header the API says what to send."""
+    monkeypatch.setenv("XINYONG_OPERATOR_TOKEN", "alerts-token")
+    app = create_app(engine)
+    app.include_router(api.router)
+    token = {"Authorization": "Bearer alerts-token"}
+    url = f"/api/v1/alerts/{raised['warning']}/decision"
+    with TestClient(app) as client:
+        nameless = client.post(url, json={"status": "acknowledged"}, headers=token)
+        assert nameless.status_code == 422 and "X-Operator" in nameless.json()["detail_zh"]
+        named = {**token, "X-Operator": "%E5%AE%A1%E6%A0%B8%E5%91%98%E7%8E%8B%E5%BC%BA"}
+        other = client.post(url, json={"status": "acknowledged", "by": "审核员李娜"}, headers=named)
+        assert other.status_code == 403 and "审核员王强" in other.json()["detail_zh"]
+        done = client.post(url, json={"status": "acknowledged", "by": "审核员王强"}, headers=named)
+        assert done.status_code == 200 and done.json()["decided_by"] == "审核员王强"
 
 
 def test_a_wrong_dismissal_is_restored_with_its_reason_and_the_history_says_who_and_why(

@@ -112,3 +112,86 @@ def test_the_risk_flag_queue_pages_and_keeps_its_tab(operator, session):
     last = operator.get(_link(first, "next")).text
     assert "第 51–55 条，共 55 条" in last and "第 0 条预警" in last
     assert "status=acknowledged" in _link(last, "prev")
+
+
+def _cases(page: str, kind: str) -> list[int]:
+    return [int(n) for n in re.findall(rf'id="{kind}-(\d+)"', page)]
+
+
+@pytest.fixture
+def open_cases(session):
+    """A published entry with 210 open objections and 60 open repair requests, filed over months
+    whose deadlines do not follow their filing order (a longer one for some case types), and a
+    few already decided, which the queue does not show. Returns each kind's open (due, id)."""
+    from datetime import date
+
+    from tests.lists.story import proposal
+    from xinyong.lists import service
+    from xinyong.lists.models import Objection, RepairRequest
+
+    entry = service.propose(session, proposal(1), "规则", START)
+    service.approve(session, entry.id, "审核员李娜", None, START)
+    service.publish(session, entry.id, "审核员李娜", START + timedelta(days=8))
+    due: dict[str, list[tuple[date, int]]] = {"objection": [], "repair": []}
+    for kind, model, count in (("objection", Objection, 210), ("repair", RepairRequest, 60)):
+        for i in range(count):
+            decided = i % 50 == 7
+            row = model(
+                entry_id=entry.id,
+                applicant_name=f"申请人{i}",
+                applicant_contact="0518-85557777",
+                statement=f"第 {i} 件",
+                query_code=f"{i:032d}",
+                materials=[],
+                state="rejected" if decided else "submitted",
+                submitted_at=START + timedelta(hours=i),
+                due_on=date(2026, 6, 1) + timedelta(days=(i * 7) % 40),
+            )
+            if kind == "objection":
+                row.case_type = "wrong_facts"
+            session.add(row)
+            session.flush()
+            if not decided:
+                due[kind].append((row.due_on, row.id))
+    session.commit()
+    return {kind: [i for _, i in sorted(found)] for kind, found in due.items()}
+
+
+def test_the_cases_queue_reaches_every_open_objection_and_repair_oldest_deadline_first(
+    operator, open_cases
+):
+    """Past the 200 the page used to show: the operator pages the objections to the last one,
+    in deadline order, while the repairs keep their own page — and the headings count them all."""
+    objections, repairs = open_cases["objection"], open_cases["repair"]
+    assert len(objections) == 205 and len(repairs) == 58
+    first = operator.get("/operator/cases").text
+    assert "（205）" in first.split('id="repairs"')[0]
+    assert "（58）" in first.split('id="repairs"')[1]
+    assert "第 1–50 条，共 205 条" in first and "第 1–50 条，共 58 条" in first
+
+    # Walk the objections, with the repairs on their second page: that page stays put.
+    repair_next = [
+        link for link in re.findall(r'<a rel="next" href="([^"]+)"', first) if "repair." in link
+    ][0]
+    page = operator.get(html.unescape(repair_next)).text
+    seen, repairs_seen = [], _cases(page, "repair")
+    assert repairs_seen == repairs[50:]
+    while True:
+        seen += _cases(page, "objection")
+        assert _cases(page, "repair") == repairs[50:]
+        nxt = [
+            html.unescape(link)
+            for link in re.findall(r'<a rel="next" href="([^"]+)"', page)
+            if "objection." in link
+        ]
+        if not nxt:
+            break
+        assert "repair.before" in nxt[0] or "repair.after" in nxt[0]
+        page = operator.get(nxt[0]).text
+    assert seen == objections  # every open one once, the one due first first
+    assert "第 201–205 条，共 205 条" in page
+
+    back = [
+        link for link in re.findall(r'<a rel="prev" href="([^"]+)"', page) if "objection." in link
+    ]
+    assert _cases(operator.get(html.unescape(back[0])).text, "objection") == objections[150:200]

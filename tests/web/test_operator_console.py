@@ -334,3 +334,37 @@ def test_the_token_operator_reads_the_outbox_from_the_console(operator, session,
     assert outbox.status_code == 200 and "审核员李娜" in outbox.text
     assert "列入失信惩戒名单（黑名单）告知书" in outbox.text
     assert f"/lists/{entry.id}?code=" in outbox.text  # the party's link, as sent
+
+
+def test_an_alert_decided_on_the_console_is_in_the_signed_in_operators_name(
+    client, session, engine, tmp_path
+):
+    """审核员王强 signs in with his account and acknowledges a flag; a form that names 李娜 as
+    the decider changes nothing: the history names the account that is signed in."""
+    from tests.support.registry_files import credit_code, enterprise_row, write_enterprises
+    from xinyong.accounts import service as accounts
+    from xinyong.alerts.models import AlertEvent
+    from xinyong.sources.config import get_source
+    from xinyong.sources.scheduler import run_syncs
+
+    rows = [enterprise_row(1, 企业名称="连云港市海州区金鼎要账服务有限公司")]
+    write_enterprises(tmp_path / "drop" / "enterprises.csv", rows)
+    run_syncs(engine, [get_source("gsxt").model_copy(update={"path": tmp_path / "drop"})])
+    user = accounts.create_user(
+        session, "wangqiang@example.cn", password="correct horse battery", roles=["operator"],
+        display_name="审核员王强",
+    )  # fmt: skip
+    token, web = accounts.start_session(session, user)
+    session.commit()
+    client.cookies.set("xy_session", token)
+
+    alert = _alert_id(client.get("/operator/alerts").text, credit_code(1))
+    done = client.post(
+        f"/operator/alerts/{alert}/decision",
+        data={"decision": "acknowledged", "by": "审核员李娜", "csrf_token": web.csrf_token},
+    )
+    assert f"预警 {alert}：已确认" in done.text
+    session.expire_all()
+    assert session.scalars(select(AlertEvent.decided_by)).all() == ["审核员王强"]
+    shown = client.get("/operator/alerts", params={"status": "acknowledged"}).text
+    assert "确认 · 审核员王强" in shown and "审核员李娜" not in shown.split('id="alert-')[1]

@@ -18,6 +18,7 @@ from xinyong.accounts import notify, roles
 from xinyong.accounts.config import AccountSettings, account_settings
 from xinyong.accounts.errors import AccountLocked, BadCredentials, Conflict
 from xinyong.accounts.models import (
+    ORG_STATE_NAMES,
     ApiKey,
     Membership,
     Organisation,
@@ -290,9 +291,12 @@ def decide_organisation(
     now: datetime | None = None,
     reason: str | None = None,
 ) -> Organisation:
-    """An operator approves (or rejects) an organisation, naming the verification relied on
-    and the reason."""
+    """An operator approves (or rejects) a pending organisation, naming the verification relied
+    on and the reason. A decided one is not decided again here: reinstating and suspending take
+    a reason into its history and the audit log (`claims`, decision 0060), which this does not."""
     org = get_organisation(session, org_id)
+    if org.state != "pending":
+        raise _not_pending(org, approve)
     org.state = "approved" if approve else "rejected"
     org.decided_by = by
     org.decided_at = now or utcnow()
@@ -300,6 +304,32 @@ def decide_organisation(
     org.decision_reason = reason
     session.flush()
     return org
+
+
+def _not_pending(org: Organisation, approve: bool) -> Conflict:
+    """Why a decided organisation is not approved or rejected again, and what to do instead."""
+    zh, en = ORG_STATE_NAMES.get(org.state, (org.state, org.state))
+    head_zh = f"{org.name}（机构 {org.id}）当前为“{zh}”，批准和驳回只处理待审核的机构"
+    head_en = f"{org.name} (organisation {org.id}) is {en.lower()}: approve and reject decide "
+    head_en += "pending organisations only"
+    route = f"/api/v1/operator/organisations/{org.id}"
+    if approve and org.state in ("suspended", "rejected"):
+        return Conflict(
+            f"{head_zh}。恢复请在机构页（/operator/organisations）或 POST {route}/reinstate "
+            "说明理由（记入机构历史和审计日志）",
+            f"{head_en}. Reinstate it on /operator/organisations or with POST {route}/reinstate, "
+            "giving the reason (kept in its history and the audit log)",
+            field="org",
+        )
+    if not approve and org.state in ("approved", "suspended"):
+        return Conflict(
+            f"{head_zh}。驳回或暂停请在机构页（/operator/organisations）或 POST {route}/revoke "
+            "说明理由（记入机构历史和审计日志）",
+            f"{head_en}. Reject or suspend it on /operator/organisations or with POST "
+            f"{route}/revoke, giving the reason (kept in its history and the audit log)",
+            field="org",
+        )
+    return Conflict(f"{head_zh}。", f"{head_en}.", field="org")
 
 
 def add_member(

@@ -1,14 +1,14 @@
 """GET /api/v1/alerts (public shape, or the staff shape for operators and auditors), POST
-/api/v1/alerts/{id}/decision and /restore: thin over the service."""
+/api/v1/alerts/{id}/decision and /restore in the calling operator's name: thin over the service."""
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from xinyong.alerts.schemas import AlertOut, DecisionIn, PublicAlertOut, RestoreIn
 from xinyong.alerts.service import MAX_LIMIT, decide, list_alerts, restore
 from xinyong.api.deps import DbSession
-from xinyong.api.operator import require_operator, sees_staff_view
+from xinyong.api.operator import own_name, require_named_operator, sees_staff_view
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts 预警"])
 
@@ -48,10 +48,12 @@ def get_alerts(
 def post_decision(
     alert_id: int,
     body: DecisionIn,
+    request: Request,
     session: Session = DbSession,
-    _operator: None = Depends(require_operator),
+    operator: str = Depends(require_named_operator),
 ) -> AlertOut:
-    decided = decide(session, alert_id, body.status, body.by, body.reason)
+    by = own_name(request.state.principal, operator, body.by)
+    decided = decide(session, alert_id, body.status, by, body.reason)
     session.commit()
     return decided
 
@@ -62,9 +64,11 @@ def post_decision(
 def post_restore(
     alert_id: int,
     body: RestoreIn,
+    request: Request,
     session: Session = DbSession,
-    _operator: None = Depends(require_operator),
+    operator: str = Depends(require_named_operator),
 ) -> AlertOut:
-    restored = restore(session, alert_id, body.by, body.reason)
+    by = own_name(request.state.principal, operator, body.by)
+    restored = restore(session, alert_id, by, body.reason)
     session.commit()
     return restored

@@ -63,16 +63,24 @@ class AlertOut(PublicAlertOut):
     )
 
 
+# Who decided is the caller (decision 0062): the field stays so older clients keep working,
+# but a name other than the caller's is refused.
+_BY = (
+    "可省略：处理人按调用者身份记录，填写他人姓名将被拒绝（403）/ optional: who decided is "
+    "recorded from the caller; naming anyone else is refused (403)"
+)
+
+
 class DecisionIn(BaseModel):
     status: Literal["acknowledged", "dismissed"] = Field(
         description="确认（将据此处理）或驳回 / acknowledged (will be acted on) or dismissed"
     )
-    by: str = Field(min_length=1, max_length=100, description="处理人 / who decided")
+    by: str | None = Field(None, max_length=100, description=_BY)
     reason: str | None = Field(
         None, max_length=500, description="理由（驳回时必填）/ reason (required to dismiss)"
     )
 
 
 class RestoreIn(BaseModel):
-    by: str = Field(min_length=1, max_length=100, description="处理人 / who restores it")
+    by: str | None = Field(None, max_length=100, description=_BY)
     reason: str = Field(min_length=1, max_length=500, description="理由 / why it is restored")

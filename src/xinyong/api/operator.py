@@ -8,6 +8,7 @@ from fastapi import Header, Request
 from xinyong.accounts.principal import (
     OperatorsClosed,
     OperatorSettings,
+    Principal,
     current_principal,
     deny,
 )
@@ -16,7 +17,9 @@ from xinyong.errors import InvalidInput, XinyongError
 
 __all__ = [
     "OperatorSettings",
+    "NotTheCaller",
     "OperatorsClosed",
+    "own_name",
     "require_named_operator",
     "require_operator",
     "sees_staff_view",
@@ -28,6 +31,13 @@ class OperatorTokenRequired(XinyongError):
     status = 401
     title_zh = "须以操作员身份访问"
     title_en = "Operator credentials required"
+
+
+class NotTheCaller(XinyongError):
+    code = "not_the_caller"
+    status = 403
+    title_zh = "不能以他人名义处理"
+    title_en = "Cannot act in another's name"
 
 
 _AUTH = (
@@ -81,6 +91,28 @@ async def require_named_operator(
             field="X-Operator",
         )
     return principal.name
+
+
+def own_name(principal: Principal, recorded: str, given: str | None, field: str = "by") -> str:
+    """The name to record for an action: always the caller's (`recorded`, from
+    `require_named_operator`). A name the client still sends in the body (older clients did) is
+    accepted only when it names the caller — its recorded name, display name or e-mail — and
+    refused otherwise, so no one records a decision under a colleague's name (decision 0062)."""
+    if given is None or not given.strip():
+        return recorded
+    named = given.strip()
+    own = {recorded, principal.name, principal.email}
+    if principal.kind == "key":  # named "display name (key name)": the person is the account
+        own.add(principal.name.rsplit(" (", 1)[0])
+    if named in own:
+        return recorded
+    raise NotTheCaller(
+        f"{field}：处理人“{named}”不是当前操作员“{recorded}”；处理人按登录身份（或操作员令牌的 "
+        "X-Operator 请求头）记录，请省略该字段",
+        f"{field}: '{named}' is not the calling operator '{recorded}'; who decided is recorded "
+        "from the caller (or the X-Operator header with the operator token): omit this field",
+        field=field,
+    )
 
 
 async def sees_staff_view(request: Request) -> bool:

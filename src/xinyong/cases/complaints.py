@@ -24,7 +24,7 @@ from xinyong.errors import InvalidInput, NotFound
 from xinyong.ledger import service as ledger
 from xinyong.ledger.config import LedgerSettings
 from xinyong.lists.clock import resolve
-from xinyong.paging import PAGE_SIZE, Page, keyset_by, read_cursor
+from xinyong.paging import PAGE_SIZE, Page, keyset
 from xinyong.types import UTCDateTime
 
 RESPONSE_WITHIN = timedelta(hours=48)  # 48 小时内答复
@@ -648,18 +648,11 @@ _QUEUE_AT = type_coerce(
     ),
     UTCDateTime,
 )
-_QUEUE_KEYS = (_QUEUE_RANK, _QUEUE_AT, Complaint.id)
-_CURSOR_KINDS = (int, datetime, int)
-_WAITING_SINCE = {
-    "escalated": "escalated_at",
-    "filed": "due_at",
-    "answered": "responded_at",
-    "resolved": "resolved_at",
-}
 
 
-def _queue_cursor(c: Complaint) -> tuple[int, datetime, int]:
-    return (_RANK.get(c.state, 3), getattr(c, _WAITING_SINCE.get(c.state, "resolved_at")), c.id)
+def _cursor(text: str | None) -> int | None:
+    """A complaint id from the address; anything else starts at the first page."""
+    return int(text) if text and text.isdigit() else None
 
 
 def operator_queue(
@@ -685,16 +678,16 @@ def operator_queue(
         query = query.where(Complaint.state != "resolved")
     elif state != "all":
         query = query.where(Complaint.state == state)
-    return keyset_by(
+    return keyset(
         session,
         query,
-        _QUEUE_KEYS,
-        _queue_cursor,
-        before=read_cursor(before, _CURSOR_KINDS),
-        after=read_cursor(after, _CURSOR_KINDS),
+        Complaint.id,
+        before=_cursor(before),
+        after=_cursor(after),
         size=size,
         # Resolved complaints are looked back on, the latest first.
         ascending=state != "resolved",
+        behind=(_QUEUE_RANK, _QUEUE_AT),
     )
 
 

@@ -19,7 +19,7 @@ from xinyong.alerts import service as alerts
 from xinyong.api.deps import DbSession
 from xinyong.cases import complaints
 from xinyong.errors import InvalidInput, XinyongError
-from xinyong.lists import lookups, notices, objections, repairs, service
+from xinyong.lists import lookups, notices, objections, open_cases, repairs, service
 from xinyong.lists.clock import local_date
 from xinyong.lists.config import load_policy
 from xinyong.lists.models import STATES
@@ -234,17 +234,26 @@ def run_rules(request: Request, session: Session = DbSession):
 def _cases_page(request, session, who, error=None, form=None):
     now = request_now(request)
     policy = load_policy()
+    q = request.query_params
+
+    def cursors(prefix: str) -> dict[str, int | None]:
+        return {
+            "before": _cursor(q.get(f"{prefix}.before")),
+            "after": _cursor(q.get(f"{prefix}.after")),
+        }
+
+    # Two queues on one page, each paged by its own cursors, oldest deadline first.
     return _console(
         request,
         "console_cases.html",
         who,
         status_code=error.status if error else 200,
-        objections=[
-            objections.to_operator_out(session, o, now) for o in objections.open_cases(session, 200)
-        ],
-        repairs=[
-            repairs.to_operator_out(session, r, now) for r in repairs.open_cases(session, 200)
-        ],
+        objections=open_cases.objections_page(session, **cursors("objection")).map(
+            lambda o: objections.to_operator_out(session, o, now)
+        ),
+        repairs=open_cases.repairs_page(session, **cursors("repair")).map(
+            lambda r: repairs.to_operator_out(session, r, now)
+        ),
         materials=policy.materials,
         classes=policy.classes,
         correctable=service.CORRECTABLE,
