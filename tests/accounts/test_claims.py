@@ -138,6 +138,12 @@ def test_an_operator_suspends_an_organisation_and_adds_a_member_by_email(session
     assert [u.email for _, u in view.members] == ["agent@example.cn", "li@example.cn"]
     assert [e.action for e in view.events] == ["member_added", "suspended"]
     assert claims.notices_for(session, newcomer.id)[0][0].action == "member_added"
+    # Each is told by message too, with the operator's reason.
+    (suspended,) = _outbox(session, "agent@example.cn")
+    assert "暂停了本机构" in suspended.body and "执业许可证被暂扣，待核实" in suspended.body
+    assert org.name in suspended.subject
+    (added,) = _outbox(session, "li@example.cn")
+    assert "已将您加入本机构" in added.body and "所长来函确认其为本所律师" in added.body
     try:
         claims.add_member_by_email(session, operator, org.id, "nobody@example.cn", "原因说明")
     except Exception as exc:

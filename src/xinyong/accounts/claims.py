@@ -19,6 +19,7 @@ from xinyong.accounts.errors import Conflict
 from xinyong.accounts.models import (
     CLAIM_NOTICES,
     DISPUTE_STATE_NAMES,
+    ORG_NOTICES,
     ORG_STATE_NAMES,
     ApiKey,
     ClaimDispute,
@@ -132,6 +133,7 @@ def add_member_by_email(
         )
     member = service.add_member(session, user, org)
     _record(session, principal, org, "member_added", reason, user, ip, now)
+    _tell(session, user, org, ORG_NOTICES["member_added"], reason, now)
     return member
 
 
@@ -165,6 +167,7 @@ def remove_member(
     ):
         service.revoke_key(session, key, principal.actor[:100], now)
     _record(session, principal, org, "member_removed", reason, user, ip, now)
+    _tell(session, user, org, ORG_NOTICES["member_removed"], reason, now)
     return user
 
 
@@ -195,6 +198,7 @@ def revoke_organisation(
     org.decided_at = now
     org.decision_reason = reason
     _record(session, principal, org, state, reason, None, ip, now)
+    _tell_members(session, org, ORG_NOTICES[state], reason, now)
     return org
 
 
@@ -241,6 +245,7 @@ def reinstate_organisation(
     org.decision_reason = reason
     extra = {"verification": verification.id} if verification is not None else {}
     _record(session, principal, org, "reinstated", reason, None, ip, now, **extra)
+    _tell_members(session, org, ORG_NOTICES["reinstated"], reason, now)
     return org
 
 
@@ -386,7 +391,7 @@ def _tell(
     notify.notifier()(
         session,
         user.email,
-        f"机构登记异议：{org.name} / Claim dispute: {org.credit_code}"[:200],
+        f"机构登记：{org.name} / Organisation: {org.credit_code}"[:200],
         f"{org.name}（{org.credit_code}）\n{zh}{why_zh}\n详见“我的账户”：/account\n\n"
         f"{en}{why_en}\nSee your account page: /account",
         now,
@@ -396,20 +401,24 @@ def _tell(
 def _tell_members(
     session: Session,
     org: Organisation,
-    action: str,
+    text: tuple[str, str],
     reason: str | None,
-    filer: User,
     now: datetime,
+    but: User | None = None,
 ) -> None:
-    """Every active member but the filer hears of a dispute over their organisation's claim,
-    worded so that the filer stays anonymous."""
-    for user in session.scalars(
+    """Every active member (but the filer of a dispute, `but`) hears what an operator did to
+    their organisation, or of a dispute over its claim, worded so that the filer stays
+    anonymous."""
+    members = (
         select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.org_id == org.id, User.id != filer.id, User.disabled.is_not(True))
+        .where(Membership.org_id == org.id, User.disabled.is_not(True))
         .order_by(Membership.id)
-    ):
-        _tell(session, user, org, CLAIM_NOTICES[action], reason, now)
+    )
+    if but is not None:
+        members = members.where(User.id != but.id)
+    for user in session.scalars(members):
+        _tell(session, user, org, text, reason, now)
 
 
 # --- claim disputes -------------------------------------------------------------------------
@@ -479,7 +488,7 @@ def file_dispute(
             at=now,
         )
     )
-    _tell_members(session, org, "claim_filed", None, user, now)
+    _tell_members(session, org, CLAIM_NOTICES["claim_filed"], None, now, but=user)
     session.flush()
     return dispute
 
@@ -551,7 +560,7 @@ def decide_dispute(
         service.add_member(session, filer, org)
     action = "claim_upheld" if uphold else "claim_dismissed"
     _record(session, principal, org, action, reason, filer, ip, now)
-    _tell_members(session, org, action, reason, filer, now)
+    _tell_members(session, org, CLAIM_NOTICES[action], reason, now, but=filer)
     zh, en = DISPUTE_STATE_NAMES[dispute.state]
     _tell(
         session,

@@ -81,6 +81,32 @@ CLAIM_NOTICES = {
     ),
 }
 
+# What a member is told when an operator changes their organisation's standing or membership.
+ORG_NOTICES = {
+    "rejected": (
+        "平台工作人员驳回了本机构的登记：成员保留账户，但不再代表本机构行事。",
+        "An operator rejected this organisation's registration: members keep their accounts "
+        "but no longer act for it.",
+    ),
+    "suspended": (
+        "平台工作人员暂停了本机构：暂停期间成员不能代表本机构行事，接口密钥不能以本机构名义调用。",
+        "An operator suspended this organisation: while suspended, members cannot act for it "
+        "and keys cannot call in its name.",
+    ),
+    "reinstated": (
+        "平台工作人员恢复了本机构，成员可以重新代表本机构行事。",
+        "An operator reinstated this organisation: members can act for it again.",
+    ),
+    "member_added": (
+        "平台工作人员已将您加入本机构。",
+        "An operator added you to this organisation.",
+    ),
+    "member_removed": (
+        "平台工作人员已将您移出本机构，您以本机构名义的接口密钥已撤销。",
+        "An operator removed you from this organisation; your keys in its name were revoked.",
+    ),
+}
+
 
 class User(Base):
     """A person who signs in (or a machine account whose keys call the API)."""
