@@ -195,3 +195,33 @@ def test_the_cases_queue_reaches_every_open_objection_and_repair_oldest_deadline
         link for link in re.findall(r'<a rel="prev" href="([^"]+)"', page) if "objection." in link
     ]
     assert _cases(operator.get(html.unescape(back[0])).text, "objection") == objections[150:200]
+
+
+def test_a_decision_returns_the_operator_to_the_page_they_decided_on(operator, open_cases):
+    """Deciding a repair on the second page of repairs (objections on their second page too)
+    brings the operator back to both pages, not to the first ones."""
+    objections, repairs = open_cases["objection"], open_cases["repair"]
+    first = operator.get("/operator/cases").text
+    to_second = {
+        kind: html.unescape(
+            [link for link in re.findall(r'<a rel="next" href="([^"]+)"', first) if kind in link][0]
+        )
+        for kind in ("objection.", "repair.")
+    }
+    query = "&".join(link.split("?", 1)[1].split("#")[0] for link in to_second.values())
+    page = operator.get(f"/operator/cases?{query}").text
+    assert _cases(page, "objection") == objections[50:100]
+    target = repairs[50]
+    form = re.search(rf'<form method="post" action="(/operator/repairs/{target}[^"]*)"', page)
+    decided = operator.post(
+        html.unescape(form.group(1)),
+        data={"approved": "no", "reason": "材料不全"},
+        follow_redirects=False,
+    )
+    assert decided.status_code == 303
+    where = decided.headers["location"]
+    assert "objection.after=" in where and "repair.after=" in where and where.endswith("#repairs")
+    back = operator.get(where).text
+    assert f"信用修复 {target} 已决定" in back
+    assert _cases(back, "objection") == objections[50:100]
+    assert _cases(back, "repair") == repairs[51:]

@@ -3,7 +3,7 @@ approvals, the outbox; statistics and the audit log also for auditors."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -83,6 +83,17 @@ def _done(path: str, zh: str, en: str) -> RedirectResponse:
     sep = "&" if "?" in path else "?"
     done = f"{path}{sep}done={quote(zh)}&done_en={quote(en)}{hash_}{anchor}"
     return RedirectResponse(done, status_code=303)
+
+
+def _paging_query(request: Request) -> str:
+    """The page's own paging cursors (`objection.after=…`), as `?…` or nothing: a decision posts
+    them back with the form, so the operator returns to the page they decided on."""
+    kept = {
+        k: v
+        for k, v in request.query_params.items()
+        if k.endswith((".before", ".after")) and v.isdigit()
+    }
+    return f"?{urlencode(kept)}" if kept else ""
 
 
 def _cursor(text: str | None) -> int | None:
@@ -260,6 +271,7 @@ def _cases_page(request, session, who, error=None, form=None):
         correction_rows=CORRECTION_ROWS,
         form=form or {},
         error=error,
+        paging_query=_paging_query(request),
     )
 
 
@@ -312,7 +324,9 @@ def decide_objection(
             request, session, who, _reason_required(), {**form, "objection": objection_id}
         )
     return _done(
-        "/operator/cases", f"异议 {objection_id} 已处理", f"objection {objection_id} decided"
+        f"/operator/cases{_paging_query(request)}#objections",
+        f"异议 {objection_id} 已处理",
+        f"objection {objection_id} decided",
     )
 
 
@@ -335,7 +349,11 @@ def decide_repair(
         return _cases_page(request, session, who, exc)
     except ValueError:
         return _cases_page(request, session, who, _reason_required())
-    return _done("/operator/cases", f"信用修复 {repair_id} 已决定", f"repair {repair_id} decided")
+    return _done(
+        f"/operator/cases{_paging_query(request)}#repairs",
+        f"信用修复 {repair_id} 已决定",
+        f"repair {repair_id} decided",
+    )
 
 
 def _reason_required() -> XinyongError:
